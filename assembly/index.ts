@@ -1,0 +1,13 @@
+// The wasm module's exports: every kernel, plus what the TypeScript layer needs to lay out memory.
+
+export { weights_f32, weights_f64 } from "./kernel/weights";
+export { RESULT } from "./kernel/shared";
+export * from "./loss/regression";
+
+/** 1 in the SIMD build, 0 in the scalar build (the same source, compiled with and without `--enable simd`). */
+export const SIMD: i32 = ASC_FEATURE_SIMD ? 1 : 0;
+
+/** First byte after the static data: the TypeScript layer owns everything from here on. */
+export function heapBase(): usize {
+  return __heap_base;
+}

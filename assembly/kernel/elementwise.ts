@@ -1,0 +1,131 @@
+// The one loop every elementwise loss runs: an unrolled main loop of two vectors, one vector at a
+// time up to the block end, partial sums flushed into float64 every block, then a scalar tail.
+//
+// Kernel ABI (every elementwise export has exactly this signature):
+//   (n, target, pred, weights, losses, grad: byte offsets, gradScale, a, b: loss parameters, mode) → i32
+// It returns -1, or the index of the first element outside the loss's domain (the argument at
+// fault is left at RESULT_ARGUMENT). Σ wᵢ·lᵢ is left at RESULT_SUM. `mode` is a set of MODE_* bits;
+// each combination is its own specialised loop (the flags are constants after inlining).
+
+import { RESULT_SUM, RESULT_ARGUMENT, lanes, hsum, byteOffset } from "./shared";
+
+export const MODE_GRAD: i32 = 1;
+export const MODE_WEIGHTED: i32 = 2;
+export const MODE_LOSSES: i32 = 4;
+
+// float32 lanes are flushed into the float64 total every BLOCK elements: 256 additions per lane at
+// most, so a block's rounding error stays near 2⁻²⁴·256 relative, independent of n.
+const BLOCK: i32 = 1024;
+
+/** What a loss family file provides for one loss: the formula and its derivative, vector and scalar. */
+// (AssemblyScript has no interfaces on type parameters; each loss is an @unmanaged class with these
+// @inline methods, called on a null instance so that no object exists at run time.)
+//   vloss<T>(y, p, a, b): v128       sloss<T>(y, p, a, b): T
+//   vgrad<T>(y, p, a, b): v128       sgrad<T>(y, p, a, b): T      dl/dp
+//   checked(): bool                  false: no domain to check (the checks below compile away)
+//   vbad<T>(y, p): v128 lanes mask   sbad<T>(y, p): i32 argument code, or -1
+
+export function elementwise<T, L>(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize,
+                                  scale: f64, a: f64, b: f64, mode: i32): i32 {
+  switch (mode) {
+    case 0: return loop<T, L>(n, y, p, w, lo, g, scale, a, b, false, false, false);
+    case 1: return loop<T, L>(n, y, p, w, lo, g, scale, a, b, true, false, false);
+    case 2: return loop<T, L>(n, y, p, w, lo, g, scale, a, b, false, true, false);
+    case 3: return loop<T, L>(n, y, p, w, lo, g, scale, a, b, true, true, false);
+    case 4: return loop<T, L>(n, y, p, w, lo, g, scale, a, b, false, false, true);
+    case 5: return loop<T, L>(n, y, p, w, lo, g, scale, a, b, true, false, true);
+    case 6: return loop<T, L>(n, y, p, w, lo, g, scale, a, b, false, true, true);
+    default: return loop<T, L>(n, y, p, w, lo, g, scale, a, b, true, true, true);
+  }
+}
+
+// @ts-ignore: decorator
+@inline function loop<T, L>(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize,
+                            scale: f64, a: f64, b: f64, grad: bool, weighted: bool, losses: bool): i32 {
+  const op = changetype<L>(0);
+  let total: f64 = 0;
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const V = lanes<T>();
+    const nv = n & ~(V - 1);
+    const va = v128.splat<T>(<T>a);
+    const vb = v128.splat<T>(<T>b);
+    const vk = v128.splat<T>(<T>scale);
+    while (i < nv) {
+      const start = i;
+      const end = min(i + BLOCK, nv);
+      let acc0 = v128.splat<T>(<T>0);
+      let acc1 = acc0;
+      let bad = acc0;
+      for (; i + 2 * V <= end; i += 2 * V) {
+        acc0 = v128.add<T>(acc0, vstep<T, L>(op, byteOffset<T>(i), y, p, w, lo, g, va, vb, vk, grad, weighted, losses));
+        acc1 = v128.add<T>(acc1, vstep<T, L>(op, byteOffset<T>(i + V), y, p, w, lo, g, va, vb, vk, grad, weighted, losses));
+        if (op.checked()) {
+          bad = v128.or(bad, v128.or(vbad<T, L>(op, byteOffset<T>(i), y, p), vbad<T, L>(op, byteOffset<T>(i + V), y, p)));
+        }
+      }
+      if (i < end) {
+        acc0 = v128.add<T>(acc0, vstep<T, L>(op, byteOffset<T>(i), y, p, w, lo, g, va, vb, vk, grad, weighted, losses));
+        if (op.checked()) bad = v128.or(bad, vbad<T, L>(op, byteOffset<T>(i), y, p));
+        i += V;
+      }
+      if (op.checked() && v128.any_true(bad)) return firstBad<T, L>(op, start, end, y, p);
+      total += hsum<T>(v128.add<T>(acc0, acc1));
+    }
+  }
+  for (; i < n; i++) {
+    const off = byteOffset<T>(i);
+    const yi = load<T>(y + off);
+    const pi = load<T>(p + off);
+    const argument = op.checked() ? op.sbad<T>(yi, pi) : -1;
+    if (argument >= 0) {
+      store<i32>(RESULT_ARGUMENT, argument);
+      return i;
+    }
+    let l = op.sloss<T>(yi, pi, <T>a, <T>b);
+    if (grad) {
+      const k = weighted ? <T>scale * load<T>(w + off) : <T>scale;
+      store<T>(g + off, k * op.sgrad<T>(yi, pi, <T>a, <T>b));
+    }
+    if (weighted) l *= load<T>(w + off);
+    if (losses) store<T>(lo + off, l);
+    total += <f64>l;
+  }
+  store<f64>(RESULT_SUM, total);
+  return -1;
+}
+
+// @ts-ignore: decorator
+@inline function vstep<T, L>(op: L, off: usize, y: usize, p: usize, w: usize, lo: usize, g: usize,
+                             va: v128, vb: v128, vk: v128, grad: bool, weighted: bool, losses: bool): v128 {
+  const yv = v128.load(y + off);
+  const pv = v128.load(p + off);
+  let l = op.vloss<T>(yv, pv, va, vb);
+  if (weighted) {
+    const wv = v128.load(w + off);
+    if (grad) v128.store(g + off, v128.mul<T>(v128.mul<T>(vk, wv), op.vgrad<T>(yv, pv, va, vb)));
+    l = v128.mul<T>(l, wv);
+  } else if (grad) {
+    v128.store(g + off, v128.mul<T>(vk, op.vgrad<T>(yv, pv, va, vb)));
+  }
+  if (losses) v128.store(lo + off, l);
+  return l;
+}
+
+// @ts-ignore: decorator
+@inline function vbad<T, L>(op: L, off: usize, y: usize, p: usize): v128 {
+  return op.vbad<T>(v128.load(y + off), v128.load(p + off));
+}
+
+// The rare path: a block held a value outside the domain; find the first one with the scalar check.
+function firstBad<T, L>(op: L, start: i32, end: i32, y: usize, p: usize): i32 {
+  for (let i = start; i < end; i++) {
+    const off = byteOffset<T>(i);
+    const argument = op.sbad<T>(load<T>(y + off), load<T>(p + off));
+    if (argument >= 0) {
+      store<i32>(RESULT_ARGUMENT, argument);
+      return i;
+    }
+  }
+  return -1;
+}

@@ -1,0 +1,60 @@
+// What every kernel shares: the result area, lane counts, byte offsets and horizontal sums.
+
+/** Results a kernel cannot return: [0] a float64 sum, [8] a second float64 sum, [16] an argument code. */
+export const RESULT: usize = memory.data(32, 16);
+export const RESULT_SUM: usize = RESULT;
+export const RESULT_SUM2: usize = RESULT + 8;
+export const RESULT_ARGUMENT: usize = RESULT + 16;
+
+/** Argument codes a kernel reports with the index of a value outside the domain. */
+export const ARGUMENT_TARGET: i32 = 0;
+export const ARGUMENT_PRED: i32 = 1;
+export const ARGUMENT_WEIGHTS: i32 = 2;
+
+// @ts-ignore: decorator
+@inline export function lanes<T>(): i32 {
+  return 16 / sizeof<T>();
+}
+
+// @ts-ignore: decorator
+@inline export function byteOffset<T>(i: i32): usize {
+  return <usize>i << alignof<T>();
+}
+
+/** Sum of the lanes, each widened to float64 before adding. */
+// @ts-ignore: decorator
+@inline export function hsum<T>(v: v128): f64 {
+  if (sizeof<T>() == 4) {
+    return (<f64>v128.extract_lane<f32>(v, 0) + <f64>v128.extract_lane<f32>(v, 1))
+         + (<f64>v128.extract_lane<f32>(v, 2) + <f64>v128.extract_lane<f32>(v, 3));
+  }
+  return v128.extract_lane<f64>(v, 0) + v128.extract_lane<f64>(v, 1);
+}
+
+// v128 constants are loaded from static memory: V8 (Node 20) rebuilds an inline v128.const in every
+// loop iteration with 3 instructions, where a load is one (PERF-NOTES: a pure exp kernel ran 1.5×
+// faster this way).
+const F32_HALF = memory.data<f32>([0.5, 0.5, 0.5, 0.5], 16);
+const F64_HALF = memory.data<f64>([0.5, 0.5], 16);
+const F32_ONE = memory.data<f32>([1, 1, 1, 1], 16);
+const F64_ONE = memory.data<f64>([1, 1], 16);
+
+// @ts-ignore: decorator
+@inline export function vhalf<T>(): v128 {
+  return v128.load(sizeof<T>() == 4 ? F32_HALF : F64_HALF);
+}
+
+// @ts-ignore: decorator
+@inline export function vone<T>(): v128 {
+  return v128.load(sizeof<T>() == 4 ? F32_ONE : F64_ONE);
+}
+
+/** Base of the losses whose inputs have no domain to check (every real target and prediction). */
+@unmanaged export class AnyReal {
+  // @ts-ignore: decorator
+  @inline checked(): bool { return false; }
+  // @ts-ignore: decorator
+  @inline vbad<T>(y: v128, p: v128): v128 { return v128.splat<i32>(0); }
+  // @ts-ignore: decorator
+  @inline sbad<T>(y: T, p: T): i32 { return -1; }
+}

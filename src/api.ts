@@ -1,0 +1,8 @@
+/** The public API shared by every entry point (each adds its own `init`). */
+export { SimdlossError } from './core/errors.js';
+export { initSync, simdSupported, type InitOptions, type InitInfo } from './core/init.js';
+export { alloc, memory, WasmArray, type Dtype } from './core/memory.js';
+export type { FloatArray, Input, Reduction } from './core/args.js';
+export type { ElementwiseLoss, GradOptions, NoneOptions, ReduceOptions } from './core/elementwise.js';
+export { mse, mae, huber, smoothL1 } from './loss/regression.js';
+export { registry, type RegistryEntry } from './registry.js';

@@ -1,0 +1,173 @@
+/**
+ * Turns the description of an elementwise loss (one kernel pair, its options) into the public
+ * function with `.grad` and `.withGrad`. One pass per call: arrays already in wasm memory are
+ * used in place; ordinary arrays are streamed through the scratch slots a chunk at a time, so the
+ * copies run at cache speed and memory never grows with the input.
+ */
+import { SimdlossError, show } from './errors.js';
+import {
+  type FloatArray, type Input, type NumericOption, MEAN, NONE, SUM,
+  checkOptionNames, floatArray, like, numericOption, overlapsShifted, reductionOf, stageIn, stageOut, zeroCopy,
+} from './args.js';
+import { SLOT, SLOT_BYTES, type Kernel, ready, views, wasm } from './wasm.js';
+
+// Kernel mode bits (assembly/kernel/elementwise.ts).
+const MODE_GRAD = 1;
+const MODE_WEIGHTED = 2;
+const MODE_LOSSES = 4;
+const ARGUMENTS = ['target', 'pred', 'weights'] as const;
+
+export interface ElementwiseSpec {
+  /** Public name, used in every message. */
+  name: string;
+  /** Export prefix of the kernel pair in wasm (`${kernel}_f32`, `${kernel}_f64`). */
+  kernel: string;
+  /** The loss's own numeric options. */
+  options: readonly NumericOption[];
+  /** The kernel's two scalar parameters (a, b) from the option values, in `options` order. */
+  params(values: readonly number[]): readonly [number, number];
+  /** What an element of target / pred must be, for losses with a domain (checked inside the kernel). */
+  domain?: { target?: string; pred?: string };
+}
+
+export interface ReduceOptions {
+  reduction?: 'mean' | 'sum';
+  /** One weight ≥ 0 per example: 'mean' becomes Σ wᵢlᵢ / Σ wᵢ, 'sum' Σ wᵢlᵢ, 'none' wᵢlᵢ. */
+  weights?: Input<FloatArray>;
+}
+export interface NoneOptions {
+  reduction: 'none';
+  weights?: Input<FloatArray>;
+}
+export interface GradOptions<A> {
+  reduction?: 'mean' | 'sum' | 'none';
+  weights?: Input<FloatArray>;
+  /** Receives the gradient (same dtype and length as pred; may be pred itself) and is returned. */
+  out?: Input<A>;
+}
+
+/** An elementwise loss `f(target, pred, opts)` with its gradient companions. `O`: the loss's own options. */
+export interface ElementwiseLoss<O = object> {
+  <A extends FloatArray>(target: Input<A>, pred: Input<A>, opts?: O & ReduceOptions): number;
+  <A extends FloatArray>(target: Input<A>, pred: Input<A>, opts: O & NoneOptions): A;
+  /** dL/dpred, same dtype and length as pred; with reduction 'none', the gradient of the sum of the returned losses. */
+  grad<A extends FloatArray>(target: Input<A>, pred: Input<A>, opts?: O & GradOptions<A>): A;
+  /** Loss and gradient from one fused pass. */
+  withGrad<A extends FloatArray>(target: Input<A>, pred: Input<A>, opts?: O & GradOptions<A> & { reduction?: 'mean' | 'sum' }): { loss: number; grad: A };
+  withGrad<A extends FloatArray>(target: Input<A>, pred: Input<A>, opts: O & GradOptions<A> & { reduction: 'none' }): { loss: A; grad: A };
+  /** The name it is exported under. */
+  readonly lossName: string;
+}
+
+const LOSS = 1;
+const GRAD = 2;
+
+export function elementwise<O>(spec: ElementwiseSpec): ElementwiseLoss<O> {
+  const optionNames = ['reduction', 'weights', 'out', ...spec.options.map((o) => o.name)];
+  const defaults = spec.params(spec.options.map((o) => o.default));
+  let generation = -1;
+  let k32: Kernel;
+  let k64: Kernel;
+
+  function run(fn: string, want: number, target: unknown, pred: unknown, opts: Record<string, unknown> | undefined): unknown {
+    ready();
+    if (generation !== wasm.generation) {
+      generation = wasm.generation;
+      k32 = wasm.exports![`${spec.kernel}_f32`] as Kernel;
+      k64 = wasm.exports![`${spec.kernel}_f64`] as Kernel;
+    }
+    views();
+    const p = floatArray(fn, 'pred', pred);
+    const y = like(fn, 'target', target, p, 'pred');
+    const n = p.length;
+    let reduction = MEAN;
+    let w: FloatArray | undefined;
+    let out: FloatArray | undefined;
+    let a = defaults[0];
+    let b = defaults[1];
+    if (opts !== undefined && opts !== null) {
+      if (typeof opts !== 'object') throw new SimdlossError(`${fn}: opts must be an object; got ${show(opts)}`, 'opts');
+      checkOptionNames(fn, opts, optionNames);
+      reduction = reductionOf(fn, opts.reduction);
+      if (opts.weights !== undefined) w = like(fn, 'opts.weights', opts.weights, p, 'pred');
+      if (opts.out !== undefined) {
+        if (!(want & GRAD)) throw new SimdlossError(`${fn}: opts.out is for the gradient; ${spec.name}() returns none`, 'opts.out');
+        out = like(fn, 'opts.out', opts.out, p, 'pred');
+        if (overlapsShifted(out, p) || overlapsShifted(out, y) || (w !== undefined && overlapsShifted(out, w))) {
+          throw new SimdlossError(`${fn}: opts.out overlaps an input at a different offset (it may be pred itself, not a shifted view)`, 'opts.out');
+        }
+      }
+      if (spec.options.length > 0) {
+        [a, b] = spec.params(spec.options.map((o) => numericOption(fn, o, opts[o.name])));
+      }
+    }
+
+    const f32 = p instanceof Float32Array;
+    const k = f32 ? k32 : k64;
+    const bytes = p.BYTES_PER_ELEMENT;
+    const Ctor = p.constructor as Float32ArrayConstructor | Float64ArrayConstructor;
+    const zy = zeroCopy(y);
+    const zp = zeroCopy(p);
+    const zw = w === undefined ? -1 : zeroCopy(w);
+    const losses = want & LOSS && reduction === NONE ? new Ctor(n) : undefined;
+    const grad = want & GRAD ? (out ?? new Ctor(n)) : undefined;
+    const zg = grad === undefined ? -1 : zeroCopy(grad);
+    const copies = zy < 0 || zp < 0 || (w !== undefined && zw < 0) || (grad !== undefined && zg < 0) || losses !== undefined;
+    const chunk = copies ? SLOT_BYTES / bytes : Math.max(n, 1);
+
+    let weightSum = n;
+    if (w !== undefined) {
+      weightSum = 0;
+      const kw = (wasm.exports![f32 ? 'weights_f32' : 'weights_f64']) as Kernel;
+      for (let i = 0; i < n; i += chunk) {
+        const m = Math.min(chunk, n - i);
+        const bad = kw(m, zw >= 0 ? zw + i * bytes : stageIn(w, SLOT.weights, i, m));
+        if (bad >= 0) throw badElement(fn, 'weights', w, i + bad, 'a finite number ≥ 0');
+        weightSum += wasm.f64[wasm.result]!;
+      }
+    }
+    const scale = reduction !== MEAN ? 1 : weightSum > 0 ? 1 / weightSum : 0;
+    const mode = (grad !== undefined ? MODE_GRAD : 0) | (w !== undefined ? MODE_WEIGHTED : 0) | (losses !== undefined ? MODE_LOSSES : 0);
+
+    let total = 0;
+    for (let i = 0; i < n; i += chunk) {
+      const m = Math.min(chunk, n - i);
+      const bad = k(
+        m,
+        zy >= 0 ? zy + i * bytes : stageIn(y, SLOT.target, i, m),
+        zp >= 0 ? zp + i * bytes : stageIn(p, SLOT.pred, i, m),
+        w === undefined ? 0 : zw >= 0 ? zw + i * bytes : stageIn(w, SLOT.weights, i, m),
+        wasm.scratch + SLOT.losses * SLOT_BYTES,
+        zg >= 0 ? zg + i * bytes : wasm.scratch + SLOT.grad * SLOT_BYTES,
+        scale, a, b, mode,
+      );
+      if (bad >= 0) {
+        const argument = ARGUMENTS[wasm.i32[wasm.result * 2 + 4]!]!;
+        const array = argument === 'target' ? y : argument === 'pred' ? p : w!;
+        throw badElement(fn, argument, array, i + bad, spec.domain?.[argument as 'target' | 'pred'] ?? 'in the domain');
+      }
+      total += wasm.f64[wasm.result]!;
+      if (grad !== undefined && zg < 0) stageOut(grad, SLOT.grad, i, m);
+      if (losses !== undefined) stageOut(losses, SLOT.losses, i, m);
+    }
+
+    const loss = losses ?? (reduction === SUM ? total : weightSum > 0 ? total / weightSum : 0);
+    if (want === LOSS) return loss;
+    if (want === GRAD) return grad;
+    return { loss, grad };
+  }
+
+  const name = spec.name;
+  const f = ((target: unknown, pred: unknown, opts?: Record<string, unknown>) => run(name, LOSS, target, pred, opts)) as unknown as ElementwiseLoss<O>;
+  Object.defineProperties(f, {
+    name: { value: name },
+    lossName: { value: name },
+    grad: { value: (target: unknown, pred: unknown, opts?: Record<string, unknown>) => run(`${name}.grad`, GRAD, target, pred, opts) },
+    withGrad: { value: (target: unknown, pred: unknown, opts?: Record<string, unknown>) => run(`${name}.withGrad`, LOSS | GRAD, target, pred, opts) },
+  });
+  return f;
+}
+
+function badElement(fn: string, argument: string, array: FloatArray, index: number, expected: string): SimdlossError {
+  return new SimdlossError(`${fn}: ${argument}[${index}] must be ${expected}; got ${show(array[index])}`, argument, index);
+}

@@ -1,0 +1,133 @@
+/**
+ * Zero copy: arrays that live in wasm memory. alloc() hands out blocks above the scratch area from
+ * a first-fit free list kept here in JS (the kernels are built with `--runtime stub` and never
+ * allocate); memory grows when no free block fits, and every view is re-derived after that.
+ */
+import { SimdlossError, show } from './errors.js';
+import { ready, reserve, views, wasm, whenInstantiated } from './wasm.js';
+
+export type Dtype = 'f32' | 'f64' | 'i32';
+export type TypedArrayOf<D extends Dtype> = D extends 'f32' ? Float32Array : D extends 'f64' ? Float64Array : Int32Array;
+type Ctor = Float32ArrayConstructor | Float64ArrayConstructor | Int32ArrayConstructor;
+
+const CTORS: Record<Dtype, Ctor> = { f32: Float32Array, f64: Float64Array, i32: Int32Array };
+const BLOCK_ALIGN = 64; // a cache line: vector loads never straddle one at a block's start
+
+/** Free blocks, sorted by address, never adjacent (freeing coalesces). */
+let freeStart: number[] = [];
+let freeSize: number[] = [];
+whenInstantiated(() => {
+  freeStart = [];
+  freeSize = [];
+  const end = wasm.memory.buffer.byteLength;
+  if (end > wasm.heapStart) give(wasm.heapStart, end - wasm.heapStart);
+});
+
+function take(bytes: number): number {
+  for (let k = 0; k < freeStart.length; k++) {
+    if (freeSize[k]! >= bytes) {
+      const ptr = freeStart[k]!;
+      if (freeSize[k] === bytes) {
+        freeStart.splice(k, 1);
+        freeSize.splice(k, 1);
+      } else {
+        freeStart[k] = ptr + bytes;
+        freeSize[k] = freeSize[k]! - bytes;
+      }
+      return ptr;
+    }
+  }
+  // Nothing fits: grow, extending the last free block if it reaches the end of memory.
+  const top = wasm.memory.buffer.byteLength;
+  const last = freeStart.length - 1;
+  const tail = last >= 0 && freeStart[last]! + freeSize[last]! === top ? freeSize[last]! : 0;
+  const ptr = top - tail;
+  if (!reserve(ptr + bytes)) {
+    throw new SimdlossError(`alloc: wasm memory cannot grow to ${ptr + bytes} bytes`, 'n');
+  }
+  if (tail > 0) {
+    freeStart.pop();
+    freeSize.pop();
+  }
+  const end = wasm.memory.buffer.byteLength;
+  if (end > ptr + bytes) give(ptr + bytes, end - ptr - bytes);
+  return ptr;
+}
+
+function give(ptr: number, bytes: number): void {
+  let k = 0;
+  while (k < freeStart.length && freeStart[k]! < ptr) k++;
+  freeStart.splice(k, 0, ptr);
+  freeSize.splice(k, 0, bytes);
+  if (k + 1 < freeStart.length && ptr + bytes === freeStart[k + 1]) {
+    freeSize[k] = freeSize[k]! + freeSize[k + 1]!;
+    freeStart.splice(k + 1, 1);
+    freeSize.splice(k + 1, 1);
+  }
+  if (k > 0 && freeStart[k - 1]! + freeSize[k - 1]! === ptr) {
+    freeSize[k - 1] = freeSize[k - 1]! + freeSize[k]!;
+    freeStart.splice(k, 1);
+    freeSize.splice(k, 1);
+  }
+}
+
+/** An array that lives in wasm memory; pass it (or its `.array`) anywhere an array goes, `opts.out` included, and no copy is made. */
+export class WasmArray<D extends Dtype = Dtype> {
+  /** Byte offset in wasm memory. */
+  readonly ptr: number;
+  readonly length: number;
+  readonly dtype: D;
+  #bytes: number;
+  #generation: number;
+  #view: TypedArrayOf<D>;
+  #freed = false;
+
+  /** @internal use alloc() */
+  constructor(ptr: number, length: number, dtype: D, bytes: number) {
+    this.ptr = ptr;
+    this.length = length;
+    this.dtype = dtype;
+    this.#bytes = bytes;
+    this.#generation = wasm.generation;
+    this.#view = new CTORS[dtype](views().buffer, ptr, length) as TypedArrayOf<D>;
+  }
+
+  /** A live view of the elements: re-derived whenever memory has grown, so never a detached array. */
+  get array(): TypedArrayOf<D> {
+    if (this.#freed) throw new SimdlossError('WasmArray: used after free()', 'WasmArray');
+    if (this.#generation !== wasm.generation) {
+      throw new SimdlossError('WasmArray: it belongs to an instance that a later init() replaced', 'WasmArray');
+    }
+    if (this.#view.buffer !== wasm.memory.buffer) {
+      this.#view = new CTORS[this.dtype](views().buffer, this.ptr, this.length) as TypedArrayOf<D>;
+    }
+    return this.#view;
+  }
+
+  /** Returns the block to the allocator; the WasmArray cannot be used afterwards. Idempotent. */
+  free(): void {
+    if (this.#freed) return;
+    this.#freed = true;
+    if (this.#generation === wasm.generation) give(this.ptr, this.#bytes);
+  }
+}
+
+/** A zero-copy array of `n` elements in wasm memory, zero-filled. */
+export function alloc<D extends Dtype = 'f32'>(n: number, dtype: D = 'f32' as D): WasmArray<D> {
+  ready();
+  if (!(dtype in CTORS)) {
+    throw new SimdlossError(`alloc: dtype must be 'f32', 'f64' or 'i32'; got ${show(dtype)}`, 'dtype');
+  }
+  if (!Number.isSafeInteger(n) || n < 0) {
+    throw new SimdlossError(`alloc: n must be an integer ≥ 0; got ${show(n)}`, 'n');
+  }
+  const bytes = Math.max(BLOCK_ALIGN, Math.ceil((n * CTORS[dtype].BYTES_PER_ELEMENT) / BLOCK_ALIGN) * BLOCK_ALIGN);
+  const ptr = take(bytes);
+  views().u8.fill(0, ptr, ptr + bytes);
+  return new WasmArray(ptr, n, dtype, bytes);
+}
+
+/** The wasm memory itself (for tools and tests that need to grow it or look inside). */
+export function memory(): WebAssembly.Memory {
+  return ready().memory;
+}

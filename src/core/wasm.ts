@@ -1,0 +1,119 @@
+/**
+ * The one wasm instance behind the API, its memory layout and typed views.
+ *
+ * Layout of linear memory, all owned by this file and memory.ts (kernels never allocate):
+ *   [0, heapBase)                      static data: constants, the kernels' RESULT area
+ *   [scratch, scratch + SLOTS·SLOT)    fixed scratch slots; ordinary arrays are streamed through them
+ *   [heap, …)                          blocks handed out by alloc() (memory.ts), grown on demand
+ */
+import { instantiate as load, instantiateSync as loadSync } from '@assemblyscript/loader';
+import { SimdlossError } from './errors.js';
+
+/** Bytes per scratch slot. 32 KiB keeps a chunk's three streams (target, pred, grad) in L2 while a
+ * chunk is long enough (8192 float32) that the per-chunk JS overhead stays small. */
+export const SLOT_BYTES = 32768;
+/** Scratch slots: target, pred, weights, per-example losses, gradient, and three for wider losses. */
+export const SLOTS = 8;
+export const SLOT = { target: 0, pred: 1, weights: 2, losses: 3, grad: 4 } as const;
+
+export type Kernel = (...args: number[]) => number;
+
+interface Exports {
+  memory: WebAssembly.Memory;
+  SIMD: WebAssembly.Global;
+  RESULT: WebAssembly.Global;
+  heapBase(): number;
+  [name: string]: unknown;
+}
+
+/** The live instance; `exports` is undefined until init. */
+export const wasm = {
+  exports: undefined as Exports | undefined,
+  memory: undefined as unknown as WebAssembly.Memory,
+  simd: false,
+  /** Changes at every (re)initialisation, so that WasmArrays of an older instance are refused. */
+  generation: 0,
+  /** Byte offset of the first scratch slot, and of the first byte alloc() may hand out. */
+  scratch: 0,
+  heapStart: 0,
+  /** Index of RESULT in `f64` (and ×2 in `i32`). */
+  result: 0,
+  buffer: new ArrayBuffer(0),
+  u8: new Uint8Array(0),
+  i32: new Int32Array(0),
+  f32: new Float32Array(0),
+  f64: new Float64Array(0),
+};
+
+/** Views over memory.buffer, re-derived whenever it has been replaced (memory.grow detaches the old one). */
+export function views(): typeof wasm {
+  if (wasm.buffer !== wasm.memory.buffer) {
+    const buffer = wasm.memory.buffer;
+    wasm.buffer = buffer;
+    wasm.u8 = new Uint8Array(buffer);
+    wasm.i32 = new Int32Array(buffer);
+    wasm.f32 = new Float32Array(buffer);
+    wasm.f64 = new Float64Array(buffer);
+  }
+  return wasm;
+}
+
+export function kernel(name: string): Kernel {
+  const fn = ready().exports![name];
+  if (typeof fn !== 'function') throw new SimdlossError(`simdloss: this wasm build has no kernel '${name}'`);
+  return fn as Kernel;
+}
+
+export function ready(): typeof wasm {
+  if (wasm.exports === undefined) {
+    throw new SimdlossError("simdloss is not initialised: call `await init()` (or `initSync(bytesOrModule)`) before any loss");
+  }
+  return wasm;
+}
+
+/** Grows memory so that it holds at least `bytes`; false if the engine refuses. */
+export function reserve(bytes: number): boolean {
+  const have = wasm.memory.buffer.byteLength;
+  if (bytes <= have) return true;
+  try {
+    wasm.memory.grow(Math.ceil((bytes - have) / 65536));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const onInstance: Array<() => void> = [];
+/** Lets memory.ts reset its allocator when a new instance replaces the old one. */
+export function whenInstantiated(fn: () => void): void {
+  onInstance.push(fn);
+}
+
+export function adopt(instance: WebAssembly.Instance): void {
+  const exports = instance.exports as unknown as Exports;
+  if (typeof exports.heapBase !== 'function' || !(exports.memory instanceof WebAssembly.Memory)) {
+    throw new SimdlossError('simdloss: this WebAssembly module is not a simdloss build');
+  }
+  wasm.exports = exports;
+  wasm.memory = exports.memory;
+  wasm.simd = exports.SIMD.value === 1;
+  wasm.generation++;
+  wasm.scratch = align(exports.heapBase(), 64);
+  wasm.heapStart = wasm.scratch + SLOTS * SLOT_BYTES;
+  wasm.result = (exports.RESULT.value as number) / 8;
+  if (!reserve(wasm.heapStart)) throw new SimdlossError('simdloss: could not reserve the scratch area');
+  views();
+  for (const fn of onInstance) fn();
+}
+
+export function instantiateSync(module: WebAssembly.Module): void {
+  adopt(loadSync(module, {}).instance);
+}
+
+export async function instantiate(module: WebAssembly.Module): Promise<void> {
+  adopt((await load(module, {})).instance);
+}
+
+export function align(n: number, to: number): number {
+  return Math.ceil(n / to) * to;
+}
