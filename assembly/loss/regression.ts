@@ -48,7 +48,8 @@ import { AnyReal, vhalf, vone } from "../kernel/shared";
 
 /**
  * Huber with a = δ, scaled by b: b·(½r² if |r| ≤ δ else δ(|r| − ½δ)), d/dŷ = b·clamp(r, −δ, δ).
- * b = 1 is huber; δ = β with b = 1/β is smoothL1 (huber / β).
+ * b = 1 is huber; δ = β with b = 1/β is smoothL1 (huber / β). The linear branch multiplies by b·δ
+ * first, so that smoothL1 (b·δ ≈ 1) stays finite wherever |r| − ½β is.
  */
 @unmanaged class Huber extends AnyReal {
   // @ts-ignore: decorator
@@ -56,9 +57,9 @@ import { AnyReal, vhalf, vone } from "../kernel/shared";
     const r = v128.sub<T>(p, y);
     const m = v128.abs<T>(r);
     const half = vhalf<T>();
-    const quadratic = v128.mul<T>(v128.mul<T>(half, r), r);
-    const linear = v128.mul<T>(a, v128.sub<T>(m, v128.mul<T>(half, a)));
-    return v128.mul<T>(b, v128.bitselect(quadratic, linear, v128.le<T>(m, a)));
+    const quadratic = v128.mul<T>(b, v128.mul<T>(v128.mul<T>(half, r), r));
+    const linear = v128.mul<T>(v128.mul<T>(b, a), v128.sub<T>(m, v128.mul<T>(half, a)));
+    return v128.bitselect(quadratic, linear, v128.le<T>(m, a));
   }
   // @ts-ignore: decorator
   @inline vgrad<T>(y: v128, p: v128, a: v128, b: v128): v128 {
@@ -70,7 +71,7 @@ import { AnyReal, vhalf, vone } from "../kernel/shared";
     const r = p - y;
     const m = abs<T>(r);
     const half = <T>0.5;
-    return b * (m <= a ? (half * r) * r : a * (m - half * a));
+    return m <= a ? b * ((half * r) * r) : (b * a) * (m - half * a);
   }
   // @ts-ignore: decorator
   @inline sgrad<T>(y: T, p: T, a: T, b: T): T {

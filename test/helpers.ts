@@ -1,0 +1,66 @@
+// Shared by the tests: both builds, seeded random data, comparisons.
+import { readFileSync } from 'node:fs';
+import { expect } from 'vitest';
+
+export const BUILDS = [
+  { name: 'simd', simd: true, bytes: readFileSync(new URL('../wasm/simdloss-simd.wasm', import.meta.url)) },
+  { name: 'scalar', simd: false, bytes: readFileSync(new URL('../wasm/simdloss-scalar.wasm', import.meta.url)) },
+] as const;
+
+export const DTYPES = [
+  { name: 'f32', Array: Float32Array, round: Math.fround },
+  { name: 'f64', Array: Float64Array, round: (x: number) => x },
+] as const;
+
+/** Every length 0–67 (each SIMD tile edge of both dtypes), the block and chunk edges, and large odd ones. */
+export const LENGTHS = [
+  ...Array.from({ length: 68 }, (_, i) => i),
+  1023, 1024, 1025, 4095, 4096, 4097, 8191, 8192, 8193, 3 * 8192 + 5, 100_003,
+];
+
+/** mulberry32: repeatable uniform numbers in [0, 1). */
+export function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function uniform<A extends Float32Array | Float64Array>(
+  Ctor: { new (n: number): A }, n: number, [lo, hi]: readonly [number, number], rand: () => number): A {
+  const a = new Ctor(n);
+  for (let i = 0; i < n; i++) a[i] = lo + (hi - lo) * rand();
+  return a;
+}
+
+/** |actual − expected| ≤ tol·|expected| + abs, element by element; Inf and NaN must match exactly. */
+export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number, what = '', abs = 0): void {
+  expect(actual.length, `${what} length`).toBe(expected.length);
+  for (let i = 0; i < expected.length; i++) {
+    const a = actual[i]!;
+    const e = expected[i]!;
+    if (!Number.isFinite(e) || !Number.isFinite(a)) {
+      expect(a, `${what}[${i}]`).toBe(e);
+    } else if (!(Math.abs(a - e) <= tol * Math.abs(e) + abs)) {
+      expect.fail(`${what}[${i}] = ${a}, expected ${e} within ${tol} relative`);
+    }
+  }
+}
+
+export function expectNear(actual: number, expected: number, tol: number, what = '', abs = 0): void {
+  if (Number.isNaN(expected) ? !Number.isNaN(actual) : !(Math.abs(actual - expected) <= tol * Math.abs(expected) + abs)) {
+    expect.fail(`${what} = ${actual}, expected ${expected} within ${tol} relative`);
+  }
+}
+
+/** Bit-for-bit equality (NaN payloads aside), for results that must be identical. */
+export function expectIdentical(actual: ArrayLike<number>, expected: ArrayLike<number>, what = ''): void {
+  expect(actual.length, `${what} length`).toBe(expected.length);
+  for (let i = 0; i < expected.length; i++) {
+    if (!Object.is(actual[i], expected[i])) expect.fail(`${what}[${i}] = ${actual[i]}, expected exactly ${expected[i]}`);
+  }
+}

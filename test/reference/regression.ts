@@ -1,0 +1,33 @@
+// float64 references for the regression family, written from the formulas (r = ŷ − y).
+import type { ElementReference } from './index.js';
+
+export const mse: ElementReference = {
+  loss: (y, p) => (y - p) ** 2,
+  grad: (y, p) => 2 * (p - y),
+};
+
+export const mae: ElementReference = {
+  loss: (y, p) => Math.abs(y - p),
+  grad: (y, p) => Math.sign(p - y) + 0, // sign(0) = 0 (the subgradient); NaN stays NaN
+};
+
+function huberLoss(r: number, delta: number): number {
+  return Math.abs(r) <= delta ? 0.5 * r * r : delta * (Math.abs(r) - 0.5 * delta);
+}
+function huberGrad(r: number, delta: number): number {
+  return Math.min(Math.max(r, -delta), delta);
+}
+
+export const huber: ElementReference = {
+  loss: (y, p, o) => huberLoss(p - y, o.delta ?? 1),
+  grad: (y, p, o) => huberGrad(p - y, o.delta ?? 1),
+};
+
+export const smoothL1: ElementReference = {
+  loss: (y, p, o) => {
+    const beta = o.beta ?? 1;
+    const r = Math.abs(p - y);
+    return r < beta ? (0.5 * r * r) / beta : r - 0.5 * beta;
+  },
+  grad: (y, p, o) => huberGrad(p - y, o.beta ?? 1) / (o.beta ?? 1),
+};
