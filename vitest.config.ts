@@ -6,6 +6,7 @@ export default defineConfig({
     {
       // What workerd and edge-light do with `import m from './x.wasm'`: a compiled WebAssembly.Module.
       name: 'wasm-as-module',
+      enforce: 'pre',
       load(id) {
         if (!id.endsWith('.wasm')) return null;
         const base64 = readFileSync(id).toString('base64');

@@ -30,9 +30,9 @@ export function random(seed: number): () => number {
   };
 }
 
-export function uniform<A extends Float32Array | Float64Array>(
-  Ctor: { new (n: number): A }, n: number, [lo, hi]: readonly [number, number], rand: () => number): A {
-  const a = new Ctor(n);
+export function uniform<C extends Float32ArrayConstructor | Float64ArrayConstructor>(
+  Ctor: C, n: number, [lo, hi]: readonly [number, number], rand: () => number): InstanceType<C> {
+  const a = new Ctor(n) as InstanceType<C>;
   for (let i = 0; i < n; i++) a[i] = lo + (hi - lo) * rand();
   return a;
 }

@@ -183,7 +183,7 @@ for (const build of BUILDS) {
               const w = uniform(Float64Array, 61, [0.5, 2], random(5));
               for (const weights of [undefined, w]) {
                 const grad = loss.grad(y, p, { ...opts, weights });
-                const total = (q: Float64Array) => loss(y, q, { ...opts, weights });
+                const total = (q: Float32Array | Float64Array) => loss(y, q, { ...opts, weights });
                 let checked = 0;
                 for (let i = 0; i < p.length; i++) {
                   const r = Math.abs(p[i]! - y[i]!);

@@ -1,0 +1,131 @@
+// init, initSync and the entry points: SIMD detection, forced scalar, precompiled modules, misuse.
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, test, vi } from 'vitest';
+import { BUILDS } from './helpers.js';
+
+// Each test gets fresh module state, as a fresh page or worker would.
+afterEach(() => {
+  vi.unstubAllGlobals();
+  vi.resetModules();
+});
+
+const node = () => import('../src/node.js');
+
+describe('before init', () => {
+  test('every loss and alloc throw a SimdlossError that says to call init()', async () => {
+    const lib = await node();
+    const a = Float32Array.of(1);
+    for (const call of [() => lib.mse(a, a), () => lib.mae.grad(a, a), () => lib.huber.withGrad(a, a), () => lib.alloc(4), () => lib.memory()]) {
+      expect(call).toThrow(lib.SimdlossError);
+      expect(call).toThrow(/not initialised: call `await init\(\)`/);
+    }
+  });
+});
+
+describe('node entry', () => {
+  test('init() picks the SIMD build here (Node 20 validates wasm SIMD), and is idempotent', async () => {
+    const lib = await node();
+    expect(lib.simdSupported()).toBe(true);
+    expect(await lib.init()).toEqual({ simd: true });
+    const a = lib.alloc(2);
+    expect(await lib.init()).toEqual({ simd: true });
+    expect(a.array.length).toBe(2); // the same instance: WasmArrays survive a repeated init()
+    expect(await Promise.all([lib.init(), lib.init()])).toEqual([{ simd: true }, { simd: true }]);
+  });
+
+  test('init({ simd: false }) forces the scalar build; switching builds invalidates older WasmArrays', async () => {
+    const lib = await node();
+    await lib.init();
+    const a = lib.alloc(3);
+    expect(await lib.init({ simd: false })).toEqual({ simd: false });
+    expect(() => a.array).toThrow(/replaced/);
+    expect(lib.mse(Float32Array.of(1, 2), Float32Array.of(3, 2))).toBe(2);
+  });
+
+  test('init({ module }) and initSync(bytes | module) take either build', async () => {
+    const lib = await node();
+    for (const build of BUILDS) {
+      const module = new WebAssembly.Module(build.bytes);
+      expect(await lib.init({ module })).toEqual({ simd: build.simd });
+      expect(lib.mse(Float64Array.of(0), Float64Array.of(3))).toBe(9);
+      expect(lib.initSync(build.bytes)).toEqual({ simd: build.simd });
+      expect(lib.initSync(build.bytes.buffer.slice(build.bytes.byteOffset, build.bytes.byteOffset + build.bytes.byteLength))).toEqual({ simd: build.simd });
+      expect(lib.initSync(module)).toEqual({ simd: build.simd });
+      expect(lib.mae(Float32Array.of(0, 0), Float32Array.of(-1, 3))).toBe(2);
+    }
+  });
+
+  test('misuse of init and initSync is a SimdlossError', async () => {
+    const lib = await node();
+    await expect(lib.init({ module: new Uint8Array(4) as unknown as WebAssembly.Module })).rejects.toThrow(/opts.module must be a WebAssembly.Module; got Uint8Array/);
+    await expect(lib.init({ simd: 'yes' as unknown as boolean })).rejects.toThrow(/opts.simd must be true or false/);
+    await expect(lib.init(7 as never)).rejects.toThrow(lib.SimdlossError);
+    expect(() => lib.initSync('bytes' as never)).toThrow(/expected the bytes of a simdloss .wasm file or a WebAssembly.Module; got 'bytes'/);
+    const other = new WebAssembly.Module(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]));
+    expect(() => lib.initSync(other)).toThrow(/not a simdloss build/);
+  });
+
+  test('a runtime without SIMD gets the scalar build, and an explicit simd: true is refused there', async () => {
+    const validate = WebAssembly.validate;
+    vi.spyOn(WebAssembly, 'validate').mockImplementation((bytes) => {
+      const b = new Uint8Array(bytes as ArrayBuffer);
+      return !b.some((x, i) => x === 0xfd && i > 8) && validate(bytes);
+    });
+    try {
+      const lib = await node();
+      expect(lib.simdSupported()).toBe(false);
+      expect(await lib.init()).toEqual({ simd: false });
+      await expect(lib.init({ simd: true })).rejects.toThrow(/does not support WebAssembly SIMD/);
+    } finally {
+      vi.restoreAllMocks();
+    }
+  });
+});
+
+describe('default entry (browsers and bundlers)', () => {
+  test('fetches the build beside the package, streaming when the server says application/wasm', async () => {
+    const fetched: string[] = [];
+    vi.stubGlobal('fetch', async (url: URL) => {
+      fetched.push(url.pathname.split('/').pop()!);
+      const type = fetched.length === 1 ? 'application/wasm' : 'application/octet-stream';
+      return new Response(readFileSync(url), { headers: { 'content-type': type } });
+    });
+    const lib = await import('../src/index.js');
+    expect(await lib.init()).toEqual({ simd: true });
+    expect(lib.mse(Float32Array.of(1), Float32Array.of(4))).toBe(9);
+    expect(await lib.init({ simd: false })).toEqual({ simd: false });
+    expect(lib.mse(Float32Array.of(1), Float32Array.of(4))).toBe(9);
+    expect(fetched).toEqual(['simdloss-simd.wasm', 'simdloss-scalar.wasm']);
+  });
+
+  test('a failed fetch rejects with the URL and status', async () => {
+    vi.stubGlobal('fetch', async () => new Response('missing', { status: 404 }));
+    const lib = await import('../src/index.js');
+    await expect(lib.init()).rejects.toThrow(/simdloss-simd\.wasm failed with HTTP 404/);
+  });
+});
+
+describe('workerd / edge-light entry', () => {
+  test('instantiates the imported precompiled modules, never compiling bytes', async () => {
+    const lib = await import('../src/workerd.js'); // vitest.config.ts turns the .wasm imports into Modules, as workerd does
+    const compile = vi.spyOn(WebAssembly, 'compile');
+    const Module = WebAssembly.Module;
+    let constructed = 0;
+    WebAssembly.Module = new Proxy(Module, {
+      construct: (target, args) => {
+        constructed++;
+        return Reflect.construct(target, args);
+      },
+    });
+    try {
+      expect(await lib.init()).toEqual({ simd: true });
+      expect(await lib.init({ simd: false })).toEqual({ simd: false });
+      expect(lib.huber(Float64Array.of(0), Float64Array.of(3))).toBe(2.5);
+      expect(compile).not.toHaveBeenCalled();
+      expect(constructed).toBe(0);
+    } finally {
+      WebAssembly.Module = Module;
+    }
+    vi.restoreAllMocks();
+  });
+});
