@@ -1,6 +1,6 @@
 // npm run demo — the lesson's worked examples computed by simdloss, then a quick speed check.
 // (Grows with the library: classification, the medical scenario and training come with those losses.)
-import { alloc, huber, init, mae, mse, smoothL1 } from '../src/node.js';
+import { type ElementwiseLoss, alloc, huber, init, mae, mse, smoothL1 } from '../src/node.js';
 
 const info = await init();
 const line = (label: string, value: string, expected = '') => console.log(`  ${label.padEnd(44)}${value.padStart(12)}  ${expected}`);
@@ -23,7 +23,8 @@ console.log('\n3. The same residuals under the robust losses (δ = β = 1)');
 const residuals = Float64Array.of(-3, -1, -0.5, 0, 0.5, 1, 3);
 const zeros = new Float64Array(residuals.length);
 console.log(`  ${'r = ŷ − y'.padEnd(12)}${Array.from(residuals, (r) => String(r).padStart(8)).join('')}`);
-for (const [name, loss] of [['mse', mse], ['mae', mae], ['huber', huber], ['smoothL1', smoothL1]] as const) {
+const robust: [string, ElementwiseLoss][] = [['mse', mse], ['mae', mae], ['huber', huber], ['smoothL1', smoothL1]];
+for (const [name, loss] of robust) {
   const { loss: values, grad } = loss.withGrad(zeros, residuals, { reduction: 'none' });
   console.log(`  ${name.padEnd(12)}${Array.from(values, (v) => v.toFixed(3).padStart(8)).join('')}`);
   console.log(`  ${`  d/dŷ`.padEnd(12)}${Array.from(grad, (v) => v.toFixed(3).padStart(8)).join('')}`);

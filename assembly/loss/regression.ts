@@ -63,8 +63,10 @@ import { AnyReal, vhalf, vone } from "../kernel/shared";
   }
   // @ts-ignore: decorator
   @inline vgrad<T>(y: v128, p: v128, a: v128, b: v128): v128 {
+    // pmax/pmin (one instruction each), not max/min (V8 expands their NaN and ±0 rules into ~8):
+    // with r first, a NaN r passes through both.
     const r = v128.sub<T>(p, y);
-    return v128.mul<T>(b, v128.min<T>(v128.max<T>(r, v128.neg<T>(a)), a));
+    return v128.mul<T>(b, v128.pmin<T>(v128.pmax<T>(r, v128.neg<T>(a)), a));
   }
   // @ts-ignore: decorator
   @inline sloss<T>(y: T, p: T, a: T, b: T): T {
@@ -75,7 +77,9 @@ import { AnyReal, vhalf, vone } from "../kernel/shared";
   }
   // @ts-ignore: decorator
   @inline sgrad<T>(y: T, p: T, a: T, b: T): T {
-    return b * min<T>(max<T>(p - y, -a), a);
+    const r = p - y;
+    const low = r < -a ? -a : r; // pmax(r, −a)
+    return b * (a < low ? a : low); // pmin(low, a)
   }
 }
 

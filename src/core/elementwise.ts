@@ -7,7 +7,7 @@
 import { SimdlossError, show } from './errors.js';
 import {
   type FloatArray, type Input, type NumericOption, MEAN, NONE, SUM,
-  checkOptionNames, floatArray, like, numericOption, overlapsShifted, reductionOf, stageIn, stageOut, zeroCopy,
+  checkOptionNames, floatArray, like, numericOption, overlapsShifted, reductionOf, stageIn, stageOut, wasmPointer,
 } from './args.js';
 import { SLOT, SLOT_BYTES, type Kernel, ready, views, wasm } from './wasm.js';
 
@@ -80,20 +80,28 @@ export function elementwise<O>(spec: ElementwiseSpec): ElementwiseLoss<O> {
     const p = floatArray(fn, 'pred', pred);
     const y = like(fn, 'target', target, p, 'pred');
     const n = p.length;
+    const zy = wasmPointer(target);
+    const zp = wasmPointer(pred);
     let reduction = MEAN;
     let w: FloatArray | undefined;
+    let zw = -1;
     let out: FloatArray | undefined;
+    let zo = -1;
     let a = defaults[0];
     let b = defaults[1];
     if (opts !== undefined && opts !== null) {
       if (typeof opts !== 'object') throw new SimdlossError(`${fn}: opts must be an object; got ${show(opts)}`, 'opts');
       checkOptionNames(fn, opts, optionNames);
       reduction = reductionOf(fn, opts.reduction);
-      if (opts.weights !== undefined) w = like(fn, 'opts.weights', opts.weights, p, 'pred');
+      if (opts.weights !== undefined) {
+        w = like(fn, 'opts.weights', opts.weights, p, 'pred');
+        zw = wasmPointer(opts.weights);
+      }
       if (opts.out !== undefined) {
         if (!(want & GRAD)) throw new SimdlossError(`${fn}: opts.out is for the gradient; ${spec.name}() returns none`, 'opts.out');
         out = like(fn, 'opts.out', opts.out, p, 'pred');
-        if (overlapsShifted(out, p) || overlapsShifted(out, y) || (w !== undefined && overlapsShifted(out, w))) {
+        zo = wasmPointer(opts.out);
+        if (overlapsShifted(out, zo, p, zp) || overlapsShifted(out, zo, y, zy) || (w !== undefined && overlapsShifted(out, zo, w, zw))) {
           throw new SimdlossError(`${fn}: opts.out overlaps an input at a different offset (it may be pred itself, not a shifted view)`, 'opts.out');
         }
       }
@@ -105,13 +113,9 @@ export function elementwise<O>(spec: ElementwiseSpec): ElementwiseLoss<O> {
     const f32 = p instanceof Float32Array;
     const k = f32 ? k32 : k64;
     const bytes = p.BYTES_PER_ELEMENT;
-    const Ctor = p.constructor as Float32ArrayConstructor | Float64ArrayConstructor;
-    const zy = zeroCopy(y);
-    const zp = zeroCopy(p);
-    const zw = w === undefined ? -1 : zeroCopy(w);
-    const losses = want & LOSS && reduction === NONE ? new Ctor(n) : undefined;
-    const grad = want & GRAD ? (out ?? new Ctor(n)) : undefined;
-    const zg = grad === undefined ? -1 : zeroCopy(grad);
+    const losses = want & LOSS && reduction === NONE ? newArray(f32, n) : undefined;
+    const grad = want & GRAD ? (out ?? newArray(f32, n)) : undefined;
+    const zg = grad === out ? zo : -1;
     const copies = zy < 0 || zp < 0 || (w !== undefined && zw < 0) || (grad !== undefined && zg < 0) || losses !== undefined;
     const chunk = copies ? SLOT_BYTES / bytes : Math.max(n, 1);
 
@@ -158,14 +162,20 @@ export function elementwise<O>(spec: ElementwiseSpec): ElementwiseLoss<O> {
   }
 
   const name = spec.name;
+  const gradName = `${name}.grad`;
+  const withGradName = `${name}.withGrad`;
   const f = ((target: unknown, pred: unknown, opts?: Record<string, unknown>) => run(name, LOSS, target, pred, opts)) as unknown as ElementwiseLoss<O>;
   Object.defineProperties(f, {
     name: { value: name },
     lossName: { value: name },
-    grad: { value: (target: unknown, pred: unknown, opts?: Record<string, unknown>) => run(`${name}.grad`, GRAD, target, pred, opts) },
-    withGrad: { value: (target: unknown, pred: unknown, opts?: Record<string, unknown>) => run(`${name}.withGrad`, LOSS | GRAD, target, pred, opts) },
+    grad: { value: (target: unknown, pred: unknown, opts?: Record<string, unknown>) => run(gradName, GRAD, target, pred, opts) },
+    withGrad: { value: (target: unknown, pred: unknown, opts?: Record<string, unknown>) => run(withGradName, LOSS | GRAD, target, pred, opts) },
   });
   return f;
+}
+
+function newArray(f32: boolean, n: number): FloatArray {
+  return f32 ? new Float32Array(n) : new Float64Array(n);
 }
 
 function badElement(fn: string, argument: string, array: FloatArray, index: number, expected: string): SimdlossError {

@@ -71,6 +71,17 @@ function give(ptr: number, bytes: number): void {
   }
 }
 
+/** The views handed out by WasmArray.array, so that a view passed as an argument is recognised without
+ * reading its `.buffer` (15–40 ns per read on Node 20, and ~600 ns for a small on-heap typed array,
+ * which V8 must then move off the heap). */
+const owners = new WeakMap<ArrayBufferView, WasmArray>();
+
+/** Byte offset of a WasmArray, or of a view it handed out, that is usable now; -1 for any other array. */
+export function wasmPointer(x: unknown): number {
+  const owner = x instanceof WasmArray ? x : owners.get(x as ArrayBufferView);
+  return owner !== undefined && owner.live ? owner.ptr : -1;
+}
+
 /** An array that lives in wasm memory; pass it (or its `.array`) anywhere an array goes, `opts.out` included, and no copy is made. */
 export class WasmArray<D extends Dtype = Dtype> {
   /** Byte offset in wasm memory. */
@@ -89,7 +100,18 @@ export class WasmArray<D extends Dtype = Dtype> {
     this.dtype = dtype;
     this.#bytes = bytes;
     this.#generation = wasm.generation;
-    this.#view = new CTORS[dtype](views().buffer, ptr, length) as TypedArrayOf<D>;
+    this.#view = this.#derive();
+  }
+
+  #derive(): TypedArrayOf<D> {
+    const view = new CTORS[this.dtype](views().buffer, this.ptr, this.length) as TypedArrayOf<D>;
+    owners.set(view, this);
+    return view;
+  }
+
+  /** @internal not freed, and of the current instance */
+  get live(): boolean {
+    return !this.#freed && this.#generation === wasm.generation;
   }
 
   /** A live view of the elements: re-derived whenever memory has grown, so never a detached array. */
@@ -98,9 +120,7 @@ export class WasmArray<D extends Dtype = Dtype> {
     if (this.#generation !== wasm.generation) {
       throw new SimdlossError('WasmArray: it belongs to an instance that a later init() replaced', 'WasmArray');
     }
-    if (this.#view.buffer !== wasm.memory.buffer) {
-      this.#view = new CTORS[this.dtype](views().buffer, this.ptr, this.length) as TypedArrayOf<D>;
-    }
+    if (this.#view.length !== this.length) this.#view = this.#derive(); // detached by memory growth
     return this.#view;
   }
 

@@ -1,0 +1,81 @@
+/**
+ * The baseline: what a JS developer would write by hand — one loop, the sum in a JS number (float64),
+ * a new Float32Array for the gradient, mean reduction. Written from the formulas, not from the
+ * kernels, and checked against simdloss before anything is timed (bench/run.ts).
+ */
+export interface LossAndGrad {
+  loss: number;
+  grad: Float32Array;
+}
+export type PlainLoss = (target: Float32Array, pred: Float32Array, opts: Record<string, number>) => LossAndGrad;
+
+/** Keyed by registry name; bench/run.ts refuses to run if a registry entry is missing here. */
+export const plain: Record<string, PlainLoss> = {
+  // (y − ŷ)², grad 2(ŷ − y)/N
+  mse(y, p) {
+    const n = p.length;
+    const grad = new Float32Array(n);
+    const s = n > 0 ? 2 / n : 0;
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      const r = p[i]! - y[i]!;
+      sum += r * r;
+      grad[i] = s * r;
+    }
+    return { loss: n > 0 ? sum / n : 0, grad };
+  },
+
+  // |y − ŷ|, grad sign(ŷ − y)/N, 0 where ŷ = y
+  mae(y, p) {
+    const n = p.length;
+    const grad = new Float32Array(n);
+    const s = n > 0 ? 1 / n : 0;
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      const r = p[i]! - y[i]!;
+      sum += Math.abs(r);
+      grad[i] = r > 0 ? s : r < 0 ? -s : 0;
+    }
+    return { loss: n > 0 ? sum / n : 0, grad };
+  },
+
+  // ½r² if |r| ≤ δ else δ(|r| − ½δ), grad clamp(r, −δ, δ)/N
+  huber(y, p, { delta = 1 }) {
+    const n = p.length;
+    const grad = new Float32Array(n);
+    const s = n > 0 ? 1 / n : 0;
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      const r = p[i]! - y[i]!;
+      const a = Math.abs(r);
+      if (a <= delta) {
+        sum += 0.5 * r * r;
+        grad[i] = s * r;
+      } else {
+        sum += delta * (a - 0.5 * delta);
+        grad[i] = r > 0 ? s * delta : -s * delta;
+      }
+    }
+    return { loss: n > 0 ? sum / n : 0, grad };
+  },
+
+  // huber with δ = β, divided by β: ½r²/β if |r| ≤ β else |r| − ½β, grad clamp(r, −β, β)/(βN)
+  smoothL1(y, p, { beta = 1 }) {
+    const n = p.length;
+    const grad = new Float32Array(n);
+    const s = n > 0 ? 1 / n : 0;
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      const r = p[i]! - y[i]!;
+      const a = Math.abs(r);
+      if (a <= beta) {
+        sum += (0.5 * r * r) / beta;
+        grad[i] = (s * r) / beta;
+      } else {
+        sum += a - 0.5 * beta;
+        grad[i] = r > 0 ? s : -s;
+      }
+    }
+    return { loss: n > 0 ? sum / n : 0, grad };
+  },
+};

@@ -1,0 +1,256 @@
+/**
+ * npm run bench [-- --sizes 1e5,16] [--only mse,huber] [--time 1000] [--json out.json]
+ *
+ * For every registry loss and size N: withGrad (forward + gradient, mean, float32) in four
+ * variants — the library with ordinary arrays, zero copy, the scalar build, and a plain JS loop —
+ * reported as median elements per nanosecond and as a ratio to plain JS. Absolute times drift
+ * between processes; the ratios are what to read.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import { Bench } from 'tinybench';
+import { alloc, initSync, registry, type RegistryEntry } from '../dist/node.js';
+import { type LossAndGrad, plain } from './plain.js';
+
+const SIZES = '16,100,1e4,1e5,1e6';
+// Calls per timed sample: at small N one call is no longer than the timer's own cost, so a sample
+// times a batch of ~1e5 elements' worth of calls and records the mean per call.
+const BATCH_ELEMENTS = 1e5;
+const BASELINE = 'plain JS';
+// Each task's time is split over rounds that interleave the variants (order reversed every other
+// round): this machine's speed drifts by up to 1.6× over hundreds of ms, which would otherwise
+// land whole on whichever variant happened to run then. Medians are over the pooled samples.
+const ROUNDS = 5;
+
+function fail(message: string): never {
+  console.error(`\nbench: ${message}`);
+  process.exit(1);
+}
+
+const { values: args } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: SIZES },
+    only: { type: 'string' },
+    time: { type: 'string', default: '1000' },
+    json: { type: 'string' },
+  },
+});
+const sizes = args.sizes.split(',').map((s) => Number(s.trim()));
+if (sizes.some((n) => !Number.isSafeInteger(n) || n < 1)) fail(`--sizes must be positive integers; got ${args.sizes}`);
+const timeMs = Number(args.time);
+if (!(timeMs > 0)) fail(`--time must be a positive number of ms; got ${args.time}`);
+const only = args.only?.split(',').map((s) => s.trim());
+for (const name of only ?? []) if (!registry.some((e) => e.name === name)) fail(`--only: no loss named '${name}'`);
+
+// Every entry must be benchmarkable, not just the selected ones: a loss without a baseline is a gap to fix.
+for (const e of registry) {
+  if (e.kind !== 'elementwise') fail(`registry entry '${e.name}' is ${e.kind}; this bench drives elementwise losses only`);
+  if (!plain[e.name]) fail(`registry entry '${e.name}' has no plain-JS implementation: add one to bench/plain.ts`);
+}
+
+// Each build compiled once: re-instantiating a compiled Module reuses V8's optimised code, so
+// switching builds between tasks does not put a task back on the baseline compiler.
+const builds = {
+  simd: new WebAssembly.Module(readFileSync(new URL('../wasm/simdloss-simd.wasm', import.meta.url))),
+  scalar: new WebAssembly.Module(readFileSync(new URL('../wasm/simdloss-scalar.wasm', import.meta.url))),
+};
+let active: boolean | undefined;
+/** The library has one global instance: (re)initialise it only when the wanted build is not the live one. */
+function use(simd: boolean): void {
+  if (active === simd) return;
+  active = undefined;
+  const info = initSync(simd ? builds.simd : builds.scalar);
+  if (info.simd !== simd) fail(`initSync of the ${simd ? 'SIMD' : 'scalar'} build reports simd: ${info.simd}`);
+  active = simd;
+}
+
+type Opts = Record<string, number>;
+interface Prepared {
+  call: () => LossAndGrad;
+  free?: () => void;
+}
+/** Runs in the task's beforeAll: picks the build, places the data; returns the call to time. */
+type Variant = { name: string; prepare(e: RegistryEntry, y: Float32Array, p: Float32Array, opts: Opts): Prepared };
+
+const VARIANTS: Variant[] = [
+  {
+    name: 'simdloss', // ordinary arrays, streamed through the scratch area; a new grad per call
+    prepare: (e, y, p, opts) => (use(true), { call: () => e.loss.withGrad<Float32Array>(y, p, opts) }),
+  },
+  {
+    name: 'simdloss, out', // ordinary arrays, gradient into a reused ordinary array: the staging cost alone
+    prepare: (e, y, p, opts) => {
+      use(true);
+      const o = { ...opts, out: new Float32Array(p.length) };
+      return { call: () => e.loss.withGrad<Float32Array>(y, p, o) };
+    },
+  },
+  {
+    name: 'zero-copy', // inputs and grad live in wasm memory
+    prepare(e, y, p, opts) {
+      use(true); // first: a re-init invalidates every WasmArray
+      const place = (src?: Float32Array) => {
+        const w = alloc(p.length, 'f32');
+        if (src) w.array.set(src);
+        return w;
+      };
+      const [wy, wp, out] = [place(y), place(p), place()];
+      const o = { ...opts, out };
+      return {
+        call: () => e.loss.withGrad<Float32Array>(wy, wp, o),
+        free: () => [wy, wp, out].forEach((w) => w.free()),
+      };
+    },
+  },
+  {
+    name: 'scalar build', // as 'simdloss', on the build for runtimes without wasm SIMD
+    prepare: (e, y, p, opts) => (use(false), { call: () => e.loss.withGrad<Float32Array>(y, p, opts) }),
+  },
+  {
+    name: BASELINE,
+    prepare: (e, y, p, opts) => {
+      const f = plain[e.name]!;
+      return { call: () => f(y, p, opts) };
+    },
+  },
+];
+
+/** mulberry32: repeatable uniform numbers in [0, 1). */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const seedOf = (s: string): number => [...s].reduce((h, c) => Math.imul(h ^ c.charCodeAt(0), 16777619), 2166136261);
+const uniform = (n: number, [lo, hi]: readonly [number, number], rand: () => number): Float32Array =>
+  Float32Array.from({ length: n }, () => lo + (hi - lo) * rand());
+
+/** Fails unless `got` matches the plain-JS result: loss within 1e-5 relative, grad within 1e-5 per element. */
+function check(what: string, got: LossAndGrad, want: LossAndGrad): void {
+  if (!(Math.abs(got.loss - want.loss) <= 1e-5 * Math.abs(want.loss))) fail(`${what}: loss ${got.loss}, plain JS ${want.loss}`);
+  if (got.grad.length !== want.grad.length) fail(`${what}: grad has ${got.grad.length} elements, plain JS ${want.grad.length}`);
+  for (let i = 0; i < want.grad.length; i++) {
+    if (!(Math.abs(got.grad[i]! - want.grad[i]!) <= 1e-5)) fail(`${what}: grad[${i}] ${got.grad[i]}, plain JS ${want.grad[i]}`);
+  }
+}
+
+interface Row {
+  loss: string;
+  n: number;
+  variant: string;
+  medianNs: number;
+  madNs: number;
+  samples: number;
+  callsPerSample: number;
+}
+const rows: Row[] = [];
+let sink = 0; // every loss value lands here, so no call can be optimised away
+
+const fmtN = (n: number): string => (n >= 1e4 ? n.toExponential().replace('+', '') : String(n));
+const fmt = (x: number): string => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x >= 1 ? x.toFixed(2) : x.toPrecision(2));
+const medianOf = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+const median = (loss: string, n: number, variant: string): number | undefined =>
+  rows.find((r) => r.loss === loss && r.n === n && r.variant === variant)?.medianNs;
+
+console.log(`simdloss bench: withGrad, float32, mean reduction; medians of tinybench samples from ${ROUNDS} interleaved rounds`);
+console.log(`machine: ${os.cpus()[0]?.model ?? 'unknown'} (${os.cpus().length} cores), ${os.platform()} ${os.arch()}`);
+console.log(`node ${process.version} (V8 ${process.versions.v8}), ${new Date().toISOString()}, ${timeMs} ms per task`);
+
+use(true);
+for (const e of registry.filter((e) => !only || only.includes(e.name))) {
+  const opts: Opts = Object.fromEntries(e.options.map((o) => [o.name, o.default]));
+  for (const n of sizes) {
+    process.stderr.write(`\r${e.name} N=${fmtN(n)}...         `);
+    const rand = random(seedOf(e.name) ^ n);
+    const y = uniform(n, e.domain.target, rand);
+    const p = uniform(n, e.domain.pred, rand);
+
+    // Honest comparison first: every variant must compute what the plain JS loop computes.
+    const want = plain[e.name]!(y, p, opts);
+    for (const v of VARIANTS) {
+      const prep = v.prepare(e, y, p, opts);
+      check(`${e.name} N=${n} ${v.name}`, prep.call(), want);
+      prep.free?.();
+    }
+
+    const reps = Math.max(1, Math.round(BATCH_ELEMENTS / n));
+    const pooled = new Map<string, number[]>(VARIANTS.map((v) => [v.name, []]));
+    for (let round = 0; round < ROUNDS; round++) {
+      const bench = new Bench({
+        time: timeMs / ROUNDS, iterations: 8, warmup: round === 0, warmupTime: timeMs / 5, retainSamples: true, throws: true,
+      });
+      for (const v of round % 2 ? [...VARIANTS].reverse() : VARIANTS) {
+        let prep: Prepared | undefined;
+        bench.add(
+          v.name,
+          () => {
+            const call = prep!.call;
+            const t0 = performance.now();
+            for (let i = 0; i < reps; i++) sink += call().loss;
+            const ms = performance.now() - t0;
+            return { overriddenDuration: ms / reps, overriddenIterationCost: ms };
+          },
+          {
+            async: false,
+            // Build switches and allocations happen here, outside the timed samples, in warmup and run alike.
+            beforeAll: () => void (prep = v.prepare(e, y, p, opts)),
+            afterAll: () => prep?.free?.(),
+          },
+        );
+      }
+      await bench.run();
+      for (const task of bench.tasks) {
+        const r = task.result;
+        if (r.state !== 'completed') fail(`${e.name} N=${n} ${task.name}: ${r.state}`);
+        pooled.get(task.name)!.push(...r.latency.samples!);
+      }
+    }
+    for (const [variant, ms] of pooled) {
+      const med = medianOf(ms);
+      rows.push({
+        loss: e.name, n, variant, callsPerSample: reps, samples: ms.length,
+        medianNs: med * 1e6, madNs: medianOf(ms.map((x) => Math.abs(x - med))) * 1e6,
+      });
+    }
+  }
+  process.stderr.write('\r\x1b[K');
+
+  // One table per loss: throughput and the ratio to plain JS (higher = faster).
+  console.log(`\n${e.name} ${JSON.stringify(opts)}`);
+  console.log(['N'.padStart(7), 'variant'.padEnd(14), 'el/ns'.padStart(8), 'vs plain JS', 'spread (MAD)'].join('  '));
+  for (const n of sizes) {
+    const base = median(e.name, n, BASELINE)!;
+    for (const r of rows.filter((r) => r.loss === e.name && r.n === n)) {
+      const t = r.medianNs;
+      const cells = [fmtN(n).padStart(7), r.variant.padEnd(14), fmt(n / t).padStart(8), (fmt(base / t) + '×').padStart(11)];
+      console.log(`${cells.join('  ')}  ±${Math.round((100 * r.madNs) / t)}%`);
+    }
+  }
+  // Time of b over time of a: how many times faster a is (or, read the other way, a's time relative to b's).
+  const faster = (n: number, a: string, b: string): string => {
+    const ta = median(e.name, n, a);
+    const tb = median(e.name, n, b);
+    return ta && tb ? fmt(tb / ta) : 'n/a';
+  };
+  console.log(
+    `${e.name} summary: N=1e5 speed simdloss/plain ${faster(1e5, 'simdloss', BASELINE)}, zero-copy/plain ${faster(1e5, 'zero-copy', BASELINE)}, ` +
+      `zero-copy/simdloss ${faster(1e5, 'zero-copy', 'simdloss')}, zero-copy/(simdloss, out) ${faster(1e5, 'zero-copy', 'simdloss, out')}; N=16 time simdloss/plain ${faster(16, BASELINE, 'simdloss')} (< 1: simdloss faster)`,
+  );
+}
+
+if (Number.isNaN(sink)) console.log('(a loss was NaN)');
+if (args.json) {
+  const machine = { cpu: os.cpus()[0]?.model, cores: os.cpus().length, node: process.version, v8: process.versions.v8 };
+  writeFileSync(args.json, JSON.stringify({ date: new Date().toISOString(), machine, timeMs, results: rows }, null, 2) + '\n');
+  console.log(`\nraw medians written to ${args.json}`);
+}
