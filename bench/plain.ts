@@ -1,20 +1,21 @@
 /**
  * The baseline: what a JS developer would write by hand — one loop, the sum in a JS number (float64),
- * a new Float32Array for the gradient, mean reduction. Written from the formulas, not from the
+ * a new Float32Array for the gradient (or a reused one), mean reduction. Written from the formulas, not from the
  * kernels, and checked against simdloss before anything is timed (bench/run.ts).
  */
 export interface LossAndGrad {
   loss: number;
   grad: Float32Array;
 }
-export type PlainLoss = (target: Float32Array, pred: Float32Array, opts: Record<string, number>) => LossAndGrad;
+/** `out`: a gradient array to reuse, as a training loop would (else a new one per call). */
+export type PlainLoss = (target: Float32Array, pred: Float32Array, opts: Record<string, number>, out?: Float32Array) => LossAndGrad;
 
 /** Keyed by registry name; bench/run.ts refuses to run if a registry entry is missing here. */
 export const plain: Record<string, PlainLoss> = {
   // (y − ŷ)², grad 2(ŷ − y)/N
-  mse(y, p) {
+  mse(y, p, _opts, out) {
     const n = p.length;
-    const grad = new Float32Array(n);
+    const grad = out ?? new Float32Array(n);
     const s = n > 0 ? 2 / n : 0;
     let sum = 0;
     for (let i = 0; i < n; i++) {
@@ -26,9 +27,9 @@ export const plain: Record<string, PlainLoss> = {
   },
 
   // |y − ŷ|, grad sign(ŷ − y)/N, 0 where ŷ = y
-  mae(y, p) {
+  mae(y, p, _opts, out) {
     const n = p.length;
-    const grad = new Float32Array(n);
+    const grad = out ?? new Float32Array(n);
     const s = n > 0 ? 1 / n : 0;
     let sum = 0;
     for (let i = 0; i < n; i++) {
@@ -40,9 +41,9 @@ export const plain: Record<string, PlainLoss> = {
   },
 
   // ½r² if |r| ≤ δ else δ(|r| − ½δ), grad clamp(r, −δ, δ)/N
-  huber(y, p, { delta = 1 }) {
+  huber(y, p, { delta = 1 }, out) {
     const n = p.length;
-    const grad = new Float32Array(n);
+    const grad = out ?? new Float32Array(n);
     const s = n > 0 ? 1 / n : 0;
     let sum = 0;
     for (let i = 0; i < n; i++) {
@@ -60,9 +61,9 @@ export const plain: Record<string, PlainLoss> = {
   },
 
   // huber with δ = β, divided by β: ½r²/β if |r| ≤ β else |r| − ½β, grad clamp(r, −β, β)/(βN)
-  smoothL1(y, p, { beta = 1 }) {
+  smoothL1(y, p, { beta = 1 }, out) {
     const n = p.length;
-    const grad = new Float32Array(n);
+    const grad = out ?? new Float32Array(n);
     const s = n > 0 ? 1 / n : 0;
     let sum = 0;
     for (let i = 0; i < n; i++) {

@@ -114,6 +114,14 @@ const VARIANTS: Variant[] = [
       return { call: () => f(y, p, opts) };
     },
   },
+  {
+    name: 'plain JS, out', // the baseline with a reused gradient array: compare with 'simdloss, out'
+    prepare: (e, y, p, opts) => {
+      const f = plain[e.name]!;
+      const out = new Float32Array(p.length);
+      return { call: () => f(y, p, opts, out) };
+    },
+  },
 ];
 
 /** mulberry32: repeatable uniform numbers in [0, 1). */
@@ -244,6 +252,7 @@ for (const e of registry.filter((e) => !only || only.includes(e.name))) {
   };
   console.log(
     `${e.name} summary: N=1e5 speed simdloss/plain ${faster(1e5, 'simdloss', BASELINE)}, zero-copy/plain ${faster(1e5, 'zero-copy', BASELINE)}, ` +
+      `(simdloss, out)/(plain JS, out) ${faster(1e5, 'simdloss, out', 'plain JS, out')}, ` +
       `zero-copy/simdloss ${faster(1e5, 'zero-copy', 'simdloss')}, zero-copy/(simdloss, out) ${faster(1e5, 'zero-copy', 'simdloss, out')}; N=16 time simdloss/plain ${faster(16, BASELINE, 'simdloss')} (< 1: simdloss faster)`,
   );
 }

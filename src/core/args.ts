@@ -36,21 +36,16 @@ export function like(fn: string, name: string, x: unknown, ref: FloatArray, refN
   return a;
 }
 
-// Below this many elements a plain loop beats creating a subarray for TypedArray.prototype.set.
-const SHORT_COPY = 64;
-
 /** Copies elements [i, i + m) of `a` into scratch slot `slot`; returns the slot's byte offset. */
 export function stageIn(a: FloatArray, slot: number, i: number, m: number): number {
   const ptr = wasm.scratch + slot * SLOT_BYTES;
-  const view = a instanceof Float32Array ? wasm.f32 : wasm.f64;
-  const at = ptr / a.BYTES_PER_ELEMENT;
-  if (m <= SHORT_COPY) {
-    for (let j = 0; j < m; j++) view[at + j] = a[i + j]!;
-  } else {
-    view.set(i === 0 && m === a.length ? a : a.subarray(i, i + m), at);
-  }
+  if (a instanceof Float32Array) wasm.f32.set(m === a.length ? a : a.subarray(i, i + m), ptr >> 2);
+  else wasm.f64.set(m === a.length ? a : a.subarray(i, i + m), ptr >> 3);
   return ptr;
 }
+
+// Below this many elements a loop beats creating a subarray of the scratch view for set().
+const SHORT_COPY = 64;
 
 /** Copies m elements of scratch slot `slot` to `a` from index i. */
 export function stageOut(a: FloatArray, slot: number, i: number, m: number): void {
