@@ -66,7 +66,9 @@ export function stageOut(a: FloatArray, slot: number, i: number, m: number): voi
 export function overlapsShifted(a: FloatArray, pa: number, b: FloatArray, pb: number): boolean {
   if ((pa < 0) !== (pb < 0)) return false;
   if (pa < 0) {
-    if (a.buffer !== b.buffer) return false;
+    // Two views that both start a buffer cannot be shifted; this spares the `.buffer` reads in the
+    // usual case (arrays created with `new`).
+    if ((a.byteOffset === 0 && b.byteOffset === 0) || a.buffer !== b.buffer) return false;
     pa = a.byteOffset;
     pb = b.byteOffset;
   }
