@@ -1,5 +1,21 @@
 import { readFileSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
+import type { Reporter } from 'vitest/node';
+
+/** One plain closing line, 'N passed, N failed', that any CI log reader understands. */
+const plainSummary: Reporter = {
+  onTestRunEnd(modules) {
+    const count = { passed: 0, failed: 0, skipped: 0 };
+    for (const m of modules) {
+      for (const t of m.children.allTests()) {
+        const state = t.result().state;
+        if (state === 'passed' || state === 'failed') count[state]++;
+        else count.skipped++;
+      }
+    }
+    console.log(`\n${count.passed} passed, ${count.failed} failed, ${count.skipped} skipped`);
+  },
+};
 
 export default defineConfig({
   plugins: [
@@ -16,6 +32,7 @@ export default defineConfig({
   ],
   test: {
     include: ['test/**/*.test.ts'],
+    reporters: ['default', plainSummary],
     testTimeout: 120_000,
     hookTimeout: 60_000,
   },

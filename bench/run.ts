@@ -11,6 +11,7 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { Bench } from 'tinybench';
 import { alloc, initSync, registry, type RegistryEntry } from '../dist/node.js';
+import { random, uniform } from '../test/random.js';
 import { type LossAndGrad, plain } from './plain.js';
 
 const SIZES = '16,100,1e4,1e5,1e6';
@@ -124,20 +125,8 @@ const VARIANTS: Variant[] = [
   },
 ];
 
-/** mulberry32: repeatable uniform numbers in [0, 1). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const seedOf = (s: string): number => [...s].reduce((h, c) => Math.imul(h ^ c.charCodeAt(0), 16777619), 2166136261);
-const uniform = (n: number, [lo, hi]: readonly [number, number], rand: () => number): Float32Array =>
-  Float32Array.from({ length: n }, () => lo + (hi - lo) * rand());
+
 
 /** Fails unless `got` matches the plain-JS result: loss within 1e-5 relative, grad within 1e-5 per element. */
 function check(what: string, got: LossAndGrad, want: LossAndGrad): void {
@@ -180,8 +169,8 @@ for (const e of registry.filter((e) => !only || only.includes(e.name))) {
   for (const n of sizes) {
     process.stderr.write(`\r${e.name} N=${fmtN(n)}...         `);
     const rand = random(seedOf(e.name) ^ n);
-    const y = uniform(n, e.domain.target, rand);
-    const p = uniform(n, e.domain.pred, rand);
+    const y = uniform(Float32Array, n, e.domain.target, rand);
+    const p = uniform(Float32Array, n, e.domain.pred, rand);
 
     // Honest comparison first: every variant must compute what the plain JS loop computes.
     const want = plain[e.name]!(y, p, opts);

@@ -65,6 +65,7 @@ const GRAD = 2;
 export function elementwise<O>(spec: ElementwiseSpec): ElementwiseLoss<O> {
   const optionNames = ['reduction', 'weights', 'out', ...spec.options.map((o) => o.name)];
   const defaults = spec.params(spec.options.map((o) => o.default));
+  const values = spec.options.map((o) => o.default); // reused by every call: no allocation per call
   let generation = -1;
   let k32: Kernel;
   let k64: Kernel;
@@ -106,7 +107,10 @@ export function elementwise<O>(spec: ElementwiseSpec): ElementwiseLoss<O> {
         }
       }
       if (spec.options.length > 0) {
-        [a, b] = spec.params(spec.options.map((o) => numericOption(fn, o, opts[o.name])));
+        for (let j = 0; j < spec.options.length; j++) values[j] = numericOption(fn, spec.options[j]!, opts[spec.options[j]!.name]);
+        const params = spec.params(values);
+        a = params[0];
+        b = params[1];
       }
     }
 
