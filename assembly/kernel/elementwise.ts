@@ -3,6 +3,7 @@
 //
 // Kernel ABI (every elementwise export has exactly this signature):
 //   (n, target, pred, weights, losses, grad: byte offsets, gradScale, a, b: loss parameters, mode) → i32
+// The loss turns a and b into whatever loop-invariant values it needs once, in setup().
 // It returns -1, or the index of the first element outside the loss's domain (the argument at
 // fault is left at RESULT_ARGUMENT). Σ wᵢ·lᵢ is left at RESULT_SUM. `mode` is a set of MODE_* bits;
 // each combination is its own specialised loop (the flags are constants after inlining).
@@ -20,8 +21,9 @@ const BLOCK: i32 = 1024;
 /** What a loss family file provides for one loss: the formula and its derivative, vector and scalar. */
 // (AssemblyScript has no interfaces on type parameters; each loss is an @unmanaged class with these
 // @inline methods, called on a null instance so that no object exists at run time.)
-//   vloss<T>(y, p, a, b): v128       sloss<T>(y, p, a, b): T
-//   vgrad<T>(y, p, a, b): v128       sgrad<T>(y, p, a, b): T      dl/dp
+//   setup<T>(a, b)                   writes its parameter slots (shared.ts: setParam / vparam / sparam)
+//   vloss<T>(y, p): v128             sloss<T>(y, p): T
+//   vgrad<T>(y, p): v128             sgrad<T>(y, p): T            dl/dp
 //   checked(): bool                  false: no domain to check (the checks below compile away)
 //   vbad<T>(y, p): v128 lanes mask   sbad<T>(y, p): i32 argument code, or -1
 
@@ -43,13 +45,12 @@ export function elementwise<T, L>(n: i32, y: usize, p: usize, w: usize, lo: usiz
 @inline function loop<T, L>(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize,
                             scale: f64, a: f64, b: f64, grad: bool, weighted: bool, losses: bool): i32 {
   const op = changetype<L>(0);
+  op.setup<T>(a, b);
   let total: f64 = 0;
   let i = 0;
   if (ASC_FEATURE_SIMD) {
     const V = lanes<T>();
     const nv = n & ~(V - 1);
-    const va = v128.splat<T>(<T>a);
-    const vb = v128.splat<T>(<T>b);
     const vk = v128.splat<T>(<T>scale);
     while (i < nv) {
       const start = i;
@@ -58,14 +59,14 @@ export function elementwise<T, L>(n: i32, y: usize, p: usize, w: usize, lo: usiz
       let acc1 = acc0;
       let bad = acc0;
       for (; i + 2 * V <= end; i += 2 * V) {
-        acc0 = v128.add<T>(acc0, vstep<T, L>(op, byteOffset<T>(i), y, p, w, lo, g, va, vb, vk, grad, weighted, losses));
-        acc1 = v128.add<T>(acc1, vstep<T, L>(op, byteOffset<T>(i + V), y, p, w, lo, g, va, vb, vk, grad, weighted, losses));
+        acc0 = v128.add<T>(acc0, vstep<T, L>(op, byteOffset<T>(i), y, p, w, lo, g, vk, grad, weighted, losses));
+        acc1 = v128.add<T>(acc1, vstep<T, L>(op, byteOffset<T>(i + V), y, p, w, lo, g, vk, grad, weighted, losses));
         if (op.checked()) {
           bad = v128.or(bad, v128.or(vbad<T, L>(op, byteOffset<T>(i), y, p), vbad<T, L>(op, byteOffset<T>(i + V), y, p)));
         }
       }
       if (i < end) {
-        acc0 = v128.add<T>(acc0, vstep<T, L>(op, byteOffset<T>(i), y, p, w, lo, g, va, vb, vk, grad, weighted, losses));
+        acc0 = v128.add<T>(acc0, vstep<T, L>(op, byteOffset<T>(i), y, p, w, lo, g, vk, grad, weighted, losses));
         if (op.checked()) bad = v128.or(bad, vbad<T, L>(op, byteOffset<T>(i), y, p));
         i += V;
       }
@@ -82,10 +83,10 @@ export function elementwise<T, L>(n: i32, y: usize, p: usize, w: usize, lo: usiz
       store<i32>(RESULT_ARGUMENT, argument);
       return i;
     }
-    let l = op.sloss<T>(yi, pi, <T>a, <T>b);
+    let l = op.sloss<T>(yi, pi);
     if (grad) {
       const k = weighted ? <T>scale * load<T>(w + off) : <T>scale;
-      store<T>(g + off, k * op.sgrad<T>(yi, pi, <T>a, <T>b));
+      store<T>(g + off, k * op.sgrad<T>(yi, pi));
     }
     if (weighted) l *= load<T>(w + off);
     if (losses) store<T>(lo + off, l);
@@ -97,16 +98,16 @@ export function elementwise<T, L>(n: i32, y: usize, p: usize, w: usize, lo: usiz
 
 // @ts-ignore: decorator
 @inline function vstep<T, L>(op: L, off: usize, y: usize, p: usize, w: usize, lo: usize, g: usize,
-                             va: v128, vb: v128, vk: v128, grad: bool, weighted: bool, losses: bool): v128 {
+                             vk: v128, grad: bool, weighted: bool, losses: bool): v128 {
   const yv = v128.load(y + off);
   const pv = v128.load(p + off);
-  let l = op.vloss<T>(yv, pv, va, vb);
+  let l = op.vloss<T>(yv, pv);
   if (weighted) {
     const wv = v128.load(w + off);
-    if (grad) v128.store(g + off, v128.mul<T>(v128.mul<T>(vk, wv), op.vgrad<T>(yv, pv, va, vb)));
+    if (grad) v128.store(g + off, v128.mul<T>(v128.mul<T>(vk, wv), op.vgrad<T>(yv, pv)));
     l = v128.mul<T>(l, wv);
   } else if (grad) {
-    v128.store(g + off, v128.mul<T>(vk, op.vgrad<T>(yv, pv, va, vb)));
+    v128.store(g + off, v128.mul<T>(vk, op.vgrad<T>(yv, pv)));
   }
   if (losses) v128.store(lo + off, l);
   return l;

@@ -34,19 +34,37 @@ export const ARGUMENT_WEIGHTS: i32 = 2;
 // v128 constants are loaded from static memory: V8 (Node 20) rebuilds an inline v128.const in every
 // loop iteration with 3 instructions, where a load is one (PERF-NOTES: a pure exp kernel ran 1.5×
 // faster this way).
-const F32_HALF = memory.data<f32>([0.5, 0.5, 0.5, 0.5], 16);
-const F64_HALF = memory.data<f64>([0.5, 0.5], 16);
 const F32_ONE = memory.data<f32>([1, 1, 1, 1], 16);
 const F64_ONE = memory.data<f64>([1, 1], 16);
 
 // @ts-ignore: decorator
-@inline export function vhalf<T>(): v128 {
-  return v128.load(sizeof<T>() == 4 ? F32_HALF : F64_HALF);
-}
-
-// @ts-ignore: decorator
 @inline export function vone<T>(): v128 {
   return v128.load(sizeof<T>() == 4 ? F32_ONE : F64_ONE);
+}
+
+/**
+ * Loop-invariant values a loss derives from its parameters, written once per call by its setup()
+ * (each slot is 16 bytes: the value splatted across the lanes), then loaded where needed: neither
+ * Binaryen nor V8 hoists SIMD arithmetic out of a loop, and a load costs one instruction.
+ */
+const PARAMS: usize = memory.data(8 * 16, 16);
+
+// @ts-ignore: decorator
+@inline export function setParam<T>(slot: i32, value: f64): void {
+  const at = PARAMS + (<usize>slot << 4);
+  for (let lane: usize = 0; lane < 16; lane += sizeof<T>()) store<T>(at + lane, <T>value);
+}
+
+/** Parameter `slot` as a vector. */
+// @ts-ignore: decorator
+@inline export function vparam(slot: i32): v128 {
+  return v128.load(PARAMS + (<usize>slot << 4));
+}
+
+/** Parameter `slot` as a scalar: the same rounded value as each lane of vparam(slot). */
+// @ts-ignore: decorator
+@inline export function sparam<T>(slot: i32): T {
+  return load<T>(PARAMS + (<usize>slot << 4));
 }
 
 /** Base of the losses whose inputs have no domain to check (every real target and prediction). */
@@ -57,4 +75,12 @@ const F64_ONE = memory.data<f64>([1, 1], 16);
   @inline vbad<T>(y: v128, p: v128): v128 { return v128.splat<i32>(0); }
   // @ts-ignore: decorator
   @inline sbad<T>(y: T, p: T): i32 { return -1; }
+}
+
+// (A loss class must not override a method of its base: AssemblyScript would make the call virtual,
+// and these classes have no instance to dispatch on. So the empty setup lives in its own base.)
+/** Base of the losses with no domain to check and no parameters. */
+@unmanaged export class AnyRealNoParams extends AnyReal {
+  // @ts-ignore: decorator
+  @inline setup<T>(a: f64, b: f64): void {}
 }

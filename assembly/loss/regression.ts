@@ -3,34 +3,34 @@
 // that SIMD and scalar builds give bit-identical elements.
 
 import { elementwise } from "../kernel/elementwise";
-import { AnyReal, vhalf, vone } from "../kernel/shared";
+import { AnyReal, AnyRealNoParams, setParam, sparam, vone, vparam } from "../kernel/shared";
 
 /** (y − ŷ)², d/dŷ = 2r. */
-@unmanaged class Mse extends AnyReal {
+@unmanaged class Mse extends AnyRealNoParams {
   // @ts-ignore: decorator
-  @inline vloss<T>(y: v128, p: v128, a: v128, b: v128): v128 {
+  @inline vloss<T>(y: v128, p: v128): v128 {
     const r = v128.sub<T>(p, y);
     return v128.mul<T>(r, r);
   }
   // @ts-ignore: decorator
-  @inline vgrad<T>(y: v128, p: v128, a: v128, b: v128): v128 {
+  @inline vgrad<T>(y: v128, p: v128): v128 {
     const r = v128.sub<T>(p, y);
     return v128.add<T>(r, r);
   }
   // @ts-ignore: decorator
-  @inline sloss<T>(y: T, p: T, a: T, b: T): T { const r = p - y; return r * r; }
+  @inline sloss<T>(y: T, p: T): T { const r = p - y; return r * r; }
   // @ts-ignore: decorator
-  @inline sgrad<T>(y: T, p: T, a: T, b: T): T { const r = p - y; return r + r; }
+  @inline sgrad<T>(y: T, p: T): T { const r = p - y; return r + r; }
 }
 
 /** |y − ŷ|, d/dŷ = sign(r) with 0 at r = 0 (PyTorch's subgradient); NaN stays NaN. */
-@unmanaged class Mae extends AnyReal {
+@unmanaged class Mae extends AnyRealNoParams {
   // @ts-ignore: decorator
-  @inline vloss<T>(y: v128, p: v128, a: v128, b: v128): v128 {
+  @inline vloss<T>(y: v128, p: v128): v128 {
     return v128.abs<T>(v128.sub<T>(p, y));
   }
   // @ts-ignore: decorator
-  @inline vgrad<T>(y: v128, p: v128, a: v128, b: v128): v128 {
+  @inline vgrad<T>(y: v128, p: v128): v128 {
     const r = v128.sub<T>(p, y);
     const zero = v128.splat<T>(0);
     const one = vone<T>();
@@ -38,9 +38,9 @@ import { AnyReal, vhalf, vone } from "../kernel/shared";
     return v128.add<T>(sign, v128.and(v128.ne<T>(r, r), r));
   }
   // @ts-ignore: decorator
-  @inline sloss<T>(y: T, p: T, a: T, b: T): T { return abs<T>(p - y); }
+  @inline sloss<T>(y: T, p: T): T { return abs<T>(p - y); }
   // @ts-ignore: decorator
-  @inline sgrad<T>(y: T, p: T, a: T, b: T): T {
+  @inline sgrad<T>(y: T, p: T): T {
     const r = p - y;
     return (<T>(r > 0 ? 1 : 0) - <T>(r < 0 ? 1 : 0)) + (r != r ? r : <T>0);
   }
@@ -48,38 +48,46 @@ import { AnyReal, vhalf, vone } from "../kernel/shared";
 
 /**
  * Huber with a = δ, scaled by b: b·(½r² if |r| ≤ δ else δ(|r| − ½δ)), d/dŷ = b·clamp(r, −δ, δ).
- * b = 1 is huber; δ = β with b = 1/β is smoothL1 (huber / β). The linear branch multiplies by b·δ
- * first, so that smoothL1 (b·δ ≈ 1) stays finite wherever |r| − ½β is.
+ * b = 1 is huber; δ = β with b = 1/β is smoothL1 (huber / β). The linear branch is written
+ * bδ·|r| − ½bδ², so that smoothL1 (bδ ≈ 1) stays finite wherever |r| − ½β is.
  */
+const DELTA = 0, MINUS_DELTA = 1, HALF_B = 2, B_DELTA = 3, HALF_B_DELTA2 = 4, B = 5;
 @unmanaged class Huber extends AnyReal {
   // @ts-ignore: decorator
-  @inline vloss<T>(y: v128, p: v128, a: v128, b: v128): v128 {
-    const r = v128.sub<T>(p, y);
-    const m = v128.abs<T>(r);
-    const half = vhalf<T>();
-    const quadratic = v128.mul<T>(b, v128.mul<T>(v128.mul<T>(half, r), r));
-    const linear = v128.mul<T>(v128.mul<T>(b, a), v128.sub<T>(m, v128.mul<T>(half, a)));
-    return v128.bitselect(quadratic, linear, v128.le<T>(m, a));
+  @inline setup<T>(a: f64, b: f64): void {
+    setParam<T>(DELTA, a);
+    setParam<T>(MINUS_DELTA, -a);
+    setParam<T>(HALF_B, 0.5 * b);
+    setParam<T>(B_DELTA, b * a);
+    setParam<T>(HALF_B_DELTA2, 0.5 * b * a * a);
+    setParam<T>(B, b);
   }
   // @ts-ignore: decorator
-  @inline vgrad<T>(y: v128, p: v128, a: v128, b: v128): v128 {
+  @inline vloss<T>(y: v128, p: v128): v128 {
+    const r = v128.sub<T>(p, y);
+    const m = v128.abs<T>(r);
+    const quadratic = v128.mul<T>(v128.mul<T>(vparam(HALF_B), r), r);
+    const linear = v128.sub<T>(v128.mul<T>(vparam(B_DELTA), m), vparam(HALF_B_DELTA2));
+    return v128.bitselect(quadratic, linear, v128.le<T>(m, vparam(DELTA)));
+  }
+  // @ts-ignore: decorator
+  @inline vgrad<T>(y: v128, p: v128): v128 {
     // pmax/pmin (one instruction each), not max/min (V8 expands their NaN and ±0 rules into ~8):
     // with r first, a NaN r passes through both.
     const r = v128.sub<T>(p, y);
-    return v128.mul<T>(b, v128.pmin<T>(v128.pmax<T>(r, v128.neg<T>(a)), a));
+    return v128.mul<T>(vparam(B), v128.pmin<T>(v128.pmax<T>(r, vparam(MINUS_DELTA)), vparam(DELTA)));
   }
   // @ts-ignore: decorator
-  @inline sloss<T>(y: T, p: T, a: T, b: T): T {
+  @inline sloss<T>(y: T, p: T): T {
     const r = p - y;
     const m = abs<T>(r);
-    const half = <T>0.5;
-    return m <= a ? b * ((half * r) * r) : (b * a) * (m - half * a);
+    return m <= sparam<T>(DELTA) ? (sparam<T>(HALF_B) * r) * r : sparam<T>(B_DELTA) * m - sparam<T>(HALF_B_DELTA2);
   }
   // @ts-ignore: decorator
-  @inline sgrad<T>(y: T, p: T, a: T, b: T): T {
+  @inline sgrad<T>(y: T, p: T): T {
     const r = p - y;
-    const low = r < -a ? -a : r; // pmax(r, −a)
-    return b * (a < low ? a : low); // pmin(low, a)
+    const low = r < sparam<T>(MINUS_DELTA) ? sparam<T>(MINUS_DELTA) : r; // pmax(r, −δ)
+    return sparam<T>(B) * (sparam<T>(DELTA) < low ? sparam<T>(DELTA) : low); // pmin(low, δ)
   }
 }
 
