@@ -62,10 +62,10 @@ describe.each(registry.map((e) => [e.name, e]))('%s', (name, entry) => {
         const w = new Float32Array(n).fill(1);
         w[at] = bad;
         const t = new Float32Array(n);
-        expectError(() => call(t, t, { weights: w }), 'weights', new RegExp(`weights\\[${at}\\] must be a finite number ≥ 0; got ${shown}$`), at);
+        expectError(() => call(t, t, { weights: w }), 'opts.weights', new RegExp(`: opts\\.weights\\[${at}\\] must be a finite number ≥ 0; got ${shown}$`), at);
         const wasmWeights = alloc(n, 'f32');
         wasmWeights.array.set(w);
-        expectError(() => call(t, t, { weights: wasmWeights }), 'weights', new RegExp(`weights\\[${at}\\]`), at);
+        expectError(() => call(t, t, { weights: wasmWeights }), 'opts.weights', new RegExp(`opts\\.weights\\[${at}\\]`), at);
         wasmWeights.free();
       }
     }

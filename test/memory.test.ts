@@ -59,6 +59,11 @@ describe('alloc', () => {
     a.free();
     expect(() => a.array).toThrow(SimdlossError);
     expect(() => mse(a, new Float32Array(4))).toThrow(/used after free/);
+    const b = alloc(4);
+    const view = b.array;
+    b.free();
+    expect(() => mse(new Float32Array(4), view)).toThrow(/pred is a view of a WasmArray that was freed/);
+    expect(() => mse.grad(new Float32Array(4), new Float32Array(4), { out: view })).toThrow(/opts.out is a view of a WasmArray that was freed/);
   });
 
   test('bad sizes and dtypes are refused', () => {

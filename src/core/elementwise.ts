@@ -15,7 +15,7 @@ import { SLOT, SLOT_BYTES, type Kernel, ready, views, wasm } from './wasm.js';
 const MODE_GRAD = 1;
 const MODE_WEIGHTED = 2;
 const MODE_LOSSES = 4;
-const ARGUMENTS = ['target', 'pred', 'weights'] as const;
+const ARGUMENTS = ['target', 'pred', 'opts.weights'] as const;
 
 export interface ElementwiseSpec {
   /** Public name, used in every message. */
@@ -81,8 +81,8 @@ export function elementwise<O>(spec: ElementwiseSpec): ElementwiseLoss<O> {
     const p = floatArray(fn, 'pred', pred);
     const y = like(fn, 'target', target, p, 'pred');
     const n = p.length;
-    const zy = wasmPointer(target);
-    const zp = wasmPointer(pred);
+    const zy = wasmPointer(fn, 'target', target);
+    const zp = wasmPointer(fn, 'pred', pred);
     let reduction = MEAN;
     let w: FloatArray | undefined;
     let zw = -1;
@@ -96,12 +96,12 @@ export function elementwise<O>(spec: ElementwiseSpec): ElementwiseLoss<O> {
       reduction = reductionOf(fn, opts.reduction);
       if (opts.weights !== undefined) {
         w = like(fn, 'opts.weights', opts.weights, p, 'pred');
-        zw = wasmPointer(opts.weights);
+        zw = wasmPointer(fn, 'opts.weights', opts.weights);
       }
       if (opts.out !== undefined) {
         if (!(want & GRAD)) throw new SimdlossError(`${fn}: opts.out is for the gradient; ${spec.name}() returns none`, 'opts.out');
         out = like(fn, 'opts.out', opts.out, p, 'pred');
-        zo = wasmPointer(opts.out);
+        zo = wasmPointer(fn, 'opts.out', opts.out);
         if (overlapsShifted(out, zo, p, zp) || overlapsShifted(out, zo, y, zy) || (w !== undefined && overlapsShifted(out, zo, w, zw))) {
           throw new SimdlossError(`${fn}: opts.out overlaps an input at a different offset (it may be pred itself, not a shifted view)`, 'opts.out');
         }
@@ -130,7 +130,7 @@ export function elementwise<O>(spec: ElementwiseSpec): ElementwiseLoss<O> {
       for (let i = 0; i < n; i += chunk) {
         const m = Math.min(chunk, n - i);
         const bad = kw(m, zw >= 0 ? zw + i * bytes : stageIn(w, SLOT.weights, i, m));
-        if (bad >= 0) throw badElement(fn, 'weights', w, i + bad, 'a finite number ≥ 0');
+        if (bad >= 0) throw badElement(fn, 'opts.weights', w, i + bad, 'a finite number ≥ 0');
         weightSum += wasm.f64[wasm.result]!;
       }
     }

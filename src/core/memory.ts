@@ -76,10 +76,16 @@ function give(ptr: number, bytes: number): void {
  * which V8 must then move off the heap). */
 const owners = new WeakMap<ArrayBufferView, WasmArray>();
 
-/** Byte offset of a WasmArray, or of a view it handed out, that is usable now; -1 for any other array. */
-export function wasmPointer(x: unknown): number {
+/**
+ * Byte offset of a WasmArray, or of a view it handed out; -1 for any other array. A view of a
+ * freed WasmArray, or of one from an instance a later init() replaced, is refused: its bytes
+ * may belong to someone else by now.
+ */
+export function wasmPointer(fn: string, name: string, x: unknown): number {
   const owner = x instanceof WasmArray ? x : owners.get(x as ArrayBufferView);
-  return owner !== undefined && owner.live ? owner.ptr : -1;
+  if (owner === undefined) return -1;
+  if (!owner.live) throw new SimdlossError(`${fn}: ${name} is a view of a WasmArray that was freed or belongs to a replaced instance`, name);
+  return owner.ptr;
 }
 
 /** An array that lives in wasm memory; pass it (or its `.array`) anywhere an array goes, `opts.out` included, and no copy is made. */
