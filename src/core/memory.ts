@@ -4,7 +4,7 @@
  * allocate); memory grows when no free block fits, and every view is re-derived after that.
  */
 import { SimdlossError, show } from './errors.js';
-import { ready, reserve, views, wasm, whenInstantiated } from './wasm.js';
+import { ready, reserve, views, wasm } from './wasm.js';
 
 export type Dtype = 'f32' | 'f64' | 'i32';
 export type TypedArrayOf<D extends Dtype> = D extends 'f32' ? Float32Array : D extends 'f64' ? Float64Array : Int32Array;
@@ -13,17 +13,23 @@ type Ctor = Float32ArrayConstructor | Float64ArrayConstructor | Int32ArrayConstr
 const CTORS: Record<Dtype, Ctor> = { f32: Float32Array, f64: Float64Array, i32: Int32Array };
 const BLOCK_ALIGN = 64; // a cache line: vector loads never straddle one at a block's start
 
-/** Free blocks, sorted by address, never adjacent (freeing coalesces). */
+/** Free blocks, sorted by address, never adjacent (freeing coalesces); of the instance `heapGeneration`. */
 let freeStart: number[] = [];
 let freeSize: number[] = [];
-whenInstantiated(() => {
+let heapGeneration = -1;
+
+/** A new instance starts with everything above the scratch area free. */
+function heap(): void {
+  if (heapGeneration === wasm.generation) return;
+  heapGeneration = wasm.generation;
   freeStart = [];
   freeSize = [];
   const end = wasm.memory.buffer.byteLength;
   if (end > wasm.heapStart) give(wasm.heapStart, end - wasm.heapStart);
-});
+}
 
 function take(bytes: number): number {
+  heap();
   for (let k = 0; k < freeStart.length; k++) {
     if (freeSize[k]! >= bytes) {
       const ptr = freeStart[k]!;

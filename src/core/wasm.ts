@@ -87,12 +87,6 @@ export function reserve(bytes: number): boolean {
   }
 }
 
-const onInstance: Array<() => void> = [];
-/** Lets memory.ts reset its allocator when a new instance replaces the old one. */
-export function whenInstantiated(fn: () => void): void {
-  onInstance.push(fn);
-}
-
 export function adopt(instance: WebAssembly.Instance): void {
   const exports = instance.exports as unknown as Exports;
   if (typeof exports.heapBase !== 'function' || !(exports.memory instanceof WebAssembly.Memory)) {
@@ -111,7 +105,6 @@ export function adopt(instance: WebAssembly.Instance): void {
   if (!reserve(wasm.heapStart)) throw new SimdlossError('simdloss: could not reserve the scratch area');
   wasm.u8 = new Uint8Array(0);
   views();
-  for (const fn of onInstance) fn();
 }
 
 export function instantiateSync(module: WebAssembly.Module): void {
