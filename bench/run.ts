@@ -77,14 +77,14 @@ type Variant = { name: string; prepare(e: RegistryEntry, y: Float32Array, p: Flo
 const VARIANTS: Variant[] = [
   {
     name: 'simdloss', // ordinary arrays, streamed through the scratch area; a new grad per call
-    prepare: (e, y, p, opts) => (use(true), { call: () => e.loss.withGrad<Float32Array>(y, p, opts) }),
+    prepare: (e, y, p, opts) => (use(true), { call: () => e.loss.withGrad(y, p, opts) }),
   },
   {
     name: 'simdloss, out', // ordinary arrays, gradient into a reused ordinary array: the staging cost alone
     prepare: (e, y, p, opts) => {
       use(true);
       const o = { ...opts, out: new Float32Array(p.length) };
-      return { call: () => e.loss.withGrad<Float32Array>(y, p, o) };
+      return { call: () => e.loss.withGrad(y, p, o) };
     },
   },
   {
@@ -99,14 +99,14 @@ const VARIANTS: Variant[] = [
       const [wy, wp, out] = [place(y), place(p), place()];
       const o = { ...opts, out };
       return {
-        call: () => e.loss.withGrad<Float32Array>(wy, wp, o),
+        call: () => e.loss.withGrad(wy, wp, o),
         free: () => [wy, wp, out].forEach((w) => w.free()),
       };
     },
   },
   {
     name: 'scalar build', // as 'simdloss', on the build for runtimes without wasm SIMD
-    prepare: (e, y, p, opts) => (use(false), { call: () => e.loss.withGrad<Float32Array>(y, p, opts) }),
+    prepare: (e, y, p, opts) => (use(false), { call: () => e.loss.withGrad(y, p, opts) }),
   },
   {
     name: BASELINE,

@@ -2,7 +2,7 @@
 export { SimdlossError } from './core/errors.js';
 export { initSync, simdSupported, type InitOptions, type InitInfo } from './core/init.js';
 export { alloc, memory, WasmArray, type Dtype } from './core/memory.js';
-export type { FloatArray, Input, Reduction } from './core/args.js';
-export type { ElementwiseLoss, GradOptions, NoneOptions, ReduceOptions } from './core/elementwise.js';
+export type { FloatArray, Reduction } from './core/args.js';
+export type { ElementwiseLoss, F32, F64, GradOptions, NoneOptions, ReduceOptions } from './core/elementwise.js';
 export { mse, mae, huber, smoothL1 } from './loss/regression.js';
 export { registry, type RegistryEntry } from './registry.js';

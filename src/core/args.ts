@@ -6,8 +6,6 @@ import { SLOT_BYTES, wasm } from './wasm.js';
 export { wasmPointer } from './memory.js';
 
 export type FloatArray = Float32Array | Float64Array;
-/** An ordinary typed array, or one in wasm memory (a WasmArray or its `.array`). */
-export type Input<A> = A | WasmArray<A extends Float64Array ? 'f64' : A extends Int32Array ? 'i32' : 'f32'>;
 
 export const MEAN = 0;
 export const SUM = 1;

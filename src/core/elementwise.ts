@@ -6,9 +6,10 @@
  */
 import { SimdlossError, show } from './errors.js';
 import {
-  type FloatArray, type Input, type NumericOption, MEAN, NONE, SUM,
+  type FloatArray, type NumericOption, MEAN, NONE, SUM,
   checkOptionNames, floatArray, like, numericOption, overlapsShifted, reductionOf, stageIn, stageOut, wasmPointer,
 } from './args.js';
+import type { WasmArray } from './memory.js';
 import { SLOT, SLOT_BYTES, type Kernel, ready, views, wasm } from './wasm.js';
 
 // Kernel mode bits (assembly/kernel/elementwise.ts).
@@ -30,31 +31,49 @@ export interface ElementwiseSpec {
   domain?: { target?: string; pred?: string };
 }
 
-export interface ReduceOptions {
+/** A float32 argument: an ordinary Float32Array, or one in wasm memory. */
+export type F32 = Float32Array | WasmArray<'f32'>;
+/** A float64 argument: an ordinary Float64Array, or one in wasm memory. */
+export type F64 = Float64Array | WasmArray<'f64'>;
+
+export interface ReduceOptions<In> {
   reduction?: 'mean' | 'sum';
   /** One weight ≥ 0 per example: 'mean' becomes Σ wᵢlᵢ / Σ wᵢ, 'sum' Σ wᵢlᵢ, 'none' wᵢlᵢ. */
-  weights?: Input<FloatArray>;
+  weights?: In;
 }
-export interface NoneOptions {
+export interface NoneOptions<In> {
   reduction: 'none';
-  weights?: Input<FloatArray>;
+  weights?: In;
 }
-export interface GradOptions<A> {
+export interface GradOptions<In> {
   reduction?: 'mean' | 'sum' | 'none';
-  weights?: Input<FloatArray>;
+  weights?: In;
   /** Receives the gradient (same dtype and length as pred; may be pred itself) and is returned. */
-  out?: Input<A>;
+  out?: In;
 }
 
-/** An elementwise loss `f(target, pred, opts)` with its gradient companions. `O`: the loss's own options. */
+/**
+ * An elementwise loss `f(target, pred, opts)` with its gradient companions; `O` holds the loss's
+ * own options. Float32 arguments give float32 results, float64 give float64 (one overload each;
+ * the last ones take either, for code written over both).
+ */
 export interface ElementwiseLoss<O = object> {
-  <A extends FloatArray>(target: Input<A>, pred: Input<A>, opts?: O & ReduceOptions): number;
-  <A extends FloatArray>(target: Input<A>, pred: Input<A>, opts: O & NoneOptions): A;
+  (target: F32, pred: F32, opts?: O & ReduceOptions<F32>): number;
+  (target: F64, pred: F64, opts?: O & ReduceOptions<F64>): number;
+  (target: F32, pred: F32, opts: O & NoneOptions<F32>): Float32Array;
+  (target: F64, pred: F64, opts: O & NoneOptions<F64>): Float64Array;
+  (target: F32 | F64, pred: F32 | F64, opts?: O & ReduceOptions<F32 | F64>): number;
+  (target: F32 | F64, pred: F32 | F64, opts: O & NoneOptions<F32 | F64>): FloatArray;
   /** dL/dpred, same dtype and length as pred; with reduction 'none', the gradient of the sum of the returned losses. */
-  grad<A extends FloatArray>(target: Input<A>, pred: Input<A>, opts?: O & GradOptions<A>): A;
+  grad(target: F32, pred: F32, opts?: O & GradOptions<F32>): Float32Array;
+  grad(target: F64, pred: F64, opts?: O & GradOptions<F64>): Float64Array;
+  grad(target: F32 | F64, pred: F32 | F64, opts?: O & GradOptions<F32 | F64>): FloatArray;
   /** Loss and gradient from one fused pass. */
-  withGrad<A extends FloatArray>(target: Input<A>, pred: Input<A>, opts?: O & GradOptions<A> & { reduction?: 'mean' | 'sum' }): { loss: number; grad: A };
-  withGrad<A extends FloatArray>(target: Input<A>, pred: Input<A>, opts: O & GradOptions<A> & { reduction: 'none' }): { loss: A; grad: A };
+  withGrad(target: F32, pred: F32, opts?: O & GradOptions<F32> & { reduction?: 'mean' | 'sum' }): { loss: number; grad: Float32Array };
+  withGrad(target: F64, pred: F64, opts?: O & GradOptions<F64> & { reduction?: 'mean' | 'sum' }): { loss: number; grad: Float64Array };
+  withGrad(target: F32, pred: F32, opts: O & GradOptions<F32> & { reduction: 'none' }): { loss: Float32Array; grad: Float32Array };
+  withGrad(target: F64, pred: F64, opts: O & GradOptions<F64> & { reduction: 'none' }): { loss: Float64Array; grad: Float64Array };
+  withGrad(target: F32 | F64, pred: F32 | F64, opts?: O & GradOptions<F32 | F64>): { loss: number | FloatArray; grad: FloatArray };
   /** The name it is exported under. */
   readonly lossName: string;
 }

@@ -1,0 +1,31 @@
+// The public types as a user meets them: this file must type-check (npm test runs tsc first).
+import { expect, expectTypeOf, test } from 'vitest';
+import { alloc, huber, init, mse, type WasmArray } from '../src/node.js';
+
+test('typed arrays in, the same typed arrays out; WasmArrays accepted anywhere', async () => {
+  await init();
+  const y32 = Float32Array.of(1, 2);
+  const p32 = Float32Array.of(2, 2);
+  expectTypeOf(mse(y32, p32)).toEqualTypeOf<number>();
+  expectTypeOf(mse(y32, p32, { reduction: 'none' })).toEqualTypeOf<Float32Array>();
+  expectTypeOf(mse(Float64Array.of(1), Float64Array.of(2), { reduction: 'none' })).toEqualTypeOf<Float64Array>();
+  expectTypeOf(mse.grad(Float64Array.of(1), Float64Array.of(2))).toEqualTypeOf<Float64Array>();
+  expectTypeOf(huber.withGrad(y32, p32, { delta: 2 })).toEqualTypeOf<{ loss: number; grad: Float32Array }>();
+  expectTypeOf(huber.withGrad(y32, p32, { reduction: 'none' })).toEqualTypeOf<{ loss: Float32Array; grad: Float32Array }>();
+  const wy: WasmArray<'f32'> = alloc(2, 'f32');
+  const wp = alloc(2);
+  const out = alloc(2, 'f32');
+  wy.array.set(y32);
+  wp.array.set(p32);
+  const both = mse.withGrad(wy, wp, { out });
+  expectTypeOf(both.grad).toEqualTypeOf<Float32Array>();
+  expect(both.loss).toBe(0.5);
+  expectTypeOf(alloc(3, 'f64').array).toEqualTypeOf<Float64Array>();
+  expectTypeOf(alloc(3, 'i32').array).toEqualTypeOf<Int32Array>();
+  // @ts-expect-error: an unknown option is a type error as well as a run-time SimdlossError
+  expect(() => mse(y32, p32, { delta: 1 })).toThrow(/unknown option 'delta'/);
+  // Code written over both dtypes type-checks (the last overloads); mixing them is a run-time error.
+  const either = Float64Array.of(1, 2) as Float32Array | Float64Array;
+  expectTypeOf(mse.grad(either, either)).toEqualTypeOf<Float32Array | Float64Array>();
+  expect(() => mse(y32, either)).toThrow(/cannot be mixed/);
+});
