@@ -42,10 +42,13 @@ describe.each(registry.map((e) => [e.name, e]))('%s', (name, entry) => {
 
   test.each(calls)(`${name}%s: wrong types, dtypes and lengths`, (suffix, call) => {
     const fn = `${name}${suffix}`;
-    expectError(() => call(y, [1, 2, 3, 4]), 'pred', new RegExp(`^${fn.replace('.', '\\.')}: pred must be a Float32Array or a Float64Array \\(or a WasmArray\\); got Array \\(wrap`));
+    expectError(() => call(y, [1, 2, 3, 4]), 'pred', new RegExp(`^${fn.replace('.', '\\.')}: pred must be a Float32Array or a Float64Array \\(or a WasmArray of one\\); got Array \\(wrap`));
     expectError(() => call([1, 2, 3, 4], p), 'target', /target must be a Float32Array or a Float64Array .*got Array/);
     expectError(() => call(y, undefined), 'pred', /got undefined/);
     expectError(() => call(Int32Array.of(1, 2, 3, 4), p), 'target', /got Int32Array/);
+    const labels = alloc(4, 'i32');
+    expectError(() => call(y, labels), 'pred', /got a WasmArray of 'i32'/);
+    labels.free();
     expectError(() => call(Float64Array.from(y), p), 'target', /target is a Float64Array but pred is a Float32Array: float32 and float64 cannot be mixed/);
     expectError(() => call(y, p.subarray(1)), 'target', /target has 4 elements but pred has 3/);
     expectError(() => call(y, p, 'mean'), 'opts', /opts must be an object; got 'mean'/);

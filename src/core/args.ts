@@ -17,7 +17,8 @@ export function floatArray(fn: string, name: string, x: unknown): FloatArray {
   const a = x instanceof WasmArray ? x.array : x;
   if (a instanceof Float32Array || a instanceof Float64Array) return a;
   const hint = Array.isArray(x) ? ' (wrap a plain array: Float64Array.from(values))' : '';
-  throw new SimdlossError(`${fn}: ${name} must be a Float32Array or a Float64Array (or a WasmArray); got ${show(x)}${hint}`, name);
+  const seen = x instanceof WasmArray ? `a WasmArray of '${x.dtype}'` : show(x);
+  throw new SimdlossError(`${fn}: ${name} must be a Float32Array or a Float64Array (or a WasmArray of one); got ${seen}${hint}`, name);
 }
 
 /** `x` as a float array of the same dtype and length as `ref` (no broadcasting, no mixing float32 and float64). */

@@ -62,12 +62,6 @@ export function views(): typeof wasm {
   return wasm;
 }
 
-export function kernel(name: string): Kernel {
-  const fn = ready().exports![name];
-  if (typeof fn !== 'function') throw new SimdlossError(`simdloss: this wasm build has no kernel '${name}'`);
-  return fn as Kernel;
-}
-
 export function ready(): typeof wasm {
   if (wasm.exports === undefined) {
     throw new SimdlossError("simdloss is not initialised: call `await init()` (or `initSync(bytesOrModule)`) before any loss");
