@@ -129,3 +129,41 @@ describe('workerd / edge-light entry', () => {
     vi.restoreAllMocks();
   });
 });
+
+describe('package entry points', () => {
+  /** Every module reachable from an entry, following relative imports. */
+  function graph(entry: string, seen = new Set<string>()): Set<string> {
+    if (seen.has(entry)) return seen;
+    seen.add(entry);
+    const source = readFileSync(entry, 'utf8');
+    for (const [, spec] of source.matchAll(/(?:import|export)[^'"]*from\s+'([^']+)'/g)) {
+      if (spec!.startsWith('.') && spec!.endsWith('.js')) graph(new URL(spec!.replace(/\.js$/, '.ts'), `file://${entry}`).pathname, seen);
+    }
+    return seen;
+  }
+
+  test('the default and workerd entries import nothing from node:, the node entry is the only one that does', () => {
+    const importsNode = (file: string) => /from\s+'node:/.test(readFileSync(file, 'utf8'));
+    for (const entry of ['index', 'workerd']) {
+      const files = [...graph(new URL(`../src/${entry}.ts`, import.meta.url).pathname)];
+      expect(files.length).toBeGreaterThan(5);
+      expect(files.filter(importsNode), entry).toEqual([]);
+    }
+    expect(importsNode(new URL('../src/node.ts', import.meta.url).pathname)).toBe(true);
+  });
+
+  test('package.json maps each runtime condition to its entry, and each built entry exists', () => {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+    expect(pkg.type).toBe('module');
+    expect(pkg.sideEffects).toBe(false);
+    const root = pkg.exports['.'];
+    expect(Object.keys(root)).toEqual(['types', 'workerd', 'edge-light', 'node', 'default']);
+    expect(root.workerd).toBe('./dist/workerd.js');
+    expect(root['edge-light']).toBe('./dist/workerd.js');
+    expect(root.node).toBe('./dist/node.js');
+    expect(root.default).toBe('./dist/index.js');
+    for (const file of [root.types, root.workerd, root.node, root.default, './wasm/simdloss-simd.wasm', './wasm/simdloss-scalar.wasm']) {
+      expect(() => readFileSync(new URL(file, new URL('../package.json', import.meta.url))), file).not.toThrow();
+    }
+  });
+});
