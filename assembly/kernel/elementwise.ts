@@ -1,5 +1,6 @@
 // The one loop every elementwise loss runs: an unrolled main loop of two vectors, one vector at a
-// time up to the block end, partial sums flushed into float64 every block, then a scalar tail.
+// time up to the block end, partial sums flushed into float64 every block, then a scalar tail
+// (the scalar build: four elements at a time, same blocks, same tail).
 //
 // Kernel ABI (every elementwise export has exactly this signature):
 //   (n, target, pred, weights, losses, grad: byte offsets, gradScale, a, b: loss parameters, mode) → i32
@@ -73,24 +74,33 @@ export function elementwise<T, L>(n: i32, y: usize, p: usize, w: usize, lo: usiz
       if (op.checked() && v128.any_true(bad)) return firstBad<T, L>(op, start, end, y, p);
       total += hsum<T>(v128.add<T>(acc0, acc1));
     }
+  } else {
+    // The scalar build: the same shape, four elements at a time into four accumulators (one
+    // float64 running sum made every element wait for the previous addition).
+    const n4 = n & ~3;
+    const k = <T>scale;
+    while (i < n4) {
+      const start = i;
+      const end = min(i + BLOCK, n4);
+      let s0 = <T>0;
+      let s1 = <T>0;
+      let s2 = <T>0;
+      let s3 = <T>0;
+      let bad = false;
+      for (; i < end; i += 4) {
+        s0 += sstep<T, L>(op, byteOffset<T>(i), y, p, w, lo, g, k, grad, weighted, losses);
+        s1 += sstep<T, L>(op, byteOffset<T>(i + 1), y, p, w, lo, g, k, grad, weighted, losses);
+        s2 += sstep<T, L>(op, byteOffset<T>(i + 2), y, p, w, lo, g, k, grad, weighted, losses);
+        s3 += sstep<T, L>(op, byteOffset<T>(i + 3), y, p, w, lo, g, k, grad, weighted, losses);
+        if (op.checked()) bad = bad || sbad<T, L>(op, i, y, p) || sbad<T, L>(op, i + 1, y, p) || sbad<T, L>(op, i + 2, y, p) || sbad<T, L>(op, i + 3, y, p);
+      }
+      if (op.checked() && bad) return firstBad<T, L>(op, start, end, y, p);
+      total += (<f64>s0 + <f64>s1) + (<f64>s2 + <f64>s3);
+    }
   }
   for (; i < n; i++) {
-    const off = byteOffset<T>(i);
-    const yi = load<T>(y + off);
-    const pi = load<T>(p + off);
-    const argument = op.checked() ? op.sbad<T>(yi, pi) : -1;
-    if (argument >= 0) {
-      store<i32>(RESULT_ARGUMENT, argument);
-      return i;
-    }
-    let l = op.sloss<T>(yi, pi);
-    if (grad) {
-      const k = weighted ? <T>scale * load<T>(w + off) : <T>scale;
-      store<T>(g + off, k * op.sgrad<T>(yi, pi));
-    }
-    if (weighted) l *= load<T>(w + off);
-    if (losses) store<T>(lo + off, l);
-    total += <f64>l;
+    if (op.checked() && sbad<T, L>(op, i, y, p)) return firstBad<T, L>(op, i, n, y, p);
+    total += <f64>sstep<T, L>(op, byteOffset<T>(i), y, p, w, lo, g, <T>scale, grad, weighted, losses);
   }
   store<f64>(RESULT_SUM, total);
   return -1;
@@ -116,6 +126,30 @@ export function elementwise<T, L>(n: i32, y: usize, p: usize, w: usize, lo: usiz
 // @ts-ignore: decorator
 @inline function vbad<T, L>(op: L, off: usize, y: usize, p: usize): v128 {
   return op.vbad<T>(v128.load(y + off), v128.load(p + off));
+}
+
+/** vstep's scalar twin: the same operations in the same order, so each element is bit-identical. */
+// @ts-ignore: decorator
+@inline function sstep<T, L>(op: L, off: usize, y: usize, p: usize, w: usize, lo: usize, g: usize,
+                             k: T, grad: bool, weighted: bool, losses: bool): T {
+  const yi = load<T>(y + off);
+  const pi = load<T>(p + off);
+  let l = op.sloss<T>(yi, pi);
+  if (weighted) {
+    const wi = load<T>(w + off);
+    if (grad) store<T>(g + off, (k * wi) * op.sgrad<T>(yi, pi));
+    l *= wi;
+  } else if (grad) {
+    store<T>(g + off, k * op.sgrad<T>(yi, pi));
+  }
+  if (losses) store<T>(lo + off, l);
+  return l;
+}
+
+// @ts-ignore: decorator
+@inline function sbad<T, L>(op: L, i: i32, y: usize, p: usize): bool {
+  const off = byteOffset<T>(i);
+  return op.sbad<T>(load<T>(y + off), load<T>(p + off)) >= 0;
 }
 
 // The rare path: a block held a value outside the domain; find the first one with the scalar check.
