@@ -28,23 +28,30 @@ const BLOCK: i32 = 1024;
 //   checked(): bool                  false: no domain to check (the checks below compile away)
 //   vbad<T>(y, p): v128 lanes mask   sbad<T>(y, p): i32 argument code, or -1
 
+// Each mode is its own loop, chosen while AssemblyScript compiles: the switches are type
+// arguments (On = i32, Off = f32, read with isInteger<F>()), so the dead branches never reach
+// Binaryen. Passed as plain booleans they were left to Binaryen, whose code folding once merged
+// the modes back into one loop testing flags at run time (mse withGrad 4.5 → 2.2 el/ns, measured).
+type On = i32;
+type Off = f32;
+
 export function elementwise<T, L>(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize,
                                   scale: f64, a: f64, b: f64, mode: i32): i32 {
   switch (mode) {
-    case 0: return loop<T, L>(n, y, p, w, lo, g, scale, a, b, false, false, false);
-    case 1: return loop<T, L>(n, y, p, w, lo, g, scale, a, b, true, false, false);
-    case 2: return loop<T, L>(n, y, p, w, lo, g, scale, a, b, false, true, false);
-    case 3: return loop<T, L>(n, y, p, w, lo, g, scale, a, b, true, true, false);
-    case 4: return loop<T, L>(n, y, p, w, lo, g, scale, a, b, false, false, true);
-    case 5: return loop<T, L>(n, y, p, w, lo, g, scale, a, b, true, false, true);
-    case 6: return loop<T, L>(n, y, p, w, lo, g, scale, a, b, false, true, true);
-    default: return loop<T, L>(n, y, p, w, lo, g, scale, a, b, true, true, true);
+    case 0: return loop<T, L, Off, Off, Off>(n, y, p, w, lo, g, scale, a, b);
+    case 1: return loop<T, L, On, Off, Off>(n, y, p, w, lo, g, scale, a, b);
+    case 2: return loop<T, L, Off, On, Off>(n, y, p, w, lo, g, scale, a, b);
+    case 3: return loop<T, L, On, On, Off>(n, y, p, w, lo, g, scale, a, b);
+    case 4: return loop<T, L, Off, Off, On>(n, y, p, w, lo, g, scale, a, b);
+    case 5: return loop<T, L, On, Off, On>(n, y, p, w, lo, g, scale, a, b);
+    case 6: return loop<T, L, Off, On, On>(n, y, p, w, lo, g, scale, a, b);
+    default: return loop<T, L, On, On, On>(n, y, p, w, lo, g, scale, a, b);
   }
 }
 
-// @ts-ignore: decorator
-@inline function loop<T, L>(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize,
-                            scale: f64, a: f64, b: f64, grad: bool, weighted: bool, losses: bool): i32 {
+/** G: write the gradient; W: weighted; S: store per-example losses. */
+function loop<T, L, G, W, S>(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize,
+                             scale: f64, a: f64, b: f64): i32 {
   const op = changetype<L>(0);
   op.setup<T>(a, b);
   let total: f64 = 0;
@@ -60,14 +67,14 @@ export function elementwise<T, L>(n: i32, y: usize, p: usize, w: usize, lo: usiz
       let acc1 = acc0;
       let bad = acc0;
       for (; i + 2 * V <= end; i += 2 * V) {
-        acc0 = v128.add<T>(acc0, vstep<T, L>(op, byteOffset<T>(i), y, p, w, lo, g, vk, grad, weighted, losses));
-        acc1 = v128.add<T>(acc1, vstep<T, L>(op, byteOffset<T>(i + V), y, p, w, lo, g, vk, grad, weighted, losses));
+        acc0 = v128.add<T>(acc0, vstep<T, L, G, W, S>(op, byteOffset<T>(i), y, p, w, lo, g, vk));
+        acc1 = v128.add<T>(acc1, vstep<T, L, G, W, S>(op, byteOffset<T>(i + V), y, p, w, lo, g, vk));
         if (op.checked()) {
           bad = v128.or(bad, v128.or(vbad<T, L>(op, byteOffset<T>(i), y, p), vbad<T, L>(op, byteOffset<T>(i + V), y, p)));
         }
       }
       if (i < end) {
-        acc0 = v128.add<T>(acc0, vstep<T, L>(op, byteOffset<T>(i), y, p, w, lo, g, vk, grad, weighted, losses));
+        acc0 = v128.add<T>(acc0, vstep<T, L, G, W, S>(op, byteOffset<T>(i), y, p, w, lo, g, vk));
         if (op.checked()) bad = v128.or(bad, vbad<T, L>(op, byteOffset<T>(i), y, p));
         i += V;
       }
@@ -88,10 +95,10 @@ export function elementwise<T, L>(n: i32, y: usize, p: usize, w: usize, lo: usiz
       let s3 = <T>0;
       let bad = false;
       for (; i < end; i += 4) {
-        s0 += sstep<T, L>(op, byteOffset<T>(i), y, p, w, lo, g, k, grad, weighted, losses);
-        s1 += sstep<T, L>(op, byteOffset<T>(i + 1), y, p, w, lo, g, k, grad, weighted, losses);
-        s2 += sstep<T, L>(op, byteOffset<T>(i + 2), y, p, w, lo, g, k, grad, weighted, losses);
-        s3 += sstep<T, L>(op, byteOffset<T>(i + 3), y, p, w, lo, g, k, grad, weighted, losses);
+        s0 += sstep<T, L, G, W, S>(op, byteOffset<T>(i), y, p, w, lo, g, k);
+        s1 += sstep<T, L, G, W, S>(op, byteOffset<T>(i + 1), y, p, w, lo, g, k);
+        s2 += sstep<T, L, G, W, S>(op, byteOffset<T>(i + 2), y, p, w, lo, g, k);
+        s3 += sstep<T, L, G, W, S>(op, byteOffset<T>(i + 3), y, p, w, lo, g, k);
         if (op.checked()) bad = bad || sbad<T, L>(op, i, y, p) || sbad<T, L>(op, i + 1, y, p) || sbad<T, L>(op, i + 2, y, p) || sbad<T, L>(op, i + 3, y, p);
       }
       if (op.checked() && bad) return firstBad<T, L>(op, start, end, y, p);
@@ -100,26 +107,26 @@ export function elementwise<T, L>(n: i32, y: usize, p: usize, w: usize, lo: usiz
   }
   for (; i < n; i++) {
     if (op.checked() && sbad<T, L>(op, i, y, p)) return firstBad<T, L>(op, i, n, y, p);
-    total += <f64>sstep<T, L>(op, byteOffset<T>(i), y, p, w, lo, g, <T>scale, grad, weighted, losses);
+    total += <f64>sstep<T, L, G, W, S>(op, byteOffset<T>(i), y, p, w, lo, g, <T>scale);
   }
   store<f64>(RESULT_SUM, total);
   return -1;
 }
 
 // @ts-ignore: decorator
-@inline function vstep<T, L>(op: L, off: usize, y: usize, p: usize, w: usize, lo: usize, g: usize,
-                             vk: v128, grad: bool, weighted: bool, losses: bool): v128 {
+@inline function vstep<T, L, G, W, S>(op: L, off: usize, y: usize, p: usize, w: usize, lo: usize, g: usize,
+                                      vk: v128): v128 {
   const yv = v128.load(y + off);
   const pv = v128.load(p + off);
   let l = op.vloss<T>(yv, pv);
-  if (weighted) {
+  if (isInteger<W>()) {
     const wv = v128.load(w + off);
-    if (grad) v128.store(g + off, v128.mul<T>(v128.mul<T>(vk, wv), op.vgrad<T>(yv, pv)));
+    if (isInteger<G>()) v128.store(g + off, v128.mul<T>(v128.mul<T>(vk, wv), op.vgrad<T>(yv, pv)));
     l = v128.mul<T>(l, wv);
-  } else if (grad) {
+  } else if (isInteger<G>()) {
     v128.store(g + off, v128.mul<T>(vk, op.vgrad<T>(yv, pv)));
   }
-  if (losses) v128.store(lo + off, l);
+  if (isInteger<S>()) v128.store(lo + off, l);
   return l;
 }
 
@@ -130,19 +137,19 @@ export function elementwise<T, L>(n: i32, y: usize, p: usize, w: usize, lo: usiz
 
 /** vstep's scalar twin: the same operations in the same order, so each element is bit-identical. */
 // @ts-ignore: decorator
-@inline function sstep<T, L>(op: L, off: usize, y: usize, p: usize, w: usize, lo: usize, g: usize,
-                             k: T, grad: bool, weighted: bool, losses: bool): T {
+@inline function sstep<T, L, G, W, S>(op: L, off: usize, y: usize, p: usize, w: usize, lo: usize, g: usize,
+                                      k: T): T {
   const yi = load<T>(y + off);
   const pi = load<T>(p + off);
   let l = op.sloss<T>(yi, pi);
-  if (weighted) {
+  if (isInteger<W>()) {
     const wi = load<T>(w + off);
-    if (grad) store<T>(g + off, (k * wi) * op.sgrad<T>(yi, pi));
+    if (isInteger<G>()) store<T>(g + off, (k * wi) * op.sgrad<T>(yi, pi));
     l *= wi;
-  } else if (grad) {
+  } else if (isInteger<G>()) {
     store<T>(g + off, k * op.sgrad<T>(yi, pi));
   }
-  if (losses) store<T>(lo + off, l);
+  if (isInteger<S>()) store<T>(lo + off, l);
   return l;
 }
 
