@@ -7,7 +7,7 @@
 // The loss turns a and b into whatever loop-invariant values it needs once, in setup().
 // It returns -1, or the index of the first element outside the loss's domain (the argument at
 // fault is left at RESULT_ARGUMENT). Σ wᵢ·lᵢ is left at RESULT_SUM. `mode` is a set of MODE_* bits;
-// each combination is its own specialised loop (the flags are constants after inlining).
+// each combination is its own specialised loop, chosen at compile time (below).
 
 import { RESULT_SUM, RESULT_ARGUMENT, lanes, hsum, byteOffset } from "./shared";
 
