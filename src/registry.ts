@@ -26,15 +26,16 @@ export interface RegistryEntry {
 
 const realLine = { target: [-10, 10], pred: [-10, 10] } as const;
 
+/** An entry whose name and options come from the loss itself. */
+function entry(loss: ElementwiseLoss<any>, rest: Omit<RegistryEntry, 'name' | 'loss' | 'options'>): RegistryEntry {
+  return { name: loss.lossName, loss, options: loss.options, ...rest };
+}
+
 export const registry: readonly RegistryEntry[] = [
-  { name: 'mse', family: 'regression', kind: 'elementwise', loss: mse, options: [], cases: [{}],
-    domain: realLine, kinks: () => [], f32Tolerance: 1e-6 },
-  { name: 'mae', family: 'regression', kind: 'elementwise', loss: mae, options: [], cases: [{}],
-    domain: realLine, kinks: () => [0], f32Tolerance: 1e-6 },
-  { name: 'huber', family: 'regression', kind: 'elementwise', loss: huber,
-    options: [{ name: 'delta', default: 1, min: 0, minOpen: true }], cases: [{}, { delta: 0.25 }, { delta: 3 }],
-    domain: realLine, kinks: (o) => [o.delta ?? 1], f32Tolerance: 1e-6 },
-  { name: 'smoothL1', family: 'regression', kind: 'elementwise', loss: smoothL1,
-    options: [{ name: 'beta', default: 1, min: 0, minOpen: true }], cases: [{}, { beta: 0.5 }, { beta: 4 }],
-    domain: realLine, kinks: (o) => [o.beta ?? 1], f32Tolerance: 1e-6 },
+  entry(mse, { family: 'regression', kind: 'elementwise', cases: [{}], domain: realLine, kinks: () => [], f32Tolerance: 1e-6 }),
+  entry(mae, { family: 'regression', kind: 'elementwise', cases: [{}], domain: realLine, kinks: () => [0], f32Tolerance: 1e-6 }),
+  entry(huber, { family: 'regression', kind: 'elementwise', cases: [{}, { delta: 0.25 }, { delta: 3 }], domain: realLine,
+    kinks: (o) => [o.delta ?? 1], f32Tolerance: 1e-6 }),
+  entry(smoothL1, { family: 'regression', kind: 'elementwise', cases: [{}, { beta: 0.5 }, { beta: 4 }], domain: realLine,
+    kinks: (o) => [o.beta ?? 1], f32Tolerance: 1e-6 }),
 ];

@@ -76,6 +76,8 @@ export interface ElementwiseLoss<O = object> {
   withGrad(target: F32 | F64, pred: F32 | F64, opts?: O & GradOptions<F32 | F64>): { loss: number | FloatArray; grad: FloatArray };
   /** The name it is exported under. */
   readonly lossName: string;
+  /** Its own numeric options and their ranges (besides reduction, weights, out). */
+  readonly options: readonly NumericOption[];
 }
 
 const LOSS = 1;
@@ -191,6 +193,7 @@ export function elementwise<O>(spec: ElementwiseSpec): ElementwiseLoss<O> {
   Object.defineProperties(f, {
     name: { value: name },
     lossName: { value: name },
+    options: { value: spec.options },
     grad: { value: (target: unknown, pred: unknown, opts?: Record<string, unknown>) => run(gradName, GRAD, target, pred, opts) },
     withGrad: { value: (target: unknown, pred: unknown, opts?: Record<string, unknown>) => run(withGradName, LOSS | GRAD, target, pred, opts) },
   });
