@@ -12,8 +12,9 @@ import { SimdlossError } from './errors.js';
 /** Bytes per scratch slot. 32 KiB keeps a chunk's three streams (target, pred, grad) in L2 while a
  * chunk is long enough (8192 float32) that the per-chunk JS overhead stays small. */
 export const SLOT_BYTES = 32768;
-/** Scratch slots: target, pred, weights, per-example losses, gradient, and three for wider losses. */
-export const SLOTS = 8;
+/** Scratch slots: target, pred, weights, per-example losses, gradient; 5–11 for losses with more
+ * inputs and gradients (embedding: a third input, three gradients; classification: labels). */
+export const SLOTS = 12;
 export const SLOT = { target: 0, pred: 1, weights: 2, losses: 3, grad: 4 } as const;
 
 export type Kernel = (...args: number[]) => number;
