@@ -1,6 +1,8 @@
 /**
  * npm run bench [-- --sizes 1e5,16] [--only mse,huber] [--time 1000] [--json out.json]
  *
+ * Without --only, the vector math follows (bench/math.ts).
+ *
  * For every registry loss and size N: withGrad (forward + gradient, mean, float32) in four
  * variants — the library with ordinary arrays, zero copy, the scalar build, and a plain JS loop —
  * reported as median elements per nanosecond and as a ratio to plain JS. Absolute times drift
@@ -12,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { Bench } from 'tinybench';
 import { alloc, initSync, registry, type RegistryEntry } from '../dist/node.js';
 import { random, uniform } from '../test/random.js';
+import { benchMath } from './math.js';
 import { type LossAndGrad, plain } from './plain.js';
 
 const SIZES = '16,100,1e4,1e5,1e6';
@@ -245,6 +248,8 @@ for (const e of registry.filter((e) => !only || only.includes(e.name))) {
       `zero-copy/simdloss ${faster(1e5, 'zero-copy', 'simdloss')}, zero-copy/(simdloss, out) ${faster(1e5, 'zero-copy', 'simdloss, out')}; N=16 time simdloss/plain ${faster(16, BASELINE, 'simdloss')} (< 1: simdloss faster)`,
   );
 }
+
+if (!only) await benchMath(timeMs / 2);
 
 if (Number.isNaN(sink)) console.log('(a loss was NaN)');
 if (args.json) {
