@@ -3,6 +3,7 @@
 export { weights_f32, weights_f64 } from "./kernel/weights";
 export { RESULT } from "./kernel/shared";
 export * from "./loss/regression";
+export * from "./loss/binary";
 
 /** 1 in the SIMD build, 0 in the scalar build (the same source, compiled with and without `--enable simd`). */
 export const SIMD: i32 = ASC_FEATURE_SIMD ? 1 : 0;

@@ -3,6 +3,7 @@ export { SimdlossError } from './core/errors.js';
 export { initSync, simdSupported, type InitOptions, type InitInfo } from './core/init.js';
 export { alloc, memory, WasmArray, type Dtype } from './core/memory.js';
 export type { FloatArray, Reduction } from './core/args.js';
-export type { ElementwiseLoss, F32, F64, GradOptions, NoneOptions, ReduceOptions } from './core/elementwise.js';
+export type { ClassifierLoss, ElementwiseMetric, ElementwiseLoss, F32, F64, GradOptions, NoneOptions, ReduceOptions } from './core/elementwise.js';
 export { mse, mae, huber, smoothL1, logCosh } from './loss/regression.js';
+export { binaryCrossEntropy, binaryCrossEntropyWithLogits, binaryFocal, hinge, squaredHinge, binaryAccuracy } from './loss/binary.js';
 export { registry, type RegistryEntry } from './registry.js';

@@ -5,11 +5,12 @@
  */
 import type { NumericOption } from './core/args.js';
 import type { ElementwiseLoss } from './core/elementwise.js';
+import { binaryCrossEntropy, binaryCrossEntropyWithLogits, binaryFocal, hinge, squaredHinge } from './loss/binary.js';
 import { huber, logCosh, mae, mse, smoothL1 } from './loss/regression.js';
 
 export interface RegistryEntry {
   name: string;
-  family: 'regression';
+  family: 'regression' | 'binary';
   kind: 'elementwise';
   loss: ElementwiseLoss<any>;
   /** The loss's own options with their ranges (the common ones — reduction, weights, out — are implied). */
@@ -18,6 +19,10 @@ export interface RegistryEntry {
   cases: readonly Record<string, number>[];
   /** Where target and pred are drawn from in tests and benchmarks. */
   domain: { target: readonly [number, number]; pred: readonly [number, number] };
+  /** Targets that are labels: a share of them (1: all) drawn from these values instead of the domain. */
+  labels?: { values: readonly number[]; share: number };
+  /** (target, pred) pairs at the edges of the domain, replacing the generic extremes (huge, ±∞, NaN) where those are refused. */
+  extremes?: readonly (readonly [number, number])[];
   /** Places the loss has a kink, where central differences do not apply (|r| values). */
   kinks(opts: Record<string, number>): number[];
   /** Per-element relative tolerance of the float32 kernel against float64 (float64 kernels: 1e-12). */
@@ -40,4 +45,52 @@ export const registry: readonly RegistryEntry[] = [
     kinks: (o) => [o.beta ?? 1], f32Tolerance: 1e-6 }),
   // float32 elements are within 2 ulp (test/logcosh.test.ts); 1e-6 leaves room for the reductions
   entry(logCosh, { family: 'regression', kind: 'elementwise', cases: [{}], domain: realLine, kinks: () => [], f32Tolerance: 1e-6 }),
+  ...binaryEntries(),
 ];
+
+function binaryEntries(): RegistryEntry[] {
+  const hard = { values: [0, 1], share: 0.5 } as const; // half hard labels, half soft targets
+  const logits = { target: [0, 1], pred: [-12, 12] } as const;
+  const logitExtremes = [
+    [0, 0], [1, 0], [1, -0], [0.5, 0], [1, 100], [1, -100], [0, 100], [0, -100], [1, -120], [0, 120],
+    [1, 1e4], [1, -1e4], [0, 1e4], [0, -1e4], [0.5, 1e4], [0.25, -1e4], [1, 3e38], [0, -3e38], [0.3, 30],
+    [1, 1e-30], [0, 1e-30], [1, NaN], [0.5, NaN],
+  ] as const;
+  const margins = [
+    [1, 1], [-1, -1], [0, -1], [1, 0], [0, 0], [-1, 0], [1, -0], [1, 1e30], [-1, 1e30], [0, -3e38], [1, -3e38],
+    [1, 1e-30], [0, Infinity], [1, Infinity], [-1, -Infinity], [1, NaN], [0, NaN],
+  ] as const;
+  return [
+    // float32: ln ≤ 1 ulp, ln1p ≤ 2 ulp (math/), then 4 roundings of non-negative terms: ≤ ~6 ulp = 4e-7
+    entry(binaryCrossEntropy, {
+      family: 'binary', kind: 'elementwise', cases: [{}, { posWeight: 3 }, { eps: 1e-3, posWeight: 0.5 }],
+      domain: { target: [0, 1], pred: [0, 1] }, labels: hard, kinks: () => [], f32Tolerance: 1e-6,
+      extremes: [
+        [0, 0], [1, 1], [1, 0], [0, 1], [0.5, 0], [0.5, 1], [1, 1e-30], [0, 1e-30], [1, 2e-38], [0, -0],
+        [1, 0.5], [0.3, 0.7], [1, 1 - 2 ** -24], [0, 1 - 2 ** -24], [0, 1e-7], [1, 0.9999999], [0.7, 0.7],
+      ],
+    }),
+    // float32: exp ≤ 1 ulp, ln1p ≤ 2 ulp, ≤ 5 roundings of non-negative terms in the loss; the gradient
+    // relative to its terms' scale (gradScale): σ ≤ 3 roundings, then 4
+    entry(binaryCrossEntropyWithLogits, {
+      family: 'binary', kind: 'elementwise',
+      cases: [{}, { posWeight: 3 }, { labelSmoothing: 0.1 }, { posWeight: 0.5, labelSmoothing: 0.2 }],
+      domain: logits, labels: hard, kinks: () => [], f32Tolerance: 1e-6, extremes: logitExtremes,
+    }),
+    // float32: m^γ = e^(γ·ln m) turns ln m's rounding (relative to |ln m| ≤ 12 on these logits) into
+    // γ·|ln m|·2⁻²⁴ relative: ≤ 1e-5 for γ ≤ 5, on top of the cross-entropy's few ulp
+    entry(binaryFocal, {
+      family: 'binary', kind: 'elementwise', cases: [{}, { gamma: 0 }, { gamma: 0.5, alpha: 0.6 }, { gamma: 5, alpha: 1 }],
+      domain: logits, labels: hard, kinks: () => [], f32Tolerance: 1e-5, extremes: logitExtremes,
+    }),
+    // exact but for the one rounding of 1 − y·ŷ (and its square): 1e-6 as the regression losses
+    entry(hinge, {
+      family: 'binary', kind: 'elementwise', cases: [{}], domain: { target: [-1, 1], pred: [-2.5, 2.5] },
+      labels: { values: [-1, 0, 1], share: 1 }, kinks: () => [0, 1], f32Tolerance: 1e-6, extremes: margins,
+    }),
+    entry(squaredHinge, {
+      family: 'binary', kind: 'elementwise', cases: [{}], domain: { target: [-1, 1], pred: [-2.5, 2.5] },
+      labels: { values: [-1, 0, 1], share: 1 }, kinks: () => [0, 1], f32Tolerance: 1e-6, extremes: margins,
+    }),
+  ];
+}

@@ -1,15 +1,23 @@
 // Bad input of every kind: a SimdlossError naming the argument, index, expected range and value
 // seen; and the library keeps giving right answers afterwards.
 import { beforeAll, describe, expect, test } from 'vitest';
-import { SimdlossError, alloc, init, registry } from '../src/node.js';
+import { SimdlossError, alloc, init, registry, type RegistryEntry } from '../src/node.js';
+import { describeRange } from '../src/core/args.js';
 
 beforeAll(async () => {
   await init();
 });
 
 type AnyLoss = any;
-const y = Float32Array.of(1, 2, 3, 4);
-const p = Float32Array.of(1.5, 2, 2, 5);
+
+/** Four valid examples for the entry: targets from its labels or domain, predictions inside its domain. */
+function valid(entry: RegistryEntry): { y: Float32Array; p: Float32Array } {
+  const at = (range: readonly [number, number], f: number) => range[0] + (range[1] - range[0]) * f;
+  const labels = entry.labels?.values;
+  const y = Float32Array.from([0.1, 0.4, 0.6, 0.9], (f, i) => (labels ? labels[i % labels.length]! : at(entry.domain.target, f)));
+  const p = Float32Array.from([0.15, 0.4, 0.35, 0.95], (f) => at(entry.domain.pred, f));
+  return { y, p };
+}
 
 function expectError(call: () => unknown, argument: string, message: RegExp, index?: number): void {
   let error: unknown;
@@ -29,6 +37,7 @@ function expectError(call: () => unknown, argument: string, message: RegExp, ind
 
 describe.each(registry.map((e) => [e.name, e]))('%s', (name, entry) => {
   const loss = entry.loss as AnyLoss;
+  const { y, p } = valid(entry);
   const right = { mean: 0, grad: [] as number[] };
   beforeAll(() => {
     right.mean = loss(y, p);
@@ -87,10 +96,13 @@ describe.each(registry.map((e) => [e.name, e]))('%s', (name, entry) => {
   test(`${name}: every numeric option out of its range or of the wrong type`, () => {
     for (const option of entry.options) {
       const lo = option.min;
+      const hi = option.max ?? Infinity;
       const badValues: unknown[] = [NaN, Infinity, -Infinity, '1', null, option.minOpen ? lo : lo - 1];
+      if (hi < Infinity) badValues.push(option.maxOpen ? hi : hi + 1);
+      const range = describeRange(option).replace(/[()[\]]/g, '\\$&');
       for (const value of badValues) {
         expectError(() => loss(y, p, { [option.name]: value }), `opts.${option.name}`,
-          new RegExp(`opts.${option.name} must be a finite number ${option.minOpen ? '>' : '≥'} ${lo}; got `));
+          new RegExp(`opts.${option.name} must be a finite number ${range}; got `));
       }
     }
   });

@@ -20,15 +20,15 @@ export const LENGTHS = [
 
 export { random, uniform } from './random.js';
 
-/** |actual − expected| ≤ tol·|expected| + abs, element by element; Inf and NaN must match exactly. */
-export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number, what = '', abs = 0): void {
+/** |actual − expected| ≤ tol·|expected| + abs (one bound, or one per element), element by element; Inf and NaN must match exactly. */
+export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number, what = '', abs: number | ArrayLike<number> = 0): void {
   expect(actual.length, `${what} length`).toBe(expected.length);
   for (let i = 0; i < expected.length; i++) {
     const a = actual[i]!;
     const e = expected[i]!;
     if (!Number.isFinite(e) || !Number.isFinite(a)) {
       expect(a, `${what}[${i}]`).toBe(e);
-    } else if (!(Math.abs(a - e) <= tol * Math.abs(e) + abs)) {
+    } else if (!(Math.abs(a - e) <= tol * Math.abs(e) + (typeof abs === 'number' ? abs : abs[i]!))) {
       expect.fail(`${what}[${i}] = ${a}, expected ${e} within ${tol} relative`);
     }
   }

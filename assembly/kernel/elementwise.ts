@@ -8,12 +8,15 @@
 // It returns -1, or the index of the first element outside the loss's domain (the argument at
 // fault is left at RESULT_ARGUMENT). Σ wᵢ·lᵢ is left at RESULT_SUM. `mode` is a set of MODE_* bits;
 // each combination is its own specialised loop, chosen at compile time (below).
+// Classifiers (classifier() below) also take MODE_ACCURACY, with the gradient: Σ wᵢ·[example i
+// classified right] is left at RESULT_SUM2.
 
-import { RESULT_SUM, RESULT_ARGUMENT, lanes, hsum, byteOffset } from "./shared";
+import { BOTH, RESULT_SUM, RESULT_SUM2, RESULT_ARGUMENT, lanes, hsum, byteOffset, vone } from "./shared";
 
 export const MODE_GRAD: i32 = 1;
 export const MODE_WEIGHTED: i32 = 2;
 export const MODE_LOSSES: i32 = 4;
+export const MODE_ACCURACY: i32 = 8;
 
 // float32 lanes are flushed into the float64 total every BLOCK elements: 256 additions per lane at
 // most, so a block's rounding error stays near 2⁻²⁴·256 relative, independent of n.
@@ -27,6 +30,12 @@ const BLOCK: i32 = 1024;
 //   vgrad<T>(y, p): v128             sgrad<T>(y, p): T            dl/dp
 //   checked(): bool                  false: no domain to check (the checks below compile away)
 //   vbad<T>(y, p): v128 lanes mask   sbad<T>(y, p): i32 argument code, or -1
+// A loss whose loss and gradient share costly work (exp, log) may give, instead of vgrad/sgrad,
+//   vboth<T>(y, p): v128             sboth<T>(y, p): T            the loss; dl/dp left at BOTH
+// used whenever the gradient is wanted. Such losses keep that work in one function that is not
+// inlined (math inlined into every mode's loop made the SIMD build 6× larger and took asc 8 minutes).
+// and a classifier (classifier() below) also:
+//   vright<T>(y, p): v128 lanes mask sright<T>(y, p): bool       example classified right
 
 // Each mode is its own loop, chosen while AssemblyScript compiles: the switches are type
 // arguments (On = i32, Off = f32, read with isInteger<F>()), so the dead branches never reach
@@ -38,23 +47,40 @@ type Off = f32;
 export function elementwise<T, L>(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize,
                                   scale: f64, a: f64, b: f64, mode: i32): i32 {
   switch (mode) {
-    case 0: return loop<T, L, Off, Off, Off>(n, y, p, w, lo, g, scale, a, b);
-    case 1: return loop<T, L, On, Off, Off>(n, y, p, w, lo, g, scale, a, b);
-    case 2: return loop<T, L, Off, On, Off>(n, y, p, w, lo, g, scale, a, b);
-    case 3: return loop<T, L, On, On, Off>(n, y, p, w, lo, g, scale, a, b);
-    case 4: return loop<T, L, Off, Off, On>(n, y, p, w, lo, g, scale, a, b);
-    case 5: return loop<T, L, On, Off, On>(n, y, p, w, lo, g, scale, a, b);
-    case 6: return loop<T, L, Off, On, On>(n, y, p, w, lo, g, scale, a, b);
-    default: return loop<T, L, On, On, On>(n, y, p, w, lo, g, scale, a, b);
+    case 0: return loop<T, L, Off, Off, Off, Off>(n, y, p, w, lo, g, scale, a, b);
+    case 1: return loop<T, L, On, Off, Off, Off>(n, y, p, w, lo, g, scale, a, b);
+    case 2: return loop<T, L, Off, On, Off, Off>(n, y, p, w, lo, g, scale, a, b);
+    case 3: return loop<T, L, On, On, Off, Off>(n, y, p, w, lo, g, scale, a, b);
+    case 4: return loop<T, L, Off, Off, On, Off>(n, y, p, w, lo, g, scale, a, b);
+    case 5: return loop<T, L, On, Off, On, Off>(n, y, p, w, lo, g, scale, a, b);
+    case 6: return loop<T, L, Off, On, On, Off>(n, y, p, w, lo, g, scale, a, b);
+    default: return loop<T, L, On, On, On, Off>(n, y, p, w, lo, g, scale, a, b);
   }
 }
 
-/** G: write the gradient; W: weighted; S: store per-example losses. */
-function loop<T, L, G, W, S>(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize,
-                             scale: f64, a: f64, b: f64): i32 {
+/**
+ * elementwise() for a loss that also classifies (vright/sright): MODE_ACCURACY counts the examples
+ * classified right in the same pass. It comes with the gradient only (withGrad's option), so it
+ * adds four loops, not eight.
+ */
+export function classifier<T, L>(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize,
+                                  scale: f64, a: f64, b: f64, mode: i32): i32 {
+  if ((mode & MODE_ACCURACY) == 0) return elementwise<T, L>(n, y, p, w, lo, g, scale, a, b, mode);
+  switch (mode & (MODE_WEIGHTED | MODE_LOSSES)) {
+    case 0: return loop<T, L, On, Off, Off, On>(n, y, p, w, lo, g, scale, a, b);
+    case 2: return loop<T, L, On, On, Off, On>(n, y, p, w, lo, g, scale, a, b);
+    case 4: return loop<T, L, On, Off, On, On>(n, y, p, w, lo, g, scale, a, b);
+    default: return loop<T, L, On, On, On, On>(n, y, p, w, lo, g, scale, a, b);
+  }
+}
+
+/** G: write the gradient; W: weighted; S: store per-example losses; A: count the examples classified right. */
+function loop<T, L, G, W, S, A>(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize,
+                                scale: f64, a: f64, b: f64): i32 {
   const op = changetype<L>(0);
   op.setup<T>(a, b);
   let total: f64 = 0;
+  let right: f64 = 0;
   let i = 0;
   if (ASC_FEATURE_SIMD) {
     const V = lanes<T>();
@@ -66,20 +92,26 @@ function loop<T, L, G, W, S>(n: i32, y: usize, p: usize, w: usize, lo: usize, g:
       let acc0 = v128.splat<T>(<T>0);
       let acc1 = acc0;
       let bad = acc0;
+      let hits = acc0;
       for (; i + 2 * V <= end; i += 2 * V) {
         acc0 = v128.add<T>(acc0, vstep<T, L, G, W, S>(op, byteOffset<T>(i), y, p, w, lo, g, vk));
         acc1 = v128.add<T>(acc1, vstep<T, L, G, W, S>(op, byteOffset<T>(i + V), y, p, w, lo, g, vk));
         if (op.checked()) {
           bad = v128.or(bad, v128.or(vbad<T, L>(op, byteOffset<T>(i), y, p), vbad<T, L>(op, byteOffset<T>(i + V), y, p)));
         }
+        if (isInteger<A>()) {
+          hits = v128.add<T>(hits, v128.add<T>(vright<T, L, W>(op, byteOffset<T>(i), y, p, w), vright<T, L, W>(op, byteOffset<T>(i + V), y, p, w)));
+        }
       }
       if (i < end) {
         acc0 = v128.add<T>(acc0, vstep<T, L, G, W, S>(op, byteOffset<T>(i), y, p, w, lo, g, vk));
         if (op.checked()) bad = v128.or(bad, vbad<T, L>(op, byteOffset<T>(i), y, p));
+        if (isInteger<A>()) hits = v128.add<T>(hits, vright<T, L, W>(op, byteOffset<T>(i), y, p, w));
         i += V;
       }
       if (op.checked() && v128.any_true(bad)) return firstBad<T, L>(op, start, end, y, p);
       total += hsum<T>(v128.add<T>(acc0, acc1));
+      if (isInteger<A>()) right += hsum<T>(hits);
     }
   } else {
     // The scalar build: the same shape, four elements at a time into four accumulators (one
@@ -93,6 +125,7 @@ function loop<T, L, G, W, S>(n: i32, y: usize, p: usize, w: usize, lo: usize, g:
       let s1 = <T>0;
       let s2 = <T>0;
       let s3 = <T>0;
+      let hits = <T>0;
       let bad = false;
       for (; i < end; i += 4) {
         s0 += sstep<T, L, G, W, S>(op, byteOffset<T>(i), y, p, w, lo, g, k);
@@ -100,17 +133,38 @@ function loop<T, L, G, W, S>(n: i32, y: usize, p: usize, w: usize, lo: usize, g:
         s2 += sstep<T, L, G, W, S>(op, byteOffset<T>(i + 2), y, p, w, lo, g, k);
         s3 += sstep<T, L, G, W, S>(op, byteOffset<T>(i + 3), y, p, w, lo, g, k);
         if (op.checked()) bad = bad || sbad<T, L>(op, i, y, p) || sbad<T, L>(op, i + 1, y, p) || sbad<T, L>(op, i + 2, y, p) || sbad<T, L>(op, i + 3, y, p);
+        if (isInteger<A>()) {
+          hits += (sright<T, L, W>(op, byteOffset<T>(i), y, p, w) + sright<T, L, W>(op, byteOffset<T>(i + 1), y, p, w))
+                + (sright<T, L, W>(op, byteOffset<T>(i + 2), y, p, w) + sright<T, L, W>(op, byteOffset<T>(i + 3), y, p, w));
+        }
       }
       if (op.checked() && bad) return firstBad<T, L>(op, start, end, y, p);
       total += (<f64>s0 + <f64>s1) + (<f64>s2 + <f64>s3);
+      if (isInteger<A>()) right += <f64>hits;
     }
   }
   for (; i < n; i++) {
     if (op.checked() && sbad<T, L>(op, i, y, p)) return firstBad<T, L>(op, i, n, y, p);
     total += <f64>sstep<T, L, G, W, S>(op, byteOffset<T>(i), y, p, w, lo, g, <T>scale);
+    if (isInteger<A>()) right += <f64>sright<T, L, W>(op, byteOffset<T>(i), y, p, w);
   }
   store<f64>(RESULT_SUM, total);
+  if (isInteger<A>()) store<f64>(RESULT_SUM2, right);
   return -1;
+}
+
+/** 1 (times the weight) in each lane whose example is classified right, else 0. */
+// @ts-ignore: decorator
+@inline function vright<T, L, W>(op: L, off: usize, y: usize, p: usize, w: usize): v128 {
+  const hit = v128.and(op.vright<T>(v128.load(y + off), v128.load(p + off)), vone<T>());
+  return isInteger<W>() ? v128.mul<T>(hit, v128.load(w + off)) : hit;
+}
+
+/** vright's scalar twin. */
+// @ts-ignore: decorator
+@inline function sright<T, L, W>(op: L, off: usize, y: usize, p: usize, w: usize): T {
+  const hit = <T>op.sright<T>(load<T>(y + off), load<T>(p + off));
+  return isInteger<W>() ? hit * load<T>(w + off) : hit;
 }
 
 // @ts-ignore: decorator
@@ -118,13 +172,21 @@ function loop<T, L, G, W, S>(n: i32, y: usize, p: usize, w: usize, lo: usize, g:
                                       vk: v128): v128 {
   const yv = v128.load(y + off);
   const pv = v128.load(p + off);
-  let l = op.vloss<T>(yv, pv);
+  let l: v128;
+  let d: v128 = vk;
+  if (isInteger<G>() && isDefined(op.vboth)) {
+    l = op.vboth<T>(yv, pv);
+    d = v128.load(BOTH);
+  } else {
+    l = op.vloss<T>(yv, pv);
+    if (isInteger<G>()) d = op.vgrad<T>(yv, pv);
+  }
   if (isInteger<W>()) {
     const wv = v128.load(w + off);
-    if (isInteger<G>()) v128.store(g + off, v128.mul<T>(v128.mul<T>(vk, wv), op.vgrad<T>(yv, pv)));
+    if (isInteger<G>()) v128.store(g + off, v128.mul<T>(v128.mul<T>(vk, wv), d));
     l = v128.mul<T>(l, wv);
   } else if (isInteger<G>()) {
-    v128.store(g + off, v128.mul<T>(vk, op.vgrad<T>(yv, pv)));
+    v128.store(g + off, v128.mul<T>(vk, d));
   }
   if (isInteger<S>()) v128.store(lo + off, l);
   return l;
@@ -141,13 +203,21 @@ function loop<T, L, G, W, S>(n: i32, y: usize, p: usize, w: usize, lo: usize, g:
                                       k: T): T {
   const yi = load<T>(y + off);
   const pi = load<T>(p + off);
-  let l = op.sloss<T>(yi, pi);
+  let l: T;
+  let d: T = k;
+  if (isInteger<G>() && isDefined(op.sboth)) {
+    l = op.sboth<T>(yi, pi);
+    d = load<T>(BOTH);
+  } else {
+    l = op.sloss<T>(yi, pi);
+    if (isInteger<G>()) d = op.sgrad<T>(yi, pi);
+  }
   if (isInteger<W>()) {
     const wi = load<T>(w + off);
-    if (isInteger<G>()) store<T>(g + off, (k * wi) * op.sgrad<T>(yi, pi));
+    if (isInteger<G>()) store<T>(g + off, (k * wi) * d);
     l *= wi;
   } else if (isInteger<G>()) {
-    store<T>(g + off, k * op.sgrad<T>(yi, pi));
+    store<T>(g + off, k * d);
   }
   if (isInteger<S>()) store<T>(lo + off, l);
   return l;

@@ -6,6 +6,12 @@ export const RESULT_SUM: usize = RESULT;
 export const RESULT_SUM2: usize = RESULT + 8;
 export const RESULT_ARGUMENT: usize = RESULT + 16;
 
+/**
+ * Where a loss's fused vboth/sboth (elementwise.ts) leaves the gradient it computed beside the loss
+ * it returns: one vector, or one scalar at the start.
+ */
+export const BOTH: usize = memory.data(16, 16);
+
 /** Argument codes a kernel reports with the index of a value outside the domain. */
 export const ARGUMENT_TARGET: i32 = 0;
 export const ARGUMENT_PRED: i32 = 1;

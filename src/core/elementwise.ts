@@ -16,6 +16,7 @@ import { SLOT, SLOT_BYTES, type Kernel, ready, views, wasm } from './wasm.js';
 const MODE_GRAD = 1;
 const MODE_WEIGHTED = 2;
 const MODE_LOSSES = 4;
+const MODE_ACCURACY = 8;
 const ARGUMENTS = ['target', 'pred', 'opts.weights'] as const;
 
 export interface ElementwiseSpec {
@@ -29,6 +30,8 @@ export interface ElementwiseSpec {
   params(values: readonly number[]): readonly [number, number];
   /** What an element of target / pred must be, for losses with a domain (checked inside the kernel). */
   domain?: { target?: string; pred?: string };
+  /** The kernel also classifies: `withGrad(…, { accuracy: true })` returns the fraction classified right. */
+  accuracy?: boolean;
 }
 
 /** A float32 argument: an ordinary Float32Array, or one in wasm memory. */
@@ -50,6 +53,30 @@ export interface GradOptions<In> {
   weights?: In;
   /** Receives the gradient (same dtype and length as pred; may be pred itself) and is returned. */
   out?: In;
+}
+
+/**
+ * A loss that also classifies: `withGrad` with `accuracy: true` adds the (weighted) fraction of
+ * examples classified right, counted in the same pass.
+ */
+export type ClassifierLoss<O = object> = {
+  withGrad(target: F32, pred: F32, opts: O & GradOptions<F32> & { accuracy: true; reduction?: 'mean' | 'sum' }): { loss: number; grad: Float32Array; accuracy: number };
+  withGrad(target: F64, pred: F64, opts: O & GradOptions<F64> & { accuracy: true; reduction?: 'mean' | 'sum' }): { loss: number; grad: Float64Array; accuracy: number };
+  withGrad(target: F32, pred: F32, opts: O & GradOptions<F32> & { accuracy: true; reduction: 'none' }): { loss: Float32Array; grad: Float32Array; accuracy: number };
+  withGrad(target: F64, pred: F64, opts: O & GradOptions<F64> & { accuracy: true; reduction: 'none' }): { loss: Float64Array; grad: Float64Array; accuracy: number };
+  withGrad(target: F32 | F64, pred: F32 | F64, opts: O & GradOptions<F32 | F64> & { accuracy: true }): { loss: number | FloatArray; grad: FloatArray; accuracy: number };
+} & ElementwiseLoss<O>;
+
+/** A metric: the function alone, with the reductions and weights of a loss and no gradient. */
+export interface ElementwiseMetric<O = object> {
+  (target: F32, pred: F32, opts?: O & ReduceOptions<F32>): number;
+  (target: F64, pred: F64, opts?: O & ReduceOptions<F64>): number;
+  (target: F32, pred: F32, opts: O & NoneOptions<F32>): Float32Array;
+  (target: F64, pred: F64, opts: O & NoneOptions<F64>): Float64Array;
+  (target: F32 | F64, pred: F32 | F64, opts?: O & ReduceOptions<F32 | F64>): number;
+  (target: F32 | F64, pred: F32 | F64, opts: O & NoneOptions<F32 | F64>): FloatArray;
+  readonly lossName: string;
+  readonly options: readonly NumericOption[];
 }
 
 /**
@@ -84,7 +111,7 @@ const LOSS = 1;
 const GRAD = 2;
 
 export function elementwise<O>(spec: ElementwiseSpec): ElementwiseLoss<O> {
-  const optionNames = ['reduction', 'weights', 'out', ...spec.options.map((o) => o.name)];
+  const optionNames = ['reduction', 'weights', 'out', ...(spec.accuracy ? ['accuracy'] : []), ...spec.options.map((o) => o.name)];
   const defaults = spec.params(spec.options.map((o) => o.default));
   const values = spec.options.map((o) => o.default); // reused by every call: no allocation per call
   let generation = -1;
@@ -111,6 +138,7 @@ export function elementwise<O>(spec: ElementwiseSpec): ElementwiseLoss<O> {
     let zo = -1;
     let a = defaults[0];
     let b = defaults[1];
+    let accuracy = false;
     if (opts !== undefined && opts !== null) {
       if (typeof opts !== 'object') throw new SimdlossError(`${fn}: opts must be an object; got ${show(opts)}`, 'opts');
       checkOptionNames(fn, opts, optionNames);
@@ -126,6 +154,11 @@ export function elementwise<O>(spec: ElementwiseSpec): ElementwiseLoss<O> {
         if (overlapsShifted(out, zo, p, zp) || overlapsShifted(out, zo, y, zy) || (w !== undefined && overlapsShifted(out, zo, w, zw))) {
           throw new SimdlossError(`${fn}: opts.out overlaps an input at a different offset (it may be pred itself, not a shifted view)`, 'opts.out');
         }
+      }
+      if (opts.accuracy !== undefined) {
+        if (typeof opts.accuracy !== 'boolean') throw new SimdlossError(`${fn}: opts.accuracy must be true or false; got ${show(opts.accuracy)}`, 'opts.accuracy');
+        if (opts.accuracy && want !== (LOSS | GRAD)) throw new SimdlossError(`${fn}: opts.accuracy is for ${spec.name}.withGrad`, 'opts.accuracy');
+        accuracy = opts.accuracy;
       }
       if (spec.options.length > 0) {
         for (let j = 0; j < spec.options.length; j++) values[j] = numericOption(fn, spec.options[j]!, opts[spec.options[j]!.name]);
@@ -156,9 +189,10 @@ export function elementwise<O>(spec: ElementwiseSpec): ElementwiseLoss<O> {
       }
     }
     const scale = reduction !== MEAN ? 1 : weightSum > 0 ? 1 / weightSum : 0;
-    const mode = (grad !== undefined ? MODE_GRAD : 0) | (w !== undefined ? MODE_WEIGHTED : 0) | (losses !== undefined ? MODE_LOSSES : 0);
+    const mode = (grad !== undefined ? MODE_GRAD : 0) | (w !== undefined ? MODE_WEIGHTED : 0) | (losses !== undefined ? MODE_LOSSES : 0) | (accuracy ? MODE_ACCURACY : 0);
 
     let total = 0;
+    let right = 0;
     for (let i = 0; i < n; i += chunk) {
       const m = Math.min(chunk, n - i);
       const bad = k(
@@ -176,6 +210,7 @@ export function elementwise<O>(spec: ElementwiseSpec): ElementwiseLoss<O> {
         throw badElement(fn, argument, array, i + bad, spec.domain?.[argument as 'target' | 'pred'] ?? 'in the domain');
       }
       total += wasm.f64[wasm.result]!;
+      if (accuracy) right += wasm.f64[wasm.result + 1]!;
       if (grad !== undefined && zg < 0) stageOut(grad, SLOT.grad, i, m);
       if (losses !== undefined) stageOut(losses, SLOT.losses, i, m);
     }
@@ -183,7 +218,7 @@ export function elementwise<O>(spec: ElementwiseSpec): ElementwiseLoss<O> {
     const loss = losses ?? (reduction === SUM ? total : weightSum > 0 ? total / weightSum : 0);
     if (want === LOSS) return loss;
     if (want === GRAD) return grad;
-    return { loss, grad };
+    return accuracy ? { loss, grad, accuracy: weightSum > 0 ? right / weightSum : 0 } : { loss, grad };
   }
 
   const name = spec.name;
@@ -197,6 +232,14 @@ export function elementwise<O>(spec: ElementwiseSpec): ElementwiseLoss<O> {
     grad: { value: (target: unknown, pred: unknown, opts?: Record<string, unknown>) => run(gradName, GRAD, target, pred, opts) },
     withGrad: { value: (target: unknown, pred: unknown, opts?: Record<string, unknown>) => run(withGradName, LOSS | GRAD, target, pred, opts) },
   });
+  return f;
+}
+
+/** A metric from an elementwise kernel whose "loss" is the per-example score: the function alone. */
+export function metric<O>(spec: ElementwiseSpec): ElementwiseMetric<O> {
+  const full = elementwise<O>(spec);
+  const f = ((target: unknown, pred: unknown, opts?: Record<string, unknown>) => (full as any)(target, pred, opts)) as unknown as ElementwiseMetric<O>;
+  Object.defineProperties(f, { name: { value: spec.name }, lossName: { value: spec.name }, options: { value: spec.options } });
   return f;
 }
 

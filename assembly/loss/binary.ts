@@ -1,0 +1,433 @@
+// Binary classification losses and the binary accuracy metric, elementwise: the formula and its
+// derivative as a vector (v128 of T) and a scalar twin with the same operations in the same order,
+// so that SIMD and scalar builds give bit-identical elements.
+//
+// Every loss is written as a sum of non-negative terms, so no loss ever cancels: on logits,
+// y·softplus(−z) + (1 − y)·softplus(z) with softplus(±z) = max(±z, 0) + ln(1 + e^−|z|), which stays
+// finite and accurate for any finite z. Gradients are a difference of two such terms and cancel
+// only where they are ~0 (at the minimum), as the mathematics does.
+
+import { classifier, elementwise } from "../kernel/elementwise";
+import { ARGUMENT_PRED, ARGUMENT_TARGET, BOTH, setParam, sparam, vone, vparam } from "../kernel/shared";
+import { slog, slog1p, sexp, vexp, vlog, vlog1p } from "../math";
+
+// Smallest normal numbers: a probability clamped no lower keeps 1/p finite, and ln of it finite.
+const MIN_NORMAL_32: f64 = 1.1754943508222875e-38; // 0x1p-126
+const MIN_NORMAL_64: f64 = 2.2250738585072014e-308; // 0x1p-1022
+
+// @ts-ignore: decorator
+@inline function minNormal<T>(): f64 { return sizeof<T>() == 4 ? MIN_NORMAL_32 : MIN_NORMAL_64; }
+
+/** Lanes where y is not in [0, 1] (NaN included). */
+// @ts-ignore: decorator
+@inline function vnotUnit<T>(y: v128): v128 {
+  return v128.not(v128.and(v128.ge<T>(y, v128.splat<T>(0)), v128.le<T>(y, vone<T>())));
+}
+
+/** pmax(a, b) = a < b ? b : a, scalar (a NaN a passes through, as in the vector form). */
+// @ts-ignore: decorator
+@inline function smax<T>(a: T, b: T): T { return select<T>(b, a, a < b); }
+
+// @ts-ignore: decorator
+@inline function isUnit<T>(y: T): bool { return y >= 0 && y <= 1; }
+
+/** Target in [0, 1], for every cross-entropy and focal loss. */
+// @ts-ignore: decorator
+@inline function sbadTarget<T>(y: T): i32 { return isUnit<T>(y) ? -1 : ARGUMENT_TARGET; }
+
+/** Target and probability both in [0, 1] (the target is reported first). */
+// @ts-ignore: decorator
+@inline function sbadBoth<T>(y: T, p: T): i32 {
+  return !isUnit<T>(y) ? ARGUMENT_TARGET : !isUnit<T>(p) ? ARGUMENT_PRED : -1;
+}
+
+// ---------------------------------------------------------------------------------------------
+// On probabilities.
+
+const LO = 0, HI = 1, POS = 2, HALF = 3;
+
+/**
+ * Binary cross-entropy on probabilities, a = ε, b = w₊:
+ *   l = −[w₊·y·ln p̄ + (1 − y)·ln(1 − p̄)],  p̄ = clamp(p, lo, hi),
+ *   dl/dp = [(1 − y)·p̄ − w₊·y·(1 − p̄)] / (p̄(1 − p̄))   (at the clamped p̄: finite, non-zero)
+ * lo and hi are ε and 1 − ε rounded to T (float32: 1 − 1e-7 rounds to 1 − 2⁻²³), kept within
+ * [smallest normal, largest T below 1] so that loss and gradient stay finite for any allowed ε.
+ * ln(1 − p̄) is ln1p(−p̄): 1 − p̄ rounded first would cost up to 2⁻²⁴/p̄ relative for small p̄.
+ */
+@unmanaged class Bce {
+  // @ts-ignore: decorator
+  @inline setup<T>(a: f64, b: f64): void {
+    const below1: f64 = sizeof<T>() == 4 ? 1 - 5.960464477539063e-8 : 1 - 1.1102230246251565e-16; // 1 − 2⁻²⁴, 1 − 2⁻⁵³
+    setParam<T>(LO, max<f64>(<f64><T>a, minNormal<T>()));
+    setParam<T>(HI, min<f64>(<f64><T>(1 - a), below1));
+    setParam<T>(POS, b);
+    setParam<T>(HALF, 0.5);
+  }
+  // @ts-ignore: decorator
+  @inline checked(): bool { return true; }
+  // @ts-ignore: decorator
+  @inline vbad<T>(y: v128, p: v128): v128 { return v128.or(vnotUnit<T>(y), vnotUnit<T>(p)); }
+  // @ts-ignore: decorator
+  @inline sbad<T>(y: T, p: T): i32 { return sbadBoth<T>(y, p); }
+
+  // @ts-ignore: decorator
+  @inline vloss<T>(y: v128, p: v128): v128 { return bceV<T, Off>(y, p); }
+  // @ts-ignore: decorator
+  @inline vboth<T>(y: v128, p: v128): v128 { return bceV<T, On>(y, p); }
+  // @ts-ignore: decorator
+  @inline sloss<T>(y: T, p: T): T { return bceS<T, Off>(y, p); }
+  // @ts-ignore: decorator
+  @inline sboth<T>(y: T, p: T): T { return bceS<T, On>(y, p); }
+  // @ts-ignore: decorator
+  @inline vright<T>(y: v128, p: v128): v128 {
+    return v128.not(v128.xor(v128.gt<T>(p, vparam(HALF)), v128.gt<T>(y, vparam(HALF))));
+  }
+  // @ts-ignore: decorator
+  @inline sright<T>(y: T, p: T): bool { return (p > sparam<T>(HALF)) == (y > sparam<T>(HALF)); }
+}
+
+// The work of each costly loss lives in one function per dtype and mode that is not inlined (see
+// elementwise.ts): G = On also leaves the gradient at BOTH.
+type On = i32;
+type Off = f32;
+
+function bceV<T, G>(y: v128, p: v128): v128 {
+  const one = vone<T>();
+  const c = v128.pmin<T>(v128.pmax<T>(p, vparam(LO)), vparam(HI));
+  const ny = v128.sub<T>(one, y);
+  const wy = v128.mul<T>(vparam(POS), y);
+  const l = v128.neg<T>(v128.add<T>(v128.mul<T>(wy, vlog<T>(c)), v128.mul<T>(ny, vlog1p<T>(v128.neg<T>(c)))));
+  if (isInteger<G>()) {
+    const q = v128.sub<T>(one, c);
+    v128.store(BOTH, v128.div<T>(v128.sub<T>(v128.mul<T>(ny, c), v128.mul<T>(wy, q)), v128.mul<T>(c, q)));
+  }
+  return l;
+}
+
+function bceS<T, G>(y: T, p: T): T {
+  const c = sclamp<T>(p);
+  const ny = <T>1 - y;
+  const wy = sparam<T>(POS) * y;
+  const l = -(wy * slog<T>(c) + ny * slog1p<T>(-c));
+  if (isInteger<G>()) {
+    const q = <T>1 - c;
+    store<T>(BOTH, (ny * c - wy * q) / (c * q));
+  }
+  return l;
+}
+
+/** pmin(pmax(p, lo), hi), scalar. */
+// @ts-ignore: decorator
+@inline function sclamp<T>(p: T): T {
+  const low = select<T>(sparam<T>(LO), p, p < sparam<T>(LO));
+  return select<T>(sparam<T>(HI), low, sparam<T>(HI) < low);
+}
+
+/**
+ * The binary accuracy metric, a = threshold: 1 where (p > threshold) == (y > ½), else 0; no gradient.
+ * Target and probability in [0, 1].
+ */
+const THRESHOLD = 0;
+@unmanaged class Accuracy {
+  // @ts-ignore: decorator
+  @inline setup<T>(a: f64, b: f64): void {
+    setParam<T>(THRESHOLD, a);
+    setParam<T>(HALF, 0.5);
+  }
+  // @ts-ignore: decorator
+  @inline checked(): bool { return true; }
+  // @ts-ignore: decorator
+  @inline vbad<T>(y: v128, p: v128): v128 { return v128.or(vnotUnit<T>(y), vnotUnit<T>(p)); }
+  // @ts-ignore: decorator
+  @inline sbad<T>(y: T, p: T): i32 { return sbadBoth<T>(y, p); }
+  // @ts-ignore: decorator
+  @inline vloss<T>(y: v128, p: v128): v128 {
+    return v128.andnot(vone<T>(), v128.xor(v128.gt<T>(p, vparam(THRESHOLD)), v128.gt<T>(y, vparam(HALF))));
+  }
+  // @ts-ignore: decorator
+  @inline vgrad<T>(y: v128, p: v128): v128 { return v128.splat<T>(0); }
+  // @ts-ignore: decorator
+  @inline sloss<T>(y: T, p: T): T { return <T>((p > sparam<T>(THRESHOLD)) == (y > sparam<T>(HALF))); }
+  // @ts-ignore: decorator
+  @inline sgrad<T>(y: T, p: T): T { return 0; }
+}
+
+// ---------------------------------------------------------------------------------------------
+// On logits: t = e^−|z| ∈ [0, 1] never overflows; ln(1 + t), σ(|z|) = 1/(1 + t), σ(−|z|) = t/(1 + t).
+
+const KEEP = 4, SHIFT = 5;               // BceLogits (beside POS, HALF)
+const GAMMA = 4, ALPHA = 5, ALPHA_BAR = 6, TINY = 7; // Focal (beside HALF)
+
+/**
+ * Binary cross-entropy on logits, a = w₊, b = label smoothing α (target ỹ = y(1 − α) + α/2):
+ *   l = w₊ỹ·softplus(−z) + (1 − ỹ)·softplus(z)
+ *     = PyTorch's (1 − ỹ)z + (1 + (w₊ − 1)ỹ)·(ln(1 + e^−|z|) + max(−z, 0)), written without cancelling,
+ *   dl/dz = (1 − ỹ)·σ(z) − w₊ỹ·σ(−z).
+ */
+@unmanaged class BceLogits {
+  // @ts-ignore: decorator
+  @inline setup<T>(a: f64, b: f64): void {
+    setParam<T>(POS, a);
+    setParam<T>(KEEP, 1 - b);
+    setParam<T>(SHIFT, 0.5 * b);
+    setParam<T>(HALF, 0.5);
+  }
+  // @ts-ignore: decorator
+  @inline checked(): bool { return true; }
+  // @ts-ignore: decorator
+  @inline vbad<T>(y: v128, p: v128): v128 { return vnotUnit<T>(y); }
+  // @ts-ignore: decorator
+  @inline sbad<T>(y: T, p: T): i32 { return sbadTarget<T>(y); }
+
+  // @ts-ignore: decorator
+  @inline vloss<T>(y: v128, z: v128): v128 { return logitsV<T, Off>(y, z); }
+  // @ts-ignore: decorator
+  @inline vboth<T>(y: v128, z: v128): v128 { return logitsV<T, On>(y, z); }
+  // @ts-ignore: decorator
+  @inline sloss<T>(y: T, z: T): T { return logitsS<T, Off>(y, z); }
+  // @ts-ignore: decorator
+  @inline sboth<T>(y: T, z: T): T { return logitsS<T, On>(y, z); }
+  // @ts-ignore: decorator
+  @inline vright<T>(y: v128, z: v128): v128 {
+    return v128.not(v128.xor(v128.gt<T>(z, v128.splat<T>(0)), v128.gt<T>(y, vparam(HALF))));
+  }
+  // @ts-ignore: decorator
+  @inline sright<T>(y: T, z: T): bool { return (z > 0) == (y > sparam<T>(HALF)); }
+}
+
+function logitsV<T, G>(y: v128, z: v128): v128 {
+  const one = vone<T>();
+  const zero = v128.splat<T>(0);
+  const s = v128.add<T>(v128.mul<T>(y, vparam(KEEP)), vparam(SHIFT));
+  const ns = v128.sub<T>(one, s);
+  const ws = v128.mul<T>(vparam(POS), s);
+  const t = vexp<T>(v128.neg<T>(v128.abs<T>(z)));
+  const l1p = vlog1p<T>(t);
+  const up = v128.add<T>(v128.pmax<T>(z, zero), l1p);                 // softplus(z)
+  const down = v128.add<T>(v128.pmax<T>(v128.neg<T>(z), zero), l1p);  // softplus(−z)
+  if (isInteger<G>()) {
+    const big = v128.div<T>(one, v128.add<T>(one, t));                // σ(|z|)
+    const small = v128.mul<T>(t, big);                                // σ(−|z|)
+    const pos = v128.ge<T>(z, zero);
+    v128.store(BOTH, v128.sub<T>(v128.mul<T>(ns, v128.bitselect(big, small, pos)), v128.mul<T>(ws, v128.bitselect(small, big, pos))));
+  }
+  return v128.add<T>(v128.mul<T>(ns, up), v128.mul<T>(ws, down));
+}
+
+function logitsS<T, G>(y: T, z: T): T {
+  const s = y * sparam<T>(KEEP) + sparam<T>(SHIFT);
+  const ns = <T>1 - s;
+  const ws = sparam<T>(POS) * s;
+  const t = sexp<T>(-abs<T>(z));
+  const l1p = slog1p<T>(t);
+  const mz = -z;
+  const up = smax<T>(z, 0) + l1p;
+  const down = smax<T>(mz, 0) + l1p;
+  if (isInteger<G>()) {
+    const big = <T>1 / (<T>1 + t);
+    const small = t * big;
+    const pos = z >= 0;
+    store<T>(BOTH, ns * select<T>(big, small, pos) - ws * select<T>(small, big, pos));
+  }
+  return ns * up + ws * down;
+}
+
+/**
+ * Binary focal loss on logits, a = γ, b = α; p = σ(z), q = 1 − p = σ(−z), αₜ = αy + (1 − α)(1 − y):
+ *   l = αₜ·m^γ·ce,  m = 1 − pₜ = y·q + (1 − y)·p,  ce = y·softplus(−z) + (1 − y)·softplus(z)
+ * (ce = −ln pₜ for y ∈ {0, 1}: the loss of the contract; for soft targets, the cross-entropy, as
+ * torchvision's sigmoid_focal_loss, so that γ = 0 is the α-weighted BCE for every target).
+ *   dl/dz = αₜ·m^γ·[γ(1 − 2y)·(pq/m)·ce + (1 − y)p − yq]      (dm/dz = (1 − 2y)pq)
+ * m^γ = e^(γ·ln m̄) with m̄ = max(m, smallest normal): m underflows only where ce is 0 too (y ∈ {0, 1},
+ * |z| > 87 in float32), and there m̄ keeps γ = 0 giving 1 (not 0·ln 0 = NaN) and pq/m̄ finite.
+ */
+@unmanaged class Focal {
+  // @ts-ignore: decorator
+  @inline setup<T>(a: f64, b: f64): void {
+    setParam<T>(GAMMA, a);
+    setParam<T>(ALPHA, b);
+    setParam<T>(ALPHA_BAR, 1 - b);
+    setParam<T>(TINY, minNormal<T>());
+    setParam<T>(HALF, 0.5);
+  }
+  // @ts-ignore: decorator
+  @inline checked(): bool { return true; }
+  // @ts-ignore: decorator
+  @inline vbad<T>(y: v128, p: v128): v128 { return vnotUnit<T>(y); }
+  // @ts-ignore: decorator
+  @inline sbad<T>(y: T, p: T): i32 { return sbadTarget<T>(y); }
+
+  // @ts-ignore: decorator
+  @inline vloss<T>(y: v128, z: v128): v128 { return focalV<T, Off>(y, z); }
+  // @ts-ignore: decorator
+  @inline vboth<T>(y: v128, z: v128): v128 { return focalV<T, On>(y, z); }
+  // @ts-ignore: decorator
+  @inline sloss<T>(y: T, z: T): T { return focalS<T, Off>(y, z); }
+  // @ts-ignore: decorator
+  @inline sboth<T>(y: T, z: T): T { return focalS<T, On>(y, z); }
+  // @ts-ignore: decorator
+  @inline vright<T>(y: v128, z: v128): v128 {
+    return v128.not(v128.xor(v128.gt<T>(z, v128.splat<T>(0)), v128.gt<T>(y, vparam(HALF))));
+  }
+  // @ts-ignore: decorator
+  @inline sright<T>(y: T, z: T): bool { return (z > 0) == (y > sparam<T>(HALF)); }
+}
+
+function focalV<T, G>(y: v128, z: v128): v128 {
+  const one = vone<T>();
+  const zero = v128.splat<T>(0);
+  const ny = v128.sub<T>(one, y);
+  const t = vexp<T>(v128.neg<T>(v128.abs<T>(z)));
+  const l1p = vlog1p<T>(t);
+  const big = v128.div<T>(one, v128.add<T>(one, t));
+  const small = v128.mul<T>(t, big);
+  const pos = v128.ge<T>(z, zero);
+  const p = v128.bitselect(big, small, pos);
+  const q = v128.bitselect(small, big, pos);
+  const ce = v128.add<T>(v128.mul<T>(y, v128.add<T>(v128.pmax<T>(v128.neg<T>(z), zero), l1p)),
+                         v128.mul<T>(ny, v128.add<T>(v128.pmax<T>(z, zero), l1p)));
+  const m = v128.pmax<T>(v128.add<T>(v128.mul<T>(y, q), v128.mul<T>(ny, p)), vparam(TINY));
+  const at = v128.add<T>(v128.mul<T>(vparam(ALPHA), y), v128.mul<T>(vparam(ALPHA_BAR), ny));
+  const scale = v128.mul<T>(at, vexp<T>(v128.mul<T>(vparam(GAMMA), vlog<T>(m))));
+  if (isInteger<G>()) {
+    const slope = v128.mul<T>(vparam(GAMMA), v128.sub<T>(one, v128.add<T>(y, y)));
+    const dm = v128.mul<T>(v128.mul<T>(slope, v128.div<T>(v128.mul<T>(p, q), m)), ce);
+    const dce = v128.sub<T>(v128.mul<T>(ny, p), v128.mul<T>(y, q));
+    v128.store(BOTH, v128.mul<T>(scale, v128.add<T>(dm, dce)));
+  }
+  return v128.mul<T>(scale, ce);
+}
+
+function focalS<T, G>(y: T, z: T): T {
+  const ny = <T>1 - y;
+  const t = sexp<T>(-abs<T>(z));
+  const l1p = slog1p<T>(t);
+  const big = <T>1 / (<T>1 + t);
+  const small = t * big;
+  const pos = z >= 0;
+  const p = select<T>(big, small, pos);
+  const q = select<T>(small, big, pos);
+  const ce = y * (smax<T>(-z, 0) + l1p) + ny * (smax<T>(z, 0) + l1p);
+  const m = smax<T>(y * q + ny * p, sparam<T>(TINY));
+  const at = sparam<T>(ALPHA) * y + sparam<T>(ALPHA_BAR) * ny;
+  const scale = at * sexp<T>(sparam<T>(GAMMA) * slog<T>(m));
+  if (isInteger<G>()) {
+    const slope = sparam<T>(GAMMA) * (<T>1 - (y + y));
+    const dm = (slope * ((p * q) / m)) * ce;
+    const dce = ny * p - y * q;
+    store<T>(BOTH, scale * (dm + dce));
+  }
+  return scale * ce;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Margins: y ∈ {−1, 1}, 0 read as −1 (so {0, 1} labels work unchanged), any other label refused.
+
+/** The label as ±1: y − [y = 0]. */
+// @ts-ignore: decorator
+@inline function vsign<T>(y: v128): v128 {
+  return v128.sub<T>(y, v128.and(v128.eq<T>(y, v128.splat<T>(0)), vone<T>()));
+}
+
+/** Lanes whose label is not −1, 0 or 1 (NaN included). */
+// @ts-ignore: decorator
+@inline function vnotLabel<T>(y: v128): v128 {
+  return v128.not(v128.or(v128.eq<T>(v128.abs<T>(y), vone<T>()), v128.eq<T>(y, v128.splat<T>(0))));
+}
+
+// @ts-ignore: decorator
+@inline function sbadLabel<T>(y: T): i32 { return abs<T>(y) == 1 || y == 0 ? -1 : ARGUMENT_TARGET; }
+
+/**
+ * Hinge, max(0, 1 − y·ŷ). dl/dŷ = −y where 1 − y·ŷ ≥ 0: at the kink (y·ŷ = 1) the active side,
+ * as PyTorch's clamp(1 − y·ŷ, min=0), whose backward passes where input ≥ min. NaN ŷ gives NaN.
+ */
+@unmanaged class Hinge {
+  // @ts-ignore: decorator
+  @inline setup<T>(a: f64, b: f64): void {}
+  // @ts-ignore: decorator
+  @inline checked(): bool { return true; }
+  // @ts-ignore: decorator
+  @inline vbad<T>(y: v128, p: v128): v128 { return vnotLabel<T>(y); }
+  // @ts-ignore: decorator
+  @inline sbad<T>(y: T, p: T): i32 { return sbadLabel<T>(y); }
+  // @ts-ignore: decorator
+  @inline vloss<T>(y: v128, p: v128): v128 {
+    return v128.pmax<T>(v128.sub<T>(vone<T>(), v128.mul<T>(vsign<T>(y), p)), v128.splat<T>(0));
+  }
+  // @ts-ignore: decorator
+  @inline vgrad<T>(y: v128, p: v128): v128 {
+    const s = vsign<T>(y);
+    const m = v128.sub<T>(vone<T>(), v128.mul<T>(s, p));
+    return v128.add<T>(v128.and(v128.ge<T>(m, v128.splat<T>(0)), v128.neg<T>(s)), v128.and(v128.ne<T>(m, m), m));
+  }
+  // @ts-ignore: decorator
+  @inline sloss<T>(y: T, p: T): T { return smax<T>(<T>1 - (y - <T>(y == 0)) * p, 0); }
+  // @ts-ignore: decorator
+  @inline sgrad<T>(y: T, p: T): T {
+    const s = y - <T>(y == 0);
+    const m = <T>1 - s * p;
+    return <T>(m >= 0) * -s + select<T>(m, 0, m != m); // bool → float: no branch
+  }
+  // @ts-ignore: decorator
+  @inline vright<T>(y: v128, p: v128): v128 {
+    const zero = v128.splat<T>(0);
+    return v128.not(v128.xor(v128.gt<T>(p, zero), v128.gt<T>(y, zero)));
+  }
+  // @ts-ignore: decorator
+  @inline sright<T>(y: T, p: T): bool { return (p > 0) == (y > 0); }
+}
+
+/** Squared hinge, max(0, 1 − y·ŷ)², dl/dŷ = −2y·max(0, 1 − y·ŷ) (0 at the kink either way). */
+@unmanaged class SquaredHinge {
+  // @ts-ignore: decorator
+  @inline setup<T>(a: f64, b: f64): void {}
+  // @ts-ignore: decorator
+  @inline checked(): bool { return true; }
+  // @ts-ignore: decorator
+  @inline vbad<T>(y: v128, p: v128): v128 { return vnotLabel<T>(y); }
+  // @ts-ignore: decorator
+  @inline sbad<T>(y: T, p: T): i32 { return sbadLabel<T>(y); }
+  // @ts-ignore: decorator
+  @inline vloss<T>(y: v128, p: v128): v128 {
+    const l = v128.pmax<T>(v128.sub<T>(vone<T>(), v128.mul<T>(vsign<T>(y), p)), v128.splat<T>(0));
+    return v128.mul<T>(l, l);
+  }
+  // @ts-ignore: decorator
+  @inline vgrad<T>(y: v128, p: v128): v128 {
+    const s = vsign<T>(y);
+    const l = v128.pmax<T>(v128.sub<T>(vone<T>(), v128.mul<T>(s, p)), v128.splat<T>(0));
+    return v128.mul<T>(v128.neg<T>(s), v128.add<T>(l, l));
+  }
+  // @ts-ignore: decorator
+  @inline sloss<T>(y: T, p: T): T {
+    const l = smax<T>(<T>1 - (y - <T>(y == 0)) * p, 0);
+    return l * l;
+  }
+  // @ts-ignore: decorator
+  @inline sgrad<T>(y: T, p: T): T {
+    const s = y - <T>(y == 0);
+    const l = smax<T>(<T>1 - s * p, 0);
+    return -s * (l + l);
+  }
+  // @ts-ignore: decorator
+  @inline vright<T>(y: v128, p: v128): v128 {
+    const zero = v128.splat<T>(0);
+    return v128.not(v128.xor(v128.gt<T>(p, zero), v128.gt<T>(y, zero)));
+  }
+  // @ts-ignore: decorator
+  @inline sright<T>(y: T, p: T): bool { return (p > 0) == (y > 0); }
+}
+
+export function binaryCrossEntropy_f32(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, a: f64, b: f64, mode: i32): i32 { return classifier<f32, Bce>(n, y, p, w, lo, g, k, a, b, mode); }
+export function binaryCrossEntropy_f64(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, a: f64, b: f64, mode: i32): i32 { return classifier<f64, Bce>(n, y, p, w, lo, g, k, a, b, mode); }
+export function binaryCrossEntropyWithLogits_f32(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, a: f64, b: f64, mode: i32): i32 { return classifier<f32, BceLogits>(n, y, p, w, lo, g, k, a, b, mode); }
+export function binaryCrossEntropyWithLogits_f64(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, a: f64, b: f64, mode: i32): i32 { return classifier<f64, BceLogits>(n, y, p, w, lo, g, k, a, b, mode); }
+export function binaryFocal_f32(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, a: f64, b: f64, mode: i32): i32 { return classifier<f32, Focal>(n, y, p, w, lo, g, k, a, b, mode); }
+export function binaryFocal_f64(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, a: f64, b: f64, mode: i32): i32 { return classifier<f64, Focal>(n, y, p, w, lo, g, k, a, b, mode); }
+export function hinge_f32(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, a: f64, b: f64, mode: i32): i32 { return classifier<f32, Hinge>(n, y, p, w, lo, g, k, a, b, mode); }
+export function hinge_f64(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, a: f64, b: f64, mode: i32): i32 { return classifier<f64, Hinge>(n, y, p, w, lo, g, k, a, b, mode); }
+export function squaredHinge_f32(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, a: f64, b: f64, mode: i32): i32 { return classifier<f32, SquaredHinge>(n, y, p, w, lo, g, k, a, b, mode); }
+export function squaredHinge_f64(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, a: f64, b: f64, mode: i32): i32 { return classifier<f64, SquaredHinge>(n, y, p, w, lo, g, k, a, b, mode); }
+export function binaryAccuracy_f32(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, a: f64, b: f64, mode: i32): i32 { return elementwise<f32, Accuracy>(n, y, p, w, lo, g, k, a, b, mode); }
+export function binaryAccuracy_f64(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, a: f64, b: f64, mode: i32): i32 { return elementwise<f64, Accuracy>(n, y, p, w, lo, g, k, a, b, mode); }
