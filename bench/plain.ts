@@ -93,4 +93,95 @@ export const plain: Record<string, PlainLoss> = {
     }
     return { loss: n > 0 ? sum / n : 0, grad };
   },
+
+  // −[w₊y ln p + (1 − y) ln(1 − p)], p clamped to [ε, 1 − ε]; grad −w₊y/p + (1 − y)/(1 − p)
+  binaryCrossEntropy(y, p, { eps = 1e-7, posWeight = 1 }, out) {
+    const n = p.length;
+    const grad = out ?? new Float32Array(n);
+    const s = n > 0 ? 1 / n : 0;
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      const c = Math.min(Math.max(p[i]!, eps), 1 - eps);
+      const t = y[i]!;
+      sum -= posWeight * t * Math.log(c) + (1 - t) * Math.log(1 - c);
+      grad[i] = s * (-(posWeight * t) / c + (1 - t) / (1 - c));
+    }
+    return { loss: n > 0 ? sum / n : 0, grad };
+  },
+
+  // max(z, 0) − z·y + ln(1 + e^−|z|) (PyTorch's pos_weight form), grad (1 − y)σ(z) − w₊yσ(−z); one exp per element
+  binaryCrossEntropyWithLogits(y, z, { posWeight = 1, labelSmoothing = 0 }, out) {
+    const n = z.length;
+    const grad = out ?? new Float32Array(n);
+    const s = n > 0 ? 1 / n : 0;
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      const x = z[i]!;
+      const t = y[i]! * (1 - labelSmoothing) + labelSmoothing / 2;
+      const e = Math.exp(-Math.abs(x));
+      const l = (posWeight - 1) * t + 1;
+      sum += (1 - t) * x + l * (Math.log1p(e) + Math.max(-x, 0));
+      const sig = x >= 0 ? 1 / (1 + e) : e / (1 + e); // σ(z)
+      grad[i] = s * ((1 - t) * sig - posWeight * t * (1 - sig));
+    }
+    return { loss: n > 0 ? sum / n : 0, grad };
+  },
+
+  // αₜ(1 − pₜ)^γ·ce on logits (torchvision's form), grad by the chain rule
+  binaryFocal(y, z, { gamma = 2, alpha = 0.25 }, out) {
+    const n = z.length;
+    const grad = out ?? new Float32Array(n);
+    const s = n > 0 ? 1 / n : 0;
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      const x = z[i]!;
+      const t = y[i]!;
+      const e = Math.exp(-Math.abs(x));
+      const lp = Math.log1p(e);
+      const p = x >= 0 ? 1 / (1 + e) : e / (1 + e);
+      const q = x >= 0 ? e / (1 + e) : 1 / (1 + e);
+      const ce = t * (Math.max(-x, 0) + lp) + (1 - t) * (Math.max(x, 0) + lp);
+      const m = t * q + (1 - t) * p;
+      const at = alpha * t + (1 - alpha) * (1 - t);
+      const mod = m ** gamma;
+      sum += at * mod * ce;
+      const dm = m > 0 ? gamma * (1 - 2 * t) * ((p * q) / m) * ce : 0;
+      grad[i] = s * at * mod * (dm + (1 - t) * p - t * q);
+    }
+    return { loss: n > 0 ? sum / n : 0, grad };
+  },
+
+  // max(0, 1 − y·ŷ) with y ∈ {−1, 1} (0 read as −1), grad −y where 1 − y·ŷ ≥ 0
+  hinge(y, p, _opts, out) {
+    const n = p.length;
+    const grad = out ?? new Float32Array(n);
+    const s = n > 0 ? 1 / n : 0;
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      const t = y[i] === 0 ? -1 : y[i]!;
+      const m = 1 - t * p[i]!;
+      if (m >= 0) {
+        sum += m;
+        grad[i] = -s * t;
+      } else {
+        grad[i] = 0;
+      }
+    }
+    return { loss: n > 0 ? sum / n : 0, grad };
+  },
+
+  // max(0, 1 − y·ŷ)², grad −2y·max(0, 1 − y·ŷ)
+  squaredHinge(y, p, _opts, out) {
+    const n = p.length;
+    const grad = out ?? new Float32Array(n);
+    const s = n > 0 ? 1 / n : 0;
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      const t = y[i] === 0 ? -1 : y[i]!;
+      const m = Math.max(0, 1 - t * p[i]!);
+      sum += m * m;
+      grad[i] = -2 * s * t * m;
+    }
+    return { loss: n > 0 ? sum / n : 0, grad };
+  },
 };

@@ -174,6 +174,7 @@ for (const e of registry.filter((e) => !only || only.includes(e.name))) {
     const rand = random(seedOf(e.name) ^ n);
     const y = uniform(Float32Array, n, e.domain.target, rand);
     const p = uniform(Float32Array, n, e.domain.pred, rand);
+    if (e.labels) for (let i = 0; i < n; i++) if (rand() < e.labels.share) y[i] = e.labels.values[Math.floor(rand() * e.labels.values.length)]!;
 
     // Honest comparison first: every variant must compute what the plain JS loop computes.
     const want = plain[e.name]!(y, p, opts);
