@@ -75,7 +75,7 @@ for (const build of BUILDS) {
       // A tiny ε stays finite: the bounds never reach 0 or 1 in the dtype.
       for (const dtype of DTYPES) {
         const both = bce.withGrad(dtype.Array.from(y), dtype.Array.from(p), { eps: 1e-300, reduction: 'none' });
-        expect([...both.loss, ...both.grad].every(Number.isFinite)).toBe(true);
+        expect([...(both.loss as ArrayLike<number> as number[]), ...both.grad].every(Number.isFinite)).toBe(true);
       }
     });
 
@@ -97,12 +97,12 @@ for (const build of BUILDS) {
       for (const dtype of DTYPES) {
         const rand = random(5);
         const n = 67;
-        const y = dtype.Array.from({ length: n }, () => Math.round(rand()));
-        const z = dtype.Array.from({ length: n }, () => 20 * rand() - 10);
+        const y = dtype.Array.from(Array.from({ length: n }, () => Math.round(rand())));
+        const z = dtype.Array.from(Array.from({ length: n }, () => 20 * rand() - 10));
         for (const alpha of [0, 0.1, 0.5, 1]) {
           const smoothed = y.map((t) => dtype.round(dtype.round(t * dtype.round(1 - alpha)) + dtype.round(alpha / 2)));
-          const a = logits.withGrad(y, z, { labelSmoothing: alpha, posWeight: 2, reduction: 'none' });
-          const b = logits.withGrad(smoothed, z, { posWeight: 2, reduction: 'none' });
+          const a = (logits as AnyLoss).withGrad(y, z, { labelSmoothing: alpha, posWeight: 2, reduction: 'none' });
+          const b = (logits as AnyLoss).withGrad(smoothed, z, { posWeight: 2, reduction: 'none' });
           expectIdentical(a.loss, b.loss, `${dtype.name} α=${alpha}`);
           expectIdentical(a.grad, b.grad, `${dtype.name} grad α=${alpha}`);
         }
@@ -113,15 +113,15 @@ for (const build of BUILDS) {
       for (const dtype of DTYPES) {
         const rand = random(7);
         const n = 1031;
-        const y = dtype.Array.from({ length: n }, () => (rand() < 0.7 ? Math.round(rand()) : rand()));
-        const z = dtype.Array.from({ length: n }, () => 30 * rand() - 15);
+        const y = dtype.Array.from(Array.from({ length: n }, () => (rand() < 0.7 ? Math.round(rand()) : rand())));
+        const z = dtype.Array.from(Array.from({ length: n }, () => 30 * rand() - 15));
         const at = y.map((t) => dtype.round(dtype.round(0.25 * t) + dtype.round(0.75 * dtype.round(1 - t)))); // αₜ as the kernel rounds it
-        const focal = binaryFocal.withGrad(y, z, { gamma: 0, reduction: 'none' });
-        const weighted = logits.withGrad(y, z, { weights: at, reduction: 'none' });
+        const focal = (binaryFocal as AnyLoss).withGrad(y, z, { gamma: 0, reduction: 'none' });
+        const weighted = (logits as AnyLoss).withGrad(y, z, { weights: at, reduction: 'none' });
         expectIdentical(focal.loss, weighted.loss, `${dtype.name} loss`);
         expectIdentical(binaryFocal.grad(y, z, { gamma: 0, reduction: 'sum' }), logits.grad(y, z, { weights: at, reduction: 'sum' }), `${dtype.name} grad`);
         // The contract's formula on hard targets, with p = σ(z) taken plainly (|z| ≤ 15: no underflow).
-        for (const [gamma, alpha] of [[2, 0.25], [0.5, 0.9], [3, 0.5]]) {
+        for (const [gamma, alpha] of [[2, 0.25], [0.5, 0.9], [3, 0.5]] as const) {
           const want = Array.from(z, (x, i) => {
             const t = Math.round(y[i]!);
             const p = 1 / (1 + Math.exp(-x));
@@ -166,10 +166,10 @@ for (const build of BUILDS) {
         for (const dtype of DTYPES) {
           for (const n of [0, 1, 3, 7, 8, 9, 67, 1025, 8193, 20_001]) {
             const r = random(n + 1);
-            const y = dtype.Array.from({ length: n }, () => target(r));
-            const p = dtype.Array.from({ length: n }, () => pred(r));
+            const y = dtype.Array.from(Array.from({ length: n }, () => target(r)));
+            const p = dtype.Array.from(Array.from({ length: n }, () => pred(r)));
             if (n > 4) p[4] = loss === bce ? 0.5 : 0; // a tie predicts the negative class
-            const w = dtype.Array.from({ length: n }, () => 2 * r());
+            const w = dtype.Array.from(Array.from({ length: n }, () => 2 * r()));
             let hits = 0;
             let whits = 0;
             let wsum = 0;
