@@ -178,6 +178,14 @@ describe('compensated sums', () => {
     expect(naive).toBe(2 ** 54);
   });
 
+  test('the weight sum is compensated too, across merges', () => {
+    const heavy = mse.create().update(Float64Array.of(0), Float64Array.of(1), Float64Array.of(2 ** 54));
+    for (let k = 0; k < 1000; k++) heavy.merge(mse.create().update(Float64Array.of(0), Float64Array.of(2 ** 20)));
+    const state = mse.fromJSON(JSON.stringify(heavy)).toJSON();
+    expect((state.weightSum as number) + state.weightSumCompensation).toBe(2 ** 54 + 1000);
+    expect(heavy.result()).toBe((2 ** 54 + 1000 * 2 ** 40) / (2 ** 54 + 1000));
+  });
+
   test('Infinity and NaN losses survive updates, merges and JSON (which has no Infinity)', () => {
     const inf = mse.create().update(Float64Array.of(0, 1), Float64Array.of(Infinity, 2));
     expect(inf.result()).toBe(Infinity);
