@@ -4,6 +4,8 @@ export { initSync, simdSupported, type InitOptions, type InitInfo } from './core
 export { alloc, memory, WasmArray, type Dtype } from './core/memory.js';
 export type { FloatArray, Reduction } from './core/args.js';
 export type { ClassifierLoss, ElementwiseMetric, ElementwiseLoss, F32, F64, GradOptions, NoneOptions, ReduceOptions } from './core/elementwise.js';
+export type { ElementwiseAccumulator } from './core/elementwise.js';
+export type { AccumulatorBase, AccumulatorState, Json } from './core/stream.js';
 export { mse, mae, huber, smoothL1, logCosh } from './loss/regression.js';
 export { binaryCrossEntropy, binaryCrossEntropyWithLogits, binaryFocal, hinge, squaredHinge, binaryAccuracy } from './loss/binary.js';
 export { registry, type RegistryEntry } from './registry.js';

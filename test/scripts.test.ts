@@ -29,3 +29,13 @@ test('npm run ulp audits every function (one chunk of 2²⁰ inputs in 4096 here
   for (const fn of ['exp', 'log', 'log1p', 'softplus', 'sigmoid']) expect(out).toMatch(new RegExp(`^${fn} +simd +[\\d.]+ +[12] `, 'm'));
   expect(out).not.toContain('FAILED');
 });
+
+test('npm run sharded merges worker states into the one-shot value (a small run)', () => {
+  const out = tsx('examples/sharded-eval.ts', '--examples', '1e5', '--workers', '2', '--shards', '5');
+  const merged = Number(/merged \(2 workers, 5 shards\)\s+(\S+)/.exec(out)?.[1]);
+  const oneShot = Number(/one-shot huber\(y, p\)\s+(\S+)/.exec(out)?.[1]);
+  expect(oneShot).toBeGreaterThan(0);
+  expect(Math.abs(merged - oneShot)).toBeLessThanOrEqual(1e-12 * oneShot);
+  expect(out).toMatch(/examples merged\s+100000\n/);
+  expect(out).toMatch(/speed-up\s+[\d.]+x/);
+});
