@@ -225,6 +225,10 @@ for (const build of BUILDS) {
       let hits = 0;
       for (let i = 0; i < n; i++) hits += (pp[i]! > 0.5) === (yy[i]! > 0.5) ? 1 : 0;
       expect(binaryAccuracy(yy, pp, { reduction: 'sum' })).toBe(hits);
+      // Streaming: chunks merged give the same fraction.
+      const acc = binaryAccuracy.create().update(yy.subarray(0, 50_001), pp.subarray(0, 50_001));
+      const rest = binaryAccuracy.fromJSON(JSON.stringify(binaryAccuracy.create().update(yy.subarray(50_001), pp.subarray(50_001))));
+      expect(acc.merge(rest).result()).toBe(hits / n);
       expectTypeOf(binaryAccuracy(yy, pp)).toEqualTypeOf<number>();
       expectTypeOf(bce.withGrad(yy, pp, { accuracy: true })).toEqualTypeOf<{ loss: number; grad: Float32Array; accuracy: number }>();
     });

@@ -21,6 +21,10 @@ const batches: Record<string, (entry: RegistryEntry, Ctor: Float32ArrayConstruct
     const rand = random(seed);
     const y = uniform(Ctor, n, entry.domain.target, rand);
     const p = uniform(Ctor, n, entry.domain.pred, rand);
+    if (entry.labels) {
+      const { values, share } = entry.labels;
+      for (let i = 0; i < n; i++) if (rand() < share) y[i] = values[Math.floor(rand() * values.length)]!;
+    }
     for (let i = 0; i < n; i += 7) p[i] = y[i]!;
     return { args: [y, p] };
   },
@@ -94,7 +98,7 @@ for (const build of BUILDS) {
                   const at = `${JSON.stringify(opts)} n=${n} ${reduction}${weighted ? ' weighted' : ''}`;
                   const all = { ...opts, reduction, ...(weighted ? { weights: w } : {}) };
                   const oneShot = loss(...args, all);
-                  const e = expected(ref, args[0]!, args[1]!, opts, weighted ? w : undefined);
+                  const e = expected(ref, args[0]!, args[1]!, opts, weighted ? w : undefined, dtype.name === 'f32');
                   const c = cuts(n, tile, rand);
                   // One accumulator fed chunk by chunk.
                   const seq = loss.create({ ...opts, reduction });
