@@ -5,4 +5,9 @@ export { alloc, memory, WasmArray, type Dtype } from './core/memory.js';
 export type { FloatArray, Reduction } from './core/args.js';
 export type { ElementwiseLoss, F32, F64, GradOptions, NoneOptions, ReduceOptions } from './core/elementwise.js';
 export { mse, mae, huber, smoothL1 } from './loss/regression.js';
+export type { Labels, RowwiseLoss, RowwiseMetric, RowGradOptions, RowNoneOptions, RowReduceOptions } from './core/rowwise.js';
+export {
+  sparseSoftmaxCrossEntropy, softmaxCrossEntropy, categoricalAccuracy, sparseCategoricalAccuracy, topKAccuracy,
+  type ClassWeights, type SoftmaxOptions, type SparseSoftmaxOptions,
+} from './loss/categorical.js';
 export { registry, type RegistryEntry } from './registry.js';

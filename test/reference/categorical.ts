@@ -1,0 +1,111 @@
+// float64 references for the multi-class family, written from the formulas (one row = one example).
+
+export interface RowOpts {
+  classes: number;
+  labelSmoothing?: number;
+  classWeights?: ArrayLike<number>;
+  ignoreIndex?: number;
+}
+
+export interface RowExpected {
+  /** w_row·l per row. */
+  losses: Float64Array;
+  mean: number;
+  sum: number;
+  gradMean: Float64Array;
+  gradSum: Float64Array;
+  /** Σ w_row·[argmax(pred) = target] / Σ w_row over the rows that count. */
+  accuracy: number;
+}
+
+/** log Σ e^z, by the max. */
+function logSumExp(z: ArrayLike<number>, at: number, C: number): { m: number; lse: number } {
+  let m = -Infinity;
+  for (let k = 0; k < C; k++) m = Math.max(m, z[at + k]!);
+  let s = 0;
+  for (let k = 0; k < C; k++) s += Math.exp(z[at + k]! - m);
+  return { m, lse: m + Math.log(s) };
+}
+
+/** First index of the largest (a NaN counts as the largest). */
+export function argmaxRef(z: ArrayLike<number>, at: number, C: number): number {
+  let best = 0;
+  for (let k = 1; k < C; k++) {
+    const v = z[at + k]!;
+    const b = z[at + best]!;
+    if (v > b || (Number.isNaN(v) && !Number.isNaN(b))) best = k;
+  }
+  return best;
+}
+
+/**
+ * Softmax cross-entropy on logits with a target distribution per row: dense target rows, or labels
+ * (one-hot). ỹ = (1 − α)y + α/C, c_k = w_k ỹ_k, l = −Σ c_k log softmax(z)_k, d = Σ w_k y_k.
+ */
+export function softmaxCrossEntropyRef(target: ArrayLike<number>, sparse: boolean, z: ArrayLike<number>, o: RowOpts,
+                                       weights?: ArrayLike<number>): RowExpected {
+  const C = o.classes;
+  const rows = z.length / C;
+  const alpha = o.labelSmoothing ?? 0;
+  const losses = new Float64Array(rows);
+  const gradSum = new Float64Array(z.length);
+  let sum = 0;
+  let denominator = 0;
+  let right = 0;
+  let counted = 0;
+  const y = new Float64Array(C);
+  for (let r = 0; r < rows; r++) {
+    const wr = weights ? weights[r]! : 1;
+    if (sparse) {
+      const t = target[r]!;
+      if (t === o.ignoreIndex) continue;
+      y.fill(0);
+      y[t] = 1;
+    } else {
+      for (let k = 0; k < C; k++) y[k] = target[r * C + k]!;
+    }
+    const { lse } = logSumExp(z, r * C, C);
+    let l = 0;
+    let sc = 0;
+    let d = 0;
+    for (let k = 0; k < C; k++) {
+      const wk = o.classWeights ? o.classWeights[k]! : 1;
+      const c = wk * ((1 - alpha) * y[k]! + alpha / C);
+      l -= c === 0 ? 0 : c * (z[r * C + k]! - lse);
+      sc += c;
+      d += wk * y[k]!;
+    }
+    for (let k = 0; k < C; k++) {
+      const wk = o.classWeights ? o.classWeights[k]! : 1;
+      const c = wk * ((1 - alpha) * y[k]! + alpha / C);
+      gradSum[r * C + k] = wr * (Math.exp(z[r * C + k]! - lse) * sc - c);
+    }
+    losses[r] = wr * l;
+    sum += wr * l;
+    denominator += wr * (o.classWeights ? d : 1);
+    right += wr * (argmaxRef(z, r * C, C) === argmaxRef(y, 0, C) ? 1 : 0);
+    counted += wr;
+  }
+  const mean = denominator > 0 ? sum / denominator : 0;
+  const gradMean = gradSum.map((g) => (denominator > 0 ? g / denominator : 0));
+  return { losses, mean, sum, gradMean, gradSum, accuracy: counted > 0 ? right / counted : 0 };
+}
+
+/** Per row 1 if the label is among the k largest (ties: the lower index first; NaN the largest), else 0. */
+export function topKRef(labels: ArrayLike<number>, z: ArrayLike<number>, C: number, k: number): Float64Array {
+  const rows = labels.length;
+  const hits = new Float64Array(rows);
+  for (let r = 0; r < rows; r++) {
+    const order = Array.from({ length: C }, (_, j) => j).sort((a, b) => {
+      const va = z[r * C + a]!;
+      const vb = z[r * C + b]!;
+      const na = Number.isNaN(va);
+      const nb = Number.isNaN(vb);
+      if (na !== nb) return na ? -1 : 1;
+      if (!na && va !== vb) return vb - va;
+      return a - b;
+    });
+    hits[r] = order.slice(0, k).includes(labels[r]!) ? 1 : 0;
+  }
+  return hits;
+}
