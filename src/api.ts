@@ -10,4 +10,4 @@ export {
   sparseSoftmaxCrossEntropy, softmaxCrossEntropy, categoricalAccuracy, sparseCategoricalAccuracy, topKAccuracy,
   type ClassWeights, type SoftmaxOptions, type SparseSoftmaxOptions,
 } from './loss/categorical.js';
-export { registry, type RegistryEntry } from './registry.js';
+export { registry, elementwiseRegistry, rowwiseRegistry, type RegistryEntry, type RowwiseEntry } from './registry.js';

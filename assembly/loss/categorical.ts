@@ -6,7 +6,8 @@
 //   l = (Σ c_k)·log s − Σ c_k d_k                       (= −Σ c_k log softmax(z)_k, never overflows)
 //   dl/dz_j = p_j Σ c_k − c_j = e^{d_j}·(Σ c_k / s) − c_j
 // The exponentials are stored in the gradient's place by the pass that sums them and scaled by
-// the next: one exp per element.
+// the next: one exp per element. Σ c_k d_k sums products already scaled by α/C, so that it does not
+// overflow where the loss itself does not (float32 logits of 1e37 with smoothing).
 
 import { vexp, sexp, vlog, slog } from "../math";
 import { setParam, sparam, vparam, vone, lanes, ARGUMENT_TARGET, ARGUMENT_PRED } from "../kernel/shared";
@@ -176,7 +177,7 @@ function oneRow<T, D, LS, G, S>(r: i32, C: i32, rb: usize, y: usize, p: usize, w
           vsc = v128.add<T>(vsc, c);
           vtt = v128.add<T>(vtt, v128.mul<T>(c, d));
         } else if (isInteger<LS>()) {
-          vtt = v128.add<T>(vtt, v128.mul<T>(v128.load(at<T>(cw, k)), d));
+          vtt = v128.add<T>(vtt, v128.mul<T>(v128.mul<T>(vparam(P_B), v128.load(at<T>(cw, k))), d));
         }
         if (isInteger<G>()) v128.store(at<T>(gr, k), e);
       }
@@ -202,7 +203,7 @@ function oneRow<T, D, LS, G, S>(r: i32, C: i32, rb: usize, y: usize, p: usize, w
             store<T>(at<T>(ACC + 16, j), load<T>(at<T>(ACC + 16, j)) + c);
             store<T>(at<T>(ACC + 32, j), load<T>(at<T>(ACC + 32, j)) + c * d);
           } else if (isInteger<LS>()) {
-            store<T>(at<T>(ACC + 32, j), load<T>(at<T>(ACC + 32, j)) + load<T>(at<T>(cw, k + j)) * d);
+            store<T>(at<T>(ACC + 32, j), load<T>(at<T>(ACC + 32, j)) + (sparam<T>(P_B) * load<T>(at<T>(cw, k + j))) * d);
           }
           if (isInteger<G>()) store<T>(at<T>(gr, k + j), e);
         }
@@ -223,7 +224,7 @@ function oneRow<T, D, LS, G, S>(r: i32, C: i32, rb: usize, y: usize, p: usize, w
       sc += c;
       tt += c * d;
     } else if (isInteger<LS>()) {
-      tt += load<T>(at<T>(cw, i)) * d;
+      tt += (sparam<T>(P_B) * load<T>(at<T>(cw, i))) * d;
     }
     if (isInteger<G>()) store<T>(at<T>(gr, i), e);
   }
@@ -238,7 +239,7 @@ function oneRow<T, D, LS, G, S>(r: i32, C: i32, rb: usize, y: usize, p: usize, w
     const at_ = sparam<T>(P_A) * load<T>(at<T>(cw, t));
     if (isInteger<LS>()) {
       sc = at_ + sparam<T>(P_B) * sparam<T>(P_WSUM);
-      l = sc * lse - (at_ * dt + sparam<T>(P_B) * tt);
+      l = sc * lse - (at_ * dt + tt);
       ct = sparam<T>(P_B) * load<T>(at<T>(cw, t)) + at_;
     } else {
       sc = at_;
@@ -336,7 +337,7 @@ function group<T, D, LS, G, S>(r: i32, C: i32, rb: usize, y: usize, p: usize, w:
       vtt = v128.add<T>(vtt, v128.mul<T>(c, d));
       if (isInteger<G>()) v128.store(BUF_C + (<usize>k << 4), c);
     } else if (isInteger<LS>()) {
-      vtt = v128.add<T>(vtt, v128.mul<T>(v128.load_splat<T>(at<T>(cw, k)), d));
+      vtt = v128.add<T>(vtt, v128.mul<T>(v128.mul<T>(vparam(P_B), v128.load_splat<T>(at<T>(cw, k))), d));
     }
     if (isInteger<G>()) v128.store(BUF_E + (<usize>k << 4), e);
   }
@@ -361,7 +362,7 @@ function group<T, D, LS, G, S>(r: i32, C: i32, rb: usize, y: usize, p: usize, w:
     const a = v128.mul<T>(vparam(P_A), wt);
     if (isInteger<LS>()) {
       vsc = v128.add<T>(a, v128.mul<T>(vparam(P_B), vparam(P_WSUM)));
-      l = v128.sub<T>(v128.mul<T>(vsc, lse), v128.add<T>(v128.mul<T>(a, dt), v128.mul<T>(vparam(P_B), vtt)));
+      l = v128.sub<T>(v128.mul<T>(vsc, lse), v128.add<T>(v128.mul<T>(a, dt), vtt));
       ct = v128.add<T>(v128.mul<T>(vparam(P_B), wt), a);
     } else {
       vsc = a;

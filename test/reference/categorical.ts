@@ -109,3 +109,28 @@ export function topKRef(labels: ArrayLike<number>, z: ArrayLike<number>, C: numb
   }
   return hits;
 }
+
+export type RowReference = (target: ArrayLike<number>, z: ArrayLike<number>, o: RowOpts & { k?: number }, weights?: ArrayLike<number>) => RowExpected;
+
+/** A metric as a per-row reference: w·hit per row, mean over Σ w. */
+function metricRef(hits: Float64Array, weights?: ArrayLike<number>): RowExpected {
+  const losses = hits.map((h, r) => (weights ? weights[r]! : 1) * h);
+  const sum = losses.reduce((a, b) => a + b, 0);
+  const total = weights ? Array.from(weights).reduce((a, b) => a + b, 0) : hits.length;
+  const none = new Float64Array(0);
+  return { losses, sum, mean: total > 0 ? sum / total : 0, gradMean: none, gradSum: none, accuracy: NaN };
+}
+
+/** Keyed by registry name. */
+export const rowReferences: Record<string, RowReference> = {
+  sparseSoftmaxCrossEntropy: (t, z, o, w) => softmaxCrossEntropyRef(t, true, z, o, w),
+  softmaxCrossEntropy: (t, z, o, w) => softmaxCrossEntropyRef(t, false, z, o, w),
+  categoricalAccuracy: (t, z, o, w) => {
+    const rows = z.length / o.classes;
+    const hits = new Float64Array(rows);
+    for (let r = 0; r < rows; r++) hits[r] = argmaxRef(z, r * o.classes, o.classes) === argmaxRef(t, r * o.classes, o.classes) ? 1 : 0;
+    return metricRef(hits, w);
+  },
+  sparseCategoricalAccuracy: (t, z, o, w) => metricRef(topKRef(t, z, o.classes, 1), w),
+  topKAccuracy: (t, z, o, w) => metricRef(topKRef(t, z, o.classes, Math.min(o.k ?? 5, o.classes)), w),
+};

@@ -1,5 +1,6 @@
 // float64 references for every loss in the registry, and the reductions of the contract.
 import * as regression from './regression.js';
+export { rowReferences, type RowReference } from './categorical.js';
 
 export interface ElementReference {
   /** Loss of one example, in float64. */
