@@ -8,7 +8,8 @@ export interface LossAndGrad {
   grad: Float32Array;
 }
 /** `out`: a gradient array to reuse, as a training loop would (else a new one per call). */
-export type PlainLoss = (target: Float32Array, pred: Float32Array, opts: Record<string, number>, out?: Float32Array) => LossAndGrad;
+/** `target`: a Float32Array, or for sparse row-wise losses an Int32Array of labels (opts.classes per row). */
+export type PlainLoss = (target: Float32Array | Int32Array, pred: Float32Array, opts: Record<string, number>, out?: Float32Array) => LossAndGrad;
 
 /** Keyed by registry name; bench/run.ts refuses to run if a registry entry is missing here. */
 export const plain: Record<string, PlainLoss> = {
@@ -78,5 +79,60 @@ export const plain: Record<string, PlainLoss> = {
       }
     }
     return { loss: n > 0 ? sum / n : 0, grad };
+  },
+
+  // Row-wise: −log softmax(z)_label per row by log-sum-exp (max first, so no overflow), grad
+  // (softmax(z) − onehot)/rows; the exponentials kept in the gradient array between the two loops.
+  sparseSoftmaxCrossEntropy(labels, z, { classes }, out) {
+    const C = classes!;
+    const rows = z.length / C;
+    const grad = out ?? new Float32Array(z.length);
+    const s = rows > 0 ? 1 / rows : 0;
+    let sum = 0;
+    for (let r = 0; r < rows; r++) {
+      const o = r * C;
+      let m = -Infinity;
+      for (let k = 0; k < C; k++) if (z[o + k]! > m) m = z[o + k]!;
+      let total = 0;
+      for (let k = 0; k < C; k++) {
+        const e = Math.exp(z[o + k]! - m);
+        grad[o + k] = e;
+        total += e;
+      }
+      const t = labels[r]!;
+      sum += Math.log(total) - (z[o + t]! - m);
+      const q = s / total;
+      for (let k = 0; k < C; k++) grad[o + k] = grad[o + k]! * q;
+      grad[o + t] = grad[o + t]! - s;
+    }
+    return { loss: rows > 0 ? sum / rows : 0, grad };
+  },
+
+  // Row-wise, dense targets: −Σ y_k log softmax(z)_k per row, grad (softmax(z)·Σy − y)/rows.
+  softmaxCrossEntropy(y, z, { classes }, out) {
+    const C = classes!;
+    const rows = z.length / C;
+    const grad = out ?? new Float32Array(z.length);
+    const s = rows > 0 ? 1 / rows : 0;
+    let sum = 0;
+    for (let r = 0; r < rows; r++) {
+      const o = r * C;
+      let m = -Infinity;
+      for (let k = 0; k < C; k++) if (z[o + k]! > m) m = z[o + k]!;
+      let total = 0;
+      let ySum = 0;
+      let yz = 0;
+      for (let k = 0; k < C; k++) {
+        const e = Math.exp(z[o + k]! - m);
+        grad[o + k] = e;
+        total += e;
+        ySum += y[o + k]!;
+        yz += y[o + k]! * (z[o + k]! - m);
+      }
+      sum += ySum * Math.log(total) - yz;
+      const q = (s * ySum) / total;
+      for (let k = 0; k < C; k++) grad[o + k] = grad[o + k]! * q - s * y[o + k]!;
+    }
+    return { loss: rows > 0 ? sum / rows : 0, grad };
   },
 };

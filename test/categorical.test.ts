@@ -253,7 +253,7 @@ for (const build of BUILDS) {
                 const w = uniform(Float64Array, rows, [0.5, 2], random(5));
                 for (const weights of [undefined, w]) {
                   const grad = loss.grad(t, z, { ...o, weights });
-                  const total = (q: Float64Array) => loss(t, q, { ...o, weights }) as number;
+                  const total = (q: Float32Array | Float64Array) => loss(t, q, { ...o, weights }) as number;
                   const h = 1e-6;
                   for (let i = 0; i < z.length; i++) {
                     const up = z.slice();
@@ -286,7 +286,7 @@ for (const build of BUILDS) {
             patterns.forEach((f, r) => { for (let k = 0; k < C; k++) z[r * C + k] = f(k); });
             const t = entry.target === 'labels'
               ? Int32Array.from({ length: rows }, (_, r) => (r * 7) % C)
-              : dtype.Array.from({ length: rows * C }, (_, i) => (i % C === (Math.floor(i / C) * 7) % C ? 1 : 0));
+              : new dtype.Array(Array.from({ length: rows * C }, (_, i) => (i % C === (Math.floor(i / C) * 7) % C ? 1 : 0)));
             for (const c of entry.cases) {
               const o = resolve(c, C);
               const e = ref(t, z, o as never);
