@@ -8,6 +8,7 @@ export { mse, mae, huber, smoothL1 } from './loss/regression.js';
 export type { Labels, RowwiseLoss, RowwiseMetric, RowGradOptions, RowNoneOptions, RowReduceOptions } from './core/rowwise.js';
 export {
   sparseSoftmaxCrossEntropy, softmaxCrossEntropy, categoricalAccuracy, sparseCategoricalAccuracy, topKAccuracy,
+  categoricalCrossEntropy, klDivergence, categoricalHinge,
   type ClassWeights, type SoftmaxOptions, type SparseSoftmaxOptions,
 } from './loss/categorical.js';
 export { registry, elementwiseRegistry, rowwiseRegistry, type RegistryEntry, type RowwiseEntry } from './registry.js';

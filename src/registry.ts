@@ -7,7 +7,7 @@ import type { NumericOption } from './core/args.js';
 import type { ElementwiseLoss } from './core/elementwise.js';
 import { huber, mae, mse, smoothL1 } from './loss/regression.js';
 import {
-  categoricalAccuracy, softmaxCrossEntropy, sparseCategoricalAccuracy, sparseSoftmaxCrossEntropy, topKAccuracy,
+  categoricalAccuracy, categoricalCrossEntropy, categoricalHinge, klDivergence, softmaxCrossEntropy, sparseCategoricalAccuracy, sparseSoftmaxCrossEntropy, topKAccuracy,
 } from './loss/categorical.js';
 
 export interface RegistryEntry {
@@ -48,7 +48,7 @@ export interface RowwiseEntry {
   /** No gradient: the function alone. */
   metric: boolean;
   /** Option sets worth testing besides classes (class weights: a function of the class count). */
-  cases: readonly Record<string, number | ((classes: number) => number[])>[];
+  cases: readonly Record<string, number | boolean | ((classes: number) => number[])>[];
   /** Where logits are drawn from in tests and benchmarks. */
   domain: { pred: readonly [number, number] };
   f32Tolerance: number;
@@ -66,6 +66,11 @@ const rowwiseEntries: readonly RowwiseEntry[] = [
     cases: [{}, { labelSmoothing: 0.1 }, { classWeights: rampWeights }, { ignoreIndex: 1 }, { labelSmoothing: 0.3, classWeights: rampWeights, ignoreIndex: 0 }] }),
   rowEntry(softmaxCrossEntropy, { target: 'dense', metric: false, domain: { pred: [-8, 8] }, f32Tolerance: 2e-5,
     cases: [{}, { labelSmoothing: 0.1 }, { classWeights: rampWeights }, { labelSmoothing: 0.3, classWeights: rampWeights }] }),
+  rowEntry(categoricalCrossEntropy, { target: 'dense', metric: false, domain: { pred: [0.01, 0.99] }, f32Tolerance: 2e-5,
+    cases: [{}, { eps: 0.05 }] }),
+  rowEntry(klDivergence, { target: 'dense', metric: false, domain: { pred: [0.01, 0.99] }, f32Tolerance: 2e-5,
+    cases: [{}, { eps: 0.05 }, { fromLogits: true }] }),
+  rowEntry(categoricalHinge, { target: 'dense', metric: false, domain: { pred: [-3, 3] }, f32Tolerance: 1e-6, cases: [{}] }),
   rowEntry(categoricalAccuracy, { target: 'dense', metric: true, domain: { pred: [-3, 3] }, f32Tolerance: 0, cases: [{}] }),
   rowEntry(sparseCategoricalAccuracy, { target: 'labels', metric: true, domain: { pred: [-3, 3] }, f32Tolerance: 0, cases: [{}] }),
   rowEntry(topKAccuracy, { target: 'labels', metric: true, domain: { pred: [-3, 3] }, f32Tolerance: 0, cases: [{}, { k: 1 }, { k: 2 }] }),

@@ -166,7 +166,7 @@ for (const build of BUILDS) {
               const ignored = loss.withGrad(all, z, { classes: C, ignoreIndex: -100, accuracy: true });
               expect(ignored).toEqual({ loss: 0, grad: new dtype.Array(9 * C), accuracy: 0 });
               expect(loss(all, z, { classes: C, ignoreIndex: -100, reduction: 'none' })).toEqual(new dtype.Array(9));
-            } else {
+            } else if (entry.cases.some((c) => 'classWeights' in c)) {
               const zeroWeights = new Array(C).fill(0);
               const both2 = loss.withGrad(t, z, { classes: C, classWeights: zeroWeights });
               expect(both2.loss).toBe(0);
@@ -246,7 +246,8 @@ for (const build of BUILDS) {
         if (dtype.name === 'f64') {
           test(`${entry.name}: the gradient matches central differences of the loss`, () => {
             for (const C of [2, 3, 10, 40]) {
-              for (const c of entry.cases) {
+              // (Not where ε clamps a prediction: there the gradient is taken at the clamp, by design.)
+              for (const c of entry.cases.filter((c) => !('eps' in c))) {
                 const o = resolve(c, C);
                 const rows = 5;
                 const { t, z } = rowData(entry, Float64Array, C, rows, 23 * C);

@@ -21,6 +21,8 @@ export const MODE_WEIGHTED: i32 = 2;
 export const MODE_LOSSES: i32 = 4;
 export const MODE_ACCURACY: i32 = 8;
 export const MODE_SMOOTH: i32 = 16;
+/** Dense only: add Σ y log y per row (KL divergence from logits: KL(P‖softmax z) = CE(P, z) + Σ P log P). */
+export const MODE_ENTROPY: i32 = 32;
 
 type On = i32;
 type Off = f32;
@@ -45,7 +47,8 @@ const TARGETS: usize = memory.data(16, 16);
 }
 
 /**
- * D: dense targets (else i32 labels); LS: sparse with smoothing or class weights beyond the target;
+ * D: dense targets (else i32 labels); LS: sparse: smoothing (every class weight enters); dense: the
+ * entropy term Σ y log y (0·log 0 = 0) is added;
  * G: write the gradient; S: store per-row losses.
  */
 function softmaxCE<T, D, LS, G, S>(rows: i32, C: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, cw: usize,
@@ -158,6 +161,7 @@ function oneRow<T, D, LS, G, S>(r: i32, C: i32, rb: usize, y: usize, p: usize, w
   let s: T = 0;
   let sc: T = 0;
   let tt: T = 0;
+  let ent: T = 0;
   let bad = false;
   if (nv > 0) {
     if (ASC_FEATURE_SIMD) {
@@ -165,6 +169,7 @@ function oneRow<T, D, LS, G, S>(r: i32, C: i32, rb: usize, y: usize, p: usize, w
       let vs = v128.splat<T>(0);
       let vsc = vs;
       let vtt = vs;
+      let vent = vs;
       let vbad = vs;
       for (let k = 0; k < nv; k += V) {
         const d = v128.sub<T>(v128.load(at<T>(z, k)), vm);
@@ -176,6 +181,7 @@ function oneRow<T, D, LS, G, S>(r: i32, C: i32, rb: usize, y: usize, p: usize, w
           const c = v128.mul<T>(v128.load(at<T>(cw, k)), v128.add<T>(v128.mul<T>(yk, vparam(P_A)), vparam(P_B)));
           vsc = v128.add<T>(vsc, c);
           vtt = v128.add<T>(vtt, v128.mul<T>(c, d));
+          if (isInteger<LS>()) vent = v128.add<T>(vent, ylogy<T>(yk));
         } else if (isInteger<LS>()) {
           vtt = v128.add<T>(vtt, v128.mul<T>(v128.mul<T>(vparam(P_B), v128.load(at<T>(cw, k))), d));
         }
@@ -185,11 +191,13 @@ function oneRow<T, D, LS, G, S>(r: i32, C: i32, rb: usize, y: usize, p: usize, w
       v128.store(ACC, vs);
       v128.store(ACC + 16, vsc);
       v128.store(ACC + 32, vtt);
+      v128.store(ACC + 48, vent);
     } else {
       for (let j = 0; j < V; j++) {
         store<T>(at<T>(ACC, j), 0);
         store<T>(at<T>(ACC + 16, j), 0);
         store<T>(at<T>(ACC + 32, j), 0);
+        store<T>(at<T>(ACC + 48, j), 0);
       }
       for (let k = 0; k < nv; k += V) {
         for (let j = 0; j < V; j++) {
@@ -202,6 +210,7 @@ function oneRow<T, D, LS, G, S>(r: i32, C: i32, rb: usize, y: usize, p: usize, w
             const c = load<T>(at<T>(cw, k + j)) * (yk * sparam<T>(P_A) + sparam<T>(P_B));
             store<T>(at<T>(ACC + 16, j), load<T>(at<T>(ACC + 16, j)) + c);
             store<T>(at<T>(ACC + 32, j), load<T>(at<T>(ACC + 32, j)) + c * d);
+            if (isInteger<LS>()) store<T>(at<T>(ACC + 48, j), load<T>(at<T>(ACC + 48, j)) + sylogy<T>(yk));
           } else if (isInteger<LS>()) {
             store<T>(at<T>(ACC + 32, j), load<T>(at<T>(ACC + 32, j)) + (sparam<T>(P_B) * load<T>(at<T>(cw, k + j))) * d);
           }
@@ -212,6 +221,7 @@ function oneRow<T, D, LS, G, S>(r: i32, C: i32, rb: usize, y: usize, p: usize, w
     s = combineSum<T>(ACC);
     sc = combineSum<T>(ACC + 16);
     tt = combineSum<T>(ACC + 32);
+    ent = combineSum<T>(ACC + 48);
   }
   for (i = nv; i < C; i++) {
     const d = load<T>(at<T>(z, i)) - m;
@@ -223,6 +233,7 @@ function oneRow<T, D, LS, G, S>(r: i32, C: i32, rb: usize, y: usize, p: usize, w
       const c = load<T>(at<T>(cw, i)) * (yk * sparam<T>(P_A) + sparam<T>(P_B));
       sc += c;
       tt += c * d;
+      if (isInteger<LS>()) ent += sylogy<T>(yk);
     } else if (isInteger<LS>()) {
       tt += (sparam<T>(P_B) * load<T>(at<T>(cw, i))) * d;
     }
@@ -234,6 +245,7 @@ function oneRow<T, D, LS, G, S>(r: i32, C: i32, rb: usize, y: usize, p: usize, w
   let ct: T = 0;
   if (isInteger<D>()) {
     l = sc * lse - tt;
+    if (isInteger<LS>()) l = l + ent;
   } else {
     const dt = zt - m;
     const at_ = sparam<T>(P_A) * load<T>(at<T>(cw, t));
@@ -324,6 +336,7 @@ function group<T, D, LS, G, S>(r: i32, C: i32, rb: usize, y: usize, p: usize, w:
   let vs = v128.splat<T>(0);
   let vsc = vs;
   let vtt = vs;
+  let vent = vs;
   let vbad = vs;
   for (let k = 0; k < C; k++) {
     const d = v128.sub<T>(v128.load(BUF_Z + (<usize>k << 4)), vm);
@@ -335,6 +348,7 @@ function group<T, D, LS, G, S>(r: i32, C: i32, rb: usize, y: usize, p: usize, w:
       const c = v128.mul<T>(v128.load_splat<T>(at<T>(cw, k)), v128.add<T>(v128.mul<T>(yk, vparam(P_A)), vparam(P_B)));
       vsc = v128.add<T>(vsc, c);
       vtt = v128.add<T>(vtt, v128.mul<T>(c, d));
+      if (isInteger<LS>()) vent = v128.add<T>(vent, ylogy<T>(yk));
       if (isInteger<G>()) v128.store(BUF_C + (<usize>k << 4), c);
     } else if (isInteger<LS>()) {
       vtt = v128.add<T>(vtt, v128.mul<T>(v128.mul<T>(vparam(P_B), v128.load_splat<T>(at<T>(cw, k))), d));
@@ -347,6 +361,7 @@ function group<T, D, LS, G, S>(r: i32, C: i32, rb: usize, y: usize, p: usize, w:
   let ct = vs;
   if (isInteger<D>()) {
     l = v128.sub<T>(v128.mul<T>(vsc, lse), vtt);
+    if (isInteger<LS>()) l = v128.add<T>(l, vent);
   } else {
     // Per lane: its row's label t, z_t and w_t (lane by lane through memory: lane indices must be constants).
     for (let j = 0; j < V; j++) {
@@ -403,9 +418,19 @@ function group<T, D, LS, G, S>(r: i32, C: i32, rb: usize, y: usize, p: usize, w:
   return true;
 }
 
+/** y log y, 0 where y = 0 (vector, and its scalar twin). */
+// @ts-ignore: decorator
+@inline function ylogy<T>(y: v128): v128 {
+  return v128.and(v128.mul<T>(y, vlog<T>(y)), v128.gt<T>(y, v128.splat<T>(0)));
+}
+// @ts-ignore: decorator
+@inline function sylogy<T>(y: T): T {
+  return select<T>(y * slog<T>(y), 0, y > 0);
+}
+
 function softmaxCEModes<T, D>(rows: i32, C: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, cw: usize,
                               scale: f64, alpha: f64, ignore: i32, mode: i32): i32 {
-  const smooth = !isInteger<D>() && (mode & MODE_SMOOTH) != 0;
+  const smooth = (mode & (isInteger<D>() ? MODE_ENTROPY : MODE_SMOOTH)) != 0;
   switch ((mode & (MODE_GRAD | MODE_LOSSES)) | (smooth ? 8 : 0)) {
     case 0: return softmaxCE<T, D, Off, Off, Off>(rows, C, y, p, w, lo, g, cw, scale, alpha, ignore, mode);
     case 1: return softmaxCE<T, D, Off, On, Off>(rows, C, y, p, w, lo, g, cw, scale, alpha, ignore, mode);
@@ -518,3 +543,228 @@ export function categorical_accuracy_f32(rows: i32, C: i32, y: usize, p: usize, 
 export function categorical_accuracy_f64(rows: i32, C: i32, y: usize, p: usize, w: usize, lo: usize, mode: i32): i32 { return metric<f64>(rows, C, y, p, w, lo, 0, true, mode); }
 export function topk_accuracy_f32(rows: i32, C: i32, y: usize, p: usize, w: usize, lo: usize, K: i32, mode: i32): i32 { return metric<f32>(rows, C, y, p, w, lo, K, false, mode); }
 export function topk_accuracy_f64(rows: i32, C: i32, y: usize, p: usize, w: usize, lo: usize, K: i32, mode: i32): i32 { return metric<f64>(rows, C, y, p, w, lo, K, false, mode); }
+
+// Losses on probabilities whose row is a plain sum of per-element terms: each element's term and
+// its derivative (a vector form and a scalar twin with the same operations in the same order), summed
+// per row with V strided lanes (the scalar build: V accumulators in memory, combined alike).
+
+const P_EPS = 4;
+const P_NEG = 5; // −1
+
+/** −y·log p, p clamped to [ε, 1] (not renormalised); d/dp = −y / p at the clamped p. */
+@unmanaged class CategoricalCE {
+  // @ts-ignore: decorator
+  @inline vloss<T>(y: v128, p: v128): v128 {
+    const pc = v128.pmin<T>(v128.pmax<T>(p, vparam(P_EPS)), vone<T>());
+    return v128.mul<T>(vparam(P_NEG), v128.mul<T>(y, vlog<T>(pc)));
+  }
+  // @ts-ignore: decorator
+  @inline vgrad<T>(y: v128, p: v128): v128 {
+    const pc = v128.pmin<T>(v128.pmax<T>(p, vparam(P_EPS)), vone<T>());
+    return v128.div<T>(v128.mul<T>(vparam(P_NEG), y), pc);
+  }
+  // @ts-ignore: decorator
+  @inline sloss<T>(y: T, p: T): T {
+    const pc = clampUnit<T>(p);
+    return sparam<T>(P_NEG) * (y * slog<T>(pc));
+  }
+  // @ts-ignore: decorator
+  @inline sgrad<T>(y: T, p: T): T {
+    return (sparam<T>(P_NEG) * y) / clampUnit<T>(p);
+  }
+}
+
+/** P·(log P − log Q), 0 where P = 0, Q clamped to [ε, 1]; d/dQ = −P / Q at the clamped Q. */
+@unmanaged class KlDivergence {
+  // @ts-ignore: decorator
+  @inline vloss<T>(y: v128, p: v128): v128 {
+    const qc = v128.pmin<T>(v128.pmax<T>(p, vparam(P_EPS)), vone<T>());
+    const t = v128.mul<T>(y, v128.sub<T>(vlog<T>(y), vlog<T>(qc)));
+    return v128.and(t, v128.gt<T>(y, v128.splat<T>(0))); // 0·log 0 = 0
+  }
+  // @ts-ignore: decorator
+  @inline vgrad<T>(y: v128, p: v128): v128 {
+    const qc = v128.pmin<T>(v128.pmax<T>(p, vparam(P_EPS)), vone<T>());
+    return v128.div<T>(v128.mul<T>(vparam(P_NEG), y), qc);
+  }
+  // @ts-ignore: decorator
+  @inline sloss<T>(y: T, p: T): T {
+    const t = y * (slog<T>(y) - slog<T>(clampUnit<T>(p)));
+    return select<T>(t, 0, y > 0);
+  }
+  // @ts-ignore: decorator
+  @inline sgrad<T>(y: T, p: T): T {
+    return (sparam<T>(P_NEG) * y) / clampUnit<T>(p);
+  }
+}
+
+/** min(max(p, ε), 1) as one lane of pmin(pmax(p, ε), 1) (a NaN p stays NaN). */
+// @ts-ignore: decorator
+@inline function clampUnit<T>(p: T): T {
+  const eps = sparam<T>(P_EPS);
+  const lo = select<T>(eps, p, p < eps);
+  return select<T>(<T>1, lo, <T>1 < lo);
+}
+
+function rowSum<T, L, G, S>(rows: i32, C: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, scale: f64, eps: f64, flags: i32): i32 {
+  const op = changetype<L>(0);
+  setParam<T>(P_EPS, eps);
+  setParam<T>(P_NEG, -1);
+  setParam<T>(P_SCALE, scale);
+  const weighted = (flags & MODE_WEIGHTED) != 0;
+  const accuracy = (flags & MODE_ACCURACY) != 0;
+  const V = lanes<T>();
+  const nv = C & ~(V - 1);
+  const rb = <usize>C << alignof<T>();
+  let sum: f64 = 0;
+  correct = 0;
+  counted = 0;
+  for (let r = 0; r < rows; r++) {
+    const yr = y + <usize>r * rb;
+    const pr = p + <usize>r * rb;
+    const gr = g + <usize>r * rb;
+    const wr: T = weighted ? load<T>(at<T>(w, r)) : <T>1;
+    if (accuracy) countHit<T>(pr, yr, C, wr); // before the gradient may overwrite pred
+    const kr = sparam<T>(P_SCALE) * wr;
+    let s: T = 0;
+    let bad = false;
+    if (nv > 0) {
+      if (ASC_FEATURE_SIMD) {
+        let acc = v128.splat<T>(0);
+        let vbad = acc;
+        const vk = v128.splat<T>(kr);
+        for (let k = 0; k < nv; k += V) {
+          const yk = v128.load(at<T>(yr, k));
+          const pk = v128.load(at<T>(pr, k));
+          vbad = v128.or(vbad, v128.not(v128.and(v128.ge<T>(yk, v128.splat<T>(0)), v128.le<T>(yk, vone<T>()))));
+          acc = v128.add<T>(acc, op.vloss<T>(yk, pk));
+          if (isInteger<G>()) v128.store(at<T>(gr, k), v128.mul<T>(vk, op.vgrad<T>(yk, pk)));
+        }
+        bad = v128.any_true(vbad);
+        v128.store(ACC, acc);
+      } else {
+        for (let j = 0; j < V; j++) store<T>(at<T>(ACC, j), 0);
+        for (let k = 0; k < nv; k += V) {
+          for (let j = 0; j < V; j++) {
+            const yk = load<T>(at<T>(yr, k + j));
+            const pk = load<T>(at<T>(pr, k + j));
+            bad = bad || !(yk >= 0 && yk <= 1);
+            store<T>(at<T>(ACC, j), load<T>(at<T>(ACC, j)) + op.sloss<T>(yk, pk));
+            if (isInteger<G>()) store<T>(at<T>(gr, k + j), kr * op.sgrad<T>(yk, pk));
+          }
+        }
+      }
+      s = combineSum<T>(ACC);
+    }
+    for (let k = nv; k < C; k++) {
+      const yk = load<T>(at<T>(yr, k));
+      const pk = load<T>(at<T>(pr, k));
+      bad = bad || !(yk >= 0 && yk <= 1);
+      s += op.sloss<T>(yk, pk);
+      if (isInteger<G>()) store<T>(at<T>(gr, k), kr * op.sgrad<T>(yk, pk));
+    }
+    if (bad) {
+      firstBadTarget<T>(r, 1, C, y);
+      return badIndex;
+    }
+    const l = s * wr;
+    sum += <f64>l;
+    if (isInteger<S>()) store<T>(at<T>(lo, r), l);
+  }
+  store<f64>(ROW_SUM, sum);
+  store<f64>(ROW_CORRECT, correct);
+  store<f64>(ROW_COUNTED, counted);
+  return -1;
+}
+
+/** Accuracy of a dense row: argmax(pred) = argmax(target). */
+function countHit<T>(pr: usize, yr: usize, C: i32, wr: T): void {
+  correct += <f64>wr * <f64>(argmax<T>(pr, C) == argmax<T>(yr, C));
+  counted += <f64>wr;
+}
+
+/**
+ * max(0, 1 + max_{k≠t} ŷ_k − ŷ_t), t = argmax of the target row (its one-hot class); gradient −1 at t
+ * and +1 at the first largest other class, also at the kink (PyTorch's active side); 0 for C = 1.
+ * Scalar in both builds: one compare per element and no transcendental.
+ */
+function hinge<T, G, S>(rows: i32, C: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, scale: f64, flags: i32): i32 {
+  const weighted = (flags & MODE_WEIGHTED) != 0;
+  const accuracy = (flags & MODE_ACCURACY) != 0;
+  const rb = <usize>C << alignof<T>();
+  let sum: f64 = 0;
+  correct = 0;
+  counted = 0;
+  for (let r = 0; r < rows; r++) {
+    const yr = y + <usize>r * rb;
+    const pr = p + <usize>r * rb;
+    const gr = g + <usize>r * rb;
+    for (let k = 0; k < C; k++) {
+      const v = load<T>(at<T>(yr, k));
+      if (!(v >= 0 && v <= 1)) {
+        store<i32>(ROW_ARGUMENT, ARGUMENT_TARGET);
+        return r * C + k;
+      }
+    }
+    const wr: T = weighted ? load<T>(at<T>(w, r)) : <T>1;
+    if (accuracy) countHit<T>(pr, yr, C, wr);
+    const t = argmax<T>(yr, C);
+    // The first largest prediction among the other classes.
+    let j = -1;
+    let neg: T = 0;
+    for (let k = 0; k < C; k++) {
+      if (k == t) continue;
+      const v = load<T>(at<T>(pr, k));
+      if (j < 0 || v > neg || (v != v && neg == neg)) {
+        neg = v;
+        j = k;
+      }
+    }
+    let l: T = 0;
+    const margin = j >= 0 ? (<T>1 + neg) - load<T>(at<T>(pr, t)) : <T>0; // read before the row is zeroed (out may be pred)
+    if (isInteger<G>()) memory.fill(gr, 0, rb);
+    if (j >= 0) {
+      const active = margin >= 0;
+      l = select<T>(margin, 0, active || margin != margin);
+      if (isInteger<G>() && (active || margin != margin)) {
+        const kr = <T>scale * wr;
+        store<T>(at<T>(gr, j), margin == margin ? kr : margin);
+        store<T>(at<T>(gr, t), margin == margin ? -kr : margin);
+      }
+    }
+    l = l * wr;
+    sum += <f64>l;
+    if (isInteger<S>()) store<T>(at<T>(lo, r), l);
+  }
+  store<f64>(ROW_SUM, sum);
+  store<f64>(ROW_CORRECT, correct);
+  store<f64>(ROW_COUNTED, counted);
+  return -1;
+}
+
+function rowSumModes<T, L>(rows: i32, C: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, scale: f64, eps: f64, mode: i32): i32 {
+  switch (mode & (MODE_GRAD | MODE_LOSSES)) {
+    case 0: return rowSum<T, L, Off, Off>(rows, C, y, p, w, lo, g, scale, eps, mode);
+    case 1: return rowSum<T, L, On, Off>(rows, C, y, p, w, lo, g, scale, eps, mode);
+    case 4: return rowSum<T, L, Off, On>(rows, C, y, p, w, lo, g, scale, eps, mode);
+    default: return rowSum<T, L, On, On>(rows, C, y, p, w, lo, g, scale, eps, mode);
+  }
+}
+
+function hingeModes<T>(rows: i32, C: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, scale: f64, mode: i32): i32 {
+  switch (mode & (MODE_GRAD | MODE_LOSSES)) {
+    case 0: return hinge<T, Off, Off>(rows, C, y, p, w, lo, g, scale, mode);
+    case 1: return hinge<T, On, Off>(rows, C, y, p, w, lo, g, scale, mode);
+    case 4: return hinge<T, Off, On>(rows, C, y, p, w, lo, g, scale, mode);
+    default: return hinge<T, On, On>(rows, C, y, p, w, lo, g, scale, mode);
+  }
+}
+
+// ABI of the probability losses: (rows, C, target, pred, weights, losses, grad: byte offsets; gradient
+// scale, ε, mode) → -1 or the index of the first target element outside [0, 1].
+export function categorical_ce_f32(rows: i32, C: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, eps: f64, mode: i32): i32 { return rowSumModes<f32, CategoricalCE>(rows, C, y, p, w, lo, g, k, eps, mode); }
+export function categorical_ce_f64(rows: i32, C: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, eps: f64, mode: i32): i32 { return rowSumModes<f64, CategoricalCE>(rows, C, y, p, w, lo, g, k, eps, mode); }
+export function kl_divergence_f32(rows: i32, C: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, eps: f64, mode: i32): i32 { return rowSumModes<f32, KlDivergence>(rows, C, y, p, w, lo, g, k, eps, mode); }
+export function kl_divergence_f64(rows: i32, C: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, eps: f64, mode: i32): i32 { return rowSumModes<f64, KlDivergence>(rows, C, y, p, w, lo, g, k, eps, mode); }
+export function categorical_hinge_f32(rows: i32, C: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, eps: f64, mode: i32): i32 { return hingeModes<f32>(rows, C, y, p, w, lo, g, k, mode); }
+export function categorical_hinge_f64(rows: i32, C: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, eps: f64, mode: i32): i32 { return hingeModes<f64>(rows, C, y, p, w, lo, g, k, mode); }

@@ -19,6 +19,7 @@ const MODE_WEIGHTED = 2;
 const MODE_LOSSES = 4;
 const MODE_ACCURACY = 8;
 const MODE_SMOOTH = 16;
+const MODE_ENTROPY = 32;
 // Scratch slots of this family besides the elementwise ones (0–4).
 const SLOT_LABELS = 5;
 const SLOT_CLASS_WEIGHTS = 6;
@@ -37,8 +38,13 @@ export interface RowwiseSpec {
   kernel: string;
   /** 'labels': an Int32Array of class indices, one per row; 'dense': a row of `classes` values in [0, 1]. */
   target: 'labels' | 'dense';
-  /** 'softmax': the softmax cross-entropy kernel ABI (gradient, class weights, smoothing); 'metric': no gradient. */
-  kind: 'softmax' | 'metric';
+  /**
+   * 'softmax': the softmax cross-entropy kernel ABI (gradient, class weights, smoothing); 'rowsum': a
+   * per-element term summed per row (kernel ABI with ε); 'metric': no gradient.
+   */
+  kind: 'softmax' | 'rowsum' | 'metric';
+  /** 'rowsum' losses with a `fromLogits` option: the dense softmax kernel plus Σ y log y (KL divergence). */
+  fromLogits?: boolean;
   /** Numeric options besides classes, with their ranges. */
   options: readonly NumericOption[];
   classWeights?: boolean;
@@ -108,6 +114,8 @@ const INT32_MIN = -2147483648;
 export function rowwise(spec: RowwiseSpec): unknown {
   const optionNames = ['classes', 'reduction', 'weights', ...spec.options.map((o) => o.name)];
   if (spec.kind === 'softmax') optionNames.push('out', 'accuracy');
+  if (spec.kind === 'rowsum') optionNames.push('out', 'accuracy');
+  if (spec.fromLogits) optionNames.push('fromLogits');
   if (spec.classWeights) optionNames.push('classWeights');
   if (spec.ignoreIndex) optionNames.push('ignoreIndex');
   const values = spec.options.map((o) => o.default);
@@ -116,6 +124,8 @@ export function rowwise(spec: RowwiseSpec): unknown {
   let generation = -1;
   let k32: Kernel;
   let k64: Kernel;
+  let k32Logits: Kernel;
+  let k64Logits: Kernel;
 
   function run(fn: string, want: number, target: unknown, pred: unknown, opts: Record<string, unknown> | undefined): unknown {
     ready();
@@ -123,6 +133,8 @@ export function rowwise(spec: RowwiseSpec): unknown {
       generation = wasm.generation;
       k32 = wasm.exports![`${spec.kernel}_f32`] as Kernel;
       k64 = wasm.exports![`${spec.kernel}_f64`] as Kernel;
+      k32Logits = wasm.exports!.softmax_ce_f32 as Kernel;
+      k64Logits = wasm.exports!.softmax_ce_f64 as Kernel;
     }
     views();
     if (opts === undefined || opts === null || typeof opts !== 'object') {
@@ -153,6 +165,11 @@ export function rowwise(spec: RowwiseSpec): unknown {
       ignore = v;
     }
     const hasIgnore = spec.ignoreIndex === true && opts.ignoreIndex !== undefined;
+    if (opts.fromLogits !== undefined && typeof opts.fromLogits !== 'boolean') {
+      throw new SimdlossError(`${fn}: opts.fromLogits must be true or false; got ${show(opts.fromLogits)}`, 'opts.fromLogits');
+    }
+    const fromLogits = opts.fromLogits === true;
+    const softmaxAbi = spec.kind === 'softmax' || fromLogits;
     let accuracy = false;
     if (opts.accuracy !== undefined) {
       if (typeof opts.accuracy !== 'boolean') throw new SimdlossError(`${fn}: opts.accuracy must be true or false; got ${show(opts.accuracy)}`, 'opts.accuracy');
@@ -279,11 +296,13 @@ export function rowwise(spec: RowwiseSpec): unknown {
       }
       const scale = reduction !== MEAN ? 1 : denominator > 0 ? 1 / denominator : 0;
 
-      const k = f32 ? k32 : k64;
+      const k = fromLogits ? (f32 ? k32Logits : k64Logits) : f32 ? k32 : k64;
+      const eps = values[spec.options.findIndex((o) => o.name === 'eps')] ?? 0;
       const alpha = spec.options.some((o) => o.name === 'labelSmoothing') ? values[spec.options.findIndex((o) => o.name === 'labelSmoothing')]! : 0;
       let mode = (grad !== undefined ? MODE_GRAD : 0) | (w !== undefined ? MODE_WEIGHTED : 0) | (losses !== undefined ? MODE_LOSSES : 0)
         | (accuracy ? MODE_ACCURACY : 0);
       if (labels && (alpha > 0)) mode |= MODE_SMOOTH;
+      if (fromLogits) mode |= MODE_ENTROPY;
       const topK = spec.kind === 'metric' && labels ? kOf(fn, opts.k, C) : 0;
 
       let total = 0;
@@ -296,8 +315,9 @@ export function rowwise(spec: RowwiseSpec): unknown {
         const pp = zp >= 0 ? zp + i * rowBytes : stageRows(p, stageP, i, m, C);
         const pw = wAt(i, m);
         const pg = zg >= 0 ? zg + i * rowBytes : stageG;
-        const bad = spec.kind === 'softmax'
+        const bad = softmaxAbi
           ? k(m, C, py, pp, pw, lo, pg, cw, scale, alpha, ignore, mode)
+          : spec.kind === 'rowsum' ? k(m, C, py, pp, pw, lo, pg, scale, eps, mode)
           : labels ? k(m, C, py, pp, pw, lo, topK, mode) : k(m, C, py, pp, pw, lo, mode);
         if (bad >= 0) throw fail(bad, i);
         const r = rowResult();
@@ -332,7 +352,7 @@ export function rowwise(spec: RowwiseSpec): unknown {
     lossName: { value: name },
     options: { value: spec.options },
   };
-  if (spec.kind === 'softmax') {
+  if (spec.kind !== 'metric') {
     const gradName = `${name}.grad`;
     const withGradName = `${name}.withGrad`;
     props.grad = { value: (target: unknown, pred: unknown, opts?: Record<string, unknown>) => run(gradName, GRAD, target, pred, opts) };

@@ -78,3 +78,39 @@ export const topKAccuracy = rowwise({
   kind: 'metric',
   options: [{ name: 'k', default: 5, min: 1 }],
 }) as RowwiseMetric<{ k?: number }, Labels, Labels>;
+
+/** −Σₖ yₖ log pₖ per row on probabilities, p clamped to [ε, 1] and not renormalised; gradient −y/p at the clamped p. */
+export const categoricalCrossEntropy = rowwise({
+  name: 'categoricalCrossEntropy',
+  kernel: 'categorical_ce',
+  target: 'dense',
+  kind: 'rowsum',
+  options: [{ name: 'eps', default: 1e-7, min: 0, minOpen: true, max: 0.5, maxOpen: true }],
+}) as RowwiseLoss<{ eps?: number }, F32, F64>;
+
+/**
+ * KL(P‖Q) = Σ P log(P/Q) per row, 0·log 0 = 0; P the target, Q the prediction clamped to [ε, 1]
+ * (gradient −P/Q at the clamped Q). With fromLogits, Q = softmax(pred) through log-softmax (no
+ * clamp; gradient softmax(z)·ΣP − P). 'mean' divides by the rows: PyTorch's 'batchmean'.
+ */
+export const klDivergence = rowwise({
+  name: 'klDivergence',
+  kernel: 'kl_divergence',
+  target: 'dense',
+  kind: 'rowsum',
+  fromLogits: true,
+  options: [{ name: 'eps', default: 1e-7, min: 0, minOpen: true, max: 0.5, maxOpen: true }],
+}) as RowwiseLoss<{ eps?: number; fromLogits?: boolean }, F32, F64>;
+
+/**
+ * max(0, 1 + max_{k≠t} ŷₖ − ŷₜ) per row, t = argmax of the target row (its one-hot class; ties to
+ * the first). Gradient −1 at t and +1 at the first largest other class where the margin is ≥ 0
+ * (the active side at the kink); 0 for a single class.
+ */
+export const categoricalHinge = rowwise({
+  name: 'categoricalHinge',
+  kernel: 'categorical_hinge',
+  target: 'dense',
+  kind: 'rowsum',
+  options: [],
+}) as RowwiseLoss<object, F32, F64>;

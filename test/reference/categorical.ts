@@ -110,7 +110,99 @@ export function topKRef(labels: ArrayLike<number>, z: ArrayLike<number>, C: numb
   return hits;
 }
 
-export type RowReference = (target: ArrayLike<number>, z: ArrayLike<number>, o: RowOpts & { k?: number }, weights?: ArrayLike<number>) => RowExpected;
+/** A loss whose row is Σ_k term(y_k, p_k), with d/dp_k = deriv(y_k, p_k); mean over Σ w_row. */
+function rowSumRef(term: (y: number, p: number) => number, deriv: (y: number, p: number) => number,
+                   y: ArrayLike<number>, p: ArrayLike<number>, C: number, weights?: ArrayLike<number>): RowExpected {
+  const rows = p.length / C;
+  const losses = new Float64Array(rows);
+  const gradSum = new Float64Array(p.length);
+  let sum = 0;
+  let wsum = 0;
+  for (let r = 0; r < rows; r++) {
+    const wr = weights ? weights[r]! : 1;
+    let l = 0;
+    for (let k = 0; k < C; k++) {
+      l += term(y[r * C + k]!, p[r * C + k]!);
+      gradSum[r * C + k] = wr * deriv(y[r * C + k]!, p[r * C + k]!);
+    }
+    losses[r] = wr * l;
+    sum += wr * l;
+    wsum += wr;
+  }
+  const mean = wsum > 0 ? sum / wsum : 0;
+  return { losses, sum, mean, gradSum, gradMean: gradSum.map((g) => (wsum > 0 ? g / wsum : 0)), accuracy: denseAccuracy(y, p, C, weights) };
+}
+
+/** Σ w·[argmax(pred) = argmax(target)] / Σ w over dense rows. */
+function denseAccuracy(y: ArrayLike<number>, p: ArrayLike<number>, C: number, w?: ArrayLike<number>): number {
+  let right = 0;
+  let total = 0;
+  for (let r = 0; r < p.length / C; r++) {
+    const wr = w ? w[r]! : 1;
+    right += wr * (argmaxRef(p, r * C, C) === argmaxRef(y, r * C, C) ? 1 : 0);
+    total += wr;
+  }
+  return total > 0 ? right / total : 0;
+}
+
+const clamp = (p: number, eps: number): number => (Number.isNaN(p) ? p : Math.min(Math.max(p, eps), 1));
+
+/** −y log p and KL's P log(P/Q), p clamped to [ε, 1]; KL from logits is softmax cross-entropy plus Σ P log P. */
+export function categoricalCrossEntropyRef(y: ArrayLike<number>, p: ArrayLike<number>, o: RowOpts & { eps?: number }, w?: ArrayLike<number>): RowExpected {
+  const eps = o.eps ?? 1e-7;
+  return rowSumRef((t, q) => (t === 0 ? 0 : -t * Math.log(clamp(q, eps))), (t, q) => -t / clamp(q, eps), y, p, o.classes, w);
+}
+
+export function klDivergenceRef(y: ArrayLike<number>, p: ArrayLike<number>, o: RowOpts & { eps?: number; fromLogits?: boolean }, w?: ArrayLike<number>): RowExpected {
+  const eps = o.eps ?? 1e-7;
+  if (!o.fromLogits) {
+    return rowSumRef((t, q) => (t > 0 ? t * (Math.log(t) - Math.log(clamp(q, eps))) : 0), (t, q) => -t / clamp(q, eps), y, p, o.classes, w);
+  }
+  const e = softmaxCrossEntropyRef(y, false, p, { classes: o.classes }, w);
+  const C = o.classes;
+  let sum = 0;
+  for (let r = 0; r < e.losses.length; r++) {
+    let entropy = 0;
+    for (let k = 0; k < C; k++) {
+      const t = y[r * C + k]!;
+      if (t > 0) entropy += t * Math.log(t);
+    }
+    e.losses[r] = e.losses[r]! + (w ? w[r]! : 1) * entropy;
+    sum += e.losses[r]!;
+  }
+  const rows = e.losses.length;
+  const wsum = w ? Array.from(w).reduce((a, b) => a + b, 0) : rows;
+  return { ...e, sum, mean: wsum > 0 ? sum / wsum : 0 };
+}
+
+/** max(0, 1 + max_{k≠t} ŷ_k − ŷ_t), t = argmax target; gradient ∓1 where the margin is ≥ 0. */
+export function categoricalHingeRef(y: ArrayLike<number>, p: ArrayLike<number>, o: RowOpts, w?: ArrayLike<number>): RowExpected {
+  const C = o.classes;
+  const rows = p.length / C;
+  const losses = new Float64Array(rows);
+  const gradSum = new Float64Array(p.length);
+  let sum = 0;
+  let wsum = 0;
+  for (let r = 0; r < rows; r++) {
+    const wr = w ? w[r]! : 1;
+    wsum += wr;
+    const t = argmaxRef(y, r * C, C);
+    let j = -1;
+    for (let k = 0; k < C; k++) if (k !== t && (j < 0 || p[r * C + k]! > p[r * C + j]!)) j = k;
+    if (j < 0) continue;
+    const margin = 1 + p[r * C + j]! - p[r * C + t]!;
+    if (margin >= 0) {
+      losses[r] = wr * margin;
+      sum += wr * margin;
+      gradSum[r * C + j] = wr;
+      gradSum[r * C + t] = -wr;
+    }
+  }
+  const mean = wsum > 0 ? sum / wsum : 0;
+  return { losses, sum, mean, gradSum, gradMean: gradSum.map((g) => (wsum > 0 ? g / wsum : 0)), accuracy: denseAccuracy(y, p, C, w) };
+}
+
+export type RowReference = (target: ArrayLike<number>, z: ArrayLike<number>, o: RowOpts & { k?: number; eps?: number; fromLogits?: boolean }, weights?: ArrayLike<number>) => RowExpected;
 
 /** A metric as a per-row reference: w·hit per row, mean over Σ w. */
 function metricRef(hits: Float64Array, weights?: ArrayLike<number>): RowExpected {
@@ -133,4 +225,7 @@ export const rowReferences: Record<string, RowReference> = {
   },
   sparseCategoricalAccuracy: (t, z, o, w) => metricRef(topKRef(t, z, o.classes, 1), w),
   topKAccuracy: (t, z, o, w) => metricRef(topKRef(t, z, o.classes, Math.min(o.k ?? 5, o.classes)), w),
+  categoricalCrossEntropy: categoricalCrossEntropyRef,
+  klDivergence: klDivergenceRef,
+  categoricalHinge: categoricalHingeRef,
 };
