@@ -2,8 +2,8 @@
 // expected range and value seen; and the library keeps giving right answers afterwards.
 import { beforeAll, describe, expect, test } from 'vitest';
 import {
-  SimdlossError, alloc, categoricalAccuracy, init, softmaxCrossEntropy, sparseCategoricalAccuracy,
-  sparseSoftmaxCrossEntropy, topKAccuracy,
+  SimdlossError, alloc, categoricalAccuracy, categoricalCrossEntropy, categoricalHinge, init, klDivergence,
+  softmaxCrossEntropy, sparseCategoricalAccuracy, sparseSoftmaxCrossEntropy, topKAccuracy,
 } from '../src/node.js';
 
 beforeAll(async () => {
@@ -37,6 +37,9 @@ const sparse = [
 const dense = [
   ['softmaxCrossEntropy', softmaxCrossEntropy],
   ['categoricalAccuracy', categoricalAccuracy],
+  ['categoricalCrossEntropy', categoricalCrossEntropy],
+  ['klDivergence', klDivergence],
+  ['categoricalHinge', categoricalHinge],
 ] as const;
 
 describe.each(sparse)('%s', (name, f) => {
@@ -141,4 +144,20 @@ test('topKAccuracy: k is an integer in [1, classes]; the default 5 is capped at 
   expect(topKAccuracy(labels, z, { classes: 3 })).toBe(1);
   expect(topKAccuracy(labels, z, { classes: 3, k: 1 })).toBe(0.5);
   expectError(() => sparseCategoricalAccuracy(labels, z, { classes: 3, k: 2 } as never), 'opts.k', /unknown option 'k'/);
+});
+
+test('probability losses: eps in (0, 0.5), fromLogits a boolean, targets checked on the logits path too', () => {
+  const p = Float32Array.of(0.2, 0.3, 0.5, 0.1, 0.1, 0.8);
+  for (const loss of [categoricalCrossEntropy, klDivergence] as AnyLoss[]) {
+    for (const bad of [0, 0.5, -1, NaN, '1e-7']) {
+      expectError(() => loss(target, p, { classes: 3, eps: bad }), 'opts.eps', /opts.eps must be a finite number in \(0, 0.5\); got /);
+    }
+    expectError(() => loss(target, p, { classes: 3, classWeights: [1, 1, 1] }), 'opts.classWeights', /unknown option 'classWeights'/);
+  }
+  expectError(() => klDivergence(target, p, { classes: 3, fromLogits: 1 } as never), 'opts.fromLogits', /opts.fromLogits must be true or false; got 1/);
+  const t = target.slice();
+  t[4] = 1.25;
+  expectError(() => klDivergence(t, p, { classes: 3, fromLogits: true }), 'target', /^klDivergence: target\[4\] must be in \[0, 1\]; got 1.25$/, 4);
+  expectError(() => categoricalCrossEntropy(t, p, { classes: 3 }), 'target', /target\[4\]/, 4);
+  expect(klDivergence(target, p, { classes: 3 })).toBeGreaterThan(0);
 });

@@ -369,3 +369,47 @@ describe('the SIMD and scalar builds agree', () => {
     }
   });
 });
+
+describe('probabilities exactly 0 and 1, zeros in P', () => {
+  beforeAll(() => {
+    initSync(BUILDS[0].bytes);
+  });
+  const cceLoss = () => rowwiseRegistry.find((e) => e.name === 'categoricalCrossEntropy')!.loss as AnyLoss;
+  const klLoss = () => rowwiseRegistry.find((e) => e.name === 'klDivergence')!.loss as AnyLoss;
+
+  test.each(DTYPES.map((d) => [d.name, d]))('%s: categoricalCrossEntropy clamps p to [ε, 1]: finite loss, the gradient at the clamp', (_, dtype) => {
+    const cce = cceLoss();
+    const eps = dtype.round(1e-7);
+    // Rows: confident and right; confident and wrong (p = 0 at the target); p = 1 exactly; p above 1 (clamped to 1).
+    const y = dtype.Array.from([0, 1, 0, 0, 1, 0, 1, 0, 0, 0, 0, 1]);
+    const p = dtype.Array.from([0, 1, 0, 1, 0, 0, 1, 0, 0, 0, 0, 1.5]);
+    const losses = cce(y, p, { classes: 3, reduction: 'none' });
+    expect([losses[0], losses[2], losses[3]]).toEqual([0, 0, 0]);
+    expectNear(losses[1]!, -Math.log(eps), dtype.name === 'f32' ? 1e-6 : 1e-14, 'p = 0 at the target');
+    const grad = cce.grad(y, p, { classes: 3, reduction: 'sum' });
+    expect(Array.from(grad).every(Number.isFinite)).toBe(true);
+    expectNear(grad[4]!, -1 / eps, 1e-7, 'd/dp at p = 0: −y/ε');
+    expect(grad[1]).toBe(-1);
+    expect(grad[11]).toBe(-1); // p = 1.5 clamped to 1
+    expect(grad[0]).toBe(-0);
+  });
+
+  test.each(DTYPES.map((d) => [d.name, d]))('%s: klDivergence: 0·log 0 = 0 where P = 0, whatever Q is; Q = 0 clamped to ε', (_, dtype) => {
+    const kl = klLoss();
+    const P = dtype.Array.from([0, 1, 0, 0.5, 0.5, 0, 0, 0, 1]);
+    const Q = dtype.Array.from([0, 1, 0, 0.5, 0.5, 0, 0.3, 0.7, 0]);
+    const losses = kl(P, Q, { classes: 3, reduction: 'none' });
+    expect(losses[0]).toBe(0); // identical distributions, with zeros
+    expectNear(losses[1]!, 0, 0, 'equal halves', 1e-7);
+    expectNear(losses[2]!, -Math.log(dtype.round(1e-7)), dtype.name === 'f32' ? 1e-6 : 1e-14, 'Q = 0 where P = 1');
+    const grad = kl.grad(P, Q, { classes: 3, reduction: 'sum' });
+    expect(Array.from(grad).every(Number.isFinite)).toBe(true);
+    expect(grad[0]).toBe(-0); // P = 0: no pull on Q
+    // From logits: Q = softmax(z); zeros in P, and logits of ±1e4.
+    const z = dtype.Array.from([1e4, -1e4, 0, -120, -120, -120, 0, 0, 1e4]);
+    const fromLogits = kl(P, z, { classes: 3, fromLogits: true, reduction: 'none' });
+    const e = rowReferences.klDivergence!(P, z, { classes: 3, fromLogits: true });
+    expectClose(fromLogits, e.losses, dtype.name === 'f32' ? 1e-5 : 1e-12, 'KL from logits', 1e-6);
+    expect(Array.from(kl.grad(P, z, { classes: 3, fromLogits: true })).every(Number.isFinite)).toBe(true);
+  });
+});

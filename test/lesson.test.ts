@@ -1,6 +1,6 @@
 // The worked examples of the lesson (../shared/seeds), reproduced exactly.
 import { beforeAll, expect, test } from 'vitest';
-import { init, mse, softmaxCrossEntropy, sparseCategoricalAccuracy, sparseSoftmaxCrossEntropy } from '../src/node.js';
+import { categoricalCrossEntropy, init, mse, softmaxCrossEntropy, sparseCategoricalAccuracy, sparseSoftmaxCrossEntropy } from '../src/node.js';
 
 beforeAll(async () => {
   await init();
@@ -42,7 +42,10 @@ test('cat/dog/bird: L = −log p(dog) ≈ 0.357, 0.105 and 2.30 for the three ou
     const dog = Int32Array.of(1, 1, 1);
     const oneHot = Ctor.from([0, 1, 0, 0, 1, 0, 0, 1, 0]);
     const tol = Ctor === Float32Array ? 1e-6 : 1e-14;
+    // On the probabilities themselves: L = −Σ y_k log p_k with y one-hot is −log p(dog).
+    const probabilities = Ctor.from(outputs.flat());
     for (const losses of [
+      categoricalCrossEntropy(oneHot, probabilities, { classes: 3, reduction: 'none' }),
       sparseSoftmaxCrossEntropy(dog, logits, { classes: 3, reduction: 'none' }),
       softmaxCrossEntropy(oneHot, logits, { classes: 3, reduction: 'none' }),
     ]) {
