@@ -161,3 +161,9 @@ test('probability losses: eps in (0, 0.5), fromLogits a boolean, targets checked
   expectError(() => categoricalCrossEntropy(t, p, { classes: 3 }), 'target', /target\[4\]/, 4);
   expect(klDivergence(target, p, { classes: 3 })).toBeGreaterThan(0);
 });
+
+test('an empty input with a huge class count allocates nothing and gives 0', () => {
+  const C = 2 ** 29;
+  expect(sparseSoftmaxCrossEntropy.withGrad(new Int32Array(0), new Float32Array(0), { classes: C })).toEqual({ loss: 0, grad: new Float32Array(0) });
+  expect(softmaxCrossEntropy(new Float64Array(0), new Float64Array(0), { classes: C, reduction: 'none' })).toEqual(new Float64Array(0));
+});

@@ -185,7 +185,7 @@ export function rowwise(spec: RowwiseSpec): unknown {
     // A row wider than a slot: one temporary block for a row of target, pred, grad and class weights.
     const rowBytes = C * bytes;
     let wide: WasmArray | undefined;
-    if (rowBytes > SLOT_BYTES) wide = alloc(4 * C, f32 ? 'f32' : 'f64');
+    if (rowBytes > SLOT_BYTES && rows > 0) wide = alloc(4 * C, f32 ? 'f32' : 'f64');
     try {
       // (After alloc, memory may have grown: every view is taken again.)
       p = floatArray(fn, 'pred', pred);
@@ -232,7 +232,9 @@ export function rowwise(spec: RowwiseSpec): unknown {
       const stageG = wide !== undefined ? wide.ptr + 2 * rowBytes : scratch(SLOT.grad);
       const cw = wide !== undefined ? wide.ptr + 3 * rowBytes : scratch(SLOT_CLASS_WEIGHTS);
       const view = f32 ? wasm.f32 : wasm.f64;
-      if (cwValues !== undefined) {
+      if (rows === 0) {
+        // Nothing to stage (and a row of `classes` values may not even fit a slot).
+      } else if (cwValues !== undefined) {
         for (let k = 0; k < C; k++) view[cw / bytes + k] = cwValues[k]!;
       } else {
         view.fill(1, cw / bytes, cw / bytes + C);
