@@ -32,6 +32,13 @@ export const BUF_Z: usize = memory.data(LANES_BELOW * 16, 16);
 export const BUF_E: usize = memory.data(LANES_BELOW * 16, 16);
 export const BUF_C: usize = memory.data(LANES_BELOW * 16, 16);
 
+/** A zero vector, loaded rather than built inline in loops (V8 rebuilds a v128.const every iteration). */
+const ZERO: usize = memory.data(16, 16);
+// @ts-ignore: decorator
+@inline export function vzero(): v128 {
+  return v128.load(ZERO);
+}
+
 /** The scalar build's stand-in for vector accumulators: 8 slots of 16 bytes (the lanes of a v128). */
 export const ACC: usize = memory.data(8 * 16, 16);
 

@@ -13,7 +13,7 @@ import { vexp, sexp, vlog, slog } from "../math";
 import { setParam, sparam, vparam, vone, lanes, ARGUMENT_TARGET, ARGUMENT_PRED } from "../kernel/shared";
 import {
   LANES_BELOW, ROW_SUM, ROW_SUM2, ROW_CORRECT, ROW_COUNTED, ROW_ARGUMENT, BUF_Z, BUF_E, BUF_C, ACC,
-  gather, scatter, laneTotal, combineSum, combineMax, spmax, argmax, rankOf,
+  gather, scatter, laneTotal, vzero, combineSum, combineMax, spmax, argmax, rankOf,
 } from "../kernel/rowwise";
 
 export const MODE_GRAD: i32 = 1;
@@ -177,7 +177,7 @@ function oneRow<T, D, LS, G, S>(r: i32, C: i32, rb: usize, y: usize, p: usize, w
         vs = v128.add<T>(vs, e);
         if (isInteger<D>()) {
           const yk = v128.load(at<T>(yr, k));
-          vbad = v128.or(vbad, v128.not(v128.and(v128.ge<T>(yk, v128.splat<T>(0)), v128.le<T>(yk, vone<T>()))));
+          vbad = v128.or(vbad, v128.not(v128.and(v128.ge<T>(yk, vzero()), v128.le<T>(yk, vone<T>()))));
           const c = v128.mul<T>(v128.load(at<T>(cw, k)), v128.add<T>(v128.mul<T>(yk, vparam(P_A)), vparam(P_B)));
           vsc = v128.add<T>(vsc, c);
           vtt = v128.add<T>(vtt, v128.mul<T>(c, d));
@@ -344,7 +344,7 @@ function group<T, D, LS, G, S>(r: i32, C: i32, rb: usize, y: usize, p: usize, w:
     vs = v128.add<T>(vs, e);
     if (isInteger<D>()) {
       const yk = gather<T>(at<T>(yr, k), rb);
-      vbad = v128.or(vbad, v128.not(v128.and(v128.ge<T>(yk, v128.splat<T>(0)), v128.le<T>(yk, vone<T>()))));
+      vbad = v128.or(vbad, v128.not(v128.and(v128.ge<T>(yk, vzero()), v128.le<T>(yk, vone<T>()))));
       const c = v128.mul<T>(v128.load_splat<T>(at<T>(cw, k)), v128.add<T>(v128.mul<T>(yk, vparam(P_A)), vparam(P_B)));
       vsc = v128.add<T>(vsc, c);
       vtt = v128.add<T>(vtt, v128.mul<T>(c, d));
@@ -421,7 +421,7 @@ function group<T, D, LS, G, S>(r: i32, C: i32, rb: usize, y: usize, p: usize, w:
 /** y log y, 0 where y = 0 (vector, and its scalar twin). */
 // @ts-ignore: decorator
 @inline function ylogy<T>(y: v128): v128 {
-  return v128.and(v128.mul<T>(y, vlog<T>(y)), v128.gt<T>(y, v128.splat<T>(0)));
+  return v128.and(v128.mul<T>(y, vlog<T>(y)), v128.gt<T>(y, vzero()));
 }
 // @ts-ignore: decorator
 @inline function sylogy<T>(y: T): T {
@@ -580,7 +580,7 @@ const P_NEG = 5; // −1
   @inline vloss<T>(y: v128, p: v128): v128 {
     const qc = v128.pmin<T>(v128.pmax<T>(p, vparam(P_EPS)), vone<T>());
     const t = v128.mul<T>(y, v128.sub<T>(vlog<T>(y), vlog<T>(qc)));
-    return v128.and(t, v128.gt<T>(y, v128.splat<T>(0))); // 0·log 0 = 0
+    return v128.and(t, v128.gt<T>(y, vzero())); // 0·log 0 = 0
   }
   // @ts-ignore: decorator
   @inline vgrad<T>(y: v128, p: v128): v128 {
@@ -636,7 +636,7 @@ function rowSum<T, L, G, S>(rows: i32, C: i32, y: usize, p: usize, w: usize, lo:
         for (let k = 0; k < nv; k += V) {
           const yk = v128.load(at<T>(yr, k));
           const pk = v128.load(at<T>(pr, k));
-          vbad = v128.or(vbad, v128.not(v128.and(v128.ge<T>(yk, v128.splat<T>(0)), v128.le<T>(yk, vone<T>()))));
+          vbad = v128.or(vbad, v128.not(v128.and(v128.ge<T>(yk, vzero()), v128.le<T>(yk, vone<T>()))));
           acc = v128.add<T>(acc, op.vloss<T>(yk, pk));
           if (isInteger<G>()) v128.store(at<T>(gr, k), v128.mul<T>(vk, op.vgrad<T>(yk, pk)));
         }
