@@ -57,7 +57,7 @@ describe.each(sparse)('%s', (name, f) => {
     expectError(() => loss(f32, z, { classes: 3 }), 'labels', /got a WasmArray of 'f32'/);
     f32.free();
     expectError(() => loss(Int32Array.of(2), z, { classes: 3 }), 'labels', /labels has 1 elements but pred has 2 rows of 3 classes/);
-    for (const [bad, at] of [[3, 1], [-1, 0], [-100, 1], [2147483647, 0]] as const) {
+    for (const [bad, at] of [[3, 1], [-1, 0], [-100, 1], [2147483647, 0], [-2147483648, 1]] as const) {
       const l = labels.slice();
       l[at] = bad;
       expectError(() => loss(l, z, { classes: 3 }), 'labels', new RegExp(`^${name}: labels\\[${at}\\] must be an integer in \\[0, 2\\]; got ${bad}$`), at);
@@ -166,4 +166,17 @@ test('an empty input with a huge class count allocates nothing and gives 0', () 
   const C = 2 ** 29;
   expect(sparseSoftmaxCrossEntropy.withGrad(new Int32Array(0), new Float32Array(0), { classes: C })).toEqual({ loss: 0, grad: new Float32Array(0) });
   expect(softmaxCrossEntropy(new Float64Array(0), new Float64Array(0), { classes: C, reduction: 'none' })).toEqual(new Float64Array(0));
+});
+
+test('without ignoreIndex no label is skipped, whatever its value; with it, any int32 may be the one ignored', () => {
+  for (const ignore of [-2147483648, -100, 2147483647]) {
+    const l = Int32Array.of(ignore, 1);
+    expectError(() => sparseSoftmaxCrossEntropy(l, z, { classes: 3 }), 'labels', new RegExp(`labels\\[0\\] must be an integer in \\[0, 2\\]; got ${ignore}`), 0);
+    expectError(() => sparseSoftmaxCrossEntropy(l, z, { classes: 3, classWeights: [1, 1, 1] }), 'labels', /labels\[0\]/, 0);
+    const only = sparseSoftmaxCrossEntropy.withGrad(l, z, { classes: 3, ignoreIndex: ignore });
+    const second = sparseSoftmaxCrossEntropy.withGrad(Int32Array.of(1), z.subarray(3), { classes: 3 });
+    expect(only.loss).toBe(second.loss);
+    expect(Array.from(only.grad.subarray(0, 3))).toEqual([0, 0, 0]);
+    expect(Array.from(only.grad.subarray(3))).toEqual(Array.from(second.grad));
+  }
 });

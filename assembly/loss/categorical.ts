@@ -23,6 +23,8 @@ export const MODE_ACCURACY: i32 = 8;
 export const MODE_SMOOTH: i32 = 16;
 /** Dense only: add Σ y log y per row (KL divergence from logits: KL(P‖softmax z) = CE(P, z) + Σ P log P). */
 export const MODE_ENTROPY: i32 = 32;
+/** Sparse: rows whose label is `ignore` are skipped (without it every i32 label is checked). */
+export const MODE_IGNORE: i32 = 64;
 
 type On = i32;
 type Off = f32;
@@ -64,6 +66,7 @@ function softmaxCE<T, D, LS, G, S>(rows: i32, C: i32, y: usize, p: usize, w: usi
   counted = 0;
   const weighted = (flags & MODE_WEIGHTED) != 0;
   const accuracy = (flags & MODE_ACCURACY) != 0;
+  const ignoring = (flags & MODE_IGNORE) != 0;
   const rb = <usize>C << alignof<T>();
   let r = 0;
   if (ASC_FEATURE_SIMD) {
@@ -74,21 +77,21 @@ function softmaxCE<T, D, LS, G, S>(rows: i32, C: i32, y: usize, p: usize, w: usi
         if (!isInteger<D>()) {
           for (let j = 0; j < V; j++) {
             const t = load<i32>(y + ((<usize>(r + j)) << 2));
-            plain = plain && t >= 0 && t < C && t != ignore;
+            plain = plain && t >= 0 && t < C && !(ignoring && t == ignore);
           }
         }
         if (plain) {
           if (!group<T, D, LS, G, S>(r, C, rb, y, p, w, lo, g, cw, weighted, accuracy)) return badIndex;
         } else {
           for (let j = 0; j < V; j++) {
-            if (!oneRow<T, D, LS, G, S>(r + j, C, rb, y, p, w, lo, g, cw, ignore, weighted, accuracy)) return badIndex;
+            if (!oneRow<T, D, LS, G, S>(r + j, C, rb, y, p, w, lo, g, cw, ignoring, ignore, weighted, accuracy)) return badIndex;
           }
         }
       }
     }
   }
   for (; r < rows; r++) {
-    if (!oneRow<T, D, LS, G, S>(r, C, rb, y, p, w, lo, g, cw, ignore, weighted, accuracy)) return badIndex;
+    if (!oneRow<T, D, LS, G, S>(r, C, rb, y, p, w, lo, g, cw, ignoring, ignore, weighted, accuracy)) return badIndex;
   }
   store<f64>(ROW_SUM, total);
   store<f64>(ROW_CORRECT, correct);
@@ -113,14 +116,14 @@ function firstBadTarget<T>(r: i32, n: i32, C: i32, y: usize): bool {
 
 /** One row: ignored (sparse), checked, then the lanes twin (C < LANES_BELOW) or row-major. */
 function oneRow<T, D, LS, G, S>(r: i32, C: i32, rb: usize, y: usize, p: usize, w: usize, lo: usize, g: usize, cw: usize,
-                                ignore: i32, weighted: bool, accuracy: bool): bool {
+                                ignoring: bool, ignore: i32, weighted: bool, accuracy: bool): bool {
   const z = p + <usize>r * rb;
   const gr = g + <usize>r * rb;
   const wr: T = weighted ? load<T>(at<T>(w, r)) : <T>1;
   let t = 0;
   if (!isInteger<D>()) {
     t = load<i32>(y + (<usize>r << 2));
-    if (t == ignore) {
+    if (ignoring && t == ignore) {
       if (isInteger<G>()) memory.fill(gr, 0, rb);
       if (isInteger<S>()) store<T>(at<T>(lo, r), 0);
       return true;
@@ -456,12 +459,14 @@ export function softmax_ce_f64(rows: i32, C: i32, y: usize, p: usize, w: usize, 
 // that count (accuracy's denominator).
 
 /** Sparse: d = w[label], 0 for ignored rows; checks the labels. */
-function sparseDenominator<T>(rows: i32, C: i32, y: usize, w: usize, cw: usize, ignore: i32, weighted: i32): i32 {
+function sparseDenominator<T>(rows: i32, C: i32, y: usize, w: usize, cw: usize, ignore: i32, flags: i32): i32 {
+  const weighted = (flags & MODE_WEIGHTED) != 0;
+  const ignoring = (flags & MODE_IGNORE) != 0;
   let d: f64 = 0;
   let n: f64 = 0;
   for (let r = 0; r < rows; r++) {
     const t = load<i32>(y + (<usize>r << 2));
-    if (t == ignore) continue;
+    if (ignoring && t == ignore) continue;
     if (t < 0 || t >= C) {
       store<i32>(ROW_ARGUMENT, ARGUMENT_TARGET);
       return r;
@@ -495,8 +500,8 @@ function denseDenominator<T>(rows: i32, C: i32, y: usize, w: usize, cw: usize, w
   return -1;
 }
 
-export function sparse_denominator_f32(rows: i32, C: i32, y: usize, w: usize, cw: usize, ignore: i32, weighted: i32): i32 { return sparseDenominator<f32>(rows, C, y, w, cw, ignore, weighted); }
-export function sparse_denominator_f64(rows: i32, C: i32, y: usize, w: usize, cw: usize, ignore: i32, weighted: i32): i32 { return sparseDenominator<f64>(rows, C, y, w, cw, ignore, weighted); }
+export function sparse_denominator_f32(rows: i32, C: i32, y: usize, w: usize, cw: usize, ignore: i32, mode: i32): i32 { return sparseDenominator<f32>(rows, C, y, w, cw, ignore, mode); }
+export function sparse_denominator_f64(rows: i32, C: i32, y: usize, w: usize, cw: usize, ignore: i32, mode: i32): i32 { return sparseDenominator<f64>(rows, C, y, w, cw, ignore, mode); }
 export function dense_denominator_f32(rows: i32, C: i32, y: usize, w: usize, cw: usize, weighted: i32): i32 { return denseDenominator<f32>(rows, C, y, w, cw, weighted); }
 export function dense_denominator_f64(rows: i32, C: i32, y: usize, w: usize, cw: usize, weighted: i32): i32 { return denseDenominator<f64>(rows, C, y, w, cw, weighted); }
 

@@ -20,6 +20,7 @@ const MODE_LOSSES = 4;
 const MODE_ACCURACY = 8;
 const MODE_SMOOTH = 16;
 const MODE_ENTROPY = 32;
+const MODE_IGNORE = 64;
 // Scratch slots of this family besides the elementwise ones (0–4).
 const SLOT_LABELS = 5;
 const SLOT_CLASS_WEIGHTS = 6;
@@ -156,7 +157,7 @@ export function rowwise(spec: RowwiseSpec): unknown {
       const o = spec.options[j]!;
       if (o.name !== 'k') values[j] = numericOption(fn, o, opts[o.name]); // k: kOf below
     }
-    let ignore = INT32_MIN;
+    let ignore = 0; // (used only with MODE_IGNORE)
     if (spec.ignoreIndex && opts.ignoreIndex !== undefined) {
       const v = opts.ignoreIndex;
       if (typeof v !== 'number' || !Number.isInteger(v) || v < INT32_MIN || v > 2147483647) {
@@ -290,7 +291,7 @@ export function rowwise(spec: RowwiseSpec): unknown {
         for (let i = 0; i < rows; i += chunk) {
           const m = Math.min(chunk, rows - i);
           const bad = labels
-            ? kd(m, C, yAt(i, m), wAt(i, m), cw, ignore, w !== undefined ? 1 : 0)
+            ? kd(m, C, yAt(i, m), wAt(i, m), cw, ignore, (w !== undefined ? MODE_WEIGHTED : 0) | (hasIgnore ? MODE_IGNORE : 0))
             : kd(m, C, yAt(i, m), wAt(i, m), cw, w !== undefined ? 1 : 0);
           if (bad >= 0) throw fail(bad, i);
           denominator += wasm.f64[rowResult() + R_SUM2]!;
@@ -305,6 +306,7 @@ export function rowwise(spec: RowwiseSpec): unknown {
         | (accuracy ? MODE_ACCURACY : 0);
       if (labels && (alpha > 0)) mode |= MODE_SMOOTH;
       if (fromLogits) mode |= MODE_ENTROPY;
+      if (hasIgnore) mode |= MODE_IGNORE;
       const topK = spec.kind === 'metric' && labels ? kOf(fn, opts.k, C) : 0;
 
       let total = 0;
