@@ -11,7 +11,7 @@ export const SIMD: i32 = ASC_FEATURE_SIMD ? 1 : 0;
 /** Function codes, in this order: exp, log, log1p, softplus, sigmoid. */
 export const FUNCTIONS: i32 = 5;
 
-/** [0] worst ulp error, [8] its input's bits, [12] lanes whose scalar twin differed, [16] NaN mismatches. */
+/** [0] worst ulp error, [8] its input's bits, [12] lanes whose scalar twin differed. */
 export const AUDIT: usize = memory.data(32, 16);
 
 @unmanaged class Exp {
@@ -97,7 +97,8 @@ function run<F>(start: u32, count: u32): f64 {
       if (ASC_FEATURE_SIMD) {
         const scalar = y;
         y = load<f32>(VECTOR + (<usize>lane << 2));
-        if (reinterpret<u32>(y) != reinterpret<u32>(scalar)) differ++;
+        // (a NaN's sign and payload are not fixed by wasm's semantics: any NaN matches any NaN)
+        if (reinterpret<u32>(y) != reinterpret<u32>(scalar) && !(isNaN(y) && isNaN(scalar))) differ++;
       }
       const e = ulpError(y, op.ref(<f64>x));
       if (e > worst) {

@@ -4,6 +4,8 @@
  * Row-wise losses (an example is a row of C classes) run at each --classes C with N = --row-sizes
  * elements (N / C rows), one-hot or label targets.
  *
+ * Without --only, the vector math follows (bench/math.ts).
+ *
  * For every registry loss and size N: withGrad (forward + gradient, mean, float32) in four
  * variants — the library with ordinary arrays, zero copy, the scalar build, and a plain JS loop —
  * reported as median elements per nanosecond and as a ratio to plain JS. Absolute times drift
@@ -15,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { Bench } from 'tinybench';
 import { alloc, elementwiseRegistry, initSync, registry, rowwiseRegistry } from '../dist/node.js';
 import { random, uniform } from '../test/random.js';
+import { benchMath } from './math.js';
 import { type LossAndGrad, type PlainLoss, plain } from './plain.js';
 
 const SIZES = '16,100,1e4,1e5,1e6';
@@ -285,6 +288,8 @@ for (const e of items.filter((e) => !only || only.some((name) => e.name === name
       `zero-copy/simdloss ${faster(1e5, 'zero-copy', 'simdloss')}, zero-copy/(simdloss, out) ${faster(1e5, 'zero-copy', 'simdloss, out')}; N=16 time simdloss/plain ${faster(16, BASELINE, 'simdloss')} (< 1: simdloss faster)`,
   );
 }
+
+if (!only) await benchMath(timeMs / 2);
 
 if (Number.isNaN(sink)) console.log('(a loss was NaN)');
 if (args.json) {

@@ -40,11 +40,14 @@ parentPort.on('message', ({ fn, chunk, size }) => {
 });
 `;
 
-interface Finding { worst: number; bits: number; differ: number; seconds: number }
+interface Finding { worst: number; bits: number; differ: number; seconds: number; top: { ulp: number; bits: number }[] }
+/** How many of the worst inputs (each its chunk's worst) to keep for the tests. */
+const TOP = 6;
 
 async function audit(bytes: Uint8Array, fn: number, chunks: number[], workers: number): Promise<Finding> {
   const started = performance.now();
   const result = { worst: -1, bits: 0, differ: 0 };
+  const top: { ulp: number; bits: number }[] = [];
   let next = 0;
   await Promise.all(Array.from({ length: Math.min(workers, chunks.length) }, () => new Promise<void>((resolve, reject) => {
     const worker = new Worker(WORKER, { eval: true, workerData: { bytes } });
@@ -58,12 +61,14 @@ async function audit(bytes: Uint8Array, fn: number, chunks: number[], workers: n
         result.bits = m.bits;
       }
       result.differ += m.differ;
+      top.push({ ulp: m.worst, bits: m.bits });
+      top.sort((a, b) => b.ulp - a.ulp).splice(TOP);
       send();
     });
     worker.on('error', reject);
     send();
   })));
-  return { ...result, seconds: (performance.now() - started) / 1000 };
+  return { ...result, top, seconds: (performance.now() - started) / 1000 };
 }
 
 function float32(bits: number): number {
@@ -99,10 +104,13 @@ async function main(): Promise<void> {
       const ok = r.worst <= bound && r.differ === 0;
       failed ||= !ok;
       const x = float32(r.bits);
-      rows.push({ function: name, build, maxUlp: r.worst, bound, at: x, atBits: `0x${r.bits.toString(16).padStart(8, '0')}`, twinDiffers: r.differ, seconds: r.seconds });
+      const worstInputs = r.top.map((t) => ({ ulp: t.ulp, x: float32(t.bits), bits: `0x${t.bits.toString(16).padStart(8, '0')}` }));
+      rows.push({ function: name, build, maxUlp: r.worst, bound, at: x, atBits: `0x${r.bits.toString(16).padStart(8, '0')}`, twinDiffers: r.differ, seconds: r.seconds, worstInputs });
       console.log(`${name.padEnd(9)} ${build.padEnd(7)} ${r.worst.toFixed(3).padStart(7)}  ${String(bound).padStart(5)}  ${String(x).padEnd(19)} ${String(build === 'simd' ? r.differ : '—').padStart(20)}  ${r.seconds.toFixed(1).padStart(7)}${ok ? '' : '  FAILED'}`);
     }
   }
+  console.log('\nworst inputs (the worst of each chunk of 2²⁰, as float32 bit patterns):');
+  for (const row of rows) console.log(`${row.function.padEnd(9)} ${row.build.padEnd(7)} ${row.worstInputs.map((w) => `${w.bits} (${w.ulp.toFixed(3)})`).join(' ')}`);
   if (args.json) writeFileSync(args.json, JSON.stringify(rows, null, 2));
   if (failed) process.exit(1);
 }

@@ -4,7 +4,9 @@ export { initSync, simdSupported, type InitOptions, type InitInfo } from './core
 export { alloc, memory, WasmArray, type Dtype } from './core/memory.js';
 export type { FloatArray, Reduction } from './core/args.js';
 export type { ElementwiseLoss, F32, F64, GradOptions, NoneOptions, ReduceOptions } from './core/elementwise.js';
-export { mse, mae, huber, smoothL1 } from './loss/regression.js';
+export type { ElementwiseAccumulator } from './core/elementwise.js';
+export type { AccumulatorBase, AccumulatorState, Json } from './core/stream.js';
+export { mse, mae, huber, smoothL1, logCosh } from './loss/regression.js';
 export type { Labels, RowwiseLoss, RowwiseMetric, RowGradOptions, RowNoneOptions, RowReduceOptions } from './core/rowwise.js';
 export {
   sparseSoftmaxCrossEntropy, softmaxCrossEntropy, categoricalAccuracy, sparseCategoricalAccuracy, topKAccuracy,

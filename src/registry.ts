@@ -5,7 +5,7 @@
  */
 import type { NumericOption } from './core/args.js';
 import type { ElementwiseLoss } from './core/elementwise.js';
-import { huber, mae, mse, smoothL1 } from './loss/regression.js';
+import { huber, logCosh, mae, mse, smoothL1 } from './loss/regression.js';
 import {
   categoricalAccuracy, categoricalCrossEntropy, categoricalHinge, klDivergence, softmaxCrossEntropy, sparseCategoricalAccuracy, sparseSoftmaxCrossEntropy, topKAccuracy,
 } from './loss/categorical.js';
@@ -83,6 +83,8 @@ export const registry: readonly (RegistryEntry | RowwiseEntry)[] = [
     kinks: (o) => [o.delta ?? 1], f32Tolerance: 1e-6 }),
   entry(smoothL1, { family: 'regression', kind: 'elementwise', cases: [{}, { beta: 0.5 }, { beta: 4 }], domain: realLine,
     kinks: (o) => [o.beta ?? 1], f32Tolerance: 1e-6 }),
+  // float32 elements are within 2 ulp (test/logcosh.test.ts); 1e-6 leaves room for the reductions
+  entry(logCosh, { family: 'regression', kind: 'elementwise', cases: [{}], domain: realLine, kinks: () => [], f32Tolerance: 1e-6 }),
   ...rowwiseEntries,
 ];
 

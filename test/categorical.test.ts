@@ -413,3 +413,49 @@ describe('probabilities exactly 0 and 1, zeros in P', () => {
     expect(Array.from(kl.grad(P, z, { classes: 3, fromLogits: true })).every(Number.isFinite)).toBe(true);
   });
 });
+
+describe('accumulators: whole rows in any split, any merge order, through JSON = the one-shot result', () => {
+  test.each(rowwiseRegistry.map((e) => [e.name, e]))('%s', (_, entry) => {
+    const loss = entry.loss as AnyLoss;
+    for (const build of BUILDS) {
+      initSync(build.bytes);
+      for (const dtype of DTYPES) {
+        const tol = dtype.name === 'f32' ? Math.max(entry.f32Tolerance, 1e-6) : 1e-12;
+        for (const C of [3, 10, 40, 1000]) {
+          const rows = C === 1000 ? 21 : 1003;
+          for (const c of entry.cases) {
+            if ((c.k as number) > C) continue;
+            const o = resolve(c, C);
+            const { t, z } = rowData(entry, dtype.Array, C, rows, 41 * C);
+            const w = uniform(dtype.Array, rows, [0, 2], random(C));
+            for (const reduction of ['mean', 'sum'] as const) {
+              for (const weights of [undefined, w]) {
+                const oneShot = loss(t, z, { ...o, reduction, weights }) as number;
+                // Cuts at row boundaries: empty chunks, single rows, a lanes group split.
+                const cuts = [0, 0, 1, 5, 6, Math.floor(rows / 2), rows - 1, rows, rows];
+                const accs = [];
+                for (let i = 1; i < cuts.length; i++) {
+                  const [a, b] = [cuts[i - 1]!, cuts[i]!];
+                  const acc = loss.create({ ...o, reduction });
+                  acc.update(t.subarray(entry.target === 'labels' ? a : a * C, entry.target === 'labels' ? b : b * C), z.subarray(a * C, b * C),
+                    weights?.subarray(a, b));
+                  accs.push(acc);
+                }
+                let merged = loss.fromJSON(JSON.stringify(accs[0]));
+                for (const acc of accs.slice(1).reverse()) merged = merged.merge(loss.fromJSON(acc.toJSON()));
+                expect(merged.count).toBe(rows);
+                expectNear(merged.result(), oneShot, tol, `${build.name} ${dtype.name} ${JSON.stringify(c)} C=${C} ${reduction}${weights ? ' weighted' : ''}`, tol);
+              }
+            }
+          }
+        }
+      }
+    }
+    // The options travel with the state; create checks them as the one-shot call does.
+    expect(() => loss.create({})).toThrow(/opts.classes must be an integer/);
+    expect(() => loss.create({ classes: 3, reduction: 'none' })).toThrow(/must be 'mean' or 'sum'/);
+    expect(() => loss.create({ classes: 3, weights: new Float32Array(1) })).toThrow(/weights go with each batch/);
+    const acc = loss.create({ classes: 3 });
+    expect(() => acc.update(entry.target === 'labels' ? Int32Array.of(0) : Float32Array.of(0, 1, 0), new Float32Array(4))).toThrow(/opts.classes must divide the length of pred/);
+  });
+});

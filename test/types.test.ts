@@ -1,6 +1,6 @@
 // The public types as a user meets them: this file must type-check (npm test runs tsc first).
 import { expect, expectTypeOf, test } from 'vitest';
-import { alloc, huber, init, mse, softmaxCrossEntropy, sparseSoftmaxCrossEntropy, topKAccuracy, type WasmArray } from '../src/node.js';
+import { type AccumulatorState, type ElementwiseAccumulator, alloc, huber, init, mse, softmaxCrossEntropy, sparseSoftmaxCrossEntropy, topKAccuracy, type WasmArray } from '../src/node.js';
 
 test('typed arrays in, the same typed arrays out; WasmArrays accepted anywhere', async () => {
   await init();
@@ -45,4 +45,19 @@ test('row-wise losses: labels are Int32Arrays, classes is required, withGrad may
   expect(() => sparseSoftmaxCrossEntropy(labels, z)).toThrow(/opts.classes/);
   // @ts-expect-error: labels are an Int32Array, not floats
   expect(() => sparseSoftmaxCrossEntropy(Float32Array.of(2, 0), z, { classes: 3 })).toThrow(/labels must be an Int32Array/);
+});
+
+test('accumulators are typed: create takes the loss options and mean or sum, update takes a batch', async () => {
+  await init();
+  const acc = huber.create({ delta: 2, reduction: 'sum' });
+  expectTypeOf(acc).toEqualTypeOf<ElementwiseAccumulator>();
+  expectTypeOf(acc.update(Float32Array.of(1), Float32Array.of(2), Float32Array.of(3))).toEqualTypeOf<ElementwiseAccumulator>();
+  expectTypeOf(acc.result()).toEqualTypeOf<number>();
+  expectTypeOf(acc.toJSON()).toEqualTypeOf<AccumulatorState>();
+  expectTypeOf(huber.fromJSON(JSON.stringify(acc))).toEqualTypeOf<ElementwiseAccumulator>();
+  expect(acc.merge(huber.fromJSON(acc.toJSON())).result()).toBe(3);
+  // @ts-expect-error: an accumulator has no per-example losses
+  expect(() => mse.create({ reduction: 'none' })).toThrow(/must be 'mean' or 'sum'/);
+  // @ts-expect-error: options are the loss's own
+  expect(() => mse.create({ delta: 1 })).toThrow(/unknown option 'delta'/);
 });

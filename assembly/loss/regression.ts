@@ -6,6 +6,7 @@
 
 import { elementwise } from "../kernel/elementwise";
 import { AnyReal, AnyRealNoParams, setParam, sparam, vone, vparam } from "../kernel/shared";
+import { high64, logCosh64, logCosh64x2, low64, narrow32x4, tanh64, tanh64x2 } from "../math/hyperbolic";
 
 /** (y − ŷ)², d/dŷ = 2r. */
 @unmanaged class Mse extends AnyRealNoParams {
@@ -95,9 +96,33 @@ const DELTA = 0, MINUS_DELTA = 1, HALF_B = 2, B_DELTA = 3, HALF_B_DELTA2 = 4, B 
   }
 }
 
+/**
+ * ln cosh r, d/dŷ = tanh r. Computed in float64 lanes, the float32 residual included (ŷ − y of two
+ * float32 is exact or nearly so in float64, where rounding it in float32 alone would cost up to 2 ulp
+ * of a loss that grows like r²), so float32 results are rounded once (math/hyperbolic.ts).
+ */
+@unmanaged class LogCosh extends AnyRealNoParams {
+  // @ts-ignore: decorator
+  @inline vloss<T>(y: v128, p: v128): v128 {
+    if (sizeof<T>() == 8) return logCosh64x2(f64x2.sub(p, y));
+    return narrow32x4(logCosh64x2(f64x2.sub(low64(p), low64(y))), logCosh64x2(f64x2.sub(high64(p), high64(y))));
+  }
+  // @ts-ignore: decorator
+  @inline vgrad<T>(y: v128, p: v128): v128 {
+    if (sizeof<T>() == 8) return tanh64x2(f64x2.sub(p, y));
+    return narrow32x4(tanh64x2(f64x2.sub(low64(p), low64(y))), tanh64x2(f64x2.sub(high64(p), high64(y))));
+  }
+  // @ts-ignore: decorator
+  @inline sloss<T>(y: T, p: T): T { return <T>logCosh64(<f64>p - <f64>y); }
+  // @ts-ignore: decorator
+  @inline sgrad<T>(y: T, p: T): T { return <T>tanh64(<f64>p - <f64>y); }
+}
+
 export function mse_f32(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, a: f64, b: f64, mode: i32): i32 { return elementwise<f32, Mse>(n, y, p, w, lo, g, k, a, b, mode); }
 export function mse_f64(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, a: f64, b: f64, mode: i32): i32 { return elementwise<f64, Mse>(n, y, p, w, lo, g, k, a, b, mode); }
 export function mae_f32(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, a: f64, b: f64, mode: i32): i32 { return elementwise<f32, Mae>(n, y, p, w, lo, g, k, a, b, mode); }
 export function mae_f64(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, a: f64, b: f64, mode: i32): i32 { return elementwise<f64, Mae>(n, y, p, w, lo, g, k, a, b, mode); }
 export function huber_f32(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, a: f64, b: f64, mode: i32): i32 { return elementwise<f32, Huber>(n, y, p, w, lo, g, k, a, b, mode); }
 export function huber_f64(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, a: f64, b: f64, mode: i32): i32 { return elementwise<f64, Huber>(n, y, p, w, lo, g, k, a, b, mode); }
+export function logCosh_f32(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, a: f64, b: f64, mode: i32): i32 { return elementwise<f32, LogCosh>(n, y, p, w, lo, g, k, a, b, mode); }
+export function logCosh_f64(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, a: f64, b: f64, mode: i32): i32 { return elementwise<f64, LogCosh>(n, y, p, w, lo, g, k, a, b, mode); }

@@ -50,7 +50,7 @@ const Q9_64 = memory.data<u64>([0x3e5af390ba7e6f47, 0x3e5af390ba7e6f47], 16);   
  */
 export const LOW = memory.data(16, 16);
 
-/** e^x, f32x4. Max error 0.?? ulp (audit); ±0 → 1, −∞ → +0, +∞ → +∞, NaN → NaN. */
+/** e^x, f32x4. Max error 0.807 ulp over all float32 (audit; at x = −87.68, a subnormal result); ±0 → 1, −∞ → +0, +∞ → +∞, NaN → NaN. */
 // @ts-ignore: decorator
 @inline export function exp32x4(x: v128, keepLow: bool = false): v128 {
   x = f32x4.pmin(f32x4.pmax(x, k(MIN_32)), k(MAX_32)); // pmax/pmin keep a NaN x
@@ -98,7 +98,7 @@ export const LOW = memory.data(16, 16);
   return (p * s1) * s2;
 }
 
-/** e^x, f64x2. Max error ?? ulp (sampled); the same special values as exp32x4. */
+/** e^x, f64x2. Max error 1.0 ulp over 10⁶ samples (at x ≈ −708, where the double-double reference's low word underflows); the same special values as exp32x4. */
 // @ts-ignore: decorator
 @inline export function exp64x2(x: v128, keepLow: bool = false): v128 {
   x = f64x2.pmin(f64x2.pmax(x, k(MIN_64)), k(MAX_64));

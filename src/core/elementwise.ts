@@ -11,6 +11,7 @@ import {
 } from './args.js';
 import type { WasmArray } from './memory.js';
 import { SLOT, SLOT_BYTES, type Kernel, ready, views, wasm } from './wasm.js';
+import { type AccumulatorBase, type AccumulatorState, type Sums, resolveNumeric, streaming } from './stream.js';
 
 // Kernel mode bits (assembly/kernel/elementwise.ts).
 const MODE_GRAD = 1;
@@ -74,14 +75,27 @@ export interface ElementwiseLoss<O = object> {
   withGrad(target: F32, pred: F32, opts: O & GradOptions<F32> & { reduction: 'none' }): { loss: Float32Array; grad: Float32Array };
   withGrad(target: F64, pred: F64, opts: O & GradOptions<F64> & { reduction: 'none' }): { loss: Float64Array; grad: Float64Array };
   withGrad(target: F32 | F64, pred: F32 | F64, opts?: O & GradOptions<F32 | F64>): { loss: number | FloatArray; grad: FloatArray };
+  /** A streaming accumulator with these options fixed (reduction 'mean' or 'sum'; weights go to update). */
+  create(opts?: O & { reduction?: 'mean' | 'sum' }): ElementwiseAccumulator;
+  /** Restores an accumulator from its toJSON() state (or that state's JSON text). */
+  fromJSON(state: AccumulatorState | string): ElementwiseAccumulator;
   /** The name it is exported under. */
   readonly lossName: string;
   /** Its own numeric options and their ranges (besides reduction, weights, out). */
   readonly options: readonly NumericOption[];
 }
 
+/** An accumulator of an elementwise loss: batches of (target, pred, weights?), any split, any dtype per batch. */
+export interface ElementwiseAccumulator extends AccumulatorBase {
+  update(target: F32, pred: F32, weights?: F32): this;
+  update(target: F64, pred: F64, weights?: F64): this;
+  update(target: F32 | F64, pred: F32 | F64, weights?: F32 | F64): this;
+}
+
 const LOSS = 1;
 const GRAD = 2;
+/** Internal: Σ wᵢlᵢ, Σ wᵢ and the count for an accumulator, instead of the reduced loss. */
+const SUMS = 4;
 
 export function elementwise<O>(spec: ElementwiseSpec): ElementwiseLoss<O> {
   const optionNames = ['reduction', 'weights', 'out', ...spec.options.map((o) => o.name)];
@@ -180,6 +194,7 @@ export function elementwise<O>(spec: ElementwiseSpec): ElementwiseLoss<O> {
       if (losses !== undefined) stageOut(losses, SLOT.losses, i, m);
     }
 
+    if (want === SUMS) return { sum: total, weight: weightSum, count: n } satisfies Sums;
     const loss = losses ?? (reduction === SUM ? total : weightSum > 0 ? total / weightSum : 0);
     if (want === LOSS) return loss;
     if (want === GRAD) return grad;
@@ -196,6 +211,14 @@ export function elementwise<O>(spec: ElementwiseSpec): ElementwiseLoss<O> {
     options: { value: spec.options },
     grad: { value: (target: unknown, pred: unknown, opts?: Record<string, unknown>) => run(gradName, GRAD, target, pred, opts) },
     withGrad: { value: (target: unknown, pred: unknown, opts?: Record<string, unknown>) => run(withGradName, LOSS | GRAD, target, pred, opts) },
+  });
+  streaming(f, {
+    name,
+    resolve: (fn, opts) => resolveNumeric(fn, opts, spec.options),
+    batch(fn, options, args) {
+      if (args.length > 3) throw new SimdlossError(`${fn}: takes (target, pred, weights?); got ${args.length} arguments`, 'arguments');
+      return run(fn, SUMS, args[0], args[1], { ...options, weights: args[2] }) as Sums;
+    },
   });
   return f;
 }

@@ -11,6 +11,7 @@ import {
 } from './args.js';
 import type { F32, F64 } from './elementwise.js';
 import { WasmArray, alloc } from './memory.js';
+import { type AccumulatorBase, type AccumulatorState, type Json, type Sums, streaming } from './stream.js';
 import { SLOT, SLOT_BYTES, type Kernel, ready, views, wasm } from './wasm.js';
 
 // Mode bits (assembly/loss/categorical.ts).
@@ -92,6 +93,10 @@ export interface RowwiseLoss<O, Y32, Y64> {
   withGrad(target: Y32, pred: F32, opts: O & RowGradOptions<F32> & { reduction: 'none' }): { loss: Float32Array; grad: Float32Array; accuracy?: number };
   withGrad(target: Y64, pred: F64, opts: O & RowGradOptions<F64> & { reduction: 'none' }): { loss: Float64Array; grad: Float64Array; accuracy?: number };
   withGrad(target: Y32 | Y64, pred: F32 | F64, opts: O & RowGradOptions<F32 | F64>): { loss: number | FloatArray; grad: FloatArray; accuracy?: number };
+  /** A streaming accumulator with these options fixed (classes required; reduction 'mean' or 'sum'; weights go to update). */
+  create(opts: O & { classes: number; reduction?: 'mean' | 'sum' }): RowwiseAccumulator<Y32, Y64>;
+  /** Restores an accumulator from its toJSON() state (or that state's JSON text). */
+  fromJSON(state: AccumulatorState | string): RowwiseAccumulator<Y32, Y64>;
   readonly lossName: string;
   readonly options: readonly NumericOption[];
 }
@@ -104,12 +109,23 @@ export interface RowwiseMetric<O, Y32, Y64> {
   (target: Y64, pred: F64, opts: O & RowNoneOptions<F64>): Float64Array;
   (target: Y32 | Y64, pred: F32 | F64, opts: O & RowReduceOptions<F32 | F64>): number;
   (target: Y32 | Y64, pred: F32 | F64, opts: O & RowNoneOptions<F32 | F64>): FloatArray;
+  create(opts: O & { classes: number; reduction?: 'mean' | 'sum' }): RowwiseAccumulator<Y32, Y64>;
+  fromJSON(state: AccumulatorState | string): RowwiseAccumulator<Y32, Y64>;
   readonly lossName: string;
   readonly options: readonly NumericOption[];
 }
 
+/** An accumulator of a row-wise loss or metric: batches of whole rows (target or labels, pred, row weights?). */
+export interface RowwiseAccumulator<Y32, Y64> extends AccumulatorBase {
+  update(target: Y32, pred: F32, weights?: F32): this;
+  update(target: Y64, pred: F64, weights?: F64): this;
+  update(target: Y32 | Y64, pred: F32 | F64, weights?: F32 | F64): this;
+}
+
 const LOSS = 1;
 const GRAD = 2;
+/** Internal: Σ w·l, the mean's denominator and the row count, for an accumulator. */
+const SUMS = 4;
 const INT32_MIN = -2147483648;
 
 export function rowwise(spec: RowwiseSpec): unknown {
@@ -338,6 +354,7 @@ export function rowwise(spec: RowwiseSpec): unknown {
         if (losses !== undefined) stageOut(losses, SLOT.losses, i, m);
       }
 
+      if (want === SUMS) return { sum: total, weight: denominator, count: rows } satisfies Sums;
       const loss = losses ?? (reduction === SUM ? total : denominator > 0 ? total / denominator : 0);
       if (want === LOSS) return loss;
       const g = out !== undefined && opts.out instanceof WasmArray ? (opts.out as WasmArray).array : grad;
@@ -363,6 +380,53 @@ export function rowwise(spec: RowwiseSpec): unknown {
     props.withGrad = { value: (target: unknown, pred: unknown, opts?: Record<string, unknown>) => run(withGradName, LOSS | GRAD, target, pred, opts) };
   }
   Object.defineProperties(f, props);
+  // Accumulators: batches of whole rows; each update is checked as the one-shot call checks.
+  const accOptions = optionNames.filter((o) => o !== 'out' && o !== 'accuracy' && o !== 'weights');
+  streaming(f, {
+    name,
+    resolve(fn, opts) {
+      if (opts === undefined || opts === null || typeof opts !== 'object') {
+        throw new SimdlossError(`${fn}: opts must be an object with opts.classes (values per row); got ${show(opts)}`, 'opts');
+      }
+      const o = opts as Record<string, unknown>;
+      for (const key of ['weights', 'out', 'accuracy']) {
+        if (key in o) {
+          throw new SimdlossError(`${fn}: opts.${key} is not an accumulator option (${key === 'weights'
+            ? 'weights go with each batch: update(target, pred, weights)' : 'an accumulator computes no gradient'})`, `opts.${key}`);
+        }
+      }
+      checkOptionNames(fn, o, accOptions);
+      const reduction = reductionOf(fn, o.reduction);
+      if (reduction === NONE) {
+        throw new SimdlossError(`${fn}: opts.reduction must be 'mean' or 'sum': an accumulator keeps sums, not per-row losses; got 'none'`, 'opts.reduction');
+      }
+      const C = o.classes;
+      if (typeof C !== 'number' || !Number.isSafeInteger(C) || C < 1 || C > 0x3fffffff) {
+        throw new SimdlossError(`${fn}: opts.classes must be an integer ≥ 1 (values per row); got ${show(C)}`, 'opts.classes');
+      }
+      const resolved: { reduction: 'mean' | 'sum'; [key: string]: Json } = { reduction: reduction === SUM ? 'sum' : 'mean', classes: C };
+      for (const x of spec.options) resolved[x.name] = x.name === 'k' ? kOf(fn, o.k, C) : numericOption(fn, x, o[x.name]);
+      if (spec.classWeights && o.classWeights !== undefined) resolved.classWeights = Array.from(classWeightsOf(fn, o.classWeights, C));
+      if (spec.ignoreIndex && o.ignoreIndex !== undefined) {
+        const v = o.ignoreIndex;
+        if (typeof v !== 'number' || !Number.isInteger(v) || v < INT32_MIN || v > 2147483647) {
+          throw new SimdlossError(`${fn}: opts.ignoreIndex must be an integer in [-2147483648, 2147483647]; got ${show(v)}`, 'opts.ignoreIndex');
+        }
+        resolved.ignoreIndex = v;
+      }
+      if (spec.fromLogits) {
+        if (o.fromLogits !== undefined && typeof o.fromLogits !== 'boolean') {
+          throw new SimdlossError(`${fn}: opts.fromLogits must be true or false; got ${show(o.fromLogits)}`, 'opts.fromLogits');
+        }
+        resolved.fromLogits = o.fromLogits === true;
+      }
+      return resolved;
+    },
+    batch(fn, options, args) {
+      if (args.length > 3) throw new SimdlossError(`${fn}: takes (target, pred, weights?); got ${args.length} arguments`, 'arguments');
+      return run(fn, SUMS, args[0], args[1], { ...options, weights: args[2] } as Record<string, unknown>) as Sums;
+    },
+  });
   return f;
 }
 

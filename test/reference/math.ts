@@ -71,8 +71,8 @@ export function exp(x: number): DD {
 
 /** ln of a positive double-double u, by one Newton step on e^y = u from float64's estimate. */
 function logOf(u: DD, estimate: number): DD {
-  // u = m·2^e with m near 1, so that e^−y never overflows
-  const e = exponent(u[0]);
+  // u = m·2^e with m in [√½, √2), so that e^−y never overflows and ln m + e·ln 2 never cancels
+  const e = exponent(u[0] * Math.SQRT2);
   const m = scale(u, -e);
   const y0 = estimate - e * LN2[0];
   const y = add([y0, 0], add(mul(m, exp(-y0)), [-1, 0]));
@@ -84,13 +84,23 @@ export function log(x: number): DD {
   if (Number.isNaN(x) || x < 0) return [NaN, 0];
   if (x === 0) return [-Infinity, 0];
   if (x === Infinity) return [Infinity, 0];
+  if (Math.abs(x - 1) < 2 ** -10) return log1pOf([x - 1, 0]); // x − 1 is exact there
   return logOf([x, 0], Math.log(x));
 }
 
 /** ln(1 + u) for a double-double u > −1. */
 function log1pOf(u: DD): DD {
   if (u[0] === Infinity) return [Infinity, 0];
-  if (Math.abs(u[0]) < 2 ** -60) return add(u, [-0.5 * u[0] * u[0], 0]);
+  if (Math.abs(u[0]) < 2 ** -10) {
+    // the series: the Newton step's e^−y is only ~2⁻⁹⁶ accurate near 1, too little for a tiny result
+    let power = u;
+    let sum = u;
+    for (let k = 2; k <= 12; k++) {
+      power = mul(power, u);
+      sum = add(sum, div(power, [k % 2 ? k : -k, 0]));
+    }
+    return sum;
+  }
   return logOf(add([1, 0], u), Math.log1p(u[0]));
 }
 

@@ -31,3 +31,12 @@ export const smoothL1: ElementReference = {
   },
   grad: (y, p, o) => huberGrad(p - y, o.beta ?? 1) / (o.beta ?? 1),
 };
+
+export const logCosh: ElementReference = {
+  // ln cosh r = ln(1 + 2 sinh²(r/2)): no cancellation near 0, where ln(cosh r) loses ~1/r² relative
+  loss: (y, p) => {
+    const r = Math.abs(p - y);
+    return r < 20 ? Math.log1p(2 * Math.sinh(r / 2) ** 2) : r - Math.LN2 + Math.log1p(Math.exp(-2 * r));
+  },
+  grad: (y, p) => Math.tanh(p - y),
+};
