@@ -310,7 +310,7 @@ for (const build of BUILDS) {
         test(`${entry.name} ${dtype.name}: every reduction matches the reference (ties, NaN), weights, any mix of WasmArrays`, () => {
           for (const C of [...CLASSES.slice(0, 40), 1000]) {
             for (const rows of [0, 1, 3, 4, 9, 3001]) {
-              if (rows * C > 100_000) continue;
+              if (rows * C > (C <= 10 ? 30_001 : 12_000)) continue; // chunk edges at small C, wide rows at C = 1000
               for (const c of entry.cases) {
                 if ((c.k as number) > C) continue;
                 const o = resolve(c, C);
