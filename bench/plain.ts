@@ -8,7 +8,8 @@ export interface LossAndGrad {
   grad: Float32Array;
 }
 /** `out`: a gradient array to reuse, as a training loop would (else a new one per call). */
-export type PlainLoss = (target: Float32Array, pred: Float32Array, opts: Record<string, number>, out?: Float32Array) => LossAndGrad;
+/** `target`: a Float32Array, or for sparse row-wise losses an Int32Array of labels (opts.classes per row). */
+export type PlainLoss = (target: Float32Array | Int32Array, pred: Float32Array, opts: Record<string, number>, out?: Float32Array) => LossAndGrad;
 
 /** Keyed by registry name; bench/run.ts refuses to run if a registry entry is missing here. */
 export const plain: Record<string, PlainLoss> = {
@@ -183,5 +184,114 @@ export const plain: Record<string, PlainLoss> = {
       grad[i] = -2 * s * t * m;
     }
     return { loss: n > 0 ? sum / n : 0, grad };
+  },
+
+  // Row-wise: −log softmax(z)_label per row by log-sum-exp (max first, so no overflow), grad
+  // (softmax(z) − onehot)/rows; the exponentials kept in the gradient array between the two loops.
+  sparseSoftmaxCrossEntropy(labels, z, { classes }, out) {
+    const C = classes!;
+    const rows = z.length / C;
+    const grad = out ?? new Float32Array(z.length);
+    const s = rows > 0 ? 1 / rows : 0;
+    let sum = 0;
+    for (let r = 0; r < rows; r++) {
+      const o = r * C;
+      let m = -Infinity;
+      for (let k = 0; k < C; k++) if (z[o + k]! > m) m = z[o + k]!;
+      let total = 0;
+      for (let k = 0; k < C; k++) {
+        const e = Math.exp(z[o + k]! - m);
+        grad[o + k] = e;
+        total += e;
+      }
+      const t = labels[r]!;
+      sum += Math.log(total) - (z[o + t]! - m);
+      const q = s / total;
+      for (let k = 0; k < C; k++) grad[o + k] = grad[o + k]! * q;
+      grad[o + t] = grad[o + t]! - s;
+    }
+    return { loss: rows > 0 ? sum / rows : 0, grad };
+  },
+
+  // Row-wise, dense targets: −Σ y_k log softmax(z)_k per row, grad (softmax(z)·Σy − y)/rows.
+  softmaxCrossEntropy(y, z, { classes }, out) {
+    const C = classes!;
+    const rows = z.length / C;
+    const grad = out ?? new Float32Array(z.length);
+    const s = rows > 0 ? 1 / rows : 0;
+    let sum = 0;
+    for (let r = 0; r < rows; r++) {
+      const o = r * C;
+      let m = -Infinity;
+      for (let k = 0; k < C; k++) if (z[o + k]! > m) m = z[o + k]!;
+      let total = 0;
+      let ySum = 0;
+      let yz = 0;
+      for (let k = 0; k < C; k++) {
+        const e = Math.exp(z[o + k]! - m);
+        grad[o + k] = e;
+        total += e;
+        ySum += y[o + k]!;
+        yz += y[o + k]! * (z[o + k]! - m);
+      }
+      sum += ySum * Math.log(total) - yz;
+      const q = (s * ySum) / total;
+      for (let k = 0; k < C; k++) grad[o + k] = grad[o + k]! * q - s * y[o + k]!;
+    }
+    return { loss: rows > 0 ? sum / rows : 0, grad };
+  },
+
+  // −Σ y log p per row, p clamped to [ε, 1]; grad −y/p (at the clamp)/rows.
+  categoricalCrossEntropy(y, p, { classes, eps = 1e-7 }, out) {
+    const rows = p.length / classes!;
+    const grad = out ?? new Float32Array(p.length);
+    const s = rows > 0 ? 1 / rows : 0;
+    let sum = 0;
+    for (let i = 0; i < p.length; i++) {
+      const q = Math.min(Math.max(p[i]!, eps), 1);
+      if (y[i]! !== 0) sum -= y[i]! * Math.log(q);
+      grad[i] = (-s * y[i]!) / q;
+    }
+    return { loss: rows > 0 ? sum / rows : 0, grad };
+  },
+
+  // Σ P log(P/Q) per row, 0 where P = 0, Q clamped to [ε, 1]; grad −P/Q/rows.
+  klDivergence(y, q, { classes, eps = 1e-7 }, out) {
+    const rows = q.length / classes!;
+    const grad = out ?? new Float32Array(q.length);
+    const s = rows > 0 ? 1 / rows : 0;
+    let sum = 0;
+    for (let i = 0; i < q.length; i++) {
+      const c = Math.min(Math.max(q[i]!, eps), 1);
+      const t = y[i]!;
+      if (t > 0) sum += t * Math.log(t / c);
+      grad[i] = (-s * t) / c;
+    }
+    return { loss: rows > 0 ? sum / rows : 0, grad };
+  },
+
+  // max(0, 1 + max_{k≠t} ŷ_k − ŷ_t) per row, t the target's class; grad ±1/rows where active.
+  categoricalHinge(y, p, { classes }, out) {
+    const C = classes!;
+    const rows = p.length / C;
+    const grad = out ?? new Float32Array(p.length);
+    grad.fill(0);
+    const s = rows > 0 ? 1 / rows : 0;
+    let sum = 0;
+    for (let r = 0; r < rows; r++) {
+      const o = r * C;
+      let t = 0;
+      for (let k = 1; k < C; k++) if (y[o + k]! > y[o + t]!) t = k;
+      let j = -1;
+      for (let k = 0; k < C; k++) if (k !== t && (j < 0 || p[o + k]! > p[o + j]!)) j = k;
+      if (j < 0) continue;
+      const margin = 1 + p[o + j]! - p[o + t]!;
+      if (margin >= 0) {
+        sum += margin;
+        grad[o + j] = s;
+        grad[o + t] = -s;
+      }
+    }
+    return { loss: rows > 0 ? sum / rows : 0, grad };
   },
 };

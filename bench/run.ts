@@ -1,5 +1,8 @@
 /**
- * npm run bench [-- --sizes 1e5,16] [--only mse,huber] [--time 1000] [--json out.json]
+ * npm run bench [-- --sizes 1e5,16] [--only mse,huber] [--time 1000] [--json out.json] [--classes 10,1000] [--row-sizes 1e5]
+ *
+ * Row-wise losses (an example is a row of C classes) run at each --classes C with N = --row-sizes
+ * elements (N / C rows), one-hot or label targets.
  *
  * Without --only, the vector math follows (bench/math.ts).
  *
@@ -12,10 +15,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { Bench } from 'tinybench';
-import { alloc, initSync, registry, type RegistryEntry } from '../dist/node.js';
+import { alloc, elementwiseRegistry, initSync, registry, rowwiseRegistry } from '../dist/node.js';
 import { random, uniform } from '../test/random.js';
 import { benchMath } from './math.js';
-import { type LossAndGrad, plain } from './plain.js';
+import { type LossAndGrad, type PlainLoss, plain } from './plain.js';
 
 const SIZES = '16,100,1e4,1e5,1e6';
 // Calls per timed sample: at small N one call is no longer than the timer's own cost, so a sample
@@ -38,6 +41,8 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
     time: { type: 'string', default: '1000' },
     json: { type: 'string' },
+    classes: { type: 'string', default: '10,1000' },
+    'row-sizes': { type: 'string', default: '1e5' },
   },
 });
 const sizes = args.sizes.split(',').map((s) => Number(s.trim()));
@@ -46,11 +51,26 @@ const timeMs = Number(args.time);
 if (!(timeMs > 0)) fail(`--time must be a positive number of ms; got ${args.time}`);
 const only = args.only?.split(',').map((s) => s.trim());
 for (const name of only ?? []) if (!registry.some((e) => e.name === name)) fail(`--only: no loss named '${name}'`);
+const classCounts = args.classes.split(',').map((s) => Number(s.trim()));
+const rowSizes = args['row-sizes'].split(',').map((s) => Number(s.trim()));
+if (classCounts.some((c) => !Number.isSafeInteger(c) || c < 1)) fail(`--classes must be positive integers; got ${args.classes}`);
+if (rowSizes.some((n) => !Number.isSafeInteger(n) || n < 1)) fail(`--row-sizes must be positive integers; got ${args['row-sizes']}`);
 
 // Every entry must be benchmarkable, not just the selected ones: a loss without a baseline is a gap to fix.
+// (Row-wise metrics have no gradient: withGrad does not apply to them.)
 for (const e of registry) {
-  if (e.kind !== 'elementwise') fail(`registry entry '${e.name}' is ${e.kind}; this bench drives elementwise losses only`);
+  if (e.kind === 'rowwise' && e.metric) continue;
   if (!plain[e.name]) fail(`registry entry '${e.name}' has no plain-JS implementation: add one to bench/plain.ts`);
+}
+
+/** What one table times: a loss with its options, the sizes, and how its data is drawn. */
+interface Item {
+  name: string;
+  loss: any;
+  opts: Opts;
+  sizes: number[];
+  data(n: number, rand: () => number): { y: Float32Array | Int32Array; p: Float32Array };
+  plain: PlainLoss;
 }
 
 // Each build compiled once: re-instantiating a compiled Module reuses V8's optimised code, so
@@ -75,7 +95,7 @@ interface Prepared {
   free?: () => void;
 }
 /** Runs in the task's beforeAll: picks the build, places the data; returns the call to time. */
-type Variant = { name: string; prepare(e: RegistryEntry, y: Float32Array, p: Float32Array, opts: Opts): Prepared };
+type Variant = { name: string; prepare(e: Item, y: Float32Array | Int32Array, p: Float32Array, opts: Opts): Prepared };
 
 const VARIANTS: Variant[] = [
   {
@@ -94,9 +114,9 @@ const VARIANTS: Variant[] = [
     name: 'zero-copy', // inputs and grad live in wasm memory
     prepare(e, y, p, opts) {
       use(true); // first: a re-init invalidates every WasmArray
-      const place = (src?: Float32Array) => {
-        const w = alloc(p.length, 'f32');
-        if (src) w.array.set(src);
+      const place = (src?: Float32Array | Int32Array) => {
+        const w = src instanceof Int32Array ? alloc(src.length, 'i32') : alloc(src?.length ?? p.length, 'f32');
+        if (src) w.array.set(src as never);
         return w;
       };
       const [wy, wp, out] = [place(y), place(p), place()];
@@ -114,14 +134,14 @@ const VARIANTS: Variant[] = [
   {
     name: BASELINE,
     prepare: (e, y, p, opts) => {
-      const f = plain[e.name]!;
+      const f = e.plain;
       return { call: () => f(y, p, opts) };
     },
   },
   {
     name: 'plain JS, out', // the baseline with a reused gradient array: compare with 'simdloss, out'
     prepare: (e, y, p, opts) => {
-      const f = plain[e.name]!;
+      const f = e.plain;
       const out = new Float32Array(p.length);
       return { call: () => f(y, p, opts, out) };
     },
@@ -166,18 +186,42 @@ console.log(`simdloss bench: withGrad, float32, mean reduction; medians of tinyb
 console.log(`machine: ${os.cpus()[0]?.model ?? 'unknown'} (${os.cpus().length} cores), ${os.platform()} ${os.arch()}`);
 console.log(`node ${process.version} (V8 ${process.versions.v8}), ${new Date().toISOString()}, ${timeMs} ms per task`);
 
+const defaults = (options: readonly { name: string; default: number }[]): Opts => Object.fromEntries(options.map((o) => [o.name, o.default]));
+const items: Item[] = [
+  ...elementwiseRegistry.map((e) => ({
+    name: e.name, loss: e.loss, opts: defaults(e.options), sizes, plain: plain[e.name]!,
+    data(n: number, rand: () => number) {
+      const y = uniform(Float32Array, n, e.domain.target, rand);
+      const p = uniform(Float32Array, n, e.domain.pred, rand);
+      if (e.labels) for (let i = 0; i < n; i++) if (rand() < e.labels.share) y[i] = e.labels.values[Math.floor(rand() * e.labels.values.length)]!;
+      return { y, p };
+    },
+  })),
+  // Row-wise losses: logits from the entry's domain; labels, or one-hot rows.
+  ...rowwiseRegistry.filter((e) => !e.metric).flatMap((e) => classCounts.map((C) => ({
+    name: `${e.name} C=${C}`, loss: e.loss, opts: { ...defaults(e.options), classes: C }, plain: plain[e.name]!,
+    sizes: rowSizes.map((n) => Math.max(C, Math.round(n / C) * C)),
+    data(n: number, rand: () => number) {
+      const p = uniform(Float32Array, n, e.domain.pred, rand);
+      const labels = Int32Array.from({ length: n / C }, () => Math.floor(rand() * C));
+      if (e.target === 'labels') return { y: labels, p };
+      const y = new Float32Array(n);
+      labels.forEach((t, r) => void (y[r * C + t] = 1));
+      return { y, p };
+    },
+  }))),
+];
+
 use(true);
-for (const e of registry.filter((e) => !only || only.includes(e.name))) {
-  const opts: Opts = Object.fromEntries(e.options.map((o) => [o.name, o.default]));
-  for (const n of sizes) {
+for (const e of items.filter((e) => !only || only.some((name) => e.name === name || e.name.startsWith(`${name} `)))) {
+  const opts = e.opts;
+  for (const n of e.sizes) {
     process.stderr.write(`\r${e.name} N=${fmtN(n)}...         `);
     const rand = random(seedOf(e.name) ^ n);
-    const y = uniform(Float32Array, n, e.domain.target, rand);
-    const p = uniform(Float32Array, n, e.domain.pred, rand);
-    if (e.labels) for (let i = 0; i < n; i++) if (rand() < e.labels.share) y[i] = e.labels.values[Math.floor(rand() * e.labels.values.length)]!;
+    const { y, p } = e.data(n, rand);
 
     // Honest comparison first: every variant must compute what the plain JS loop computes.
-    const want = plain[e.name]!(y, p, opts);
+    const want = e.plain(y, p, opts);
     for (const v of VARIANTS) {
       const prep = v.prepare(e, y, p, opts);
       check(`${e.name} N=${n} ${v.name}`, prep.call(), want);
@@ -229,7 +273,7 @@ for (const e of registry.filter((e) => !only || only.includes(e.name))) {
   // One table per loss: throughput and the ratio to plain JS (higher = faster).
   console.log(`\n${e.name} ${JSON.stringify(opts)}`);
   console.log(['N'.padStart(7), 'variant'.padEnd(14), 'el/ns'.padStart(8), 'vs plain JS', 'spread (MAD)'].join('  '));
-  for (const n of sizes) {
+  for (const n of e.sizes) {
     const base = median(e.name, n, BASELINE)!;
     for (const r of rows.filter((r) => r.loss === e.name && r.n === n)) {
       const t = r.medianNs;

@@ -8,4 +8,10 @@ export type { ElementwiseAccumulator } from './core/elementwise.js';
 export type { AccumulatorBase, AccumulatorState, Json } from './core/stream.js';
 export { mse, mae, huber, smoothL1, logCosh } from './loss/regression.js';
 export { binaryCrossEntropy, binaryCrossEntropyWithLogits, binaryFocal, hinge, squaredHinge, binaryAccuracy } from './loss/binary.js';
-export { registry, type RegistryEntry } from './registry.js';
+export type { Labels, RowwiseLoss, RowwiseMetric, RowGradOptions, RowNoneOptions, RowReduceOptions } from './core/rowwise.js';
+export {
+  sparseSoftmaxCrossEntropy, softmaxCrossEntropy, categoricalAccuracy, sparseCategoricalAccuracy, topKAccuracy,
+  categoricalCrossEntropy, klDivergence, categoricalHinge,
+  type ClassWeights, type SoftmaxOptions, type SparseSoftmaxOptions,
+} from './loss/categorical.js';
+export { registry, elementwiseRegistry, rowwiseRegistry, type RegistryEntry, type RowwiseEntry } from './registry.js';

@@ -7,6 +7,9 @@ import type { NumericOption } from './core/args.js';
 import type { ElementwiseLoss } from './core/elementwise.js';
 import { binaryCrossEntropy, binaryCrossEntropyWithLogits, binaryFocal, hinge, squaredHinge } from './loss/binary.js';
 import { huber, logCosh, mae, mse, smoothL1 } from './loss/regression.js';
+import {
+  categoricalAccuracy, categoricalCrossEntropy, categoricalHinge, klDivergence, softmaxCrossEntropy, sparseCategoricalAccuracy, sparseSoftmaxCrossEntropy, topKAccuracy,
+} from './loss/categorical.js';
 
 export interface RegistryEntry {
   name: string;
@@ -36,7 +39,49 @@ function entry(loss: ElementwiseLoss<any>, rest: Omit<RegistryEntry, 'name' | 'l
   return { name: loss.lossName, loss, options: loss.options, ...rest };
 }
 
-export const registry: readonly RegistryEntry[] = [
+/**
+ * A row-wise loss or metric: an example is one row of `classes` values. Tests and the bench drive
+ * these by their target ('labels': an Int32Array per row; 'dense': a row in [0, 1]).
+ */
+export interface RowwiseEntry {
+  name: string;
+  family: 'classification';
+  kind: 'rowwise';
+  loss: any;
+  options: readonly NumericOption[];
+  target: 'labels' | 'dense';
+  /** No gradient: the function alone. */
+  metric: boolean;
+  /** Option sets worth testing besides classes (class weights: a function of the class count). */
+  cases: readonly Record<string, number | boolean | ((classes: number) => number[])>[];
+  /** Where logits are drawn from in tests and benchmarks. */
+  domain: { pred: readonly [number, number] };
+  f32Tolerance: number;
+}
+
+function rowEntry(loss: { lossName: string; options: readonly NumericOption[] }, rest: Omit<RowwiseEntry, 'name' | 'loss' | 'options' | 'family' | 'kind'>): RowwiseEntry {
+  return { name: loss.lossName, loss, options: loss.options, family: 'classification', kind: 'rowwise', ...rest };
+}
+
+/** Class weights 0.5, 0.75, 1, 1.25, … (one per class) for test cases. */
+const rampWeights = (classes: number): number[] => Array.from({ length: classes }, (_, k) => 0.5 + 0.25 * (k % 7));
+
+const rowwiseEntries: readonly RowwiseEntry[] = [
+  rowEntry(sparseSoftmaxCrossEntropy, { target: 'labels', metric: false, domain: { pred: [-8, 8] }, f32Tolerance: 2e-5,
+    cases: [{}, { labelSmoothing: 0.1 }, { classWeights: rampWeights }, { ignoreIndex: 1 }, { labelSmoothing: 0.3, classWeights: rampWeights, ignoreIndex: 0 }] }),
+  rowEntry(softmaxCrossEntropy, { target: 'dense', metric: false, domain: { pred: [-8, 8] }, f32Tolerance: 2e-5,
+    cases: [{}, { labelSmoothing: 0.1 }, { classWeights: rampWeights }, { labelSmoothing: 0.3, classWeights: rampWeights }] }),
+  rowEntry(categoricalCrossEntropy, { target: 'dense', metric: false, domain: { pred: [0.01, 0.99] }, f32Tolerance: 2e-5,
+    cases: [{}, { eps: 0.05 }] }),
+  rowEntry(klDivergence, { target: 'dense', metric: false, domain: { pred: [0.01, 0.99] }, f32Tolerance: 2e-5,
+    cases: [{}, { eps: 0.05 }, { fromLogits: true }] }),
+  rowEntry(categoricalHinge, { target: 'dense', metric: false, domain: { pred: [-3, 3] }, f32Tolerance: 1e-6, cases: [{}] }),
+  rowEntry(categoricalAccuracy, { target: 'dense', metric: true, domain: { pred: [-3, 3] }, f32Tolerance: 0, cases: [{}] }),
+  rowEntry(sparseCategoricalAccuracy, { target: 'labels', metric: true, domain: { pred: [-3, 3] }, f32Tolerance: 0, cases: [{}] }),
+  rowEntry(topKAccuracy, { target: 'labels', metric: true, domain: { pred: [-3, 3] }, f32Tolerance: 0, cases: [{}, { k: 1 }, { k: 2 }] }),
+];
+
+export const registry: readonly (RegistryEntry | RowwiseEntry)[] = [
   entry(mse, { family: 'regression', kind: 'elementwise', cases: [{}], domain: realLine, kinks: () => [], f32Tolerance: 1e-6 }),
   entry(mae, { family: 'regression', kind: 'elementwise', cases: [{}], domain: realLine, kinks: () => [0], f32Tolerance: 1e-6 }),
   entry(huber, { family: 'regression', kind: 'elementwise', cases: [{}, { delta: 0.25 }, { delta: 3 }], domain: realLine,
@@ -46,7 +91,12 @@ export const registry: readonly RegistryEntry[] = [
   // float32 elements are within 2 ulp (test/logcosh.test.ts); 1e-6 leaves room for the reductions
   entry(logCosh, { family: 'regression', kind: 'elementwise', cases: [{}], domain: realLine, kinks: () => [], f32Tolerance: 1e-6 }),
   ...binaryEntries(),
+  ...rowwiseEntries,
 ];
+
+/** The entries each driver handles (tests and the bench loop over one kind at a time). */
+export const elementwiseRegistry = registry.filter((e): e is RegistryEntry => e.kind === 'elementwise');
+export const rowwiseRegistry = registry.filter((e): e is RowwiseEntry => e.kind === 'rowwise');
 
 function binaryEntries(): RegistryEntry[] {
   const hard = { values: [0, 1], share: 0.5 } as const; // half hard labels, half soft targets

@@ -1,8 +1,8 @@
-// Every loss of the registry, on both builds and both dtypes, against its float64 reference:
+// Every elementwise loss of the registry (row-wise ones: categorical.test.ts), on both builds and both dtypes, against its float64 reference:
 // every reduction, weights, out, zero copy, every length around the SIMD tiles and chunk edges,
 // central differences, extreme values.
 import { beforeAll, describe, expect, test } from 'vitest';
-import { alloc, initSync, registry, type RegistryEntry } from '../src/node.js';
+import { alloc, elementwiseRegistry as registry, initSync, type RegistryEntry } from '../src/node.js';
 import { expected, references } from './reference/index.js';
 import { BUILDS, DTYPES, LENGTHS, expectClose, expectIdentical, expectNear, random, uniform } from './helpers.js';
 

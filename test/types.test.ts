@@ -1,6 +1,6 @@
 // The public types as a user meets them: this file must type-check (npm test runs tsc first).
 import { expect, expectTypeOf, test } from 'vitest';
-import { type AccumulatorState, type ElementwiseAccumulator, alloc, huber, init, mse, type WasmArray } from '../src/node.js';
+import { type AccumulatorState, type ElementwiseAccumulator, alloc, huber, init, mse, softmaxCrossEntropy, sparseSoftmaxCrossEntropy, topKAccuracy, type WasmArray } from '../src/node.js';
 
 test('typed arrays in, the same typed arrays out; WasmArrays accepted anywhere', async () => {
   await init();
@@ -28,6 +28,23 @@ test('typed arrays in, the same typed arrays out; WasmArrays accepted anywhere',
   const either = Float64Array.of(1, 2) as Float32Array | Float64Array;
   expectTypeOf(mse.grad(either, either)).toEqualTypeOf<Float32Array | Float64Array>();
   expect(() => mse(y32, either)).toThrow(/cannot be mixed/);
+});
+
+test('row-wise losses: labels are Int32Arrays, classes is required, withGrad may carry accuracy', async () => {
+  await init();
+  const z = Float32Array.of(1, 2, 3, 3, 2, 1);
+  const labels = Int32Array.of(2, 0);
+  expectTypeOf(sparseSoftmaxCrossEntropy(labels, z, { classes: 3 })).toEqualTypeOf<number>();
+  expectTypeOf(sparseSoftmaxCrossEntropy(labels, Float64Array.from(z), { classes: 3, reduction: 'none' })).toEqualTypeOf<Float64Array>();
+  expectTypeOf(softmaxCrossEntropy.grad(Float32Array.of(0, 0, 1, 1, 0, 0), z, { classes: 3 })).toEqualTypeOf<Float32Array>();
+  const both = sparseSoftmaxCrossEntropy.withGrad(labels, z, { classes: 3, accuracy: true });
+  expectTypeOf(both.accuracy).toEqualTypeOf<number | undefined>();
+  expect(both.accuracy).toBe(1);
+  expect(topKAccuracy(alloc(2, 'i32'), z, { classes: 3, k: 1 })).toBe(0.5);
+  // @ts-expect-error: classes is required
+  expect(() => sparseSoftmaxCrossEntropy(labels, z)).toThrow(/opts.classes/);
+  // @ts-expect-error: labels are an Int32Array, not floats
+  expect(() => sparseSoftmaxCrossEntropy(Float32Array.of(2, 0), z, { classes: 3 })).toThrow(/labels must be an Int32Array/);
 });
 
 test('accumulators are typed: create takes the loss options and mean or sum, update takes a batch', async () => {

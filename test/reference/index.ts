@@ -1,6 +1,7 @@
 // float64 references for every loss in the registry, and the reductions of the contract.
 import * as binary from './binary.js';
 import * as regression from './regression.js';
+export { rowReferences, type RowReference } from './categorical.js';
 
 export interface ElementReference {
   /** Loss of one example, in float64 (`f32`: for the float32 kernel, where its constants differ). */

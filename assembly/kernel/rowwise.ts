@@ -1,0 +1,143 @@
+// What the row-wise kernels share: an example is one row of C values. Two layouts, chosen by C:
+//
+// - Lanes (C < LANES_BELOW): V rows at a time (4 float32 / 2 float64), transposed on the fly into a
+//   small buffer so that lane j walks row r + j; each row's max and sum become plain vertical ops.
+//   PERF-NOTES: 2.4× faster than row-major at C = 10 (row-major is bound by per-row horizontal work).
+//   The scalar build's twin walks each row in order, as one lane does.
+// - Row-major (C ≥ LANES_BELOW): SIMD across the classes of one row, a horizontal max / sum once per
+//   row, then the row's tail one element at a time. The scalar build's twin keeps V strided
+//   accumulators in memory and combines them in the same order, so both builds agree bit for bit.
+//
+// Kernel ABI of the row-wise exports: byte offsets, the row count and C; each returns -1 or the
+// index (within the call) of the first bad element, its argument code left at ROW_ARGUMENT.
+
+import { lanes } from "./shared";
+
+/** Below this many classes the lanes layout is used (PERF-NOTES: row-major wins again from about C = 32). */
+export const LANES_BELOW: i32 = 32;
+
+/**
+ * Results: [0] Σ w·l, [8] a second sum (a denominator), [16] Σ w·correct, [24] its denominator,
+ * [32] argument code (i32).
+ */
+export const ROW_RESULT: usize = memory.data(48, 16);
+export const ROW_SUM: usize = ROW_RESULT;
+export const ROW_SUM2: usize = ROW_RESULT + 8;
+export const ROW_CORRECT: usize = ROW_RESULT + 16;
+export const ROW_COUNTED: usize = ROW_RESULT + 24;
+export const ROW_ARGUMENT: usize = ROW_RESULT + 32;
+
+/** Transposed buffers of the lanes layout: LANES_BELOW classes × 16 bytes each. */
+export const BUF_Z: usize = memory.data(LANES_BELOW * 16, 16);
+export const BUF_E: usize = memory.data(LANES_BELOW * 16, 16);
+export const BUF_C: usize = memory.data(LANES_BELOW * 16, 16);
+
+/** A zero vector, loaded rather than built inline in loops (V8 rebuilds a v128.const every iteration). */
+const ZERO: usize = memory.data(16, 16);
+// @ts-ignore: decorator
+@inline export function vzero(): v128 {
+  return v128.load(ZERO);
+}
+
+/** The scalar build's stand-in for vector accumulators: 8 slots of 16 bytes (the lanes of a v128). */
+export const ACC: usize = memory.data(8 * 16, 16);
+
+/** Lane j = element at `at + j·stride` (j < V): the rows of a lanes group, class by class. */
+// @ts-ignore: decorator
+@inline export function gather<T>(at: usize, stride: usize): v128 {
+  let v = v128.splat<T>(load<T>(at));
+  v = v128.replace_lane<T>(v, 1, load<T>(at + stride));
+  if (sizeof<T>() == 4) {
+    v = v128.replace_lane<T>(v, 2, load<T>(at + 2 * stride));
+    v = v128.replace_lane<T>(v, 3, load<T>(at + 3 * stride));
+  }
+  return v;
+}
+
+/** The inverse of gather: lane j to `at + j·stride`. */
+// @ts-ignore: decorator
+@inline export function scatter<T>(at: usize, stride: usize, v: v128): void {
+  store<T>(at, v128.extract_lane<T>(v, 0));
+  store<T>(at + stride, v128.extract_lane<T>(v, 1));
+  if (sizeof<T>() == 4) {
+    store<T>(at + 2 * stride, v128.extract_lane<T>(v, 2));
+    store<T>(at + 3 * stride, v128.extract_lane<T>(v, 3));
+  }
+}
+
+/** Lane j of the lanes stored at `at`, widened to f64 and added in lane order. */
+// @ts-ignore: decorator
+@inline export function laneTotal<T>(at: usize): f64 {
+  let t = <f64>load<T>(at) + <f64>load<T>(at + sizeof<T>());
+  if (sizeof<T>() == 4) t = t + <f64>load<T>(at + 8) + <f64>load<T>(at + 12);
+  return t;
+}
+
+/** Σ of the V lanes stored at `at`, in T: (l0 + l1) + (l2 + l3), or l0 + l1. The order both builds use. */
+// @ts-ignore: decorator
+@inline export function combineSum<T>(at: usize): T {
+  if (sizeof<T>() == 4) {
+    return (load<T>(at) + load<T>(at + 4)) + (load<T>(at + 8) + load<T>(at + 12));
+  }
+  return load<T>(at) + load<T>(at + 8);
+}
+
+/** pmax(a, b) as one lane of v128.pmax: b if a < b, else a (a NaN a stays). */
+// @ts-ignore: decorator
+@inline export function spmax<T>(a: T, b: T): T {
+  return select<T>(b, a, a < b);
+}
+
+/** max of the V lanes stored at `at`, in the order both builds use. */
+// @ts-ignore: decorator
+@inline export function combineMax<T>(at: usize): T {
+  if (sizeof<T>() == 4) {
+    return spmax<T>(spmax<T>(load<T>(at), load<T>(at + 4)), spmax<T>(load<T>(at + 8), load<T>(at + 12)));
+  }
+  return spmax<T>(load<T>(at), load<T>(at + 8));
+}
+
+/** a > b in the order the metrics use: NaN above every number, NaNs equal among themselves. */
+// @ts-ignore: decorator
+@inline export function above<T>(a: T, b: T): bool {
+  return a > b || (a != a && b == b);
+}
+
+// @ts-ignore: decorator
+@inline export function same<T>(a: T, b: T): bool {
+  return a == b || (a != a && b != b);
+}
+
+/** Index of the first largest of the C values at `row` (a NaN counts as the largest; ties go to the lower index). */
+export function argmax<T>(row: usize, C: i32): i32 {
+  let best = load<T>(row);
+  let at = 0;
+  for (let k = 1; k < C; k++) {
+    const v = load<T>(row + (<usize>k << alignof<T>()));
+    if (above<T>(v, best)) {
+      best = v;
+      at = k;
+    }
+  }
+  return at;
+}
+
+/**
+ * Rank of class t in its row (0 = first): how many classes come before it in the order of `above`,
+ * ties broken by the lower index, as argmax breaks them.
+ */
+export function rankOf<T>(row: usize, C: i32, t: i32): i32 {
+  const zt = load<T>(row + (<usize>t << alignof<T>()));
+  let rank = 0;
+  for (let k = 0; k < C; k++) {
+    const v = load<T>(row + (<usize>k << alignof<T>()));
+    rank += <i32>(above<T>(v, zt) || (k < t && same<T>(v, zt)));
+  }
+  return rank;
+}
+
+/** V for the lanes layout: rows per group. */
+// @ts-ignore: decorator
+@inline export function groupRows<T>(): i32 {
+  return lanes<T>();
+}

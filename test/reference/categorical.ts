@@ -1,0 +1,231 @@
+// float64 references for the multi-class family, written from the formulas (one row = one example).
+
+export interface RowOpts {
+  classes: number;
+  labelSmoothing?: number;
+  classWeights?: ArrayLike<number>;
+  ignoreIndex?: number;
+}
+
+export interface RowExpected {
+  /** w_row·l per row. */
+  losses: Float64Array;
+  mean: number;
+  sum: number;
+  gradMean: Float64Array;
+  gradSum: Float64Array;
+  /** Σ w_row·[argmax(pred) = target] / Σ w_row over the rows that count. */
+  accuracy: number;
+}
+
+/** log Σ e^z, by the max. */
+function logSumExp(z: ArrayLike<number>, at: number, C: number): { m: number; lse: number } {
+  let m = -Infinity;
+  for (let k = 0; k < C; k++) m = Math.max(m, z[at + k]!);
+  let s = 0;
+  for (let k = 0; k < C; k++) s += Math.exp(z[at + k]! - m);
+  return { m, lse: m + Math.log(s) };
+}
+
+/** First index of the largest (a NaN counts as the largest). */
+export function argmaxRef(z: ArrayLike<number>, at: number, C: number): number {
+  let best = 0;
+  for (let k = 1; k < C; k++) {
+    const v = z[at + k]!;
+    const b = z[at + best]!;
+    if (v > b || (Number.isNaN(v) && !Number.isNaN(b))) best = k;
+  }
+  return best;
+}
+
+/**
+ * Softmax cross-entropy on logits with a target distribution per row: dense target rows, or labels
+ * (one-hot). ỹ = (1 − α)y + α/C, c_k = w_k ỹ_k, l = −Σ c_k log softmax(z)_k, d = Σ w_k y_k.
+ */
+export function softmaxCrossEntropyRef(target: ArrayLike<number>, sparse: boolean, z: ArrayLike<number>, o: RowOpts,
+                                       weights?: ArrayLike<number>): RowExpected {
+  const C = o.classes;
+  const rows = z.length / C;
+  const alpha = o.labelSmoothing ?? 0;
+  const losses = new Float64Array(rows);
+  const gradSum = new Float64Array(z.length);
+  let sum = 0;
+  let denominator = 0;
+  let right = 0;
+  let counted = 0;
+  const y = new Float64Array(C);
+  for (let r = 0; r < rows; r++) {
+    const wr = weights ? weights[r]! : 1;
+    if (sparse) {
+      const t = target[r]!;
+      if (t === o.ignoreIndex) continue;
+      y.fill(0);
+      y[t] = 1;
+    } else {
+      for (let k = 0; k < C; k++) y[k] = target[r * C + k]!;
+    }
+    const { lse } = logSumExp(z, r * C, C);
+    let l = 0;
+    let sc = 0;
+    let d = 0;
+    for (let k = 0; k < C; k++) {
+      const wk = o.classWeights ? o.classWeights[k]! : 1;
+      const c = wk * ((1 - alpha) * y[k]! + alpha / C);
+      l -= c === 0 ? 0 : c * (z[r * C + k]! - lse);
+      sc += c;
+      d += wk * y[k]!;
+    }
+    for (let k = 0; k < C; k++) {
+      const wk = o.classWeights ? o.classWeights[k]! : 1;
+      const c = wk * ((1 - alpha) * y[k]! + alpha / C);
+      gradSum[r * C + k] = wr * (Math.exp(z[r * C + k]! - lse) * sc - c);
+    }
+    losses[r] = wr * l;
+    sum += wr * l;
+    denominator += wr * (o.classWeights ? d : 1);
+    right += wr * (argmaxRef(z, r * C, C) === argmaxRef(y, 0, C) ? 1 : 0);
+    counted += wr;
+  }
+  const mean = denominator > 0 ? sum / denominator : 0;
+  const gradMean = gradSum.map((g) => (denominator > 0 ? g / denominator : 0));
+  return { losses, mean, sum, gradMean, gradSum, accuracy: counted > 0 ? right / counted : 0 };
+}
+
+/** Per row 1 if the label is among the k largest (ties: the lower index first; NaN the largest), else 0. */
+export function topKRef(labels: ArrayLike<number>, z: ArrayLike<number>, C: number, k: number): Float64Array {
+  const rows = labels.length;
+  const hits = new Float64Array(rows);
+  for (let r = 0; r < rows; r++) {
+    const order = Array.from({ length: C }, (_, j) => j).sort((a, b) => {
+      const va = z[r * C + a]!;
+      const vb = z[r * C + b]!;
+      const na = Number.isNaN(va);
+      const nb = Number.isNaN(vb);
+      if (na !== nb) return na ? -1 : 1;
+      if (!na && va !== vb) return vb - va;
+      return a - b;
+    });
+    hits[r] = order.slice(0, k).includes(labels[r]!) ? 1 : 0;
+  }
+  return hits;
+}
+
+/** A loss whose row is Σ_k term(y_k, p_k), with d/dp_k = deriv(y_k, p_k); mean over Σ w_row. */
+function rowSumRef(term: (y: number, p: number) => number, deriv: (y: number, p: number) => number,
+                   y: ArrayLike<number>, p: ArrayLike<number>, C: number, weights?: ArrayLike<number>): RowExpected {
+  const rows = p.length / C;
+  const losses = new Float64Array(rows);
+  const gradSum = new Float64Array(p.length);
+  let sum = 0;
+  let wsum = 0;
+  for (let r = 0; r < rows; r++) {
+    const wr = weights ? weights[r]! : 1;
+    let l = 0;
+    for (let k = 0; k < C; k++) {
+      l += term(y[r * C + k]!, p[r * C + k]!);
+      gradSum[r * C + k] = wr * deriv(y[r * C + k]!, p[r * C + k]!);
+    }
+    losses[r] = wr * l;
+    sum += wr * l;
+    wsum += wr;
+  }
+  const mean = wsum > 0 ? sum / wsum : 0;
+  return { losses, sum, mean, gradSum, gradMean: gradSum.map((g) => (wsum > 0 ? g / wsum : 0)), accuracy: denseAccuracy(y, p, C, weights) };
+}
+
+/** Σ w·[argmax(pred) = argmax(target)] / Σ w over dense rows. */
+function denseAccuracy(y: ArrayLike<number>, p: ArrayLike<number>, C: number, w?: ArrayLike<number>): number {
+  let right = 0;
+  let total = 0;
+  for (let r = 0; r < p.length / C; r++) {
+    const wr = w ? w[r]! : 1;
+    right += wr * (argmaxRef(p, r * C, C) === argmaxRef(y, r * C, C) ? 1 : 0);
+    total += wr;
+  }
+  return total > 0 ? right / total : 0;
+}
+
+const clamp = (p: number, eps: number): number => (Number.isNaN(p) ? p : Math.min(Math.max(p, eps), 1));
+
+/** −y log p and KL's P log(P/Q), p clamped to [ε, 1]; KL from logits is softmax cross-entropy plus Σ P log P. */
+export function categoricalCrossEntropyRef(y: ArrayLike<number>, p: ArrayLike<number>, o: RowOpts & { eps?: number }, w?: ArrayLike<number>): RowExpected {
+  const eps = o.eps ?? 1e-7;
+  return rowSumRef((t, q) => (t === 0 ? 0 : -t * Math.log(clamp(q, eps))), (t, q) => -t / clamp(q, eps), y, p, o.classes, w);
+}
+
+export function klDivergenceRef(y: ArrayLike<number>, p: ArrayLike<number>, o: RowOpts & { eps?: number; fromLogits?: boolean }, w?: ArrayLike<number>): RowExpected {
+  const eps = o.eps ?? 1e-7;
+  if (!o.fromLogits) {
+    return rowSumRef((t, q) => (t > 0 ? t * (Math.log(t) - Math.log(clamp(q, eps))) : 0), (t, q) => -t / clamp(q, eps), y, p, o.classes, w);
+  }
+  const e = softmaxCrossEntropyRef(y, false, p, { classes: o.classes }, w);
+  const C = o.classes;
+  let sum = 0;
+  for (let r = 0; r < e.losses.length; r++) {
+    let entropy = 0;
+    for (let k = 0; k < C; k++) {
+      const t = y[r * C + k]!;
+      if (t > 0) entropy += t * Math.log(t);
+    }
+    e.losses[r] = e.losses[r]! + (w ? w[r]! : 1) * entropy;
+    sum += e.losses[r]!;
+  }
+  const rows = e.losses.length;
+  const wsum = w ? Array.from(w).reduce((a, b) => a + b, 0) : rows;
+  return { ...e, sum, mean: wsum > 0 ? sum / wsum : 0 };
+}
+
+/** max(0, 1 + max_{k≠t} ŷ_k − ŷ_t), t = argmax target; gradient ∓1 where the margin is ≥ 0. */
+export function categoricalHingeRef(y: ArrayLike<number>, p: ArrayLike<number>, o: RowOpts, w?: ArrayLike<number>): RowExpected {
+  const C = o.classes;
+  const rows = p.length / C;
+  const losses = new Float64Array(rows);
+  const gradSum = new Float64Array(p.length);
+  let sum = 0;
+  let wsum = 0;
+  for (let r = 0; r < rows; r++) {
+    const wr = w ? w[r]! : 1;
+    wsum += wr;
+    const t = argmaxRef(y, r * C, C);
+    let j = -1;
+    for (let k = 0; k < C; k++) if (k !== t && (j < 0 || p[r * C + k]! > p[r * C + j]!)) j = k;
+    if (j < 0) continue;
+    const margin = 1 + p[r * C + j]! - p[r * C + t]!;
+    if (margin >= 0) {
+      losses[r] = wr * margin;
+      sum += wr * margin;
+      gradSum[r * C + j] = wr;
+      gradSum[r * C + t] = -wr;
+    }
+  }
+  const mean = wsum > 0 ? sum / wsum : 0;
+  return { losses, sum, mean, gradSum, gradMean: gradSum.map((g) => (wsum > 0 ? g / wsum : 0)), accuracy: denseAccuracy(y, p, C, w) };
+}
+
+export type RowReference = (target: ArrayLike<number>, z: ArrayLike<number>, o: RowOpts & { k?: number; eps?: number; fromLogits?: boolean }, weights?: ArrayLike<number>) => RowExpected;
+
+/** A metric as a per-row reference: w·hit per row, mean over Σ w. */
+function metricRef(hits: Float64Array, weights?: ArrayLike<number>): RowExpected {
+  const losses = hits.map((h, r) => (weights ? weights[r]! : 1) * h);
+  const sum = losses.reduce((a, b) => a + b, 0);
+  const total = weights ? Array.from(weights).reduce((a, b) => a + b, 0) : hits.length;
+  const none = new Float64Array(0);
+  return { losses, sum, mean: total > 0 ? sum / total : 0, gradMean: none, gradSum: none, accuracy: NaN };
+}
+
+/** Keyed by registry name. */
+export const rowReferences: Record<string, RowReference> = {
+  sparseSoftmaxCrossEntropy: (t, z, o, w) => softmaxCrossEntropyRef(t, true, z, o, w),
+  softmaxCrossEntropy: (t, z, o, w) => softmaxCrossEntropyRef(t, false, z, o, w),
+  categoricalAccuracy: (t, z, o, w) => {
+    const rows = z.length / o.classes;
+    const hits = new Float64Array(rows);
+    for (let r = 0; r < rows; r++) hits[r] = argmaxRef(z, r * o.classes, o.classes) === argmaxRef(t, r * o.classes, o.classes) ? 1 : 0;
+    return metricRef(hits, w);
+  },
+  sparseCategoricalAccuracy: (t, z, o, w) => metricRef(topKRef(t, z, o.classes, 1), w),
+  topKAccuracy: (t, z, o, w) => metricRef(topKRef(t, z, o.classes, Math.min(o.k ?? 5, o.classes)), w),
+  categoricalCrossEntropy: categoricalCrossEntropyRef,
+  klDivergence: klDivergenceRef,
+  categoricalHinge: categoricalHingeRef,
+};
