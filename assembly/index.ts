@@ -11,3 +11,4 @@ export const SIMD: i32 = ASC_FEATURE_SIMD ? 1 : 0;
 export function heapBase(): usize {
   return __heap_base;
 }
+export * from "./loss/embedding";

@@ -5,4 +5,6 @@ export { alloc, memory, WasmArray, type Dtype } from './core/memory.js';
 export type { FloatArray, Reduction } from './core/args.js';
 export type { ElementwiseLoss, F32, F64, GradOptions, NoneOptions, ReduceOptions } from './core/elementwise.js';
 export { mse, mae, huber, smoothL1 } from './loss/regression.js';
-export { registry, type RegistryEntry } from './registry.js';
+export type { PairLoss, TripletLoss, RowGradOptions, RowNoneOptions, RowReduceOptions } from './core/rows.js';
+export { contrastive, triplet, cosineEmbedding } from './loss/embedding.js';
+export { registry, type RegistryEntry, type ElementwiseEntry, type EmbeddingEntry } from './registry.js';

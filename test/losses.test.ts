@@ -2,16 +2,18 @@
 // every reduction, weights, out, zero copy, every length around the SIMD tiles and chunk edges,
 // central differences, extreme values.
 import { beforeAll, describe, expect, test } from 'vitest';
-import { alloc, initSync, registry, type RegistryEntry } from '../src/node.js';
+import { alloc, initSync, registry as all, type ElementwiseEntry } from '../src/node.js';
 import { expected, references } from './reference/index.js';
 import { BUILDS, DTYPES, LENGTHS, expectClose, expectIdentical, expectNear, random, uniform } from './helpers.js';
 
 type Opts = Record<string, number>;
 type AnyLoss = any; // the registry holds losses of several option types; each test passes the right ones
 const F64_TOLERANCE = 1e-12;
+// This file drives the elementwise kind; row-wise kinds have their own test files.
+const registry = all.filter((e): e is ElementwiseEntry => e.kind === 'elementwise');
 
 /** Target and pred drawn from the entry's domain, with every 7th prediction exactly on its target (the kink of mae). */
-function data(entry: RegistryEntry, Ctor: Float32ArrayConstructor | Float64ArrayConstructor, n: number, seed: number) {
+function data(entry: ElementwiseEntry, Ctor: Float32ArrayConstructor | Float64ArrayConstructor, n: number, seed: number) {
   const rand = random(seed);
   const y = uniform(Ctor, n, entry.domain.target, rand);
   const p = uniform(Ctor, n, entry.domain.pred, rand);
