@@ -1,17 +1,21 @@
 // Row reductions for the row-wise (embedding) losses: squared distances and dot products over one
-// row of `dim` values, four elements per step, accumulated in float64 lanes.
+// row of `dim` values, four elements per step.
 //
-// float32 rows: differences and values are widened to float64 before they are multiplied, so every
-// square and product is exact and the sum's error is float64 rounding alone (relative ~1e-16 on
-// sums of squares, measured against an exact reference in test/embedding.test.ts), where float32
-// lanes would have lost ~1e-7 and overflowed past |x| ≈ 1.8e19. The widening costs about a third
-// of the distance pass; the pass is not where the time goes (staging the rows is).
+// Distances of float32 rows (contrastive, triplet) use float32 lanes, flushed into float64 every
+// row and every BLOCK elements: at dim 128 each lane adds 32 squares, so the sum stays within
+// ~2e-6 relative (typically ~1e-7). Widening to float64 lanes first was exact but made the whole
+// triplet.withGrad 1.3× slower at 1e3 × 128 zero copy (137 → ~100 µs, measured), and that is the
+// case the benchmark target is about. Dot products and norms (cosineEmbedding) stay in float64
+// lanes: a norm must neither underflow nor overflow for cos to be scale-free, and widened
+// products are exact.
 //
 // Lane order, shared by both builds so that they give bit-identical sums: element j of a row goes
-// into accumulator j mod 4 (the SIMD build: two f64x2 vectors, lanes 0–1 and 2–3), combined as
-// (s0 + s1) + (s2 + s3); the dim mod 4 tail is then added in order.
+// into accumulator j mod 4 (the SIMD build: one f32x4, or two f64x2 for lanes 0–1 and 2–3),
+// combined as (s0 + s1) + (s2 + s3) in float64; the dim mod 4 tail is then added in order.
 
-import { byteOffset } from "./shared";
+import { byteOffset, hsum } from "./shared";
+
+const BLOCK: i32 = 1024;
 
 /** Second and third sums of the last call that makes more than one. */
 let SUM_B: f64 = 0;
@@ -67,8 +71,108 @@ export function sumC(): f64 { return SUM_C; }
   return <f64>load<T>(x + byteOffset<T>(j));
 }
 
+
+/** Σ (x − y)² of a float32 row in float32 lanes, flushed every BLOCK elements. */
+function sqDistF32(dim: i32, x: usize, y: usize): f64 {
+  const n4 = dim & ~3;
+  let i = 0;
+  let total: f64 = 0;
+  while (i < n4) {
+    const end = min(i + BLOCK, n4);
+    if (ASC_FEATURE_SIMD) {
+      let acc = f32x4.splat(0);
+      for (; i < end; i += 4) {
+        const off = byteOffset<f32>(i);
+        const d = v128.sub<f32>(v128.load(x + off), v128.load(y + off));
+        acc = v128.add<f32>(acc, v128.mul<f32>(d, d));
+      }
+      total += hsum<f32>(acc);
+    } else {
+      let s0: f32 = 0, s1: f32 = 0, s2: f32 = 0, s3: f32 = 0;
+      for (; i < end; i += 4) {
+        const d0 = fd(x, y, i), d1 = fd(x, y, i + 1), d2 = fd(x, y, i + 2), d3 = fd(x, y, i + 3);
+        s0 += d0 * d0; s1 += d1 * d1; s2 += d2 * d2; s3 += d3 * d3;
+      }
+      total += (<f64>s0 + <f64>s1) + (<f64>s2 + <f64>s3);
+    }
+  }
+  for (; i < dim; i++) {
+    const d = <f64>fd(x, y, i);
+    total += d * d;
+  }
+  return total;
+}
+
+// @ts-ignore: decorator
+@inline function fd(x: usize, y: usize, j: i32): f32 {
+  const off = byteOffset<f32>(j);
+  return load<f32>(x + off) - load<f32>(y + off);
+}
+
+/** sqDist3 for float32 rows, in float32 lanes flushed every BLOCK elements. */
+function sqDist3F32<S>(dim: i32, a: usize, p: usize, n: usize): f64 {
+  const n4 = dim & ~3;
+  let i = 0;
+  let ap: f64 = 0, an: f64 = 0, pn: f64 = 0;
+  while (i < n4) {
+    const end = min(i + BLOCK, n4);
+    if (ASC_FEATURE_SIMD) {
+      let accAp = f32x4.splat(0);
+      let accAn = accAp, accPn = accAp;
+      for (; i < end; i += 4) {
+        const off = byteOffset<f32>(i);
+        const av = v128.load(a + off);
+        const pv = v128.load(p + off);
+        const nv = v128.load(n + off);
+        const u = v128.sub<f32>(av, pv);
+        const v = v128.sub<f32>(av, nv);
+        accAp = v128.add<f32>(accAp, v128.mul<f32>(u, u));
+        accAn = v128.add<f32>(accAn, v128.mul<f32>(v, v));
+        if (isInteger<S>()) {
+          const s = v128.sub<f32>(pv, nv);
+          accPn = v128.add<f32>(accPn, v128.mul<f32>(s, s));
+        }
+      }
+      ap += hsum<f32>(accAp);
+      an += hsum<f32>(accAn);
+      if (isInteger<S>()) pn += hsum<f32>(accPn);
+    } else {
+      let a0: f32 = 0, a1: f32 = 0, a2: f32 = 0, a3: f32 = 0;
+      let b0: f32 = 0, b1: f32 = 0, b2: f32 = 0, b3: f32 = 0;
+      let c0: f32 = 0, c1: f32 = 0, c2: f32 = 0, c3: f32 = 0;
+      for (; i < end; i += 4) {
+        let d0 = fd(a, p, i), d1 = fd(a, p, i + 1), d2 = fd(a, p, i + 2), d3 = fd(a, p, i + 3);
+        a0 += d0 * d0; a1 += d1 * d1; a2 += d2 * d2; a3 += d3 * d3;
+        d0 = fd(a, n, i); d1 = fd(a, n, i + 1); d2 = fd(a, n, i + 2); d3 = fd(a, n, i + 3);
+        b0 += d0 * d0; b1 += d1 * d1; b2 += d2 * d2; b3 += d3 * d3;
+        if (isInteger<S>()) {
+          d0 = fd(p, n, i); d1 = fd(p, n, i + 1); d2 = fd(p, n, i + 2); d3 = fd(p, n, i + 3);
+          c0 += d0 * d0; c1 += d1 * d1; c2 += d2 * d2; c3 += d3 * d3;
+        }
+      }
+      ap += (<f64>a0 + <f64>a1) + (<f64>a2 + <f64>a3);
+      an += (<f64>b0 + <f64>b1) + (<f64>b2 + <f64>b3);
+      if (isInteger<S>()) pn += (<f64>c0 + <f64>c1) + (<f64>c2 + <f64>c3);
+    }
+  }
+  for (; i < dim; i++) {
+    let d = <f64>fd(a, p, i);
+    ap += d * d;
+    d = <f64>fd(a, n, i);
+    an += d * d;
+    if (isInteger<S>()) {
+      d = <f64>fd(p, n, i);
+      pn += d * d;
+    }
+  }
+  SUM_B = an;
+  SUM_C = pn;
+  return ap;
+}
+
 /** Σ (x − y)² over one row. */
 export function sqDist<T>(dim: i32, x: usize, y: usize): f64 {
+  if (sizeof<T>() == 4) return sqDistF32(dim, x, y);
   const n4 = dim & ~3;
   let i = 0;
   let total: f64 = 0;
@@ -101,6 +205,7 @@ export function sqDist<T>(dim: i32, x: usize, y: usize): f64 {
  * the three distances of a triplet from one pass over its rows.
  */
 export function sqDist3<T, S>(dim: i32, a: usize, p: usize, n: usize): f64 {
+  if (sizeof<T>() == 4) return sqDist3F32<S>(dim, a, p, n);
   const n4 = dim & ~3;
   let i = 0;
   let ap: f64 = 0, an: f64 = 0, pn: f64 = 0;
