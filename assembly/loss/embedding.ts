@@ -11,6 +11,10 @@
 // tested once per row, not per element, so unlike the elementwise loop they cost nothing measurable
 // and need no compile-time specialisation.
 //
+// A gradient row is c·(x − y) with c computed once per row; where c itself overflows T (a distance
+// or norm below ~3e-39 in float32, though the gradient it scales is of modest size), the row takes
+// a scalar float64 path that divides each element instead (the same in both builds): no 0·∞ NaN.
+//
 // Where the math has no gradient, the kernels take the subgradient of least norm, 0:
 //   a distance of 0 (its subdifferential is the unit ball), in contrastive and triplet;
 //   a zero-norm vector in cosineEmbedding (cos is taken as 0 there, with a zero gradient).
@@ -72,11 +76,23 @@ function contrastive<T>(rows: i32, dim: i32, label: usize, a: usize, b: usize, w
     total += LOSS;
     if (mode & MODE_GRAD) {
       const c = k * ((1 - y) - (d > 0 ? y * h / d : 0));
-      diffGrad<T>(dim, a + off, b + off, ga + off, gb + off, <T>c);
+      if (isFinite<T>(<T>c)) diffGrad<T>(dim, a + off, b + off, ga + off, gb + off, <T>c);
+      else contrastiveWide<T>(dim, a + off, b + off, ga + off, gb + off, k * (1 - y), d > 0 ? k * y * h : 0, d);
     }
   }
   store<f64>(RESULT_SUM, total);
   return -1;
+}
+
+/** ga = p·u + q·(u/d), u = a − b, in float64: for rows whose factor overflows T. */
+function contrastiveWide<T>(dim: i32, a: usize, b: usize, ga: usize, gb: usize, p: f64, q: f64, d: f64): void {
+  for (let i = 0; i < dim; i++) {
+    const off = byteOffset<T>(i);
+    const u = <f64>load<T>(a + off) - <f64>load<T>(b + off);
+    const g = p * u - (q != 0 ? q * (u / d) : 0);
+    store<T>(ga + off, <T>g);
+    store<T>(gb + off, <T>-g);
+  }
 }
 
 /** ga = c·(a − b), gb = −ga. */
@@ -128,12 +144,16 @@ function triplet<T>(rows: i32, dim: i32, an: usize, po: usize, ne: usize, w: usi
       if (!(t < 0)) { // NaN: a NaN gradient, as for every NaN input
         // d‖x‖/dx = x/‖x‖ (0 at x = 0), d‖x‖²/dx = 2x.
         const cu = squared ? 2 : dap > 0 ? 1 / dap : 0;
-        if (useS) {
-          const cs = squared ? 2 : dpn > 0 ? 1 / dpn : 0;
-          swapGrad<T>(dim, an + off, po + off, ne + off, ga + off, gp + off, gn + off, <T>(k * cu), <T>(k * cs));
+        const dneg = useS ? dpn : dan;
+        const cn = squared ? 2 : dneg > 0 ? 1 / dneg : 0;
+        if (!isFinite<T>(<T>(k * cu)) || !isFinite<T>(<T>(k * cn))) {
+          // As divisors: 0.5 for the squared distance's 2x, 0 for a zero distance (a zero term).
+          tripletWide<T>(dim, an + off, po + off, ne + off, ga + off, gp + off, gn + off, k,
+                         squared ? 0.5 : dap, squared ? 0.5 : dneg, useS);
+        } else if (useS) {
+          swapGrad<T>(dim, an + off, po + off, ne + off, ga + off, gp + off, gn + off, <T>(k * cu), <T>(k * cn));
         } else {
-          const cv = squared ? 2 : dan > 0 ? 1 / dan : 0;
-          tripletGrad<T>(dim, an + off, po + off, ne + off, ga + off, gp + off, gn + off, <T>(k * cu), <T>(k * cv));
+          tripletGrad<T>(dim, an + off, po + off, ne + off, ga + off, gp + off, gn + off, <T>(k * cu), <T>(k * cn));
         }
       } else {
         memory.fill(ga + off, 0, rowBytes);
@@ -144,6 +164,29 @@ function triplet<T>(rows: i32, dim: i32, an: usize, po: usize, ne: usize, w: usi
   }
   store<f64>(RESULT_SUM, total);
   return -1;
+}
+
+/** tripletGrad and swapGrad in float64, each term k·(x/d) (0 where d = 0): for factors that overflow T. */
+function tripletWide<T>(dim: i32, a: usize, p: usize, n: usize, ga: usize, gp: usize, gn: usize,
+                        k: f64, du: f64, dn: f64, useS: bool): void {
+  for (let i = 0; i < dim; i++) {
+    const off = byteOffset<T>(i);
+    const av = <f64>load<T>(a + off);
+    const pv = <f64>load<T>(p + off);
+    const nv = <f64>load<T>(n + off);
+    const gu = du > 0 ? k * ((av - pv) / du) : 0;
+    if (useS) {
+      const gs = dn > 0 ? k * ((pv - nv) / dn) : 0;
+      store<T>(ga + off, <T>gu);
+      store<T>(gp + off, <T>(-gu - gs));
+      store<T>(gn + off, <T>gs);
+    } else {
+      const gv = dn > 0 ? k * ((av - nv) / dn) : 0;
+      store<T>(ga + off, <T>(gu - gv));
+      store<T>(gp + off, <T>-gu);
+      store<T>(gn + off, <T>gv);
+    }
+  }
 }
 
 /** u = a − p, v = a − n: ga = U·u − V·v, gp = −U·u, gn = V·v. */
@@ -230,7 +273,9 @@ function cosineEmbedding<T>(rows: i32, dim: i32, label: usize, a: usize, b: usiz
       const sign: f64 = y > 0 ? -1 : cos - margin < 0 ? 0 : 1;
       if (sign != 0 && !zero) {
         const ks = k * sign;
-        cosineGrad<T>(dim, a + off, b + off, ga + off, gb + off, <T>(ks * inv), <T>(-ks * cos / aa), <T>(-ks * cos / bb));
+        const alpha = <T>(ks * inv), beta = <T>(-ks * cos / aa), gamma = <T>(-ks * cos / bb);
+        if (isFinite<T>(alpha) && isFinite<T>(beta) && isFinite<T>(gamma)) cosineGrad<T>(dim, a + off, b + off, ga + off, gb + off, alpha, beta, gamma);
+        else cosineWide<T>(dim, a + off, b + off, ga + off, gb + off, ks, cos, sqrt<f64>(aa), sqrt<f64>(bb));
       } else {
         memory.fill(ga + off, 0, rowBytes);
         memory.fill(gb + off, 0, rowBytes);
@@ -239,6 +284,17 @@ function cosineEmbedding<T>(rows: i32, dim: i32, label: usize, a: usize, b: usiz
   }
   store<f64>(RESULT_SUM, total);
   return -1;
+}
+
+/** cosineGrad in float64 on the unit vectors: ga = k·(b/‖b‖ − cos·a/‖a‖)/‖a‖, for factors that overflow T. */
+function cosineWide<T>(dim: i32, a: usize, b: usize, ga: usize, gb: usize, k: f64, cos: f64, na: f64, nb: f64): void {
+  for (let i = 0; i < dim; i++) {
+    const off = byteOffset<T>(i);
+    const x = <f64>load<T>(a + off) / na;
+    const y = <f64>load<T>(b + off) / nb;
+    store<T>(ga + off, <T>(k * ((y - cos * x) / na)));
+    store<T>(gb + off, <T>(k * ((x - cos * y) / nb)));
+  }
 }
 
 /** ga = α·b + β·a, gb = α·a + γ·b. */
