@@ -1,8 +1,8 @@
 // Every embedding loss of the registry, on both builds and both dtypes, against its float64
 // reference: reductions, weights, out, zero copy, every dim around the SIMD tiles, row counts
 // across chunk edges, central differences for every input, zero distances and norms, bad input.
-import { beforeAll, describe, expect, test } from 'vitest';
-import { SimdlossError, alloc, initSync, registry, type EmbeddingEntry } from '../src/node.js';
+import { beforeAll, describe, expect, expectTypeOf, test } from 'vitest';
+import { SimdlossError, alloc, contrastive, cosineEmbedding, initSync, registry, triplet, type EmbeddingEntry } from '../src/node.js';
 import { embeddingReferences, type Opts, type RowResult } from './reference/embedding.js';
 import { BUILDS, DTYPES, expectIdentical, random, uniform } from './helpers.js';
 
@@ -377,4 +377,104 @@ describe('float32 accuracy', () => {
     // (measured: ~1.6e-7, about the float32 rounding of the stored per-row loss itself)
     expect(worst).toBeLessThan(1e-6);
   });
+});
+
+describe('bad input: a SimdlossError naming the argument, index, expected range and value seen', () => {
+  beforeAll(() => {
+    initSync(BUILDS[0].bytes);
+  });
+  function expectError(run: () => unknown, argument: string, message: RegExp, index?: number): void {
+    let error: unknown;
+    try {
+      run();
+    } catch (e) {
+      error = e;
+    }
+    expect(error, 'throws').toBeInstanceOf(SimdlossError);
+    expect((error as SimdlossError).argument).toBe(argument);
+    expect((error as SimdlossError).message).toMatch(message);
+    expect((error as SimdlossError).index).toBe(index);
+  }
+
+  test.each(entries.map((e) => [e.name, e]))('%s', (name, entry) => {
+    const d = data(entry, Float32Array, 4, 3, 1);
+    const right = call(entry, 'withGrad', d, { dim: 3 });
+    const [first, second] = entry.inputs as [string, string];
+    for (const method of ['loss', 'grad', 'withGrad'] as const) {
+      const fn = method === 'loss' ? name : `${name}.${method}`;
+      const run = (args: { label?: unknown; xs: unknown[] }, opts: unknown) => () => call(entry, method, args, opts as object);
+      expectError(run(d, undefined), 'opts', new RegExp(`^${fn.replace('.', '\\.')}: opts must be an object with opts.dim`));
+      expectError(run(d, {}), 'opts.dim', /opts.dim \(values per row\) is required: an integer ≥ 1; got undefined/);
+      for (const bad of [0, 2.5, -3, NaN, '3']) expectError(run(d, { dim: bad }), 'opts.dim', /an integer ≥ 1; got/);
+      expectError(run(d, { dim: 5 }), first, new RegExp(`${first} has 12 elements, not a multiple of opts.dim = 5`));
+      expectError(run({ ...d, xs: [d.xs[0], d.xs[1]!.subarray(3), d.xs[2]] }, { dim: 3 }), second, new RegExp(`${second} has 9 elements but ${first} has 12`));
+      expectError(run({ ...d, xs: [d.xs[0], Float64Array.from(d.xs[1]!), d.xs[2]] }, { dim: 3 }), second, /cannot be mixed/);
+      expectError(run({ ...d, xs: [[1, 2, 3], ...d.xs.slice(1)] }, { dim: 3 }), first, /must be a Float32Array or a Float64Array .*got Array/);
+      expectError(run(d, { dim: 3, margin: -1 }), 'opts.margin', /opts.margin must be a finite number ≥ 0; got -1/);
+      expectError(run(d, { dim: 3, margin: NaN }), 'opts.margin', /got NaN/);
+      expectError(run(d, { dim: 3, marign: 1 }), 'opts.marign', /unknown option 'marign'/);
+      expectError(run(d, { dim: 3, weights: new Float32Array(12) }), 'opts.weights', new RegExp(`opts.weights has 12 elements but ${first} has 4 rows of opts.dim = 3: one per row`));
+      const w = Float32Array.of(1, 1, -2, 1);
+      expectError(run(d, { dim: 3, weights: w }), 'opts.weights', /opts.weights\[2\] must be a finite number ≥ 0; got -2/, 2);
+      if (entry.labels !== 'none') {
+        expectError(run({ ...d, label: d.label!.subarray(1) }, { dim: 3 }), 'label', new RegExp(`label has 3 elements but ${first} has 4 rows`));
+        expectError(run({ ...d, label: Float64Array.from(d.label!) }, { dim: 3 }), 'label', /label is a Float64Array but a is a Float32Array/);
+        const bads = entry.labels === 'binary' ? [[-1, '-1'], [2, '2'], [NaN, 'NaN']] : [[0, '0'], [0.5, '0.5'], [2, '2'], [NaN, 'NaN']];
+        for (const [bad, shown] of bads as [number, string][]) {
+          const label = d.label!.slice();
+          label[3] = bad;
+          const domain = entry.labels === 'binary' ? 'in \\[0, 1\\] \\(0 similar, 1 dissimilar\\)' : '1 or -1';
+          expectError(run({ ...d, label }, { dim: 3 }), 'label', new RegExp(`^${fn.replace('.', '\\.')}: label\\[3\\] must be ${domain}; got ${shown}$`), 3);
+          const wl = alloc(4, 'f32');
+          wl.array.set(label);
+          expectError(run({ ...d, label: wl }, { dim: 3 }), 'label', /label\[3\]/, 3);
+          wl.free();
+        }
+      }
+    }
+    if (name === 'triplet') {
+      expectError(run2(entry, d, { dim: 3, swap: 1 }), 'opts.swap', /opts.swap must be true or false; got 1/);
+      expectError(run2(entry, d, { dim: 3, squared: 'yes' }), 'opts.squared', /opts.squared must be true or false; got 'yes'/);
+    }
+    expectError(() => call(entry, 'loss', d, { dim: 3, out: {} }), 'opts.out', /opts.out is for the gradients/);
+    expectError(() => call(entry, 'grad', d, { dim: 3, out: new Float32Array(12) }), 'opts.out', /opts.out must be an object \{ .* \} of arrays/);
+    expectError(() => call(entry, 'grad', d, { dim: 3, out: { c: new Float32Array(12) } }), 'opts.c', /unknown option 'c'/);
+    expectError(() => call(entry, 'grad', d, { dim: 3, out: { [first]: new Float32Array(9) } }), `opts.out.${first}`, /has 9 elements/);
+    const shared = new Float32Array(24);
+    expectError(() => call(entry, 'grad', d, { dim: 3, out: { [first]: shared.subarray(0, 12), [second]: shared.subarray(6, 18) } }),
+      `opts.out.${second}`, new RegExp(`opts.out.${second} overlaps opts.out.${first}`));
+    const copy = { ...d, xs: d.xs.map((x) => x.slice()) };
+    const buffer = new Float32Array(13);
+    buffer.set(copy.xs[0]!);
+    copy.xs[0] = buffer.subarray(0, 12);
+    expectError(() => call(entry, 'grad', copy, { dim: 3, out: { [first]: buffer.subarray(1, 13) } }), `opts.out.${first}`, new RegExp(`overlaps ${first}`));
+    // Usable afterwards, with the same answers.
+    const again = call(entry, 'withGrad', d, { dim: 3 });
+    expect(again.loss).toBe(right.loss);
+    for (const input of entry.inputs) expectIdentical(again.grad[input], right.grad[input], input);
+  });
+  const run2 = (entry: EmbeddingEntry, d: Data, opts: object) => () => call(entry, 'loss', d, opts);
+});
+
+test('public types: one overload per dtype, a gradient per input', () => {
+  initSync(BUILDS[0].bytes);
+  const y = Float32Array.of(0, 1);
+  const a = Float32Array.of(1, 2, 3, 4);
+  const b = Float32Array.of(1, 2, 0, 0);
+  expectTypeOf(contrastive(y, a, b, { dim: 2 })).toEqualTypeOf<number>();
+  expectTypeOf(contrastive(y, a, b, { dim: 2, reduction: 'none' })).toEqualTypeOf<Float32Array>();
+  expectTypeOf(contrastive.grad(y, a, b, { dim: 2, margin: 2 })).toEqualTypeOf<{ a: Float32Array; b: Float32Array }>();
+  const a64 = Float64Array.from(a);
+  const both = triplet.withGrad(a64, a64, Float64Array.from(b), { dim: 2, swap: true, squared: false });
+  expectTypeOf(both).toEqualTypeOf<{ loss: number; grad: { anchor: Float64Array; positive: Float64Array; negative: Float64Array } }>();
+  expect(both.loss).toBe(0.5); // d(a, p) = 0; row 0: d(a, n) = 0 → loss 1; row 1: d(a, n) = 5 → 0
+  const out = alloc(4, 'f32');
+  const g = cosineEmbedding.grad(Float32Array.of(1, -1), a, b, { dim: 2, out: { b: out } });
+  expectTypeOf(g.b).toEqualTypeOf<Float32Array>();
+  expect(g.b).toBe(out.array);
+  out.free();
+  // @ts-expect-error: dim is required
+  expect(() => contrastive(y, a, b)).toThrow(/opts must be an object with opts.dim/);
+  // @ts-expect-error: triplet has no label
+  expect(() => triplet(a, a, b, { dim: 2, margin: 1, label: y })).toThrow(/unknown option 'label'/);
 });
