@@ -18,6 +18,7 @@ test('npm run demo prints the lesson’s worked examples', () => {
 test('npm run bench runs every loss and variant (a short smoke run)', () => {
   const out = tsx('bench/run.ts', '--sizes', '16,100', '--time', '20');
   for (const loss of ['mse', 'mae', 'huber', 'smoothL1']) expect(out).toContain(`${loss} summary:`);
+  for (const loss of ['contrastive', 'triplet', 'cosineEmbedding']) expect(out).toContain(`${loss} summary: 1000×128`);
   for (const variant of ['simdloss', 'simdloss, out', 'zero-copy', 'scalar build', 'plain JS', 'plain JS, out']) {
     expect(out).toContain(`  ${variant}  `);
   }
