@@ -283,16 +283,24 @@ for (const build of BUILDS) {
           }
         });
 
-        test(`${entry.name} ${dtype.name}: huge and tiny finite values give no NaN`, () => {
-          // (At 1e-40, float32 denormals, cosineEmbedding's true gradient ~1/‖a‖ is beyond float32: ±Infinity there.)
-          const big = dtype.name === 'f32' ? 1e18 : 1e150;
-          for (const scale of [big, 1e-30, 1e-40]) {
-            const d = data(entry, C, 9, 6, 3);
+        test(`${entry.name} ${dtype.name}: huge and tiny finite values give no NaN, and tiny ones the reference's values`, () => {
+          // float32: 1e30 puts squares past float32 and 1e-40 (denormals) under it; both are summed again
+          // in float64 lanes. At 1e30 a per-row contrastive loss (~1e60) is itself beyond float32
+          // (Infinity, not NaN); at 1e-40 cosineEmbedding's true gradient (~1/‖a‖) is too.
+          const scales = dtype.name === 'f32' ? [1e18, 1e30, 1e-30, 1e-40] : [1e150, 1e-150, 1e-310];
+          for (const scale of scales) {
+            const dim = 6;
+            const d = data(entry, C, 9, dim, 3);
             const xs = d.xs.map((x) => x.map((v) => v * scale));
-            const both = call(entry, 'withGrad', { label: d.label, xs }, { dim: 6, reduction: 'none' });
-            const ok = scale === 1e-40 ? (x: ArrayLike<number>) => !Array.prototype.some.call(x, Number.isNaN) : noNaN;
-            expect(noNaN(both.loss), `loss at scale ${scale}`).toBe(true);
-            for (const name of entry.inputs) expect(ok(both.grad[name]), `grad.${name} at scale ${scale}`).toBe(true);
+            const both = call(entry, 'withGrad', { label: d.label, xs }, { dim, reduction: 'none' });
+            const notNaN = (x: ArrayLike<number>) => !Array.prototype.some.call(x, Number.isNaN);
+            const beyond = dtype.name === 'f32' && (scale === 1e30 || (scale === 1e-40 && entry.name === 'cosineEmbedding'));
+            expect(notNaN(both.loss), `loss at scale ${scale}`).toBe(true);
+            for (const name of entry.inputs) expect((beyond ? notNaN : noNaN)(both.grad[name]), `grad.${name} at scale ${scale}`).toBe(true);
+            if (scale < 1 && !beyond) {
+              const ref = referenceRows(entry, { label: d.label, xs }, dim, {});
+              checkAgainst(entry, ref, dim, tol, `scale ${scale}`, { losses: both.loss, grads: both.grad }, 'sum');
+            }
           }
         });
 

@@ -3,7 +3,8 @@
 //
 // Distances of float32 rows (contrastive, triplet) use float32 lanes, flushed into float64 every
 // row and every BLOCK elements: at dim 128 each lane adds 32 squares, so the sum stays within
-// ~2e-6 relative (typically ~1e-7). Widening to float64 lanes first was exact but made the whole
+// ~2e-6 relative (typically ~1e-7); rows whose sum is tiny or infinite are summed again in
+// float64 lanes (below). Widening to float64 lanes first was exact but made the whole
 // triplet.withGrad 1.3× slower at 1e3 × 128 zero copy (0.93 vs 1.25 el/ns, measured), and that
 // is the case the benchmark target is about. Dot products and norms (cosineEmbedding) stay in float64
 // lanes: a norm must neither underflow nor overflow for cos to be scale-free, and widened
@@ -170,9 +171,26 @@ function sqDist3F32<S>(dim: i32, a: usize, p: usize, n: usize): f64 {
   return ap;
 }
 
+// A float32-lane sum outside [2⁻¹⁰⁰, ∞) may have lost its squares to underflow (differences below
+// ~1e-19) or overflowed (above ~1.8e19): such rows are summed again in float64 lanes, exactly.
+const F32_SUM_MIN: f64 = 7.888609052210118e-31; // 2⁻¹⁰⁰
+
+// @ts-ignore: decorator
+@inline function f32SumOk(s: f64): bool {
+  return s >= F32_SUM_MIN && s < Infinity;
+}
+
 /** Σ (x − y)² over one row. */
 export function sqDist<T>(dim: i32, x: usize, y: usize): f64 {
-  if (sizeof<T>() == 4) return sqDistF32(dim, x, y);
+  if (sizeof<T>() == 4) {
+    const s = sqDistF32(dim, x, y);
+    if (f32SumOk(s)) return s;
+  }
+  return sqDistWide<T>(dim, x, y);
+}
+
+/** Σ (x − y)² in float64 lanes. */
+function sqDistWide<T>(dim: i32, x: usize, y: usize): f64 {
   const n4 = dim & ~3;
   let i = 0;
   let total: f64 = 0;
@@ -205,7 +223,15 @@ export function sqDist<T>(dim: i32, x: usize, y: usize): f64 {
  * the three distances of a triplet from one pass over its rows.
  */
 export function sqDist3<T, S>(dim: i32, a: usize, p: usize, n: usize): f64 {
-  if (sizeof<T>() == 4) return sqDist3F32<S>(dim, a, p, n);
+  if (sizeof<T>() == 4) {
+    const s = sqDist3F32<S>(dim, a, p, n);
+    if (f32SumOk(s) && f32SumOk(SUM_B) && (!isInteger<S>() || f32SumOk(SUM_C))) return s;
+  }
+  return sqDist3Wide<T, S>(dim, a, p, n);
+}
+
+/** sqDist3 in float64 lanes. */
+function sqDist3Wide<T, S>(dim: i32, a: usize, p: usize, n: usize): f64 {
   const n4 = dim & ~3;
   let i = 0;
   let ap: f64 = 0, an: f64 = 0, pn: f64 = 0;
