@@ -446,7 +446,7 @@ describe('bad input: a SimdlossError naming the argument, index, expected range 
     }
     expectError(() => call(entry, 'loss', d, { dim: 3, out: {} }), 'opts.out', /opts.out is for the gradients/);
     expectError(() => call(entry, 'grad', d, { dim: 3, out: new Float32Array(12) }), 'opts.out', /opts.out must be an object \{ .* \} of arrays/);
-    expectError(() => call(entry, 'grad', d, { dim: 3, out: { c: new Float32Array(12) } }), 'opts.c', /unknown option 'c'/);
+    expectError(() => call(entry, 'grad', d, { dim: 3, out: { c: new Float32Array(12) } }), 'opts.out.c', /unknown key 'c' in opts.out \(the gradients are /);
     expectError(() => call(entry, 'grad', d, { dim: 3, out: { [first]: new Float32Array(9) } }), `opts.out.${first}`, /has 9 elements/);
     const shared = new Float32Array(24);
     expectError(() => call(entry, 'grad', d, { dim: 3, out: { [first]: shared.subarray(0, 12), [second]: shared.subarray(6, 18) } }),

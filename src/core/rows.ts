@@ -175,7 +175,9 @@ export function rows<L>(spec: RowsSpec): L {
       if (out !== undefined && (out === null || typeof out !== 'object' || ArrayBuffer.isView(out))) {
         throw new SimdlossError(`${fn}: opts.out must be an object { ${inputs.join(', ')} } of arrays (each optional); got ${show(out)}`, 'opts.out');
       }
-      if (out !== undefined) checkOptionNames(fn, out, inputs);
+      for (const key in out) {
+        if (!inputs.includes(key)) throw new SimdlossError(`${fn}: unknown key '${key}' in opts.out (the gradients are ${inputs.join(', ')})`, `opts.out.${key}`);
+      }
       for (let j = 0; j < k; j++) {
         const o = out?.[inputs[j]!];
         if (o === undefined) {
