@@ -14,3 +14,4 @@ export function heapBase(): usize {
 }
 export * from "./loss/categorical";
 export { ROW_RESULT } from "./kernel/rowwise";
+export * from "./loss/embedding";

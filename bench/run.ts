@@ -1,5 +1,8 @@
 /**
  * npm run bench [-- --sizes 1e5,16] [--only mse,huber] [--time 1000] [--json out.json] [--classes 10,1000] [--row-sizes 1e5]
+ *                [--rows 1000] [--dim 128]
+ *
+ * Embedding losses run at one batch of --rows × --dim, float32, default options.
  *
  * Row-wise losses (an example is a row of C classes) run at each --classes C with N = --row-sizes
  * elements (N / C rows), one-hot or label targets.
@@ -15,10 +18,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { Bench } from 'tinybench';
-import { alloc, elementwiseRegistry, initSync, registry, rowwiseRegistry } from '../dist/node.js';
+import { alloc, elementwiseRegistry, embeddingRegistry, initSync, registry, rowwiseRegistry, type EmbeddingEntry } from '../dist/node.js';
 import { random, uniform } from '../test/random.js';
 import { benchMath } from './math.js';
 import { type LossAndGrad, type PlainLoss, plain } from './plain.js';
+import { type EmbeddingResult, plainEmbedding } from './plain-embedding.js';
 
 const SIZES = '16,100,1e4,1e5,1e6';
 // Calls per timed sample: at small N one call is no longer than the timer's own cost, so a sample
@@ -43,6 +47,8 @@ const { values: args } = parseArgs({
     json: { type: 'string' },
     classes: { type: 'string', default: '10,1000' },
     'row-sizes': { type: 'string', default: '1e5' },
+    rows: { type: 'string', default: '1000' },
+    dim: { type: 'string', default: '128' },
   },
 });
 const sizes = args.sizes.split(',').map((s) => Number(s.trim()));
@@ -55,11 +61,20 @@ const classCounts = args.classes.split(',').map((s) => Number(s.trim()));
 const rowSizes = args['row-sizes'].split(',').map((s) => Number(s.trim()));
 if (classCounts.some((c) => !Number.isSafeInteger(c) || c < 1)) fail(`--classes must be positive integers; got ${args.classes}`);
 if (rowSizes.some((n) => !Number.isSafeInteger(n) || n < 1)) fail(`--row-sizes must be positive integers; got ${args['row-sizes']}`);
+const embedRows = Number(args.rows);
+const embedDim = Number(args.dim);
+if (!Number.isSafeInteger(embedRows) || embedRows < 1 || !Number.isSafeInteger(embedDim) || embedDim < 1) {
+  fail(`--rows and --dim must be positive integers; got ${args.rows}, ${args.dim}`);
+}
 
 // Every entry must be benchmarkable, not just the selected ones: a loss without a baseline is a gap to fix.
 // (Row-wise metrics have no gradient: withGrad does not apply to them.)
 for (const e of registry) {
   if (e.kind === 'rowwise' && e.metric) continue;
+  if (e.kind === 'embedding') {
+    if (!plainEmbedding[e.name]) fail(`registry entry '${e.name}' has no plain-JS implementation: add one to bench/plain-embedding.ts`);
+    continue;
+  }
   if (!plain[e.name]) fail(`registry entry '${e.name}' has no plain-JS implementation: add one to bench/plain.ts`);
 }
 
@@ -90,8 +105,8 @@ function use(simd: boolean): void {
 }
 
 type Opts = Record<string, number>;
-interface Prepared {
-  call: () => LossAndGrad;
+interface Prepared<R = LossAndGrad> {
+  call: () => R;
   free?: () => void;
 }
 /** Runs in the task's beforeAll: picks the build, places the data; returns the call to time. */
@@ -292,6 +307,140 @@ for (const e of items.filter((e) => !only || only.some((name) => e.name === name
       `(simdloss, out)/(plain JS, out) ${faster(1e5, 'simdloss, out', 'plain JS, out')}, ` +
       `zero-copy/simdloss ${faster(1e5, 'zero-copy', 'simdloss')}, zero-copy/(simdloss, out) ${faster(1e5, 'zero-copy', 'simdloss, out')}; N=16 time simdloss/plain ${faster(16, BASELINE, 'simdloss')} (< 1: simdloss faster)`,
   );
+}
+
+/**
+ * Times each task over ROUNDS interleaved rounds (order reversed every other round); a sample is
+ * `reps` calls, recorded as the mean per call. Returns every task's pooled samples (ms per call).
+ */
+async function measure(tasks: { name: string; prepare(): Prepared<{ loss: number }> }[], reps: number, what: string): Promise<Map<string, number[]>> {
+  const pooled = new Map<string, number[]>(tasks.map((t) => [t.name, []]));
+  for (let round = 0; round < ROUNDS; round++) {
+    const bench = new Bench({
+      time: timeMs / ROUNDS, iterations: 8, warmup: round === 0, warmupTime: timeMs / 5, retainSamples: true, throws: true,
+    });
+    for (const t of round % 2 ? [...tasks].reverse() : tasks) {
+      let prep: Prepared<{ loss: number }> | undefined;
+      bench.add(
+        t.name,
+        () => {
+          const call = prep!.call;
+          const t0 = performance.now();
+          for (let i = 0; i < reps; i++) sink += call().loss;
+          const ms = performance.now() - t0;
+          return { overriddenDuration: ms / reps, overriddenIterationCost: ms };
+        },
+        {
+          async: false,
+          // Build switches and allocations happen here, outside the timed samples, in warmup and run alike.
+          beforeAll: () => void (prep = t.prepare()),
+          afterAll: () => prep?.free?.(),
+        },
+      );
+    }
+    await bench.run();
+    for (const task of bench.tasks) {
+      const r = task.result;
+      if (r.state !== 'completed') fail(`${what} ${task.name}: ${r.state}`);
+      pooled.get(task.name)!.push(...r.latency.samples!);
+    }
+  }
+  return pooled;
+}
+
+// Embedding losses: the same variants at one batch of embedRows × embedDim, float32, default options.
+type Call = () => { loss: number; grad: Record<string, Float32Array> };
+interface EmbedVariant { name: string; prepare(e: EmbeddingEntry, label: Float32Array | undefined, xs: Float32Array[], opts: Opts): Prepared<EmbeddingResult> }
+const EMBED_VARIANTS: EmbedVariant[] = [
+  { name: 'simdloss', prepare: (e, label, xs, opts) => (use(true), { call: embedCall(e, label, xs, opts) }) },
+  {
+    name: 'simdloss, out',
+    prepare: (e, label, xs, opts) => {
+      use(true);
+      const out = Object.fromEntries(e.inputs.map((k) => [k, new Float32Array(xs[0]!.length)]));
+      return { call: embedCall(e, label, xs, { ...opts, out }) };
+    },
+  },
+  {
+    name: 'zero-copy',
+    prepare(e, label, xs, opts) {
+      use(true);
+      const placed = [label, ...xs].map((src) => {
+        const w = alloc(src?.length ?? 0, 'f32');
+        if (src) w.array.set(src);
+        return w;
+      });
+      const outs = e.inputs.map(() => alloc(xs[0]!.length, 'f32'));
+      const out = Object.fromEntries(e.inputs.map((k, j) => [k, outs[j]!]));
+      const [wl, ...wx] = placed;
+      return {
+        call: embedCall(e, label && wl, wx, { ...opts, out }),
+        free: () => [...placed, ...outs].forEach((w) => w.free()),
+      };
+    },
+  },
+  { name: 'scalar build', prepare: (e, label, xs, opts) => (use(false), { call: embedCall(e, label, xs, opts) }) },
+  { name: BASELINE, prepare: (e, label, xs, opts) => ({ call: () => plainEmbedding[e.name]!(label, xs, opts) }) },
+  {
+    name: 'plain JS, out',
+    prepare: (e, label, xs, opts) => {
+      const out = xs.map((x) => new Float32Array(x.length));
+      return { call: () => plainEmbedding[e.name]!(label, xs, opts, out) };
+    },
+  },
+];
+
+function embedCall(e: EmbeddingEntry, label: unknown, xs: unknown[], opts: Record<string, unknown>): Call {
+  const loss = e.loss as any; // eslint-disable-line @typescript-eslint/no-explicit-any -- one call shape for both signatures
+  const arrays = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, (v as { array?: Float32Array }).array ?? v])) as Record<string, Float32Array>;
+  const toResult = (r: { loss: number; grad: Record<string, unknown> }) => ({ loss: r.loss, grad: arrays(r.grad) });
+  if (e.inputs.length === 2) return () => toResult(loss.withGrad(label, xs[0], xs[1], opts));
+  return () => toResult(loss.withGrad(xs[0], xs[1], xs[2], opts));
+}
+
+function checkEmbedding(what: string, got: EmbeddingResult, want: EmbeddingResult): void {
+  if (!(Math.abs(got.loss - want.loss) <= 1e-5 * Math.abs(want.loss) + 1e-9)) fail(`${what}: loss ${got.loss}, plain JS ${want.loss}`);
+  for (const [k, g] of Object.entries(want.grad)) {
+    const h = got.grad[k];
+    if (!h || h.length !== g.length) fail(`${what}: grad.${k} missing or of another length`);
+    for (let i = 0; i < g.length; i++) {
+      if (!(Math.abs(h[i]! - g[i]!) <= 1e-6 + 1e-5 * Math.abs(g[i]!))) fail(`${what}: grad.${k}[${i}] ${h[i]}, plain JS ${g[i]}`);
+    }
+  }
+}
+
+for (const e of embeddingRegistry.filter((e) => !only || only.includes(e.name))) {
+  const opts: Opts = { ...Object.fromEntries(e.options.map((o) => [o.name, o.default])), dim: embedDim };
+  const n = embedRows * embedDim;
+  const size = `${fmtN(embedRows)}×${embedDim}`;
+  process.stderr.write(`\r${e.name} ${size}...         `);
+  const rand = random(seedOf(e.name) ^ n);
+  const xs = e.inputs.map(() => uniform(Float32Array, n, [-1, 1], rand));
+  const label = e.labels === 'none' ? undefined
+    : Float32Array.from({ length: embedRows }, () => (rand() < 0.5 ? (e.labels === 'sign' ? -1 : 0) : 1));
+  const want = plainEmbedding[e.name]!(label, xs, opts);
+  for (const v of EMBED_VARIANTS) {
+    const prep = v.prepare(e, label, xs, opts);
+    checkEmbedding(`${e.name} ${size} ${v.name}`, prep.call(), want);
+    prep.free?.();
+  }
+  const reps = Math.max(1, Math.round(BATCH_ELEMENTS / n));
+  const pooled = await measure(EMBED_VARIANTS.map((v) => ({ name: v.name, prepare: () => v.prepare(e, label, xs, opts) })), reps, `${e.name} ${size}`);
+  for (const [variant, ms] of pooled) {
+    const med = medianOf(ms);
+    rows.push({ loss: e.name, n, variant, callsPerSample: reps, samples: ms.length, medianNs: med * 1e6, madNs: medianOf(ms.map((x) => Math.abs(x - med))) * 1e6 });
+  }
+  process.stderr.write('\r\x1b[K');
+  console.log(`\n${e.name} ${JSON.stringify(opts)}, ${embedRows} rows × dim ${embedDim}`);
+  console.log(['rows×dim'.padStart(9), 'variant'.padEnd(14), 'el/ns'.padStart(8), 'vs plain JS', 'spread (MAD)'].join('  '));
+  const base = median(e.name, n, BASELINE)!;
+  for (const r of rows.filter((r) => r.loss === e.name && r.n === n)) {
+    const cells = [size.padStart(9), r.variant.padEnd(14), fmt(n / r.medianNs).padStart(8), (fmt(base / r.medianNs) + '×').padStart(11)];
+    console.log(`${cells.join('  ')}  ±${Math.round((100 * r.madNs) / r.medianNs)}%`);
+  }
+  const ratio = (a: string, b: string): string => fmt(median(e.name, n, b)! / median(e.name, n, a)!);
+  console.log(`${e.name} summary: ${size} speed simdloss/plain ${ratio('simdloss', BASELINE)}, zero-copy/plain ${ratio('zero-copy', BASELINE)}, ` +
+    `(simdloss, out)/(plain JS, out) ${ratio('simdloss, out', 'plain JS, out')}, scalar build/plain ${ratio('scalar build', BASELINE)}`);
 }
 
 if (!only) await benchMath(timeMs / 2);

@@ -9,9 +9,14 @@ export type { AccumulatorBase, AccumulatorState, Json } from './core/stream.js';
 export { mse, mae, huber, smoothL1, logCosh } from './loss/regression.js';
 export { binaryCrossEntropy, binaryCrossEntropyWithLogits, binaryFocal, hinge, squaredHinge, binaryAccuracy } from './loss/binary.js';
 export type { Labels, RowwiseLoss, RowwiseMetric, RowGradOptions, RowNoneOptions, RowReduceOptions } from './core/rowwise.js';
+export type { PairLoss, TripletLoss, RowGradOptions as EmbeddingGradOptions, RowNoneOptions as EmbeddingNoneOptions, RowReduceOptions as EmbeddingReduceOptions } from './core/rows.js';
+export { contrastive, triplet, cosineEmbedding } from './loss/embedding.js';
 export {
   sparseSoftmaxCrossEntropy, softmaxCrossEntropy, categoricalAccuracy, sparseCategoricalAccuracy, topKAccuracy,
   categoricalCrossEntropy, klDivergence, categoricalHinge,
   type ClassWeights, type SoftmaxOptions, type SparseSoftmaxOptions,
 } from './loss/categorical.js';
-export { registry, elementwiseRegistry, rowwiseRegistry, type RegistryEntry, type RowwiseEntry } from './registry.js';
+export {
+  registry, elementwiseRegistry, rowwiseRegistry, embeddingRegistry,
+  type RegistryEntry, type ElementwiseEntry, type RowwiseEntry, type EmbeddingEntry,
+} from './registry.js';

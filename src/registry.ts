@@ -10,8 +10,10 @@ import { huber, logCosh, mae, mse, smoothL1 } from './loss/regression.js';
 import {
   categoricalAccuracy, categoricalCrossEntropy, categoricalHinge, klDivergence, softmaxCrossEntropy, sparseCategoricalAccuracy, sparseSoftmaxCrossEntropy, topKAccuracy,
 } from './loss/categorical.js';
+import type { PairLoss, TripletLoss } from './core/rows.js';
+import { contrastive, cosineEmbedding, triplet } from './loss/embedding.js';
 
-export interface RegistryEntry {
+export interface ElementwiseEntry {
   name: string;
   family: 'regression' | 'binary';
   kind: 'elementwise';
@@ -35,7 +37,7 @@ export interface RegistryEntry {
 const realLine = { target: [-10, 10], pred: [-10, 10] } as const;
 
 /** An entry whose name and options come from the loss itself. */
-function entry(loss: ElementwiseLoss<any>, rest: Omit<RegistryEntry, 'name' | 'loss' | 'options'>): RegistryEntry {
+function entry(loss: ElementwiseLoss<any>, rest: Omit<ElementwiseEntry, 'name' | 'loss' | 'options'>): ElementwiseEntry {
   return { name: loss.lossName, loss, options: loss.options, ...rest };
 }
 
@@ -81,7 +83,32 @@ const rowwiseEntries: readonly RowwiseEntry[] = [
   rowEntry(topKAccuracy, { target: 'labels', metric: true, domain: { pred: [-3, 3] }, f32Tolerance: 0, cases: [{}, { k: 1 }, { k: 2 }] }),
 ];
 
-export const registry: readonly (RegistryEntry | RowwiseEntry)[] = [
+
+/** A row-wise embedding loss: inputs are batches of rows of `dim` values, with a label per row or not. */
+export interface EmbeddingEntry {
+  name: string;
+  family: 'embedding';
+  kind: 'embedding';
+  loss: PairLoss<any> | TripletLoss<any>;
+  options: readonly NumericOption[];
+  /** Names of the embedding inputs (and keys of the gradient), in argument order after the label. */
+  inputs: readonly string[];
+  /** The labels tests draw: none, {0, 1} (soft values allowed), or ±1. */
+  labels: 'none' | 'binary' | 'sign';
+  /** Option sets worth testing beyond the defaults (boolean options included). */
+  cases: readonly Record<string, number | boolean>[];
+  /** Relative tolerance of a float32 row's loss and gradient against float64, on the scale of the row. */
+  f32Tolerance: number;
+}
+
+export type RegistryEntry = ElementwiseEntry | RowwiseEntry | EmbeddingEntry;
+
+function embedding(loss: PairLoss<any> | TripletLoss<any>, rest: Omit<EmbeddingEntry, 'name' | 'loss' | 'options' | 'family' | 'kind'>): EmbeddingEntry {
+  return { name: loss.lossName, loss, options: loss.options, family: 'embedding', kind: 'embedding', ...rest };
+}
+
+
+export const registry: readonly RegistryEntry[] = [
   entry(mse, { family: 'regression', kind: 'elementwise', cases: [{}], domain: realLine, kinks: () => [], f32Tolerance: 1e-6 }),
   entry(mae, { family: 'regression', kind: 'elementwise', cases: [{}], domain: realLine, kinks: () => [0], f32Tolerance: 1e-6 }),
   entry(huber, { family: 'regression', kind: 'elementwise', cases: [{}, { delta: 0.25 }, { delta: 3 }], domain: realLine,
@@ -92,13 +119,18 @@ export const registry: readonly (RegistryEntry | RowwiseEntry)[] = [
   entry(logCosh, { family: 'regression', kind: 'elementwise', cases: [{}], domain: realLine, kinks: () => [], f32Tolerance: 1e-6 }),
   ...binaryEntries(),
   ...rowwiseEntries,
+  embedding(contrastive, { inputs: ['a', 'b'], labels: 'binary', cases: [{}, { margin: 0.5 }, { margin: 4 }], f32Tolerance: 1e-5 }),
+  embedding(triplet, { inputs: ['anchor', 'positive', 'negative'], labels: 'none',
+    cases: [{}, { margin: 0.2 }, { squared: true, margin: 4 }, { swap: true }, { swap: true, squared: true, margin: 3 }], f32Tolerance: 1e-5 }),
+  embedding(cosineEmbedding, { inputs: ['a', 'b'], labels: 'sign', cases: [{}, { margin: 0.3 }], f32Tolerance: 1e-5 }),
 ];
 
 /** The entries each driver handles (tests and the bench loop over one kind at a time). */
-export const elementwiseRegistry = registry.filter((e): e is RegistryEntry => e.kind === 'elementwise');
+export const elementwiseRegistry = registry.filter((e): e is ElementwiseEntry => e.kind === 'elementwise');
 export const rowwiseRegistry = registry.filter((e): e is RowwiseEntry => e.kind === 'rowwise');
+export const embeddingRegistry = registry.filter((e): e is EmbeddingEntry => e.kind === 'embedding');
 
-function binaryEntries(): RegistryEntry[] {
+function binaryEntries(): ElementwiseEntry[] {
   const hard = { values: [0, 1], share: 0.5 } as const; // half hard labels, half soft targets
   const logits = { target: [0, 1], pred: [-12, 12] } as const;
   const logitExtremes = [

@@ -1,7 +1,7 @@
 // Bad input of every kind: a SimdlossError naming the argument, index, expected range and value
 // seen; and the library keeps giving right answers afterwards.
 import { beforeAll, describe, expect, test } from 'vitest';
-import { SimdlossError, alloc, elementwiseRegistry, init, type RegistryEntry } from '../src/node.js';
+import { SimdlossError, alloc, elementwiseRegistry, init, type ElementwiseEntry } from '../src/node.js';
 import { describeRange } from '../src/core/args.js';
 
 beforeAll(async () => {
@@ -11,7 +11,7 @@ beforeAll(async () => {
 type AnyLoss = any;
 
 /** Four valid examples for the entry: targets from its labels or domain, predictions inside its domain. */
-function valid(entry: RegistryEntry): { y: Float32Array; p: Float32Array } {
+function valid(entry: ElementwiseEntry): { y: Float32Array; p: Float32Array } {
   const at = (range: readonly [number, number], f: number) => range[0] + (range[1] - range[0]) * f;
   const labels = entry.labels?.values;
   const y = Float32Array.from([0.1, 0.4, 0.6, 0.9], (f, i) => (labels ? labels[i % labels.length]! : at(entry.domain.target, f)));

@@ -2,19 +2,20 @@
 // every reduction, weights, out, zero copy, every length around the SIMD tiles and chunk edges,
 // central differences, extreme values.
 import { beforeAll, describe, expect, test } from 'vitest';
-import { alloc, elementwiseRegistry as registry, initSync, type RegistryEntry } from '../src/node.js';
+import { alloc, elementwiseRegistry as registry, initSync, type ElementwiseEntry } from '../src/node.js';
 import { expected, references } from './reference/index.js';
 import { BUILDS, DTYPES, LENGTHS, expectClose, expectIdentical, expectNear, random, uniform } from './helpers.js';
 
 type Opts = Record<string, number>;
 type AnyLoss = any; // the registry holds losses of several option types; each test passes the right ones
 const F64_TOLERANCE = 1e-12;
+// This file drives the elementwise kind; row-wise and embedding kinds have their own test files.
 
 /**
  * Target and pred drawn from the entry's domain (targets partly or wholly from its labels), with
  * every 7th prediction exactly on its target (the kink of mae).
  */
-function data(entry: RegistryEntry, Ctor: Float32ArrayConstructor | Float64ArrayConstructor, n: number, seed: number) {
+function data(entry: ElementwiseEntry, Ctor: Float32ArrayConstructor | Float64ArrayConstructor, n: number, seed: number) {
   const rand = random(seed);
   const y = uniform(Ctor, n, entry.domain.target, rand);
   const p = uniform(Ctor, n, entry.domain.pred, rand);

@@ -3,7 +3,7 @@
 // both builds and both dtypes, give the one-shot result; plus the state format and misuse.
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { type AccumulatorState, SimdlossError, elementwiseRegistry, huber, initSync, mae, mse, registry, type RegistryEntry } from '../src/node.js';
+import { type AccumulatorState, SimdlossError, elementwiseRegistry, huber, initSync, mae, mse, registry, type ElementwiseEntry } from '../src/node.js';
 import { compatible } from '../src/core/stream.js';
 import { VERSION } from '../src/version.js';
 import { expected, references } from './reference/index.js';
@@ -16,7 +16,7 @@ const F64_TOLERANCE = 1e-12;
 const TILE = { f32: 8, f64: 4 };
 
 /** The arguments of one batch, for each kind of loss the registry holds. */
-const batches: Record<string, (entry: RegistryEntry, Ctor: Float32ArrayConstructor | Float64ArrayConstructor, n: number, seed: number) => { args: FloatArray[] }> = {
+const batches: Record<string, (entry: ElementwiseEntry, Ctor: Float32ArrayConstructor | Float64ArrayConstructor, n: number, seed: number) => { args: FloatArray[] }> = {
   elementwise(entry, Ctor, n, seed) {
     const rand = random(seed);
     const y = uniform(Ctor, n, entry.domain.target, rand);
