@@ -11,6 +11,7 @@ import {
 } from './args.js';
 import type { F32, F64 } from './elementwise.js';
 import { SLOT, SLOT_BYTES, type Kernel, ready, views, wasm } from './wasm.js';
+import { type AccumulatorBase, type AccumulatorState, type Json, type Sums, resolveNumeric, streaming } from './stream.js';
 
 // Kernel mode bits (assembly/loss/embedding.ts).
 const MODE_GRAD = 1;
@@ -73,8 +74,19 @@ export interface PairLoss<O = object> {
   withGrad(label: F32, a: F32, b: F32, opts: O & RowGradOptions<F32, 'a' | 'b'> & { reduction: 'none' }): { loss: Float32Array; grad: Grads<'a' | 'b', Float32Array> };
   withGrad(label: F64, a: F64, b: F64, opts: O & RowGradOptions<F64, 'a' | 'b'> & { reduction: 'none' }): { loss: Float64Array; grad: Grads<'a' | 'b', Float64Array> };
   withGrad(label: F32 | F64, a: F32 | F64, b: F32 | F64, opts: O & RowGradOptions<F32 | F64, 'a' | 'b'>): { loss: number | FloatArray; grad: Grads<'a' | 'b', FloatArray> };
+  /** A streaming accumulator with these options fixed (opts.dim required; reduction 'mean' or 'sum'; weights go to update). */
+  create(opts: O & { dim: number; reduction?: 'mean' | 'sum' }): EmbeddingAccumulator;
+  /** Restores an accumulator from its toJSON() state (or that state's JSON text). */
+  fromJSON(state: AccumulatorState | string): EmbeddingAccumulator;
   readonly lossName: string;
   readonly options: readonly NumericOption[];
+}
+
+/** An accumulator of an embedding loss: batches of whole rows, (label, a, b) or (anchor, positive, negative), weights per row. */
+export interface EmbeddingAccumulator extends AccumulatorBase {
+  update(x0: F32, x1: F32, x2: F32, weights?: F32): this;
+  update(x0: F64, x1: F64, x2: F64, weights?: F64): this;
+  update(x0: F32 | F64, x1: F32 | F64, x2: F32 | F64, weights?: F32 | F64): this;
 }
 
 type T3 = 'anchor' | 'positive' | 'negative';
@@ -94,12 +106,18 @@ export interface TripletLoss<O = object> {
   withGrad(anchor: F32, positive: F32, negative: F32, opts: O & RowGradOptions<F32, T3> & { reduction: 'none' }): { loss: Float32Array; grad: Grads<T3, Float32Array> };
   withGrad(anchor: F64, positive: F64, negative: F64, opts: O & RowGradOptions<F64, T3> & { reduction: 'none' }): { loss: Float64Array; grad: Grads<T3, Float64Array> };
   withGrad(anchor: F32 | F64, positive: F32 | F64, negative: F32 | F64, opts: O & RowGradOptions<F32 | F64, T3>): { loss: number | FloatArray; grad: Grads<T3, FloatArray> };
+  /** A streaming accumulator with these options fixed (opts.dim required; reduction 'mean' or 'sum'; weights go to update). */
+  create(opts: O & { dim: number; reduction?: 'mean' | 'sum' }): EmbeddingAccumulator;
+  /** Restores an accumulator from its toJSON() state (or that state's JSON text). */
+  fromJSON(state: AccumulatorState | string): EmbeddingAccumulator;
   readonly lossName: string;
   readonly options: readonly NumericOption[];
 }
 
 const LOSS = 1;
 const GRAD = 2;
+/** Internal: Σ wᵢlᵢ, Σ wᵢ and the row count for an accumulator, instead of the reduced loss. */
+const SUMS = 4;
 
 /** What one pass over the data leaves: Σ wᵢ·lᵢ and Σ wᵢ (what a streaming accumulator would add up). */
 interface Pass {
@@ -261,6 +279,7 @@ export function rows<L>(spec: RowsSpec): L {
       if (losses !== undefined) stageOut(losses, SLOT.losses, i, m);
     }
 
+    if (want === SUMS) return { sum: pass.total, weight: weightSum, count: n } satisfies Sums;
     const loss = losses ?? (reduction === SUM ? pass.total : weightSum > 0 ? pass.total / weightSum : 0);
     if (want === LOSS) return loss;
     const grad: Record<string, FloatArray> = {};
@@ -279,6 +298,35 @@ export function rows<L>(spec: RowsSpec): L {
     options: { value: spec.options },
     grad: { value: (...a: Args) => run(gradName, GRAD, ...a) },
     withGrad: { value: (...a: Args) => run(withGradName, LOSS | GRAD, ...a) },
+  });
+  // Accumulators: batches of whole rows, each checked as the one-shot call is; dim, margin and the
+  // flags are fixed at create.
+  streaming(f as object, {
+    name,
+    resolve(fn, opts) {
+      const o = (opts ?? {}) as Record<string, unknown>;
+      const dim = typeof o === 'object' ? o.dim : undefined;
+      if (!(typeof dim === 'number' && Number.isSafeInteger(dim) && dim >= 1)) {
+        throw new SimdlossError(`${fn}: opts.dim (values per row) is required: an integer ≥ 1; got ${show(dim)}`, 'opts.dim');
+      }
+      const numeric: Record<string, unknown> = {};
+      const flags: { [key: string]: Json } = {};
+      for (const key in o) {
+        const flag = spec.flags.find((x) => x.name === key);
+        if (flag) {
+          if (typeof o[key] !== 'boolean') throw new SimdlossError(`${fn}: opts.${key} must be true or false; got ${show(o[key])}`, `opts.${key}`);
+          flags[key] = o[key] as boolean;
+        } else if (key !== 'dim') numeric[key] = o[key];
+      }
+      const resolved = resolveNumeric(fn, numeric, spec.options);
+      resolved.dim = dim;
+      for (const flag of spec.flags) resolved[flag.name] = flags[flag.name] ?? false;
+      return resolved;
+    },
+    batch(fn, options, args) {
+      if (args.length > 4) throw new SimdlossError(`${fn}: takes (${hasLabel ? 'label, ' : ''}${inputs.join(', ')}, weights?); got ${args.length} arguments`, 'arguments');
+      return run(fn, SUMS, args[0], args[1], args[2], { ...options, weights: args[3] }) as Sums;
+    },
   });
   return f;
 }
