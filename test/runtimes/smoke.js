@@ -1,0 +1,185 @@
+// The smoke suite that runs inside every runtime, on the installed package: plain ESM with no
+// imports, so each runtime's runner only imports the library and this file and reports the result.
+// It never throws: every failed check is a line in `failures`, so one run shows them all.
+// `values` (losses and gradients as strings) let the test compare runtimes bit for bit.
+
+/**
+ * @param {any} lib the imported package
+ * @param {{ init?: (simd: boolean) => Promise<unknown> }} [how] how to load a build (default: lib.init)
+ */
+export async function smoke(lib, how = {}) {
+  const load = how.init ?? ((simd) => lib.init({ simd }));
+  const failures = [];
+  const values = {};
+  let checks = 0;
+  const check = (ok, what) => {
+    checks++;
+    if (!ok) failures.push(what);
+  };
+  const attempt = async (what, fn) => {
+    try {
+      await fn();
+    } catch (e) {
+      failures.push(`${what}: threw ${e && e.stack ? e.stack.split('\n').slice(0, 3).join(' | ') : String(e)}`);
+    }
+  };
+
+  // Exported losses: every function export with grad and withGrad must be in the registry, and each
+  // registry entry must be the export of its name (metrics have no gradient: registry only).
+  const registry = Array.isArray(lib.registry) ? lib.registry : [];
+  check(registry.length > 0, 'the package exports a non-empty registry');
+  const exported = Object.keys(lib).filter((k) => typeof lib[k] === 'function' && typeof lib[k].grad === 'function' && typeof lib[k].withGrad === 'function').sort();
+  const named = new Set(registry.map((e) => e.name));
+  for (const name of exported) check(named.has(name), `export ${name} has a registry entry`);
+  for (const e of registry) check(lib[e.name] === e.loss, `registry entry ${e.name} is the export of that name`);
+
+  check(typeof lib.simdSupported === 'function' && lib.simdSupported() === true, 'simdSupported() is true');
+
+  for (const simd of [true, false]) {
+    const build = simd ? 'simd' : 'scalar';
+    let info;
+    await attempt(`${build}: init`, async () => {
+      info = await load(simd);
+    });
+    check(info && info.simd === simd, `${build}: init reports { simd: ${simd} }, got ${JSON.stringify(info)}`);
+    if (!info) continue;
+
+    // A value from the lesson (the README's first example): (25 + 9 + 4 + 25) / 4.
+    await attempt(`${build}: lesson mse`, () => {
+      const v = lib.mse(Float32Array.of(85, 72, 90, 60), Float32Array.of(80, 75, 88, 65));
+      check(v === 15.75, `${build}: mse of the lesson example is 15.75, got ${v}`);
+    });
+
+    for (const entry of registry) {
+      for (const dtype of ['f32', 'f64']) {
+        const key = `${entry.name}/${build}/${dtype}`;
+        await attempt(key, () => {
+          const input = inputs(entry, dtype);
+          if (input === undefined) {
+            failures.push(`${key}: no smoke driver for registry kind '${entry.kind}': add one to test/runtimes/smoke.js`);
+            return;
+          }
+          values[key] = runLoss(lib, entry, input, key, check);
+        });
+      }
+    }
+
+    // One bad input: a negative weight names the argument, the index and the value, and the
+    // library still works after it.
+    await attempt(`${build}: bad input`, () => {
+      const y = Float32Array.of(1, 2, 3);
+      let err;
+      try {
+        lib.mse(y, y, { weights: Float32Array.of(1, -1, 1) });
+      } catch (e) {
+        err = e;
+      }
+      check(err instanceof lib.SimdlossError && err instanceof Error, `${build}: a negative weight throws a SimdlossError`);
+      check(err && err.argument === 'opts.weights' && err.index === 1 && /-1/.test(err.message), `${build}: the error names opts.weights, index 1 and -1: ${err && err.message}`);
+      const after = lib.mse(y, Float32Array.of(1, 2, 5), { reduction: 'sum' });
+      check(after === 4, `${build}: usable after the error: sum of squares 4, got ${after}`);
+    });
+  }
+
+  return {
+    simdSupported: typeof lib.simdSupported === 'function' ? lib.simdSupported() : undefined,
+    exported,
+    covered: Object.keys(values).filter((k) => k.endsWith('/simd/f32')).map((k) => k.split('/')[0]).sort(),
+    checks,
+    failures,
+    values,
+  };
+}
+
+/** Seeded inputs for one registry entry: the same numbers in every runtime. */
+function inputs(entry, dtype) {
+  const F = dtype === 'f32' ? Float32Array : Float64Array;
+  const rand = rng(hash(entry.name));
+  const uniform = ([lo, hi]) => lo + (hi - lo) * rand();
+  if (entry.kind === 'elementwise') {
+    const n = 37; // crosses the 4- and 16-element tiles with a tail
+    const labels = entry.labels;
+    const target = F.from({ length: n }, () =>
+      labels && rand() < labels.share ? labels.values[Math.floor(rand() * labels.values.length)] : uniform(entry.domain.target));
+    const pred = F.from({ length: n }, () => uniform(entry.domain.pred));
+    return { target, pred, opts: {}, targetDtype: dtype, metric: false };
+  }
+  if (entry.kind === 'rowwise') {
+    const classes = 5;
+    const rows = 7;
+    const pred = F.from({ length: rows * classes }, () => uniform(entry.domain.pred));
+    if (entry.target === 'labels') {
+      const target = Int32Array.from({ length: rows }, () => Math.floor(rand() * classes));
+      return { target, pred, opts: { classes }, targetDtype: 'i32', metric: entry.metric };
+    }
+    const target = new F(rows * classes);
+    for (let r = 0; r < rows; r++) {
+      let sum = 0;
+      for (let k = 0; k < classes; k++) sum += target[r * classes + k] = 0.05 + rand();
+      for (let k = 0; k < classes; k++) target[r * classes + k] /= sum; // a probability row
+    }
+    return { target, pred, opts: { classes }, targetDtype: dtype, metric: entry.metric };
+  }
+  return undefined;
+}
+
+/** f, grad and withGrad agree with each other and with the zero-copy path; returns the numbers. */
+function runLoss(lib, entry, { target, pred, opts, targetDtype, metric }, key, check) {
+  const f = entry.loss;
+  const dtype = pred instanceof Float32Array ? 'f32' : 'f64';
+  const loss = f(target, pred, opts);
+  check(typeof loss === 'number', `${key}: f returns a number, got ${typeof loss}`);
+  const sum = f(target, pred, { ...opts, reduction: 'sum' });
+  const out = [String(loss), String(sum)];
+  if (metric) {
+    check(Number.isFinite(loss), `${key}: finite metric ${loss}`);
+    return out;
+  }
+  const none = f(target, pred, { ...opts, reduction: 'none' });
+  check(none instanceof pred.constructor, `${key}: reduction 'none' returns a ${pred.constructor.name}`);
+  const grad = f.grad(target, pred, opts);
+  const both = f.withGrad(target, pred, opts);
+  check(grad instanceof pred.constructor && grad.length === pred.length, `${key}: grad is a ${pred.constructor.name} of the pred's length`);
+  check(Object.is(both.loss, loss), `${key}: withGrad's loss ${both.loss} is f's ${loss}`);
+  check(same(both.grad, grad), `${key}: withGrad's grad is grad's`);
+  check(Number.isFinite(loss) && Number.isFinite(sum) && grad.every(Number.isFinite), `${key}: finite loss and gradient`);
+
+  // Zero copy: the same call on WasmArrays, writing the gradient into wasm memory.
+  const t = lib.alloc(target.length, targetDtype);
+  const p = lib.alloc(pred.length, dtype);
+  const g = lib.alloc(pred.length, dtype);
+  try {
+    t.array.set(target);
+    p.array.set(pred);
+    const z = f.withGrad(t, p, { ...opts, out: g });
+    check(Object.is(z.loss, loss), `${key}: zero-copy loss ${z.loss} is ${loss}`);
+    check(same(g.array, grad), `${key}: zero-copy gradient is grad's`);
+  } finally {
+    t.free();
+    p.free();
+    g.free();
+  }
+  return out.concat(Array.from(none, String), Array.from(grad, String));
+}
+
+function same(a, b) {
+  return a.length === b.length && Array.prototype.every.call(a, (x, i) => Object.is(x, b[i]));
+}
+
+function hash(s) {
+  let h = 2166136261;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
+
+/** mulberry32: a small seeded generator, identical in every engine (integer ops only). */
+function rng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
