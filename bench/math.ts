@@ -32,7 +32,7 @@ export async function benchMath(timeMs = 500): Promise<void> {
       const fn = FUNCTIONS.indexOf(name);
       const rand = random(fn + 1);
       const [lo, hi] = RANGES[name];
-      const xs = Ctor.from({ length: N }, () => lo + (hi - lo) * rand());
+      const xs = new Ctor(Array.from({ length: N }, () => lo + (hi - lo) * rand()));
       const ys = new Ctor(N);
       const f = float64[name];
       const bench = new Bench({ time: timeMs, warmupTime: timeMs / 4 });
@@ -45,7 +45,11 @@ export async function benchMath(timeMs = 500): Promise<void> {
         for (let i = 0; i < N; i++) ys[i] = f(xs[i]!);
       });
       await bench.run();
-      const rate = (task: string) => N / (bench.tasks.find((t) => t.name === task)!.result.latency.p50! * 1e6);
+      const rate = (task: string) => {
+        const r = bench.tasks.find((t) => t.name === task)!.result;
+        if (r.state !== 'completed') throw new Error(`${name} ${dtype} ${task}: ${r.state}`);
+        return N / (r.latency.p50! * 1e6);
+      };
       const [simd, scalar, js] = [rate('SIMD build'), rate('scalar build'), rate('JS Math')];
       console.log([name.padEnd(10), dtype.padEnd(5), simd.toFixed(2).padStart(11), scalar.toFixed(2).padStart(13), js.toFixed(3).padStart(8), `${(simd / js).toFixed(1)}×`.padStart(8)].join('  '));
     }
