@@ -27,15 +27,17 @@ let baseline: SmokeResult;
 let server: Server;
 let origin: string;
 
-/** Runs a command with a time limit; resolves its stdout, rejects with its stderr. */
-function run(cmd: string, args: string[], cwd: string, env: Record<string, string> = {}, timeout = STEP): Promise<string> {
+/** Runs a command with a time limit; resolves its stdout and stderr, rejects with both. */
+function runBoth(cmd: string, args: string[], cwd: string, env: Record<string, string> = {}, timeout = STEP): Promise<{ stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     execFile(cmd, args, { cwd, timeout, killSignal: 'SIGKILL', maxBuffer: 64 << 20, env: { ...process.env, ...env } }, (err, stdout, stderr) => {
       if (err) reject(new Error(`${cmd} ${args.join(' ')} failed (${err.signal ?? err.code}):\n${stderr}\n${stdout}`.slice(0, 4000)));
-      else resolve(stdout);
+      else resolve({ stdout, stderr });
     });
   });
 }
+
+const run = async (...args: Parameters<typeof runBoth>) => (await runBoth(...args)).stdout;
 
 /** The last line of a runner's output is the smoke result as JSON. */
 const parse = (stdout: string): SmokeResult => JSON.parse(stdout.trim().split('\n').pop()!);
@@ -101,6 +103,17 @@ describe('the packed artifact', () => {
     expect(files).toContain('wasm/simdloss-simd.wasm');
     const pkg = JSON.parse(readFileSync(join(consumer, 'node_modules/simdloss/package.json'), 'utf8'));
     expect(Object.keys(pkg.dependencies)).toEqual(['@assemblyscript/loader']);
+  });
+
+  test('npm pack --dry-run warns about nothing in the package', async () => {
+    const { stderr } = await runBoth('npm', ['pack', '--dry-run'], repo);
+    // the machine's own npm config draws a warning of its own (an unknown user setting)
+    const warnings = stderr.split('\n').filter((l) => /npm (warn|error)/i.test(l) && !/Unknown (user|env|global) config/.test(l));
+    expect(warnings).toEqual([]);
+  });
+
+  test('the declarations type-check in a TypeScript consumer (strict, skipLibCheck off)', async () => {
+    await run(process.execPath, [join(repo, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], consumer);
   });
 });
 

@@ -159,7 +159,22 @@ function runLoss(lib, entry, { target, pred, opts, targetDtype, metric }, key, c
     p.free();
     g.free();
   }
+  if (typeof f.create === 'function') out.push(String(stream(f, target, pred, opts, loss, key, check)));
   return out.concat(Array.from(none, String), Array.from(grad, String));
+}
+
+/** A streaming accumulator over two batches, one of them sent through JSON, gives the one-shot mean. */
+function stream(f, target, pred, opts, loss, key, check) {
+  const per = opts.classes ?? 1; // pred values per example
+  const cut = Math.floor(pred.length / per / 3) * per; // an example boundary, off the tiles
+  const tcut = (cut / per) * (target.length / (pred.length / per));
+  const a = f.create(opts).update(target.subarray(0, tcut), pred.subarray(0, cut));
+  const b = f.fromJSON(JSON.stringify(f.create(opts).update(target.subarray(tcut), pred.subarray(cut))));
+  a.merge(b);
+  const result = a.result();
+  const tolerance = pred instanceof Float32Array ? 1e-6 : 1e-12; // float32 lanes are summed per batch
+  check(Math.abs(result - loss) <= tolerance * Math.abs(loss), `${key}: accumulator ${result} is the one-shot ${loss}`);
+  return result;
 }
 
 function same(a, b) {
