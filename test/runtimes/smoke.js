@@ -91,7 +91,11 @@ export async function smoke(lib, how = {}) {
   };
 }
 
-/** Seeded inputs for one registry entry: the same numbers in every runtime. */
+/**
+ * Seeded arguments for one registry entry (the same numbers in every runtime): `args` in call
+ * order, the dtype of each, how many examples (`rows`) they hold, and the gradient's keys for
+ * losses with one gradient per input (embeddings).
+ */
 function inputs(entry, dtype) {
   const F = dtype === 'f32' ? Float32Array : Float64Array;
   const rand = rng(hash(entry.name));
@@ -102,7 +106,7 @@ function inputs(entry, dtype) {
     const target = F.from({ length: n }, () =>
       labels && rand() < labels.share ? labels.values[Math.floor(rand() * labels.values.length)] : uniform(entry.domain.target));
     const pred = F.from({ length: n }, () => uniform(entry.domain.pred));
-    return { target, pred, opts: {}, targetDtype: dtype, metric: false };
+    return { args: [target, pred], dtypes: [dtype, dtype], rows: n, opts: {}, metric: false };
   }
   if (entry.kind === 'rowwise') {
     const classes = 5;
@@ -110,7 +114,7 @@ function inputs(entry, dtype) {
     const pred = F.from({ length: rows * classes }, () => uniform(entry.domain.pred));
     if (entry.target === 'labels') {
       const target = Int32Array.from({ length: rows }, () => Math.floor(rand() * classes));
-      return { target, pred, opts: { classes }, targetDtype: 'i32', metric: entry.metric };
+      return { args: [target, pred], dtypes: ['i32', dtype], rows, opts: { classes }, metric: entry.metric };
     }
     const target = new F(rows * classes);
     for (let r = 0; r < rows; r++) {
@@ -118,61 +122,68 @@ function inputs(entry, dtype) {
       for (let k = 0; k < classes; k++) sum += target[r * classes + k] = 0.05 + rand();
       for (let k = 0; k < classes; k++) target[r * classes + k] /= sum; // a probability row
     }
-    return { target, pred, opts: { classes }, targetDtype: dtype, metric: entry.metric };
+    return { args: [target, pred], dtypes: [dtype, dtype], rows, opts: { classes }, metric: entry.metric };
+  }
+  if (entry.kind === 'embedding') {
+    const dim = 6;
+    const rows = 9;
+    const embeddings = entry.inputs.map(() => F.from({ length: rows * dim }, () => uniform([-2, 2])));
+    const draw = { binary: () => (rand() < 0.5 ? 0 : 1), sign: () => (rand() < 0.5 ? -1 : 1) }[entry.labels];
+    const args = draw ? [F.from({ length: rows }, draw), ...embeddings] : embeddings;
+    return { args, dtypes: args.map(() => dtype), rows, opts: { dim }, metric: false, gradKeys: entry.inputs };
   }
   return undefined;
 }
 
 /** f, grad and withGrad agree with each other and with the zero-copy path; returns the numbers. */
-function runLoss(lib, entry, { target, pred, opts, targetDtype, metric }, key, check) {
+function runLoss(lib, entry, { args, dtypes, rows, opts, metric, gradKeys }, key, check) {
   const f = entry.loss;
-  const dtype = pred instanceof Float32Array ? 'f32' : 'f64';
-  const loss = f(target, pred, opts);
+  const loss = f(...args, opts);
   check(typeof loss === 'number', `${key}: f returns a number, got ${typeof loss}`);
-  const sum = f(target, pred, { ...opts, reduction: 'sum' });
+  const sum = f(...args, { ...opts, reduction: 'sum' });
   const out = [String(loss), String(sum)];
   if (metric) {
     check(Number.isFinite(loss), `${key}: finite metric ${loss}`);
     return out;
   }
-  const none = f(target, pred, { ...opts, reduction: 'none' });
-  check(none instanceof pred.constructor, `${key}: reduction 'none' returns a ${pred.constructor.name}`);
-  const grad = f.grad(target, pred, opts);
-  const both = f.withGrad(target, pred, opts);
-  check(grad instanceof pred.constructor && grad.length === pred.length, `${key}: grad is a ${pred.constructor.name} of the pred's length`);
+  // the inputs that get a gradient: the last one, or one per gradient key
+  const wrt = gradKeys ? args.slice(args.length - gradKeys.length) : [args[args.length - 1]];
+  const grads = (g) => (gradKeys ? gradKeys.map((k) => g[k]) : [g]);
+  const Ctor = wrt[0].constructor;
+  const none = f(...args, { ...opts, reduction: 'none' });
+  check(none instanceof Ctor && none.length === rows, `${key}: reduction 'none' returns a ${Ctor.name} of ${rows}`);
+  const grad = grads(f.grad(...args, opts));
+  const both = f.withGrad(...args, opts);
+  grad.forEach((g, i) => check(g instanceof Ctor && g.length === wrt[i].length, `${key}: gradient ${i} is a ${Ctor.name} of its input's length`));
   check(Object.is(both.loss, loss), `${key}: withGrad's loss ${both.loss} is f's ${loss}`);
-  check(same(both.grad, grad), `${key}: withGrad's grad is grad's`);
-  check(Number.isFinite(loss) && Number.isFinite(sum) && grad.every(Number.isFinite), `${key}: finite loss and gradient`);
+  check(grads(both.grad).every((g, i) => same(g, grad[i])), `${key}: withGrad's gradients are grad's`);
+  check(Number.isFinite(loss) && Number.isFinite(sum) && grad.every((g) => g.every(Number.isFinite)), `${key}: finite loss and gradient`);
 
-  // Zero copy: the same call on WasmArrays, writing the gradient into wasm memory.
-  const t = lib.alloc(target.length, targetDtype);
-  const p = lib.alloc(pred.length, dtype);
-  const g = lib.alloc(pred.length, dtype);
+  // Zero copy: the same call on WasmArrays, writing the gradients into wasm memory.
+  const wasmArgs = args.map((a, i) => lib.alloc(a.length, dtypes[i]));
+  const outs = wrt.map((a) => lib.alloc(a.length, dtypes[dtypes.length - 1]));
   try {
-    t.array.set(target);
-    p.array.set(pred);
-    const z = f.withGrad(t, p, { ...opts, out: g });
+    wasmArgs.forEach((w, i) => w.array.set(args[i]));
+    const into = gradKeys ? Object.fromEntries(gradKeys.map((k, i) => [k, outs[i]])) : outs[0];
+    const z = f.withGrad(...wasmArgs, { ...opts, out: into });
     check(Object.is(z.loss, loss), `${key}: zero-copy loss ${z.loss} is ${loss}`);
-    check(same(g.array, grad), `${key}: zero-copy gradient is grad's`);
+    check(outs.every((o, i) => same(o.array, grad[i])), `${key}: zero-copy gradients are grad's`);
   } finally {
-    t.free();
-    p.free();
-    g.free();
+    for (const w of [...wasmArgs, ...outs]) w.free();
   }
-  if (typeof f.create === 'function') out.push(String(stream(f, target, pred, opts, loss, key, check)));
-  return out.concat(Array.from(none, String), Array.from(grad, String));
+  if (typeof f.create === 'function') out.push(String(stream(f, args, rows, opts, loss, key, check)));
+  return out.concat(Array.from(none, String), ...grad.map((g) => Array.from(g, String)));
 }
 
 /** A streaming accumulator over two batches, one of them sent through JSON, gives the one-shot mean. */
-function stream(f, target, pred, opts, loss, key, check) {
-  const per = opts.classes ?? 1; // pred values per example
-  const cut = Math.floor(pred.length / per / 3) * per; // an example boundary, off the tiles
-  const tcut = (cut / per) * (target.length / (pred.length / per));
-  const a = f.create(opts).update(target.subarray(0, tcut), pred.subarray(0, cut));
-  const b = f.fromJSON(JSON.stringify(f.create(opts).update(target.subarray(tcut), pred.subarray(cut))));
-  a.merge(b);
-  const result = a.result();
-  const tolerance = pred instanceof Float32Array ? 1e-6 : 1e-12; // float32 lanes are summed per batch
+function stream(f, args, rows, opts, loss, key, check) {
+  const cut = Math.floor(rows / 3); // an example boundary, off the tiles
+  const head = args.map((a) => a.subarray(0, (cut * a.length) / rows));
+  const tail = args.map((a) => a.subarray((cut * a.length) / rows));
+  const acc = f.create(opts).update(...head);
+  acc.merge(f.fromJSON(JSON.stringify(f.create(opts).update(...tail))));
+  const result = acc.result();
+  const tolerance = args[args.length - 1] instanceof Float32Array ? 1e-6 : 1e-12; // float32 lanes are summed per batch
   check(Math.abs(result - loss) <= tolerance * Math.abs(loss), `${key}: accumulator ${result} is the one-shot ${loss}`);
   return result;
 }
