@@ -11,8 +11,8 @@ const DIM = 5;
 function data(entry: EmbeddingEntry, C: Ctor, rows: number, seed: number) {
   const rand = random(seed);
   const xs = entry.inputs.map(() => uniform(C, rows * DIM, [-1, 1], rand));
-  const label = entry.labels === 'none' ? undefined
-    : C.from({ length: rows }, () => (entry.labels === 'sign' ? (rand() < 0.5 ? -1 : 1) : rand() < 0.5 ? 0 : 1));
+  const label = entry.labels === 'none' ? undefined : new C(rows);
+  for (let r = 0; label && r < rows; r++) label[r] = entry.labels === 'sign' ? (rand() < 0.5 ? -1 : 1) : rand() < 0.5 ? 0 : 1;
   const w = uniform(C, rows, [0, 2], rand);
   return { args: [...(label ? [label] : []), ...xs], w };
 }

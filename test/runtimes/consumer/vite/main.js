@@ -1,0 +1,5 @@
+// Vite sees `new URL('../wasm/….wasm', import.meta.url)` in the default entry and emits both files.
+import * as lib from 'simdloss';
+import { smoke } from '../smoke.js';
+
+window.result = smoke(lib);
