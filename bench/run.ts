@@ -1,13 +1,14 @@
 /**
  * npm run bench [-- --sizes 1e5,16] [--only mse,huber] [--time 1000] [--json out.json] [--classes 10,1000] [--row-sizes 1e5]
- *                [--rows 1000] [--dim 128]
+ *                [--rows 1000] [--dim 128] [--tfjs-sizes 1e3,1e5,1e6]
  *
  * Embedding losses run at one batch of --rows × --dim, float32, default options.
  *
  * Row-wise losses (an example is a row of C classes) run at each --classes C with N = --row-sizes
  * elements (N / C rows), one-hot or label targets.
  *
- * Without --only, the vector math follows (bench/math.ts).
+ * Without --only, the vector math (bench/math.ts) and the comparison with TensorFlow.js
+ * (bench/tfjs.ts) follow.
  *
  * For every registry loss and size N: withGrad (forward + gradient, mean, float32) in four
  * variants — the library with ordinary arrays, zero copy, the scalar build, and a plain JS loop —
@@ -21,6 +22,7 @@ import { Bench } from 'tinybench';
 import { alloc, elementwiseRegistry, embeddingRegistry, initSync, registry, rowwiseRegistry, type EmbeddingEntry } from '../dist/node.js';
 import { random, uniform } from '../test/random.js';
 import { benchMath } from './math.js';
+import { benchTfjs } from './tfjs.js';
 import { type LossAndGrad, type PlainLoss, plain } from './plain.js';
 import { type EmbeddingResult, plainEmbedding } from './plain-embedding.js';
 
@@ -49,6 +51,7 @@ const { values: args } = parseArgs({
     'row-sizes': { type: 'string', default: '1e5' },
     rows: { type: 'string', default: '1000' },
     dim: { type: 'string', default: '128' },
+    'tfjs-sizes': { type: 'string', default: '1e3,1e5,1e6' },
   },
 });
 const sizes = args.sizes.split(',').map((s) => Number(s.trim()));
@@ -443,7 +446,10 @@ for (const e of embeddingRegistry.filter((e) => !only || only.includes(e.name)))
     `(simdloss, out)/(plain JS, out) ${ratio('simdloss, out', 'plain JS, out')}, scalar build/plain ${ratio('scalar build', BASELINE)}`);
 }
 
-if (!only) await benchMath(timeMs / 2);
+if (!only) {
+  await benchMath(timeMs / 2);
+  await benchTfjs(args['tfjs-sizes'].split(',').map(Number), timeMs / 3);
+}
 
 if (Number.isNaN(sink)) console.log('(a loss was NaN)');
 if (args.json) {

@@ -1,0 +1,164 @@
+/**
+ * simdloss against TensorFlow.js, the library users would otherwise pick: forward + gradient with
+ * respect to the prediction, float32, 'mean'. TensorFlow.js runs `tf.valueAndGrad` on its wasm and
+ * cpu backends, with what a user pays included: tensors made from the typed arrays, `dataSync()`
+ * of the loss and the gradient, and the tensors disposed. Also the relative error of each loss
+ * against a float64 sum of the same per-example formula at N = 1e6.
+ *
+ * Run by `npm run bench` after the losses (unless --only), or alone: `npm run bench:tfjs`
+ * [-- --sizes 1e3,1e5,1e6] [--time 300].
+ */
+import { parseArgs } from 'node:util';
+import { Bench } from 'tinybench';
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import * as simdloss from '../dist/node.js';
+import { random } from '../test/random.js';
+
+type Arrays = { target: Float32Array; pred: Float32Array };
+interface Kernel {
+  name: string;
+  classes?: number;
+  /** Target and prediction of n elements. */
+  data(n: number, rand: () => number, classes: number): Arrays;
+  simdloss(a: Arrays, classes: number): { loss: number; grad: Float32Array };
+  /** The same loss as a function of the prediction tensor, as a TensorFlow.js user would write it. */
+  tfjs(target: tf.Tensor, pred: tf.Tensor): tf.Scalar;
+  /** Per-example float64 loss, summed and divided by the number of examples. */
+  reference(a: Arrays, classes: number): number;
+}
+
+const uniform = (n: number, lo: number, hi: number, rand: () => number) => Float32Array.from({ length: n }, () => lo + (hi - lo) * rand());
+const labels01 = (n: number, rand: () => number) => Float32Array.from({ length: n }, () => (rand() < 0.5 ? 0 : 1));
+function oneHot(n: number, classes: number, rand: () => number): Float32Array {
+  const y = new Float32Array(n);
+  for (let row = 0; row < n / classes; row++) y[row * classes + Math.floor(rand() * classes)] = 1;
+  return y;
+}
+const EPS = Math.fround(1e-7);
+
+function softmaxKernel(classes: number): Kernel {
+  return {
+    name: `softmaxCrossEntropy C=${classes}`,
+    classes,
+    data: (n, rand) => ({ target: oneHot(n, classes, rand), pred: uniform(n, -5, 5, rand) }),
+    simdloss: ({ target, pred }) => simdloss.softmaxCrossEntropy.withGrad(target, pred, { classes }),
+    tfjs: (y, z) => tf.losses.softmaxCrossEntropy(y.reshape([-1, classes]), z.reshape([-1, classes])) as tf.Scalar,
+    reference({ target, pred }) {
+      let sum = 0;
+      for (let r = 0; r < pred.length; r += classes) {
+        let max = -Infinity;
+        for (let k = 0; k < classes; k++) max = Math.max(max, pred[r + k]!);
+        let s = 0;
+        for (let k = 0; k < classes; k++) s += Math.exp(pred[r + k]! - max);
+        const lse = max + Math.log(s);
+        for (let k = 0; k < classes; k++) sum += target[r + k]! * (lse - pred[r + k]!);
+      }
+      return sum / (pred.length / classes);
+    },
+  };
+}
+
+export const KERNELS: Kernel[] = [
+  {
+    name: 'mse',
+    data: (n, rand) => ({ target: uniform(n, -10, 10, rand), pred: uniform(n, -10, 10, rand) }),
+    simdloss: ({ target, pred }) => simdloss.mse.withGrad(target, pred),
+    tfjs: (y, p) => tf.losses.meanSquaredError(y, p) as tf.Scalar,
+    reference: ({ target, pred }) => pred.reduce((s, p, i) => s + (p - target[i]!) ** 2, 0) / pred.length,
+  },
+  {
+    name: 'binaryCrossEntropy',
+    data: (n, rand) => ({ target: labels01(n, rand), pred: uniform(n, 0.001, 0.999, rand) }),
+    simdloss: ({ target, pred }) => simdloss.binaryCrossEntropy.withGrad(target, pred),
+    // Keras' binary cross-entropy: p clipped to [ε, 1 − ε], as simdloss does
+    tfjs: (y, p) => tf.metrics.binaryCrossentropy(y, p) as tf.Scalar,
+    reference: ({ target, pred }) => pred.reduce((s, p, i) => {
+      const q = Math.min(Math.max(p, EPS), 1 - EPS);
+      return s - (target[i]! * Math.log(q) + (1 - target[i]!) * Math.log(1 - q));
+    }, 0) / pred.length,
+  },
+  {
+    name: 'binaryCrossEntropyWithLogits',
+    data: (n, rand) => ({ target: labels01(n, rand), pred: uniform(n, -10, 10, rand) }),
+    simdloss: ({ target, pred }) => simdloss.binaryCrossEntropyWithLogits.withGrad(target, pred),
+    tfjs: (y, z) => tf.losses.sigmoidCrossEntropy(y, z) as tf.Scalar,
+    reference: ({ target, pred }) => pred.reduce((s, z, i) => s + Math.max(z, 0) - z * target[i]! + Math.log1p(Math.exp(-Math.abs(z))), 0) / pred.length,
+  },
+  softmaxKernel(10),
+  softmaxKernel(1000),
+];
+
+const VARIANTS = ['simdloss', 'tfjs wasm', 'tfjs cpu'] as const;
+
+/** Loss and gradient from TensorFlow.js, paying for tensor creation and readback as a user does. */
+function tfjsCall(k: Kernel, a: Arrays) {
+  const valueAndGrad = tf.valueAndGrad((p: tf.Tensor) => k.tfjs(tf.tensor1d(a.target), p));
+  return () => {
+    const p = tf.tensor1d(a.pred);
+    const { value, grad } = valueAndGrad(p);
+    const loss = value.dataSync()[0]!;
+    const g = grad.dataSync() as Float32Array;
+    tf.dispose([p, value, grad]);
+    return { loss, grad: g };
+  };
+}
+
+async function backend(name: 'wasm' | 'cpu'): Promise<void> {
+  if (tf.getBackend() === name) return;
+  // TensorFlow.js prints a banner recommending tfjs-node (a native addon) when a backend starts in Node.
+  const { log, warn } = console;
+  console.log = console.warn = () => {};
+  try {
+    if (!(await tf.setBackend(name))) throw new Error(`TensorFlow.js backend '${name}' did not start`);
+    await tf.ready();
+  } finally {
+    console.log = log;
+    console.warn = warn;
+  }
+}
+
+export async function benchTfjs(sizes = [1e3, 1e5, 1e6], timeMs = 300): Promise<void> {
+  await simdloss.init();
+  // Production mode: what a user timing TensorFlow.js would run (no debug checks), and it keeps the
+  // cpu backend from printing its tfjs-node banner into the table.
+  tf.enableProdMode();
+  await backend('wasm');
+  console.log(`\nsimdloss vs TensorFlow.js ${tf.version.tfjs}: withGrad / tf.valueAndGrad, float32, mean; el/ns (median), and simdloss's speed-up`);
+  console.log(['kernel'.padEnd(34), 'N'.padStart(5), ...VARIANTS.map((v) => v.padStart(10)), '÷ wasm'.padStart(7), '÷ cpu'.padStart(7)].join('  '));
+  const errors: string[] = [];
+  for (const k of KERNELS) {
+    for (const n of sizes) {
+      const rand = random(n + k.name.length);
+      const a = k.data(n, rand, k.classes ?? 1);
+      const rates: number[] = [];
+      for (const variant of VARIANTS) {
+        if (variant !== 'simdloss') await backend(variant === 'tfjs wasm' ? 'wasm' : 'cpu');
+        const call = variant === 'simdloss' ? () => k.simdloss(a, k.classes ?? 1) : tfjsCall(k, a);
+        const first = call();
+        const want = k.reference(a, k.classes ?? 1);
+        if (!(Math.abs(first.loss - want) <= 1e-3 * Math.abs(want))) throw new Error(`${k.name} N=${n} ${variant}: loss ${first.loss}, float64 reference ${want}`);
+        if (n === 1e6) errors.push(`${k.name.padEnd(34)} ${variant.padEnd(10)} ${(Math.abs(first.loss - want) / Math.abs(want)).toExponential(1)}`);
+        const bench = new Bench({ time: timeMs, warmupTime: timeMs / 3 });
+        bench.add(variant, () => void call());
+        await bench.run();
+        const r = bench.tasks[0]!.result;
+        if (r.state !== 'completed') throw new Error(`${k.name} N=${n} ${variant}: ${r.state}`);
+        rates.push(n / (r.latency.p50! * 1e6));
+      }
+      const [mine, wasm, cpu] = rates as [number, number, number];
+      const fmt = (x: number) => (x >= 1 ? x.toFixed(2) : x.toPrecision(2));
+      console.log([k.name.padEnd(34), n.toExponential(0).replace('+', '').padStart(5), ...rates.map((r) => fmt(r).padStart(10)),
+        `${(mine / wasm).toFixed(1)}×`.padStart(7), `${(mine / cpu).toFixed(1)}×`.padStart(7)].join('  '));
+    }
+  }
+  if (errors.length) {
+    console.log('\nrelative error of the loss against a float64 sum of the same formula, N = 1e6:');
+    for (const line of errors) console.log(line);
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { values } = parseArgs({ options: { sizes: { type: 'string', default: '1e3,1e5,1e6' }, time: { type: 'string', default: '300' } } });
+  await benchTfjs(values.sizes.split(',').map(Number), Number(values.time));
+}
