@@ -231,87 +231,6 @@ const items: Item[] = [
 ];
 
 use(true);
-for (const e of items.filter((e) => !only || only.some((name) => e.name === name || e.name.startsWith(`${name} `)))) {
-  const opts = e.opts;
-  for (const n of e.sizes) {
-    process.stderr.write(`\r${e.name} N=${fmtN(n)}...         `);
-    const rand = random(seedOf(e.name) ^ n);
-    const { y, p } = e.data(n, rand);
-
-    // Honest comparison first: every variant must compute what the plain JS loop computes.
-    const want = e.plain(y, p, opts);
-    for (const v of VARIANTS) {
-      const prep = v.prepare(e, y, p, opts);
-      check(`${e.name} N=${n} ${v.name}`, prep.call(), want);
-      prep.free?.();
-    }
-
-    const reps = Math.max(1, Math.round(BATCH_ELEMENTS / n));
-    const pooled = new Map<string, number[]>(VARIANTS.map((v) => [v.name, []]));
-    for (let round = 0; round < ROUNDS; round++) {
-      const bench = new Bench({
-        time: timeMs / ROUNDS, iterations: 8, warmup: round === 0, warmupTime: timeMs / 5, retainSamples: true, throws: true,
-      });
-      for (const v of round % 2 ? [...VARIANTS].reverse() : VARIANTS) {
-        let prep: Prepared | undefined;
-        bench.add(
-          v.name,
-          () => {
-            const call = prep!.call;
-            const t0 = performance.now();
-            for (let i = 0; i < reps; i++) sink += call().loss;
-            const ms = performance.now() - t0;
-            return { overriddenDuration: ms / reps, overriddenIterationCost: ms };
-          },
-          {
-            async: false,
-            // Build switches and allocations happen here, outside the timed samples, in warmup and run alike.
-            beforeAll: () => void (prep = v.prepare(e, y, p, opts)),
-            afterAll: () => prep?.free?.(),
-          },
-        );
-      }
-      await bench.run();
-      for (const task of bench.tasks) {
-        const r = task.result;
-        if (r.state !== 'completed') fail(`${e.name} N=${n} ${task.name}: ${r.state}`);
-        pooled.get(task.name)!.push(...r.latency.samples!);
-      }
-    }
-    for (const [variant, ms] of pooled) {
-      const med = medianOf(ms);
-      rows.push({
-        loss: e.name, n, variant, callsPerSample: reps, samples: ms.length,
-        medianNs: med * 1e6, madNs: medianOf(ms.map((x) => Math.abs(x - med))) * 1e6,
-      });
-    }
-  }
-  process.stderr.write('\r\x1b[K');
-
-  // One table per loss: throughput and the ratio to plain JS (higher = faster).
-  console.log(`\n${e.name} ${JSON.stringify(opts)}`);
-  console.log(['N'.padStart(7), 'variant'.padEnd(14), 'el/ns'.padStart(8), 'vs plain JS', 'spread (MAD)'].join('  '));
-  for (const n of e.sizes) {
-    const base = median(e.name, n, BASELINE)!;
-    for (const r of rows.filter((r) => r.loss === e.name && r.n === n)) {
-      const t = r.medianNs;
-      const cells = [fmtN(n).padStart(7), r.variant.padEnd(14), fmt(n / t).padStart(8), (fmt(base / t) + '×').padStart(11)];
-      console.log(`${cells.join('  ')}  ±${Math.round((100 * r.madNs) / t)}%`);
-    }
-  }
-  // Time of b over time of a: how many times faster a is (or, read the other way, a's time relative to b's).
-  const faster = (n: number, a: string, b: string): string => {
-    const ta = median(e.name, n, a);
-    const tb = median(e.name, n, b);
-    return ta && tb ? fmt(tb / ta) : 'n/a';
-  };
-  console.log(
-    `${e.name} summary: N=1e5 speed simdloss/plain ${faster(1e5, 'simdloss', BASELINE)}, zero-copy/plain ${faster(1e5, 'zero-copy', BASELINE)}, ` +
-      `(simdloss, out)/(plain JS, out) ${faster(1e5, 'simdloss, out', 'plain JS, out')}, ` +
-      `zero-copy/simdloss ${faster(1e5, 'zero-copy', 'simdloss')}, zero-copy/(simdloss, out) ${faster(1e5, 'zero-copy', 'simdloss, out')}; N=16 time simdloss/plain ${faster(16, BASELINE, 'simdloss')} (< 1: simdloss faster)`,
-  );
-}
-
 /**
  * Times each task over ROUNDS interleaved rounds (order reversed every other round); a sample is
  * `reps` calls, recorded as the mean per call. Returns every task's pooled samples (ms per call).
@@ -349,6 +268,57 @@ async function measure(tasks: { name: string; prepare(): Prepared<{ loss: number
     }
   }
   return pooled;
+}
+
+for (const e of items.filter((e) => !only || only.some((name) => e.name === name || e.name.startsWith(`${name} `)))) {
+  const opts = e.opts;
+  for (const n of e.sizes) {
+    process.stderr.write(`\r${e.name} N=${fmtN(n)}...         `);
+    const rand = random(seedOf(e.name) ^ n);
+    const { y, p } = e.data(n, rand);
+
+    // Honest comparison first: every variant must compute what the plain JS loop computes.
+    const want = e.plain(y, p, opts);
+    for (const v of VARIANTS) {
+      const prep = v.prepare(e, y, p, opts);
+      check(`${e.name} N=${n} ${v.name}`, prep.call(), want);
+      prep.free?.();
+    }
+
+    const reps = Math.max(1, Math.round(BATCH_ELEMENTS / n));
+    const pooled = await measure(VARIANTS.map((v) => ({ name: v.name, prepare: () => v.prepare(e, y, p, opts) })), reps, `${e.name} N=${n}`);
+    for (const [variant, ms] of pooled) {
+      const med = medianOf(ms);
+      rows.push({
+        loss: e.name, n, variant, callsPerSample: reps, samples: ms.length,
+        medianNs: med * 1e6, madNs: medianOf(ms.map((x) => Math.abs(x - med))) * 1e6,
+      });
+    }
+  }
+  process.stderr.write('\r\x1b[K');
+
+  // One table per loss: throughput and the ratio to plain JS (higher = faster).
+  console.log(`\n${e.name} ${JSON.stringify(opts)}`);
+  console.log(['N'.padStart(7), 'variant'.padEnd(14), 'el/ns'.padStart(8), 'vs plain JS', 'spread (MAD)'].join('  '));
+  for (const n of e.sizes) {
+    const base = median(e.name, n, BASELINE)!;
+    for (const r of rows.filter((r) => r.loss === e.name && r.n === n)) {
+      const t = r.medianNs;
+      const cells = [fmtN(n).padStart(7), r.variant.padEnd(14), fmt(n / t).padStart(8), (fmt(base / t) + '×').padStart(11)];
+      console.log(`${cells.join('  ')}  ±${Math.round((100 * r.madNs) / t)}%`);
+    }
+  }
+  // Time of b over time of a: how many times faster a is (or, read the other way, a's time relative to b's).
+  const faster = (n: number, a: string, b: string): string => {
+    const ta = median(e.name, n, a);
+    const tb = median(e.name, n, b);
+    return ta && tb ? fmt(tb / ta) : 'n/a';
+  };
+  console.log(
+    `${e.name} summary: N=1e5 speed simdloss/plain ${faster(1e5, 'simdloss', BASELINE)}, zero-copy/plain ${faster(1e5, 'zero-copy', BASELINE)}, ` +
+      `(simdloss, out)/(plain JS, out) ${faster(1e5, 'simdloss, out', 'plain JS, out')}, ` +
+      `zero-copy/simdloss ${faster(1e5, 'zero-copy', 'simdloss')}, zero-copy/(simdloss, out) ${faster(1e5, 'zero-copy', 'simdloss, out')}; N=16 time simdloss/plain ${faster(16, BASELINE, 'simdloss')} (< 1: simdloss faster)`,
+  );
 }
 
 // Embedding losses: the same variants at one batch of embedRows × embedDim, float32, default options.
