@@ -1,25 +1,62 @@
-// npm run demo — the lesson's worked examples computed by simdloss, then a quick speed check.
-// (Grows with the library: classification, the medical scenario and training come with those losses.)
-import { type ElementwiseLoss, alloc, huber, init, mae, mse, smoothL1 } from '../src/node.js';
+// npm run demo — the lesson (losses, worked examples, the medical scenario, loss vs accuracy)
+// computed by simdloss, iris trained with its gradients, and a quick speed sample.
+// `--fast` (or CI set): fewer epochs and timing runs. Not a TTY: no progress bar, same figures.
+import {
+  type ElementwiseLoss, binaryCrossEntropy, binaryCrossEntropyWithLogits, categoricalCrossEntropy, huber, init, mae, mse,
+  smoothL1, sparseCategoricalAccuracy, sparseSoftmaxCrossEntropy,
+} from '../src/node.js';
+import { plain } from '../bench/plain.js';
+import { lineChart, progressBar } from './chart.js';
+import { type Epoch, type Trainer, loadIris, logisticTrainer, random, softmaxTrainer } from './iris.js';
 
+const fast = process.argv.includes('--fast') || !!process.env.CI;
+const tty = process.stdout.isTTY === true;
 const info = await init();
-const line = (label: string, value: string, expected = '') => console.log(`  ${label.padEnd(44)}${value.padStart(12)}  ${expected}`);
-const f = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(4));
+const lib = { sparseSoftmaxCrossEntropy, binaryCrossEntropyWithLogits, sparseCategoricalAccuracy };
 
-console.log(`simdloss — ${info.simd ? 'SIMD' : 'scalar'} build\n`);
-console.log('1. Exam scores (the lesson): y = [85, 72, 90, 60], ŷ = [80, 75, 88, 65]');
+/** label, the library's value, the lesson's figure: 2 + 44 + 12 + 2 + 20 columns at most. */
+const line = (label: string, value: string, expected = '') => console.log(`  ${label.padEnd(44)}${value.padStart(12)}  ${expected}`.trimEnd());
+const f4 = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(4));
+const list = (a: ArrayLike<number>, digits = 3) => Array.from(a, (v) => (Number.isInteger(v) ? String(v) : v.toFixed(digits))).join(', ');
+const heading = (s: string) => console.log(`\n${s}\n${'─'.repeat(Math.min(s.length, 78))}`);
+
+console.log(`simdloss demo — ${info.simd ? 'SIMD' : 'scalar'} build${fast ? ', fast mode' : ''}`);
+
+// ── 1. The lesson's worked examples ─────────────────────────────────────────────────────────────
+heading('1. The lesson’s worked examples, computed by simdloss (float64)');
+console.log('Exam scores: y = [85, 72, 90, 60], ŷ = [80, 75, 88, 65]');
 const y = Float64Array.of(85, 72, 90, 60);
 const yHat = Float64Array.of(80, 75, 88, 65);
-line('squared errors (reduction: none)', Array.from(mse(y, yHat, { reduction: 'none' })).join(', '), 'lesson: 25, 9, 4, 25');
-line('MSE = (25 + 9 + 4 + 25) / 4', f(mse(y, yHat)), 'lesson: 15.75');
-line('dMSE/dŷ = −2(y − ŷ)/N', Array.from(mse.grad(y, yHat)).join(', '));
+line('squared errors (reduction: none)', list(mse(y, yHat, { reduction: 'none' })), 'lesson: 25, 9, 4, 25');
+line('MSE = (25 + 9 + 4 + 25) / 4', f4(mse(y, yHat)), 'lesson: 15.75');
+line('dMSE/dŷ = −2(y − ŷ)/N', list(mse.grad(y, yHat)));
 
-console.log('\n2. One target, y = 100: which model has the higher MSE?');
-const target = Float64Array.of(100);
-for (const p of [95, 110]) line(`prediction ${p}: (100 − ${p})²`, f(mse(target, Float64Array.of(p))));
-console.log('  → 110 is 10 off and costs 100; 95 is 5 off and costs 25: squaring punishes big misses.');
+console.log('\nOne target, y = 100: which model has the higher MSE?');
+for (const p of [95, 110]) line(`prediction ${p}: (100 − ${p})²`, f4(mse(Float64Array.of(100), Float64Array.of(p))), `lesson: ${(100 - p) ** 2}`);
+console.log('  → 110 is 10 off and costs 100, 95 is 5 off and costs 25: big misses cost more.');
 
-console.log('\n3. The same residuals under the robust losses (δ = β = 1)');
+console.log('\nBinary cross-entropy, L = −[y ln p + (1 − y) ln(1 − p)]');
+const bceCases: [number, number, string, string][] = [
+  [1, 0.95, '−ln 0.95', '0.051'], [1, 0.05, '−ln 0.05', '3.00'], [0, 0.05, '−ln 0.95', '0.051'], [0, 0.95, '−ln 0.05', '3.00'],
+  [0, 0.9, '−ln 0.1', '2.30'],
+];
+for (const [t, p, formula, lesson] of bceCases) {
+  line(`y = ${t}, p = ${p}: ${formula}`, f4(binaryCrossEntropy(Float64Array.of(t), Float64Array.of(p))), `lesson: ${lesson}`);
+}
+console.log('  → p = 0.9 for a "no" (y = 0): confident and wrong, it costs 2.30.');
+
+console.log('\nCat / dog / bird, true class dog: L = −ln p_dog (categoricalCrossEntropy)');
+const dog = Float64Array.of(0, 1, 0, 0, 1, 0, 0, 1, 0);
+const probs = Float64Array.of(0.1, 0.7, 0.2, 0.05, 0.9, 0.05, 0.05, 0.1, 0.85);
+const perRow = categoricalCrossEntropy(dog, probs, { classes: 3, reduction: 'none' });
+const sameFromLogits = sparseSoftmaxCrossEntropy(Int32Array.of(1, 1, 1), probs.map(Math.log), { classes: 3, reduction: 'none' });
+[['[0.1, 0.7, 0.2]', '−ln 0.7', '0.357'], ['[0.05, 0.9, 0.05]', '−ln 0.9', '0.105'], ['[0.05, 0.1, 0.85]', '−ln 0.1', '2.30']].forEach(([p, formula, lesson], r) => {
+  line(`p = ${p}: ${formula}`, f4(perRow[r]!), `lesson: ${lesson}`);
+});
+line('the same from logits ln p (sparseSoftmaxCE)', list(sameFromLogits, 4));
+line('mean over the three = the training loss', f4(categoricalCrossEntropy(dog, probs, { classes: 3 })));
+
+console.log('\nThe same residuals under the robust regression losses (δ = β = 1)');
 const residuals = Float64Array.of(-3, -1, -0.5, 0, 0.5, 1, 3);
 const zeros = new Float64Array(residuals.length);
 console.log(`  ${'r = ŷ − y'.padEnd(12)}${Array.from(residuals, (r) => String(r).padStart(8)).join('')}`);
@@ -27,41 +64,113 @@ const robust: [string, ElementwiseLoss][] = [['mse', mse], ['mae', mae], ['huber
 for (const [name, loss] of robust) {
   const { loss: values, grad } = loss.withGrad(zeros, residuals, { reduction: 'none' });
   console.log(`  ${name.padEnd(12)}${Array.from(values, (v) => v.toFixed(3).padStart(8)).join('')}`);
-  console.log(`  ${`  d/dŷ`.padEnd(12)}${Array.from(grad, (v) => v.toFixed(3).padStart(8)).join('')}`);
+  console.log(`  ${'  d/dŷ'.padEnd(12)}${Array.from(grad, (v) => v.toFixed(3).padStart(8)).join('')}`);
 }
 
-console.log('\n4. Speed: mse.withGrad, float32, N = 100 000 (medians of 200 runs)');
-const n = 100_000;
-const a = new Float32Array(n).map(() => Math.random());
-const b = new Float32Array(n).map(() => Math.random());
-function plain(t: Float32Array, p: Float32Array) {
-  const g = new Float32Array(t.length);
-  let s = 0;
-  for (let i = 0; i < t.length; i++) {
-    const r = p[i]! - t[i]!;
-    s += r * r;
-    g[i] = (2 * r) / t.length;
+// ── 2. The medical scenario ─────────────────────────────────────────────────────────────────────
+heading('2. A medical test: a missed disease vs a false alarm, both 95% confident');
+const medical = (t: number, p: number, posWeight: number) => binaryCrossEntropy.withGrad(Float64Array.of(t), Float64Array.of(p), { posWeight });
+const logit = (p: number) => Math.log(p / (1 - p));
+const medicalLogits = (t: number, p: number, posWeight: number) =>
+  binaryCrossEntropyWithLogits.withGrad(Float64Array.of(t), Float64Array.of(logit(p)), { posWeight });
+console.log(`  ${''.padEnd(38)}${'loss'.padStart(10)}${'dL/dp'.padStart(10)}${'dL/dz'.padStart(10)}`);
+const medRow = (label: string, t: number, p: number, w: number) => {
+  const a = medical(t, p, w);
+  const b = medicalLogits(t, p, w);
+  console.log(`  ${label.padEnd(38)}${a.loss.toFixed(4).padStart(10)}${a.grad[0]!.toFixed(2).padStart(10)}${b.grad[0]!.toFixed(4).padStart(10)}`);
+};
+medRow('false negative  y = 1, p = 0.05', 1, 0.05, 1);
+medRow('false positive  y = 0, p = 0.95', 0, 0.95, 1);
+console.log('  Plain BCE charges both 3.00 (−ln 0.05): it cannot tell which mistake is worse.');
+console.log('  Missing the disease is worse, so weight the positive class: posWeight = 10.');
+medRow('false negative, posWeight 10', 1, 0.05, 10);
+medRow('false positive, posWeight 10', 0, 0.95, 10);
+console.log('  The missed disease now costs 10 × 3.00 = 29.96 and pulls 10× harder on the');
+console.log('  model (dL/dz: z is the logit, what a network outputs before the sigmoid);');
+console.log('  the false alarm is unchanged. The cost of that: more false alarms.');
+
+// ── 3. Training on iris ─────────────────────────────────────────────────────────────────────────
+const epochs = fast ? 40 : 100;
+const data = loadIris();
+heading(`3. Training on iris (${data.yTrain.length} train / ${data.yTest.length} test, stratified, seeded)`);
+console.log('A linear layer and plain SGD (batches of 16, lr 0.5) in a few lines of TS');
+console.log('(examples/iris.ts); losses, gradients and accuracy from simdloss’s withGrad.');
+
+/** The accuracy chart's floor: the lowest tenth below the worst epoch, so the steps show. */
+const accuracyFloor = (h: Epoch[]) => Math.floor(Math.min(...h.map((e) => e.testAccuracy)) * 10) / 10;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+async function train(trainer: Trainer): Promise<Epoch[]> {
+  console.log(`\n${trainer.name}, ${epochs} epochs`);
+  const history: Epoch[] = [];
+  for (let e = 0; e < epochs; e++) {
+    const h = trainer.next();
+    history.push(h);
+    if (tty) {
+      process.stdout.write(`\r${progressBar(h.epoch, epochs, `loss ${h.trainLoss.toFixed(3)}  test acc ${h.testAccuracy.toFixed(3)}`)}`);
+      if (!fast) await sleep(12); // an epoch takes ~0.2 ms: paced so the bar can be seen
+    }
   }
-  return { loss: s / t.length, grad: g };
+  if (tty) process.stdout.write('\r\x1b[2K');
+  console.log(`  ${'epoch'.padStart(5)}${'train loss'.padStart(12)}${'train acc'.padStart(11)}${'test loss'.padStart(11)}${'test acc'.padStart(10)}`);
+  const shown = new Set([1, 2, 3, 5, 10, 20, 30, 50, 75, epochs].filter((e) => e <= epochs));
+  for (const h of history.filter((x) => shown.has(x.epoch))) {
+    console.log(`  ${String(h.epoch).padStart(5)}${h.trainLoss.toFixed(4).padStart(12)}${h.trainAccuracy.toFixed(3).padStart(11)}${h.testLoss.toFixed(4).padStart(11)}${h.testAccuracy.toFixed(3).padStart(10)}`);
+  }
+  const final = history.at(-1)!;
+  const right = Math.round(final.testAccuracy * data.yTest.length);
+  console.log(`  final test accuracy: ${final.testAccuracy.toFixed(3)} (${right}/${data.yTest.length})`);
+  console.log(lineChart('training loss', history.map((h) => h.trainLoss), { width: 60, height: 7, min: 0, digits: 2 }));
+  console.log(lineChart('test accuracy', history.map((h) => h.testAccuracy), { width: 60, height: 7, min: accuracyFloor(history), max: 1, digits: 2 }));
+  // The lesson's point, measured on this run: after the first epochs the loss keeps falling while
+  // accuracy, a count of right answers, moves in steps of one example or not at all.
+  const from = history[9]!;
+  const accs = history.slice(9).map((h) => h.testAccuracy);
+  const [lo, hi] = [Math.min(...accs), Math.max(...accs)];
+  const rows = Math.round((hi - lo) * data.yTest.length);
+  console.log(`  From epoch 10 to ${epochs} training loss fell ${from.trainLoss.toFixed(3)} → ${final.trainLoss.toFixed(3)} (−${(100 * (1 - final.trainLoss / from.trainLoss)).toFixed(0)}%)`);
+  console.log(`  while test accuracy ${lo === hi ? `stayed at ${lo.toFixed(3)}` : `only moved within ${lo.toFixed(3)}–${hi.toFixed(3)} (${rows} of ${data.yTest.length} rows)`}: track both.`);
+  return history;
 }
-const wa = alloc(n, 'f32');
-const wb = alloc(n, 'f32');
-const out = alloc(n, 'f32');
-wa.array.set(a);
-wb.array.set(b);
+await train(logisticTrainer(lib, data));
+await train(softmaxTrainer(lib, data));
+
+// ── 4. Speed ────────────────────────────────────────────────────────────────────────────────────
+const runs = fast ? 15 : 101;
+heading(`4. Speed on this machine: withGrad, float32, N = 100 000, median of ${runs}`);
+const n = 100_000;
+const rand = random(11);
+const yReal = Float32Array.from({ length: n }, rand);
+const pReal = Float32Array.from({ length: n }, rand);
+const yBin = Float32Array.from({ length: n }, () => (rand() < 0.5 ? 0 : 1));
+const zLogit = Float32Array.from({ length: n }, () => (rand() - 0.5) * 8);
+const labels = Int32Array.from({ length: n / 10 }, () => Math.floor(rand() * 10));
+const out = new Float32Array(n);
+const outPlain = new Float32Array(n);
 function median(fn: () => unknown): number {
+  for (let k = 0; k < 5; k++) fn();
   const times: number[] = [];
-  for (let k = 0; k < 200; k++) {
+  for (let k = 0; k < runs; k++) {
     const t0 = performance.now();
     fn();
     times.push(performance.now() - t0);
   }
-  return times.sort((x, z) => x - z)[100]!;
+  return times.sort((a, b) => a - b)[runs >> 1]!;
 }
-const js = median(() => plain(a, b));
-const ordinary = median(() => mse.withGrad(a, b));
-const zeroCopy = median(() => mse.withGrad(wa, wb, { out }));
-line('plain JS loop', `${(n / js / 1e6).toFixed(2)} el/ns`);
-line('simdloss, ordinary Float32Arrays', `${(n / ordinary / 1e6).toFixed(2)} el/ns`, `${(js / ordinary).toFixed(1)}× plain JS`);
-line('simdloss, zero copy (alloc)', `${(n / zeroCopy / 1e6).toFixed(2)} el/ns`, `${(js / zeroCopy).toFixed(1)}× plain JS`);
-console.log('  (one noisy sample; `npm run bench` measures properly)');
+const cases: [string, () => number, () => number][] = [
+  ['mse', () => mse.withGrad(yReal, pReal, { out }).loss, () => plain.mse!(yReal, pReal, {}, outPlain).loss],
+  ['binaryCrossEntropyWithLogits', () => binaryCrossEntropyWithLogits.withGrad(yBin, zLogit, { out }).loss,
+    () => plain.binaryCrossEntropyWithLogits!(yBin, zLogit, {}, outPlain).loss],
+  ['sparseSoftmaxCrossEntropy C=10', () => sparseSoftmaxCrossEntropy.withGrad(labels, zLogit, { classes: 10, out }).loss,
+    () => plain.sparseSoftmaxCrossEntropy!(labels, zLogit, { classes: 10 }, outPlain).loss],
+];
+console.log(`  ${'loss'.padEnd(32)}${'simdloss'.padStart(10)}${'plain JS'.padStart(10)}${'speed-up'.padStart(10)}`);
+for (const [name, lib, js] of cases) {
+  const a = lib();
+  const b = js();
+  if (Math.abs(a - b) > 1e-5 * Math.abs(b)) throw new Error(`${name}: simdloss ${a} and the plain loop ${b} disagree`);
+  const tLib = median(lib);
+  const tJs = median(js);
+  console.log(`  ${name.padEnd(32)}${`${tLib.toFixed(3)} ms`.padStart(10)}${`${tJs.toFixed(3)} ms`.padStart(10)}${`${(tJs / tLib).toFixed(1)}×`.padStart(10)}`);
+}
+console.log('  Both write the gradient into a reused array; results checked equal first.');
+console.log('  A quick sample on a possibly busy machine: `npm run bench` measures properly.');
