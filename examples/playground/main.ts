@@ -1,0 +1,228 @@
+// The playground page: a loss explorer and a live iris training panel, every number from simdloss's
+// wasm in the browser. Bundled by serve.ts with esbuild; the import of ../../src/index.js is
+// rewritten to the package as built (dist/index.js, through the page's import map).
+import uPlot from 'uplot';
+import * as simdloss from '../../src/index.js';
+import { type Epoch, type Trainer, loadIris, logisticTrainer, softmaxTrainer } from '../iris.js';
+
+const { contrastive, elementwiseRegistry, init } = simdloss;
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+
+/** What a test (or a curious reader in the console) can read back: the values now plotted. */
+const state = {
+  ready: false,
+  loss: '',
+  target: 0,
+  options: {} as Record<string, number>,
+  x: [] as number[],
+  lossValues: [] as number[],
+  gradValues: [] as number[],
+  error: '',
+  training: { running: false, epoch: 0, trainLoss: NaN, testAccuracy: NaN },
+};
+(window as unknown as { __playground: typeof state }).__playground = state;
+
+// ── Loss explorer ─────────────────────────────────────────────────────────────────────────────
+
+const SLIDERS = ['delta', 'beta', 'margin', 'posWeight', 'gamma', 'alpha', 'labelSmoothing'] as const;
+
+interface Curve {
+  name: string;
+  /** The sliders that apply. */
+  options: readonly string[];
+  formula: string;
+  xLabel: string;
+  target: { label: string; min: number; max: number; step: number; value: number };
+  range(target: number): [number, number];
+  compute(target: number, x: Float64Array, opts: Record<string, number>): { loss: ArrayLike<number>; grad: ArrayLike<number> };
+}
+
+const FORMULAS: Record<string, string> = {
+  mse: 'l = (ŷ − y)²',
+  mae: 'l = |ŷ − y|',
+  huber: 'l = ½r² if |r| ≤ δ, else δ(|r| − ½δ),  r = ŷ − y',
+  smoothL1: 'l = ½r²/β if |r| ≤ β, else |r| − ½β',
+  logCosh: 'l = ln cosh(ŷ − y)',
+  binaryCrossEntropy: 'l = −[w₊·y ln p + (1 − y) ln(1 − p)]',
+  binaryCrossEntropyWithLogits: 'l = w₊ỹ·softplus(−z) + (1 − ỹ)·softplus(z),  ỹ = y(1 − α) + α/2',
+  binaryFocal: 'l = αₜ(1 − pₜ)^γ · (−ln pₜ),  p = σ(z)',
+  hinge: 'l = max(0, 1 − y·ŷ),  y ∈ {−1, 1}',
+  squaredHinge: 'l = max(0, 1 − y·ŷ)²',
+};
+
+const probability = { label: 'target y', min: 0, max: 1, step: 0.05, value: 1 };
+const curves: Curve[] = elementwiseRegistry.map((e): Curve => {
+  const regression = e.family === 'regression';
+  const hingeLike = e.name === 'hinge' || e.name === 'squaredHinge';
+  const onProbabilities = e.name === 'binaryCrossEntropy';
+  return {
+    name: e.name,
+    options: e.options.map((o) => o.name).filter((n) => (SLIDERS as readonly string[]).includes(n)),
+    formula: FORMULAS[e.name] ?? '',
+    xLabel: regression ? 'prediction ŷ' : onProbabilities ? 'probability p' : hingeLike ? 'score ŷ' : 'logit z',
+    target: regression ? { label: 'target y', min: -10, max: 10, step: 0.5, value: 0 }
+      : hingeLike ? { label: 'label y (±1)', min: -1, max: 1, step: 2, value: 1 } : probability,
+    range: (t) => (regression ? [t - 4, t + 4] : onProbabilities ? [0.001, 0.999] : hingeLike ? [-2.5, 2.5] : [-6, 6]),
+    compute(t, x, opts) {
+      const y = new Float64Array(x.length).fill(t);
+      const o = { ...opts, reduction: 'none' as const };
+      // (the options record hides the 'none' overload from the type checker)
+      return { loss: e.loss(y, x, o) as unknown as Float64Array, grad: e.loss.grad(y, x, o) };
+    },
+  };
+});
+// The margin belongs to the embedding losses: contrastive, plotted against the distance D = ‖a − b‖
+// of a pair in one dimension (a = 0, b = D), its gradient with respect to b.
+curves.push({
+  name: 'contrastive',
+  options: ['margin'],
+  formula: 'l = (1 − y)·½D² + y·½max(0, m − D)²,  y = 0 similar, 1 dissimilar',
+  xLabel: 'distance D',
+  target: { label: 'label y (0/1)', min: 0, max: 1, step: 1, value: 1 },
+  range: () => [0, 3],
+  compute(t, x, opts) {
+    const label = new Float64Array(x.length).fill(t);
+    const a = new Float64Array(x.length);
+    const o = { dim: 1, margin: opts.margin!, reduction: 'none' as const };
+    return { loss: contrastive(label, a, x, o), grad: contrastive.grad(label, a, x, o).b };
+  },
+});
+
+const POINTS = 241;
+const lossSelect = $<HTMLSelectElement>('loss');
+const targetInput = $<HTMLInputElement>('target');
+for (const c of curves) lossSelect.add(new Option(c.name, c.name));
+lossSelect.value = 'huber';
+
+function lineChart(el: HTMLElement, title: string, xLabel: string, series: { label: string; stroke: string }[], width = 520, height = 190): uPlot {
+  return new uPlot({
+    title, width, height,
+    scales: { x: { time: false } },
+    axes: [{ label: xLabel }, {}],
+    legend: { show: series.length > 1 },
+    series: [{ label: xLabel }, ...series.map((s) => ({ ...s, width: 2 }))],
+  }, [[], ...series.map(() => [])], el);
+}
+
+let lossChart: uPlot;
+let gradChart: uPlot;
+
+function currentCurve(): Curve {
+  return curves.find((c) => c.name === lossSelect.value)!;
+}
+
+function slider(name: string): HTMLInputElement {
+  return $<HTMLInputElement>(name);
+}
+
+/** Target and sliders follow the chosen loss: its target range, only its own options enabled. */
+function selectLoss(): void {
+  const c = currentCurve();
+  Object.assign(targetInput, { min: String(c.target.min), max: String(c.target.max), step: String(c.target.step), value: String(c.target.value) });
+  $('target-label').textContent = c.target.label;
+  for (const name of SLIDERS) {
+    const on = c.options.includes(name);
+    slider(name).disabled = !on;
+    document.querySelector(`label[for=${name}]`)!.classList.toggle('off', !on);
+    document.querySelector(`output[for=${name}]`)!.classList.toggle('off', !on);
+  }
+  $('formula').textContent = c.formula;
+  lossChart?.destroy();
+  gradChart?.destroy();
+  lossChart = lineChart($('loss-chart'), `${c.name}: loss`, c.xLabel, [{ label: 'loss', stroke: '#1f77b4' }]);
+  gradChart = lineChart($('grad-chart'), `${c.name}: gradient dl/d${c.xLabel.split(' ').pop()}`, c.xLabel, [{ label: 'gradient', stroke: '#d62728' }]);
+  plot();
+}
+
+function plot(): void {
+  const c = currentCurve();
+  const opts: Record<string, number> = {};
+  for (const name of SLIDERS) {
+    const value = Number(slider(name).value);
+    document.querySelector<HTMLOutputElement>(`output[for=${name}]`)!.value = String(value);
+    if (c.options.includes(name)) opts[name] = value;
+  }
+  const t = Number(targetInput.value);
+  const [lo, hi] = c.range(t);
+  const x = Float64Array.from({ length: POINTS }, (_, i) => lo + ((hi - lo) * i) / (POINTS - 1));
+  Object.assign(state, { loss: c.name, target: t, options: opts, x: Array.from(x) });
+  try {
+    const { loss, grad } = c.compute(t, x, opts);
+    Object.assign(state, { lossValues: Array.from(loss), gradValues: Array.from(grad), error: '' });
+    lossChart.setData([state.x, state.lossValues]);
+    gradChart.setData([state.x, state.gradValues]);
+  } catch (err) {
+    // Bad input (a target outside the loss's domain) is a SimdlossError naming the value: shown, not thrown.
+    state.error = err instanceof simdloss.SimdlossError ? err.message : String(err);
+  }
+  $('explorer-error').textContent = state.error;
+}
+
+// ── Training panel ────────────────────────────────────────────────────────────────────────────
+
+const data = loadIris();
+const taskSelect = $<HTMLSelectElement>('task');
+const lrInput = $<HTMLInputElement>('lr');
+const epochsInput = $<HTMLInputElement>('epochs');
+const button = $<HTMLButtonElement>('train');
+let trainer: Trainer;
+let history: Epoch[] = [];
+let frame = 0;
+let lossHistoryChart: uPlot;
+let accHistoryChart: uPlot;
+
+function reset(): void {
+  stop();
+  const opts = { lr: Number(lrInput.value) };
+  trainer = taskSelect.value === 'logistic' ? logisticTrainer(simdloss, data, opts) : softmaxTrainer(simdloss, data, opts);
+  history = [];
+  for (const input of [lrInput, epochsInput]) document.querySelector<HTMLOutputElement>(`output[for=${input.id}]`)!.value = input.value;
+  lossHistoryChart?.destroy();
+  accHistoryChart?.destroy();
+  lossHistoryChart = lineChart($('train-loss-chart'), 'loss', 'epoch', [{ label: 'train', stroke: '#1f77b4' }, { label: 'test', stroke: '#ff7f0e' }]);
+  accHistoryChart = lineChart($('train-acc-chart'), 'accuracy', 'epoch', [{ label: 'train', stroke: '#1f77b4' }, { label: 'test', stroke: '#ff7f0e' }]);
+  Object.assign(state.training, { running: false, epoch: 0, trainLoss: NaN, testAccuracy: NaN });
+  button.textContent = 'Start';
+  $('status').textContent = 'not started';
+}
+
+function step(): void {
+  const h = trainer.next();
+  history.push(h);
+  const epochs = history.map((e) => e.epoch);
+  lossHistoryChart.setData([epochs, history.map((e) => e.trainLoss), history.map((e) => e.testLoss)]);
+  accHistoryChart.setData([epochs, history.map((e) => e.trainAccuracy), history.map((e) => e.testAccuracy)]);
+  Object.assign(state.training, { epoch: h.epoch, trainLoss: h.trainLoss, testAccuracy: h.testAccuracy });
+  $('status').textContent = `epoch ${h.epoch} · train loss ${h.trainLoss.toFixed(4)} · test accuracy ${h.testAccuracy.toFixed(3)}`;
+  if (history.length >= Number(epochsInput.value)) stop();
+  else frame = requestAnimationFrame(step);
+}
+
+function stop(): void {
+  cancelAnimationFrame(frame);
+  state.training.running = false;
+  if (button) button.textContent = history.length >= Number(epochsInput?.value) ? 'Done' : history.length ? 'Resume' : 'Start';
+}
+
+button.addEventListener('click', () => {
+  if (state.training.running) return stop();
+  if (history.length >= Number(epochsInput.value)) reset();
+  state.training.running = true;
+  button.textContent = 'Stop';
+  frame = requestAnimationFrame(step);
+});
+$('reset').addEventListener('click', reset);
+taskSelect.addEventListener('change', reset);
+lrInput.addEventListener('input', reset);
+epochsInput.addEventListener('input', () => (document.querySelector<HTMLOutputElement>('output[for=epochs]')!.value = epochsInput.value));
+
+// ── Start ─────────────────────────────────────────────────────────────────────────────────────
+
+const info = await init();
+$('build').textContent = `${info.simd ? 'SIMD' : 'scalar'} build`;
+lossSelect.addEventListener('change', selectLoss);
+targetInput.addEventListener('input', plot);
+for (const name of SLIDERS) slider(name).addEventListener('input', plot);
+selectLoss();
+reset();
+state.ready = true;
