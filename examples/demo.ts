@@ -85,7 +85,7 @@ console.log('  Plain BCE charges both 3.00 (−ln 0.05): it cannot tell which mi
 console.log('  Missing the disease is worse, so weight the positive class: posWeight = 10.');
 medRow('false negative, posWeight 10', 1, 0.05, 10);
 medRow('false positive, posWeight 10', 0, 0.95, 10);
-console.log('  The missed disease now costs 10 × 3.00 = 29.96 and pulls 10× harder on the');
+console.log(`  The missed disease now costs 10 × 3.00 = ${medical(1, 0.05, 10).loss.toFixed(2)} and pulls 10× harder on the`);
 console.log('  model (dL/dz: z is the logit, what a network outputs before the sigmoid);');
 console.log('  the false alarm is unchanged. The cost of that: more false alarms.');
 
