@@ -94,6 +94,16 @@ export function wasmPointer(fn: string, name: string, x: unknown): number {
   return owner.ptr;
 }
 
+/**
+ * An argument again after the library itself grew memory during a call: a view a WasmArray handed
+ * out is detached by then, and is replaced by that WasmArray's current view; anything else is returned as is.
+ */
+export function rederive(x: unknown): unknown {
+  if (x instanceof WasmArray) return x;
+  const owner = owners.get(x as ArrayBufferView);
+  return owner !== undefined && owner.live ? owner.array : x;
+}
+
 /** An array that lives in wasm memory; pass it (or its `.array`) anywhere an array goes, `opts.out` included, and no copy is made. */
 export class WasmArray<D extends Dtype = Dtype> {
   /** Byte offset in wasm memory. */

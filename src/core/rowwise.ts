@@ -10,7 +10,7 @@ import {
   checkOptionNames, floatArray, like, numericOption, overlapsShifted, reductionOf, stageIn, stageOut, wasmPointer,
 } from './args.js';
 import type { F32, F64 } from './elementwise.js';
-import { WasmArray, alloc } from './memory.js';
+import { WasmArray, alloc, rederive } from './memory.js';
 import { type AccumulatorBase, type AccumulatorState, type Json, type Sums, streaming } from './stream.js';
 import { SLOT, SLOT_BYTES, type Kernel, ready, views, wasm } from './wasm.js';
 
@@ -203,8 +203,17 @@ export function rowwise(spec: RowwiseSpec): unknown {
     const rowBytes = C * bytes;
     let wide: WasmArray | undefined;
     if (rowBytes > SLOT_BYTES && rows > 0) wide = alloc(4 * C, f32 ? 'f32' : 'f64');
+    let weightsArg = opts.weights;
+    let outArg = opts.out;
     try {
-      // (After alloc, memory may have grown: every view is taken again.)
+      // After alloc, memory may have grown: every view is taken again, the WasmArray.array views given
+      // as arguments included (before, they came back detached: a spurious length error, or a detached grad).
+      if (wide !== undefined) {
+        target = rederive(target);
+        pred = rederive(pred);
+        weightsArg = rederive(weightsArg);
+        outArg = rederive(outArg);
+      }
       p = floatArray(fn, 'pred', pred);
       let y: FloatArray | Int32Array;
       if (labels) {
@@ -219,19 +228,19 @@ export function rowwise(spec: RowwiseSpec): unknown {
       const zp = wasmPointer(fn, 'pred', pred);
       let w: FloatArray | undefined;
       let zw = -1;
-      if (opts.weights !== undefined) {
-        w = floatArray(fn, 'opts.weights', opts.weights);
+      if (weightsArg !== undefined) {
+        w = floatArray(fn, 'opts.weights', weightsArg);
         if (w.constructor !== p.constructor) {
           throw new SimdlossError(`${fn}: opts.weights is a ${w.constructor.name} but pred is a ${p.constructor.name}: float32 and float64 cannot be mixed`, 'opts.weights');
         }
         if (w.length !== rows) throw new SimdlossError(`${fn}: opts.weights has ${w.length} elements but pred has ${rows} rows (one weight per row)`, 'opts.weights');
-        zw = wasmPointer(fn, 'opts.weights', opts.weights);
+        zw = wasmPointer(fn, 'opts.weights', weightsArg);
       }
       let out: FloatArray | undefined;
       let zo = -1;
-      if (opts.out !== undefined) {
-        out = like(fn, 'opts.out', opts.out, p, 'pred');
-        zo = wasmPointer(fn, 'opts.out', opts.out);
+      if (outArg !== undefined) {
+        out = like(fn, 'opts.out', outArg, p, 'pred');
+        zo = wasmPointer(fn, 'opts.out', outArg);
         if (overlapsShifted(out, zo, p, zp) || (!labels && overlapsShifted(out, zo, y as FloatArray, zy))) {
           throw new SimdlossError(`${fn}: opts.out overlaps an input at a different offset (it may be pred itself, not a shifted view)`, 'opts.out');
         }
@@ -357,7 +366,7 @@ export function rowwise(spec: RowwiseSpec): unknown {
       if (want === SUMS) return { sum: total, weight: denominator, count: rows } satisfies Sums;
       const loss = losses ?? (reduction === SUM ? total : denominator > 0 ? total / denominator : 0);
       if (want === LOSS) return loss;
-      const g = out !== undefined && opts.out instanceof WasmArray ? (opts.out as WasmArray).array : grad;
+      const g = out !== undefined && outArg instanceof WasmArray ? (outArg as WasmArray).array : grad;
       if (want === GRAD) return g;
       if (accuracy) return { loss, grad: g, accuracy: counted > 0 ? correct / counted : 0 };
       return { loss, grad: g };
