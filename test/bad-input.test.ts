@@ -1,0 +1,610 @@
+// The bad-input matrix (issue 9): every export of the registry (and every other loss-like export)
+// × every method (f, grad, withGrad, create, create().update) × every kind of bad argument, generated
+// from the registry so that a new loss is covered without a line here. Each bad call must throw a
+// SimdlossError whose .argument names the argument, whose message names it and holds the expected
+// range and the value seen, with .index where one element is at fault; the next valid call must
+// give the float64 reference's answer, and a failed update must leave its accumulator unchanged.
+// (The per-family error tests — errors, categorical-errors, embedding — check exact wordings; this
+// file checks that nothing is left out.)
+import { beforeAll, describe, expect, test } from 'vitest';
+import * as api from '../src/node.js';
+import { SimdlossError, alloc, binaryAccuracy, init, memory, registry, type RegistryEntry } from '../src/node.js';
+import { describeRange, type NumericOption } from '../src/core/args.js';
+import { show } from '../src/core/errors.js';
+import { embeddingReferences } from './reference/embedding.js';
+import { expected, references, rowReferences } from './reference/index.js';
+import { random } from './random.js';
+
+beforeAll(async () => {
+  await init();
+});
+
+type AnyLoss = any;
+type Method = 'f' | 'grad' | 'withGrad' | 'create' | 'update';
+type Args = unknown[];
+/** float64 reference for the default options, 'mean': the loss and dL/dpred (embedding: one per input). */
+interface Right { loss: number; grad?: Float64Array | Record<string, Float64Array> }
+
+/** How to drive one export: its array arguments, its required options, valid data and its reference. */
+interface Subject {
+  name: string;
+  loss: AnyLoss;
+  kind: 'elementwise' | 'rowwise' | 'embedding';
+  /** Names of the array arguments in call order; `ref` is the one the others are checked against. */
+  args: readonly string[];
+  ref: number;
+  /** Arguments that are Int32Array labels. */
+  ints: ReadonlySet<number>;
+  /** Options every call needs ({ classes } / { dim }). */
+  base: Record<string, unknown>;
+  numeric: readonly NumericOption[];
+  /** Has a gradient (not a metric). */
+  grad: boolean;
+  /** Examples (length of weights) and elements of the ref argument, for a data set of `rows` examples. */
+  data(rows: number, seed: number): Args;
+  /** Where single elements may be out of domain: argument index, bad values, the text naming the domain. */
+  domains: readonly { arg: number; values: readonly number[]; expected: string }[];
+  reference(args: Args): Right;
+  /** Element count of argument j for `rows` examples. */
+  width(j: number): number;
+}
+
+const ROWS = 6;
+const FAR_ROWS = 9001; // past the first chunks of every family's staging (8192 float32, 4096 float64 values a slot)
+const C = 3;
+const DIM = 3;
+
+function subject(entry: RegistryEntry): Subject {
+  if (entry.kind === 'elementwise') {
+    const ref = references[entry.name]!;
+    const domains: { arg: number; values: readonly number[]; expected: string }[] = [];
+    if (entry.labels?.share === 1) {
+      // Targets are labels only (hinge): anything not one of them is refused.
+      domains.push({ arg: 0, values: [0.5, 2, -2, NaN, Infinity], expected: 'or 1' });
+    } else if (entry.labels !== undefined) {
+      const [lo, hi] = entry.domain.target;
+      domains.push({ arg: 0, values: [lo - 0.5, hi + 0.5, NaN, -Infinity, Infinity], expected: `in [${lo}, ${hi}]` });
+    }
+    // A prediction domain of [0, 1] is a probability, which is checked (logits and reals are not).
+    if (entry.domain.pred[0] === 0 && entry.domain.pred[1] === 1) {
+      domains.push({ arg: 1, values: [-0.5, 1.5, NaN, Infinity], expected: 'in [0, 1]' });
+    }
+    return {
+      name: entry.name, loss: entry.loss, kind: 'elementwise', args: ['target', 'pred'], ref: 1, ints: new Set(), base: {},
+      numeric: entry.options, grad: true, domains, width: () => 1,
+      data(rows, seed) {
+        const rand = random(seed);
+        const at = (r: readonly [number, number]) => r[0] + (r[1] - r[0]) * rand();
+        const labels = entry.labels;
+        const y = Float64Array.from({ length: rows }, (_, i) => (labels && (labels.share === 1 || i % 2 === 0) ? labels.values[i % labels.values.length]! : at(entry.domain.target)));
+        const p = Float64Array.from({ length: rows }, () => at(entry.domain.pred));
+        return [y, p];
+      },
+      reference([y, p]) {
+        const e = expected(ref, y as Float64Array, p as Float64Array, {});
+        return { loss: e.mean, grad: e.gradMean };
+      },
+    };
+  }
+  if (entry.kind === 'rowwise') {
+    const labels = entry.target === 'labels';
+    const ref = rowReferences[entry.name]!;
+    return {
+      name: entry.name, loss: entry.loss, kind: 'rowwise', args: [labels ? 'labels' : 'target', 'pred'], ref: 1,
+      ints: new Set(labels ? [0] : []), base: { classes: C }, numeric: entry.options, grad: !entry.metric,
+      width: (j) => (j === 0 && labels ? 1 : C),
+      domains: labels
+        ? [{ arg: 0, values: [-1, C, C + 100, -2147483648, 2147483647], expected: `[0, ${C - 1}]` }]
+        : [{ arg: 0, values: [-0.5, 1.5, NaN, Infinity], expected: 'in [0, 1]' }],
+      data(rows, seed) {
+        const rand = random(seed);
+        const z = Float64Array.from({ length: rows * C }, () => entry.domain.pred[0] + (entry.domain.pred[1] - entry.domain.pred[0]) * rand());
+        if (labels) return [Int32Array.from({ length: rows }, () => Math.floor(rand() * C)), z];
+        const t = new Float64Array(rows * C);
+        for (let r = 0; r < rows; r++) {
+          let s = 0;
+          for (let k = 0; k < C; k++) s += t[r * C + k] = rand();
+          for (let k = 0; k < C; k++) t[r * C + k] = t[r * C + k]! / s;
+        }
+        return [t, z];
+      },
+      reference([t, z]) {
+        const e = ref(t as ArrayLike<number>, z as ArrayLike<number>, { classes: C });
+        return { loss: e.mean, grad: entry.metric ? undefined : e.gradMean };
+      },
+    };
+  }
+  const ref = embeddingReferences[entry.name]!;
+  const hasLabel = entry.labels !== 'none';
+  const names = hasLabel ? ['label', ...entry.inputs] : [...entry.inputs];
+  const first = hasLabel ? 1 : 0;
+  return {
+    name: entry.name, loss: entry.loss, kind: 'embedding', args: names, ref: first, ints: new Set(), base: { dim: DIM },
+    numeric: entry.options, grad: true, width: (j) => (hasLabel && j === 0 ? 1 : DIM),
+    domains: entry.labels === 'binary' ? [{ arg: 0, values: [-0.5, 1.5, NaN, Infinity], expected: 'in [0, 1]' }]
+      : entry.labels === 'sign' ? [{ arg: 0, values: [0, 0.5, 2, -2, NaN], expected: '1 or -1' }] : [],
+    data(rows, seed) {
+      const rand = random(seed);
+      const xs = entry.inputs.map(() => Float64Array.from({ length: rows * DIM }, () => 2 * rand() - 1));
+      if (!hasLabel) return xs;
+      const label = Float64Array.from({ length: rows }, (_, i) => (entry.labels === 'sign' ? (i % 2 ? 1 : -1) : i % 2));
+      return [label, ...xs];
+    },
+    reference(args) {
+      const xs = args.slice(first) as Float64Array[];
+      const rows = xs[0]!.length / DIM;
+      let loss = 0;
+      const grad: Record<string, Float64Array> = Object.fromEntries(entry.inputs.map((k) => [k, new Float64Array(rows * DIM)]));
+      for (let r = 0; r < rows; r++) {
+        const row = ref.row(hasLabel ? (args[0] as Float64Array)[r]! : NaN, xs.map((x) => Array.from(x.subarray(r * DIM, (r + 1) * DIM))), {});
+        loss += row.loss / rows;
+        row.grads.forEach((g, j) => grad[entry.inputs[j]!]!.set(g.map((v) => v / rows), r * DIM));
+      }
+      return { loss, grad };
+    },
+  };
+}
+
+/** binaryAccuracy is exported but not in the registry (a metric without a gradient): its subject, reference from its formula. */
+function binaryAccuracySubject(): Subject {
+  return {
+    name: 'binaryAccuracy', loss: binaryAccuracy, kind: 'elementwise', args: ['target', 'pred'], ref: 1, ints: new Set(), base: {},
+    numeric: binaryAccuracy.options, grad: false, width: () => 1,
+    domains: [{ arg: 0, values: [-0.5, 1.5, NaN, Infinity], expected: 'in [0, 1]' }, { arg: 1, values: [-0.5, 1.5, NaN, Infinity], expected: 'in [0, 1]' }],
+    data(rows, seed) {
+      const rand = random(seed);
+      return [Float64Array.from({ length: rows }, (_, i) => i % 2), Float64Array.from({ length: rows }, () => rand())];
+    },
+    reference([y, p]) {
+      const t = y as Float64Array;
+      const q = p as Float64Array;
+      let right = 0;
+      for (let i = 0; i < t.length; i++) right += (q[i]! > 0.5) === (t[i]! > 0.5) ? 1 : 0;
+      return { loss: t.length > 0 ? right / t.length : 0 };
+    },
+  };
+}
+
+const subjects: Subject[] = [...registry.map(subject), binaryAccuracySubject()];
+
+test('every loss-like export is in the matrix (a new export without a registry entry fails here)', () => {
+  const exported = Object.entries(api)
+    .filter(([, v]) => typeof v === 'function' && typeof (v as { lossName?: unknown }).lossName === 'string')
+    .map(([k]) => k).sort();
+  expect(subjects.map((s) => s.name).sort()).toEqual(exported);
+});
+
+// ---- calling ----
+
+function methodsOf(s: Subject): Method[] {
+  return s.grad ? ['f', 'grad', 'withGrad', 'update'] : ['f', 'update'];
+}
+
+function call(s: Subject, method: Method, args: Args, opts: unknown): unknown {
+  const f = s.loss;
+  if (method === 'f') return f(...args, opts);
+  if (method === 'grad') return f.grad(...args, opts);
+  if (method === 'withGrad') return f.withGrad(...args, opts);
+  if (method === 'create') return f.create(opts);
+  const { weights, ...rest } = (opts ?? {}) as Record<string, unknown>;
+  return f.create(rest).update(...args, ...(weights === undefined ? [] : [weights]));
+}
+
+/** The error of a bad call, checked: a SimdlossError naming `argument` (in .argument and the message), containing each of `contains`, with `index`. */
+function refused(run: () => unknown, fn: string, argument: string, contains: readonly string[], index: number | undefined): void {
+  let error: unknown;
+  try {
+    run();
+  } catch (e) {
+    error = e;
+  }
+  const where = `${fn} (${argument}${index === undefined ? '' : `[${index}]`})`;
+  if (!(error instanceof SimdlossError)) expect.fail(`${where}: expected a SimdlossError, got ${error === undefined ? 'no error' : String(error)}`);
+  const e = error as SimdlossError;
+  expect(e.argument, `${where}: .argument of «${e.message}»`).toBe(argument);
+  expect(e.message.startsWith(`${fn}: `), `${where}: «${e.message}» names the function`).toBe(true);
+  // An unknown option or key is named as written ('reduciton'), without the opts. prefix.
+  const named = e.message.includes(argument) || e.message.includes(`'${argument.split('.').pop()}'`);
+  expect(named, `${where}: «${e.message}» names ${argument}`).toBe(true);
+  for (const text of contains) expect(e.message, where).toContain(text);
+  expect(e.index, `${where}: .index of «${e.message}»`).toBe(index);
+}
+
+const rel = (a: number, e: number) => Math.abs(a - e) / Math.max(Math.abs(e), 1e-300);
+// float64 kernels against the float64 references: measured ≤ ~1e-15 relative on these few rows;
+// 1e-12 is the registry's float64 tolerance, far below any wrong answer (a stale scratch slot, a
+// skipped chunk, a wrong reduction all change the result at the 1e-2 level or more).
+const TOL = 1e-12;
+
+function expectGrad(actual: ArrayLike<number>, want: ArrayLike<number>, what: string): void {
+  expect(actual.length, `${what} length`).toBe(want.length);
+  const scale = Math.max(...Array.from(want, Math.abs), 1e-300);
+  for (let i = 0; i < want.length; i++) {
+    if (!(Math.abs(actual[i]! - want[i]!) <= TOL * scale)) expect.fail(`${what}[${i}] = ${actual[i]}, reference ${want[i]}`);
+  }
+}
+
+/** The next valid call through `method` gives the reference (create is checked through an update and result). */
+function expectRight(s: Subject, method: Method, valid: Args, right: Right): void {
+  const what = `${s.name} ${method} after the error`;
+  if (method === 'f') {
+    const loss = call(s, 'f', valid, s.base) as number;
+    if (!(rel(loss, right.loss) <= TOL)) expect.fail(`${what}: ${loss}, reference ${right.loss}`);
+  } else if (method === 'grad' || method === 'withGrad') {
+    const out = call(s, method, valid, s.base) as { loss: number; grad: unknown };
+    const grad = (method === 'grad' ? out : out.grad) as ArrayLike<number> | Record<string, ArrayLike<number>>;
+    if (method === 'withGrad' && !(rel(out.loss, right.loss) <= TOL)) expect.fail(`${what}: loss ${out.loss}, reference ${right.loss}`);
+    if (right.grad instanceof Float64Array) expectGrad(grad as ArrayLike<number>, right.grad, what);
+    else for (const [k, g] of Object.entries(right.grad!)) expectGrad((grad as Record<string, ArrayLike<number>>)[k]!, g, `${what} ${k}`);
+  } else {
+    const acc = s.loss.create(s.base);
+    acc.update(...valid);
+    if (!(rel(acc.result(), right.loss) <= TOL)) expect.fail(`${what}: ${acc.result()}, reference ${right.loss}`);
+  }
+}
+
+// ---- the kinds of bad argument ----
+
+interface Case {
+  what: string;
+  methods: readonly Method[];
+  /** The arguments (from valid float64 data); default: the valid ones. */
+  args?: (valid: Args) => Args;
+  /** The options besides the subject's base (merged unless `replace`). */
+  opts?: Record<string, unknown>;
+  replace?: unknown;
+  argument: string;
+  contains: readonly string[];
+  index?: number;
+}
+
+const NON_ARRAYS: readonly unknown[] = [3, 'abc', [0.5, 0.5, 0.5], null, undefined];
+const shown = (v: unknown) => show(v);
+const withArg = (args: Args, j: number, v: unknown): Args => args.map((a, i) => (i === j ? v : a));
+const flip = (a: Float64Array) => Float32Array.from(a);
+const resized = (a: Float64Array | Int32Array, by: number) => {
+  const b = new (a.constructor as Float64ArrayConstructor)(a.length + by);
+  b.set(by < 0 ? a.subarray(0, a.length + by) : a);
+  return b;
+};
+const floatText = 'Float32Array or a Float64Array';
+
+function arrayCases(s: Subject, rowsOf: (args: Args) => number): Case[] {
+  const cases: Case[] = [];
+  const all = methodsOf(s);
+  const grads = all.filter((m) => m === 'grad' || m === 'withGrad');
+  for (let j = 0; j < s.args.length; j++) {
+    const name = s.args[j]!;
+    const expectedType = s.ints.has(j) ? 'Int32Array' : floatText;
+    for (const v of NON_ARRAYS) {
+      cases.push({ what: `${name} = ${shown(v)}`, methods: all, args: (a) => withArg(a, j, v), argument: name, contains: [expectedType, shown(v)] });
+    }
+    const wrongTypes: unknown[] = s.ints.has(j) ? [new Float32Array(1), new Float64Array(1), new Uint32Array(1)] : [new Int32Array(1), new Uint8Array(1), new Float32Array(1).buffer];
+    for (const v of wrongTypes) {
+      cases.push({ what: `${name} a ${show(v)}`, methods: all, args: (a) => withArg(a, j, v), argument: name, contains: [expectedType, show(v)] });
+    }
+  }
+  // weights: one per example, a float array of pred's dtype.
+  for (const v of NON_ARRAYS.filter((x) => x !== undefined)) {
+    cases.push({ what: `weights = ${shown(v)}`, methods: all, opts: { weights: v }, argument: 'opts.weights', contains: [floatText, shown(v)] });
+  }
+  cases.push({ what: 'weights an Int32Array', methods: all, opts: { weights: new Int32Array(ROWS) }, argument: 'opts.weights', contains: [floatText, 'Int32Array'] });
+  // out: the gradient's array (embedding: an object of them).
+  if (s.kind === 'embedding') {
+    for (const v of [3, 'abc', [], new Float64Array(ROWS * DIM), null]) {
+      cases.push({ what: `out = ${shown(v)}`, methods: grads, opts: { out: v }, argument: 'opts.out', contains: ['must be an object', shown(v)] });
+    }
+    cases.push({ what: 'out with an unknown key', methods: grads, opts: { out: { c: new Float64Array(ROWS * DIM) } }, argument: 'opts.out.c', contains: [s.args.slice(s.ref).join(', ')] });
+    for (const key of s.args.slice(s.ref)) {
+      for (const v of [3, [0], new Int32Array(ROWS * DIM)]) {
+        cases.push({ what: `out.${key} = ${shown(v)}`, methods: grads, opts: { out: { [key]: v } }, argument: `opts.out.${key}`, contains: [floatText, shown(v)] });
+      }
+    }
+  } else if (s.grad) {
+    for (const v of [3, 'abc', [0.5], null, new Int32Array(ROWS)]) {
+      cases.push({ what: `out = ${shown(v)}`, methods: grads, opts: { out: v }, argument: 'opts.out', contains: [floatText, shown(v)] });
+    }
+  }
+  void rowsOf;
+  return cases;
+}
+
+function mixedAndLengthCases(s: Subject, valid: Args): Case[] {
+  const cases: Case[] = [];
+  const all = methodsOf(s);
+  const grads = all.filter((m) => m === 'grad' || m === 'withGrad');
+  const refName = s.args[s.ref]!;
+  const refLength = (valid[s.ref] as Float64Array).length;
+  const rows = refLength / s.width(s.ref);
+  for (let j = 0; j < s.args.length; j++) {
+    if (j === s.ref) continue;
+    const name = s.args[j]!;
+    if (!s.ints.has(j)) {
+      cases.push({ what: `${name} float32, ${refName} float64`, methods: all, args: (a) => withArg(a, j, flip(a[j] as Float64Array)), argument: name,
+        contains: ['Float32Array', 'Float64Array', 'cannot be mixed'] });
+    }
+    for (const by of [-1, 1]) {
+      const len = (valid[j] as Float64Array).length + by;
+      cases.push({ what: `${name} of ${len} elements`, methods: all, args: (a) => withArg(a, j, resized(a[j] as Float64Array, by)), argument: name,
+        contains: [`${len} elements`, String(s.width(j) === 1 ? rows : refLength)] });
+    }
+  }
+  // The ref argument itself: its length must be a whole number of examples.
+  if (s.kind !== 'elementwise') {
+    const argument = s.kind === 'rowwise' ? 'opts.classes' : refName;
+    const resize = (a: Args) => a.map((x, i) => (i === s.ref || (s.kind === 'embedding' && i > s.ref) ? resized(x as Float64Array, -1) : x));
+    cases.push({ what: `${refName} not whole rows`, methods: all, args: resize, argument, contains: [String(refLength - 1), String(s.kind === 'rowwise' ? C : DIM)] });
+  }
+  cases.push({ what: 'weights float32', methods: all, opts: { weights: new Float32Array(rows) }, argument: 'opts.weights', contains: ['Float32Array', 'Float64Array', 'cannot be mixed'] });
+  for (const by of [-1, 1]) {
+    cases.push({ what: `weights of ${rows + by}`, methods: all, opts: { weights: new Float64Array(rows + by) }, argument: 'opts.weights', contains: [`${rows + by} elements`, String(rows)] });
+  }
+  const outKeys = s.kind === 'embedding' ? s.args.slice(s.ref) : [undefined];
+  for (const key of outKeys) {
+    const argument = key === undefined ? 'opts.out' : `opts.out.${key}`;
+    const out = (v: unknown) => ({ out: key === undefined ? v : { [key]: v } });
+    if (!s.grad) {
+      // (Row-wise metrics do not take the option at all: refused as unknown.)
+      cases.push({ what: 'out on a metric', methods: ['f'], opts: out(new Float64Array(refLength)), argument: 'opts.out', contains: [] });
+      continue;
+    }
+    cases.push({ what: `${argument} float32`, methods: grads, opts: out(new Float32Array(refLength)), argument, contains: ['Float32Array', 'Float64Array', 'cannot be mixed'] });
+    for (const by of [-1, 1]) {
+      cases.push({ what: `${argument} of ${refLength + by}`, methods: grads, opts: out(new Float64Array(refLength + by)), argument, contains: [`${refLength + by} elements`, String(refLength)] });
+    }
+    cases.push({ what: `${argument} on f (no gradient)`, methods: ['f'], opts: out(new Float64Array(refLength)), argument: 'opts.out', contains: ['gradient'] });
+  }
+  return cases;
+}
+
+/** opts.out sharing memory with an input at a shifted offset (the input itself is allowed: in place). */
+function overlapCases(s: Subject): Case[] {
+  if (!s.grad) return [];
+  const cases: Case[] = [];
+  const grads: Method[] = ['grad', 'withGrad'];
+  const outs = s.kind === 'embedding' ? s.args.slice(s.ref) : [undefined];
+  for (const key of outs) {
+    const argument = key === undefined ? 'opts.out' : `opts.out.${key}`;
+    for (let j = 0; j < s.args.length; j++) {
+      if (s.ints.has(j) || s.width(j) !== s.width(s.ref)) continue;
+      // Input j and the out at one element past it, in one buffer.
+      let out: Float64Array | undefined;
+      cases.push({
+        what: `${argument} overlapping ${s.args[j]} shifted by one`, methods: grads, argument, contains: ['overlaps'],
+        args: (a) => {
+          const x = a[j] as Float64Array;
+          const buffer = new Float64Array(x.length + 1);
+          buffer.set(x);
+          out = buffer.subarray(1);
+          return withArg(a, j, buffer.subarray(0, x.length));
+        },
+        get opts() {
+          return { out: key === undefined ? out : { [key]: out } };
+        },
+      });
+    }
+  }
+  return cases;
+}
+
+function domainCases(s: Subject, far: Args): Case[] {
+  const cases: Case[] = [];
+  const all = methodsOf(s);
+  for (const d of s.domains) {
+    const name = s.args[d.arg]!;
+    const n = ROWS * s.width(d.arg);
+    for (const v of d.values) {
+      for (const at of [0, n - 1]) {
+        cases.push({
+          what: `${name}[${at}] = ${show(v)}`, methods: all, argument: name, index: at, contains: [`${name}[${at}]`, d.expected, `got ${show(v)}`],
+          args: (a) => withArg(a, d.arg, withElement(a[d.arg] as Float64Array, at, v)),
+        });
+      }
+    }
+    // Far into a long input: the index counts from the start of the call, not of the chunk.
+    const farAt = FAR_ROWS * s.width(d.arg) - 2;
+    const v = d.values[0]!;
+    cases.push({
+      what: `${name}[${farAt}] = ${show(v)} in ${FAR_ROWS} rows`, methods: all, argument: name, index: farAt, contains: [`${name}[${farAt}]`, d.expected, `got ${show(v)}`],
+      args: () => withArg(far, d.arg, withElement(far[d.arg] as Float64Array, farAt, v)),
+    });
+  }
+  for (const v of [-1, NaN, Infinity, -Infinity]) {
+    for (const at of [0, ROWS - 1]) {
+      const w = new Float64Array(ROWS).fill(1);
+      w[at] = v;
+      cases.push({ what: `weights[${at}] = ${show(v)}`, methods: all, opts: { weights: w }, argument: 'opts.weights', index: at, contains: [`[${at}]`, 'finite number ≥ 0', `got ${show(v)}`] });
+    }
+  }
+  const w = new Float64Array(FAR_ROWS).fill(0.5);
+  w[FAR_ROWS - 3] = -0.25;
+  cases.push({ what: `weights[${FAR_ROWS - 3}] of ${FAR_ROWS}`, methods: all, args: () => far, opts: { weights: w }, argument: 'opts.weights', index: FAR_ROWS - 3,
+    contains: [`[${FAR_ROWS - 3}]`, 'finite number ≥ 0', 'got -0.25'] });
+  return cases;
+}
+
+function withElement<A extends Float64Array | Int32Array>(a: A, at: number, v: number): A {
+  const b = a.slice() as A;
+  b[at] = v;
+  return b;
+}
+
+/** Bad values for each option a loss takes, by option name (an option name missing here fails the test). */
+function optionCases(s: Subject, takes: readonly string[]): Case[] {
+  const cases: Case[] = [];
+  const all: Method[] = [...methodsOf(s).filter((m) => m !== 'update'), 'create'];
+  const oneShot = all.filter((m) => m !== 'create');
+  const grads = all.filter((m) => m === 'grad' || m === 'withGrad');
+  for (const name of takes) {
+    const argument = `opts.${name}`;
+    const numeric = s.numeric.find((o) => o.name === name);
+    if (numeric !== undefined && name === 'k') {
+      // k of top-k lies in [1, classes].
+      for (const v of [0, C + 1, 2.5, NaN, Infinity, '2', null]) {
+        cases.push({ what: `k = ${shown(v)}`, methods: all, opts: { k: v }, argument, contains: [`[1, ${C}]`, `got ${shown(v)}`] });
+      }
+    } else if (numeric !== undefined) {
+      const lo = numeric.min;
+      const hi = numeric.max ?? Infinity;
+      const values: unknown[] = [numeric.minOpen ? lo : lo - 1, lo - 1e6, NaN, Infinity, -Infinity, '1', null, true];
+      if (hi < Infinity) values.push(numeric.maxOpen ? hi : hi + 1, hi + 1e6);
+      for (const v of values) {
+        cases.push({ what: `${name} = ${shown(v)}`, methods: all, opts: { [name]: v }, argument, contains: [describeRange(numeric), `got ${shown(v)}`] });
+      }
+    } else if (name === 'reduction') {
+      for (const v of ['avg', 'MEAN', 'Sum', '', 1, null, true]) {
+        cases.push({ what: `reduction = ${shown(v)}`, methods: all, opts: { reduction: v }, argument, contains: ["'mean'", "'sum'", `got ${shown(v)}`] });
+      }
+      cases.push({ what: "create reduction 'none'", methods: ['create'], opts: { reduction: 'none' }, argument, contains: ["'mean' or 'sum'", "got 'none'"] });
+    } else if (name === 'classes' || name === 'dim') {
+      for (const v of [0, -1, 2.5, NaN, Infinity, '3', null, undefined]) {
+        cases.push({ what: `${name} = ${shown(v)}`, methods: all, opts: { [name]: v }, argument, contains: ['integer ≥ 1', `got ${shown(v)}`] });
+      }
+    } else if (name === 'accuracy') {
+      for (const v of [1, 'yes', null]) cases.push({ what: `accuracy = ${shown(v)}`, methods: oneShot, opts: { accuracy: v }, argument, contains: ['true or false', `got ${shown(v)}`] });
+      cases.push({ what: 'accuracy on f', methods: oneShot.filter((m) => m !== 'withGrad'), opts: { accuracy: true }, argument, contains: ['withGrad'] });
+      cases.push({ what: 'accuracy on create', methods: ['create'], opts: { accuracy: true }, argument, contains: [] });
+    } else if (name === 'fromLogits' || name === 'squared' || name === 'swap') {
+      for (const v of [1, 'yes', null]) cases.push({ what: `${name} = ${shown(v)}`, methods: all, opts: { [name]: v }, argument, contains: ['true or false', `got ${shown(v)}`] });
+    } else if (name === 'ignoreIndex') {
+      for (const v of [1.5, NaN, Infinity, '1', null, 2 ** 31, -(2 ** 31) - 1]) {
+        cases.push({ what: `ignoreIndex = ${shown(v)}`, methods: all, opts: { ignoreIndex: v }, argument, contains: ['integer in [-2147483648, 2147483647]', `got ${shown(v)}`] });
+      }
+    } else if (name === 'classWeights') {
+      for (const v of ['x', 3, new Int32Array(C), { length: C }]) {
+        cases.push({ what: `classWeights = ${shown(v)}`, methods: all, opts: { classWeights: v }, argument, contains: ['array of numbers', `got ${shown(v)}`] });
+      }
+      for (const len of [C - 1, C + 1]) {
+        cases.push({ what: `classWeights of ${len}`, methods: all, opts: { classWeights: new Array(len).fill(1) }, argument, contains: [`${len} elements`, `opts.classes is ${C}`] });
+      }
+      for (const [at, v] of [[0, -1], [1, NaN], [C - 1, Infinity], [1, '1']] as const) {
+        const cw: unknown[] = new Array(C).fill(1);
+        cw[at] = v;
+        cases.push({ what: `classWeights[${at}] = ${shown(v)}`, methods: all, opts: { classWeights: cw }, argument, index: at, contains: [`[${at}]`, 'finite number ≥ 0', `got ${shown(v)}`] });
+      }
+    } else if (name === 'weights' || name === 'out') {
+      // Their own kinds (arrays) above; on an accumulator they are refused by name.
+      cases.push({ what: `${name} on create`, methods: ['create'], opts: { [name]: new Float64Array(ROWS) }, argument, contains: ['not an accumulator option'] });
+    } else {
+      expect.fail(`${s.name}: option '${name}' has no bad values in this matrix: add them`);
+    }
+  }
+  // Unknown names: a typo of a common option and of each of the loss's own, refused by name.
+  const own = takes.filter((n) => !['reduction', 'weights', 'out'].includes(n));
+  for (const typo of ['reduciton', 'weight', 'Reduction', ...own.map((n) => n[0]!.toUpperCase() + n.slice(1)), ...own.map((n) => `${n}s`)]) {
+    cases.push({ what: `unknown option '${typo}'`, methods: all, opts: { [typo]: 1 }, argument: `opts.${typo}`, contains: [`unknown option '${typo}'`, 'reduction'] });
+  }
+  // Not an object at all.
+  for (const v of ['mean', 5, true]) {
+    cases.push({ what: `opts = ${shown(v)}`, methods: all, replace: v, argument: 'opts', contains: ['opts must be an object', `got ${shown(v)}`] });
+  }
+  void grads;
+  return cases;
+}
+
+/** The option names a loss takes, as it lists them when refusing an unknown one. */
+function optionNames(s: Subject, valid: Args): string[] {
+  let message = '';
+  try {
+    s.loss(...valid, { ...s.base, notAnOption: 1 });
+  } catch (e) {
+    message = (e as Error).message;
+  }
+  const list = /this loss takes: (.*)\)$/.exec(message);
+  expect(list, `${s.name} lists its options: ${message}`).not.toBeNull();
+  return list![1]!.split(', ');
+}
+
+// ---- the matrix ----
+
+let total = 0;
+const kinds = ['not an array / wrong type', 'mixed dtypes and lengths', 'out overlapping an input', 'elements out of domain', 'options'] as const;
+
+describe.each(subjects.map((s) => [s.name, s] as const))('%s', (_, s) => {
+  const valid = s.data(ROWS, 1);
+  const far = s.data(FAR_ROWS, 2);
+  let right: Right;
+  beforeAll(() => {
+    right = s.reference(valid);
+  });
+
+  test.each(kinds)('%s', (kind) => {
+    const cases = kind === kinds[0] ? arrayCases(s, () => ROWS)
+      : kind === kinds[1] ? mixedAndLengthCases(s, valid)
+      : kind === kinds[2] ? overlapCases(s)
+      : kind === kinds[3] ? domainCases(s, far)
+      : optionCases(s, optionNames(s, valid));
+    if (kind !== kinds[2] || s.grad) expect(cases.length).toBeGreaterThan(0);
+    const allowed = new Set<Method>([...methodsOf(s), 'create']);
+    for (const c of cases) {
+      for (const method of c.methods.filter((m) => allowed.has(m))) {
+        const args = c.args ? c.args(valid) : valid;
+        const opts = c.replace !== undefined ? c.replace : { ...s.base, ...c.opts };
+        const fn = method === 'f' ? s.name : `${s.name}.${method}`;
+        const argument = method === 'update' ? c.argument.replace(/^opts\.weights/, 'weights') : c.argument;
+        if (method === 'update' && (c.replace !== undefined || Object.keys(c.opts ?? {}).some((k) => k !== 'weights'))) continue; // create's options: the create cases
+        if (method === 'update') {
+          // A failed update leaves the accumulator as it was.
+          const acc = s.loss.create(s.base);
+          acc.update(...valid);
+          const before = JSON.stringify(acc.toJSON());
+          const { weights } = (c.opts ?? {}) as { weights?: unknown };
+          refused(() => acc.update(...args, ...(weights === undefined ? [] : [weights])), fn, argument, c.contains, c.index);
+          expect(JSON.stringify(acc.toJSON()), `${fn} ${c.what}: state unchanged`).toBe(before);
+        } else {
+          refused(() => call(s, method, args, opts), fn, argument, c.contains, c.index);
+        }
+        total++;
+        expectRight(s, method, valid, right);
+      }
+    }
+  });
+
+  test('allowed: opts.out may be the prediction itself (in place), and gives the reference gradient', () => {
+    if (!s.grad) return;
+    const args = valid.map((a) => (a as Float64Array).slice());
+    const keys = s.kind === 'embedding' ? s.args.slice(s.ref) : [undefined];
+    const out = keys[0] === undefined ? args[s.ref] : Object.fromEntries(keys.map((k, j) => [k!, args[s.ref + j]]));
+    const grad = s.loss.grad(...args, { ...s.base, out });
+    if (keys[0] === undefined) {
+      expect(grad).toBe(args[s.ref]);
+      expectGrad(grad, right.grad as Float64Array, `${s.name} in place`);
+    } else {
+      for (const [j, k] of keys.entries()) {
+        expect(grad[k!]).toBe(args[s.ref + j]);
+        expectGrad(grad[k!], (right.grad as Record<string, Float64Array>)[k!]!, `${s.name} in place ${k}`);
+      }
+    }
+  });
+});
+
+describe('views over wasm memory that are not WasmArrays', () => {
+  test('an ordinary view as opts.out, shifted against a WasmArray input, is refused (it used to give a wrong gradient at chunk edges)', () => {
+    const n = 20_000;
+    const y = new Float32Array(n);
+    const p = alloc(n + 1, 'f32');
+    const want = Float32Array.from({ length: n }, (_, i) => (2 * ((i % 7) - 3)) / n);
+    // Two ordinary views (not WasmArrays) of one block, one element apart.
+    refused(() => api.mse.grad(y, p.array.subarray(0, n), { out: new Float32Array(memory().buffer, p.ptr + 4, n) }), 'mse.grad', 'opts.out', ['overlaps'], undefined);
+    // A WasmArray and an ordinary view of its block, one element apart. (Views are taken after the
+    // last alloc: an alloc may grow memory and detach them.)
+    const x = alloc(n, 'f32');
+    for (let i = 0; i < n; i++) x.array[i] = (i % 7) - 3;
+    const shiftedX = new Float32Array(memory().buffer, x.ptr + 4, n);
+    refused(() => api.mse.grad(y, x, { out: shiftedX }), 'mse.grad', 'opts.out', ['overlaps'], undefined);
+    refused(() => api.softmaxCrossEntropy.grad(new Float32Array(n), x, { classes: 4, out: shiftedX }), 'softmaxCrossEntropy.grad', 'opts.out', ['overlaps'], undefined);
+    refused(() => api.triplet.grad(x, new Float32Array(n), new Float32Array(n), { dim: 4, out: { positive: shiftedX } }), 'triplet.grad', 'opts.out.positive', ['overlaps'], undefined);
+    // The same view at the same offset is the input itself: allowed, in place.
+    const inPlace = new Float32Array(memory().buffer, x.ptr, n);
+    const g = api.mse.grad(y, x, { out: inPlace });
+    for (let i = 0; i < n; i++) if (Math.abs(g[i]! - want[i]!) > 3e-7 * Math.abs(want[i]!)) expect.fail(`in place [${i}] = ${g[i]}, want ${want[i]}`);
+    p.free();
+    x.free();
+  });
+});
+
+test('matrix size (printed for the README)', () => {
+  // Runs last in this file: the count of (export, method, bad argument) calls refused above.
+  expect(total).toBeGreaterThan(1000);
+  console.log(`bad-input matrix: ${subjects.length} exports, ${total} refused calls, each followed by a valid call checked against the reference`);
+});
