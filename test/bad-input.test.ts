@@ -8,164 +8,18 @@
 // file checks that nothing is left out.)
 import { beforeAll, describe, expect, test } from 'vitest';
 import * as api from '../src/node.js';
-import { SimdlossError, alloc, binaryAccuracy, init, memory, registry, type RegistryEntry } from '../src/node.js';
-import { describeRange, type NumericOption } from '../src/core/args.js';
+import { SimdlossError, alloc, init, memory } from '../src/node.js';
+import { describeRange } from '../src/core/args.js';
 import { show } from '../src/core/errors.js';
-import { embeddingReferences } from './reference/embedding.js';
-import { expected, references, rowReferences } from './reference/index.js';
-import { random } from './random.js';
+import { type Args, C, DIM, type Method, type Right, type Subject, call, methodsOf, subjects } from './subjects.js';
 
 beforeAll(async () => {
   await init();
 });
 
-type AnyLoss = any;
-type Method = 'f' | 'grad' | 'withGrad' | 'create' | 'update';
-type Args = unknown[];
-/** float64 reference for the default options, 'mean': the loss and dL/dpred (embedding: one per input). */
-interface Right { loss: number; grad?: Float64Array | Record<string, Float64Array> }
-
-/** How to drive one export: its array arguments, its required options, valid data and its reference. */
-interface Subject {
-  name: string;
-  loss: AnyLoss;
-  kind: 'elementwise' | 'rowwise' | 'embedding';
-  /** Names of the array arguments in call order; `ref` is the one the others are checked against. */
-  args: readonly string[];
-  ref: number;
-  /** Arguments that are Int32Array labels. */
-  ints: ReadonlySet<number>;
-  /** Options every call needs ({ classes } / { dim }). */
-  base: Record<string, unknown>;
-  numeric: readonly NumericOption[];
-  /** Has a gradient (not a metric). */
-  grad: boolean;
-  /** Examples (length of weights) and elements of the ref argument, for a data set of `rows` examples. */
-  data(rows: number, seed: number): Args;
-  /** Where single elements may be out of domain: argument index, bad values, the text naming the domain. */
-  domains: readonly { arg: number; values: readonly number[]; expected: string }[];
-  reference(args: Args): Right;
-  /** Element count of argument j for `rows` examples. */
-  width(j: number): number;
-}
-
+/** float64 data and kernels here: the reference's answer is the float64 kernel's within TOL. */
 const ROWS = 6;
 const FAR_ROWS = 9001; // past the first chunks of every family's staging (8192 float32, 4096 float64 values a slot)
-const C = 3;
-const DIM = 3;
-
-function subject(entry: RegistryEntry): Subject {
-  if (entry.kind === 'elementwise') {
-    const ref = references[entry.name]!;
-    const domains: { arg: number; values: readonly number[]; expected: string }[] = [];
-    if (entry.labels?.share === 1) {
-      // Targets are labels only (hinge): anything not one of them is refused.
-      domains.push({ arg: 0, values: [0.5, 2, -2, NaN, Infinity], expected: 'or 1' });
-    } else if (entry.labels !== undefined) {
-      const [lo, hi] = entry.domain.target;
-      domains.push({ arg: 0, values: [lo - 0.5, hi + 0.5, NaN, -Infinity, Infinity], expected: `in [${lo}, ${hi}]` });
-    }
-    // A prediction domain of [0, 1] is a probability, which is checked (logits and reals are not).
-    if (entry.domain.pred[0] === 0 && entry.domain.pred[1] === 1) {
-      domains.push({ arg: 1, values: [-0.5, 1.5, NaN, Infinity], expected: 'in [0, 1]' });
-    }
-    return {
-      name: entry.name, loss: entry.loss, kind: 'elementwise', args: ['target', 'pred'], ref: 1, ints: new Set(), base: {},
-      numeric: entry.options, grad: true, domains, width: () => 1,
-      data(rows, seed) {
-        const rand = random(seed);
-        const at = (r: readonly [number, number]) => r[0] + (r[1] - r[0]) * rand();
-        const labels = entry.labels;
-        const y = Float64Array.from({ length: rows }, (_, i) => (labels && (labels.share === 1 || i % 2 === 0) ? labels.values[i % labels.values.length]! : at(entry.domain.target)));
-        const p = Float64Array.from({ length: rows }, () => at(entry.domain.pred));
-        return [y, p];
-      },
-      reference([y, p]) {
-        const e = expected(ref, y as Float64Array, p as Float64Array, {});
-        return { loss: e.mean, grad: e.gradMean };
-      },
-    };
-  }
-  if (entry.kind === 'rowwise') {
-    const labels = entry.target === 'labels';
-    const ref = rowReferences[entry.name]!;
-    return {
-      name: entry.name, loss: entry.loss, kind: 'rowwise', args: [labels ? 'labels' : 'target', 'pred'], ref: 1,
-      ints: new Set(labels ? [0] : []), base: { classes: C }, numeric: entry.options, grad: !entry.metric,
-      width: (j) => (j === 0 && labels ? 1 : C),
-      domains: labels
-        ? [{ arg: 0, values: [-1, C, C + 100, -2147483648, 2147483647], expected: `[0, ${C - 1}]` }]
-        : [{ arg: 0, values: [-0.5, 1.5, NaN, Infinity], expected: 'in [0, 1]' }],
-      data(rows, seed) {
-        const rand = random(seed);
-        const z = Float64Array.from({ length: rows * C }, () => entry.domain.pred[0] + (entry.domain.pred[1] - entry.domain.pred[0]) * rand());
-        if (labels) return [Int32Array.from({ length: rows }, () => Math.floor(rand() * C)), z];
-        const t = new Float64Array(rows * C);
-        for (let r = 0; r < rows; r++) {
-          let s = 0;
-          for (let k = 0; k < C; k++) s += t[r * C + k] = rand();
-          for (let k = 0; k < C; k++) t[r * C + k] = t[r * C + k]! / s;
-        }
-        return [t, z];
-      },
-      reference([t, z]) {
-        const e = ref(t as ArrayLike<number>, z as ArrayLike<number>, { classes: C });
-        return { loss: e.mean, grad: entry.metric ? undefined : e.gradMean };
-      },
-    };
-  }
-  const ref = embeddingReferences[entry.name]!;
-  const hasLabel = entry.labels !== 'none';
-  const names = hasLabel ? ['label', ...entry.inputs] : [...entry.inputs];
-  const first = hasLabel ? 1 : 0;
-  return {
-    name: entry.name, loss: entry.loss, kind: 'embedding', args: names, ref: first, ints: new Set(), base: { dim: DIM },
-    numeric: entry.options, grad: true, width: (j) => (hasLabel && j === 0 ? 1 : DIM),
-    domains: entry.labels === 'binary' ? [{ arg: 0, values: [-0.5, 1.5, NaN, Infinity], expected: 'in [0, 1]' }]
-      : entry.labels === 'sign' ? [{ arg: 0, values: [0, 0.5, 2, -2, NaN], expected: '1 or -1' }] : [],
-    data(rows, seed) {
-      const rand = random(seed);
-      const xs = entry.inputs.map(() => Float64Array.from({ length: rows * DIM }, () => 2 * rand() - 1));
-      if (!hasLabel) return xs;
-      const label = Float64Array.from({ length: rows }, (_, i) => (entry.labels === 'sign' ? (i % 2 ? 1 : -1) : i % 2));
-      return [label, ...xs];
-    },
-    reference(args) {
-      const xs = args.slice(first) as Float64Array[];
-      const rows = xs[0]!.length / DIM;
-      let loss = 0;
-      const grad: Record<string, Float64Array> = Object.fromEntries(entry.inputs.map((k) => [k, new Float64Array(rows * DIM)]));
-      for (let r = 0; r < rows; r++) {
-        const row = ref.row(hasLabel ? (args[0] as Float64Array)[r]! : NaN, xs.map((x) => Array.from(x.subarray(r * DIM, (r + 1) * DIM))), {});
-        loss += row.loss / rows;
-        row.grads.forEach((g, j) => grad[entry.inputs[j]!]!.set(g.map((v) => v / rows), r * DIM));
-      }
-      return { loss, grad };
-    },
-  };
-}
-
-/** binaryAccuracy is exported but not in the registry (a metric without a gradient): its subject, reference from its formula. */
-function binaryAccuracySubject(): Subject {
-  return {
-    name: 'binaryAccuracy', loss: binaryAccuracy, kind: 'elementwise', args: ['target', 'pred'], ref: 1, ints: new Set(), base: {},
-    numeric: binaryAccuracy.options, grad: false, width: () => 1,
-    domains: [{ arg: 0, values: [-0.5, 1.5, NaN, Infinity], expected: 'in [0, 1]' }, { arg: 1, values: [-0.5, 1.5, NaN, Infinity], expected: 'in [0, 1]' }],
-    data(rows, seed) {
-      const rand = random(seed);
-      return [Float64Array.from({ length: rows }, (_, i) => i % 2), Float64Array.from({ length: rows }, () => rand())];
-    },
-    reference([y, p]) {
-      const t = y as Float64Array;
-      const q = p as Float64Array;
-      let right = 0;
-      for (let i = 0; i < t.length; i++) right += (q[i]! > 0.5) === (t[i]! > 0.5) ? 1 : 0;
-      return { loss: t.length > 0 ? right / t.length : 0 };
-    },
-  };
-}
-
-const subjects: Subject[] = [...registry.map(subject), binaryAccuracySubject()];
 
 test('every loss-like export is in the matrix (a new export without a registry entry fails here)', () => {
   const exported = Object.entries(api)
@@ -175,20 +29,6 @@ test('every loss-like export is in the matrix (a new export without a registry e
 });
 
 // ---- calling ----
-
-function methodsOf(s: Subject): Method[] {
-  return s.grad ? ['f', 'grad', 'withGrad', 'update'] : ['f', 'update'];
-}
-
-function call(s: Subject, method: Method, args: Args, opts: unknown): unknown {
-  const f = s.loss;
-  if (method === 'f') return f(...args, opts);
-  if (method === 'grad') return f.grad(...args, opts);
-  if (method === 'withGrad') return f.withGrad(...args, opts);
-  if (method === 'create') return f.create(opts);
-  const { weights, ...rest } = (opts ?? {}) as Record<string, unknown>;
-  return f.create(rest).update(...args, ...(weights === undefined ? [] : [weights]));
-}
 
 /** The error of a bad call, checked: a SimdlossError naming `argument` (in .argument and the message), containing each of `contains`, with `index`. */
 function refused(run: () => unknown, fn: string, argument: string, contains: readonly string[], index: number | undefined): void {
