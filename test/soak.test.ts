@@ -1,6 +1,7 @@
 // The soak in CI (issue 9): 1e5 random calls (test/soak.ts; `npm run soak` runs 1e6), flat memory
 // after warm-up, results right against the references, WasmArrays and results never detached; and
 // the two growth cases the soak found, pinned down.
+import { execFileSync } from 'node:child_process';
 import { beforeAll, expect, test } from 'vitest';
 import { alloc, init, memory, mse, softmaxCrossEntropy, sparseSoftmaxCrossEntropy } from '../src/node.js';
 import { HEAP_SLACK, RSS_SLACK, soak } from './soak.js';
@@ -63,4 +64,11 @@ test('pages grown by the user (memory().grow) are handed out by alloc, not left 
   expect(mse(b, b)).toBe(0);
   a.free();
   b.free();
+});
+
+test('npm run soak runs end to end (2e4 calls)', () => {
+  const root = new URL('..', import.meta.url).pathname;
+  const out = execFileSync(process.execPath, ['--import', 'tsx', 'bench/soak.ts', '--calls', '2e4'], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+  expect(out).toMatch(/^ {2}after warm-up +[\d.]+ MB +[\d.]+ MB +[\d.]+ MB$/m);
+  expect(out).toContain('soak: flat and correct');
 });
