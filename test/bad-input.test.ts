@@ -52,9 +52,10 @@ function refused(run: () => unknown, fn: string, argument: string, contains: rea
 
 const rel = (a: number, e: number) => Math.abs(a - e) / Math.max(Math.abs(e), 1e-300);
 // float64 kernels against the float64 references: measured ≤ ~1e-15 relative on these few rows;
-// 1e-12 is the registry's float64 tolerance, far below any wrong answer (a stale scratch slot, a
-// skipped chunk, a wrong reduction all change the result at the 1e-2 level or more).
-const TOL = 1e-12;
+// 1e-12 is the registry's float64 tolerance; float32 kernels: the registry's f32Tolerance (metrics:
+// exact, on data away from ties). Both far below any wrong answer (a stale scratch slot, a skipped
+// chunk, a wrong reduction all change the result at the 1e-2 level or more).
+let TOL = 1e-12;
 
 function expectGrad(actual: ArrayLike<number>, want: ArrayLike<number>, what: string): void {
   expect(actual.length, `${what} length`).toBe(want.length);
@@ -101,7 +102,10 @@ interface Case {
 const NON_ARRAYS: readonly unknown[] = [3, 'abc', [0.5, 0.5, 0.5], null, undefined];
 const shown = (v: unknown) => show(v);
 const withArg = (args: Args, j: number, v: unknown): Args => args.map((a, i) => (i === j ? v : a));
-const flip = (a: Float64Array) => Float32Array.from(a);
+/** The dtype of the valid data of the matrix being run, and the other one. */
+let F: Float32ArrayConstructor | Float64ArrayConstructor = Float64Array;
+let G: Float32ArrayConstructor | Float64ArrayConstructor = Float32Array;
+const flip = (a: Float64Array) => G.from(a);
 const resized = (a: Float64Array | Int32Array, by: number) => {
   const b = new (a.constructor as Float64ArrayConstructor)(a.length + by);
   b.set(by < 0 ? a.subarray(0, a.length + by) : a);
@@ -109,7 +113,7 @@ const resized = (a: Float64Array | Int32Array, by: number) => {
 };
 const floatText = 'Float32Array or a Float64Array';
 
-function arrayCases(s: Subject, rowsOf: (args: Args) => number): Case[] {
+function arrayCases(s: Subject): Case[] {
   const cases: Case[] = [];
   const all = methodsOf(s);
   const grads = all.filter((m) => m === 'grad' || m === 'withGrad');
@@ -119,7 +123,7 @@ function arrayCases(s: Subject, rowsOf: (args: Args) => number): Case[] {
     for (const v of NON_ARRAYS) {
       cases.push({ what: `${name} = ${shown(v)}`, methods: all, args: (a) => withArg(a, j, v), argument: name, contains: [expectedType, shown(v)] });
     }
-    const wrongTypes: unknown[] = s.ints.has(j) ? [new Float32Array(1), new Float64Array(1), new Uint32Array(1)] : [new Int32Array(1), new Uint8Array(1), new Float32Array(1).buffer];
+    const wrongTypes: unknown[] = s.ints.has(j) ? [new Float32Array(1), new F(1), new Uint32Array(1)] : [new Int32Array(1), new Uint8Array(1), new Float32Array(1).buffer];
     for (const v of wrongTypes) {
       cases.push({ what: `${name} a ${show(v)}`, methods: all, args: (a) => withArg(a, j, v), argument: name, contains: [expectedType, show(v)] });
     }
@@ -131,10 +135,10 @@ function arrayCases(s: Subject, rowsOf: (args: Args) => number): Case[] {
   cases.push({ what: 'weights an Int32Array', methods: all, opts: { weights: new Int32Array(ROWS) }, argument: 'opts.weights', contains: [floatText, 'Int32Array'] });
   // out: the gradient's array (embedding: an object of them).
   if (s.kind === 'embedding') {
-    for (const v of [3, 'abc', [], new Float64Array(ROWS * DIM), null]) {
+    for (const v of [3, 'abc', [], new F(ROWS * DIM), null]) {
       cases.push({ what: `out = ${shown(v)}`, methods: grads, opts: { out: v }, argument: 'opts.out', contains: ['must be an object', shown(v)] });
     }
-    cases.push({ what: 'out with an unknown key', methods: grads, opts: { out: { c: new Float64Array(ROWS * DIM) } }, argument: 'opts.out.c', contains: [s.args.slice(s.ref).join(', ')] });
+    cases.push({ what: 'out with an unknown key', methods: grads, opts: { out: { c: new F(ROWS * DIM) } }, argument: 'opts.out.c', contains: [s.args.slice(s.ref).join(', ')] });
     for (const key of s.args.slice(s.ref)) {
       for (const v of [3, [0], new Int32Array(ROWS * DIM)]) {
         cases.push({ what: `out.${key} = ${shown(v)}`, methods: grads, opts: { out: { [key]: v } }, argument: `opts.out.${key}`, contains: [floatText, shown(v)] });
@@ -145,7 +149,6 @@ function arrayCases(s: Subject, rowsOf: (args: Args) => number): Case[] {
       cases.push({ what: `out = ${shown(v)}`, methods: grads, opts: { out: v }, argument: 'opts.out', contains: [floatText, shown(v)] });
     }
   }
-  void rowsOf;
   return cases;
 }
 
@@ -160,7 +163,7 @@ function mixedAndLengthCases(s: Subject, valid: Args): Case[] {
     if (j === s.ref) continue;
     const name = s.args[j]!;
     if (!s.ints.has(j)) {
-      cases.push({ what: `${name} float32, ${refName} float64`, methods: all, args: (a) => withArg(a, j, flip(a[j] as Float64Array)), argument: name,
+      cases.push({ what: `${name} ${G.name}, ${refName} ${F.name}`, methods: all, args: (a) => withArg(a, j, flip(a[j] as Float64Array)), argument: name,
         contains: ['Float32Array', 'Float64Array', 'cannot be mixed'] });
     }
     for (const by of [-1, 1]) {
@@ -175,9 +178,9 @@ function mixedAndLengthCases(s: Subject, valid: Args): Case[] {
     const resize = (a: Args) => a.map((x, i) => (i === s.ref || (s.kind === 'embedding' && i > s.ref) ? resized(x as Float64Array, -1) : x));
     cases.push({ what: `${refName} not whole rows`, methods: all, args: resize, argument, contains: [String(refLength - 1), String(s.kind === 'rowwise' ? C : DIM)] });
   }
-  cases.push({ what: 'weights float32', methods: all, opts: { weights: new Float32Array(rows) }, argument: 'opts.weights', contains: ['Float32Array', 'Float64Array', 'cannot be mixed'] });
+  cases.push({ what: `weights ${G.name}`, methods: all, opts: { weights: new G(rows) }, argument: 'opts.weights', contains: ['Float32Array', 'Float64Array', 'cannot be mixed'] });
   for (const by of [-1, 1]) {
-    cases.push({ what: `weights of ${rows + by}`, methods: all, opts: { weights: new Float64Array(rows + by) }, argument: 'opts.weights', contains: [`${rows + by} elements`, String(rows)] });
+    cases.push({ what: `weights of ${rows + by}`, methods: all, opts: { weights: new F(rows + by) }, argument: 'opts.weights', contains: [`${rows + by} elements`, String(rows)] });
   }
   const outKeys = s.kind === 'embedding' ? s.args.slice(s.ref) : [undefined];
   for (const key of outKeys) {
@@ -185,14 +188,14 @@ function mixedAndLengthCases(s: Subject, valid: Args): Case[] {
     const out = (v: unknown) => ({ out: key === undefined ? v : { [key]: v } });
     if (!s.grad) {
       // (Row-wise metrics do not take the option at all: refused as unknown.)
-      cases.push({ what: 'out on a metric', methods: ['f'], opts: out(new Float64Array(refLength)), argument: 'opts.out', contains: [] });
+      cases.push({ what: 'out on a metric', methods: ['f'], opts: out(new F(refLength)), argument: 'opts.out', contains: [] });
       continue;
     }
-    cases.push({ what: `${argument} float32`, methods: grads, opts: out(new Float32Array(refLength)), argument, contains: ['Float32Array', 'Float64Array', 'cannot be mixed'] });
+    cases.push({ what: `${argument} ${G.name}`, methods: grads, opts: out(new G(refLength)), argument, contains: ['Float32Array', 'Float64Array', 'cannot be mixed'] });
     for (const by of [-1, 1]) {
-      cases.push({ what: `${argument} of ${refLength + by}`, methods: grads, opts: out(new Float64Array(refLength + by)), argument, contains: [`${refLength + by} elements`, String(refLength)] });
+      cases.push({ what: `${argument} of ${refLength + by}`, methods: grads, opts: out(new F(refLength + by)), argument, contains: [`${refLength + by} elements`, String(refLength)] });
     }
-    cases.push({ what: `${argument} on f (no gradient)`, methods: ['f'], opts: out(new Float64Array(refLength)), argument: 'opts.out', contains: ['gradient'] });
+    cases.push({ what: `${argument} on f (no gradient)`, methods: ['f'], opts: out(new F(refLength)), argument: 'opts.out', contains: ['gradient'] });
   }
   return cases;
 }
@@ -208,12 +211,12 @@ function overlapCases(s: Subject): Case[] {
     for (let j = 0; j < s.args.length; j++) {
       if (s.ints.has(j) || s.width(j) !== s.width(s.ref)) continue;
       // Input j and the out at one element past it, in one buffer.
-      let out: Float64Array | undefined;
+      let out: Float32Array | Float64Array | undefined;
       cases.push({
         what: `${argument} overlapping ${s.args[j]} shifted by one`, methods: grads, argument, contains: ['overlaps'],
         args: (a) => {
           const x = a[j] as Float64Array;
-          const buffer = new Float64Array(x.length + 1);
+          const buffer = new F(x.length + 1);
           buffer.set(x);
           out = buffer.subarray(1);
           return withArg(a, j, buffer.subarray(0, x.length));
@@ -251,12 +254,12 @@ function domainCases(s: Subject, far: Args): Case[] {
   }
   for (const v of [-1, NaN, Infinity, -Infinity]) {
     for (const at of [0, ROWS - 1]) {
-      const w = new Float64Array(ROWS).fill(1);
+      const w = new F(ROWS).fill(1);
       w[at] = v;
       cases.push({ what: `weights[${at}] = ${show(v)}`, methods: all, opts: { weights: w }, argument: 'opts.weights', index: at, contains: [`[${at}]`, 'finite number ≥ 0', `got ${show(v)}`] });
     }
   }
-  const w = new Float64Array(FAR_ROWS).fill(0.5);
+  const w = new F(FAR_ROWS).fill(0.5);
   w[FAR_ROWS - 3] = -0.25;
   cases.push({ what: `weights[${FAR_ROWS - 3}] of ${FAR_ROWS}`, methods: all, args: () => far, opts: { weights: w }, argument: 'opts.weights', index: FAR_ROWS - 3,
     contains: [`[${FAR_ROWS - 3}]`, 'finite number ≥ 0', 'got -0.25'] });
@@ -274,7 +277,6 @@ function optionCases(s: Subject, takes: readonly string[]): Case[] {
   const cases: Case[] = [];
   const all: Method[] = [...methodsOf(s).filter((m) => m !== 'update'), 'create'];
   const oneShot = all.filter((m) => m !== 'create');
-  const grads = all.filter((m) => m === 'grad' || m === 'withGrad');
   for (const name of takes) {
     const argument = `opts.${name}`;
     const numeric = s.numeric.find((o) => o.name === name);
@@ -338,7 +340,6 @@ function optionCases(s: Subject, takes: readonly string[]): Case[] {
   for (const v of ['mean', 5, true]) {
     cases.push({ what: `opts = ${shown(v)}`, methods: all, replace: v, argument: 'opts', contains: ['opts must be an object', `got ${shown(v)}`] });
   }
-  void grads;
   return cases;
 }
 
@@ -360,16 +361,22 @@ function optionNames(s: Subject, valid: Args): string[] {
 let total = 0;
 const kinds = ['not an array / wrong type', 'mixed dtypes and lengths', 'out overlapping an input', 'elements out of domain', 'options'] as const;
 
-describe.each(subjects.map((s) => [s.name, s] as const))('%s', (_, s) => {
-  const valid = s.data(ROWS, 1);
-  const far = s.data(FAR_ROWS, 2);
+describe.each(subjects.flatMap((s) => [[s.name, 'float64', s, false], [s.name, 'float32', s, true]] as const))('%s %s', (_, __, s, f32) => {
+  const valid = s.data(ROWS, 1, f32);
+  const far = s.data(FAR_ROWS, 2, f32);
   let right: Right;
+  const dtype = () => {
+    F = f32 ? Float32Array : Float64Array;
+    G = f32 ? Float64Array : Float32Array;
+    TOL = f32 ? s.f32Tolerance : 1e-12;
+  };
   beforeAll(() => {
-    right = s.reference(valid);
+    right = s.reference(valid, f32);
   });
 
   test.each(kinds)('%s', (kind) => {
-    const cases = kind === kinds[0] ? arrayCases(s, () => ROWS)
+    dtype();
+    const cases = kind === kinds[0] ? arrayCases(s)
       : kind === kinds[1] ? mixedAndLengthCases(s, valid)
       : kind === kinds[2] ? overlapCases(s)
       : kind === kinds[3] ? domainCases(s, far)
@@ -401,6 +408,7 @@ describe.each(subjects.map((s) => [s.name, s] as const))('%s', (_, s) => {
   });
 
   test('allowed: opts.out may be the prediction itself (in place), and gives the reference gradient', () => {
+    dtype();
     if (!s.grad) return;
     const args = valid.map((a) => (a as Float64Array).slice());
     const keys = s.kind === 'embedding' ? s.args.slice(s.ref) : [undefined];
@@ -445,6 +453,6 @@ describe('views over wasm memory that are not WasmArrays', () => {
 
 test('matrix size (printed for the README)', () => {
   // Runs last in this file: the count of (export, method, bad argument) calls refused above.
-  expect(total).toBeGreaterThan(1000);
-  console.log(`bad-input matrix: ${subjects.length} exports, ${total} refused calls, each followed by a valid call checked against the reference`);
+  expect(total).toBeGreaterThan(10_000);
+  console.log(`bad-input matrix: ${subjects.length} exports × 2 dtypes, ${total} refused calls, each followed by a valid call checked against the reference`);
 });
