@@ -40,7 +40,8 @@ export interface Subject {
   data(rows: number, seed: number, f32?: boolean): Args;
   /** Where single elements may be out of domain: argument index, bad values, the text naming the domain. */
   domains: readonly { arg: number; values: readonly number[]; expected: string }[];
-  reference(args: Args, f32?: boolean): Right;
+  /** With `weights` (one per example): wᵢ·lᵢ per example, Σ wᵢlᵢ / Σ wᵢ, and the weighted mean's gradient. */
+  reference(args: Args, f32?: boolean, weights?: ArrayLike<number>): Right;
   /** Element count of argument j per example. */
   width(j: number): number;
 }
@@ -77,8 +78,8 @@ function subject(entry: RegistryEntry): Subject {
         const p = Float64Array.from({ length: rows }, () => at(entry.domain.pred));
         return [cast(y, f32), cast(p, f32)];
       },
-      reference([y, p], f32) {
-        const e = expected(ref, y as ArrayLike<number>, p as ArrayLike<number>, {}, undefined, f32);
+      reference([y, p], f32, weights) {
+        const e = expected(ref, y as ArrayLike<number>, p as ArrayLike<number>, {}, weights, f32);
         return { losses: e.losses, loss: e.mean, sum: e.sum, grad: e.gradMean };
       },
     };
@@ -107,8 +108,8 @@ function subject(entry: RegistryEntry): Subject {
         }
         return [cast(t, f32), cast(z, f32)];
       },
-      reference([t, z]) {
-        const e = ref(t as ArrayLike<number>, z as ArrayLike<number>, { classes: C });
+      reference([t, z], _, weights) {
+        const e = ref(t as ArrayLike<number>, z as ArrayLike<number>, { classes: C }, weights);
         return { losses: e.losses, loss: e.mean, sum: e.sum, grad: entry.metric ? undefined : e.gradMean };
       },
     };
@@ -129,18 +130,20 @@ function subject(entry: RegistryEntry): Subject {
       const label = Float64Array.from({ length: rows }, (_, i) => (entry.labels === 'sign' ? (i % 2 ? 1 : -1) : i % 2));
       return [cast(label, f32), ...xs];
     },
-    reference(args) {
+    reference(args, _, weights) {
       const xs = args.slice(first) as Float64Array[];
       const rows = xs[0]!.length / DIM;
+      const w = (r: number) => (weights ? weights[r]! : 1);
+      const wsum = weights ? sum(weights) : rows;
       const losses = new Float64Array(rows);
       const grad: Record<string, Float64Array> = Object.fromEntries(entry.inputs.map((k) => [k, new Float64Array(rows * DIM)]));
       for (let r = 0; r < rows; r++) {
         const row = ref.row(hasLabel ? (args[0] as Float64Array)[r]! : NaN, xs.map((x) => Array.from(x.subarray(r * DIM, (r + 1) * DIM))), {});
-        losses[r] = row.loss;
-        row.grads.forEach((g, j) => grad[entry.inputs[j]!]!.set(g.map((v) => v / rows), r * DIM));
+        losses[r] = w(r) * row.loss;
+        row.grads.forEach((g, j) => grad[entry.inputs[j]!]!.set(g.map((v) => (wsum > 0 ? (w(r) * v) / wsum : 0)), r * DIM));
       }
       const total = sum(losses);
-      return { losses, loss: rows > 0 ? total / rows : 0, sum: total, grad };
+      return { losses, loss: wsum > 0 ? total / wsum : 0, sum: total, grad };
     },
   };
 }
@@ -156,12 +159,13 @@ function binaryAccuracySubject(): Subject {
       // Probabilities away from the threshold: float32 rounding cannot move one across it.
       return [cast(Float64Array.from({ length: rows }, (_, i) => i % 2), f32), cast(Float64Array.from({ length: rows }, () => (rand() < 0.5 ? 0.1 : 0.9) + 0.05 * rand()), f32)];
     },
-    reference([y, p]) {
+    reference([y, p], _, weights) {
       const t = y as ArrayLike<number>;
       const q = p as ArrayLike<number>;
-      const losses = Float64Array.from({ length: t.length }, (_, i) => ((q[i]! > 0.5) === (t[i]! > 0.5) ? 1 : 0));
+      const losses = Float64Array.from({ length: t.length }, (_, i) => (weights ? weights[i]! : 1) * ((q[i]! > 0.5) === (t[i]! > 0.5) ? 1 : 0));
       const total = sum(losses);
-      return { losses, loss: t.length > 0 ? total / t.length : 0, sum: total };
+      const wsum = weights ? sum(weights) : t.length;
+      return { losses, loss: wsum > 0 ? total / wsum : 0, sum: total };
     },
   };
 }
