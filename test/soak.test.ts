@@ -3,7 +3,7 @@
 // the two growth cases the soak found, pinned down.
 import { execFileSync } from 'node:child_process';
 import { beforeAll, expect, test } from 'vitest';
-import { alloc, init, memory, mse, softmaxCrossEntropy, sparseSoftmaxCrossEntropy } from '../src/node.js';
+import { SimdlossError, alloc, init, memory, mse, softmaxCrossEntropy, sparseSoftmaxCrossEntropy } from '../src/node.js';
 import { HEAP_SLACK, RSS_SLACK, soak } from './soak.js';
 
 beforeAll(async () => {
@@ -53,6 +53,28 @@ test('WasmArray views given to a wide-row call stay valid when the call itself g
   }
   z.free();
   out.free();
+});
+
+test('a plain view of wasm memory given to a wide-row call that grows memory: a SimdlossError naming it (it was a TypeError)', () => {
+  const C = 10_000;
+  const block = alloc(2 * C + 16, 'f32');
+  for (let i = 0; i < 2 * C; i++) block.array[i] = Math.sin(i);
+  const want = sparseSoftmaxCrossEntropy(Int32Array.of(3, 9), block.array.slice(0, 2 * C), { classes: C });
+  const filler: ReturnType<typeof alloc>[] = [];
+  const before = memory().buffer.byteLength;
+  while (memory().buffer.byteLength === before) filler.push(alloc(4096));
+  const view = block.array.subarray(0, 2 * C); // a subarray: not the WasmArray's own view, so not re-derived
+  let error: unknown;
+  try {
+    sparseSoftmaxCrossEntropy(Int32Array.of(3, 9), view, { classes: C });
+  } catch (e) {
+    error = e;
+  }
+  expect(error).toBeInstanceOf(SimdlossError);
+  expect((error as SimdlossError).argument).toBe('pred');
+  expect((error as SimdlossError).message).toMatch(/pred is a view of wasm memory that this call detached: rows of 10000 values are wider than a staging slot/);
+  expect(sparseSoftmaxCrossEntropy(Int32Array.of(3, 9), block.array.subarray(0, 2 * C), { classes: C })).toBe(want); // a fresh view: fine
+  for (const f of [...filler, block]) f.free();
 });
 
 test('pages grown by the user (memory().grow) are handed out by alloc, not left unused', () => {

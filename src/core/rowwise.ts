@@ -202,6 +202,7 @@ export function rowwise(spec: RowwiseSpec): unknown {
     // A row wider than a slot: one temporary block for a row of target, pred, grad and class weights.
     const rowBytes = C * bytes;
     let wide: WasmArray | undefined;
+    const bufferBefore = wasm.buffer;
     if (rowBytes > SLOT_BYTES && rows > 0) wide = alloc(4 * C, f32 ? 'f32' : 'f64');
     let weightsArg = opts.weights;
     let outArg = opts.out;
@@ -213,6 +214,13 @@ export function rowwise(spec: RowwiseSpec): unknown {
         pred = rederive(pred);
         weightsArg = rederive(weightsArg);
         outArg = rederive(outArg);
+        // Any other view of wasm memory died with the growth: say so (not a TypeError, not "detached: memory grew").
+        for (const [name, x] of [[targetName, target], ['pred', pred], ['opts.weights', weightsArg], ['opts.out', outArg]] as const) {
+          if (ArrayBuffer.isView(x) && x.buffer === bufferBefore && bufferBefore !== wasm.buffer) {
+            throw new SimdlossError(`${fn}: ${name} is a view of wasm memory that this call detached: rows of ${C} values are wider than a staging slot, ` +
+              'and memory grew for their temporary block; pass the WasmArray itself (or its .array), or an ordinary array', name);
+          }
+        }
       }
       p = floatArray(fn, 'pred', pred);
       let y: FloatArray | Int32Array;
