@@ -1,5 +1,5 @@
 /**
- * npm run accuracy [-- --n 1e8] [--seed 5]
+ * npm run accuracy [-- --n 1e8] [--seed 5] [--scalar]
  *
  * Scale (issue 9): mse 'mean' and 'sum' over n float32 elements (default 1e8: 400 MB an array),
  * through ordinary arrays (streamed through the scratch slots) and zero copy (WasmArrays), against a
@@ -11,10 +11,10 @@ import { parseArgs } from 'node:util';
 import { alloc, init, mse } from '../src/node.js';
 import { random } from '../test/random.js';
 
-const { values } = parseArgs({ options: { n: { type: 'string', default: '1e8' }, seed: { type: 'string', default: '5' } } });
+const { values } = parseArgs({ options: { n: { type: 'string', default: '1e8' }, seed: { type: 'string', default: '5' }, scalar: { type: 'boolean', default: false } } });
 const n = Math.round(Number(values.n));
 const BOUND = 1e-6;
-const info = await init();
+const info = await init(values.scalar ? { simd: false } : undefined);
 console.log(`mse over n = ${n.toExponential(0)} float32 elements, ${info.simd ? 'SIMD' : 'scalar'} build, Node ${process.version}`);
 
 // y and p uniform in [−3, 3], both stored as float32.
