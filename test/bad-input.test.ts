@@ -8,7 +8,7 @@
 // file checks that nothing is left out.)
 import { beforeAll, describe, expect, test } from 'vitest';
 import * as api from '../src/node.js';
-import { SimdlossError, alloc, init, memory } from '../src/node.js';
+import { type Dtype, SimdlossError, type WasmArray, alloc, init, memory } from '../src/node.js';
 import { describeRange } from '../src/core/args.js';
 import { show } from '../src/core/errors.js';
 import { type Args, C, DIM, type Method, type Right, type Subject, call, methodsOf, subjects } from './subjects.js';
@@ -266,6 +266,85 @@ function domainCases(s: Subject, far: Args): Case[] {
   return cases;
 }
 
+/** WasmArrays a case allocates, freed after each call. */
+const temps: WasmArray[] = [];
+const temp = <W extends WasmArray>(w: W): W => (temps.push(w), w);
+const dtypeOf = (a: unknown): Dtype => (a instanceof Int32Array ? 'i32' : a instanceof Float32Array ? 'f32' : 'f64');
+/** `a` copied into a WasmArray of its dtype. */
+const inWasm = (a: Float32Array | Float64Array | Int32Array): WasmArray => {
+  const w = temp(alloc(a.length, dtypeOf(a)));
+  w.array.set(a);
+  return w;
+};
+
+/** Zero copy: WasmArrays of the wrong dtype, freed ones and views of freed ones, bad elements inside WasmArrays, plain views over a WasmArray. */
+function zeroCopyCases(s: Subject, far: Args): Case[] {
+  const cases: Case[] = [];
+  const all = methodsOf(s);
+  for (let j = 0; j < s.args.length; j++) {
+    const name = s.args[j]!;
+    const wrong: Dtype = s.ints.has(j) ? 'f32' : 'i32';
+    cases.push({ what: `${name} a WasmArray of '${wrong}'`, methods: all, argument: name, contains: [s.ints.has(j) ? 'Int32Array' : floatText, `a WasmArray of '${wrong}'`],
+      args: (a) => withArg(a, j, temp(alloc((a[j] as Float64Array).length, wrong))) });
+    cases.push({ what: `${name} a freed WasmArray`, methods: all, argument: name, contains: ['used after free()'],
+      args: (a) => {
+        const w = alloc((a[j] as Float64Array).length, dtypeOf(a[j]));
+        w.free();
+        return withArg(a, j, w);
+      } });
+    cases.push({ what: `${name} a view of a freed WasmArray`, methods: all, argument: name, contains: ['freed'],
+      args: (a) => {
+        const w = alloc((a[j] as Float64Array).length, dtypeOf(a[j]));
+        const view = w.array;
+        w.free();
+        return withArg(a, j, view);
+      } });
+  }
+  // Bad elements far into WasmArrays: every argument in wasm memory, so one kernel call covers it all.
+  for (const d of s.domains) {
+    const name = s.args[d.arg]!;
+    const at = FAR_ROWS * s.width(d.arg) - 2;
+    const v = d.values[d.values.length - 1]!;
+    cases.push({ what: `${name}[${at}] = ${show(v)} in a WasmArray`, methods: all, argument: name, index: at, contains: [`${name}[${at}]`, d.expected, `got ${show(v)}`],
+      args: () => far.map((x, i) => inWasm(i === d.arg ? withElement(x as Float64Array, at, v) : (x as Float64Array))) });
+  }
+  const w = new F(FAR_ROWS).fill(1);
+  w[7] = NaN;
+  let weights: WasmArray | undefined;
+  cases.push({ what: 'weights[7] = NaN in a WasmArray', methods: all, argument: 'opts.weights', index: 7, contains: ['[7]', 'finite number ≥ 0', 'got NaN'],
+    args: () => {
+      const args = far.map((x) => inWasm(x as Float64Array));
+      weights = inWasm(w);
+      return args;
+    },
+    get opts() {
+      return { weights };
+    } });
+  // A plain view over wasm memory (not a WasmArray's own), one element past a WasmArray input, as opts.out.
+  if (s.grad) {
+    const keys = s.kind === 'embedding' ? s.args.slice(s.ref) : [undefined];
+    for (const key of keys) {
+      for (let j = 0; j < s.args.length; j++) {
+        if (s.ints.has(j) || s.width(j) !== s.width(s.ref)) continue;
+        let view: Float32Array | Float64Array | undefined;
+        const argument = key === undefined ? 'opts.out' : `opts.out.${key}`;
+        cases.push({ what: `${argument} a plain view one element into WasmArray ${s.args[j]}`, methods: ['grad', 'withGrad'], argument, contains: ['overlaps'],
+          args: (a) => {
+            const x = a[j] as Float64Array;
+            const input = inWasm(x);
+            // Its last element lies in the block's padding (blocks are whole 64-byte lines; 6 or 18 values are not).
+            view = new F(memory().buffer, input.ptr + F.BYTES_PER_ELEMENT, x.length);
+            return withArg(a, j, input);
+          },
+          get opts() {
+            return { out: key === undefined ? view : { [key]: view } };
+          } });
+      }
+    }
+  }
+  return cases;
+}
+
 function withElement<A extends Float64Array | Int32Array>(a: A, at: number, v: number): A {
   const b = a.slice() as A;
   b[at] = v;
@@ -359,7 +438,7 @@ function optionNames(s: Subject, valid: Args): string[] {
 // ---- the matrix ----
 
 let total = 0;
-const kinds = ['not an array / wrong type', 'mixed dtypes and lengths', 'out overlapping an input', 'elements out of domain', 'options'] as const;
+const kinds = ['not an array / wrong type', 'mixed dtypes and lengths', 'out overlapping an input', 'elements out of domain', 'options', 'zero copy'] as const;
 
 describe.each(subjects.flatMap((s) => [[s.name, 'float64', s, false], [s.name, 'float32', s, true]] as const))('%s %s', (_, __, s, f32) => {
   const valid = s.data(ROWS, 1, f32);
@@ -380,7 +459,8 @@ describe.each(subjects.flatMap((s) => [[s.name, 'float64', s, false], [s.name, '
       : kind === kinds[1] ? mixedAndLengthCases(s, valid)
       : kind === kinds[2] ? overlapCases(s)
       : kind === kinds[3] ? domainCases(s, far)
-      : optionCases(s, optionNames(s, valid));
+      : kind === kinds[4] ? optionCases(s, optionNames(s, valid))
+      : zeroCopyCases(s, far);
     if (kind !== kinds[2] || s.grad) expect(cases.length).toBeGreaterThan(0);
     const allowed = new Set<Method>([...methodsOf(s), 'create']);
     for (const c of cases) {
@@ -402,6 +482,7 @@ describe.each(subjects.flatMap((s) => [[s.name, 'float64', s, false], [s.name, '
           refused(() => call(s, method, args, opts), fn, argument, c.contains, c.index);
         }
         total++;
+        for (const t of temps.splice(0)) t.free();
         expectRight(s, method, valid, right);
       }
     }

@@ -14,7 +14,7 @@ export type Reduction = 'mean' | 'sum' | 'none';
 
 /** The typed array behind an argument, which must be a Float32Array or a Float64Array. */
 export function floatArray(fn: string, name: string, x: unknown): FloatArray {
-  const a = x instanceof WasmArray ? x.array : x;
+  const a = x instanceof WasmArray ? x.arrayFor(fn, name) : x;
   if (a instanceof Float32Array || a instanceof Float64Array) return a;
   const hint = Array.isArray(x) ? ' (wrap a plain array: Float64Array.from(values))' : '';
   const seen = x instanceof WasmArray ? `a WasmArray of '${x.dtype}'` : show(x);

@@ -158,6 +158,13 @@ export class WasmArray<D extends Dtype = Dtype> {
     return this.#view;
   }
 
+  /** @internal `.array` for a WasmArray passed as argument `name` of `fn`: a refusal names that argument. */
+  arrayFor(fn: string, name: string): TypedArrayOf<D> {
+    if (this.#freed) throw new SimdlossError(`${fn}: ${name} is a WasmArray used after free()`, name);
+    if (this.#generation !== wasm.generation) throw new SimdlossError(`${fn}: ${name} is a WasmArray of an instance that a later init() replaced`, name);
+    return this.array;
+  }
+
   /** Returns the block to the allocator; the WasmArray cannot be used afterwards. Idempotent. */
   free(): void {
     if (this.#freed) return;

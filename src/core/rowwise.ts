@@ -462,7 +462,7 @@ function rowResult(): number {
 }
 
 function labelArray(fn: string, x: unknown): Int32Array {
-  const a = x instanceof WasmArray ? x.array : x;
+  const a = x instanceof WasmArray ? x.arrayFor(fn, 'labels') : x;
   if (a instanceof Int32Array) return a;
   const seen = x instanceof WasmArray ? `a WasmArray of '${x.dtype}'` : show(x);
   const hint = Array.isArray(x) ? ' (wrap a plain array: Int32Array.from(labels))' : a instanceof Float32Array || a instanceof Float64Array ? ' (class indices: Int32Array.from(labels))' : '';
@@ -470,7 +470,7 @@ function labelArray(fn: string, x: unknown): Int32Array {
 }
 
 function classWeightsOf(fn: string, x: unknown, C: number): ArrayLike<number> {
-  const a = x instanceof WasmArray ? x.array : x;
+  const a = x instanceof WasmArray ? x.arrayFor(fn, 'opts.classWeights') : x;
   if (!(a instanceof Float32Array || a instanceof Float64Array || Array.isArray(a))) {
     throw new SimdlossError(`${fn}: opts.classWeights must be an array of numbers (one per class); got ${show(x)}`, 'opts.classWeights');
   }
