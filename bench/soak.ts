@@ -1,5 +1,5 @@
 /**
- * npm run soak [-- --calls 1e6] [--seed 1] [--check 20]
+ * npm run soak [-- --calls 1e6] [--seed 1] [--check 20] [--scalar]
  *
  * The long soak of issue 9 (test/soak.ts): random losses, methods, dtypes, reductions and sizes,
  * WasmArrays alloc'd and freed at random, memory forced to grow between calls; a sample of results
@@ -10,9 +10,9 @@ import { parseArgs } from 'node:util';
 import { init } from '../src/node.js';
 import { HEAP_SLACK, RSS_SLACK, soak } from '../test/soak.js';
 
-const { values } = parseArgs({ options: { calls: { type: 'string', default: '1e6' }, seed: { type: 'string', default: '1' }, check: { type: 'string', default: '20' } } });
+const { values } = parseArgs({ options: { calls: { type: 'string', default: '1e6' }, seed: { type: 'string', default: '1' }, check: { type: 'string', default: '20' }, scalar: { type: 'boolean', default: false } } });
 const calls = Math.round(Number(values.calls));
-const info = await init();
+const info = await init(values.scalar ? { simd: false } : undefined);
 console.log(`soak: ${calls} calls, seed ${values.seed}, ${info.simd ? 'SIMD' : 'scalar'} build, Node ${process.version}`);
 const r = soak({
   calls, seed: Number(values.seed), check: Number(values.check),
