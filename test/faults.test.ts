@@ -50,11 +50,16 @@ function wrap(name: string, f: (...a: number[]) => number): (...a: number[]) => 
   };
 }
 
-beforeAll(() => {
-  initSync(BUILDS[0].bytes);
+/** A fresh instance of a build, adopted with every exported function wrapped. */
+function faultyInstance(bytes: Uint8Array): void {
+  initSync(bytes);
   const faulty: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(wasm.exports!)) faulty[k] = typeof v === 'function' && k !== 'heapBase' ? wrap(k, v as never) : v;
   adopt({ exports: faulty } as unknown as WebAssembly.Instance);
+}
+
+beforeAll(() => {
+  faultyInstance(BUILDS[0].bytes);
 });
 
 /** Kernel calls one run makes. */
@@ -216,5 +221,21 @@ describe('zero copy and memory', () => {
     expect(block.ptr, 'the temporary block went back to the free list').toBe(next);
     block.free();
     expect(flat(softmaxCrossEntropy.withGrad(t, z, { classes: C }))).toEqual(want);
+  });
+});
+
+describe('the scalar build', () => {
+  beforeAll(() => {
+    faultyInstance(BUILDS[1].bytes);
+    expect(wasm.simd).toBe(false);
+  });
+  test.each(subjects.map((s) => [s.name, s] as const))('%s: a throw and a trap on the second kernel call, then the same answers', (_, s) => {
+    const args = s.data(ROWS, 5, true);
+    const run = () => call(s, s.grad ? 'withGrad' : 'f', args, s.base);
+    const want = flat(run());
+    for (const how of ['throw', 'trap'] as const) {
+      expectFault(run, 2, how, `${s.name} scalar`);
+      expect(flat(run())).toEqual(want);
+    }
   });
 });
