@@ -14,7 +14,7 @@
 // What a caller sees: the error itself (an Error from a throwing kernel, a WebAssembly.RuntimeError
 // from a trap), and opts.out in an unspecified state (the chunks before the fault are written): a
 // call that throws reports nothing as a result.
-import { beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { alloc, initSync, memory, mse, softmaxCrossEntropy } from '../src/node.js';
 import { adopt, wasm } from '../src/core/wasm.js';
 import { BUILDS } from './helpers.js';
@@ -61,6 +61,9 @@ function faultyInstance(bytes: Uint8Array): void {
 beforeAll(() => {
   faultyInstance(BUILDS[0].bytes);
 });
+afterAll(() => {
+  console.log(`faults: ${injected} injected, each thrown and followed by the right answers`);
+});
 
 /** Kernel calls one run makes. */
 function calls(run: () => unknown): number {
@@ -74,7 +77,9 @@ function calls(run: () => unknown): number {
 }
 
 /** Throws the injected fault: an Error for 'throw', a WebAssembly.RuntimeError for the traps. */
+let injected = 0;
 function expectFault(run: () => unknown, at: number, how: Fault, what: string): void {
+  injected++;
   armed = { at, how, calls: 0 };
   let error: unknown;
   try {
