@@ -14,7 +14,7 @@ export type Reduction = 'mean' | 'sum' | 'none';
 
 /** The typed array behind an argument, which must be a Float32Array or a Float64Array. */
 export function floatArray(fn: string, name: string, x: unknown): FloatArray {
-  const a = x instanceof WasmArray ? x.array : x;
+  const a = x instanceof WasmArray ? x.arrayFor(fn, name) : x;
   if (a instanceof Float32Array || a instanceof Float64Array) return a;
   const hint = Array.isArray(x) ? ' (wrap a plain array: Float64Array.from(values))' : '';
   const seen = x instanceof WasmArray ? `a WasmArray of '${x.dtype}'` : show(x);
@@ -63,8 +63,11 @@ export function stageOut(a: FloatArray, slot: number, i: number, m: number): voi
  * ordinary arrays (only then is `.buffer` read: 15–40 ns a read on Node 20).
  */
 export function overlapsShifted(a: FloatArray, pa: number, b: FloatArray, pb: number): boolean {
-  if ((pa < 0) !== (pb < 0)) return false;
-  if (pa < 0) {
+  if ((pa < 0) !== (pb < 0)) {
+    pa = pa < 0 ? overWasm(a) : pa;
+    pb = pb < 0 ? overWasm(b) : pb;
+    if (pa < 0 || pb < 0) return false;
+  } else if (pa < 0) {
     // Two views that both start a buffer cannot be shifted; this spares the `.buffer` reads in the
     // usual case (arrays created with `new`).
     if ((a.byteOffset === 0 && b.byteOffset === 0) || a.buffer !== b.buffer) return false;
@@ -72,6 +75,16 @@ export function overlapsShifted(a: FloatArray, pa: number, b: FloatArray, pb: nu
     pb = b.byteOffset;
   }
   return pa !== pb && Math.abs(pa - pb) < a.length * a.BYTES_PER_ELEMENT;
+}
+
+/**
+ * Byte offset of an ordinary array that is a view over wasm memory (`new Float32Array(memory().buffer, …)`),
+ * else -1: such a view can overlap a WasmArray. It starts above the scratch area, so byteOffset 0 (every
+ * array made with `new`) rules it out without reading `.buffer`. (Missed before: a shifted view as opts.out
+ * of a WasmArray pred gave a silently wrong gradient at the chunk edges.)
+ */
+export function overWasm(a: FloatArray): number {
+  return a.byteOffset !== 0 && a.buffer === wasm.buffer ? a.byteOffset : -1;
 }
 
 export function reductionOf(fn: string, value: unknown): number {

@@ -17,15 +17,26 @@ const BLOCK_ALIGN = 64; // a cache line: vector loads never straddle one at a bl
 let freeStart: number[] = [];
 let freeSize: number[] = [];
 let heapGeneration = -1;
+/** The end of memory the free list accounts for. */
+let heapEnd = 0;
 
-/** A new instance starts with everything above the scratch area free. */
+/**
+ * A new instance starts with everything above the scratch area free; pages grown by anyone else
+ * (`memory().grow(n)`) since are free too. (Before, they were never handed out: a soak forcing
+ * grow(1) between calls left 6 MB of them unused over 1e5 calls.)
+ */
 function heap(): void {
-  if (heapGeneration === wasm.generation) return;
-  heapGeneration = wasm.generation;
-  freeStart = [];
-  freeSize = [];
   const end = wasm.memory.buffer.byteLength;
-  if (end > wasm.heapStart) give(wasm.heapStart, end - wasm.heapStart);
+  if (heapGeneration !== wasm.generation) {
+    heapGeneration = wasm.generation;
+    freeStart = [];
+    freeSize = [];
+    heapEnd = Math.max(end, wasm.heapStart);
+    if (end > wasm.heapStart) give(wasm.heapStart, end - wasm.heapStart);
+  } else if (end > heapEnd) {
+    give(heapEnd, end - heapEnd);
+    heapEnd = end;
+  }
 }
 
 function take(bytes: number): number {
@@ -56,6 +67,7 @@ function take(bytes: number): number {
     freeSize.pop();
   }
   const end = wasm.memory.buffer.byteLength;
+  heapEnd = end;
   if (end > ptr + bytes) give(ptr + bytes, end - ptr - bytes);
   return ptr;
 }
@@ -92,6 +104,16 @@ export function wasmPointer(fn: string, name: string, x: unknown): number {
   if (owner === undefined) return -1;
   if (!owner.live) throw new SimdlossError(`${fn}: ${name} is a view of a WasmArray that was freed or belongs to a replaced instance`, name);
   return owner.ptr;
+}
+
+/**
+ * An argument again after the library itself grew memory during a call: a view a WasmArray handed
+ * out is detached by then, and is replaced by that WasmArray's current view; anything else is returned as is.
+ */
+export function rederive(x: unknown): unknown {
+  if (x instanceof WasmArray) return x;
+  const owner = owners.get(x as ArrayBufferView);
+  return owner !== undefined && owner.live ? owner.array : x;
 }
 
 /** An array that lives in wasm memory; pass it (or its `.array`) anywhere an array goes, `opts.out` included, and no copy is made. */
@@ -134,6 +156,13 @@ export class WasmArray<D extends Dtype = Dtype> {
     }
     if (this.#view.length !== this.length) this.#view = this.#derive(); // detached by memory growth
     return this.#view;
+  }
+
+  /** @internal `.array` for a WasmArray passed as argument `name` of `fn`: a refusal names that argument. */
+  arrayFor(fn: string, name: string): TypedArrayOf<D> {
+    if (this.#freed) throw new SimdlossError(`${fn}: ${name} is a WasmArray used after free()`, name);
+    if (this.#generation !== wasm.generation) throw new SimdlossError(`${fn}: ${name} is a WasmArray of an instance that a later init() replaced`, name);
+    return this.array;
   }
 
   /** Returns the block to the allocator; the WasmArray cannot be used afterwards. Idempotent. */

@@ -7,9 +7,10 @@
 import { SimdlossError, show } from './errors.js';
 import {
   type FloatArray, type NumericOption, MEAN, NONE, SUM,
-  checkOptionNames, floatArray, like, numericOption, reductionOf, stageIn, stageOut, wasmPointer,
+  checkOptionNames, floatArray, like, numericOption, overWasm, reductionOf, stageIn, stageOut, wasmPointer,
 } from './args.js';
 import type { F32, F64 } from './elementwise.js';
+import { WasmArray } from './memory.js';
 import { SLOT, SLOT_BYTES, type Kernel, ready, views, wasm } from './wasm.js';
 import { type AccumulatorBase, type AccumulatorState, type Json, type Sums, resolveNumeric, streaming } from './stream.js';
 
@@ -190,7 +191,7 @@ export function rows<L>(spec: RowsSpec): L {
     const zg: number[] = [];
     if (want & GRAD) {
       const out = opts.out as Record<string, unknown> | undefined;
-      if (out !== undefined && (out === null || typeof out !== 'object' || ArrayBuffer.isView(out))) {
+      if (out !== undefined && (out === null || typeof out !== 'object' || ArrayBuffer.isView(out) || Array.isArray(out) || out instanceof WasmArray)) {
         throw new SimdlossError(`${fn}: opts.out must be an object { ${inputs.join(', ')} } of arrays (each optional); got ${show(out)}`, 'opts.out');
       }
       for (const key in out) {
@@ -304,8 +305,14 @@ export function rows<L>(spec: RowsSpec): L {
   streaming(f as object, {
     name,
     resolve(fn, opts) {
+      if (opts !== undefined && opts !== null && typeof opts !== 'object') {
+        throw new SimdlossError(`${fn}: opts must be an object with opts.dim, the values per row; got ${show(opts)}`, 'opts');
+      }
       const o = (opts ?? {}) as Record<string, unknown>;
-      const dim = typeof o === 'object' ? o.dim : undefined;
+      // Names checked here, where dim and the flags are known (resolveNumeric below refuses weights and out with their own message).
+      const { weights: _weights, out: _out, ...named } = o;
+      checkOptionNames(fn, named, ['dim', 'reduction', ...spec.options.map((x) => x.name), ...spec.flags.map((x) => x.name)]);
+      const dim = o.dim;
       if (!(typeof dim === 'number' && Number.isSafeInteger(dim) && dim >= 1)) {
         throw new SimdlossError(`${fn}: opts.dim (values per row) is required: an integer ≥ 1; got ${show(dim)}`, 'opts.dim');
       }
@@ -333,8 +340,11 @@ export function rows<L>(spec: RowsSpec): L {
 
 /** Whether two arrays share memory; `allowSame`: the very same elements (same start and length) are fine. */
 function clash(a: FloatArray, pa: number, b: FloatArray, pb: number, allowSame: boolean): boolean {
-  if ((pa < 0) !== (pb < 0)) return false;
-  if (pa < 0) {
+  if ((pa < 0) !== (pb < 0)) {
+    pa = pa < 0 ? overWasm(a) : pa;
+    pb = pb < 0 ? overWasm(b) : pb;
+    if (pa < 0 || pb < 0) return false;
+  } else if (pa < 0) {
     if (a.buffer !== b.buffer) return false;
     pa = a.byteOffset;
     pb = b.byteOffset;

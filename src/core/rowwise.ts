@@ -10,7 +10,7 @@ import {
   checkOptionNames, floatArray, like, numericOption, overlapsShifted, reductionOf, stageIn, stageOut, wasmPointer,
 } from './args.js';
 import type { F32, F64 } from './elementwise.js';
-import { WasmArray, alloc } from './memory.js';
+import { WasmArray, alloc, rederive } from './memory.js';
 import { type AccumulatorBase, type AccumulatorState, type Json, type Sums, streaming } from './stream.js';
 import { SLOT, SLOT_BYTES, type Kernel, ready, views, wasm } from './wasm.js';
 
@@ -202,9 +202,26 @@ export function rowwise(spec: RowwiseSpec): unknown {
     // A row wider than a slot: one temporary block for a row of target, pred, grad and class weights.
     const rowBytes = C * bytes;
     let wide: WasmArray | undefined;
+    const bufferBefore = wasm.buffer;
     if (rowBytes > SLOT_BYTES && rows > 0) wide = alloc(4 * C, f32 ? 'f32' : 'f64');
+    let weightsArg = opts.weights;
+    let outArg = opts.out;
     try {
-      // (After alloc, memory may have grown: every view is taken again.)
+      // After alloc, memory may have grown: every view is taken again, the WasmArray.array views given
+      // as arguments included (before, they came back detached: a spurious length error, or a detached grad).
+      if (wide !== undefined) {
+        target = rederive(target);
+        pred = rederive(pred);
+        weightsArg = rederive(weightsArg);
+        outArg = rederive(outArg);
+        // Any other view of wasm memory died with the growth: say so (not a TypeError, not "detached: memory grew").
+        for (const [name, x] of [[targetName, target], ['pred', pred], ['opts.weights', weightsArg], ['opts.out', outArg]] as const) {
+          if (ArrayBuffer.isView(x) && x.buffer === bufferBefore && bufferBefore !== wasm.buffer) {
+            throw new SimdlossError(`${fn}: ${name} is a view of wasm memory that this call detached: rows of ${C} values are wider than a staging slot, ` +
+              'and memory grew for their temporary block; pass the WasmArray itself (or its .array), or an ordinary array', name);
+          }
+        }
+      }
       p = floatArray(fn, 'pred', pred);
       let y: FloatArray | Int32Array;
       if (labels) {
@@ -219,19 +236,19 @@ export function rowwise(spec: RowwiseSpec): unknown {
       const zp = wasmPointer(fn, 'pred', pred);
       let w: FloatArray | undefined;
       let zw = -1;
-      if (opts.weights !== undefined) {
-        w = floatArray(fn, 'opts.weights', opts.weights);
+      if (weightsArg !== undefined) {
+        w = floatArray(fn, 'opts.weights', weightsArg);
         if (w.constructor !== p.constructor) {
           throw new SimdlossError(`${fn}: opts.weights is a ${w.constructor.name} but pred is a ${p.constructor.name}: float32 and float64 cannot be mixed`, 'opts.weights');
         }
         if (w.length !== rows) throw new SimdlossError(`${fn}: opts.weights has ${w.length} elements but pred has ${rows} rows (one weight per row)`, 'opts.weights');
-        zw = wasmPointer(fn, 'opts.weights', opts.weights);
+        zw = wasmPointer(fn, 'opts.weights', weightsArg);
       }
       let out: FloatArray | undefined;
       let zo = -1;
-      if (opts.out !== undefined) {
-        out = like(fn, 'opts.out', opts.out, p, 'pred');
-        zo = wasmPointer(fn, 'opts.out', opts.out);
+      if (outArg !== undefined) {
+        out = like(fn, 'opts.out', outArg, p, 'pred');
+        zo = wasmPointer(fn, 'opts.out', outArg);
         if (overlapsShifted(out, zo, p, zp) || (!labels && overlapsShifted(out, zo, y as FloatArray, zy))) {
           throw new SimdlossError(`${fn}: opts.out overlaps an input at a different offset (it may be pred itself, not a shifted view)`, 'opts.out');
         }
@@ -357,7 +374,7 @@ export function rowwise(spec: RowwiseSpec): unknown {
       if (want === SUMS) return { sum: total, weight: denominator, count: rows } satisfies Sums;
       const loss = losses ?? (reduction === SUM ? total : denominator > 0 ? total / denominator : 0);
       if (want === LOSS) return loss;
-      const g = out !== undefined && opts.out instanceof WasmArray ? (opts.out as WasmArray).array : grad;
+      const g = out !== undefined && outArg instanceof WasmArray ? (outArg as WasmArray).array : grad;
       if (want === GRAD) return g;
       if (accuracy) return { loss, grad: g, accuracy: counted > 0 ? correct / counted : 0 };
       return { loss, grad: g };
@@ -445,7 +462,7 @@ function rowResult(): number {
 }
 
 function labelArray(fn: string, x: unknown): Int32Array {
-  const a = x instanceof WasmArray ? x.array : x;
+  const a = x instanceof WasmArray ? x.arrayFor(fn, 'labels') : x;
   if (a instanceof Int32Array) return a;
   const seen = x instanceof WasmArray ? `a WasmArray of '${x.dtype}'` : show(x);
   const hint = Array.isArray(x) ? ' (wrap a plain array: Int32Array.from(labels))' : a instanceof Float32Array || a instanceof Float64Array ? ' (class indices: Int32Array.from(labels))' : '';
@@ -453,7 +470,7 @@ function labelArray(fn: string, x: unknown): Int32Array {
 }
 
 function classWeightsOf(fn: string, x: unknown, C: number): ArrayLike<number> {
-  const a = x instanceof WasmArray ? x.array : x;
+  const a = x instanceof WasmArray ? x.arrayFor(fn, 'opts.classWeights') : x;
   if (!(a instanceof Float32Array || a instanceof Float64Array || Array.isArray(a))) {
     throw new SimdlossError(`${fn}: opts.classWeights must be an array of numbers (one per class); got ${show(x)}`, 'opts.classWeights');
   }
