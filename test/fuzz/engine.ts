@@ -313,6 +313,9 @@ function reference(entry: RegistryEntry, c: Case): Reference {
   const lossScale = new Float64Array(rows);
   const grads = b.xs.map((x) => new Float64Array(x.length));
   const gradScale = b.xs.map((x) => new Float64Array(x.length));
+  // (a floor: the batch's largest gradient element — contrastive's factor y(m − D)/D cancels near
+  // the margin, which the reference's gradScale leaves out: 3e-5 relative measured at m − D = 8e-4)
+  let floor = 0;
   for (let r = 0; r < rows; r++) {
     const wr = w ? w[r]! : 1;
     const row = ref.row(b.target ? b.target[r]! : NaN, b.xs.map((x) => Array.from(x.subarray(r * dim, (r + 1) * dim))), b.opts as never);
@@ -322,12 +325,14 @@ function reference(entry: RegistryEntry, c: Case): Reference {
     row.grads.forEach((g, j) => {
       let m = row.gradScale;
       for (const v of g) if (Number.isFinite(v)) m = Math.max(m, Math.abs(v));
+      if (Number.isFinite(wr * m)) floor = Math.max(floor, wr * m);
       for (let i = 0; i < dim; i++) {
         grads[j]![r * dim + i] = wr * g[i]!;
         gradScale[j]![r * dim + i] = nearKink ? -1 : wr * m;
       }
     });
   }
+  for (const g of gradScale) for (let i = 0; i < g.length; i++) if (g[i]! >= 0) g[i] = Math.max(g[i]!, floor);
   return { losses, lossScale, grads, gradScale };
 }
 
@@ -420,7 +425,8 @@ export function fuzzBatch(use: Use, cases: Case[], stats: Stats, failures: Failu
     a.gradMean?.forEach((g, j) => {
       // (the mean's gradient is scaled by 1/denominator, itself a reduction that may differ in its
       // last bit between builds: relative to the terms each element is a difference of)
-      const k = sumFinite(b.gradMean![j]!) / Math.max(sumFinite(b.gradSum![j]!), Number.MIN_VALUE);
+      const total = sumFinite(b.none!);
+      const k = total > 0 && Number.isFinite(b.mean!) ? Math.abs(b.mean!) / total : 1; // ≈ 1/denominator
       const m = maxFinite(b.gradMean![j]!);
       for (let i = 0; i < g.length; i++) {
         const sc = ref.gradScale[j]![i]!;
