@@ -6,7 +6,7 @@ import type { RegistryEntry } from '../../src/registry.js';
 import { type ElementReference, expected, references, rowReferences } from '../reference/index.js';
 import { embeddingReferences } from '../reference/embedding.js';
 import { random } from '../random.js';
-import { type Batch, type Float, call, copyBatch, draw, examples, hasGrad } from './drive.js';
+import { type Batch, type Float, call, contrastiveScale, copyBatch, draw, examples, hasGrad } from './drive.js';
 
 type Lib = typeof import('../../src/node.js');
 export type Build = 'simd' | 'scalar';
@@ -313,8 +313,8 @@ function reference(entry: RegistryEntry, c: Case): Reference {
   const lossScale = new Float64Array(rows);
   const grads = b.xs.map((x) => new Float64Array(x.length));
   const gradScale = b.xs.map((x) => new Float64Array(x.length));
-  // (a floor: the batch's largest gradient element — contrastive's factor y(m − D)/D cancels near
-  // the margin, which the reference's gradScale leaves out: 3e-5 relative measured at m − D = 8e-4)
+  // (contrastive: with the terms of m − D, contrastiveScale; a floor: the batch's largest element)
+  const margin = (b.opts.margin as number | undefined) ?? 1;
   let floor = 0;
   for (let r = 0; r < rows; r++) {
     const wr = w ? w[r]! : 1;
@@ -322,8 +322,10 @@ function reference(entry: RegistryEntry, c: Case): Reference {
     losses[r] = wr * row.loss;
     lossScale[r] = wr * row.scale;
     const nearKink = row.kinkGap < 1e-4 * row.scale;
+    const extra = entry.name === 'contrastive'
+      ? contrastiveScale(b.target![r]!, b.xs[0]!.subarray(r * dim, (r + 1) * dim), b.xs[1]!.subarray(r * dim, (r + 1) * dim), margin) : 0;
     row.grads.forEach((g, j) => {
-      let m = row.gradScale;
+      let m = Number.isFinite(extra) ? Math.max(row.gradScale, extra) : row.gradScale;
       for (const v of g) if (Number.isFinite(v)) m = Math.max(m, Math.abs(v));
       if (Number.isFinite(wr * m)) floor = Math.max(floor, wr * m);
       for (let i = 0; i < dim; i++) {
