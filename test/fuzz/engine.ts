@@ -275,6 +275,16 @@ interface Reference {
   gradScale: ArrayLike<number>[];
 }
 
+/** Whether row r's categoricalHinge margin is within rounding of 0 (target: the first largest). */
+function nearHingeKink(t: Float, z: Float, r: number, C: number, f32: boolean): boolean {
+  let target = 0;
+  for (let k = 1; k < C; k++) if (t[r * C + k]! > t[r * C + target]!) target = k;
+  let other = -Infinity;
+  for (let k = 0; k < C; k++) if (k !== target) other = Math.max(other, z[r * C + k]!);
+  const zt = z[r * C + target]!;
+  return Math.abs(1 + other - zt) <= (f32 ? 2 ** -22 : 2 ** -50) * (1 + Math.abs(other) + Math.abs(zt));
+}
+
 function reference(entry: RegistryEntry, c: Case): Reference {
   const b = c.batch;
   const w = c.weights;
@@ -304,6 +314,11 @@ function reference(entry: RegistryEntry, c: Case): Reference {
     // (log-sum-exp and the target term are as large as the row's largest logit: the loss's error scale)
     const lossScale = Float64Array.from(e.losses, (l, r) => Math.max(Math.abs(l), (w ? w[r]! : 1) * rowMax(b.xs[0]!, r)));
     const gradScale = Float64Array.from(e.gradSum, (_, i) => (w ? w[Math.floor(i / C)]! : 1) * rowMax(e.gradSum, Math.floor(i / C)) * C);
+    // categoricalHinge: a margin 1 + max ŷ_other − ŷ_t within rounding of 0 is a kink, where the
+    // kernel may take the other side (f32: 1 + (−2.9e-13) − 1 = 0, active; float64: inactive)
+    if (entry.name === 'categoricalHinge') {
+      for (let r = 0; r < e.losses.length; r++) if (nearHingeKink(b.target as Float, b.xs[0]!, r, C, c.f32)) gradScale.fill(-1, r * C, (r + 1) * C);
+    }
     return { losses: e.losses, lossScale, grads: hasGrad(entry) ? [e.gradSum] : [], gradScale: [gradScale] };
   }
   const ref = embeddingReferences[entry.name]!;
