@@ -10,7 +10,7 @@ import {
   checkOptionNames, floatArray, like, numericOption, overlapsShifted, reductionOf, stageIn, stageOut, wasmPointer,
 } from './args.js';
 import type { WasmArray } from './memory.js';
-import { SLOT, SLOT_BYTES, type Kernel, ready, views, wasm } from './wasm.js';
+import { SLOT, SLOT_BYTES, type Kernel, chunkOf, ready, views, wasm } from './wasm.js';
 import { type AccumulatorBase, type AccumulatorState, type Sums, resolveNumeric, streaming } from './stream.js';
 
 // Kernel mode bits (assembly/kernel/elementwise.ts).
@@ -192,7 +192,7 @@ export function elementwise<O>(spec: ElementwiseSpec): ElementwiseLoss<O> {
     const grad = want & GRAD ? (out ?? newArray(f32, n)) : undefined;
     const zg = grad === out ? zo : -1;
     const copies = zy < 0 || zp < 0 || (w !== undefined && zw < 0) || (grad !== undefined && zg < 0) || losses !== undefined;
-    const chunk = copies ? SLOT_BYTES / bytes : Math.max(n, 1);
+    const chunk = copies ? chunkOf(SLOT_BYTES / bytes) : Math.max(n, 1);
 
     let weightSum = n;
     if (w !== undefined) {

@@ -11,7 +11,7 @@ import {
 } from './args.js';
 import type { F32, F64 } from './elementwise.js';
 import { WasmArray } from './memory.js';
-import { SLOT, SLOT_BYTES, type Kernel, ready, views, wasm } from './wasm.js';
+import { SLOT, SLOT_BYTES, type Kernel, chunkOf, ready, views, wasm } from './wasm.js';
 import { type AccumulatorBase, type AccumulatorState, type Json, type Sums, resolveNumeric, streaming } from './stream.js';
 
 // Kernel mode bits (assembly/loss/embedding.ts).
@@ -232,15 +232,16 @@ export function rows<L>(spec: RowsSpec): L {
         throw new SimdlossError(`${fn}: opts.dim = ${dim} is wider than a staging slot (${SLOT_BYTES / bytes} ${f32 ? 'float32' : 'float64'} values per row at most) ` +
           `for ordinary arrays; pass ${inputs.join(', ')} and opts.out as WasmArrays (alloc) for wider rows`, 'opts.dim');
       }
+      chunk = chunkOf(chunk);
     } else if (perRowCopies) {
-      chunk = SLOT_BYTES / bytes;
+      chunk = chunkOf(SLOT_BYTES / bytes);
     }
 
     pass.weightSum = n;
     if (w !== undefined) {
       pass.weightSum = 0;
       const kw = wasm.exports![f32 ? 'weights_f32' : 'weights_f64'] as Kernel;
-      const wchunk = zw >= 0 ? Math.max(n, 1) : SLOT_BYTES / bytes;
+      const wchunk = zw >= 0 ? Math.max(n, 1) : chunkOf(SLOT_BYTES / bytes);
       for (let i = 0; i < n; i += wchunk) {
         const m = Math.min(wchunk, n - i);
         const bad = kw(m, zw >= 0 ? zw + i * bytes : stageIn(w, SLOT.weights, i, m));

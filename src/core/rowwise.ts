@@ -12,7 +12,7 @@ import {
 import type { F32, F64 } from './elementwise.js';
 import { WasmArray, alloc, rederive } from './memory.js';
 import { type AccumulatorBase, type AccumulatorState, type Json, type Sums, streaming } from './stream.js';
-import { SLOT, SLOT_BYTES, type Kernel, ready, views, wasm } from './wasm.js';
+import { SLOT, SLOT_BYTES, type Kernel, chunkOf, ready, views, wasm } from './wasm.js';
 
 // Mode bits (assembly/loss/categorical.ts).
 const MODE_GRAD = 1;
@@ -258,7 +258,7 @@ export function rowwise(spec: RowwiseSpec): unknown {
       const grad = want & GRAD ? (out ?? (f32 ? new Float32Array(n) : new Float64Array(n))) : undefined;
       const zg = grad === out ? zo : -1;
       const copies = zy < 0 || zp < 0 || (w !== undefined && zw < 0) || (grad !== undefined && zg < 0) || losses !== undefined;
-      const chunk = wide !== undefined ? 1 : copies ? Math.max(1, Math.floor(SLOT_BYTES / Math.max(rowBytes, 4))) : Math.max(rows, 1);
+      const chunk = wide !== undefined ? 1 : copies ? chunkOf(Math.max(1, Math.floor(SLOT_BYTES / Math.max(rowBytes, 4)))) : Math.max(rows, 1);
       const scratch = (slot: number): number => wasm.scratch + slot * SLOT_BYTES;
       // Where rows of target, pred and grad are staged, and where the class weights live.
       const stageY = wide !== undefined ? wide.ptr : scratch(SLOT.target);
@@ -307,7 +307,7 @@ export function rowwise(spec: RowwiseSpec): unknown {
       if (w !== undefined) {
         weightSum = 0;
         const kw = wasm.exports![f32 ? 'weights_f32' : 'weights_f64'] as Kernel;
-        const wc = Math.floor(SLOT_BYTES / bytes);
+        const wc = chunkOf(Math.floor(SLOT_BYTES / bytes));
         for (let i = 0; i < rows; i += wc) {
           const m = Math.min(wc, rows - i);
           const bad = kw(m, zw >= 0 ? zw + i * bytes : stageIn(w, SLOT.weights, i, m));

@@ -17,6 +17,13 @@ export const SLOT_BYTES = 32768;
 export const SLOTS = 12;
 export const SLOT = { target: 0, pred: 1, weights: 2, losses: 3, grad: 4 } as const;
 
+/** Test hook (test/properties.test.ts): at most `limit` elements or rows per chunk of the copy path,
+ * so that chunk edges can fall anywhere in small arrays; 0 (always, outside that test): a slot's worth. */
+export const staging = { limit: 0 };
+export function chunkOf(fit: number): number {
+  return staging.limit > 0 ? Math.min(fit, staging.limit) : fit;
+}
+
 export type Kernel = (...args: number[]) => number;
 
 interface Exports {
