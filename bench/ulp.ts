@@ -22,6 +22,10 @@ export const FUNCTIONS = [
   { name: 'log1p', bound: 2 },
   { name: 'softplus', bound: 2 },
   { name: 'sigmoid', bound: 2 },
+  // the logits and softmax kernels' float32 math (without exp's correction terms; math/logistic.ts)
+  { name: 'expQuick', bound: 1 },
+  { name: 'softplusQuick', bound: 2 },
+  { name: 'sigmoidQuick', bound: 2 },
 ] as const;
 
 const CHUNK = 2 ** 20;

@@ -103,6 +103,8 @@ const DELTA = 0, MINUS_DELTA = 1, HALF_B = 2, B_DELTA = 3, HALF_B_DELTA2 = 4, B 
  */
 @unmanaged class LogCosh extends AnyRealNoParams {
   // @ts-ignore: decorator
+  @inline costly(): bool { return true; } // its modes share two loops (kernel/elementwise.ts)
+  // @ts-ignore: decorator
   @inline vloss<T>(y: v128, p: v128): v128 {
     if (sizeof<T>() == 8) return logCosh64x2(f64x2.sub(p, y));
     return narrow32x4(logCosh64x2(f64x2.sub(low64(p), low64(y))), logCosh64x2(f64x2.sub(high64(p), high64(y))));

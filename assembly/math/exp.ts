@@ -98,6 +98,44 @@ export const LOW = memory.data(16, 16);
   return (p * s1) * s2;
 }
 
+/**
+ * e^x, f32x4, without exp32x4's two correction terms: p = 1 + (r + r²·q(r)) rounded once more. For
+ * the kernels whose own bound has room (logits, softmax): 8 fewer operations. Max error 0.906 ulp
+ * over all float32 (audit; AUDIT_EXP_QUICK); the special values of exp32x4.
+ */
+// @ts-ignore: decorator
+@inline export function expQuick32x4(x: v128): v128 {
+  x = f32x4.pmin(f32x4.pmax(x, k(MIN_32)), k(MAX_32));
+  const t = f32x4.add(f32x4.mul(x, k(LOG2E_32)), k(MAGIC_32));
+  const n = f32x4.sub(t, k(MAGIC_32));
+  const r = f32x4.sub(f32x4.sub(x, f32x4.mul(n, k(LN2HI_32))), f32x4.mul(n, k(LN2LO_32)));
+  const q = f32x4.add(k(Q0_32), f32x4.mul(r, f32x4.add(k(Q1_32), f32x4.mul(r, f32x4.add(k(Q2_32), f32x4.mul(r, f32x4.add(k(Q3_32), f32x4.mul(r, k(Q4_32)))))))));
+  const p = f32x4.add(k(ONE_32), f32x4.add(r, f32x4.mul(f32x4.mul(r, r), q)));
+  const ni = i32x4.sub(t, k(MAGIC_32));
+  const n1 = i32x4.shr_s(ni, 1);
+  const s1 = i32x4.shl(i32x4.add(n1, k(BIAS_32)), 23);
+  const s2 = i32x4.shl(i32x4.add(i32x4.sub(ni, n1), k(BIAS_32)), 23);
+  return f32x4.mul(f32x4.mul(p, s1), s2);
+}
+
+/** e^x, f32: each lane of expQuick32x4. */
+// @ts-ignore: decorator
+@inline export function expQuick32(x: f32): f32 {
+  const min = load<f32>(MIN_32), max = load<f32>(MAX_32), magic = load<f32>(MAGIC_32);
+  x = select<f32>(min, x, x < min);
+  x = select<f32>(max, x, max < x);
+  const t = x * load<f32>(LOG2E_32) + magic;
+  const n = t - magic;
+  const r = (x - n * load<f32>(LN2HI_32)) - n * load<f32>(LN2LO_32);
+  const q = load<f32>(Q0_32) + r * (load<f32>(Q1_32) + r * (load<f32>(Q2_32) + r * (load<f32>(Q3_32) + r * load<f32>(Q4_32))));
+  const p = load<f32>(ONE_32) + (r + (r * r) * q);
+  const ni = reinterpret<i32>(t) - reinterpret<i32>(magic);
+  const n1 = ni >> 1;
+  const s1 = reinterpret<f32>((n1 + 127) << 23);
+  const s2 = reinterpret<f32>((ni - n1 + 127) << 23);
+  return (p * s1) * s2;
+}
+
 /** e^x, f64x2. Max error 1.0 ulp over 10⁶ samples (at x ≈ −708, where the double-double reference's low word underflows); the same special values as exp32x4. */
 // @ts-ignore: decorator
 @inline export function exp64x2(x: v128, keepLow: bool = false): v128 {
