@@ -25,7 +25,7 @@ export const FUNCTIONS = [
   // the logits and softmax kernels' float32 math (without exp's correction terms; math/logistic.ts)
   { name: 'expQuick', bound: 1 },
   { name: 'softplusQuick', bound: 2 },
-  { name: 'sigmoidQuick', bound: 2 },
+  { name: 'sigmoidQuick', bound: 2.5 },
 ] as const;
 
 const CHUNK = 2 ** 20;
