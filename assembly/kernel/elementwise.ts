@@ -31,7 +31,7 @@ const BLOCK: i32 = 1024;
 //   checked(): bool                  false: no domain to check (the checks below compile away)
 //   vbad<T>(y, p): v128 lanes mask   sbad<T>(y, p): i32 argument code, or -1
 // A loss whose loss and gradient share costly work (exp, log) may give, instead of vgrad/sgrad,
-//   vboth<T>(y, p, k, g): v128       sboth<T>(y, p, k, g): T      the loss; k·dl/dp stored at g
+//   vboth<T>(y, p, k, g, G): v128    sboth<T>(y, p, k, g, G): T   the loss; k·dl/dp stored at g if G
 // used whenever the gradient is wanted. Such losses keep that work in one function that is not
 // inlined (math inlined into every mode's loop made the SIMD build 6× larger and took asc 8 minutes).
 // and a classifier (classifier() below) also:
@@ -73,10 +73,7 @@ type Dyn = u64;
 
 export function elementwise<T, L>(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize,
                                   scale: f64, a: f64, b: f64, mode: i32): i32 {
-  if (!specialised<L>()) {
-    if (mode & MODE_GRAD) return loop<T, L, On, Dyn, Dyn, Off>(n, y, p, w, lo, g, scale, a, b, mode);
-    return loop<T, L, Off, Dyn, Dyn, Off>(n, y, p, w, lo, g, scale, a, b, mode);
-  }
+  if (!specialised<L>()) return loop<T, L, Dyn, Dyn, Dyn, Off>(n, y, p, w, lo, g, scale, a, b, mode);
   switch (mode) {
     case 0: return loop<T, L, Off, Off, Off, Off>(n, y, p, w, lo, g, scale, a, b, mode);
     case 1: return loop<T, L, On, Off, Off, Off>(n, y, p, w, lo, g, scale, a, b, mode);
@@ -96,10 +93,7 @@ export function elementwise<T, L>(n: i32, y: usize, p: usize, w: usize, lo: usiz
  */
 export function classifier<T, L>(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize,
                                   scale: f64, a: f64, b: f64, mode: i32): i32 {
-  if (!specialised<L>()) {
-    if (mode & MODE_GRAD) return loop<T, L, On, Dyn, Dyn, Dyn>(n, y, p, w, lo, g, scale, a, b, mode);
-    return loop<T, L, Off, Dyn, Dyn, Off>(n, y, p, w, lo, g, scale, a, b, mode);
-  }
+  if (!specialised<L>()) return loop<T, L, Dyn, Dyn, Dyn, Dyn>(n, y, p, w, lo, g, scale, a, b, mode);
   if ((mode & MODE_ACCURACY) == 0) return elementwise<T, L>(n, y, p, w, lo, g, scale, a, b, mode);
   switch (mode & (MODE_WEIGHTED | MODE_LOSSES)) {
     case 0: return loop<T, L, On, Off, Off, On>(n, y, p, w, lo, g, scale, a, b, mode);
@@ -114,6 +108,7 @@ function loop<T, L, G, W, S, A>(n: i32, y: usize, p: usize, w: usize, lo: usize,
                                 scale: f64, a: f64, b: f64, mode: i32): i32 {
   const op = changetype<L>(0);
   op.setup<T>(a, b);
+  const G_ = flag<G>(mode, MODE_GRAD);
   const W_ = flag<W>(mode, MODE_WEIGHTED);
   const S_ = flag<S>(mode, MODE_LOSSES);
   const A_ = flag<A>(mode, MODE_ACCURACY);
@@ -133,8 +128,8 @@ function loop<T, L, G, W, S, A>(n: i32, y: usize, p: usize, w: usize, lo: usize,
       let hits = acc0;
       // (a costly step has work enough for the CPU to overlap: one vector per iteration, one copy less)
       if (!costly<L>()) for (; i + 2 * V <= end; i += 2 * V) {
-        acc0 = v128.add<T>(acc0, vstep<T, L, G>(op, byteOffset<T>(i), y, p, w, lo, g, vk, W_, S_));
-        acc1 = v128.add<T>(acc1, vstep<T, L, G>(op, byteOffset<T>(i + V), y, p, w, lo, g, vk, W_, S_));
+        acc0 = v128.add<T>(acc0, vstep<T, L, G>(op, byteOffset<T>(i), y, p, w, lo, g, vk, G_, W_, S_));
+        acc1 = v128.add<T>(acc1, vstep<T, L, G>(op, byteOffset<T>(i + V), y, p, w, lo, g, vk, G_, W_, S_));
         if (op.checked()) {
           bad = v128.or(bad, v128.or(vbad<T, L>(op, byteOffset<T>(i), y, p), vbad<T, L>(op, byteOffset<T>(i + V), y, p)));
         }
@@ -143,7 +138,7 @@ function loop<T, L, G, W, S, A>(n: i32, y: usize, p: usize, w: usize, lo: usize,
         }
       }
       for (; i < end; i += V) {
-        acc0 = v128.add<T>(acc0, vstep<T, L, G>(op, byteOffset<T>(i), y, p, w, lo, g, vk, W_, S_));
+        acc0 = v128.add<T>(acc0, vstep<T, L, G>(op, byteOffset<T>(i), y, p, w, lo, g, vk, G_, W_, S_));
         if (op.checked()) bad = v128.or(bad, vbad<T, L>(op, byteOffset<T>(i), y, p));
         if (isInteger<A>()) if (A_) hits = v128.add<T>(hits, vright<T, L>(op, byteOffset<T>(i), y, p, w, W_));
       }
@@ -166,10 +161,10 @@ function loop<T, L, G, W, S, A>(n: i32, y: usize, p: usize, w: usize, lo: usize,
       let hits = <T>0;
       let bad = false;
       for (; i < end; i += 4) {
-        s0 += sstep<T, L, G>(op, byteOffset<T>(i), y, p, w, lo, g, k, W_, S_);
-        s1 += sstep<T, L, G>(op, byteOffset<T>(i + 1), y, p, w, lo, g, k, W_, S_);
-        s2 += sstep<T, L, G>(op, byteOffset<T>(i + 2), y, p, w, lo, g, k, W_, S_);
-        s3 += sstep<T, L, G>(op, byteOffset<T>(i + 3), y, p, w, lo, g, k, W_, S_);
+        s0 += sstep<T, L, G>(op, byteOffset<T>(i), y, p, w, lo, g, k, G_, W_, S_);
+        s1 += sstep<T, L, G>(op, byteOffset<T>(i + 1), y, p, w, lo, g, k, G_, W_, S_);
+        s2 += sstep<T, L, G>(op, byteOffset<T>(i + 2), y, p, w, lo, g, k, G_, W_, S_);
+        s3 += sstep<T, L, G>(op, byteOffset<T>(i + 3), y, p, w, lo, g, k, G_, W_, S_);
         if (op.checked()) bad = bad || sbad<T, L>(op, i, y, p) || sbad<T, L>(op, i + 1, y, p) || sbad<T, L>(op, i + 2, y, p) || sbad<T, L>(op, i + 3, y, p);
         if (isInteger<A>()) if (A_) {
           hits += (sright<T, L>(op, byteOffset<T>(i), y, p, w, W_) + sright<T, L>(op, byteOffset<T>(i + 1), y, p, w, W_))
@@ -183,7 +178,7 @@ function loop<T, L, G, W, S, A>(n: i32, y: usize, p: usize, w: usize, lo: usize,
   }
   for (; i < n; i++) {
     if (op.checked() && sbad<T, L>(op, i, y, p)) return firstBad<T, L>(op, i, n, y, p);
-    total += <f64>sstep<T, L, G>(op, byteOffset<T>(i), y, p, w, lo, g, <T>scale, W_, S_);
+    total += <f64>sstep<T, L, G>(op, byteOffset<T>(i), y, p, w, lo, g, <T>scale, G_, W_, S_);
     if (isInteger<A>()) if (A_) right += <f64>sright<T, L>(op, byteOffset<T>(i), y, p, w, W_);
   }
   store<f64>(RESULT_SUM, total);
@@ -207,7 +202,7 @@ function loop<T, L, G, W, S, A>(n: i32, y: usize, p: usize, w: usize, lo: usize,
 
 // @ts-ignore: decorator
 @inline function vstep<T, L, G>(op: L, off: usize, y: usize, p: usize, w: usize, lo: usize, g: usize,
-                                vk: v128, W_: bool, S_: bool): v128 {
+                                vk: v128, G_: bool, W_: bool, S_: bool): v128 {
   const yv = v128.load(y + off);
   const pv = v128.load(p + off);
   let l: v128;
@@ -219,19 +214,19 @@ function loop<T, L, G, W, S, A>(n: i32, y: usize, p: usize, w: usize, lo: usize,
       wv = v128.load(w + off);
       kv = v128.mul<T>(vk, wv);
     }
-    l = op.vboth<T>(yv, pv, kv, g + off);
+    l = op.vboth<T>(yv, pv, kv, g + off, G_);
     if (W_) l = v128.mul<T>(l, wv);
     if (S_) v128.store(lo + off, l);
     return l;
   } else {
     l = op.vloss<T>(yv, pv);
-    if (isInteger<G>()) d = op.vgrad<T>(yv, pv);
+    if (G_) d = op.vgrad<T>(yv, pv);
   }
   if (W_) {
     const wv = v128.load(w + off);
-    if (isInteger<G>()) v128.store(g + off, v128.mul<T>(v128.mul<T>(vk, wv), d));
+    if (G_) v128.store(g + off, v128.mul<T>(v128.mul<T>(vk, wv), d));
     l = v128.mul<T>(l, wv);
-  } else if (isInteger<G>()) {
+  } else if (G_) {
     v128.store(g + off, v128.mul<T>(vk, d));
   }
   if (S_) v128.store(lo + off, l);
@@ -246,7 +241,7 @@ function loop<T, L, G, W, S, A>(n: i32, y: usize, p: usize, w: usize, lo: usize,
 /** vstep's scalar twin: the same operations in the same order, so each element is bit-identical. */
 // @ts-ignore: decorator
 @inline function sstep<T, L, G>(op: L, off: usize, y: usize, p: usize, w: usize, lo: usize, g: usize,
-                                k: T, W_: bool, S_: bool): T {
+                                k: T, G_: bool, W_: bool, S_: bool): T {
   const yi = load<T>(y + off);
   const pi = load<T>(p + off);
   let l: T;
@@ -258,19 +253,19 @@ function loop<T, L, G, W, S, A>(n: i32, y: usize, p: usize, w: usize, lo: usize,
       wi = load<T>(w + off);
       kv = k * wi;
     }
-    l = op.sboth<T>(yi, pi, kv, g + off);
+    l = op.sboth<T>(yi, pi, kv, g + off, G_);
     if (W_) l *= wi;
     if (S_) store<T>(lo + off, l);
     return l;
   } else {
     l = op.sloss<T>(yi, pi);
-    if (isInteger<G>()) d = op.sgrad<T>(yi, pi);
+    if (G_) d = op.sgrad<T>(yi, pi);
   }
   if (W_) {
     const wi = load<T>(w + off);
-    if (isInteger<G>()) store<T>(g + off, (k * wi) * d);
+    if (G_) store<T>(g + off, (k * wi) * d);
     l *= wi;
-  } else if (isInteger<G>()) {
+  } else if (G_) {
     store<T>(g + off, k * d);
   }
   if (S_) store<T>(lo + off, l);

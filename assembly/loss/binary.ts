@@ -85,13 +85,13 @@ const LO = 0, HI = 1, POS = 2, HALF = 3;
   @inline sbad<T>(y: T, p: T): i32 { return sbadBoth<T>(y, p); }
 
   // @ts-ignore: decorator
-  @inline vloss<T>(y: v128, p: v128): v128 { return bceV<T, Off>(y, p, y, 0); }
+  @inline vloss<T>(y: v128, p: v128): v128 { return bceV<T, Off>(y, p, y, 0, false); }
   // @ts-ignore: decorator
-  @inline vboth<T>(y: v128, p: v128, k: v128, g: usize): v128 { return bceV<T, On>(y, p, k, g); }
+  @inline vboth<T>(y: v128, p: v128, k: v128, g: usize, G: bool): v128 { return bceV<T, On>(y, p, k, g, G); }
   // @ts-ignore: decorator
-  @inline sloss<T>(y: T, p: T): T { return bceS<T, Off>(y, p, 0, 0); }
+  @inline sloss<T>(y: T, p: T): T { return bceS<T, Off>(y, p, 0, 0, false); }
   // @ts-ignore: decorator
-  @inline sboth<T>(y: T, p: T, k: T, g: usize): T { return bceS<T, On>(y, p, k, g); }
+  @inline sboth<T>(y: T, p: T, k: T, g: usize, G: bool): T { return bceS<T, On>(y, p, k, g, G); }
   // @ts-ignore: decorator
   @inline vright<T>(y: v128, p: v128): v128 {
     return v128.not(v128.xor(v128.gt<T>(p, vparam(HALF)), v128.gt<T>(y, vparam(HALF))));
@@ -111,7 +111,7 @@ type Off = f32;
 // (float32, zero copy, best of 6 interleaved runs on a loaded machine). Mixed vectors take both; for a 0/1 target both paths give the same bits
 // (w·ln c + 0·B = w·ln c; 0·ln c + B = B), so SIMD and scalar builds still agree element by element.
 // @ts-ignore: decorator
-@inline function bceV<T, G>(y: v128, p: v128, k: v128, g: usize): v128 {
+@inline function bceV<T, G>(y: v128, p: v128, k: v128, g: usize, wantGrad: bool): v128 {
   const one = vone<T>();
   const c = v128.pmin<T>(v128.pmax<T>(p, vparam(LO)), vparam(HI));
   const q = v128.sub<T>(one, c);
@@ -127,14 +127,14 @@ type Off = f32;
   } else {
     l = v128.neg<T>(v128.add<T>(v128.mul<T>(wy, vlog<T>(c)), v128.mul<T>(ny, v128.add<T>(vlog<T>(q), lost))));
   }
-  if (isInteger<G>()) {
+  if (isInteger<G>() && wantGrad) {
     v128.store(g, v128.mul<T>(k, v128.mul<T>(v128.sub<T>(v128.mul<T>(ny, c), v128.mul<T>(wy, q)), inv)));
   }
   return l;
 }
 
 // @ts-ignore: decorator
-@inline function bceS<T, G>(y: T, p: T, k: T, g: usize): T {
+@inline function bceS<T, G>(y: T, p: T, k: T, g: usize, wantGrad: bool): T {
   const c = sclamp<T>(p);
   const q = <T>1 - c;
   const inv = <T>1 / (c * q);
@@ -148,7 +148,7 @@ type Off = f32;
   } else {
     l = -(wy * slog<T>(c) + ny * (slog<T>(q) + lost));
   }
-  if (isInteger<G>()) store<T>(g, k * ((ny * c - wy * q) * inv));
+  if (isInteger<G>() && wantGrad) store<T>(g, k * ((ny * c - wy * q) * inv));
   return l;
 }
 
@@ -216,13 +216,13 @@ const GAMMA = 4, ALPHA = 5, ALPHA_BAR = 6, TINY = 7; // Focal (beside HALF)
   @inline sbad<T>(y: T, p: T): i32 { return sbadTarget<T>(y); }
 
   // @ts-ignore: decorator
-  @inline vloss<T>(y: v128, z: v128): v128 { return logitsV<T, Off>(y, z, y, 0); }
+  @inline vloss<T>(y: v128, z: v128): v128 { return logitsV<T, Off>(y, z, y, 0, false); }
   // @ts-ignore: decorator
-  @inline vboth<T>(y: v128, z: v128, k: v128, g: usize): v128 { return logitsV<T, On>(y, z, k, g); }
+  @inline vboth<T>(y: v128, z: v128, k: v128, g: usize, G: bool): v128 { return logitsV<T, On>(y, z, k, g, G); }
   // @ts-ignore: decorator
-  @inline sloss<T>(y: T, z: T): T { return logitsS<T, Off>(y, z, 0, 0); }
+  @inline sloss<T>(y: T, z: T): T { return logitsS<T, Off>(y, z, 0, 0, false); }
   // @ts-ignore: decorator
-  @inline sboth<T>(y: T, z: T, k: T, g: usize): T { return logitsS<T, On>(y, z, k, g); }
+  @inline sboth<T>(y: T, z: T, k: T, g: usize, G: bool): T { return logitsS<T, On>(y, z, k, g, G); }
   // @ts-ignore: decorator
   @inline vright<T>(y: v128, z: v128): v128 {
     return v128.not(v128.xor(v128.gt<T>(z, v128.splat<T>(0)), v128.gt<T>(y, vparam(HALF))));
@@ -235,7 +235,7 @@ const GAMMA = 4, ALPHA = 5, ALPHA_BAR = 6, TINY = 7; // Focal (beside HALF)
 // non-negative terms still. Each pair of lanes is picked with two xors (V8 turns bitselect into three
 // instructions). Float32: one t, one reciprocal, one ln for loss and gradient (math/logistic.ts).
 // @ts-ignore: decorator
-@inline function logitsV<T, G>(y: v128, z: v128, k: v128, g: usize): v128 {
+@inline function logitsV<T, G>(y: v128, z: v128, k: v128, g: usize, wantGrad: bool): v128 {
   const one = vone<T>();
   let l1p: v128, big: v128, small: v128;
   if (sizeof<T>() == 4) {
@@ -252,7 +252,7 @@ const GAMMA = 4, ALPHA = 5, ALPHA_BAR = 6, TINY = 7; // Focal (beside HALF)
   const ns = v128.sub<T>(one, s);
   const ws = v128.mul<T>(vparam(POS), s);
   const pos = v128.ge<T>(z, v128.splat<T>(0));
-  if (isInteger<G>()) {
+  if (isInteger<G>() && wantGrad) {
     const x = v128.xor(big, small);
     const p = v128.xor(small, v128.and(x, pos));                        // σ(z)
     v128.store(g, v128.mul<T>(k, v128.sub<T>(v128.mul<T>(ns, p), v128.mul<T>(ws, v128.xor(p, x))))); // − ws·σ(−z)
@@ -262,7 +262,7 @@ const GAMMA = 4, ALPHA = 5, ALPHA_BAR = 6, TINY = 7; // Focal (beside HALF)
 }
 
 // @ts-ignore: decorator
-@inline function logitsS<T, G>(y: T, z: T, k: T, g: usize): T {
+@inline function logitsS<T, G>(y: T, z: T, k: T, g: usize, wantGrad: bool): T {
   let l1p: T, big: T, small: T;
   if (sizeof<T>() == 4) {
     l1p = <T>logistic32(<f32>z);
@@ -278,7 +278,7 @@ const GAMMA = 4, ALPHA = 5, ALPHA_BAR = 6, TINY = 7; // Focal (beside HALF)
   const ns = <T>1 - s;
   const ws = sparam<T>(POS) * s;
   const pos = z >= 0;
-  if (isInteger<G>()) store<T>(g, k * (ns * select<T>(big, small, pos) - ws * select<T>(small, big, pos)));
+  if (isInteger<G>() && wantGrad) store<T>(g, k * (ns * select<T>(big, small, pos) - ws * select<T>(small, big, pos)));
   return (ns + ws) * l1p + abs<T>(z) * select<T>(ns, ws, pos);
 }
 
@@ -308,13 +308,13 @@ const GAMMA = 4, ALPHA = 5, ALPHA_BAR = 6, TINY = 7; // Focal (beside HALF)
   @inline sbad<T>(y: T, p: T): i32 { return sbadTarget<T>(y); }
 
   // @ts-ignore: decorator
-  @inline vloss<T>(y: v128, z: v128): v128 { return focalV<T, Off>(y, z, y, 0); }
+  @inline vloss<T>(y: v128, z: v128): v128 { return focalV<T, Off>(y, z, y, 0, false); }
   // @ts-ignore: decorator
-  @inline vboth<T>(y: v128, z: v128, k: v128, g: usize): v128 { return focalV<T, On>(y, z, k, g); }
+  @inline vboth<T>(y: v128, z: v128, k: v128, g: usize, G: bool): v128 { return focalV<T, On>(y, z, k, g, G); }
   // @ts-ignore: decorator
-  @inline sloss<T>(y: T, z: T): T { return focalS<T, Off>(y, z, 0, 0); }
+  @inline sloss<T>(y: T, z: T): T { return focalS<T, Off>(y, z, 0, 0, false); }
   // @ts-ignore: decorator
-  @inline sboth<T>(y: T, z: T, k: T, g: usize): T { return focalS<T, On>(y, z, k, g); }
+  @inline sboth<T>(y: T, z: T, k: T, g: usize, G: bool): T { return focalS<T, On>(y, z, k, g, G); }
   // @ts-ignore: decorator
   @inline vright<T>(y: v128, z: v128): v128 {
     return v128.not(v128.xor(v128.gt<T>(z, v128.splat<T>(0)), v128.gt<T>(y, vparam(HALF))));
@@ -324,7 +324,7 @@ const GAMMA = 4, ALPHA = 5, ALPHA_BAR = 6, TINY = 7; // Focal (beside HALF)
 }
 
 // @ts-ignore: decorator
-@inline function focalV<T, G>(y: v128, z: v128, k: v128, g: usize): v128 {
+@inline function focalV<T, G>(y: v128, z: v128, k: v128, g: usize, wantGrad: bool): v128 {
   const one = vone<T>();
   const zero = v128.splat<T>(0);
   const ny = v128.sub<T>(one, y);
@@ -347,7 +347,7 @@ const GAMMA = 4, ALPHA = 5, ALPHA_BAR = 6, TINY = 7; // Focal (beside HALF)
   const m = v128.pmax<T>(v128.add<T>(v128.mul<T>(y, q), v128.mul<T>(ny, p)), vparam(TINY));
   const at = v128.add<T>(v128.mul<T>(vparam(ALPHA), y), v128.mul<T>(vparam(ALPHA_BAR), ny));
   const scale = v128.mul<T>(at, vexp<T>(v128.mul<T>(vparam(GAMMA), vlog<T>(m))));
-  if (isInteger<G>()) {
+  if (isInteger<G>() && wantGrad) {
     const slope = v128.mul<T>(vparam(GAMMA), v128.sub<T>(one, v128.add<T>(y, y)));
     const dm = v128.mul<T>(v128.mul<T>(slope, v128.div<T>(v128.mul<T>(p, q), m)), ce);
     const dce = v128.sub<T>(v128.mul<T>(ny, p), v128.mul<T>(y, q));
@@ -357,7 +357,7 @@ const GAMMA = 4, ALPHA = 5, ALPHA_BAR = 6, TINY = 7; // Focal (beside HALF)
 }
 
 // @ts-ignore: decorator
-@inline function focalS<T, G>(y: T, z: T, k: T, g: usize): T {
+@inline function focalS<T, G>(y: T, z: T, k: T, g: usize, wantGrad: bool): T {
   const ny = <T>1 - y;
   let l1p: T, big: T, small: T;
   if (sizeof<T>() == 4) {
@@ -377,7 +377,7 @@ const GAMMA = 4, ALPHA = 5, ALPHA_BAR = 6, TINY = 7; // Focal (beside HALF)
   const m = smax<T>(y * q + ny * p, sparam<T>(TINY));
   const at = sparam<T>(ALPHA) * y + sparam<T>(ALPHA_BAR) * ny;
   const scale = at * sexp<T>(sparam<T>(GAMMA) * slog<T>(m));
-  if (isInteger<G>()) {
+  if (isInteger<G>() && wantGrad) {
     const slope = sparam<T>(GAMMA) * (<T>1 - (y + y));
     const dm = (slope * ((p * q) / m)) * ce;
     const dce = ny * p - y * q;
