@@ -2,7 +2,7 @@
 // vector math on float32 bit patterns or on arrays, against float64 references computed in wasm by
 // AssemblyScript's std Math (musl's algorithms, < 1 ulp in float64: ~2⁻²⁹ of a float32 ulp).
 
-import { exp32, exp32x4, exp64, exp64x2, expQuick32, expQuick32x4 } from "./math/exp";
+import { exp32, exp32x4, exp64, exp64x2, expNonPositive32, expNonPositive32x4, expQuick32, expQuick32x4 } from "./math/exp";
 import { log1p32, log1p32x4, log1p64, log1p64x2, log32, log32x4, log64, log64x2 } from "./math/log";
 import { SIGMA, logistic32, logistic32x4, sigmoid32, sigmoid32x4, sigmoid64, sigmoid64x2, softplus32, softplus32x4, softplus64, softplus64x2 } from "./math/logistic";
 
@@ -10,9 +10,10 @@ export const SIMD: i32 = ASC_FEATURE_SIMD ? 1 : 0;
 
 /**
  * Function codes, in this order: exp, log, log1p, softplus, sigmoid, and the kernels' quicker forms
- * expQuick, softplusQuick, sigmoidQuick (the logits kernels' math, math/logistic.ts), float32 only.
+ * expQuick, softplusQuick, sigmoidQuick (the logits kernels' math, math/logistic.ts), expNonPositive
+ * (of −|x|), float32 only.
  */
-export const FUNCTIONS: i32 = 8;
+export const FUNCTIONS: i32 = 9;
 
 /** [0] worst ulp error, [8] its input's bits, [12] lanes whose scalar twin differed. */
 export const AUDIT: usize = memory.data(32, 16);
@@ -66,6 +67,15 @@ export const AUDIT: usize = memory.data(32, 16);
   // @ts-ignore: decorator
   @inline ref(x: f64): f64 { return Math.exp(x); }
 }
+// e^−|x|: expNonPositive on its domain, every x ≤ 0 (each one twice).
+@unmanaged class ExpNonPositive {
+  // @ts-ignore: decorator
+  @inline v(x: v128): v128 { return expNonPositive32x4(v128.or(x, v128.splat<u32>(0x80000000))); }
+  // @ts-ignore: decorator
+  @inline s(x: f32): f32 { return expNonPositive32(reinterpret<f32>(reinterpret<u32>(x) | 0x80000000)); }
+  // @ts-ignore: decorator
+  @inline ref(x: f64): f64 { return Math.exp(-Math.abs(x)); }
+}
 // softplus(x) = max(x, 0) + ln(1 + e^−|x|) and σ(x) as the logits kernels compute them.
 @unmanaged class SoftplusQuick {
   // @ts-ignore: decorator
@@ -117,7 +127,8 @@ export function audit(fn: i32, start: u32, count: u32): f64 {
     case 4: return run<Sigmoid>(start, count);
     case 5: return run<ExpQuick>(start, count);
     case 6: return run<SoftplusQuick>(start, count);
-    default: return run<SigmoidQuick>(start, count);
+    case 7: return run<SigmoidQuick>(start, count);
+    default: return run<ExpNonPositive>(start, count);
   }
 }
 
@@ -162,7 +173,8 @@ export function evaluate(fn: i32, dtype: i32, x: usize, y: usize, n: i32): void 
       case 4: { each32<Sigmoid>(x, y, n); break; }
       case 5: { each32<ExpQuick>(x, y, n); break; }
       case 6: { each32<SoftplusQuick>(x, y, n); break; }
-      default: each32<SigmoidQuick>(x, y, n);
+      case 7: { each32<SigmoidQuick>(x, y, n); break; }
+      default: each32<ExpNonPositive>(x, y, n);
     }
   } else {
     switch (fn) {

@@ -26,6 +26,7 @@ export const FUNCTIONS = [
   { name: 'expQuick', bound: 1.1 },
   { name: 'softplusQuick', bound: 2 },
   { name: 'sigmoidQuick', bound: 2.5 },
+  { name: 'expNonPositive', bound: 1.1 }, // of −|x|: every x ≤ 0, each twice
 ] as const;
 
 const CHUNK = 2 ** 20;

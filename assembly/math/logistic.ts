@@ -6,7 +6,7 @@
 //
 // Accuracy (exhaustive audit, `npm run ulp`, every float32): see the figures beside each function.
 
-import { LOW, exp32, exp32x4, exp64, exp64x2, expQuick32, expQuick32x4 } from "./exp";
+import { LOW, exp32, exp32x4, exp64, exp64x2, expNonPositive32, expNonPositive32x4 } from "./exp";
 import { log1p32, log1p32x4, log1p64, log1p64x2, logPlus32, logPlus32x4 } from "./log";
 import { ONE_32, ONE_64, SIGN_32, SIGN_64, k } from "./constants";
 
@@ -117,7 +117,7 @@ export const SIGMA = memory.data(32, 16);
 // @ts-ignore: decorator
 @inline export function logistic32x4(z: v128): v128 {
   const one = k(ONE_32);
-  const t = expQuick32x4(v128.or(z, k(SIGN_32)));
+  const t = expNonPositive32x4(v128.or(z, k(SIGN_32)));
   const u = f32x4.add(one, t);
   const r = f32x4.div(one, u);
   const c = f32x4.mul(f32x4.sub(t, f32x4.sub(u, one)), r);
@@ -131,7 +131,7 @@ export const SIGMA = memory.data(32, 16);
 // @ts-ignore: decorator
 @inline export function logistic32(z: f32): f32 {
   const one = load<f32>(ONE_32);
-  const t = expQuick32(reinterpret<f32>(reinterpret<u32>(z) | 0x80000000));
+  const t = expNonPositive32(reinterpret<f32>(reinterpret<u32>(z) | 0x80000000));
   const u = one + t;
   const r = one / u;
   const c = (t - (u - one)) * r;
