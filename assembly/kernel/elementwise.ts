@@ -1,6 +1,6 @@
-// The one loop every elementwise loss runs: an unrolled main loop of two vectors, one vector at a
-// time up to the block end, partial sums flushed into float64 every block, then a scalar tail
-// (the scalar build: four elements at a time, same blocks, same tail).
+// The one loop every elementwise loss runs: a main loop of two vectors (one for costly losses), one
+// vector at a time up to the block end, partial sums flushed into float64 every block, then a scalar
+// tail (the scalar build: four elements at a time, same blocks, same tail).
 //
 // Kernel ABI (every elementwise export has exactly this signature):
 //   (n, target, pred, weights, losses, grad: byte offsets, gradScale, a, b: loss parameters, mode) → i32
@@ -32,13 +32,13 @@ const BLOCK: i32 = 1024;
 //   vbad<T>(y, p): v128 lanes mask   sbad<T>(y, p): i32 argument code, or -1
 // A loss whose loss and gradient share costly work (exp, log) may give, instead of vgrad/sgrad,
 //   vboth<T>(y, p, k, g, G): v128    sboth<T>(y, p, k, g, G): T   the loss; k·dl/dp stored at g if G
-// used whenever the gradient is wanted. Such losses keep that work in one function that is not
-// inlined (math inlined into every mode's loop made the SIMD build 6× larger and took asc 8 minutes).
-// and a classifier (classifier() below) also:
+// used whenever the gradient is wanted (inlined: with one loop per loss and dtype, below, the
+// inlined math costs no more size than a call, and the call cost 1–4%).
+// And a classifier (classifier() below) also:
 //   vright<T>(y, p): v128 lanes mask sright<T>(y, p): bool       example classified right
 
-// Each mode is its own loop, chosen while AssemblyScript compiles: the switches are type
-// arguments (On = i32, Off = f32, read with isInteger<F>()), so the dead branches never reach
+// For mse and mae each mode is its own loop, chosen while AssemblyScript compiles: the switches are
+// type arguments (On = i32, Off = f32, read with isInteger<F>()), so the dead branches never reach
 // Binaryen. Passed as plain booleans they were left to Binaryen, whose code folding once merged
 // the modes back into one loop testing flags at run time (mse withGrad 4.5 → 2.2 el/ns, measured).
 type On = i32;
