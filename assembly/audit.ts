@@ -2,14 +2,18 @@
 // vector math on float32 bit patterns or on arrays, against float64 references computed in wasm by
 // AssemblyScript's std Math (musl's algorithms, < 1 ulp in float64: ~2⁻²⁹ of a float32 ulp).
 
-import { exp32, exp32x4, exp64, exp64x2 } from "./math/exp";
+import { exp32, exp32x4, exp64, exp64x2, expNonPositive32, expNonPositive32x4, expQuick32, expQuick32x4 } from "./math/exp";
 import { log1p32, log1p32x4, log1p64, log1p64x2, log32, log32x4, log64, log64x2 } from "./math/log";
-import { sigmoid32, sigmoid32x4, sigmoid64, sigmoid64x2, softplus32, softplus32x4, softplus64, softplus64x2 } from "./math/logistic";
+import { SIGMA, logistic32, logistic32x4, sigmoid32, sigmoid32x4, sigmoid64, sigmoid64x2, softplus32, softplus32x4, softplus64, softplus64x2 } from "./math/logistic";
 
 export const SIMD: i32 = ASC_FEATURE_SIMD ? 1 : 0;
 
-/** Function codes, in this order: exp, log, log1p, softplus, sigmoid. */
-export const FUNCTIONS: i32 = 5;
+/**
+ * Function codes, in this order: exp, log, log1p, softplus, sigmoid, and the kernels' quicker forms
+ * expQuick, softplusQuick, sigmoidQuick (the logits kernels' math, math/logistic.ts), expNonPositive
+ * (of −|x|), float32 only.
+ */
+export const FUNCTIONS: i32 = 9;
 
 /** [0] worst ulp error, [8] its input's bits, [12] lanes whose scalar twin differed. */
 export const AUDIT: usize = memory.data(32, 16);
@@ -55,6 +59,47 @@ export const AUDIT: usize = memory.data(32, 16);
   @inline ref(x: f64): f64 { return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)); }
 }
 
+@unmanaged class ExpQuick {
+  // @ts-ignore: decorator
+  @inline v(x: v128): v128 { return expQuick32x4(x); }
+  // @ts-ignore: decorator
+  @inline s(x: f32): f32 { return expQuick32(x); }
+  // @ts-ignore: decorator
+  @inline ref(x: f64): f64 { return Math.exp(x); }
+}
+// e^−|x|: expNonPositive on its domain, every x ≤ 0 (each one twice).
+@unmanaged class ExpNonPositive {
+  // @ts-ignore: decorator
+  @inline v(x: v128): v128 { return expNonPositive32x4(v128.or(x, v128.splat<u32>(0x80000000))); }
+  // @ts-ignore: decorator
+  @inline s(x: f32): f32 { return expNonPositive32(reinterpret<f32>(reinterpret<u32>(x) | 0x80000000)); }
+  // @ts-ignore: decorator
+  @inline ref(x: f64): f64 { return Math.exp(-Math.abs(x)); }
+}
+// softplus(x) = max(x, 0) + ln(1 + e^−|x|) and σ(x) as the logits kernels compute them.
+@unmanaged class SoftplusQuick {
+  // @ts-ignore: decorator
+  @inline v(x: v128): v128 { return f32x4.add(f32x4.pmax(x, f32x4.splat(0)), logistic32x4(x)); }
+  // @ts-ignore: decorator
+  @inline s(x: f32): f32 { return select<f32>(0, x, x < 0) + logistic32(x); }
+  // @ts-ignore: decorator
+  @inline ref(x: f64): f64 { return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x)); }
+}
+@unmanaged class SigmoidQuick {
+  // @ts-ignore: decorator
+  @inline v(x: v128): v128 {
+    logistic32x4(x);
+    return v128.bitselect(v128.load(SIGMA), v128.load(SIGMA + 16), f32x4.ge(x, f32x4.splat(0)));
+  }
+  // @ts-ignore: decorator
+  @inline s(x: f32): f32 {
+    logistic32(x);
+    return select<f32>(load<f32>(SIGMA), load<f32>(SIGMA + 16), x >= 0);
+  }
+  // @ts-ignore: decorator
+  @inline ref(x: f64): f64 { return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)); }
+}
+
 /** |y − ref| in units of the float32 ulp at ref (2⁻¹⁴⁹ below the normal range); ∞ for a wrong NaN or ∞. */
 // @ts-ignore: decorator
 @inline function ulpError(y: f32, ref: f64): f64 {
@@ -79,7 +124,11 @@ export function audit(fn: i32, start: u32, count: u32): f64 {
     case 1: return run<Log>(start, count);
     case 2: return run<Log1p>(start, count);
     case 3: return run<Softplus>(start, count);
-    default: return run<Sigmoid>(start, count);
+    case 4: return run<Sigmoid>(start, count);
+    case 5: return run<ExpQuick>(start, count);
+    case 6: return run<SoftplusQuick>(start, count);
+    case 7: return run<SigmoidQuick>(start, count);
+    default: return run<ExpNonPositive>(start, count);
   }
 }
 
@@ -121,7 +170,11 @@ export function evaluate(fn: i32, dtype: i32, x: usize, y: usize, n: i32): void 
       case 1: { each32<Log>(x, y, n); break; }
       case 2: { each32<Log1p>(x, y, n); break; }
       case 3: { each32<Softplus>(x, y, n); break; }
-      default: each32<Sigmoid>(x, y, n);
+      case 4: { each32<Sigmoid>(x, y, n); break; }
+      case 5: { each32<ExpQuick>(x, y, n); break; }
+      case 6: { each32<SoftplusQuick>(x, y, n); break; }
+      case 7: { each32<SigmoidQuick>(x, y, n); break; }
+      default: each32<ExpNonPositive>(x, y, n);
     }
   } else {
     switch (fn) {

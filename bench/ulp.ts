@@ -22,6 +22,11 @@ export const FUNCTIONS = [
   { name: 'log1p', bound: 2 },
   { name: 'softplus', bound: 2 },
   { name: 'sigmoid', bound: 2 },
+  // the logits and softmax kernels' float32 math (without exp's correction terms; math/logistic.ts)
+  { name: 'expQuick', bound: 1.1 },
+  { name: 'softplusQuick', bound: 2 },
+  { name: 'sigmoidQuick', bound: 2.5 },
+  { name: 'expNonPositive', bound: 1.1 }, // of −|x|: every x ≤ 0, each twice
 ] as const;
 
 const CHUNK = 2 ** 20;

@@ -1,17 +1,17 @@
-// The one loop every elementwise loss runs: an unrolled main loop of two vectors, one vector at a
-// time up to the block end, partial sums flushed into float64 every block, then a scalar tail
-// (the scalar build: four elements at a time, same blocks, same tail).
+// The one loop every elementwise loss runs: a main loop of two vectors (one for costly losses), one
+// vector at a time up to the block end, partial sums flushed into float64 every block, then a scalar
+// tail (the scalar build: four elements at a time, same blocks, same tail).
 //
 // Kernel ABI (every elementwise export has exactly this signature):
 //   (n, target, pred, weights, losses, grad: byte offsets, gradScale, a, b: loss parameters, mode) → i32
 // The loss turns a and b into whatever loop-invariant values it needs once, in setup().
 // It returns -1, or the index of the first element outside the loss's domain (the argument at
 // fault is left at RESULT_ARGUMENT). Σ wᵢ·lᵢ is left at RESULT_SUM. `mode` is a set of MODE_* bits;
-// each combination is its own specialised loop, chosen at compile time (below).
+// the memory-bound losses run each combination as its own loop, chosen at compile time (below).
 // Classifiers (classifier() below) also take MODE_ACCURACY, with the gradient: Σ wᵢ·[example i
 // classified right] is left at RESULT_SUM2.
 
-import { BOTH, RESULT_SUM, RESULT_SUM2, RESULT_ARGUMENT, lanes, hsum, byteOffset, vone } from "./shared";
+import { RESULT_SUM, RESULT_SUM2, RESULT_ARGUMENT, lanes, hsum, byteOffset, vone } from "./shared";
 
 export const MODE_GRAD: i32 = 1;
 export const MODE_WEIGHTED: i32 = 2;
@@ -31,54 +31,87 @@ const BLOCK: i32 = 1024;
 //   checked(): bool                  false: no domain to check (the checks below compile away)
 //   vbad<T>(y, p): v128 lanes mask   sbad<T>(y, p): i32 argument code, or -1
 // A loss whose loss and gradient share costly work (exp, log) may give, instead of vgrad/sgrad,
-//   vboth<T>(y, p): v128             sboth<T>(y, p): T            the loss; dl/dp left at BOTH
-// used whenever the gradient is wanted. Such losses keep that work in one function that is not
-// inlined (math inlined into every mode's loop made the SIMD build 6× larger and took asc 8 minutes).
-// and a classifier (classifier() below) also:
+//   vboth<T>(y, p, k, g, G): v128    sboth<T>(y, p, k, g, G): T   the loss; k·dl/dp stored at g if G
+// used whenever the gradient is wanted (inlined: with one loop per loss and dtype, below, the
+// inlined math costs no more size than a call, and the call cost 1–4%).
+// And a classifier (classifier() below) also:
 //   vright<T>(y, p): v128 lanes mask sright<T>(y, p): bool       example classified right
 
-// Each mode is its own loop, chosen while AssemblyScript compiles: the switches are type
-// arguments (On = i32, Off = f32, read with isInteger<F>()), so the dead branches never reach
+// For mse and mae each mode is its own loop, chosen while AssemblyScript compiles: the switches are
+// type arguments (On = i32, Off = f32, read with isInteger<F>()), so the dead branches never reach
 // Binaryen. Passed as plain booleans they were left to Binaryen, whose code folding once merged
 // the modes back into one loop testing flags at run time (mse withGrad 4.5 → 2.2 el/ns, measured).
 type On = i32;
 type Off = f32;
+/** A flag read from `mode` at run time (below). */
+type Dyn = u64;
+
+// Losses whose step is costly (exp, log: a fused vboth/sboth, or a `costly()` marker) run one
+// vector per iteration (their math leaves the CPU enough to overlap; unrolled, +2–3% for 46 KB).
+// Every loss but the memory-bound ones marked `specialised()` (mse, mae) runs one loop per gradient
+// setting, with the weights, losses and accuracy flags read at run time: a predictable branch per
+// vector. Measured (zero copy, interleaved): mse 7.6 → 5.0 el/ns with runtime flags, hence its eight
+// loops; hinge and huber −2–3%; BCE, BCE with logits, logCosh no difference beyond noise. Twelve
+// specialised copies of every loss had made the wasm builds 510 KB and 410 KB.
+// @ts-ignore: decorator
+@inline function costly<L>(): bool {
+  const op = changetype<L>(0);
+  return isDefined(op.vboth) || isDefined(op.costly);
+}
+
+// @ts-ignore: decorator
+@inline function specialised<L>(): bool {
+  const op = changetype<L>(0);
+  return isDefined(op.specialised);
+}
+
+/** Flag F of a loop: On / Off fixed while compiling, Dyn read from `mode`. */
+// @ts-ignore: decorator
+@inline function flag<F>(mode: i32, bit: i32): bool {
+  return isInteger<F>() && (sizeof<F>() != 8 || (mode & bit) != 0);
+}
 
 export function elementwise<T, L>(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize,
                                   scale: f64, a: f64, b: f64, mode: i32): i32 {
+  if (!specialised<L>()) return loop<T, L, Dyn, Dyn, Dyn, Off>(n, y, p, w, lo, g, scale, a, b, mode);
   switch (mode) {
-    case 0: return loop<T, L, Off, Off, Off, Off>(n, y, p, w, lo, g, scale, a, b);
-    case 1: return loop<T, L, On, Off, Off, Off>(n, y, p, w, lo, g, scale, a, b);
-    case 2: return loop<T, L, Off, On, Off, Off>(n, y, p, w, lo, g, scale, a, b);
-    case 3: return loop<T, L, On, On, Off, Off>(n, y, p, w, lo, g, scale, a, b);
-    case 4: return loop<T, L, Off, Off, On, Off>(n, y, p, w, lo, g, scale, a, b);
-    case 5: return loop<T, L, On, Off, On, Off>(n, y, p, w, lo, g, scale, a, b);
-    case 6: return loop<T, L, Off, On, On, Off>(n, y, p, w, lo, g, scale, a, b);
-    default: return loop<T, L, On, On, On, Off>(n, y, p, w, lo, g, scale, a, b);
+    case 0: return loop<T, L, Off, Off, Off, Off>(n, y, p, w, lo, g, scale, a, b, mode);
+    case 1: return loop<T, L, On, Off, Off, Off>(n, y, p, w, lo, g, scale, a, b, mode);
+    case 2: return loop<T, L, Off, On, Off, Off>(n, y, p, w, lo, g, scale, a, b, mode);
+    case 3: return loop<T, L, On, On, Off, Off>(n, y, p, w, lo, g, scale, a, b, mode);
+    case 4: return loop<T, L, Off, Off, On, Off>(n, y, p, w, lo, g, scale, a, b, mode);
+    case 5: return loop<T, L, On, Off, On, Off>(n, y, p, w, lo, g, scale, a, b, mode);
+    case 6: return loop<T, L, Off, On, On, Off>(n, y, p, w, lo, g, scale, a, b, mode);
+    default: return loop<T, L, On, On, On, Off>(n, y, p, w, lo, g, scale, a, b, mode);
   }
 }
 
 /**
  * elementwise() for a loss that also classifies (vright/sright): MODE_ACCURACY counts the examples
  * classified right in the same pass. It comes with the gradient only (withGrad's option), so it
- * adds four loops, not eight.
+ * adds four loops, not eight (a loss not specialised(): none, its gradient loop reads the flag).
  */
 export function classifier<T, L>(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize,
                                   scale: f64, a: f64, b: f64, mode: i32): i32 {
+  if (!specialised<L>()) return loop<T, L, Dyn, Dyn, Dyn, Dyn>(n, y, p, w, lo, g, scale, a, b, mode);
   if ((mode & MODE_ACCURACY) == 0) return elementwise<T, L>(n, y, p, w, lo, g, scale, a, b, mode);
   switch (mode & (MODE_WEIGHTED | MODE_LOSSES)) {
-    case 0: return loop<T, L, On, Off, Off, On>(n, y, p, w, lo, g, scale, a, b);
-    case 2: return loop<T, L, On, On, Off, On>(n, y, p, w, lo, g, scale, a, b);
-    case 4: return loop<T, L, On, Off, On, On>(n, y, p, w, lo, g, scale, a, b);
-    default: return loop<T, L, On, On, On, On>(n, y, p, w, lo, g, scale, a, b);
+    case 0: return loop<T, L, On, Off, Off, On>(n, y, p, w, lo, g, scale, a, b, mode);
+    case 2: return loop<T, L, On, On, Off, On>(n, y, p, w, lo, g, scale, a, b, mode);
+    case 4: return loop<T, L, On, Off, On, On>(n, y, p, w, lo, g, scale, a, b, mode);
+    default: return loop<T, L, On, On, On, On>(n, y, p, w, lo, g, scale, a, b, mode);
   }
 }
 
 /** G: write the gradient; W: weighted; S: store per-example losses; A: count the examples classified right. */
 function loop<T, L, G, W, S, A>(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize,
-                                scale: f64, a: f64, b: f64): i32 {
+                                scale: f64, a: f64, b: f64, mode: i32): i32 {
   const op = changetype<L>(0);
   op.setup<T>(a, b);
+  const G_ = flag<G>(mode, MODE_GRAD);
+  const W_ = flag<W>(mode, MODE_WEIGHTED);
+  const S_ = flag<S>(mode, MODE_LOSSES);
+  const A_ = flag<A>(mode, MODE_ACCURACY);
   let total: f64 = 0;
   let right: f64 = 0;
   let i = 0;
@@ -93,25 +126,25 @@ function loop<T, L, G, W, S, A>(n: i32, y: usize, p: usize, w: usize, lo: usize,
       let acc1 = acc0;
       let bad = acc0;
       let hits = acc0;
-      for (; i + 2 * V <= end; i += 2 * V) {
-        acc0 = v128.add<T>(acc0, vstep<T, L, G, W, S>(op, byteOffset<T>(i), y, p, w, lo, g, vk));
-        acc1 = v128.add<T>(acc1, vstep<T, L, G, W, S>(op, byteOffset<T>(i + V), y, p, w, lo, g, vk));
+      // (a costly step has work enough for the CPU to overlap: one vector per iteration, one copy less)
+      if (!costly<L>()) for (; i + 2 * V <= end; i += 2 * V) {
+        acc0 = v128.add<T>(acc0, vstep<T, L, G>(op, byteOffset<T>(i), y, p, w, lo, g, vk, G_, W_, S_));
+        acc1 = v128.add<T>(acc1, vstep<T, L, G>(op, byteOffset<T>(i + V), y, p, w, lo, g, vk, G_, W_, S_));
         if (op.checked()) {
           bad = v128.or(bad, v128.or(vbad<T, L>(op, byteOffset<T>(i), y, p), vbad<T, L>(op, byteOffset<T>(i + V), y, p)));
         }
-        if (isInteger<A>()) {
-          hits = v128.add<T>(hits, v128.add<T>(vright<T, L, W>(op, byteOffset<T>(i), y, p, w), vright<T, L, W>(op, byteOffset<T>(i + V), y, p, w)));
+        if (isInteger<A>()) if (A_) {
+          hits = v128.add<T>(hits, v128.add<T>(vright<T, L>(op, byteOffset<T>(i), y, p, w, W_), vright<T, L>(op, byteOffset<T>(i + V), y, p, w, W_)));
         }
       }
-      if (i < end) {
-        acc0 = v128.add<T>(acc0, vstep<T, L, G, W, S>(op, byteOffset<T>(i), y, p, w, lo, g, vk));
+      for (; i < end; i += V) {
+        acc0 = v128.add<T>(acc0, vstep<T, L, G>(op, byteOffset<T>(i), y, p, w, lo, g, vk, G_, W_, S_));
         if (op.checked()) bad = v128.or(bad, vbad<T, L>(op, byteOffset<T>(i), y, p));
-        if (isInteger<A>()) hits = v128.add<T>(hits, vright<T, L, W>(op, byteOffset<T>(i), y, p, w));
-        i += V;
+        if (isInteger<A>()) if (A_) hits = v128.add<T>(hits, vright<T, L>(op, byteOffset<T>(i), y, p, w, W_));
       }
       if (op.checked() && v128.any_true(bad)) return firstBad<T, L>(op, start, end, y, p);
       total += hsum<T>(v128.add<T>(acc0, acc1));
-      if (isInteger<A>()) right += hsum<T>(hits);
+      if (isInteger<A>()) if (A_) right += hsum<T>(hits);
     }
   } else {
     // The scalar build: the same shape, four elements at a time into four accumulators (one
@@ -128,67 +161,75 @@ function loop<T, L, G, W, S, A>(n: i32, y: usize, p: usize, w: usize, lo: usize,
       let hits = <T>0;
       let bad = false;
       for (; i < end; i += 4) {
-        s0 += sstep<T, L, G, W, S>(op, byteOffset<T>(i), y, p, w, lo, g, k);
-        s1 += sstep<T, L, G, W, S>(op, byteOffset<T>(i + 1), y, p, w, lo, g, k);
-        s2 += sstep<T, L, G, W, S>(op, byteOffset<T>(i + 2), y, p, w, lo, g, k);
-        s3 += sstep<T, L, G, W, S>(op, byteOffset<T>(i + 3), y, p, w, lo, g, k);
+        s0 += sstep<T, L, G>(op, byteOffset<T>(i), y, p, w, lo, g, k, G_, W_, S_);
+        s1 += sstep<T, L, G>(op, byteOffset<T>(i + 1), y, p, w, lo, g, k, G_, W_, S_);
+        s2 += sstep<T, L, G>(op, byteOffset<T>(i + 2), y, p, w, lo, g, k, G_, W_, S_);
+        s3 += sstep<T, L, G>(op, byteOffset<T>(i + 3), y, p, w, lo, g, k, G_, W_, S_);
         if (op.checked()) bad = bad || sbad<T, L>(op, i, y, p) || sbad<T, L>(op, i + 1, y, p) || sbad<T, L>(op, i + 2, y, p) || sbad<T, L>(op, i + 3, y, p);
-        if (isInteger<A>()) {
-          hits += (sright<T, L, W>(op, byteOffset<T>(i), y, p, w) + sright<T, L, W>(op, byteOffset<T>(i + 1), y, p, w))
-                + (sright<T, L, W>(op, byteOffset<T>(i + 2), y, p, w) + sright<T, L, W>(op, byteOffset<T>(i + 3), y, p, w));
+        if (isInteger<A>()) if (A_) {
+          hits += (sright<T, L>(op, byteOffset<T>(i), y, p, w, W_) + sright<T, L>(op, byteOffset<T>(i + 1), y, p, w, W_))
+                + (sright<T, L>(op, byteOffset<T>(i + 2), y, p, w, W_) + sright<T, L>(op, byteOffset<T>(i + 3), y, p, w, W_));
         }
       }
       if (op.checked() && bad) return firstBad<T, L>(op, start, end, y, p);
       total += (<f64>s0 + <f64>s1) + (<f64>s2 + <f64>s3);
-      if (isInteger<A>()) right += <f64>hits;
+      if (isInteger<A>()) if (A_) right += <f64>hits;
     }
   }
   for (; i < n; i++) {
     if (op.checked() && sbad<T, L>(op, i, y, p)) return firstBad<T, L>(op, i, n, y, p);
-    total += <f64>sstep<T, L, G, W, S>(op, byteOffset<T>(i), y, p, w, lo, g, <T>scale);
-    if (isInteger<A>()) right += <f64>sright<T, L, W>(op, byteOffset<T>(i), y, p, w);
+    total += <f64>sstep<T, L, G>(op, byteOffset<T>(i), y, p, w, lo, g, <T>scale, G_, W_, S_);
+    if (isInteger<A>()) if (A_) right += <f64>sright<T, L>(op, byteOffset<T>(i), y, p, w, W_);
   }
   store<f64>(RESULT_SUM, total);
-  if (isInteger<A>()) store<f64>(RESULT_SUM2, right);
+  if (isInteger<A>()) if (A_) store<f64>(RESULT_SUM2, right);
   return -1;
 }
 
 /** 1 (times the weight) in each lane whose example is classified right, else 0. */
 // @ts-ignore: decorator
-@inline function vright<T, L, W>(op: L, off: usize, y: usize, p: usize, w: usize): v128 {
+@inline function vright<T, L>(op: L, off: usize, y: usize, p: usize, w: usize, W_: bool): v128 {
   const hit = v128.and(op.vright<T>(v128.load(y + off), v128.load(p + off)), vone<T>());
-  return isInteger<W>() ? v128.mul<T>(hit, v128.load(w + off)) : hit;
+  return W_ ? v128.mul<T>(hit, v128.load(w + off)) : hit;
 }
 
 /** vright's scalar twin. */
 // @ts-ignore: decorator
-@inline function sright<T, L, W>(op: L, off: usize, y: usize, p: usize, w: usize): T {
+@inline function sright<T, L>(op: L, off: usize, y: usize, p: usize, w: usize, W_: bool): T {
   const hit = <T>op.sright<T>(load<T>(y + off), load<T>(p + off));
-  return isInteger<W>() ? hit * load<T>(w + off) : hit;
+  return W_ ? hit * load<T>(w + off) : hit;
 }
 
 // @ts-ignore: decorator
-@inline function vstep<T, L, G, W, S>(op: L, off: usize, y: usize, p: usize, w: usize, lo: usize, g: usize,
-                                      vk: v128): v128 {
+@inline function vstep<T, L, G>(op: L, off: usize, y: usize, p: usize, w: usize, lo: usize, g: usize,
+                                vk: v128, G_: bool, W_: bool, S_: bool): v128 {
   const yv = v128.load(y + off);
   const pv = v128.load(p + off);
   let l: v128;
   let d: v128 = vk;
-  if (isInteger<G>() && isDefined(op.vboth)) {
-    l = op.vboth<T>(yv, pv);
-    d = v128.load(BOTH);
+  if (isInteger<G>() && isDefined(op.vboth)) { // the loss stores its gradient × kv at g + off itself
+    let kv = vk;
+    let wv = vk;
+    if (W_) {
+      wv = v128.load(w + off);
+      kv = v128.mul<T>(vk, wv);
+    }
+    l = op.vboth<T>(yv, pv, kv, g + off, G_);
+    if (W_) l = v128.mul<T>(l, wv);
+    if (S_) v128.store(lo + off, l);
+    return l;
   } else {
     l = op.vloss<T>(yv, pv);
-    if (isInteger<G>()) d = op.vgrad<T>(yv, pv);
+    if (G_) d = op.vgrad<T>(yv, pv);
   }
-  if (isInteger<W>()) {
+  if (W_) {
     const wv = v128.load(w + off);
-    if (isInteger<G>()) v128.store(g + off, v128.mul<T>(v128.mul<T>(vk, wv), d));
+    if (G_) v128.store(g + off, v128.mul<T>(v128.mul<T>(vk, wv), d));
     l = v128.mul<T>(l, wv);
-  } else if (isInteger<G>()) {
+  } else if (G_) {
     v128.store(g + off, v128.mul<T>(vk, d));
   }
-  if (isInteger<S>()) v128.store(lo + off, l);
+  if (S_) v128.store(lo + off, l);
   return l;
 }
 
@@ -199,27 +240,35 @@ function loop<T, L, G, W, S, A>(n: i32, y: usize, p: usize, w: usize, lo: usize,
 
 /** vstep's scalar twin: the same operations in the same order, so each element is bit-identical. */
 // @ts-ignore: decorator
-@inline function sstep<T, L, G, W, S>(op: L, off: usize, y: usize, p: usize, w: usize, lo: usize, g: usize,
-                                      k: T): T {
+@inline function sstep<T, L, G>(op: L, off: usize, y: usize, p: usize, w: usize, lo: usize, g: usize,
+                                k: T, G_: bool, W_: bool, S_: bool): T {
   const yi = load<T>(y + off);
   const pi = load<T>(p + off);
   let l: T;
   let d: T = k;
   if (isInteger<G>() && isDefined(op.sboth)) {
-    l = op.sboth<T>(yi, pi);
-    d = load<T>(BOTH);
+    let kv = k;
+    let wi = k;
+    if (W_) {
+      wi = load<T>(w + off);
+      kv = k * wi;
+    }
+    l = op.sboth<T>(yi, pi, kv, g + off, G_);
+    if (W_) l *= wi;
+    if (S_) store<T>(lo + off, l);
+    return l;
   } else {
     l = op.sloss<T>(yi, pi);
-    if (isInteger<G>()) d = op.sgrad<T>(yi, pi);
+    if (G_) d = op.sgrad<T>(yi, pi);
   }
-  if (isInteger<W>()) {
+  if (W_) {
     const wi = load<T>(w + off);
-    if (isInteger<G>()) store<T>(g + off, (k * wi) * d);
+    if (G_) store<T>(g + off, (k * wi) * d);
     l *= wi;
-  } else if (isInteger<G>()) {
+  } else if (G_) {
     store<T>(g + off, k * d);
   }
-  if (isInteger<S>()) store<T>(lo + off, l);
+  if (S_) store<T>(lo + off, l);
   return l;
 }
 

@@ -11,6 +11,8 @@ import { high64, logCosh64, logCosh64x2, low64, narrow32x4, tanh64, tanh64x2 } f
 /** (y − ŷ)², d/dŷ = 2r. */
 @unmanaged class Mse extends AnyRealNoParams {
   // @ts-ignore: decorator
+  @inline specialised(): bool { return true; } // memory-bound: each mode its own loop (kernel/elementwise.ts)
+  // @ts-ignore: decorator
   @inline vloss<T>(y: v128, p: v128): v128 {
     const r = v128.sub<T>(p, y);
     return v128.mul<T>(r, r);
@@ -28,6 +30,8 @@ import { high64, logCosh64, logCosh64x2, low64, narrow32x4, tanh64, tanh64x2 } f
 
 /** |y − ŷ|, d/dŷ = sign(r) with 0 at r = 0 (PyTorch's subgradient); NaN stays NaN. */
 @unmanaged class Mae extends AnyRealNoParams {
+  // @ts-ignore: decorator
+  @inline specialised(): bool { return true; } // memory-bound: each mode its own loop (kernel/elementwise.ts)
   // @ts-ignore: decorator
   @inline vloss<T>(y: v128, p: v128): v128 {
     return v128.abs<T>(v128.sub<T>(p, y));
@@ -102,6 +106,8 @@ const DELTA = 0, MINUS_DELTA = 1, HALF_B = 2, B_DELTA = 3, HALF_B_DELTA2 = 4, B 
  * of a loss that grows like r²), so float32 results are rounded once (math/hyperbolic.ts).
  */
 @unmanaged class LogCosh extends AnyRealNoParams {
+  // @ts-ignore: decorator
+  @inline costly(): bool { return true; } // its modes share two loops (kernel/elementwise.ts)
   // @ts-ignore: decorator
   @inline vloss<T>(y: v128, p: v128): v128 {
     if (sizeof<T>() == 8) return logCosh64x2(f64x2.sub(p, y));

@@ -46,9 +46,10 @@ const R6_64 = memory.data<u64>([0x3fc2b5f68a50d903, 0x3fc2b5f68a50d903], 16);  /
 
 /** ln u + c for positive, normal u (bits in `u`), whose exponent is to be lowered by `lower`. */
 // @ts-ignore: decorator
-@inline function core32x4(u: v128, lower: v128, c: v128, corrected: bool): v128 {
+@inline function core32x4(u: v128, lower: v128, c: v128, corrected: bool, lowered: bool = true): v128 {
   const bits = i32x4.add(u, k(OFFSET_32));
-  const n = i32x4.sub(i32x4.sub(i32x4.shr_s(bits, 23), k(BIAS_32)), lower);
+  let n = i32x4.sub(i32x4.shr_s(bits, 23), k(BIAS_32));
+  if (lowered) n = i32x4.sub(n, lower);
   const f = f32x4.sub(i32x4.add(v128.and(bits, k(MANTISSA_32)), k(SQRT_HALF_32)), k(ONE_32));
   const s = f32x4.div(f, f32x4.add(k(TWO_32), f));
   const z = f32x4.mul(s, s);
@@ -74,6 +75,25 @@ const R6_64 = memory.data<u64>([0x3fc2b5f68a50d903, 0x3fc2b5f68a50d903], 16);  /
   if (corrected) low = low + c;
   return kf * load<f32>(LN2HI_32) + ((low - hfsq) + f);
 }
+
+/**
+ * ln u + c, f32x4, for u ≥ 1 normal and c a correction well below ulp(ln u) (what u's own rounding
+ * lost, divided by u): ln1p's core without its special values, for the logits kernels' u = 1 + e^−|z|.
+ */
+// @ts-ignore: decorator
+@inline export function logPlus32x4(u: v128, c: v128): v128 { return core32x4(u, u, c, true, false); }
+
+/** ln u + c, f32: each lane of logPlus32x4. */
+// @ts-ignore: decorator
+@inline export function logPlus32(u: f32, c: f32): f32 { return core32(u, 0, c, true); }
+
+/** ln x, f32x4, for x positive and normal only: log32x4's bits there, without its special values (~10 operations). */
+// @ts-ignore: decorator
+@inline export function logNormal32x4(x: v128): v128 { return core32x4(x, x, x, false, false); }
+
+/** ln x, f32, x positive and normal: each lane of logNormal32x4. */
+// @ts-ignore: decorator
+@inline export function logNormal32(x: f32): f32 { return core32(x, 0, x, false); }
 
 /** ln x, f32x4. Max error 0.843 ulp over all float32 (audit; at x = 0.7052, near √½); ±0 → −∞, x < 0 → NaN, +∞ → +∞, NaN → NaN. */
 // @ts-ignore: decorator
