@@ -475,7 +475,8 @@ describe('float32 edge cases found by the differential fuzz (test/fuzz), on both
       for (const build of BUILDS) {
         initSync(build.bytes);
         const both = cosineEmbedding.withGrad(new dtype.Array(rows).fill(1), a, a.slice(), { dim, reduction: 'none' });
-        for (let r = 0; r < rows; r++) if (!(both.loss[r]! >= 0)) expect.fail(`${build.name} ${dtype.name} loss[${r}] = ${both.loss[r]}`);
+        const losses = both.loss as ArrayLike<number>; // (reduction 'none')
+        for (let r = 0; r < rows; r++) if (!(losses[r]! >= 0)) expect.fail(`${build.name} ${dtype.name} loss[${r}] = ${losses[r]}`);
         // (a = b: ∂/∂a = (b − cos·a)/‖a‖² with cos = 1, rounding only)
         for (const g of [both.grad.a, both.grad.b]) for (let i = 0; i < g.length; i++) expect(Math.abs(g[i]!)).toBeLessThan(1e-6);
       }
