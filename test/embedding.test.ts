@@ -387,6 +387,103 @@ describe('float32 accuracy', () => {
   });
 });
 
+describe('float32 edge cases found by the differential fuzz (test/fuzz), on both builds', () => {
+  /**
+   * Each gradient element against the float64 reference rounded to float32: ±∞ where that rounding
+   * is infinite, else within tol of the element itself (not of the row's scale; plus 2⁻¹⁴⁶ for
+   * results in float32's subnormal range). Returns every build's gradients, for their comparison.
+   */
+  function expectElementwise(entry: EmbeddingEntry, d: Data, dim: number, opts: Opts): Record<string, Float32Array>[] {
+    const ref = referenceRows(entry, d, dim, opts);
+    return BUILDS.map((build) => {
+      initSync(build.bytes);
+      const both = call(entry, 'withGrad', d, { ...opts, dim, reduction: 'sum' });
+      entry.inputs.forEach((name, j) => {
+        const g = both.grad[name] as Float32Array;
+        for (let i = 0; i < g.length; i++) {
+          const want = Math.fround(ref[Math.floor(i / dim)]!.grads[j]![i % dim]!);
+          const ok = Number.isFinite(want) ? Math.abs(g[i]! - want) <= entry.f32Tolerance * Math.abs(want) + 2 ** -146 : g[i] === want;
+          if (!ok) expect.fail(`${build.name} ${entry.name} ${JSON.stringify(opts)} grad.${name}[${i}] = ${g[i]}, float64 ${ref[Math.floor(i / dim)]!.grads[j]![i % dim]}`);
+        }
+      });
+      return both.grad;
+    });
+  }
+  const expectBuildsAgree = (runs: Record<string, Float32Array>[], what: string) => {
+    for (const name of Object.keys(runs[0]!)) expectIdentical(runs[0]![name]!, runs[1]![name]!, `${what} grad.${name}`);
+  };
+  const f32 = (...rows: number[][]) => Float32Array.from(rows.flat());
+
+  test('triplet, squared: 2|a − p| beyond float32 gives the anchor 2(n − p), not ∞ − ∞ = NaN (and swap its positive 2(n − a))', () => {
+    const entry = entries.find((e) => e.name === 'triplet')!;
+    // The fuzz's row (float64: grad.anchor [−0.2, 0, 0]), then at dim 5 with the huge element in
+    // the SIMD lanes, and a row whose negative is swapped in (d(p, n) < d(a, n)).
+    const cases: [number, number[][][]][] = [
+      [3, [[[0, -2.9e38, 1.7e5]], [[0.1, 0, 0]], [[0, 0, 0]]]],
+      [5, [[[0.5, -2.9e38, 1.7e5, -0.25, 3]], [[0.1, 0, 0, 1, 2]], [[0, 0, 0, -1, 1]]]],
+      [3, [[[0, 1, 0]], [[0.1, 2.9e38, 1]], [[0, 2.9e38, -1e5]]]],
+    ];
+    for (const [dim, [a, p, n]] of cases) {
+      const d = { label: undefined, xs: [f32(...a!), f32(...p!), f32(...n!)] };
+      for (const swap of [false, true]) {
+        const opts = { margin: 4, squared: true, swap };
+        const runs = expectElementwise(entry, d, dim, opts);
+        expectBuildsAgree(runs, `dim ${dim} ${JSON.stringify(opts)}`);
+      }
+    }
+  });
+
+  test('triplet, squared: d(a, p)² − d(a, n)² beyond float32 is ∞, not the margin (differences of huge rows in float64)', () => {
+    // a − p = 2.46e38 + 2.99e26 rounds to 2.46e38 in float32; the true loss 2·2.46e38·2.99e26 + … ≈ 1.5e65.
+    const d = { label: undefined, xs: [f32([0.59, -0.72, 2.4642930929063624e38, -0.78]), f32([-0.94, 0.46, -2.9852937783550452e26, 0.53]), f32([0.46, -0.17, 0.9985582232475281, -0.43])] };
+    const ref = referenceRows(entries.find((e) => e.name === 'triplet')!, d, 4, { margin: 4, squared: true });
+    expect(ref[0]!.loss).toBeGreaterThan(1e65);
+    for (const build of BUILDS) {
+      initSync(build.bytes);
+      expect(triplet(d.xs[0]!, d.xs[1]!, d.xs[2]!, { dim: 4, margin: 4, squared: true, reduction: 'none' })[0], build.name).toBe(Infinity);
+    }
+  });
+
+  test('cosineEmbedding: norms beyond ~1.8e19 or below ~1e-19 keep their gradient digits (float64 per-element path)', () => {
+    const entry = entries.find((e) => e.name === 'cosineEmbedding')!;
+    // The fuzz's row: float64 grad.b = [8.8e-39, −1.3e-57, −1.7e-19] (float32 gave [0, −0, 0]);
+    // tiny norms (1/(‖a‖‖b‖) overflows, cos/‖a‖² does not); an ordinary row beside them; at dim 5.
+    const a = [[0.25, 0.5, 2.66e38], [3e-20, -1e-20, 2e-21], [0.3, -0.2, 0.9], [1e25, 2, -3e24], [0.5, 2e-21, 1]];
+    const b = [[5.84e18, -0.68, 0.3], [0.7, 0.1, -0.4], [0.1, 0.5, -0.3], [4e-22, 1e20, 5], [1e-21, -3e-22, 1e-22]];
+    const runs3 = expectElementwise(entry, { label: f32([1, 1, -1, 1, -1]), xs: [f32(...a), f32(...b)] }, 3, { margin: 0 });
+    expect(Math.abs(runs3[0]!.b![2]!)).toBeGreaterThan(1e-19); // the fuzz's −1.7e-19, not 0
+    expectBuildsAgree(runs3, 'dim 3');
+    const pad = (rows: number[][]) => rows.map((r) => [...r, r[0]! / 3, -r[1]! / 7]);
+    const runs5 = expectElementwise(entry, { label: f32([1, -1, 1, -1, 1]), xs: [f32(...pad(a)), f32(...pad(b))] }, 5, { margin: 0 });
+    expectBuildsAgree(runs5, 'dim 5');
+  });
+
+  test('cosineEmbedding: a cos that rounds above 1 (a = b) gives loss 0, never below, with a zero gradient', () => {
+    const rand = random(5);
+    for (const dtype of DTYPES) {
+      const dim = 3;
+      const rows = 200;
+      const a = uniform(dtype.Array, rows * dim, [-1, 1], rand);
+      // The kernel's own float64 cos for a = b (dim 3: summed in order): the test needs some above 1.
+      let above = 0;
+      for (let r = 0; r < rows; r++) {
+        let s = 0;
+        for (let i = 0; i < dim; i++) s += a[r * dim + i]! * a[r * dim + i]!;
+        if (s * (1 / (Math.sqrt(s) * Math.sqrt(s))) > 1) above++;
+      }
+      expect(above, dtype.name).toBeGreaterThan(10);
+      for (const build of BUILDS) {
+        initSync(build.bytes);
+        const both = cosineEmbedding.withGrad(new dtype.Array(rows).fill(1), a, a.slice(), { dim, reduction: 'none' });
+        const losses = both.loss as ArrayLike<number>; // (reduction 'none')
+        for (let r = 0; r < rows; r++) if (!(losses[r]! >= 0)) expect.fail(`${build.name} ${dtype.name} loss[${r}] = ${losses[r]}`);
+        // (a = b: ∂/∂a = (b − cos·a)/‖a‖² with cos = 1, rounding only)
+        for (const g of [both.grad.a, both.grad.b]) for (let i = 0; i < g.length; i++) expect(Math.abs(g[i]!)).toBeLessThan(1e-6);
+      }
+    }
+  });
+});
+
 describe('bad input: a SimdlossError naming the argument, index, expected range and value seen', () => {
   beforeAll(() => {
     initSync(BUILDS[0].bytes);

@@ -157,10 +157,10 @@ function nonNegativeBatch(entry: RegistryEntry, d0: Draw): Batch {
 /**
  * Losses whose value at the minimum is a difference of rounded terms, so that it may come out a few
  * units of 1's rounding below 0 (measured, 1000 runs: −2⁻²⁴ in float32, −2⁻⁵² in float64):
- * cosineEmbedding's 1 − cos when cos rounds above 1, klDivergence's Σ P(log P − log Q) when the
- * rounded rows sum a little off 1. Every other loss is ≥ 0 exactly.
+ * klDivergence's Σ P(log P − log Q) when the rounded rows sum a little off 1. Every other loss is
+ * ≥ 0 exactly (cosineEmbedding's 1 − cos since cos is clamped to [−1, 1]).
  */
-const ROUNDS_BELOW_ZERO: Record<string, number> = { cosineEmbedding: 4, klDivergence: 8 };
+const ROUNDS_BELOW_ZERO: Record<string, number> = { klDivergence: 8 };
 
 describe('loss ≥ 0 where the math says so', () => {
   test.each(lib.registry.map((e) => [e.name, e] as const))('%s', (_, entry) => {

@@ -3,7 +3,7 @@
 //
 // Distances of float32 rows (contrastive, triplet) use float32 lanes, flushed into float64 every
 // row and every BLOCK elements: at dim 128 each lane adds 32 squares, so the sum stays within
-// ~2e-6 relative (typically ~1e-7); rows whose sum is tiny or infinite are summed again in
+// ~2e-6 relative (typically ~1e-7); rows whose sum is tiny or beyond 3.4e38 are summed again in
 // float64 lanes (below). Widening to float64 lanes first was exact but made the whole
 // triplet.withGrad 1.3× slower at 1e3 × 128 zero copy (0.93 vs 1.25 el/ns, measured), and that
 // is the case the benchmark target is about. Dot products and norms (cosineEmbedding) stay in float64
@@ -34,18 +34,23 @@ export function sumC(): f64 { return SUM_C; }
   return sizeof<T>() == 4 ? f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 2, 3)) : v128.load(x + 16);
 }
 
-/** The difference x − y of four elements, computed in T (as the gradient pass does). */
+/**
+ * The difference x − y of four elements in float64. (These rows are the rare ones whose float32
+ * sums overflowed or underflowed: in float32, a − p of a = 2.46e38, p = −2.99e26 rounds to a, and
+ * triplet's d(a, p)² − d(a, n)² = 1.5e65, beyond float32, came out as the margin alone.)
+ */
 // @ts-ignore: decorator
 @inline function dlo<T>(x: usize, y: usize): v128 {
   return sizeof<T>() == 4
-    ? f64x2.promote_low_f32x4(v128.sub<f32>(v128.load(x), v128.load(y)))
+    ? v128.sub<f64>(f64x2.promote_low_f32x4(v128.load(x)), f64x2.promote_low_f32x4(v128.load(y)))
     : v128.sub<f64>(v128.load(x), v128.load(y));
 }
 // @ts-ignore: decorator
 @inline function dhi<T>(x: usize, y: usize): v128 {
   if (sizeof<T>() == 4) {
-    const d = v128.sub<f32>(v128.load(x), v128.load(y));
-    return f64x2.promote_low_f32x4(v128.shuffle<f32>(d, d, 2, 3, 2, 3));
+    const a = v128.load(x), b = v128.load(y);
+    return v128.sub<f64>(f64x2.promote_low_f32x4(v128.shuffle<f32>(a, a, 2, 3, 2, 3)),
+                         f64x2.promote_low_f32x4(v128.shuffle<f32>(b, b, 2, 3, 2, 3)));
   }
   return v128.sub<f64>(v128.load(x + 16), v128.load(y + 16));
 }
@@ -61,11 +66,11 @@ export function sumC(): f64 { return SUM_C; }
        + (v128.extract_lane<f64>(hi, 0) + v128.extract_lane<f64>(hi, 1));
 }
 
-/** One element's difference, widened: the scalar twin of dlo/dhi. */
+/** One element's difference in float64: the scalar twin of dlo/dhi. */
 // @ts-ignore: decorator
 @inline function sd<T>(x: usize, y: usize, j: i32): f64 {
   const off = byteOffset<T>(j);
-  return <f64>(load<T>(x + off) - load<T>(y + off));
+  return <f64>load<T>(x + off) - <f64>load<T>(y + off);
 }
 // @ts-ignore: decorator
 @inline function sv<T>(x: usize, j: i32): f64 {
@@ -171,13 +176,16 @@ function sqDist3F32<S>(dim: i32, a: usize, p: usize, n: usize): f64 {
   return ap;
 }
 
-// A float32-lane sum outside [2⁻¹⁰⁰, ∞) may have lost its squares to underflow (differences below
-// ~1e-19) or overflowed (above ~1.8e19): such rows are summed again in float64 lanes, exactly.
+// A float32-lane sum outside [2⁻¹⁰⁰, 3.4e38] may have lost its squares to underflow (differences
+// below ~1e-19) or overflowed (above ~1.8e19; the tail's float64 squares of float32 differences
+// do not overflow, but those differences may have lost the digits of a smaller operand): such rows
+// are summed again in float64 lanes, exactly.
 const F32_SUM_MIN: f64 = 7.888609052210118e-31; // 2⁻¹⁰⁰
+const F32_SUM_MAX: f64 = 3.4028234663852886e38;
 
 // @ts-ignore: decorator
 @inline function f32SumOk(s: f64): bool {
-  return s >= F32_SUM_MIN && s < Infinity;
+  return s >= F32_SUM_MIN && s <= F32_SUM_MAX;
 }
 
 /** Σ (x − y)² over one row. */

@@ -11,9 +11,11 @@
 // tested once per row, not per element, so unlike the elementwise loop they cost nothing measurable
 // and need no compile-time specialisation.
 //
-// A gradient row is c·(x − y) with c computed once per row; where c itself overflows T (a distance
-// or norm below ~3e-39 in float32, though the gradient it scales is of modest size), the row takes
-// a scalar float64 path that divides each element instead (the same in both builds): no 0·∞ NaN.
+// A gradient row is c·(x − y) with c computed once per row; where c, rounded to T, is not a normal
+// number (a distance or norm below ~3e-39 overflows it; in cosineEmbedding a norm beyond ~1.8e19 or
+// below ~1e-19 makes 1/(‖a‖‖b‖) or cos/‖a‖² underflow float32 and the row lose its digits: grad.b
+// [0, −0, 0] for [8.8e-39, −1.3e-57, −1.7e-19]), the row takes a scalar float64 path that divides
+// each element instead (the same in both builds): no 0·∞ NaN, and the float64 value rounded once.
 //
 // Where the math has no gradient, the kernels take the subgradient of least norm, 0:
 //   a distance of 0 (its subdifferential is the unit ball), in contrastive and triplet;
@@ -53,6 +55,13 @@ function badLabel(row: i32, y: f64): i32 {
   return k;
 }
 let LOSS: f64 = 0;
+
+/** x is 0, or rounded to T a finite normal number: a per-row factor that loses no digits in T. */
+// @ts-ignore: decorator
+@inline function factorOk<T>(x: f64): bool {
+  const m = abs<f64>(<f64><T>x);
+  return x == 0 || (m >= (sizeof<T>() == 4 ? 1.1754943508222875e-38 : 2.2250738585072014e-308) && m < Infinity);
+}
 
 /**
  * (1 − y)·½D² + y·½max(0, m − D)², D = ‖a − b‖, y ∈ [0, 1] (0 similar, 1 dissimilar; the formula is
@@ -146,14 +155,16 @@ function triplet<T>(rows: i32, dim: i32, an: usize, po: usize, ne: usize, w: usi
         const cu = squared ? 2 : dap > 0 ? 1 / dap : 0;
         const dneg = useS ? dpn : dan;
         const cn = squared ? 2 : dneg > 0 ? 1 / dneg : 0;
-        if (!isFinite<T>(<T>(k * cu)) || !isFinite<T>(<T>(k * cn))) {
+        if (!factorOk<T>(k * cu) || !factorOk<T>(k * cn)) {
           // As divisors: 0.5 for the squared distance's 2x, 0 for a zero distance (a zero term).
           tripletWide<T>(dim, an + off, po + off, ne + off, ga + off, gp + off, gn + off, k,
-                         squared ? 0.5 : dap, squared ? 0.5 : dneg, useS);
+                         squared ? 0.5 : dap, squared ? 0.5 : dneg, useS, squared);
         } else if (useS) {
-          swapGrad<T>(dim, an + off, po + off, ne + off, ga + off, gp + off, gn + off, <T>(k * cu), <T>(k * cn));
+          if (squared) swapGrad<T, On>(dim, an + off, po + off, ne + off, ga + off, gp + off, gn + off, <T>(k * cu), <T>(k * cn));
+          else swapGrad<T, Off>(dim, an + off, po + off, ne + off, ga + off, gp + off, gn + off, <T>(k * cu), <T>(k * cn));
         } else {
-          tripletGrad<T>(dim, an + off, po + off, ne + off, ga + off, gp + off, gn + off, <T>(k * cu), <T>(k * cn));
+          if (squared) tripletGrad<T, On>(dim, an + off, po + off, ne + off, ga + off, gp + off, gn + off, <T>(k * cu), <T>(k * cn));
+          else tripletGrad<T, Off>(dim, an + off, po + off, ne + off, ga + off, gp + off, gn + off, <T>(k * cu), <T>(k * cn));
         }
       } else {
         memory.fill(ga + off, 0, rowBytes);
@@ -166,9 +177,9 @@ function triplet<T>(rows: i32, dim: i32, an: usize, po: usize, ne: usize, w: usi
   return -1;
 }
 
-/** tripletGrad and swapGrad in float64, each term k·(x/d) (0 where d = 0): for factors that overflow T. */
+/** tripletGrad and swapGrad in float64, each term k·(x/d) (0 where d = 0): for factors that are not normal in T. */
 function tripletWide<T>(dim: i32, a: usize, p: usize, n: usize, ga: usize, gp: usize, gn: usize,
-                        k: f64, du: f64, dn: f64, useS: bool): void {
+                        k: f64, du: f64, dn: f64, useS: bool, squared: bool): void {
   for (let i = 0; i < dim; i++) {
     const off = byteOffset<T>(i);
     const av = <f64>load<T>(a + off);
@@ -178,19 +189,22 @@ function tripletWide<T>(dim: i32, a: usize, p: usize, n: usize, ga: usize, gp: u
     if (useS) {
       const gs = dn > 0 ? k * ((pv - nv) / dn) : 0;
       store<T>(ga + off, <T>gu);
-      store<T>(gp + off, <T>(-gu - gs));
+      store<T>(gp + off, <T>(squared ? k * ((nv - av) / dn) : -gu - gs));
       store<T>(gn + off, <T>gs);
     } else {
       const gv = dn > 0 ? k * ((av - nv) / dn) : 0;
-      store<T>(ga + off, <T>(gu - gv));
+      store<T>(ga + off, <T>(squared ? k * ((nv - pv) / du) : gu - gv));
       store<T>(gp + off, <T>-gu);
       store<T>(gn + off, <T>gv);
     }
   }
 }
 
-/** u = a − p, v = a − n: ga = U·u − V·v, gp = −U·u, gn = V·v. */
-function tripletGrad<T>(dim: i32, a: usize, p: usize, n: usize, ga: usize, gp: usize, gn: usize, cu: T, cv: T): void {
+/**
+ * u = a − p, v = a − n: ga = U·u − V·v, gp = −U·u, gn = V·v. Squared (Q = On: U = V), ga = U·(n − p):
+ * the same value without forming U·u − U·v, which is ∞ − ∞ = NaN where 2|a − p| overflows T.
+ */
+function tripletGrad<T, Q>(dim: i32, a: usize, p: usize, n: usize, ga: usize, gp: usize, gn: usize, cu: T, cv: T): void {
   let i = 0;
   if (ASC_FEATURE_SIMD) {
     const V = 16 / sizeof<T>();
@@ -200,9 +214,11 @@ function tripletGrad<T>(dim: i32, a: usize, p: usize, n: usize, ga: usize, gp: u
     for (; i < nv; i += V) {
       const off = byteOffset<T>(i);
       const av = v128.load(a + off);
-      const gu = v128.mul<T>(U, v128.sub<T>(av, v128.load(p + off)));
-      const gv = v128.mul<T>(W, v128.sub<T>(av, v128.load(n + off)));
-      v128.store(ga + off, v128.sub<T>(gu, gv));
+      const pv = v128.load(p + off);
+      const nv = v128.load(n + off);
+      const gu = v128.mul<T>(U, v128.sub<T>(av, pv));
+      const gv = v128.mul<T>(W, v128.sub<T>(av, nv));
+      v128.store(ga + off, isInteger<Q>() ? v128.mul<T>(U, v128.sub<T>(nv, pv)) : v128.sub<T>(gu, gv));
       v128.store(gp + off, v128.neg<T>(gu));
       v128.store(gn + off, gv);
     }
@@ -210,16 +226,18 @@ function tripletGrad<T>(dim: i32, a: usize, p: usize, n: usize, ga: usize, gp: u
   for (; i < dim; i++) {
     const off = byteOffset<T>(i);
     const av = load<T>(a + off);
-    const gu = cu * (av - load<T>(p + off));
-    const gv = cv * (av - load<T>(n + off));
-    store<T>(ga + off, gu - gv);
+    const pv = load<T>(p + off);
+    const nv = load<T>(n + off);
+    const gu = cu * (av - pv);
+    const gv = cv * (av - nv);
+    store<T>(ga + off, isInteger<Q>() ? cu * (nv - pv) : gu - gv);
     store<T>(gp + off, -gu);
     store<T>(gn + off, gv);
   }
 }
 
-/** The swapped negative: u = a − p, s = p − n: ga = U·u, gp = −U·u − S·s, gn = S·s. */
-function swapGrad<T>(dim: i32, a: usize, p: usize, n: usize, ga: usize, gp: usize, gn: usize, cu: T, cs: T): void {
+/** The swapped negative: u = a − p, s = p − n: ga = U·u, gp = −U·u − S·s, gn = S·s; squared (Q = On), gp = U·(n − a). */
+function swapGrad<T, Q>(dim: i32, a: usize, p: usize, n: usize, ga: usize, gp: usize, gn: usize, cu: T, cs: T): void {
   let i = 0;
   if (ASC_FEATURE_SIMD) {
     const V = 16 / sizeof<T>();
@@ -228,21 +246,25 @@ function swapGrad<T>(dim: i32, a: usize, p: usize, n: usize, ga: usize, gp: usiz
     const S = v128.splat<T>(cs);
     for (; i < nv; i += V) {
       const off = byteOffset<T>(i);
+      const av = v128.load(a + off);
       const pv = v128.load(p + off);
-      const gu = v128.mul<T>(U, v128.sub<T>(v128.load(a + off), pv));
-      const gs = v128.mul<T>(S, v128.sub<T>(pv, v128.load(n + off)));
+      const nv = v128.load(n + off);
+      const gu = v128.mul<T>(U, v128.sub<T>(av, pv));
+      const gs = v128.mul<T>(S, v128.sub<T>(pv, nv));
       v128.store(ga + off, gu);
-      v128.store(gp + off, v128.sub<T>(v128.neg<T>(gu), gs));
+      v128.store(gp + off, isInteger<Q>() ? v128.mul<T>(U, v128.sub<T>(nv, av)) : v128.sub<T>(v128.neg<T>(gu), gs));
       v128.store(gn + off, gs);
     }
   }
   for (; i < dim; i++) {
     const off = byteOffset<T>(i);
+    const av = load<T>(a + off);
     const pv = load<T>(p + off);
-    const gu = cu * (load<T>(a + off) - pv);
-    const gs = cs * (pv - load<T>(n + off));
+    const nv = load<T>(n + off);
+    const gu = cu * (av - pv);
+    const gs = cs * (pv - nv);
     store<T>(ga + off, gu);
-    store<T>(gp + off, -gu - gs);
+    store<T>(gp + off, isInteger<Q>() ? cu * (nv - av) : -gu - gs);
     store<T>(gn + off, gs);
   }
 }
@@ -265,7 +287,8 @@ function cosineEmbedding<T>(rows: i32, dim: i32, label: usize, a: usize, b: usiz
     const bb = sumC();
     const zero = aa == 0 || bb == 0;
     const inv = zero ? 0 : 1 / (sqrt<f64>(aa) * sqrt<f64>(bb));
-    const cos = ab * inv;
+    // Clamped: a rounded cos a little above 1 made 1 − cos −2.2e-16; the gradient uses the same cos.
+    const cos = min<f64>(max<f64>(ab * inv, -1), 1);
     const l = y > 0 ? 1 - cos : max<f64>(cos - margin, 0);
     const k = weigh<T>(mode, r, w, lo, l, scale);
     total += LOSS;
@@ -273,8 +296,8 @@ function cosineEmbedding<T>(rows: i32, dim: i32, label: usize, a: usize, b: usiz
       const sign: f64 = y > 0 ? -1 : cos - margin < 0 ? 0 : 1;
       if (sign != 0 && !zero) {
         const ks = k * sign;
-        const alpha = <T>(ks * inv), beta = <T>(-ks * cos / aa), gamma = <T>(-ks * cos / bb);
-        if (isFinite<T>(alpha) && isFinite<T>(beta) && isFinite<T>(gamma)) cosineGrad<T>(dim, a + off, b + off, ga + off, gb + off, alpha, beta, gamma);
+        const alpha = ks * inv, beta = -ks * cos / aa, gamma = -ks * cos / bb;
+        if (factorOk<T>(alpha) && factorOk<T>(beta) && factorOk<T>(gamma)) cosineGrad<T>(dim, a + off, b + off, ga + off, gb + off, <T>alpha, <T>beta, <T>gamma);
         else cosineWide<T>(dim, a + off, b + off, ga + off, gb + off, ks, cos, sqrt<f64>(aa), sqrt<f64>(bb));
       } else {
         memory.fill(ga + off, 0, rowBytes);
@@ -286,7 +309,7 @@ function cosineEmbedding<T>(rows: i32, dim: i32, label: usize, a: usize, b: usiz
   return -1;
 }
 
-/** cosineGrad in float64 on the unit vectors: ga = k·(b/‖b‖ − cos·a/‖a‖)/‖a‖, for factors that overflow T. */
+/** cosineGrad in float64 on the unit vectors: ga = k·(b/‖b‖ − cos·a/‖a‖)/‖a‖, for factors not normal in T. */
 function cosineWide<T>(dim: i32, a: usize, b: usize, ga: usize, gb: usize, k: f64, cos: f64, na: f64, nb: f64): void {
   for (let i = 0; i < dim; i++) {
     const off = byteOffset<T>(i);
