@@ -517,7 +517,9 @@ export function binaryAccuracy_f64(n: i32, y: usize, p: usize, w: usize, lo: usi
 // product: ~1e-16 absolute per element in the log-sum, below one float32 ln's error) and takes one
 // float64 ln per lane and block (256 factors per lane ≤ 2²⁵⁶: no overflow); c and |z|·side go into
 // float32 lanes as before. The gradient is logitsV's, bit for bit. NaN z: u NaN, the product and
-// the sum NaN; z = ±∞: u = 1, and |z|·side as before. BCE with logits withGrad 0.25 → ? el/ns.
+// the sum NaN; z = ±∞: u = 1, and |z|·side as before. BCE with logits withGrad +38–68% (N = 1e5,
+// ordinary arrays, interleaved A/B of the two builds, e.g. 0.26 → 0.415 el/ns; scalar build +45%);
+// the sum's error stays that of the float32 lane sums (5e-9–2e-8 relative at N = 1e5, as before).
 function logitsProduct(n: i32, y: usize, z: usize, g: usize, scale: f64, b: f64, mode: i32): i32 {
   const op = changetype<BceLogits>(0);
   op.setup<f32>(1, b);
