@@ -137,6 +137,17 @@ for (const build of BUILDS) {
           for (const other of others) expect(Math.abs(other - sum), `other path ${at}: ${other} vs ${sum}`).toBeLessThanOrEqual(2e-6 * want);
         }
       }
+      // z near 0: u ≈ 2 in every lane, whose product would overflow float64 past 1023 factors (4092
+      // elements) without the per-block flush
+      for (const n of [4 * 1023, 4 * 1024 + 3, 10_000]) {
+        const r = random(n);
+        const y = Float32Array.from({ length: n }, () => r());
+        const z = Float32Array.from({ length: n }, () => 1e-3 * (r() - 0.5));
+        let want = 0;
+        for (let i = 0; i < n; i++) want += ref.loss(y[i]!, z[i]!, {}, true);
+        const sum = logits(y, z, { reduction: 'sum' });
+        expect(Math.abs(sum - want), `z ≈ 0, n=${n}: ${sum} vs ${want}`).toBeLessThanOrEqual(1e-6 * want);
+      }
       // ±∞ and NaN: as the element-wise path (README, Non-finite input) — NaN anywhere makes the sum NaN
       for (const n of [5, 8, 67, ONE_BLOCK + 9]) {
         for (const [bad, y0, want] of [[NaN, 0, NaN], [Infinity, 0, Infinity], [-Infinity, 0, NaN], [Infinity, 1, NaN], [-Infinity, 1, Infinity], [Infinity, 0.5, Infinity]] as const) {
