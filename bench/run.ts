@@ -18,11 +18,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { Bench } from 'tinybench';
 import { alloc, elementwiseRegistry, embeddingRegistry, initSync, registry, rowwiseRegistry, type EmbeddingEntry } from '../dist/node.js';
 import { random, uniform } from '../test/random.js';
 import { benchMath } from './math.js';
 import { benchTfjs } from './tfjs.js';
+import { ROUNDS, measure, medianOf, sawNaN, type Prepared } from './measure.js';
 import { type LossAndGrad, type PlainLoss, plain } from './plain.js';
 import { type EmbeddingResult, plainEmbedding } from './plain-embedding.js';
 
@@ -31,10 +31,6 @@ const SIZES = '16,100,1e4,1e5,1e6';
 // times a batch of ~1e5 elements' worth of calls and records the mean per call.
 const BATCH_ELEMENTS = 1e5;
 const BASELINE = 'plain JS';
-// Each task's time is split over rounds that interleave the variants (order reversed every other
-// round): this machine's speed drifts by up to 1.6× over hundreds of ms, which would otherwise
-// land whole on whichever variant happened to run then. Medians are over the pooled samples.
-const ROUNDS = 5;
 
 function fail(message: string): never {
   console.error(`\nbench: ${message}`);
@@ -108,12 +104,8 @@ function use(simd: boolean): void {
 }
 
 type Opts = Record<string, number>;
-interface Prepared<R = LossAndGrad> {
-  call: () => R;
-  free?: () => void;
-}
 /** Runs in the task's beforeAll: picks the build, places the data; returns the call to time. */
-type Variant = { name: string; prepare(e: Item, y: Float32Array | Int32Array, p: Float32Array, opts: Opts): Prepared };
+type Variant = { name: string; prepare(e: Item, y: Float32Array | Int32Array, p: Float32Array, opts: Opts): Prepared<LossAndGrad> };
 
 const VARIANTS: Variant[] = [
   {
@@ -188,15 +180,9 @@ interface Row {
   callsPerSample: number;
 }
 const rows: Row[] = [];
-let sink = 0; // every loss value lands here, so no call can be optimised away
 
 const fmtN = (n: number): string => (n >= 1e4 ? n.toExponential().replace('+', '') : String(n));
 const fmt = (x: number): string => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x >= 1 ? x.toFixed(2) : x.toPrecision(2));
-const medianOf = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 const median = (loss: string, n: number, variant: string): number | undefined =>
   rows.find((r) => r.loss === loss && r.n === n && r.variant === variant)?.medianNs;
 
@@ -231,45 +217,6 @@ const items: Item[] = [
 ];
 
 use(true);
-/**
- * Times each task over ROUNDS interleaved rounds (order reversed every other round); a sample is
- * `reps` calls, recorded as the mean per call. Returns every task's pooled samples (ms per call).
- */
-async function measure(tasks: { name: string; prepare(): Prepared<{ loss: number }> }[], reps: number, what: string): Promise<Map<string, number[]>> {
-  const pooled = new Map<string, number[]>(tasks.map((t) => [t.name, []]));
-  for (let round = 0; round < ROUNDS; round++) {
-    const bench = new Bench({
-      time: timeMs / ROUNDS, iterations: 8, warmup: round === 0, warmupTime: timeMs / 5, retainSamples: true, throws: true,
-    });
-    for (const t of round % 2 ? [...tasks].reverse() : tasks) {
-      let prep: Prepared<{ loss: number }> | undefined;
-      bench.add(
-        t.name,
-        () => {
-          const call = prep!.call;
-          const t0 = performance.now();
-          for (let i = 0; i < reps; i++) sink += call().loss;
-          const ms = performance.now() - t0;
-          return { overriddenDuration: ms / reps, overriddenIterationCost: ms };
-        },
-        {
-          async: false,
-          // Build switches and allocations happen here, outside the timed samples, in warmup and run alike.
-          beforeAll: () => void (prep = t.prepare()),
-          afterAll: () => prep?.free?.(),
-        },
-      );
-    }
-    await bench.run();
-    for (const task of bench.tasks) {
-      const r = task.result;
-      if (r.state !== 'completed') fail(`${what} ${task.name}: ${r.state}`);
-      pooled.get(task.name)!.push(...r.latency.samples!);
-    }
-  }
-  return pooled;
-}
-
 for (const e of items.filter((e) => !only || only.some((name) => e.name === name || e.name.startsWith(`${name} `)))) {
   const opts = e.opts;
   for (const n of e.sizes) {
@@ -286,7 +233,7 @@ for (const e of items.filter((e) => !only || only.some((name) => e.name === name
     }
 
     const reps = Math.max(1, Math.round(BATCH_ELEMENTS / n));
-    const pooled = await measure(VARIANTS.map((v) => ({ name: v.name, prepare: () => v.prepare(e, y, p, opts) })), reps, `${e.name} N=${n}`);
+    const pooled = await measure(VARIANTS.map((v) => ({ name: v.name, prepare: () => v.prepare(e, y, p, opts) })), reps, `${e.name} N=${n}`, timeMs);
     for (const [variant, ms] of pooled) {
       const med = medianOf(ms);
       rows.push({
@@ -398,7 +345,7 @@ for (const e of embeddingRegistry.filter((e) => !only || only.includes(e.name)))
     prep.free?.();
   }
   const reps = Math.max(1, Math.round(BATCH_ELEMENTS / n));
-  const pooled = await measure(EMBED_VARIANTS.map((v) => ({ name: v.name, prepare: () => v.prepare(e, label, xs, opts) })), reps, `${e.name} ${size}`);
+  const pooled = await measure(EMBED_VARIANTS.map((v) => ({ name: v.name, prepare: () => v.prepare(e, label, xs, opts) })), reps, `${e.name} ${size}`, timeMs);
   for (const [variant, ms] of pooled) {
     const med = medianOf(ms);
     rows.push({ loss: e.name, n, variant, callsPerSample: reps, samples: ms.length, medianNs: med * 1e6, madNs: medianOf(ms.map((x) => Math.abs(x - med))) * 1e6 });
@@ -421,7 +368,7 @@ if (!only) {
   await benchTfjs(args['tfjs-sizes'].split(',').map(Number), timeMs / 3);
 }
 
-if (Number.isNaN(sink)) console.log('(a loss was NaN)');
+if (sawNaN()) console.log('(a loss was NaN)');
 if (args.json) {
   const machine = { cpu: os.cpus()[0]?.model, cores: os.cpus().length, node: process.version, v8: process.versions.v8 };
   writeFileSync(args.json, JSON.stringify({ date: new Date().toISOString(), machine, timeMs, results: rows }, null, 2) + '\n');

@@ -9,11 +9,11 @@
  * [-- --sizes 1e3,1e5,1e6] [--time 300].
  */
 import { parseArgs } from 'node:util';
-import { Bench } from 'tinybench';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import * as simdloss from '../dist/node.js';
 import { random } from '../test/random.js';
+import { ROUNDS, measure, medianOf, type Prepared } from './measure.js';
 
 type Arrays = { target: Float32Array; pred: Float32Array };
 interface Kernel {
@@ -90,6 +90,16 @@ export const KERNELS: Kernel[] = [
 ];
 
 const VARIANTS = ['simdloss', 'tfjs wasm', 'tfjs cpu'] as const;
+type VariantName = (typeof VARIANTS)[number];
+// Calls per timed sample: ~1e4 elements' worth, so that at N = 1e3 a sample outlasts the timer's cost.
+const BATCH_ELEMENTS = 1e4;
+
+/** The call to time for one variant, on its backend (switching to a started backend is synchronous). */
+async function prepare(variant: VariantName, k: Kernel, a: Arrays): Promise<Prepared<{ loss: number; grad: Float32Array }>> {
+  if (variant === 'simdloss') return { call: () => k.simdloss(a, k.classes ?? 1) };
+  await backend(variant === 'tfjs wasm' ? 'wasm' : 'cpu');
+  return { call: tfjsCall(k, a) };
+}
 
 /** Loss and gradient from TensorFlow.js, paying for tensor creation and readback as a user does. */
 function tfjsCall(k: Kernel, a: Arrays) {
@@ -106,6 +116,10 @@ function tfjsCall(k: Kernel, a: Arrays) {
 
 async function backend(name: 'wasm' | 'cpu'): Promise<void> {
   if (tf.getBackend() === name) return;
+  if (tf.engine().registry[name]) { // started already: the switch is synchronous, no banner
+    if (!(await tf.setBackend(name))) throw new Error(`TensorFlow.js backend '${name}' did not switch`);
+    return;
+  }
   // TensorFlow.js prints a banner recommending tfjs-node (a native addon) when a backend starts in Node.
   const { log, warn } = console;
   console.log = console.warn = () => {};
@@ -123,29 +137,37 @@ export async function benchTfjs(sizes = [1e3, 1e5, 1e6], timeMs = 300): Promise<
   // Production mode: what a user timing TensorFlow.js would run (no debug checks), and it keeps the
   // cpu backend from printing its tfjs-node banner into the table.
   tf.enableProdMode();
+  await backend('cpu');
   await backend('wasm');
-  console.log(`\nsimdloss vs TensorFlow.js ${tf.version.tfjs}: withGrad / tf.valueAndGrad, float32, mean; el/ns (median), and simdloss's speed-up`);
+  // Warm-up before any timing: V8 compiles TensorFlow.js's large wasm module in the background,
+  // and on a 2-core machine that stole the CPU from whatever ran first (simdloss mse read 0.58
+  // el/ns right after the backend started, 3.0 in a quiet process). Every kernel's call on every
+  // variant runs for warmMs first; then the variants are timed in interleaved rounds (measure.ts).
+  const warmMs = 2 * timeMs;
+  for (const k of KERNELS) {
+    const n = Math.min(1e5, Math.max(...sizes));
+    const a = k.data(n, random(n + k.name.length), k.classes ?? 1);
+    for (const variant of VARIANTS) {
+      const { call } = await prepare(variant, k, a);
+      for (const t0 = performance.now(); performance.now() - t0 < warmMs;) call();
+    }
+  }
+  console.log(`\nsimdloss vs TensorFlow.js ${tf.version.tfjs}: withGrad / tf.valueAndGrad, float32, mean; el/ns (median of ${ROUNDS} interleaved rounds), and simdloss's speed-up`);
   console.log(['kernel'.padEnd(34), 'N'.padStart(5), ...VARIANTS.map((v) => v.padStart(10)), '÷ wasm'.padStart(7), '÷ cpu'.padStart(7)].join('  '));
   const errors: string[] = [];
   for (const k of KERNELS) {
     for (const n of sizes) {
       const rand = random(n + k.name.length);
       const a = k.data(n, rand, k.classes ?? 1);
-      const rates: number[] = [];
+      const want = k.reference(a, k.classes ?? 1);
       for (const variant of VARIANTS) {
-        if (variant !== 'simdloss') await backend(variant === 'tfjs wasm' ? 'wasm' : 'cpu');
-        const call = variant === 'simdloss' ? () => k.simdloss(a, k.classes ?? 1) : tfjsCall(k, a);
-        const first = call();
-        const want = k.reference(a, k.classes ?? 1);
+        const first = (await prepare(variant, k, a)).call();
         if (!(Math.abs(first.loss - want) <= 1e-3 * Math.abs(want))) throw new Error(`${k.name} N=${n} ${variant}: loss ${first.loss}, float64 reference ${want}`);
         if (n === 1e6) errors.push(`${k.name.padEnd(34)} ${variant.padEnd(10)} ${(Math.abs(first.loss - want) / Math.abs(want)).toExponential(1)}`);
-        const bench = new Bench({ time: timeMs, warmupTime: timeMs / 3 });
-        bench.add(variant, () => void call());
-        await bench.run();
-        const r = bench.tasks[0]!.result;
-        if (r.state !== 'completed') throw new Error(`${k.name} N=${n} ${variant}: ${r.state}`);
-        rates.push(n / (r.latency.p50! * 1e6));
       }
+      const reps = Math.max(1, Math.round(BATCH_ELEMENTS / n));
+      const pooled = await measure(VARIANTS.map((v) => ({ name: v, prepare: () => prepare(v, k, a) })), reps, `${k.name} N=${n}`, timeMs);
+      const rates = VARIANTS.map((v) => n / (medianOf(pooled.get(v)!) * 1e6));
       const [mine, wasm, cpu] = rates as [number, number, number];
       const fmt = (x: number) => (x >= 1 ? x.toFixed(2) : x.toPrecision(2));
       console.log([k.name.padEnd(34), n.toExponential(0).replace('+', '').padStart(5), ...rates.map((r) => fmt(r).padStart(10)),

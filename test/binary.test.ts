@@ -109,6 +109,63 @@ for (const build of BUILDS) {
       }
     });
 
+    test('logits float32 mean and sum without weights, w₊ = 1 (ln of per-lane products): the float64 reference, and the sums of the other paths', () => {
+      const ref = references.binaryCrossEntropyWithLogits!;
+      const ONE_BLOCK = 1024; // kernel/elementwise.ts BLOCK: the products are flushed every block
+      const lengths = [...Array.from({ length: 68 }, (_, n) => n), ONE_BLOCK - 1, ONE_BLOCK, ONE_BLOCK + 1, ONE_BLOCK + 3, ONE_BLOCK + 4, 2 * ONE_BLOCK + 5, 5000];
+      for (const alpha of [0, 0.1, 1]) {
+        for (const n of lengths) {
+          const r = random(n + 7 * alpha);
+          const y = Float32Array.from({ length: n }, () => (r() < 0.5 ? Math.round(r()) : r()));
+          const z = Float32Array.from({ length: n }, () => (r() < 0.1 ? (r() < 0.5 ? -1e4 : 1e4) : 40 * r() - 20));
+          const o = { labelSmoothing: alpha };
+          let want = 0;
+          for (let i = 0; i < n; i++) want += ref.loss(y[i]!, z[i]!, o, true);
+          const at = `α=${alpha} n=${n}`;
+          const sum = logits(y, z, { ...o, reduction: 'sum' });
+          // every term is non-negative: relative to the sum, 1e-6 (the entry's float32 tolerance)
+          expect(Math.abs(sum - want), `sum ${at}: ${sum} vs ${want}`).toBeLessThanOrEqual(1e-6 * want);
+          const mean = logits.withGrad(y, z, o);
+          expect(Math.abs(mean.loss - want / Math.max(n, 1)), `mean ${at}`).toBeLessThanOrEqual(1e-6 * want / Math.max(n, 1));
+          expect(logits(y, z, o), `loss = withGrad's ${at}`).toBe(mean.loss);
+          // the element-wise path (weights of ones, posWeight a hair from 1, 'none' summed in float64)
+          const ones = new Float32Array(n).fill(1);
+          expectIdentical(logits.grad(y, z, { ...o, weights: ones }), mean.grad, `grad with weights ${at}`);
+          const none = logits(y, z, { ...o, reduction: 'none' });
+          const others = [logits(y, z, { ...o, weights: ones, reduction: 'sum' }), none.reduce((a, b) => a + b, 0),
+            logits(y, z, { ...o, posWeight: 1 + 2 ** -20, reduction: 'sum' })];
+          for (const other of others) expect(Math.abs(other - sum), `other path ${at}: ${other} vs ${sum}`).toBeLessThanOrEqual(2e-6 * want);
+        }
+      }
+      // z near 0: u ≈ 2 in every lane, whose product would overflow float64 past 1023 factors (4092
+      // elements) without the per-block flush
+      for (const n of [4 * 1023, 4 * 1024 + 3, 10_000]) {
+        const r = random(n);
+        const y = Float32Array.from({ length: n }, () => r());
+        const z = Float32Array.from({ length: n }, () => 1e-3 * (r() - 0.5));
+        let want = 0;
+        for (let i = 0; i < n; i++) want += ref.loss(y[i]!, z[i]!, {}, true);
+        const sum = logits(y, z, { reduction: 'sum' });
+        expect(Math.abs(sum - want), `z ≈ 0, n=${n}: ${sum} vs ${want}`).toBeLessThanOrEqual(1e-6 * want);
+      }
+      // ±∞ and NaN: as the element-wise path (README, Non-finite input) — NaN anywhere makes the sum NaN
+      for (const n of [5, 8, 67, ONE_BLOCK + 9]) {
+        for (const [bad, y0, want] of [[NaN, 0, NaN], [Infinity, 0, Infinity], [-Infinity, 0, NaN], [Infinity, 1, NaN], [-Infinity, 1, Infinity], [Infinity, 0.5, Infinity]] as const) {
+          for (const at of [0, 3, n - 1]) {
+            const y = new Float32Array(n).fill(1);
+            const z = new Float32Array(n).fill(2);
+            y[at] = y0;
+            z[at] = bad;
+            const ones = new Float32Array(n).fill(1);
+            const sum = logits(y, z, { reduction: 'sum' });
+            expect(sum, `z=${bad} y=${y0} at ${at} of ${n}`).toBe(want);
+            expect(logits(y, z, { weights: ones, reduction: 'sum' }), `weighted z=${bad} y=${y0}`).toBe(want);
+            expect(logits.withGrad(y, z, { accuracy: true }).loss, `mean z=${bad}`).toBe(want / n);
+          }
+        }
+      }
+    });
+
     test('binaryFocal with γ = 0 is the αₜ-weighted BCE on logits, bit for bit; for 0/1 targets it is −αₜ(1 − pₜ)^γ ln pₜ', () => {
       for (const dtype of DTYPES) {
         const rand = random(7);

@@ -20,7 +20,7 @@ export const MODE_ACCURACY: i32 = 8;
 
 // float32 lanes are flushed into the float64 total every BLOCK elements: 256 additions per lane at
 // most, so a block's rounding error stays near 2⁻²⁴·256 relative, independent of n.
-const BLOCK: i32 = 1024;
+export const BLOCK: i32 = 1024;
 
 /** What a loss family file provides for one loss: the formula and its derivative, vector and scalar. */
 // (AssemblyScript has no interfaces on type parameters; each loss is an @unmanaged class with these
@@ -279,7 +279,7 @@ function loop<T, L, G, W, S, A>(n: i32, y: usize, p: usize, w: usize, lo: usize,
 }
 
 // The rare path: a block held a value outside the domain; find the first one with the scalar check.
-function firstBad<T, L>(op: L, start: i32, end: i32, y: usize, p: usize): i32 {
+export function firstBad<T, L>(op: L, start: i32, end: i32, y: usize, p: usize): i32 {
   for (let i = start; i < end; i++) {
     const off = byteOffset<T>(i);
     const argument = op.sbad<T>(load<T>(y + off), load<T>(p + off));
