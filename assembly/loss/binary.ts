@@ -241,23 +241,41 @@ const GAMMA = 4, ALPHA = 5, ALPHA_BAR = 6, TINY = 7; // Focal (beside HALF)
   @inline sright<T>(y: T, z: T): bool { return (z > 0) == (y > sparam<T>(HALF)); }
 }
 
+/**
+ * ln(1 + e^−|z|), with σ(|z|) and σ(−|z|) left at SIGMA and SIGMA + 16, for the logit losses.
+ * float32: logistic32x4 (one t, one reciprocal, one ln); float64: exp, log1p and one division.
+ */
+// @ts-ignore: decorator
+@inline function vlogistic<T>(z: v128): v128 {
+  if (sizeof<T>() == 4) return logistic32x4(z);
+  const one = vone<T>();
+  const t = vexp<T>(v128.neg<T>(v128.abs<T>(z)));
+  const big = v128.div<T>(one, v128.add<T>(one, t));
+  v128.store(SIGMA, big);
+  v128.store(SIGMA + 16, v128.mul<T>(t, big));
+  return vlog1p<T>(t);
+}
+
+/** vlogistic's scalar twin. */
+// @ts-ignore: decorator
+@inline function slogistic<T>(z: T): T {
+  if (sizeof<T>() == 4) return <T>logistic32(<f32>z);
+  const t = sexp<T>(-abs<T>(z));
+  const big = <T>1 / (<T>1 + t);
+  store<T>(SIGMA, big);
+  store<T>(SIGMA + 16, t * big);
+  return slog1p<T>(t);
+}
+
 // softplus(±z) = max(±z, 0) + ln(1 + e^−|z|): the loss is (ns + ws)·ln(1 + e^−|z|) + |z|·(z ≥ 0 ? ns : ws),
 // non-negative terms still. Each pair of lanes is picked with two xors (V8 turns bitselect into three
 // instructions). Float32: one t, one reciprocal, one ln for loss and gradient (math/logistic.ts).
 // @ts-ignore: decorator
 @inline function logitsV<T, G>(y: v128, z: v128, k: v128, g: usize, wantGrad: bool): v128 {
   const one = vone<T>();
-  let l1p: v128, big: v128, small: v128;
-  if (sizeof<T>() == 4) {
-    l1p = logistic32x4(z);
-    big = v128.load(SIGMA);
-    small = v128.load(SIGMA + 16);
-  } else {
-    const t = vexp<T>(v128.neg<T>(v128.abs<T>(z)));
-    l1p = vlog1p<T>(t);
-    big = v128.div<T>(one, v128.add<T>(one, t));
-    small = v128.mul<T>(t, big);
-  }
+  const l1p = vlogistic<T>(z);
+  const big = v128.load(SIGMA);
+  const small = v128.load(SIGMA + 16);
   const s = v128.add<T>(v128.mul<T>(y, vparam(KEEP)), vparam(SHIFT));
   const ns = v128.sub<T>(one, s);
   const ws = v128.mul<T>(vparam(POS), s);
@@ -273,17 +291,9 @@ const GAMMA = 4, ALPHA = 5, ALPHA_BAR = 6, TINY = 7; // Focal (beside HALF)
 
 // @ts-ignore: decorator
 @inline function logitsS<T, G>(y: T, z: T, k: T, g: usize, wantGrad: bool): T {
-  let l1p: T, big: T, small: T;
-  if (sizeof<T>() == 4) {
-    l1p = <T>logistic32(<f32>z);
-    big = load<T>(SIGMA);
-    small = load<T>(SIGMA + 16);
-  } else {
-    const t = sexp<T>(-abs<T>(z));
-    l1p = slog1p<T>(t);
-    big = <T>1 / (<T>1 + t);
-    small = t * big;
-  }
+  const l1p = slogistic<T>(z);
+  const big = load<T>(SIGMA);
+  const small = load<T>(SIGMA + 16);
   const s = y * sparam<T>(KEEP) + sparam<T>(SHIFT);
   const ns = <T>1 - s;
   const ws = sparam<T>(POS) * s;
@@ -338,17 +348,9 @@ const GAMMA = 4, ALPHA = 5, ALPHA_BAR = 6, TINY = 7; // Focal (beside HALF)
   const one = vone<T>();
   const zero = v128.splat<T>(0);
   const ny = v128.sub<T>(one, y);
-  let l1p: v128, big: v128, small: v128;
-  if (sizeof<T>() == 4) {
-    l1p = logistic32x4(z);
-    big = v128.load(SIGMA);
-    small = v128.load(SIGMA + 16);
-  } else {
-    const t = vexp<T>(v128.neg<T>(v128.abs<T>(z)));
-    l1p = vlog1p<T>(t);
-    big = v128.div<T>(one, v128.add<T>(one, t));
-    small = v128.mul<T>(t, big);
-  }
+  const l1p = vlogistic<T>(z);
+  const big = v128.load(SIGMA);
+  const small = v128.load(SIGMA + 16);
   const pos = v128.ge<T>(z, zero);
   const p = v128.bitselect(big, small, pos);
   const q = v128.bitselect(small, big, pos);
@@ -369,17 +371,9 @@ const GAMMA = 4, ALPHA = 5, ALPHA_BAR = 6, TINY = 7; // Focal (beside HALF)
 // @ts-ignore: decorator
 @inline function focalS<T, G>(y: T, z: T, k: T, g: usize, wantGrad: bool): T {
   const ny = <T>1 - y;
-  let l1p: T, big: T, small: T;
-  if (sizeof<T>() == 4) {
-    l1p = <T>logistic32(<f32>z);
-    big = load<T>(SIGMA);
-    small = load<T>(SIGMA + 16);
-  } else {
-    const t = sexp<T>(-abs<T>(z));
-    l1p = slog1p<T>(t);
-    big = <T>1 / (<T>1 + t);
-    small = t * big;
-  }
+  const l1p = slogistic<T>(z);
+  const big = load<T>(SIGMA);
+  const small = load<T>(SIGMA + 16);
   const pos = z >= 0;
   const p = select<T>(big, small, pos);
   const q = select<T>(small, big, pos);
