@@ -50,6 +50,28 @@ for (const build of BUILDS) {
       }
     });
 
+    test('binaryFocal: a subnormal soft target with a huge logit (m = 1 − pₜ subnormal, ce of order 1) against the float64 reference', () => {
+      // Found by the differential fuzz: with m floored at the smallest normal, float64 y = 4.8e-309,
+      // z = −1e308, γ = 0.5 gave a loss 2.16× too large.
+      const cases = [
+        { dtype: DTYPES.find((d) => d.Array === Float64Array)!, y: [4.77735548770761e-309, 1e-310, 2e-320], z: [-1.008997458666808e308, -5e307, -1e305] },
+        { dtype: DTYPES.find((d) => d.Array === Float32Array)!, y: [1e-40, 3e-42, 1e-39], z: [-3e38, -1e38, -2e37] },
+      ];
+      for (const { dtype, y, z } of cases) {
+        const t = dtype.Array.from(y.flatMap((yi) => z.map(() => yi)));
+        const p = dtype.Array.from(y.flatMap(() => z));
+        for (const opts of [{ gamma: 0.5, alpha: 0.6 }, { gamma: 0.25 }, { gamma: 0 }]) {
+          const both = binaryFocal.withGrad(t, p, { ...opts, reduction: 'none' });
+          const ref = references.binaryFocal!;
+          const want = Array.from(t, (yi, i) => dtype.round(ref.loss(yi, p[i]!, opts)));
+          expect(want.every((v) => v > 0 && Number.isFinite(v)), 'the reference values are normal-range, non-zero').toBe(true);
+          expectClose(both.loss, want, dtype.Array === Float32Array ? 1e-5 : 1e-12, `loss ${dtype.name} ${JSON.stringify(opts)}`);
+          expectClose(both.grad, Array.from(t, (yi, i) => dtype.round(ref.grad(yi, p[i]!, opts))), dtype.Array === Float32Array ? 1e-5 : 1e-12,
+            `grad ${dtype.name} ${JSON.stringify(opts)}`, dtype.Array === Float32Array ? 1e-44 : 1e-320);
+        }
+      }
+    });
+
     test('probabilities exactly 0 and 1: finite loss, finite non-zero gradient at the float32 clamp', () => {
       // float32 clamp bounds: ε = 1e-7 rounds to 1.00000001168609742e-7; 1 − ε rounds to 1 − 2⁻²³.
       const lo = Math.fround(1e-7);
