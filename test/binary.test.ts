@@ -60,12 +60,12 @@ for (const build of BUILDS) {
       for (const { dtype, y, z } of cases) {
         const t = dtype.Array.from(y.flatMap((yi) => z.map(() => yi)));
         const p = dtype.Array.from(y.flatMap(() => z));
-        for (const opts of [{ gamma: 0.5, alpha: 0.6 }, { gamma: 0.25 }, { gamma: 0 }]) {
+        for (const opts of [{ gamma: 0.5, alpha: 0.6 }, { gamma: 0.25 }, { gamma: 0 }] as Record<string, number>[]) {
           const both = binaryFocal.withGrad(t, p, { ...opts, reduction: 'none' });
           const ref = references.binaryFocal!;
           const want = Array.from(t, (yi, i) => dtype.round(ref.loss(yi, p[i]!, opts)));
           expect(want.every((v) => v > 0 && Number.isFinite(v)), 'the reference values are normal-range, non-zero').toBe(true);
-          expectClose(both.loss, want, dtype.Array === Float32Array ? 1e-5 : 1e-12, `loss ${dtype.name} ${JSON.stringify(opts)}`);
+          expectClose(both.loss as ArrayLike<number>, want, dtype.Array === Float32Array ? 1e-5 : 1e-12, `loss ${dtype.name} ${JSON.stringify(opts)}`);
           expectClose(both.grad, Array.from(t, (yi, i) => dtype.round(ref.grad(yi, p[i]!, opts))), dtype.Array === Float32Array ? 1e-5 : 1e-12,
             `grad ${dtype.name} ${JSON.stringify(opts)}`, dtype.Array === Float32Array ? 1e-44 : 1e-320);
         }
