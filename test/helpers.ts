@@ -18,7 +18,7 @@ export const LENGTHS = [
   1023, 1024, 1025, 4095, 4096, 4097, 8191, 8192, 8193, 3 * 8192 + 5, 100_003,
 ];
 
-export { random, uniform } from './random.js';
+export { elementwiseData, random, uniform } from './random.js';
 
 /** |actual − expected| ≤ tol·|expected| + abs (one bound, or one per element), element by element; Inf and NaN must match exactly. */
 export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number, what = '', abs: number | ArrayLike<number> = 0): void {

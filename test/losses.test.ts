@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { alloc, elementwiseRegistry as registry, initSync, type ElementwiseEntry } from '../src/node.js';
 import { expected, references } from './reference/index.js';
-import { BUILDS, DTYPES, LENGTHS, expectClose, expectIdentical, expectNear, random, uniform } from './helpers.js';
+import { BUILDS, DTYPES, LENGTHS, elementwiseData, expectClose, expectIdentical, expectNear, random, uniform } from './helpers.js';
 
 type Opts = Record<string, number>;
 type AnyLoss = any; // the registry holds losses of several option types; each test passes the right ones
@@ -16,15 +16,7 @@ const F64_TOLERANCE = 1e-12;
  * every 7th prediction exactly on its target (the kink of mae).
  */
 function data(entry: ElementwiseEntry, Ctor: Float32ArrayConstructor | Float64ArrayConstructor, n: number, seed: number) {
-  const rand = random(seed);
-  const y = uniform(Ctor, n, entry.domain.target, rand);
-  const p = uniform(Ctor, n, entry.domain.pred, rand);
-  if (entry.labels) {
-    const { values, share } = entry.labels;
-    for (let i = 0; i < n; i++) if (rand() < share) y[i] = values[Math.floor(rand() * values.length)]!;
-  }
-  for (let i = 0; i < n; i += 7) p[i] = y[i]!;
-  return { y, p };
+  return elementwiseData(entry, Ctor, n, random(seed));
 }
 
 test('every registry entry has a float64 reference', () => {

@@ -1,4 +1,5 @@
 // Seeded data for tests and benchmarks (no test-runner import, so bench/ can use it too).
+import type { ElementwiseEntry } from '../src/registry.js';
 
 /** mulberry32: repeatable uniform numbers in [0, 1). */
 export function random(seed: number): () => number {
@@ -17,4 +18,21 @@ export function uniform<C extends Float32ArrayConstructor | Float64ArrayConstruc
   const a = new Ctor(n) as InstanceType<C>;
   for (let i = 0; i < n; i++) a[i] = lo + (hi - lo) * rand();
   return a;
+}
+
+/**
+ * Target and prediction for an elementwise registry entry: uniform over its domain, a share of the
+ * targets replaced by its labels, and every 7th prediction equal to its target (a zero residual:
+ * the kinks and subgradients at 0 get exercised).
+ */
+export function elementwiseData<C extends Float32ArrayConstructor | Float64ArrayConstructor>(
+  entry: Pick<ElementwiseEntry, 'domain' | 'labels'>, Ctor: C, n: number, rand: () => number): { y: InstanceType<C>; p: InstanceType<C> } {
+  const y = uniform(Ctor, n, entry.domain.target, rand);
+  const p = uniform(Ctor, n, entry.domain.pred, rand);
+  if (entry.labels) {
+    const { values, share } = entry.labels;
+    for (let i = 0; i < n; i++) if (rand() < share) y[i] = values[Math.floor(rand() * values.length)]!;
+  }
+  for (let i = 0; i < n; i += 7) p[i] = y[i]!;
+  return { y, p };
 }

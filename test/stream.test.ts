@@ -7,7 +7,7 @@ import { type AccumulatorState, SimdlossError, elementwiseRegistry, huber, initS
 import { compatible } from '../src/core/stream.js';
 import { VERSION } from '../src/version.js';
 import { expected, references } from './reference/index.js';
-import { BUILDS, DTYPES, expectNear, random, uniform } from './helpers.js';
+import { BUILDS, DTYPES, elementwiseData, expectNear, random, uniform } from './helpers.js';
 
 type AnyLoss = any; // the registry holds losses of several option types
 type FloatArray = Float32Array | Float64Array;
@@ -18,14 +18,7 @@ const TILE = { f32: 8, f64: 4 };
 /** The arguments of one batch, for each kind of loss the registry holds. */
 const batches: Record<string, (entry: ElementwiseEntry, Ctor: Float32ArrayConstructor | Float64ArrayConstructor, n: number, seed: number) => { args: FloatArray[] }> = {
   elementwise(entry, Ctor, n, seed) {
-    const rand = random(seed);
-    const y = uniform(Ctor, n, entry.domain.target, rand);
-    const p = uniform(Ctor, n, entry.domain.pred, rand);
-    if (entry.labels) {
-      const { values, share } = entry.labels;
-      for (let i = 0; i < n; i++) if (rand() < share) y[i] = values[Math.floor(rand() * values.length)]!;
-    }
-    for (let i = 0; i < n; i += 7) p[i] = y[i]!;
+    const { y, p } = elementwiseData(entry, Ctor, n, random(seed));
     return { args: [y, p] };
   },
 };

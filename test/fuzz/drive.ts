@@ -1,7 +1,7 @@
 // One way to call any registry entry (elementwise, row-wise, embedding) and to draw data for it,
 // shared by the property tests and the differential fuzz (no test-runner import: bench/fuzz.ts uses it).
 import type { EmbeddingEntry, RegistryEntry, RowwiseEntry } from '../../src/registry.js';
-import { uniform } from '../random.js';
+import { elementwiseData, uniform } from '../random.js';
 
 export type Float = Float32Array | Float64Array;
 export type Ctor = Float32ArrayConstructor | Float64ArrayConstructor;
@@ -72,13 +72,7 @@ export function resolveCase(entry: RegistryEntry, caseIndex: number, width: numb
 export function draw(entry: RegistryEntry, C: Ctor, n: number, width: number, caseIndex: number, rand: () => number): Batch {
   const opts = resolveCase(entry, caseIndex, width);
   if (entry.kind === 'elementwise') {
-    const y = uniform(C, n, entry.domain.target, rand);
-    const p = uniform(C, n, entry.domain.pred, rand);
-    if (entry.labels) {
-      const { values, share } = entry.labels;
-      for (let i = 0; i < n; i++) if (rand() < share) y[i] = values[Math.floor(rand() * values.length)]!;
-    }
-    for (let i = 0; i < n; i += 7) p[i] = y[i]!;
+    const { y, p } = elementwiseData(entry, C, n, rand);
     return { target: y, xs: [p], opts };
   }
   if (entry.kind === 'rowwise') return { ...rowData(entry, C, n, width, rand), opts };
