@@ -48,8 +48,8 @@ type Dyn = u64;
 
 // Losses whose step is costly (exp, log: a fused vboth/sboth, or a `costly()` marker) run one
 // vector per iteration (their math leaves the CPU enough to overlap; unrolled, +2–3% for 46 KB).
-// Every loss but the memory-bound ones marked `specialised()` (mse, mae) runs one loop per gradient
-// setting, with the weights, losses and accuracy flags read at run time: a predictable branch per
+// Every loss but the memory-bound ones marked `specialised()` (mse, mae) runs one loop per dtype,
+// with the gradient, weights, losses and accuracy flags read at run time: a predictable branch per
 // vector. Measured (zero copy, interleaved): mse 7.6 → 5.0 el/ns with runtime flags, hence its eight
 // loops; hinge and huber −2–3%; BCE, BCE with logits, logCosh no difference beyond noise. Twelve
 // specialised copies of every loss had made the wasm builds 510 KB and 410 KB.
