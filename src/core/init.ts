@@ -1,6 +1,6 @@
 /** Loading: every entry point hands its way of getting the module to `initWith`. */
 import { SimdlossError, show } from './errors.js';
-import { instantiate, instantiateSync, wasm } from './wasm.js';
+import { firstUse, instantiate, instantiateSync, wasm } from './wasm.js';
 
 export interface InitOptions {
   /** false forces the scalar build; true insists on SIMD; unset picks SIMD where the runtime validates it. */
@@ -82,4 +82,11 @@ function info(): InitInfo {
 /** The file name of a build, as shipped in the package's wasm/ folder. */
 export function wasmFile(simd: boolean): string {
   return simd ? 'simdloss-simd.wasm' : 'simdloss-scalar.wasm';
+}
+
+/** Lets the first loss, alloc or memory() call load a build synchronously when init() was not awaited. */
+export function loadOnFirstUse(bytes: (simd: boolean) => BufferSource): void {
+  firstUse.load = () => {
+    initSync(bytes(simdSupported()));
+  };
 }

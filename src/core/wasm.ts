@@ -70,9 +70,15 @@ export function views(): typeof wasm {
   return wasm;
 }
 
+/** Set by the entries that can load a build synchronously (Node, Deno, Bun; the inline entry). */
+export const firstUse: { load: (() => void) | undefined } = { load: undefined };
+
 export function ready(): typeof wasm {
   if (wasm.exports === undefined) {
-    throw new SimdlossError("simdloss is not initialised: call `await init()` (or `initSync(bytesOrModule)`) before any loss");
+    if (firstUse.load === undefined) {
+      throw new SimdlossError("simdloss is not initialised: call `await init()` (or `initSync(bytesOrModule)`) before any loss");
+    }
+    firstUse.load();
   }
   return wasm;
 }
