@@ -12,12 +12,47 @@ afterEach(() => {
 const node = () => import('../src/node.js');
 
 describe('before init', () => {
-  test('every loss and alloc throw a SimdlossError that says to call init()', async () => {
-    const lib = await node();
+  test('default entry (browsers): every loss and alloc throw a SimdlossError that says to call init() or initSync()', async () => {
+    const lib = await import('../src/index.js');
     const a = Float32Array.of(1);
     for (const call of [() => lib.mse(a, a), () => lib.mae.grad(a, a), () => lib.huber.withGrad(a, a), () => lib.alloc(4), () => lib.memory()]) {
       expect(call).toThrow(lib.SimdlossError);
-      expect(call).toThrow(/not initialised: call `await init\(\)`/);
+      expect(call).toThrow(/not initialised: call `await init\(\)` \(or `initSync\(bytesOrModule\)`\)/);
+    }
+  });
+
+  test('workerd / edge-light entry: the same error', async () => {
+    const lib = await import('../src/workerd.js');
+    expect(() => lib.mse(Float32Array.of(1), Float32Array.of(2))).toThrow(/not initialised: call `await init\(\)`/);
+  });
+
+  test.each(['mse', 'alloc', 'memory'] as const)('node entry: the first call (%s) loads the SIMD build from the package, with no init()', async (first) => {
+    const lib = await node();
+    const { wasm } = await import('../src/core/wasm.js'); // the instance behind lib
+    expect(wasm.exports).toBeUndefined();
+    if (first === 'mse') expect(lib.mse(Float32Array.of(85, 72, 90, 60), Float32Array.of(80, 75, 88, 65))).toBe(15.75); // (25 + 9 + 4 + 25) / 4
+    else if (first === 'alloc') expect(lib.alloc(3).array).toEqual(new Float32Array(3));
+    else expect(lib.memory().buffer.byteLength).toBeGreaterThan(0);
+    expect([wasm.simd, wasm.generation]).toEqual([true, 1]);
+    expect(lib.huber(Float64Array.of(0), Float64Array.of(3))).toBe(2.5); // 3 − 0.5
+    expect(await lib.init()).toEqual({ simd: true }); // init() afterwards keeps the loaded instance
+    expect(wasm.generation).toBe(1);
+    expect(await lib.init({ simd: false })).toEqual({ simd: false }); // and still switches builds
+    expect(lib.mse(Float32Array.of(1), Float32Array.of(4))).toBe(9);
+  });
+
+  test('node entry: where SIMD does not validate, the first call loads the scalar build', async () => {
+    const validate = WebAssembly.validate;
+    vi.spyOn(WebAssembly, 'validate').mockImplementation((bytes) => {
+      const b = new Uint8Array(bytes as ArrayBuffer);
+      return !b.some((x, i) => x === 0xfd && i > 8) && validate(bytes);
+    });
+    try {
+      const lib = await node();
+      expect(lib.mse(Float32Array.of(1, 2), Float32Array.of(3, 2))).toBe(2);
+      expect(await lib.init()).toEqual({ simd: false });
+    } finally {
+      vi.restoreAllMocks();
     }
   });
 });
@@ -155,15 +190,36 @@ describe('package entry points', () => {
   test('package.json maps each runtime condition to its entry, and each built entry exists', () => {
     const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
     expect(pkg.type).toBe('module');
-    expect(pkg.sideEffects).toBe(false);
     const root = pkg.exports['.'];
-    expect(Object.keys(root)).toEqual(['types', 'workerd', 'edge-light', 'node', 'default']);
-    expect(root.workerd).toBe('./dist/workerd.js');
-    expect(root['edge-light']).toBe('./dist/workerd.js');
-    expect(root.node).toBe('./dist/node.js');
+    expect(Object.keys(root)).toEqual(['workerd', 'edge-light', 'node', 'types', 'default']);
+    expect(root.workerd).toEqual({ types: './dist/workerd.d.ts', default: './dist/workerd.js' });
+    expect(root['edge-light']).toEqual(root.workerd);
+    expect(root.node).toEqual({
+      import: { types: './dist/node.d.ts', default: './dist/node.js' },
+      require: { types: './dist/cjs/node.d.ts', default: './dist/node.cjs' },
+    });
     expect(root.default).toBe('./dist/index.js');
-    for (const file of [root.types, root.workerd, root.node, root.default, './wasm/simdloss-simd.wasm', './wasm/simdloss-scalar.wasm']) {
+    expect(pkg.exports['./inline']).toEqual({
+      import: { types: './dist/inline.d.ts', default: './dist/inline.js' },
+      require: { types: './dist/cjs/inline.d.ts', default: './dist/inline.cjs' },
+    });
+    // CommonJS resolution without `exports` (TypeScript's node10) gets the CommonJS build too
+    expect([pkg.main, pkg.types]).toEqual(['./dist/node.cjs', './dist/cjs/node.d.ts']);
+    const files = [root.types, root.default, root.workerd, root.node.import, root.node.require, pkg.exports['./inline'].import, pkg.exports['./inline'].require]
+      .flatMap((f) => (typeof f === 'string' ? [f] : Object.values(f as Record<string, string>)));
+    for (const file of [...files, './dist/cjs/package.json', './wasm/simdloss-simd.wasm', './wasm/simdloss-scalar.wasm']) {
       expect(() => readFileSync(new URL(file, new URL('../package.json', import.meta.url))), file).not.toThrow();
     }
+  });
+
+  test('the entries that load on first use are marked as having side effects, so that bundlers keep that code', () => {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+    expect(pkg.sideEffects).toEqual(['./dist/node.js', './dist/node.cjs', './dist/inline.js', './dist/inline.cjs']);
+  });
+
+  test('npm pack builds first (prepack), so a clean checkout packs dist/ and wasm/', () => {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+    expect(pkg.scripts.prepack).toBe('npm run build:wasm && npm run build:ts');
+    expect(pkg.files).toEqual(['dist', 'wasm', 'CHANGELOG.md']);
   });
 });

@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startPlayground, type Playground } from '../examples/playground/serve.js';
+import { browser as browserPath, CHROMIUM } from './browsers.js';
 import { contrastive, elementwiseRegistry, huber, init, binaryCrossEntropy } from '../src/node.js';
 
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
@@ -40,10 +41,11 @@ function expectSameAsNode(p: Plotted, f: (y: Float64Array, x: Float64Array) => {
 }
 
 beforeAll(async () => {
+  const executablePath = browserPath(CHROMIUM);
   await init();
   playground = await startPlayground(0);
   const { chromium } = await import('playwright-core');
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, timeout: STEP });
+  browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, timeout: STEP });
   page = await browser.newPage({ viewport: { width: 1240, height: 900 } });
   page.setDefaultTimeout(STEP);
   page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });

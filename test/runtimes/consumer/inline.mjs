@@ -1,0 +1,5 @@
+// simdloss/inline: both builds inside the JS, so a bundle of this file runs on its own.
+import * as lib from 'simdloss/inline';
+import { smoke } from './smoke.js';
+
+console.log(JSON.stringify(await smoke(lib)));

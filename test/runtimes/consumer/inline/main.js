@@ -1,0 +1,5 @@
+// simdloss/inline in a browser bundle: no .wasm file to serve.
+import * as lib from 'simdloss/inline';
+import { smoke } from '../smoke.js';
+
+window.result = smoke(lib);

@@ -1,0 +1,5 @@
+// Rollup emits both .wasm files through an import.meta.url asset plugin.
+import * as lib from 'simdloss';
+import { smoke } from '../smoke.js';
+
+window.result = smoke(lib);
