@@ -316,7 +316,7 @@ describe('options, state and misuse', () => {
     const state = acc.toJSON();
     const { vi } = await import('vitest');
     vi.resetModules();
-    const fresh = await import('../src/node.js');
+    const fresh = await import('../src/index.js'); // the browser entry: no wasm until init()
     const merged = fresh.huber.fromJSON(state).merge(fresh.huber.fromJSON(JSON.stringify(state)));
     expect(merged.result()).toBe(acc.result());
     expect(() => merged.update(y, p)).toThrow(/not initialised/);
