@@ -229,10 +229,13 @@ describe('server-side runtimes', () => {
   test('Deno (npm package deno; node entry through the package.json in the consumer project)', async () => {
     const env = { DENO_DIR: join(dir, 'deno-cache'), DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' };
     expectLikeBaseline(parse(await run(bin('deno'), ['run', '--allow-read', '--no-prompt', 'run.mjs'], consumer, env)));
+    // (25 + 9 + 4 + 25) / 4, with no init()
+    expect(await run(bin('deno'), ['run', '--allow-read', '--no-prompt', 'first-use.mjs'], consumer, env)).toBe('15.75\n');
   });
 
   test('Bun (npm package bun)', async () => {
     expectLikeBaseline(parse(await run(bin('bun'), ['run.mjs'], consumer, { NO_COLOR: '1' })));
+    expect(await run(bin('bun'), ['first-use.mjs'], consumer, { NO_COLOR: '1' })).toBe('15.75\n'); // with no init()
   });
 
   test('workerd through miniflare: the workerd entry instantiates imported modules; compiling bytes is refused there', async () => {
