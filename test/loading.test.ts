@@ -1,5 +1,5 @@
 // init, initSync and the entry points: SIMD detection, forced scalar, precompiled modules, misuse.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { BUILDS } from './helpers.js';
 
@@ -172,14 +172,17 @@ describe('package entry points', () => {
     seen.add(entry);
     const source = readFileSync(entry, 'utf8');
     for (const [, spec] of source.matchAll(/(?:import|export)[^'"]*from\s+'([^']+)'/g)) {
-      if (spec!.startsWith('.') && spec!.endsWith('.js')) graph(new URL(spec!.replace(/\.js$/, '.ts'), `file://${entry}`).pathname, seen);
+      if (!spec!.startsWith('.') || !spec!.endsWith('.js')) continue;
+      const source = new URL(spec!.replace(/\.js$/, '.ts'), `file://${entry}`).pathname;
+      // the inline payload is generated at build time: only its declarations are in src/
+      graph(existsSync(source) ? source : source.replace(/\.ts$/, '.d.ts'), seen);
     }
     return seen;
   }
 
-  test('the default and workerd entries import nothing from node:, the node entry is the only one that does', () => {
+  test('the default, workerd and inline entries import nothing from node:, the node entry is the only one that does', () => {
     const importsNode = (file: string) => /from\s+'node:/.test(readFileSync(file, 'utf8'));
-    for (const entry of ['index', 'workerd']) {
+    for (const entry of ['index', 'workerd', 'inline']) {
       const files = [...graph(new URL(`../src/${entry}.ts`, import.meta.url).pathname)];
       expect(files.length).toBeGreaterThan(5);
       expect(files.filter(importsNode), entry).toEqual([]);
