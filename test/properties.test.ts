@@ -191,25 +191,118 @@ describe('loss(x, x) = 0 with a zero gradient, for the regression losses', () =>
   });
 });
 
-describe('softmax cross-entropy: every gradient row sums to 0 (≤ 1e-6 of the row\'s size)', () => {
-  // The gradient is softmax(z)·Σy − y (times the row's weights): its row sums vanish for any target,
-  // normalised or not. That holds for the softmax losses and for klDivergence on logits.
+/**
+ * Per row of a softmax loss's gradient, the row's kr·S: kr the gradient's scale (1, or 1 / the
+ * denominator of 'mean'), S = Σₖ cₖ the row's coefficients (class weight times smoothed target;
+ * sparse: cₜ(1 − α) + (α/C)·Σ wₖ; ignored rows 0), in float64 from the formula.
+ */
+function softmaxRowScales(entry: RegistryEntry, b: Batch, reduction: 'mean' | 'sum' | 'none'): Float64Array {
+  const C = b.opts.classes as number;
+  const alpha = (b.opts.labelSmoothing as number | undefined) ?? 0;
+  const cw = (k: number) => (b.opts.classWeights as number[] | undefined)?.[k] ?? 1;
+  const rows = examples(entry, b);
+  const N = reduction === 'mean' ? denominator(entry, b) : 1;
+  const kr = N > 0 ? 1 / N : 0;
+  return Float64Array.from({ length: rows }, (_, r) => {
+    let S = 0;
+    if (entry.target === 'labels') {
+      const t = (b.target as Int32Array)[r]!;
+      if (t === b.opts.ignoreIndex) return 0;
+      for (let k = 0; k < C; k++) S += cw(k) * ((k === t ? 1 - alpha : 0) + alpha / C);
+    } else {
+      const y = b.target as Float;
+      for (let k = 0; k < C; k++) S += cw(k) * (y[r * C + k]! * (1 - alpha) + alpha / C);
+    }
+    return kr * S;
+  });
+}
+
+/** Σ of a row, with Neumaier's compensation: the test's own error ≤ 2⁻⁵²·|Σ| + O(C·2⁻¹⁰⁶)·Σ|xₖ|. */
+function exactishSum(row: ArrayLike<number>): number {
+  let s = 0;
+  let c = 0;
+  for (let i = 0; i < row.length; i++) {
+    const x = row[i]!;
+    const t = s + x;
+    c += Math.abs(s) >= Math.abs(x) ? s - t + x : x - t + s;
+    s = t;
+  }
+  return s + c;
+}
+
+/**
+ * The first row of g whose sum exceeds its rounding bound, as a message (undefined: none).
+ * The kernel forms gₖ = kr·(fl(eₖ·q) − cₖ), q = fl(Σc / Σe), from the same rounded eₖ and cₖ it
+ * sums, so that the exact Σₖ gₖ is kr·S·(1 ± the roundings) − kr·S, whatever eₖ's own error; with
+ * u = 2⁻²⁴ (float32) or 2⁻⁵³ and every term ≥ 0:
+ *   Σe and Σc (any summation order, C terms): (C − 1)·u·kr·S each (sparse Σc: 4u·kr·S, the
+ *   smoothing's α/C·Σ wₖ is formed apart from its terms); q: u·kr·S; eₖ·q: u·Σₖ eₖq = u·kr·S;
+ *   − cₖ and kr·: u·|eₖq − cₖ| ≤ u·(eₖq + cₖ) each, 2u·2·kr·S in all;
+ * so |Σₖ gₖ| ≤ (C + 5 + max(C − 1, 4))·u·kr·S ≤ (2C + 8)·u·kr·S, and (2C + 10) leaves room for the
+ * second-order terms and the test's own sum. It scales with S = Σ y (not normalised: up to C), not
+ * with Σ|g|, which cancels to ~0 where softmax(z) ≈ y/S.
+ * (logits within ±8 keep every eₖ ≥ e⁻¹⁶: no underflow term)
+ */
+function rowSumExcess(entry: RegistryEntry, b: Batch, g: Float, reduction: 'mean' | 'sum' | 'none'): string | undefined {
+  const C = b.opts.classes as number;
+  const u = g instanceof Float32Array ? 2 ** -24 : 2 ** -53;
+  const scales = softmaxRowScales(entry, b, reduction);
+  for (let r = 0; r < scales.length; r++) {
+    const s = exactishSum(g.subarray(r * C, (r + 1) * C));
+    const bound = (2 * C + 10) * u * scales[r]!;
+    if (!(Math.abs(s) <= bound)) return `${reduction}: row ${r} sums to ${s} (bound ${bound} = (2C + 10)·u·kr·S, kr·S = ${scales[r]})`;
+  }
+  return undefined;
+}
+
+describe('softmax cross-entropy: every gradient row sums to 0 (within (2C + 10)·u·kr·S)', () => {
+  // The gradient is softmax(z)·Σc − c (times the gradient's scale): its row sums vanish for any
+  // target, normalised or not. That holds for the softmax losses and for klDivergence on logits.
   const softmax = lib.rowwiseRegistry.filter((e) => /softmax/i.test(e.name) || e.cases.some((c) => c.fromLogits === true));
+  const casesOf = (entry: RegistryEntry) => entry.cases.map((c, i) => [c, i] as const).filter(([c]) => entry.name !== 'klDivergence' || c.fromLogits === true).map(([, i]) => i);
   test('the registry has such losses', () => expect(softmax.map((e) => e.name)).toEqual(['sparseSoftmaxCrossEntropy', 'softmaxCrossEntropy', 'klDivergence']));
   test.each(softmax.map((e) => [e.name, e] as const))('%s', (_, entry) => {
-    const cases = entry.cases.map((c, i) => [c, i] as const).filter(([c]) => entry.name !== 'klDivergence' || c.fromLogits === true).map(([, i]) => i);
+    const cases = casesOf(entry);
     check(draws(entry).chain((d) => fc.constantFrom(...cases).map((caseIndex) => ({ ...d, caseIndex }))), (d) => {
       const b = batchOf(entry, d);
       for (const reduction of ['mean', 'sum', 'none'] as const) {
-        const g = call(entry, 'grad', b, { reduction }).grads![0]!;
-        for (let r = 0; r < d.n; r++) {
-          const row = g.subarray(r * d.width, (r + 1) * d.width);
-          let s = 0;
-          for (const v of row) s += v;
-          if (!(Math.abs(s) <= 1e-6 * Math.max(1, sumAbs(row)))) throw new Error(`${at(entry, d)} ${reduction}: row ${r} sums to ${s}`);
-        }
+        const excess = rowSumExcess(entry, b, call(entry, 'grad', b, { reduction }).grads![0]!, reduction);
+        if (excess !== undefined) throw new Error(`${at(entry, d)} ${excess}`);
       }
     });
+  });
+  // The bound is tight enough to see a normaliser q off by 100 units of its last place (every eₖ·q
+  // then 100u too large: the row sum grows by 100u·kr·S, above (2C + 10)u·kr·S for C ≤ 44) and a
+  // gradient that drops cₖ's smoothing term α/C (the row sum grows by kr·α/C·Σ wₖ).
+  test.each(softmax.map((e) => [e.name, e] as const))('%s: the bound sees q off by 100 ulps and a dropped smoothing term', (_, entry) => {
+    const cases = casesOf(entry);
+    for (const f32 of [true, false]) {
+      for (let seed = 1; seed <= 20; seed++) {
+        const d: Draw = { f32, n: 3, width: 1 + ((seed * 7) % 40), caseIndex: cases[seed % cases.length]!, seed };
+        const b = batchOf(entry, d);
+        const C = d.width;
+        const u = f32 ? 2 ** -24 : 2 ** -53;
+        for (const reduction of ['mean', 'sum'] as const) {
+          const g = call(entry, 'grad', b, { reduction }).grads![0]!;
+          expect(rowSumExcess(entry, b, g, reduction), at(entry, d)).toBeUndefined();
+          // kr·eₖ·q = gₖ + kr·cₖ, so q·(1 + 100u) makes gₖ + 100u·(gₖ + kr·cₖ)
+          const kr = reduction === 'mean' ? 1 / denominator(entry, b) : 1;
+          const c = (r: number, k: number) => {
+            const cw = (b.opts.classWeights as number[] | undefined)?.[k] ?? 1;
+            const alpha = (b.opts.labelSmoothing as number | undefined) ?? 0;
+            const y = entry.target === 'labels' ? ((b.target as Int32Array)[r] === k ? 1 : 0) : (b.target as Float)[r * C + k]!;
+            return { all: cw * (y * (1 - alpha) + alpha / C), smoothing: (cw * alpha) / C };
+          };
+          const ignored = (r: number) => entry.target === 'labels' && (b.target as Int32Array)[r] === b.opts.ignoreIndex;
+          const offQ = g.map((v, i) => (ignored(Math.floor(i / C)) ? v : v + 100 * u * (v + kr * c(Math.floor(i / C), i % C).all)));
+          if (C <= 44 && softmaxRowScales(entry, b, reduction).some((s) => s > 0)) expect(rowSumExcess(entry, b, offQ, reduction), `${at(entry, d)} q off`).toBeDefined();
+          if (b.opts.labelSmoothing) {
+            const noSmoothing = g.map((v, i) => (ignored(Math.floor(i / C)) ? v : v + kr * c(Math.floor(i / C), i % C).smoothing));
+            expect(rowSumExcess(entry, b, noSmoothing, reduction), `${at(entry, d)} no smoothing`).toBeDefined();
+          }
+        }
+      }
+    }
   });
 });
 
