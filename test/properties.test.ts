@@ -205,7 +205,7 @@ function softmaxRowScales(entry: RegistryEntry, b: Batch, reduction: 'mean' | 's
   const kr = N > 0 ? 1 / N : 0;
   return Float64Array.from({ length: rows }, (_, r) => {
     let S = 0;
-    if (entry.target === 'labels') {
+    if (entry.kind === 'rowwise' && entry.target === 'labels') {
       const t = (b.target as Int32Array)[r]!;
       if (t === b.opts.ignoreIndex) return 0;
       for (let k = 0; k < C; k++) S += cw(k) * ((k === t ? 1 - alpha : 0) + alpha / C);
@@ -290,10 +290,10 @@ describe('softmax cross-entropy: every gradient row sums to 0 (within (2C + 10)Â
           const c = (r: number, k: number) => {
             const cw = (b.opts.classWeights as number[] | undefined)?.[k] ?? 1;
             const alpha = (b.opts.labelSmoothing as number | undefined) ?? 0;
-            const y = entry.target === 'labels' ? ((b.target as Int32Array)[r] === k ? 1 : 0) : (b.target as Float)[r * C + k]!;
+            const y = entry.kind === 'rowwise' && entry.target === 'labels' ? ((b.target as Int32Array)[r] === k ? 1 : 0) : (b.target as Float)[r * C + k]!;
             return { all: cw * (y * (1 - alpha) + alpha / C), smoothing: (cw * alpha) / C };
           };
-          const ignored = (r: number) => entry.target === 'labels' && (b.target as Int32Array)[r] === b.opts.ignoreIndex;
+          const ignored = (r: number) => entry.kind === 'rowwise' && entry.target === 'labels' && (b.target as Int32Array)[r] === b.opts.ignoreIndex;
           const offQ = g.map((v, i) => (ignored(Math.floor(i / C)) ? v : v + 100 * u * (v + kr * c(Math.floor(i / C), i % C).all)));
           if (C <= 44 && softmaxRowScales(entry, b, reduction).some((s) => s > 0)) expect(rowSumExcess(entry, b, offQ, reduction), `${at(entry, d)} q off`).toBeDefined();
           if (b.opts.labelSmoothing) {
@@ -340,7 +340,7 @@ function denominator(entry: RegistryEntry, b: Batch): number {
   const C = b.opts.classes as number;
   const cw = b.opts.classWeights as number[] | undefined;
   const ignore = b.opts.ignoreIndex as number | undefined;
-  if (entry.target === 'labels') {
+  if (entry.kind === 'rowwise' && entry.target === 'labels') {
     let s = 0;
     for (const label of b.target as Int32Array) if (label !== ignore) s += cw ? cw[label]! : 1;
     return s;
