@@ -9,7 +9,7 @@ import type { EmbeddingEntry, RegistryEntry, RowwiseEntry } from '../src/registr
 import { expected, references } from './reference/index.js';
 import { embeddingReferences } from './reference/embedding.js';
 import { BUILDS, expectIdentical, random } from './helpers.js';
-import { type Batch, type Ctor, type Float, call, contrastiveScale, convert, copyBatch, draw, examples, hasGrad } from './fuzz/drive.js';
+import { type Batch, type Ctor, type Float, call, contrastiveScale, convert, copyBatch, denominator, draw, examples, hasGrad, reductionBound, weightedDenominator } from './fuzz/drive.js';
 
 type Lib = typeof import('../src/node.js');
 type Core = typeof import('../src/core/wasm.js');
@@ -100,20 +100,26 @@ function identical(a: Everything, b: Everything, what: string): void {
 }
 
 /**
- * Per-example losses and the gradients of the sum bit for bit; the reductions (sums of partial
- * sums in another order) within the dtype's tolerance, and so the gradients of the mean, which are
- * scaled by 1 / (a reduced denominator: Σ weights, Σ class weights).
+ * Per-example losses and the gradients of the sum bit for bit; the reductions, sums of the same
+ * values in another order, within reductionBound (the mean: that over the denominator N, and N's
+ * own float64 sums, ≤ (2·elements + 4)·2⁻⁵³ relative); the gradients of the mean are the sum's
+ * scaled by fl(1/N) (and by the weight, in the dtype): three roundings where N's last bit differs,
+ * ≤ 8u·|g| (u of the dtype), which is also what a wrong scale would exceed.
  */
-function sameElements(entry: RegistryEntry, a: Everything, b: Everything, f32: boolean, what: string): void {
-  const tol = tolOf(entry, f32);
-  const scale = sumAbs(a.none);
-  near(a.sum, b.sum, tol, scale, `${what} sum`);
-  near(a.mean, b.mean, tol, scale, `${what} mean`);
+function sameElements(entry: RegistryEntry, a: Everything, b: Everything, batch: Batch, weights: ArrayLike<number> | undefined, f32: boolean, what: string): void {
+  const n = a.none.length;
+  const sumBound = reductionBound(entry, n, f32) * sumAbs(a.none);
+  const N = weightedDenominator(entry, batch, weights);
+  const elements = batch.xs[0]!.length;
+  near(a.sum, b.sum, 1, sumBound, `${what} sum`);
+  if (N > 0) near(a.mean, b.mean, 1, sumBound / N + (2 * elements + 4) * 2 ** -53 * Math.abs(b.mean), `${what} mean`);
+  else expect(a.mean, `${what} mean`).toBe(b.mean);
   expectIdentical(a.none, b.none, `${what} none`);
   a.gradSum.forEach((g, j) => expectIdentical(g, b.gradSum[j]!, `${what} grad sum [${j}]`));
+  const u = f32 ? 2 ** -24 : 2 ** -53;
+  const tiny = f32 ? 2 ** -146 : 2 ** -1071;
   a.gradMean.forEach((g, j) => {
-    const m = maxAbs(b.gradMean[j]!);
-    for (let i = 0; i < g.length; i++) near(g[i]!, b.gradMean[j]![i]!, tol, m, `${what} grad mean [${j}][${i}]`);
+    for (let i = 0; i < g.length; i++) near(g[i]!, b.gradMean[j]![i]!, 1, 8 * u * Math.abs(b.gradMean[j]![i]!) + tiny, `${what} grad mean [${j}][${i}]`);
   });
 }
 
@@ -383,6 +389,15 @@ describe('binaryCrossEntropy(σ(z)) ≈ binaryCrossEntropyWithLogits(z), loss an
       const opts = { reduction: 'none', posWeight: d.posWeight } as const;
       const a = (bce.loss as any).withGrad(y, p, opts);
       const b = (logits.loss as any).withGrad(y, z, opts);
+      // Bounds from the roundings, with u = 2⁻²⁴ or 2⁻⁵³ and L = w₊y·|ln p| + (1 − y)·|ln(1 − p)|, the
+      // loss (a sum of non-negative terms in both forms: no cancellation). p = σ(z)(1 ± u) moves
+      // ln p by u and ln(1 − p) by u·e^z; 1 − p (below ½) one u more; ln within 1 ulp (2u·|ln|);
+      // then ≤ 4 roundings of the non-negative terms (4u·L). The logits form: softplus within
+      // 2 ulp and ≤ 5 roundings, ≤ 9u·L. So |Δ| ≤ u·[w₊y + (1 − y)(e^z + 1)] + 15u·L, which over L
+      // is largest at z = ±bound: 1/ln(1 + e⁻⁴) + 16 = 72u ≈ 4.3e-6 (float32), 1/ln(1 + e⁻¹²) + 16 =
+      // 1.6e5·u ≈ 1.8e-11 (float64): within 2e-5 and 1e-9.
+      // The gradient: dL/dp·p(1 − p) = (1 − y)p − w₊y(1 − p) at the rounded p, against the logits
+      // form's σ(±z) (2.5 ulp) and ≤ 4 roundings: p's u times (1 + w₊), ≤ 12u·(1 + w₊) in all.
       const tol = d.f32 ? 2e-5 : 1e-9;
       for (let i = 0; i < d.n; i++) {
         const what = `${d.f32 ? 'f32' : 'f64'} y=${y[i]} z=${z[i]} posWeight=${d.posWeight}`;
@@ -393,25 +408,6 @@ describe('binaryCrossEntropy(σ(z)) ≈ binaryCrossEntropyWithLogits(z), loss an
     });
   });
 });
-
-/** The denominator of 'mean' as the README defines it: examples, or Σ class weights of the targets over rows that count. */
-function denominator(entry: RegistryEntry, b: Batch): number {
-  const n = examples(entry, b);
-  if (entry.kind !== 'rowwise') return n;
-  const C = b.opts.classes as number;
-  const cw = b.opts.classWeights as number[] | undefined;
-  const ignore = b.opts.ignoreIndex as number | undefined;
-  if (entry.kind === 'rowwise' && entry.target === 'labels') {
-    let s = 0;
-    for (const label of b.target as Int32Array) if (label !== ignore) s += cw ? cw[label]! : 1;
-    return s;
-  }
-  if (!cw) return n;
-  let s = 0;
-  const t = b.target as Float;
-  for (let i = 0; i < t.length; i++) s += cw[i % C]! * t[i]!;
-  return s;
-}
 
 describe('mean = sum / N (N: the examples, or the documented weighted denominator), gradients too', () => {
   test.each(lib.registry.map((e) => [e.name, e] as const))('%s', (_, entry) => {
@@ -425,6 +421,10 @@ describe('mean = sum / N (N: the examples, or the documented weighted denominato
         expect(r.mean, what).toBe(0);
         return;
       }
+      // mean and sum come from the same per-example values summed the same way, the mean divided
+      // by the kernel's N (float64, ≤ (2·elements + 4)·2⁻⁵³ from this N): within a few 2⁻⁵³ of
+      // sum / N; the mean's gradient is the sum's times fl(1/N) and the weight, a few u of the
+      // terms' scale. The entry's tolerance (≥ 1e-6 ≈ 16u in float32, 1e-12 ≈ 9000·2⁻⁵³) covers both.
       near(r.mean, r.sum / N, tol, Math.abs(r.sum / N), `${what} mean`);
       const scales = gradScales(entry, b, r.gradSum, false);
       r.gradMean.forEach((g, j) => {
@@ -470,8 +470,13 @@ describe('float32 results within the entry\'s tolerance of float64 on the same (
       const what = at(entry, d);
       const ls = lossScales(entry, b64, r64.none);
       const scale = sumAbs(ls);
-      near(r32.sum, r64.sum, tol, scale, `${what} sum`);
-      near(r32.mean, r64.mean, tol, scale / Math.max(1, examples(entry, b64)), `${what} mean`);
+      // (the reductions: each example's tolerance, and the float32 sum's own rounding, within
+      // reductionBound; the mean over the documented denominator N, which the two dtypes' kernels
+      // sum in float64 in their own order)
+      const sumBound = tol * scale + reductionBound(entry, r32.none.length, true) * sumAbs(r32.none);
+      const N = denominator(entry, b64);
+      near(r32.sum, r64.sum, 1, sumBound, `${what} sum`);
+      near(r32.mean, r64.mean, 1, sumBound / (N > 0 ? N : 1) + (2 * b64.xs[0]!.length + 4) * 2 ** -53 * Math.abs(r64.mean), `${what} mean`);
       for (let i = 0; i < r64.none.length; i++) near(r32.none[i]!, r64.none[i]!, tol, ls[i]!, `${what} none[${i}]`);
       // Gradients: relative to the terms they are a difference of (elementwise: the reference's
       // gradScale), to the row's size (row-wise, embedding); float32 may take the other side of a kink.
@@ -584,7 +589,7 @@ describe('every chunking of the copy path gives the same elements (reductions wi
       simd.core.staging.limit = limit;
       try {
         const chunked = [everything(entry, copyBatch(b)), everything(entry, copyBatch(b), { weights: w })];
-        whole.forEach((r, k) => sameElements(entry, chunked[k]!, r, d.f32, `${at(entry, d)} limit=${limit}${k ? ' weighted' : ''}`));
+        whole.forEach((r, k) => sameElements(entry, chunked[k]!, r, b, k ? w : undefined, d.f32, `${at(entry, d)} limit=${limit}${k ? ' weighted' : ''}`));
       } finally {
         simd.core.staging.limit = 0;
       }
@@ -602,7 +607,7 @@ describe('the SIMD and scalar builds give the same elements for every length 0�
     const fixed: Draw[] = Array.from({ length: 68 }, (_, k) => ({ f32: k % 2 === 0, n: elementwise ? k : 5, width: elementwise ? 1 : Math.max(1, k), caseIndex: k % entry.cases.length, seed: k }));
     check(draws(entry, sizes), (d) => {
       const b = batchOf(entry, d);
-      sameElements(entry, everything(other, copyBatch(b)), everything(entry, b), d.f32, at(entry, d));
+      sameElements(entry, everything(other, copyBatch(b)), everything(entry, b), b, undefined, d.f32, at(entry, d));
     }, fixed);
   });
 });
