@@ -140,11 +140,14 @@ export function contrastiveScale(label: number, a: ArrayLike<number>, b: ArrayLi
  * chunks), may differ: with h the most additions any value passes through, each sum is within
  * h·u·Σ|values| of the exact one (any order). Elementwise float32: float32 lanes (4 in the scalar
  * build, 8 or 4 in the SIMD one, restarted every chunk) take ≤ ⌈n/4⌉ additions, then float64
- * (n·2⁻⁵³, below one u): (2⌈n/4⌉ + 5)·2⁻²⁴. Everything else adds float64 values: elementwise
- * float64 lanes and the chunks' totals, row-wise and embedding rows one by one: (2n + 4)·2⁻⁵³.
+ * (n·2⁻⁵³, below one u); and BCE with logits sums whole groups of 4 in its product form (ln of a
+ * product, plus its float32 correction terms) but a chunk's last n mod 4 one by one, ≤ 7u·lᵢ apart
+ * (ln(1 + t) within 2 ulp, two roundings; the product form's one): (2⌈n/4⌉ + 10)·2⁻²⁴. Everything
+ * else adds float64 values: elementwise float64 lanes and the chunks' totals, row-wise and
+ * embedding rows one by one: (2n + 4)·2⁻⁵³.
  */
 export function reductionBound(entry: RegistryEntry, n: number, f32: boolean): number {
-  return entry.kind === 'elementwise' && f32 ? (2 * Math.ceil(n / 4) + 5) * 2 ** -24 : (2 * n + 4) * 2 ** -53;
+  return entry.kind === 'elementwise' && f32 ? (2 * Math.ceil(n / 4) + 10) * 2 ** -24 : (2 * n + 4) * 2 ** -53;
 }
 
 /** The denominator of a weighted 'mean': Σ wᵢ·(the example's share of denominator()). */
