@@ -103,23 +103,23 @@ function identical(a: Everything, b: Everything, what: string): void {
  * Per-example losses and the gradients of the sum bit for bit; the reductions, sums of the same
  * values in another order, within reductionBound (the mean: that over the denominator N, and N's
  * own float64 sums, ≤ (2·elements + 4)·2⁻⁵³ relative); the gradients of the mean are the sum's
- * scaled by fl(1/N) (and by the weight, in the dtype): three roundings where N's last bit differs,
- * ≤ 8u·|g| (u of the dtype), which is also what a wrong scale would exceed.
+ * scaled by fl(1/N) (and by the weight, in the dtype): N's difference and three roundings,
+ * ≤ (8u + (2·elements + 4)·2⁻⁵³)·|g| (u of the dtype), which a wrong scale would exceed.
  */
 function sameElements(entry: RegistryEntry, a: Everything, b: Everything, batch: Batch, weights: ArrayLike<number> | undefined, f32: boolean, what: string): void {
   const n = a.none.length;
   const sumBound = reductionBound(entry, n, f32) * sumAbs(a.none);
   const N = weightedDenominator(entry, batch, weights);
-  const elements = batch.xs[0]!.length;
+  const deltaN = (2 * batch.xs[0]!.length + 4) * 2 ** -53;
   near(a.sum, b.sum, 1, sumBound, `${what} sum`);
-  if (N > 0) near(a.mean, b.mean, 1, sumBound / N + (2 * elements + 4) * 2 ** -53 * Math.abs(b.mean), `${what} mean`);
+  if (N > 0) near(a.mean, b.mean, 1, sumBound / N + deltaN * Math.abs(b.mean), `${what} mean`);
   else expect(a.mean, `${what} mean`).toBe(b.mean);
   expectIdentical(a.none, b.none, `${what} none`);
   a.gradSum.forEach((g, j) => expectIdentical(g, b.gradSum[j]!, `${what} grad sum [${j}]`));
   const u = f32 ? 2 ** -24 : 2 ** -53;
   const tiny = f32 ? 2 ** -146 : 2 ** -1071;
   a.gradMean.forEach((g, j) => {
-    for (let i = 0; i < g.length; i++) near(g[i]!, b.gradMean[j]![i]!, 1, 8 * u * Math.abs(b.gradMean[j]![i]!) + tiny, `${what} grad mean [${j}][${i}]`);
+    for (let i = 0; i < g.length; i++) near(g[i]!, b.gradMean[j]![i]!, 1, (8 * u + deltaN) * Math.abs(b.gradMean[j]![i]!) + tiny, `${what} grad mean [${j}][${i}]`);
   });
 }
 
