@@ -103,14 +103,16 @@ function identical(a: Everything, b: Everything, what: string): void {
  * Per-example losses and the gradients of the sum bit for bit; the reductions, sums of the same
  * values in another order, within reductionBound (the mean: that over the denominator N, and N's
  * own float64 sums, ≤ (2·elements + 4)·2⁻⁵³ relative); the gradients of the mean are the sum's
- * scaled by fl(1/N) (and by the weight, in the dtype): N's difference and three roundings,
- * ≤ (8u + (2·elements + 4)·2⁻⁵³)·|g| (u of the dtype), which a wrong scale would exceed.
+ * scaled by fl(1/N) (and by the weight, in the dtype): N's difference δN and three roundings,
+ * ≤ (8u + δN)·|g| (u of the dtype), which a wrong scale would exceed.
  */
 function sameElements(entry: RegistryEntry, a: Everything, b: Everything, batch: Batch, weights: ArrayLike<number> | undefined, f32: boolean, what: string): void {
   const n = a.none.length;
-  const sumBound = reductionBound(entry, n, f32) * sumAbs(a.none);
+  const sumBound = reductionBound(entry.kind, n, f32) * sumAbs(a.none);
   const N = weightedDenominator(entry, batch, weights);
-  const deltaN = (2 * batch.xs[0]!.length + 4) * 2 ** -53;
+  // (N: row-wise, float64 sums over the rows' elements; weights: Σ w, summed like the losses)
+  const deltaN = (entry.kind === 'rowwise' ? (2 * batch.xs[0]!.length + 4) * 2 ** -53 : 0)
+    + (weights ? reductionBound('elementwise', n, f32) : 0);
   near(a.sum, b.sum, 1, sumBound, `${what} sum`);
   if (N > 0) near(a.mean, b.mean, 1, sumBound / N + deltaN * Math.abs(b.mean), `${what} mean`);
   else expect(a.mean, `${what} mean`).toBe(b.mean);
@@ -445,7 +447,7 @@ describe('weights of all ones are no weights, bit for bit', () => {
       // weighted ones a sum of lns in 8 float32 lanes, not 4: within reductionBound (which counts
       // both forms) of each other, and the elements bit for bit.
       if (entry.name === 'binaryCrossEntropyWithLogits' && d.f32) {
-        const tol = tolOf(entry, true) + reductionBound(entry, d.n, true);
+        const tol = tolOf(entry, true) + reductionBound(entry.kind, d.n, true);
         near(weighted.mean, plain.mean, tol, Math.abs(plain.mean), `${at(entry, d)} mean`);
         near(weighted.sum, plain.sum, tol, Math.abs(plain.sum), `${at(entry, d)} sum`);
         identical({ ...weighted, mean: plain.mean, sum: plain.sum }, plain, at(entry, d));
@@ -474,7 +476,7 @@ describe('float32 results within the entry\'s tolerance of float64 on the same (
       // (the reductions: each example's tolerance, and the float32 sum's own rounding, within
       // reductionBound; the mean over the documented denominator N, which the two dtypes' kernels
       // sum in float64 in their own order)
-      const sumBound = tol * scale + reductionBound(entry, r32.none.length, true) * sumAbs(r32.none);
+      const sumBound = tol * scale + reductionBound(entry.kind, r32.none.length, true) * sumAbs(r32.none);
       const N = denominator(entry, b64);
       near(r32.sum, r64.sum, 1, sumBound, `${what} sum`);
       near(r32.mean, r64.mean, 1, sumBound / (N > 0 ? N : 1) + (2 * b64.xs[0]!.length + 4) * 2 ** -53 * Math.abs(r64.mean), `${what} mean`);
@@ -595,6 +597,30 @@ describe('every chunking of the copy path gives the same elements (reductions wi
         simd.core.staging.limit = 0;
       }
     });
+  });
+});
+
+describe('the reduction bounds see a dropped example and a mean gradient 100 ulps off', () => {
+  // 67 elements or 3 rows of 5: the bound on the sums is ≤ 44u·Σ|lᵢ| (float32 elementwise) or
+  // 138·2⁻⁵³·Σ|lᵢ|, on the mean's gradient ≤ (8u + 34·2⁻⁵³)·|g|, below what these faults change.
+  test.each(lib.registry.map((e) => [e.name, e] as const))('%s', (_, entry) => {
+    for (const f32 of [true, false]) {
+      const d: Draw = { f32, n: entry.kind === 'elementwise' ? 67 : 3, width: 5, caseIndex: 0, seed: 3 };
+      const b = batchOf(entry, d);
+      const r = everything(entry, b);
+      sameElements(entry, everything(entry, copyBatch(b)), r, b, undefined, f32, at(entry, d));
+      const sorted = Array.from(r.none, Math.abs).sort((x, y) => x - y);
+      const median = sorted[Math.floor(sorted.length / 2)]!;
+      if (median > 0) {
+        const dropped = { ...r, sum: r.sum - median };
+        expect(() => sameElements(entry, dropped, r, b, undefined, f32, at(entry, d)), `${at(entry, d)} dropped`).toThrow(/sum/);
+      }
+      const u = f32 ? 2 ** -24 : 2 ** -53;
+      const off = { ...r, gradMean: r.gradMean.map((g) => g.map((v) => v * (1 + 100 * u))) };
+      if (r.gradMean.some((g) => g.some((v) => v !== 0))) {
+        expect(() => sameElements(entry, off, r, b, undefined, f32, at(entry, d)), `${at(entry, d)} gradient`).toThrow(/grad mean/);
+      }
+    }
   });
 });
 

@@ -146,8 +146,8 @@ export function contrastiveScale(label: number, a: ArrayLike<number>, b: ArrayLi
  * else adds float64 values: elementwise float64 lanes and the chunks' totals, row-wise and
  * embedding rows one by one: (2n + 4)·2⁻⁵³.
  */
-export function reductionBound(entry: RegistryEntry, n: number, f32: boolean): number {
-  return entry.kind === 'elementwise' && f32 ? (2 * Math.ceil(n / 4) + 10) * 2 ** -24 : (2 * n + 4) * 2 ** -53;
+export function reductionBound(kind: RegistryEntry['kind'], n: number, f32: boolean): number {
+  return kind === 'elementwise' && f32 ? (2 * Math.ceil(n / 4) + 10) * 2 ** -24 : (2 * n + 4) * 2 ** -53;
 }
 
 /** The denominator of a weighted 'mean': Σ wᵢ·(the example's share of denominator()). */

@@ -450,7 +450,7 @@ export function fuzzBatch(use: Use, cases: Case[], stats: Stats, failures: Failu
     const elements = c.batch.xs[0]!.length;
     const N = weightedDenominator(entry, c.batch, c.weights);
     const deltaN = c.weights && c.f32 ? (Math.ceil(n / 4) + 5) * 2 ** -24 : (2 * elements + 4) * 2 ** -53;
-    const meanBound = N > 0 ? (reductionBound(entry, n, c.f32) * sumFinite(b.none!)) / N + deltaN * Math.abs(b.mean!) : 0;
+    const meanBound = N > 0 ? (reductionBound(entry.kind, n, c.f32) * sumFinite(b.none!)) / N + deltaN * Math.abs(b.mean!) : 0;
     if (!close(a.mean!, b.mean!, rtol, c.f32) && !within(a.mean!, b.mean!, meanBound, c.f32)) fail(`mean: SIMD ${a.mean} vs scalar ${b.mean}`);
     const known = (i: number) => KNOWN[entry.name]?.(valuesOf(entry, c, exampleOf(entry, c, i)), c.f32) === true;
     const ref = reference(entry, c);
