@@ -96,8 +96,8 @@ export interface KLDivergenceOptions {
 /** Options of {@link topKAccuracy}, besides classes, reduction and weights. */
 export interface TopKAccuracyOptions {
   /**
-   * How many of the largest predictions the label may be among. An integer in [1, classes]; the
-   * default is capped at `classes`.
+   * How many of the largest predictions the label may be among. An integer ≥ 1 and ≤ classes;
+   * the default is capped at `classes`.
    * @defaultValue 5
    */
   k?: number;
