@@ -190,3 +190,43 @@ test('every property of every exported interface and class has a doc comment; op
   expect(undocumented).toEqual([]);
   expect(withoutDefault).toEqual([]);
 });
+
+describe('README.md and docs/', () => {
+  const files = ['README.md', 'docs/guide.md', 'docs/numerics.md', 'docs/reliability.md', 'docs/benchmarks.md', 'docs/development.md'];
+  const read = (f: string): string => readFileSync(join(root, f), 'utf8');
+  /** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens. */
+  const slug = (heading: string): string => heading.trim().toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-');
+  const anchors = (f: string): Set<string> => new Set(read(f).split('\n').filter((l) => /^#{1,6} /.test(l)).map((l) => slug(l.replace(/^#+ /, ''))));
+
+  test('the README is a user\'s page: install, the two development commands as CI runs them, at most 250 lines', () => {
+    const readme = read('README.md');
+    expect(readme.split('\n').length).toBeLessThanOrEqual(250);
+    expect(readme).toContain('npm install simdloss');
+    expect(readme).toContain('npm ci && npm run demo');
+    expect(readme).toMatch(/^npm test\b/m);
+    for (const f of files.slice(1)) expect(readme, `links ${f}`).toContain(`](${f})`);
+  });
+
+  test('every export that has a loss or metric shape is in the README table', () => {
+    const readme = read('README.md');
+    for (const [name] of losses) expect(readme, name).toMatch(new RegExp(`^\\| \`${name}[\`(]`, 'm'));
+  });
+
+  test('every relative link points to a file that exists, and every #anchor to a heading in it', () => {
+    const broken: string[] = [];
+    for (const f of files) {
+      const dirOf = f.includes('/') ? f.slice(0, f.lastIndexOf('/') + 1) : '';
+      for (const [, target] of read(f).matchAll(/\]\(([^)\s]+)\)/g)) {
+        if (/^[a-z]+:/.test(target!)) continue; // http(s), mailto
+        const [path, anchor] = target!.split('#');
+        const file = path === '' ? f : join(dirOf, path!).replace(/^\.\//, '');
+        if (!existsSync(join(root, file))) {
+          broken.push(`${f}: ${target} (no file)`);
+        } else if (anchor !== undefined && file.endsWith('.md') && !anchors(file).has(anchor)) {
+          broken.push(`${f}: ${target} (no heading)`);
+        }
+      }
+    }
+    expect(broken).toEqual([]);
+  });
+});
