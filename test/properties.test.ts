@@ -9,7 +9,7 @@ import type { EmbeddingEntry, RegistryEntry, RowwiseEntry } from '../src/registr
 import { expected, references } from './reference/index.js';
 import { embeddingReferences } from './reference/embedding.js';
 import { BUILDS, expectIdentical, random } from './helpers.js';
-import { type Batch, type Ctor, type Float, call, contrastiveScale, convert, copyBatch, draw, examples, hasGrad } from './fuzz/drive.js';
+import { type Batch, type Ctor, type Float, call, contrastiveScale, convert, copyBatch, denominator, draw, examples, hasGrad, reductionBound, weightedDenominator } from './fuzz/drive.js';
 
 type Lib = typeof import('../src/node.js');
 type Core = typeof import('../src/core/wasm.js');
@@ -100,20 +100,28 @@ function identical(a: Everything, b: Everything, what: string): void {
 }
 
 /**
- * Per-example losses and the gradients of the sum bit for bit; the reductions (sums of partial
- * sums in another order) within the dtype's tolerance, and so the gradients of the mean, which are
- * scaled by 1 / (a reduced denominator: Σ weights, Σ class weights).
+ * Per-example losses and the gradients of the sum bit for bit; the reductions, sums of the same
+ * values in another order, within reductionBound (the mean: that over the denominator N, and N's
+ * own float64 sums, ≤ (2·elements + 4)·2⁻⁵³ relative); the gradients of the mean are the sum's
+ * scaled by fl(1/N) (and by the weight, in the dtype): N's difference δN and three roundings,
+ * ≤ (8u + δN)·|g| (u of the dtype), which a wrong scale would exceed.
  */
-function sameElements(entry: RegistryEntry, a: Everything, b: Everything, f32: boolean, what: string): void {
-  const tol = tolOf(entry, f32);
-  const scale = sumAbs(a.none);
-  near(a.sum, b.sum, tol, scale, `${what} sum`);
-  near(a.mean, b.mean, tol, scale, `${what} mean`);
+function sameElements(entry: RegistryEntry, a: Everything, b: Everything, batch: Batch, weights: ArrayLike<number> | undefined, f32: boolean, what: string): void {
+  const n = a.none.length;
+  const sumBound = reductionBound(entry.kind, n, f32) * sumAbs(a.none);
+  const N = weightedDenominator(entry, batch, weights);
+  // (N: row-wise, float64 sums over the rows' elements; weights: Σ w, summed like the losses)
+  const deltaN = (entry.kind === 'rowwise' ? (2 * batch.xs[0]!.length + 4) * 2 ** -53 : 0)
+    + (weights ? reductionBound('elementwise', n, f32) : 0);
+  near(a.sum, b.sum, 1, sumBound, `${what} sum`);
+  if (N > 0) near(a.mean, b.mean, 1, sumBound / N + deltaN * Math.abs(b.mean), `${what} mean`);
+  else expect(a.mean, `${what} mean`).toBe(b.mean);
   expectIdentical(a.none, b.none, `${what} none`);
   a.gradSum.forEach((g, j) => expectIdentical(g, b.gradSum[j]!, `${what} grad sum [${j}]`));
+  const u = f32 ? 2 ** -24 : 2 ** -53;
+  const tiny = f32 ? 2 ** -146 : 2 ** -1071;
   a.gradMean.forEach((g, j) => {
-    const m = maxAbs(b.gradMean[j]!);
-    for (let i = 0; i < g.length; i++) near(g[i]!, b.gradMean[j]![i]!, tol, m, `${what} grad mean [${j}][${i}]`);
+    for (let i = 0; i < g.length; i++) near(g[i]!, b.gradMean[j]![i]!, 1, (8 * u + deltaN) * Math.abs(b.gradMean[j]![i]!) + tiny, `${what} grad mean [${j}][${i}]`);
   });
 }
 
@@ -155,24 +163,85 @@ function nonNegativeBatch(entry: RegistryEntry, d0: Draw): Batch {
 }
 
 /**
- * Losses whose value at the minimum is a difference of rounded terms, so that it may come out a few
- * units of 1's rounding below 0 (measured, 1000 runs: −2⁻²⁴ in float32, −2⁻⁵² in float64):
- * klDivergence's Σ P(log P − log Q) when the rounded rows sum a little off 1. Every other loss is
- * ≥ 0 exactly (cosineEmbedding's 1 − cos since cos is clamped to [−1, 1]).
+ * How far below 0 a klDivergence row may round (per row; every other loss is a sum of terms that
+ * are ≥ 0 after rounding, cosineEmbedding's 1 − cos since cos is clamped to [−1, 1]). With
+ * u = 2⁻²⁴ (float32) or 2⁻⁵³:
+ * - The exact KL of the rounded rows is ≥ ΣP·ln(ΣP / ΣQ) (log-sum inequality; on logits ΣQ = 1):
+ *   each row was normalised in float64 (C + 2 roundings of 2⁻⁵³) and rounded once (u), so
+ *   ΣP, ΣQ = 1 ± (C + 3)·u and the floor is −2(C + 3)·u.
+ * - On probabilities the kernel sums tₖ = P·(ln P − ln Q) with ln within 1 ulp (≤ 2u relative: the
+ *   audit's bound): each term is off by ≤ 2u·P(|ln P| + |ln Q|) + 2u·|tₖ|, the sum by (C − 1)u·Σ|tₖ|;
+ *   with Σ|tₖ| ≤ W = Σ P(|ln P| + |ln Q|), the row by ≤ (C + 3)·u·W.
+ * - On logits the row is Σy·ln Σe^d − Σ y·d + Σ y ln y (d = z − max z): the kernel's own dₖ enter
+ *   exp and Σ y·d alike (the exact value with them is still a KL, ≥ the floor); e^d within 1.1 ulp
+ *   and the sums give ln Σe^d within (C + 1.2)u + 2u·lse, and the products and the two final
+ *   additions the rest: ≤ (C + 4)·u·W with W = ΣP·(1 + lse) + Σ P·|d| + Σ P·|ln P|.
+ * (C + 4)·u·W + 2(C + 3)·u in all. W is O(1) on these rows (Q ≥ 1.01ε, |z| ≤ 1): ~1e-5 at C = 40
+ * in float32, where a loss that loses a term (the entropy, a log) is off by O(1/C) or more.
  */
-const ROUNDS_BELOW_ZERO: Record<string, number> = { klDivergence: 8 };
+function klSlack(b: Batch, f32: boolean): Float64Array {
+  const C = b.opts.classes as number;
+  const u = f32 ? 2 ** -24 : 2 ** -53;
+  const t = b.target as Float;
+  const q = b.xs[0]!;
+  const eps = (b.opts.eps as number | undefined) ?? 1e-7;
+  return Float64Array.from({ length: t.length / C }, (_, r) => {
+    const P = t.subarray(r * C, (r + 1) * C);
+    const Z = q.subarray(r * C, (r + 1) * C);
+    const lnP = (k: number) => (P[k]! > 0 ? Math.abs(P[k]! * Math.log(P[k]!)) : 0);
+    let W = 0;
+    if (b.opts.fromLogits) {
+      const m = Math.max(...Z);
+      let s = 0;
+      let sp = 0;
+      for (let k = 0; k < C; k++) s += Math.exp(Z[k]! - m), sp += P[k]!;
+      W = sp * (1 + Math.log(s));
+      for (let k = 0; k < C; k++) W += P[k]! * (m - Z[k]!) + lnP(k);
+    } else {
+      for (let k = 0; k < C; k++) W += lnP(k) + P[k]! * Math.abs(Math.log(Math.min(Math.max(Z[k]!, eps), 1)));
+    }
+    return u * ((C + 4) * W + 2 * (C + 3));
+  });
+}
 
 describe('loss ≥ 0 where the math says so', () => {
   test.each(lib.registry.map((e) => [e.name, e] as const))('%s', (_, entry) => {
     check(draws(entry), (d) => {
       const b = nonNegativeBatch(entry, d);
       const none = call(entry, 'loss', b, { reduction: 'none' }).loss as Float;
-      const slack = (ROUNDS_BELOW_ZERO[entry.name] ?? 0) * (d.f32 ? 2 ** -24 : 2 ** -53) * (entry.kind === 'rowwise' ? d.width : 1);
-      for (let i = 0; i < none.length; i++) if (!(none[i]! >= -slack)) throw new Error(`${at(entry, d)}: loss[${i}] = ${none[i]}`);
+      const slack = entry.name === 'klDivergence' ? klSlack(b, d.f32) : new Float64Array(none.length);
+      for (let i = 0; i < none.length; i++) if (!(none[i]! >= -slack[i]!)) throw new Error(`${at(entry, d)}: loss[${i}] = ${none[i]} (slack ${slack[i]})`);
+      // (the mean: a float64 sum of the rows, ≥ −max slack but for its own (n − 1)·2⁻⁵³·Σ|lᵣ|)
       const mean = call(entry, 'loss', b).loss as number;
-      if (!(mean >= -slack)) throw new Error(`${at(entry, d)}: mean = ${mean}`);
+      const meanSlack = Math.max(0, ...slack) + 2 ** -53 * sumAbs(none);
+      if (!(mean >= -meanSlack)) throw new Error(`${at(entry, d)}: mean = ${mean} (slack ${meanSlack})`);
     });
   });
+});
+
+test('klDivergence\'s slack is tight enough to see ln Q 120u too high (60–120 ulps) at the minimum P = Q', () => {
+  // ln Q off by 120u relative lowers each term by 120u·P·|ln Q|, the row by 60u·W (W = 2Σ P|ln P|
+  // here): below the slack −((C + 4)·W + 2(C + 3))·u wherever W·(56 − C) > 2(C + 3), which these
+  // rows of 2–40 classes meet (W ≈ 2 ln C)
+  const entry = byName(lib, 'klDivergence');
+  for (const f32 of [true, false]) {
+    for (const C of [2, 3, 7, 16, 40]) {
+      const d: Draw = { f32, n: 4, width: C, caseIndex: 0, seed: C };
+      const b = nonNegativeBatch(entry, d);
+      b.xs[0]!.set(b.target as Float);
+      for (let i = 0; i < b.xs[0]!.length; i++) b.xs[0]![i] = Math.max(b.xs[0]![i]!, 1.01e-7);
+      const none = call(entry, 'loss', b, { reduction: 'none' }).loss as Float;
+      const slack = klSlack(b, f32);
+      const u = f32 ? 2 ** -24 : 2 ** -53;
+      for (let r = 0; r < d.n; r++) {
+        let W = 0;
+        for (let k = 0; k < C; k++) W += 2 * Math.abs(b.xs[0]![r * C + k]! * Math.log(b.xs[0]![r * C + k]!));
+        expect(none[r]!, `C=${C} row ${r}`).toBeGreaterThanOrEqual(-slack[r]!);
+        expect(W * (56 - C), `C=${C} row ${r}`).toBeGreaterThan(2 * (C + 3));
+        expect(none[r]! - 60 * u * W, `C=${C} row ${r} (W = ${W})`).toBeLessThan(-slack[r]!);
+      }
+    }
+  }
 });
 
 describe('loss(x, x) = 0 with a zero gradient, for the regression losses', () => {
@@ -191,25 +260,118 @@ describe('loss(x, x) = 0 with a zero gradient, for the regression losses', () =>
   });
 });
 
-describe('softmax cross-entropy: every gradient row sums to 0 (≤ 1e-6 of the row\'s size)', () => {
-  // The gradient is softmax(z)·Σy − y (times the row's weights): its row sums vanish for any target,
-  // normalised or not. That holds for the softmax losses and for klDivergence on logits.
+/**
+ * Per row of a softmax loss's gradient, the row's kr·S: kr the gradient's scale (1, or 1 / the
+ * denominator of 'mean'), S = Σₖ cₖ the row's coefficients (class weight times smoothed target;
+ * sparse: cₜ(1 − α) + (α/C)·Σ wₖ; ignored rows 0), in float64 from the formula.
+ */
+function softmaxRowScales(entry: RegistryEntry, b: Batch, reduction: 'mean' | 'sum' | 'none'): Float64Array {
+  const C = b.opts.classes as number;
+  const alpha = (b.opts.labelSmoothing as number | undefined) ?? 0;
+  const cw = (k: number) => (b.opts.classWeights as number[] | undefined)?.[k] ?? 1;
+  const rows = examples(entry, b);
+  const N = reduction === 'mean' ? denominator(entry, b) : 1;
+  const kr = N > 0 ? 1 / N : 0;
+  return Float64Array.from({ length: rows }, (_, r) => {
+    let S = 0;
+    if (entry.kind === 'rowwise' && entry.target === 'labels') {
+      const t = (b.target as Int32Array)[r]!;
+      if (t === b.opts.ignoreIndex) return 0;
+      for (let k = 0; k < C; k++) S += cw(k) * ((k === t ? 1 - alpha : 0) + alpha / C);
+    } else {
+      const y = b.target as Float;
+      for (let k = 0; k < C; k++) S += cw(k) * (y[r * C + k]! * (1 - alpha) + alpha / C);
+    }
+    return kr * S;
+  });
+}
+
+/** Σ of a row, with Neumaier's compensation: the test's own error ≤ 2⁻⁵²·|Σ| + O(C·2⁻¹⁰⁶)·Σ|xₖ|. */
+function exactishSum(row: ArrayLike<number>): number {
+  let s = 0;
+  let c = 0;
+  for (let i = 0; i < row.length; i++) {
+    const x = row[i]!;
+    const t = s + x;
+    c += Math.abs(s) >= Math.abs(x) ? s - t + x : x - t + s;
+    s = t;
+  }
+  return s + c;
+}
+
+/**
+ * The first row of g whose sum exceeds its rounding bound, as a message (undefined: none).
+ * The kernel forms gₖ = kr·(fl(eₖ·q) − cₖ), q = fl(Σc / Σe), from the same rounded eₖ and cₖ it
+ * sums, so that the exact Σₖ gₖ is kr·S·(1 ± the roundings) − kr·S, whatever eₖ's own error; with
+ * u = 2⁻²⁴ (float32) or 2⁻⁵³ and every term ≥ 0:
+ *   Σe and Σc (any summation order, C terms): (C − 1)·u·kr·S each (sparse Σc: 4u·kr·S, the
+ *   smoothing's α/C·Σ wₖ is formed apart from its terms); q: u·kr·S; eₖ·q: u·Σₖ eₖq = u·kr·S;
+ *   − cₖ and kr·: u·|eₖq − cₖ| ≤ u·(eₖq + cₖ) each, 2u·2·kr·S in all;
+ * so |Σₖ gₖ| ≤ (C + 5 + max(C − 1, 4))·u·kr·S ≤ (2C + 8)·u·kr·S, and (2C + 10) leaves room for the
+ * second-order terms and the test's own sum. It scales with S = Σ y (not normalised: up to C), not
+ * with Σ|g|, which cancels to ~0 where softmax(z) ≈ y/S.
+ * (logits within ±8 keep every eₖ ≥ e⁻¹⁶: no underflow term)
+ */
+function rowSumExcess(entry: RegistryEntry, b: Batch, g: Float, reduction: 'mean' | 'sum' | 'none'): string | undefined {
+  const C = b.opts.classes as number;
+  const u = g instanceof Float32Array ? 2 ** -24 : 2 ** -53;
+  const scales = softmaxRowScales(entry, b, reduction);
+  for (let r = 0; r < scales.length; r++) {
+    const s = exactishSum(g.subarray(r * C, (r + 1) * C));
+    const bound = (2 * C + 10) * u * scales[r]!;
+    if (!(Math.abs(s) <= bound)) return `${reduction}: row ${r} sums to ${s} (bound ${bound} = (2C + 10)·u·kr·S, kr·S = ${scales[r]})`;
+  }
+  return undefined;
+}
+
+describe('softmax cross-entropy: every gradient row sums to 0 (within (2C + 10)·u·kr·S)', () => {
+  // The gradient is softmax(z)·Σc − c (times the gradient's scale): its row sums vanish for any
+  // target, normalised or not. That holds for the softmax losses and for klDivergence on logits.
   const softmax = lib.rowwiseRegistry.filter((e) => /softmax/i.test(e.name) || e.cases.some((c) => c.fromLogits === true));
+  const casesOf = (entry: RegistryEntry) => entry.cases.map((c, i) => [c, i] as const).filter(([c]) => entry.name !== 'klDivergence' || c.fromLogits === true).map(([, i]) => i);
   test('the registry has such losses', () => expect(softmax.map((e) => e.name)).toEqual(['sparseSoftmaxCrossEntropy', 'softmaxCrossEntropy', 'klDivergence']));
   test.each(softmax.map((e) => [e.name, e] as const))('%s', (_, entry) => {
-    const cases = entry.cases.map((c, i) => [c, i] as const).filter(([c]) => entry.name !== 'klDivergence' || c.fromLogits === true).map(([, i]) => i);
+    const cases = casesOf(entry);
     check(draws(entry).chain((d) => fc.constantFrom(...cases).map((caseIndex) => ({ ...d, caseIndex }))), (d) => {
       const b = batchOf(entry, d);
       for (const reduction of ['mean', 'sum', 'none'] as const) {
-        const g = call(entry, 'grad', b, { reduction }).grads![0]!;
-        for (let r = 0; r < d.n; r++) {
-          const row = g.subarray(r * d.width, (r + 1) * d.width);
-          let s = 0;
-          for (const v of row) s += v;
-          if (!(Math.abs(s) <= 1e-6 * Math.max(1, sumAbs(row)))) throw new Error(`${at(entry, d)} ${reduction}: row ${r} sums to ${s}`);
-        }
+        const excess = rowSumExcess(entry, b, call(entry, 'grad', b, { reduction }).grads![0]!, reduction);
+        if (excess !== undefined) throw new Error(`${at(entry, d)} ${excess}`);
       }
     });
+  });
+  // The bound is tight enough to see a normaliser q off by 100 units of its last place (every eₖ·q
+  // then 100u too large: the row sum grows by 100u·kr·S, above (2C + 10)u·kr·S for C ≤ 44) and a
+  // gradient that drops cₖ's smoothing term α/C (the row sum grows by kr·α/C·Σ wₖ).
+  test.each(softmax.map((e) => [e.name, e] as const))('%s: the bound sees q off by 100 ulps and a dropped smoothing term', (_, entry) => {
+    const cases = casesOf(entry);
+    for (const f32 of [true, false]) {
+      for (let seed = 1; seed <= 20; seed++) {
+        const d: Draw = { f32, n: 3, width: 1 + ((seed * 7) % 40), caseIndex: cases[seed % cases.length]!, seed };
+        const b = batchOf(entry, d);
+        const C = d.width;
+        const u = f32 ? 2 ** -24 : 2 ** -53;
+        for (const reduction of ['mean', 'sum'] as const) {
+          const g = call(entry, 'grad', b, { reduction }).grads![0]!;
+          expect(rowSumExcess(entry, b, g, reduction), at(entry, d)).toBeUndefined();
+          // kr·eₖ·q = gₖ + kr·cₖ, so q·(1 + 100u) makes gₖ + 100u·(gₖ + kr·cₖ)
+          const kr = reduction === 'mean' ? 1 / denominator(entry, b) : 1;
+          const c = (r: number, k: number) => {
+            const cw = (b.opts.classWeights as number[] | undefined)?.[k] ?? 1;
+            const alpha = (b.opts.labelSmoothing as number | undefined) ?? 0;
+            const y = entry.kind === 'rowwise' && entry.target === 'labels' ? ((b.target as Int32Array)[r] === k ? 1 : 0) : (b.target as Float)[r * C + k]!;
+            return { all: cw * (y * (1 - alpha) + alpha / C), smoothing: (cw * alpha) / C };
+          };
+          const ignored = (r: number) => entry.kind === 'rowwise' && entry.target === 'labels' && (b.target as Int32Array)[r] === b.opts.ignoreIndex;
+          const offQ = g.map((v, i) => (ignored(Math.floor(i / C)) ? v : v + 100 * u * (v + kr * c(Math.floor(i / C), i % C).all)));
+          if (C <= 44 && softmaxRowScales(entry, b, reduction).some((s) => s > 0)) expect(rowSumExcess(entry, b, offQ, reduction), `${at(entry, d)} q off`).toBeDefined();
+          if (b.opts.labelSmoothing) {
+            const noSmoothing = g.map((v, i) => (ignored(Math.floor(i / C)) ? v : v + kr * c(Math.floor(i / C), i % C).smoothing));
+            expect(rowSumExcess(entry, b, noSmoothing, reduction), `${at(entry, d)} no smoothing`).toBeDefined();
+          }
+        }
+      }
+    }
   });
 });
 
@@ -229,6 +391,15 @@ describe('binaryCrossEntropy(σ(z)) ≈ binaryCrossEntropyWithLogits(z), loss an
       const opts = { reduction: 'none', posWeight: d.posWeight } as const;
       const a = (bce.loss as any).withGrad(y, p, opts);
       const b = (logits.loss as any).withGrad(y, z, opts);
+      // Bounds from the roundings, with u = 2⁻²⁴ or 2⁻⁵³ and L = w₊y·|ln p| + (1 − y)·|ln(1 − p)|, the
+      // loss (a sum of non-negative terms in both forms: no cancellation). p = σ(z)(1 ± u) moves
+      // ln p by u and ln(1 − p) by u·e^z; 1 − p (below ½) one u more; ln within 1 ulp (2u·|ln|);
+      // then ≤ 4 roundings of the non-negative terms (4u·L). The logits form: softplus within
+      // 2 ulp and ≤ 5 roundings, ≤ 9u·L. So |Δ| ≤ u·[w₊y + (1 − y)(e^z + 1)] + 15u·L, which over L
+      // is largest at z = ±bound: 1/ln(1 + e⁻⁴) + 16 = 72u ≈ 4.3e-6 (float32), 1/ln(1 + e⁻¹²) + 16 =
+      // 1.6e5·u ≈ 1.8e-11 (float64): within 2e-5 and 1e-9.
+      // The gradient: dL/dp·p(1 − p) = (1 − y)p − w₊y(1 − p) at the rounded p, against the logits
+      // form's σ(±z) (2.5 ulp) and ≤ 4 roundings: p's u times (1 + w₊), ≤ 12u·(1 + w₊) in all.
       const tol = d.f32 ? 2e-5 : 1e-9;
       for (let i = 0; i < d.n; i++) {
         const what = `${d.f32 ? 'f32' : 'f64'} y=${y[i]} z=${z[i]} posWeight=${d.posWeight}`;
@@ -239,25 +410,6 @@ describe('binaryCrossEntropy(σ(z)) ≈ binaryCrossEntropyWithLogits(z), loss an
     });
   });
 });
-
-/** The denominator of 'mean' as docs/guide.md defines it: examples, or Σ class weights of the targets over rows that count. */
-function denominator(entry: RegistryEntry, b: Batch): number {
-  const n = examples(entry, b);
-  if (entry.kind !== 'rowwise') return n;
-  const C = b.opts.classes as number;
-  const cw = b.opts.classWeights as number[] | undefined;
-  const ignore = b.opts.ignoreIndex as number | undefined;
-  if (entry.target === 'labels') {
-    let s = 0;
-    for (const label of b.target as Int32Array) if (label !== ignore) s += cw ? cw[label]! : 1;
-    return s;
-  }
-  if (!cw) return n;
-  let s = 0;
-  const t = b.target as Float;
-  for (let i = 0; i < t.length; i++) s += cw[i % C]! * t[i]!;
-  return s;
-}
 
 describe('mean = sum / N (N: the examples, or the documented weighted denominator), gradients too', () => {
   test.each(lib.registry.map((e) => [e.name, e] as const))('%s', (_, entry) => {
@@ -271,6 +423,10 @@ describe('mean = sum / N (N: the examples, or the documented weighted denominato
         expect(r.mean, what).toBe(0);
         return;
       }
+      // mean and sum come from the same per-example values summed the same way, the mean divided
+      // by the kernel's N (float64, ≤ (2·elements + 4)·2⁻⁵³ from this N): within a few 2⁻⁵³ of
+      // sum / N; the mean's gradient is the sum's times fl(1/N) and the weight, a few u of the
+      // terms' scale. The entry's tolerance (≥ 1e-6 ≈ 16u in float32, 1e-12 ≈ 9000·2⁻⁵³) covers both.
       near(r.mean, r.sum / N, tol, Math.abs(r.sum / N), `${what} mean`);
       const scales = gradScales(entry, b, r.gradSum, false);
       r.gradMean.forEach((g, j) => {
@@ -288,9 +444,10 @@ describe('weights of all ones are no weights, bit for bit', () => {
       const ones = new (ctor(d))(examples(entry, b)).fill(1);
       const [weighted, plain] = [everything(entry, b, { weights: ones }), everything(entry, b)];
       // BCE with logits, float32, w₊ = 1: the unweighted sums are ln of a product (docs/numerics.md), the
-      // weighted ones a sum of lns; within tolerance, and the elements bit for bit.
+      // weighted ones a sum of lns in 8 float32 lanes, not 4: within reductionBound (which counts
+      // both forms) of each other, and the elements bit for bit.
       if (entry.name === 'binaryCrossEntropyWithLogits' && d.f32) {
-        const tol = tolOf(entry, true);
+        const tol = tolOf(entry, true) + reductionBound(entry.kind, d.n, true);
         near(weighted.mean, plain.mean, tol, Math.abs(plain.mean), `${at(entry, d)} mean`);
         near(weighted.sum, plain.sum, tol, Math.abs(plain.sum), `${at(entry, d)} sum`);
         identical({ ...weighted, mean: plain.mean, sum: plain.sum }, plain, at(entry, d));
@@ -316,8 +473,13 @@ describe('float32 results within the entry\'s tolerance of float64 on the same (
       const what = at(entry, d);
       const ls = lossScales(entry, b64, r64.none);
       const scale = sumAbs(ls);
-      near(r32.sum, r64.sum, tol, scale, `${what} sum`);
-      near(r32.mean, r64.mean, tol, scale / Math.max(1, examples(entry, b64)), `${what} mean`);
+      // (the reductions: each example's tolerance, and the float32 sum's own rounding, within
+      // reductionBound; the mean over the documented denominator N, which the two dtypes' kernels
+      // sum in float64 in their own order)
+      const sumBound = tol * scale + reductionBound(entry.kind, r32.none.length, true) * sumAbs(r32.none);
+      const N = denominator(entry, b64);
+      near(r32.sum, r64.sum, 1, sumBound, `${what} sum`);
+      near(r32.mean, r64.mean, 1, sumBound / (N > 0 ? N : 1) + (2 * b64.xs[0]!.length + 4) * 2 ** -53 * Math.abs(r64.mean), `${what} mean`);
       for (let i = 0; i < r64.none.length; i++) near(r32.none[i]!, r64.none[i]!, tol, ls[i]!, `${what} none[${i}]`);
       // Gradients: relative to the terms they are a difference of (elementwise: the reference's
       // gradScale), to the row's size (row-wise, embedding); float32 may take the other side of a kink.
@@ -430,11 +592,35 @@ describe('every chunking of the copy path gives the same elements (reductions wi
       simd.core.staging.limit = limit;
       try {
         const chunked = [everything(entry, copyBatch(b)), everything(entry, copyBatch(b), { weights: w })];
-        whole.forEach((r, k) => sameElements(entry, chunked[k]!, r, d.f32, `${at(entry, d)} limit=${limit}${k ? ' weighted' : ''}`));
+        whole.forEach((r, k) => sameElements(entry, chunked[k]!, r, b, k ? w : undefined, d.f32, `${at(entry, d)} limit=${limit}${k ? ' weighted' : ''}`));
       } finally {
         simd.core.staging.limit = 0;
       }
     });
+  });
+});
+
+describe('the reduction bounds see a dropped example and a mean gradient 100 ulps off', () => {
+  // 67 elements or 3 rows of 5: the bound on the sums is ≤ 44u·Σ|lᵢ| (float32 elementwise) or
+  // 138·2⁻⁵³·Σ|lᵢ|, on the mean's gradient ≤ (8u + 34·2⁻⁵³)·|g|, below what these faults change.
+  test.each(lib.registry.map((e) => [e.name, e] as const))('%s', (_, entry) => {
+    for (const f32 of [true, false]) {
+      const d: Draw = { f32, n: entry.kind === 'elementwise' ? 67 : 3, width: 5, caseIndex: 0, seed: 3 };
+      const b = batchOf(entry, d);
+      const r = everything(entry, b);
+      sameElements(entry, everything(entry, copyBatch(b)), r, b, undefined, f32, at(entry, d));
+      const sorted = Array.from(r.none, Math.abs).sort((x, y) => x - y);
+      const median = sorted[Math.floor(sorted.length / 2)]!;
+      if (median > 0) {
+        const dropped = { ...r, sum: r.sum - median };
+        expect(() => sameElements(entry, dropped, r, b, undefined, f32, at(entry, d)), `${at(entry, d)} dropped`).toThrow(/sum/);
+      }
+      const u = f32 ? 2 ** -24 : 2 ** -53;
+      const off = { ...r, gradMean: r.gradMean.map((g) => g.map((v) => v * (1 + 100 * u))) };
+      if (r.gradMean.some((g) => g.some((v) => v !== 0))) {
+        expect(() => sameElements(entry, off, r, b, undefined, f32, at(entry, d)), `${at(entry, d)} gradient`).toThrow(/grad mean/);
+      }
+    }
   });
 });
 
@@ -448,7 +634,7 @@ describe('the SIMD and scalar builds give the same elements for every length 0�
     const fixed: Draw[] = Array.from({ length: 68 }, (_, k) => ({ f32: k % 2 === 0, n: elementwise ? k : 5, width: elementwise ? 1 : Math.max(1, k), caseIndex: k % entry.cases.length, seed: k }));
     check(draws(entry, sizes), (d) => {
       const b = batchOf(entry, d);
-      sameElements(entry, everything(other, copyBatch(b)), everything(entry, b), d.f32, at(entry, d));
+      sameElements(entry, everything(other, copyBatch(b)), everything(entry, b), b, undefined, d.f32, at(entry, d));
     }, fixed);
   });
 });

@@ -134,3 +134,53 @@ export function contrastiveScale(label: number, a: ArrayLike<number>, b: ArrayLi
   const D = Math.sqrt(d2);
   return D > 0 ? (Math.abs(1 - label) + (label * (margin + D)) / D) * u : 0;
 }
+
+/**
+ * How far two sums of the same per-example values, added in other orders (another build, other
+ * chunks), may differ: with h the most additions any value passes through, each sum is within
+ * h·u·Σ|values| of the exact one (any order). Elementwise float32: float32 lanes (4 in the scalar
+ * build, 8 or 4 in the SIMD one, restarted every chunk) take ≤ ⌈n/4⌉ additions, then float64
+ * (n·2⁻⁵³, below one u); and BCE with logits sums whole groups of 4 in its product form (ln of a
+ * product, plus its float32 correction terms) but a chunk's last n mod 4 one by one, ≤ 7u·lᵢ apart
+ * (ln(1 + t) within 2 ulp, two roundings; the product form's one): (2⌈n/4⌉ + 10)·2⁻²⁴. Everything
+ * else adds float64 values: elementwise float64 lanes and the chunks' totals, row-wise and
+ * embedding rows one by one: (2n + 4)·2⁻⁵³.
+ */
+export function reductionBound(kind: RegistryEntry['kind'], n: number, f32: boolean): number {
+  return kind === 'elementwise' && f32 ? (2 * Math.ceil(n / 4) + 10) * 2 ** -24 : (2 * n + 4) * 2 ** -53;
+}
+
+/** The denominator of a weighted 'mean': Σ wᵢ·(the example's share of denominator()). */
+export function weightedDenominator(entry: RegistryEntry, b: Batch, w: ArrayLike<number> | undefined): number {
+  if (w === undefined) return denominator(entry, b);
+  let s = 0;
+  for (let r = 0; r < w.length; r++) s += w[r]! * (entry.kind === 'rowwise' ? denominator(entry, rowOf(b, r)) : 1);
+  return s;
+}
+
+/** Row r of a row-wise batch, as a batch of one row. */
+function rowOf(b: Batch, r: number): Batch {
+  const C = b.opts.classes as number;
+  const t = b.target instanceof Int32Array ? b.target.subarray(r, r + 1) : b.target!.subarray(r * C, (r + 1) * C);
+  return { target: t, xs: b.xs.map((x) => x.subarray(r * C, (r + 1) * C)), opts: b.opts };
+}
+
+/** The denominator of 'mean' as the README defines it: examples, or Σ class weights of the targets over rows that count. */
+export function denominator(entry: RegistryEntry, b: Batch): number {
+  const n = examples(entry, b);
+  if (entry.kind !== 'rowwise') return n;
+  const C = b.opts.classes as number;
+  const cw = b.opts.classWeights as number[] | undefined;
+  const ignore = b.opts.ignoreIndex as number | undefined;
+  if (entry.target === 'labels') {
+    let s = 0;
+    for (const label of b.target as Int32Array) if (label !== ignore) s += cw ? cw[label]! : 1;
+    return s;
+  }
+  if (!cw) return n;
+  let s = 0;
+  const t = b.target as Float;
+  for (let i = 0; i < t.length; i++) s += cw[i % C]! * t[i]!;
+  return s;
+}
+

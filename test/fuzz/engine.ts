@@ -6,7 +6,7 @@ import type { RegistryEntry } from '../../src/registry.js';
 import { type ElementReference, expected, references, rowReferences } from '../reference/index.js';
 import { embeddingReferences } from '../reference/embedding.js';
 import { random } from '../random.js';
-import { type Batch, type Float, call, contrastiveScale, copyBatch, draw, examples, hasGrad } from './drive.js';
+import { type Batch, type Float, call, contrastiveScale, copyBatch, draw, examples, hasGrad, reductionBound, weightedDenominator } from './drive.js';
 
 type Lib = typeof import('../../src/node.js');
 export type Build = 'simd' | 'scalar';
@@ -380,6 +380,13 @@ function close(a: number, b: number, tol: number, f32: boolean, scale = 0): bool
   return Math.abs(a - b) <= tol * Math.max(Math.abs(b), scale) + (f32 ? 2 ** -146 : 2 ** -1071);
 }
 
+/** Two builds' reductions within an absolute bound (NaN/∞ must match), plus a few subnormals of the dtype. */
+function within(a: number, b: number, bound: number, f32: boolean): boolean {
+  if (same(a, b)) return true;
+  if (!Number.isFinite(a) || !Number.isFinite(b)) return false;
+  return Math.abs(a - b) <= bound + (f32 ? 2 ** -146 : 2 ** -1071);
+}
+
 function sumFinite(a: ArrayLike<number>): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) if (Number.isFinite(a[i]!)) s += Math.abs(a[i]!);
@@ -434,20 +441,32 @@ export function fuzzBatch(use: Use, cases: Case[], stats: Stats, failures: Failu
     };
     compare(a.none, b.none, 'loss none');
     a.gradSum?.forEach((g, j) => compare(g, b.gradSum![j], `grad sum [${j}]`));
-    // (a reduction's error: float32 lanes of up to 1024 terms, metrics' weights included)
+    // The mean: Σ wᵢlᵢ / N on both builds, the sums in other orders (reductionBound over N) and N
+    // itself, float32 weights being summed in float32 lanes by the SIMD build and in float64 by the
+    // scalar one: δN ≤ (⌈n/4⌉ + 5)·u relative, else float64 sums, (2·elements + 4)·2⁻⁵³.
+    // (never below the dtype's old floor rtol, so that the bound only widens where rtol was short)
     const rtol = Math.max(tol, c.f32 ? 1e-6 : F64_TOLERANCE);
-    if (!close(a.mean!, b.mean!, rtol, c.f32)) fail(`mean: SIMD ${a.mean} vs scalar ${b.mean}`);
+    const n = b.none!.length;
+    const elements = c.batch.xs[0]!.length;
+    const N = weightedDenominator(entry, c.batch, c.weights);
+    const deltaN = c.weights && c.f32 ? (Math.ceil(n / 4) + 5) * 2 ** -24 : (2 * elements + 4) * 2 ** -53;
+    const meanBound = N > 0 ? (reductionBound(entry.kind, n, c.f32) * sumFinite(b.none!)) / N + deltaN * Math.abs(b.mean!) : 0;
+    if (!close(a.mean!, b.mean!, rtol, c.f32) && !within(a.mean!, b.mean!, meanBound, c.f32)) fail(`mean: SIMD ${a.mean} vs scalar ${b.mean}`);
     const known = (i: number) => KNOWN[entry.name]?.(valuesOf(entry, c, exampleOf(entry, c, i)), c.f32) === true;
     const ref = reference(entry, c);
     a.gradMean?.forEach((g, j) => {
       // (the mean's gradient is scaled by 1/denominator, itself a reduction that may differ in its
       // last bit between builds: relative to the terms each element is a difference of)
+      // (each build scales by its own fl(1/N): δN, two roundings of 1/N, and the few roundings after
+      // the scale in the kernel, 16u in all, on the terms' scale over N)
       const total = sumFinite(b.none!);
       const k = total > 0 && Number.isFinite(b.mean!) ? Math.abs(b.mean!) / total : 1; // ≈ 1/denominator
+      const gtol = Math.max(rtol, deltaN + 16 * (c.f32 ? 2 ** -24 : 2 ** -53));
+      const kN = N > 0 ? Math.max(k, 1 / N) : k;
       const m = maxFinite(b.gradMean![j]!);
       for (let i = 0; i < g.length; i++) {
         const sc = ref.gradScale[j]![i]!;
-        if (!close(g[i]!, b.gradMean![j]![i]!, rtol, c.f32, Number.isFinite(sc) && sc >= 0 ? Math.max(sc * k, 0) : m) && !known(i)) {
+        if (!close(g[i]!, b.gradMean![j]![i]!, gtol, c.f32, Number.isFinite(sc) && sc >= 0 ? Math.max(sc * kN, 0) : m) && !known(i)) {
           fail(`grad mean [${j}][${i}]: SIMD ${bits(g, i, c.f32)} vs scalar ${bits(b.gradMean![j], i, c.f32)}${inputsAt(entry, c, exampleOf(entry, c, i))}`);
           break;
         }
