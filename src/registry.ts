@@ -13,6 +13,7 @@ import {
 import type { PairLoss, TripletLoss } from './core/rows.js';
 import { contrastive, cosineEmbedding, triplet } from './loss/embedding.js';
 
+/** @internal An elementwise loss as tests and benchmarks drive it. */
 export interface ElementwiseEntry {
   name: string;
   family: 'regression' | 'binary';
@@ -42,6 +43,7 @@ function entry(loss: ElementwiseLoss<any>, rest: Omit<ElementwiseEntry, 'name' |
 }
 
 /**
+ * @internal
  * A row-wise loss or metric: an example is one row of `classes` values. Tests and the bench drive
  * these by their target ('labels': an Int32Array per row; 'dense': a row in [0, 1]).
  */
@@ -84,7 +86,7 @@ const rowwiseEntries: readonly RowwiseEntry[] = [
 ];
 
 
-/** A row-wise embedding loss: inputs are batches of rows of `dim` values, with a label per row or not. */
+/** @internal A row-wise embedding loss: inputs are batches of rows of `dim` values, with a label per row or not. */
 export interface EmbeddingEntry {
   name: string;
   family: 'embedding';
@@ -101,6 +103,7 @@ export interface EmbeddingEntry {
   f32Tolerance: number;
 }
 
+/** @internal Any registry entry. */
 export type RegistryEntry = ElementwiseEntry | RowwiseEntry | EmbeddingEntry;
 
 function embedding(loss: PairLoss<any> | TripletLoss<any>, rest: Omit<EmbeddingEntry, 'name' | 'loss' | 'options' | 'family' | 'kind'>): EmbeddingEntry {
@@ -108,6 +111,10 @@ function embedding(loss: PairLoss<any> | TripletLoss<any>, rest: Omit<EmbeddingE
 }
 
 
+/**
+ * @internal Every loss and metric with what tests and benchmarks need to drive it (not part of the
+ * public contract: users import the losses themselves).
+ */
 export const registry: readonly RegistryEntry[] = [
   entry(mse, { family: 'regression', kind: 'elementwise', cases: [{}], domain: realLine, kinks: () => [], f32Tolerance: 1e-6 }),
   entry(mae, { family: 'regression', kind: 'elementwise', cases: [{}], domain: realLine, kinks: () => [0], f32Tolerance: 1e-6 }),
@@ -125,9 +132,11 @@ export const registry: readonly RegistryEntry[] = [
   embedding(cosineEmbedding, { inputs: ['a', 'b'], labels: 'sign', cases: [{}, { margin: 0.3 }], f32Tolerance: 1e-5 }),
 ];
 
-/** The entries each driver handles (tests and the bench loop over one kind at a time). */
+/** @internal The entries each driver handles (tests and the bench loop over one kind at a time). */
 export const elementwiseRegistry = registry.filter((e): e is ElementwiseEntry => e.kind === 'elementwise');
+/** @internal The row-wise entries. */
 export const rowwiseRegistry = registry.filter((e): e is RowwiseEntry => e.kind === 'rowwise');
+/** @internal The embedding entries. */
 export const embeddingRegistry = registry.filter((e): e is EmbeddingEntry => e.kind === 'embedding');
 
 function binaryEntries(): ElementwiseEntry[] {

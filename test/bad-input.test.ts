@@ -532,7 +532,7 @@ describe('views over wasm memory that are not WasmArrays', () => {
   });
 });
 
-test('matrix size (printed for the README)', () => {
+test('matrix size (printed for docs/reliability.md)', () => {
   // Runs last in this file: the count of (export, method, bad argument) calls refused above.
   expect(total).toBeGreaterThan(10_000);
   console.log(`bad-input matrix: ${subjects.length} exports × 2 dtypes, ${total} refused calls, each followed by a valid call checked against the reference`);

@@ -170,7 +170,7 @@ for (const build of BUILDS) {
         const sum = logits(y, z, { reduction: 'sum' });
         expect(Math.abs(sum - want), `z ≈ 0, n=${n}: ${sum} vs ${want}`).toBeLessThanOrEqual(1e-6 * want);
       }
-      // ±∞ and NaN: as the element-wise path (README, Non-finite input) — NaN anywhere makes the sum NaN
+      // ±∞ and NaN: as the element-wise path (docs/numerics.md, Non-finite input) — NaN anywhere makes the sum NaN
       for (const n of [5, 8, 67, ONE_BLOCK + 9]) {
         for (const [bad, y0, want] of [[NaN, 0, NaN], [Infinity, 0, Infinity], [-Infinity, 0, NaN], [Infinity, 1, NaN], [-Infinity, 1, Infinity], [Infinity, 0.5, Infinity]] as const) {
           for (const at of [0, 3, n - 1]) {

@@ -1,6 +1,6 @@
 // The short CI run of the differential fuzz (test/fuzz/engine.ts; long runs: `npm run fuzz -- --minutes N`):
 // adversarial bit patterns through every registry loss on both builds and the float64 reference,
-// checked against the README's "Non-finite input" policy. FUZZ_SEED replays a run; FUZZ_CASES sets its size.
+// checked against the "Non-finite input" policy of docs/numerics.md. FUZZ_SEED replays a run; FUZZ_CASES sets its size.
 import { expect, test } from 'vitest';
 import * as lib from '../src/node.js';
 import { BUILDS } from './helpers.js';

@@ -94,7 +94,7 @@ for (const build of BUILDS) {
               expectGrad(loss.grad(y, p, { ...opts, weights: w, reduction: 'sum' }), e.gradSum, e.gradSumScale, `grad sum ${at}`);
               expectGrad(loss.grad(y, p, { ...opts, weights: w, reduction: 'none' }), e.gradSum, e.gradSumScale, `grad none ${at}`);
               // Weights of all ones are no weights at all: bit for bit, but for the one sum that takes
-              // another algorithm unweighted (BCE with logits, float32, w₊ = 1: ln of a product; README).
+              // another algorithm unweighted (BCE with logits, float32, w₊ = 1: ln of a product; docs/numerics.md).
               const ones = new dtype.Array(n).fill(1);
               if (entry.name === 'binaryCrossEntropyWithLogits' && dtype.name === 'f32') {
                 expectNear(loss(y, p, { ...opts, weights: ones }), loss(y, p, opts), tol, `ones mean ${at}`);
@@ -165,7 +165,7 @@ for (const build of BUILDS) {
 
         test(`${entry.name} ${dtype.name}: extreme values — huge, tiny, ±0, ±Infinity, NaN — as the reference rounds them`, () => {
           // (float32 kernels compute in float32: pairs whose residual ŷ − y itself overflows are left out
-          // for them; the README says so.)
+          // for them; docs/numerics.md says so.)
           const big = dtype.name === 'f32' ? 3e38 : 1.7e308;
           const pairs: readonly (readonly [number, number])[] = entry.extremes ?? [
             [0, 0], [-0, 0], [0, -0], [1, 1], [0, 1e-30], [1e-38, -1e-38], [5e-324, 0],

@@ -52,7 +52,7 @@ const RANGES: Record<Name, readonly [number, number]> = {
   exp: [-110, 90], log: [0, 4], log1p: [-1, 4], softplus: [-40, 40], sigmoid: [-40, 40],
 };
 
-/** Worst inputs the exhaustive float32 audit found (its table in bench/ulp.ts's output and the README). */
+/** Worst inputs the exhaustive float32 audit found (its table in bench/ulp.ts's output and docs/numerics.md). */
 const AUDIT_WORST: Record<Name, number[]> = {
   exp: [-87.68022155761719], log: [0.7051712870597839], log1p: [0.4077052175998688],
   softplus: [0.34536322951316833], sigmoid: [-16.22616958618164],

@@ -443,7 +443,7 @@ describe('weights of all ones are no weights, bit for bit', () => {
       const b = batchOf(entry, d);
       const ones = new (ctor(d))(examples(entry, b)).fill(1);
       const [weighted, plain] = [everything(entry, b, { weights: ones }), everything(entry, b)];
-      // BCE with logits, float32, w₊ = 1: the unweighted sums are ln of a product (README), the
+      // BCE with logits, float32, w₊ = 1: the unweighted sums are ln of a product (docs/numerics.md), the
       // weighted ones a sum of lns in 8 float32 lanes, not 4: within reductionBound (which counts
       // both forms) of each other, and the elements bit for bit.
       if (entry.name === 'binaryCrossEntropyWithLogits' && d.f32) {
@@ -460,7 +460,7 @@ describe('weights of all ones are no weights, bit for bit', () => {
 
 describe('float32 results within the entry\'s tolerance of float64 on the same (float32) inputs', () => {
   // Elementwise: against the float64 reference evaluated with the float32 kernel's constants (the
-  // clamp of binaryCrossEntropy is defined in the dtype: README); the other kinds: against the
+  // clamp of binaryCrossEntropy is defined in the dtype: docs/numerics.md); the other kinds: against the
   // float64 kernels on the same values.
   test.each(lib.registry.map((e) => [e.name, e] as const))('%s', (_, entry) => {
     check(draws(entry), (d0) => {

@@ -5,11 +5,13 @@ import { SLOT_BYTES, wasm } from './wasm.js';
 
 export { wasmPointer } from './memory.js';
 
+/** A float array as results come back: float32 in gives Float32Array, float64 in gives Float64Array. */
 export type FloatArray = Float32Array | Float64Array;
 
 export const MEAN = 0;
 export const SUM = 1;
 export const NONE = 2;
+/** How per-example losses are combined: 'mean' (Σ wᵢlᵢ / Σ wᵢ), 'sum' (Σ wᵢlᵢ) or 'none' (one per example). */
 export type Reduction = 'mean' | 'sum' | 'none';
 
 /** The typed array behind an argument, which must be a Float32Array or a Float64Array. */
@@ -96,13 +98,17 @@ export function reductionOf(fn: string, value: unknown): number {
 
 /** A numeric option and the range it must lie in. */
 export interface NumericOption {
+  /** The option's name, as passed in opts. */
   name: string;
+  /** Its value when opts leaves it out. */
   default: number;
   /** Lower bound, and whether it is excluded. */
   min: number;
+  /** Whether `min` itself is excluded. */
   minOpen?: boolean;
   /** Upper bound (Infinity: none), and whether it is excluded. */
   max?: number;
+  /** Whether `max` itself is excluded. */
   maxOpen?: boolean;
 }
 

@@ -40,17 +40,32 @@ export type F32 = Float32Array | WasmArray<'f32'>;
 /** A float64 argument: an ordinary Float64Array, or one in wasm memory. */
 export type F64 = Float64Array | WasmArray<'f64'>;
 
+/** The common options of an elementwise loss or metric that returns a number; `In` is the dtype of pred. */
 export interface ReduceOptions<In> {
+  /**
+   * 'mean': the (weighted) mean over examples, 0 over none; 'sum': the (weighted) sum.
+   * @defaultValue 'mean'
+   */
   reduction?: 'mean' | 'sum';
   /** One weight ≥ 0 per example: 'mean' becomes Σ wᵢlᵢ / Σ wᵢ, 'sum' Σ wᵢlᵢ, 'none' wᵢlᵢ. */
   weights?: In;
 }
+/** The common options of an elementwise loss or metric with `reduction: 'none'`: one loss per example. */
 export interface NoneOptions<In> {
+  /** Returns an array of per-example losses (wᵢlᵢ with weights), of pred's dtype. */
   reduction: 'none';
+  /** One weight ≥ 0 per example, multiplying its loss. */
   weights?: In;
 }
+/** The common options of `grad` and `withGrad` of an elementwise loss. */
 export interface GradOptions<In> {
+  /**
+   * The loss the gradient is of: 'mean' (Σ wᵢlᵢ / Σ wᵢ), 'sum', or 'none' (the gradient of the sum
+   * of the returned per-example losses).
+   * @defaultValue 'mean'
+   */
   reduction?: 'mean' | 'sum' | 'none';
+  /** One weight ≥ 0 per example, same dtype and length as pred. */
   weights?: In;
   /** Receives the gradient (same dtype and length as pred; may be pred itself) and is returned. */
   out?: In;
@@ -61,25 +76,39 @@ export interface GradOptions<In> {
  * examples classified right, counted in the same pass.
  */
 export type ClassifierLoss<O = object> = {
+  /** With `accuracy: true` (false by default): the reduced loss, its gradient and the weighted fraction of examples classified right, in one pass, from float32 arrays: a float32 result. */
   withGrad(target: F32, pred: F32, opts: O & GradOptions<F32> & { accuracy: true; reduction?: 'mean' | 'sum' }): { loss: number; grad: Float32Array; accuracy: number };
+  /** With `accuracy: true` (false by default): the reduced loss, its gradient and the weighted fraction of examples classified right, in one pass, from float64 arrays: a float64 result. */
   withGrad(target: F64, pred: F64, opts: O & GradOptions<F64> & { accuracy: true; reduction?: 'mean' | 'sum' }): { loss: number; grad: Float64Array; accuracy: number };
+  /** With `accuracy: true` (false by default): per-example losses, the gradient of their sum and the weighted fraction of examples classified right, in one pass, from float32 arrays: a float32 result. */
   withGrad(target: F32, pred: F32, opts: O & GradOptions<F32> & { accuracy: true; reduction: 'none' }): { loss: Float32Array; grad: Float32Array; accuracy: number };
+  /** With `accuracy: true` (false by default): per-example losses, the gradient of their sum and the weighted fraction of examples classified right, in one pass, from float64 arrays: a float64 result. */
   withGrad(target: F64, pred: F64, opts: O & GradOptions<F64> & { accuracy: true; reduction: 'none' }): { loss: Float64Array; grad: Float64Array; accuracy: number };
+  /** With `accuracy: true` (false by default): loss, gradient and the weighted fraction of examples classified right, in one pass, from float32 or float64 arrays (either, for code written over both). */
   withGrad(target: F32 | F64, pred: F32 | F64, opts: O & GradOptions<F32 | F64> & { accuracy: true }): { loss: number | FloatArray; grad: FloatArray; accuracy: number };
 } & ElementwiseLoss<O>;
 
 /** A metric: the function alone, with the reductions and weights of a loss and no gradient. */
 export interface ElementwiseMetric<O = object> {
+  /** The loss reduced by `reduction` ('mean' by default, or 'sum'), from float32 arrays: a float32 result. */
   (target: F32, pred: F32, opts?: O & ReduceOptions<F32>): number;
+  /** The loss reduced by `reduction` ('mean' by default, or 'sum'), from float64 arrays: a float64 result. */
   (target: F64, pred: F64, opts?: O & ReduceOptions<F64>): number;
+  /** One loss per example (`reduction: 'none'`), from float32 arrays: a float32 result. */
   (target: F32, pred: F32, opts: O & NoneOptions<F32>): Float32Array;
+  /** One loss per example (`reduction: 'none'`), from float64 arrays: a float64 result. */
   (target: F64, pred: F64, opts: O & NoneOptions<F64>): Float64Array;
+  /** The loss reduced by `reduction` ('mean' by default, or 'sum'), from float32 or float64 arrays (either, for code written over both). */
   (target: F32 | F64, pred: F32 | F64, opts?: O & ReduceOptions<F32 | F64>): number;
+  /** One loss per example (`reduction: 'none'`), from float32 or float64 arrays (either, for code written over both). */
   (target: F32 | F64, pred: F32 | F64, opts: O & NoneOptions<F32 | F64>): FloatArray;
   /** A streaming accumulator (its result: the metric over everything updated so far). */
   create(opts?: O & { reduction?: 'mean' | 'sum' }): ElementwiseAccumulator;
+  /** Restores an accumulator from its toJSON() state (or that state's JSON text). */
   fromJSON(state: AccumulatorState | string): ElementwiseAccumulator;
+  /** The name it is exported under. */
   readonly lossName: string;
+  /** Its own numeric options with their defaults and ranges (besides the common ones). */
   readonly options: readonly NumericOption[];
 }
 
@@ -89,21 +118,33 @@ export interface ElementwiseMetric<O = object> {
  * the last ones take either, for code written over both).
  */
 export interface ElementwiseLoss<O = object> {
+  /** The loss reduced by `reduction` ('mean' by default, or 'sum'), from float32 arrays: a float32 result. */
   (target: F32, pred: F32, opts?: O & ReduceOptions<F32>): number;
+  /** The loss reduced by `reduction` ('mean' by default, or 'sum'), from float64 arrays: a float64 result. */
   (target: F64, pred: F64, opts?: O & ReduceOptions<F64>): number;
+  /** One loss per example (`reduction: 'none'`), from float32 arrays: a float32 result. */
   (target: F32, pred: F32, opts: O & NoneOptions<F32>): Float32Array;
+  /** One loss per example (`reduction: 'none'`), from float64 arrays: a float64 result. */
   (target: F64, pred: F64, opts: O & NoneOptions<F64>): Float64Array;
+  /** The loss reduced by `reduction` ('mean' by default, or 'sum'), from float32 or float64 arrays (either, for code written over both). */
   (target: F32 | F64, pred: F32 | F64, opts?: O & ReduceOptions<F32 | F64>): number;
+  /** One loss per example (`reduction: 'none'`), from float32 or float64 arrays (either, for code written over both). */
   (target: F32 | F64, pred: F32 | F64, opts: O & NoneOptions<F32 | F64>): FloatArray;
   /** dL/dpred, same dtype and length as pred; with reduction 'none', the gradient of the sum of the returned losses. */
   grad(target: F32, pred: F32, opts?: O & GradOptions<F32>): Float32Array;
+  /** dL/dpred, from float64 arrays: a float64 result. */
   grad(target: F64, pred: F64, opts?: O & GradOptions<F64>): Float64Array;
+  /** dL/dpred, from float32 or float64 arrays (either, for code written over both). */
   grad(target: F32 | F64, pred: F32 | F64, opts?: O & GradOptions<F32 | F64>): FloatArray;
   /** Loss and gradient from one fused pass. */
   withGrad(target: F32, pred: F32, opts?: O & GradOptions<F32> & { reduction?: 'mean' | 'sum' }): { loss: number; grad: Float32Array };
+  /** The reduced loss and its gradient in one pass, from float64 arrays: a float64 result. */
   withGrad(target: F64, pred: F64, opts?: O & GradOptions<F64> & { reduction?: 'mean' | 'sum' }): { loss: number; grad: Float64Array };
+  /** Per-example losses and the gradient of their sum in one pass, from float32 arrays: a float32 result. */
   withGrad(target: F32, pred: F32, opts: O & GradOptions<F32> & { reduction: 'none' }): { loss: Float32Array; grad: Float32Array };
+  /** Per-example losses and the gradient of their sum in one pass, from float64 arrays: a float64 result. */
   withGrad(target: F64, pred: F64, opts: O & GradOptions<F64> & { reduction: 'none' }): { loss: Float64Array; grad: Float64Array };
+  /** Loss and gradient in one pass, from float32 or float64 arrays (either, for code written over both). */
   withGrad(target: F32 | F64, pred: F32 | F64, opts?: O & GradOptions<F32 | F64>): { loss: number | FloatArray; grad: FloatArray };
   /** A streaming accumulator with these options fixed (reduction 'mean' or 'sum'; weights go to update). */
   create(opts?: O & { reduction?: 'mean' | 'sum' }): ElementwiseAccumulator;
@@ -117,8 +158,11 @@ export interface ElementwiseLoss<O = object> {
 
 /** An accumulator of an elementwise loss: batches of (target, pred, weights?), any split, any dtype per batch. */
 export interface ElementwiseAccumulator extends AccumulatorBase {
+  /** Adds one batch of float32 arrays (weights optional, one per example); returns the accumulator. */
   update(target: F32, pred: F32, weights?: F32): this;
+  /** Adds one batch of float64 arrays (weights optional, one per example); returns the accumulator. */
   update(target: F64, pred: F64, weights?: F64): this;
+  /** Adds one batch of float32 or float64 arrays (weights optional, one per example); returns the accumulator. */
   update(target: F32 | F64, pred: F32 | F64, weights?: F32 | F64): this;
 }
 

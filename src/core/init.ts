@@ -2,13 +2,16 @@
 import { SimdlossError, show } from './errors.js';
 import { firstUse, instantiate, instantiateSync, wasm } from './wasm.js';
 
+/** Options of `init()`. */
 export interface InitOptions {
   /** false forces the scalar build; true insists on SIMD; unset picks SIMD where the runtime validates it. */
+  /** @defaultValue whether this runtime validates wasm SIMD ({@link simdSupported}) */
   simd?: boolean;
   /** A precompiled simdloss module (either build), for runtimes that refuse to compile bytes (Cloudflare Workers). */
   module?: WebAssembly.Module;
 }
 
+/** What `init()` and {@link initSync} report. */
 export interface InitInfo {
   /** Which build is running. */
   simd: boolean;
@@ -22,6 +25,7 @@ const SIMD_PROBE = new Uint8Array([
   0x0a, 0x0a, 0x01, 0x08, 0x00, 0x41, 0x00, 0xfd, 0x0f, 0xfd, 0x62, 0x0b, // i32.const 0; i8x16.splat; i8x16.popcnt
 ]);
 
+/** Whether this runtime validates WebAssembly SIMD (128-bit), i.e. whether `init()` picks the SIMD build. */
 export function simdSupported(): boolean {
   return WebAssembly.validate(SIMD_PROBE);
 }
@@ -62,7 +66,22 @@ export function initWith(opts: InitOptions | undefined, source: Source): Promise
   return started;
 }
 
-/** Synchronous initialisation from the bytes or the compiled module of either build. */
+/**
+ * Synchronous initialisation from the bytes or the compiled module of either build.
+ *
+ * @example
+ * ```ts
+ * import { init, initSync, mse } from 'simdloss';
+ *
+ * await init();                      // browsers, edge runtimes: the SIMD build where supported
+ * await init({ simd: false });       // the scalar build (simd: true rejects where SIMD is missing)
+ * await init({ module });            // a precompiled WebAssembly.Module of either build
+ *
+ * // Synchronously, from the bytes (or module) of simdloss/wasm/simdloss-simd.wasm or -scalar.wasm:
+ * initSync(bytes);                   // { simd: true }
+ * mse(Float32Array.of(1, 2), Float32Array.of(1, 4));   // 2
+ * ```
+ */
 export function initSync(bytesOrModule: BufferSource | WebAssembly.Module): InitInfo {
   if (bytesOrModule instanceof WebAssembly.Module) {
     instantiateSync(bytesOrModule);

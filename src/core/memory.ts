@@ -6,7 +6,9 @@
 import { SimdlossError, show } from './errors.js';
 import { ready, reserve, views, wasm } from './wasm.js';
 
+/** The element type of a {@link WasmArray}: float32, float64 or int32 (class labels). */
 export type Dtype = 'f32' | 'f64' | 'i32';
+/** The typed array behind a dtype: Float32Array, Float64Array or Int32Array. */
 export type TypedArrayOf<D extends Dtype> = D extends 'f32' ? Float32Array : D extends 'f64' ? Float64Array : Int32Array;
 type Ctor = Float32ArrayConstructor | Float64ArrayConstructor | Int32ArrayConstructor;
 
@@ -120,7 +122,9 @@ export function rederive(x: unknown): unknown {
 export class WasmArray<D extends Dtype = Dtype> {
   /** Byte offset in wasm memory. */
   readonly ptr: number;
+  /** Number of elements. */
   readonly length: number;
+  /** Element type: 'f32', 'f64' or 'i32'. */
   readonly dtype: D;
   #bytes: number;
   #generation: number;
@@ -173,7 +177,25 @@ export class WasmArray<D extends Dtype = Dtype> {
   }
 }
 
-/** A zero-copy array of `n` elements in wasm memory, zero-filled. */
+/**
+ * A zero-copy array of `n` elements in wasm memory, zero-filled.
+ *
+ * @example
+ * ```ts
+ * import { alloc, mse } from 'simdloss';
+ *
+ * const n = 100_000;
+ * const pred = alloc(n, 'f32');      // WasmArray: .array is a live Float32Array view
+ * const target = alloc(n, 'f32');
+ * const grad = alloc(n, 'f32');
+ * pred.array.fill(0.5);              // fill the views in place (re-read .array after any other alloc)
+ * target.array.fill(1);
+ * const { loss } = mse.withGrad(target, pred, { out: grad });   // no copy in or out
+ * loss;                  // 0.25
+ * grad.array[n - 1];     // -1e-5 = 2·(0.5 − 1)/n, in float32
+ * pred.free(); target.free(); grad.free();
+ * ```
+ */
 export function alloc<D extends Dtype = 'f32'>(n: number, dtype: D = 'f32' as D): WasmArray<D> {
   ready();
   if (!(dtype in CTORS)) {

@@ -36,21 +36,38 @@ export interface RowsSpec {
   flags: readonly { name: string; bit: number }[];
 }
 
+/** The common options of an embedding loss that returns a number. */
 export interface RowReduceOptions<In> {
   /** Values per row (required; must divide the length of every embedding input). */
   dim: number;
+  /**
+   * 'mean': the (weighted) mean over rows, 0 over none; 'sum': the (weighted) sum.
+   * @defaultValue 'mean'
+   */
   reduction?: 'mean' | 'sum';
   /** One weight ≥ 0 per row. */
   weights?: In;
 }
+/** The common options of an embedding loss with `reduction: 'none'`: one loss per row. */
 export interface RowNoneOptions<In> {
+  /** Values per row (required; must divide the length of every embedding input). */
   dim: number;
+  /** Returns one loss per row (wᵢlᵢ with weights), of the inputs' dtype. */
   reduction: 'none';
+  /** One weight ≥ 0 per row. */
   weights?: In;
 }
+/** The common options of `grad` and `withGrad` of an embedding loss; `K` names its gradients. */
 export interface RowGradOptions<In, K extends string> {
+  /** Values per row (required; must divide the length of every embedding input). */
   dim: number;
+  /**
+   * The loss the gradients are of: 'mean' (over rows, Σ wᵢlᵢ / Σ wᵢ), 'sum', or 'none' (the
+   * gradients of the sum of the per-row losses).
+   * @defaultValue 'mean'
+   */
   reduction?: 'mean' | 'sum' | 'none';
+  /** One weight ≥ 0 per row. */
   weights?: In;
   /** Arrays that receive the gradients (each optional, same dtype and length as its input) and are returned. */
   out?: { [key in K]?: In };
@@ -59,59 +76,92 @@ type Grads<K extends string, A> = { [key in K]: A };
 
 /** contrastive / cosineEmbedding: (label, a, b, opts). */
 export interface PairLoss<O = object> {
+  /** The loss reduced by `reduction` ('mean' by default, or 'sum'), from float32 arrays: a float32 result. */
   (label: F32, a: F32, b: F32, opts: O & RowReduceOptions<F32>): number;
+  /** The loss reduced by `reduction` ('mean' by default, or 'sum'), from float64 arrays: a float64 result. */
   (label: F64, a: F64, b: F64, opts: O & RowReduceOptions<F64>): number;
+  /** One loss per example (`reduction: 'none'`), from float32 arrays: a float32 result. */
   (label: F32, a: F32, b: F32, opts: O & RowNoneOptions<F32>): Float32Array;
+  /** One loss per example (`reduction: 'none'`), from float64 arrays: a float64 result. */
   (label: F64, a: F64, b: F64, opts: O & RowNoneOptions<F64>): Float64Array;
+  /** The loss reduced by `reduction` ('mean' by default, or 'sum'), from float32 or float64 arrays (either, for code written over both). */
   (label: F32 | F64, a: F32 | F64, b: F32 | F64, opts: O & RowReduceOptions<F32 | F64>): number;
+  /** One loss per example (`reduction: 'none'`), from float32 or float64 arrays (either, for code written over both). */
   (label: F32 | F64, a: F32 | F64, b: F32 | F64, opts: O & RowNoneOptions<F32 | F64>): FloatArray;
   /** dL/da and dL/db, each the same dtype and length as its input. */
   grad(label: F32, a: F32, b: F32, opts: O & RowGradOptions<F32, 'a' | 'b'>): Grads<'a' | 'b', Float32Array>;
+  /** The gradient with respect to each embedding input, from float64 arrays: a float64 result. */
   grad(label: F64, a: F64, b: F64, opts: O & RowGradOptions<F64, 'a' | 'b'>): Grads<'a' | 'b', Float64Array>;
+  /** The gradient with respect to each embedding input, from float32 or float64 arrays (either, for code written over both). */
   grad(label: F32 | F64, a: F32 | F64, b: F32 | F64, opts: O & RowGradOptions<F32 | F64, 'a' | 'b'>): Grads<'a' | 'b', FloatArray>;
   /** Loss and both gradients from one fused pass. */
   withGrad(label: F32, a: F32, b: F32, opts: O & RowGradOptions<F32, 'a' | 'b'> & { reduction?: 'mean' | 'sum' }): { loss: number; grad: Grads<'a' | 'b', Float32Array> };
+  /** The reduced loss and its gradient in one pass, from float64 arrays: a float64 result. */
   withGrad(label: F64, a: F64, b: F64, opts: O & RowGradOptions<F64, 'a' | 'b'> & { reduction?: 'mean' | 'sum' }): { loss: number; grad: Grads<'a' | 'b', Float64Array> };
+  /** Per-example losses and the gradient of their sum in one pass, from float32 arrays: a float32 result. */
   withGrad(label: F32, a: F32, b: F32, opts: O & RowGradOptions<F32, 'a' | 'b'> & { reduction: 'none' }): { loss: Float32Array; grad: Grads<'a' | 'b', Float32Array> };
+  /** Per-example losses and the gradient of their sum in one pass, from float64 arrays: a float64 result. */
   withGrad(label: F64, a: F64, b: F64, opts: O & RowGradOptions<F64, 'a' | 'b'> & { reduction: 'none' }): { loss: Float64Array; grad: Grads<'a' | 'b', Float64Array> };
+  /** Loss and gradient in one pass, from float32 or float64 arrays (either, for code written over both). */
   withGrad(label: F32 | F64, a: F32 | F64, b: F32 | F64, opts: O & RowGradOptions<F32 | F64, 'a' | 'b'>): { loss: number | FloatArray; grad: Grads<'a' | 'b', FloatArray> };
   /** A streaming accumulator with these options fixed (opts.dim required; reduction 'mean' or 'sum'; weights go to update). */
   create(opts: O & { dim: number; reduction?: 'mean' | 'sum' }): EmbeddingAccumulator;
   /** Restores an accumulator from its toJSON() state (or that state's JSON text). */
   fromJSON(state: AccumulatorState | string): EmbeddingAccumulator;
+  /** The name it is exported under. */
   readonly lossName: string;
+  /** Its own numeric options with their defaults and ranges (besides the common ones). */
   readonly options: readonly NumericOption[];
 }
 
 /** An accumulator of an embedding loss: batches of whole rows, (label, a, b) or (anchor, positive, negative), weights per row. */
 export interface EmbeddingAccumulator extends AccumulatorBase {
+  /** Adds one batch of float32 arrays (weights optional, one per example); returns the accumulator. */
   update(x0: F32, x1: F32, x2: F32, weights?: F32): this;
+  /** Adds one batch of float64 arrays (weights optional, one per example); returns the accumulator. */
   update(x0: F64, x1: F64, x2: F64, weights?: F64): this;
+  /** Adds one batch of float32 or float64 arrays (weights optional, one per example); returns the accumulator. */
   update(x0: F32 | F64, x1: F32 | F64, x2: F32 | F64, weights?: F32 | F64): this;
 }
 
 type T3 = 'anchor' | 'positive' | 'negative';
 /** triplet: (anchor, positive, negative, opts). */
 export interface TripletLoss<O = object> {
+  /** The loss reduced by `reduction` ('mean' by default, or 'sum'), from float32 arrays: a float32 result. */
   (anchor: F32, positive: F32, negative: F32, opts: O & RowReduceOptions<F32>): number;
+  /** The loss reduced by `reduction` ('mean' by default, or 'sum'), from float64 arrays: a float64 result. */
   (anchor: F64, positive: F64, negative: F64, opts: O & RowReduceOptions<F64>): number;
+  /** One loss per example (`reduction: 'none'`), from float32 arrays: a float32 result. */
   (anchor: F32, positive: F32, negative: F32, opts: O & RowNoneOptions<F32>): Float32Array;
+  /** One loss per example (`reduction: 'none'`), from float64 arrays: a float64 result. */
   (anchor: F64, positive: F64, negative: F64, opts: O & RowNoneOptions<F64>): Float64Array;
+  /** The loss reduced by `reduction` ('mean' by default, or 'sum'), from float32 or float64 arrays (either, for code written over both). */
   (anchor: F32 | F64, positive: F32 | F64, negative: F32 | F64, opts: O & RowReduceOptions<F32 | F64>): number;
+  /** One loss per example (`reduction: 'none'`), from float32 or float64 arrays (either, for code written over both). */
   (anchor: F32 | F64, positive: F32 | F64, negative: F32 | F64, opts: O & RowNoneOptions<F32 | F64>): FloatArray;
+  /** The gradient with respect to each embedding input, from float32 arrays: a float32 result. */
   grad(anchor: F32, positive: F32, negative: F32, opts: O & RowGradOptions<F32, T3>): Grads<T3, Float32Array>;
+  /** The gradient with respect to each embedding input, from float64 arrays: a float64 result. */
   grad(anchor: F64, positive: F64, negative: F64, opts: O & RowGradOptions<F64, T3>): Grads<T3, Float64Array>;
+  /** The gradient with respect to each embedding input, from float32 or float64 arrays (either, for code written over both). */
   grad(anchor: F32 | F64, positive: F32 | F64, negative: F32 | F64, opts: O & RowGradOptions<F32 | F64, T3>): Grads<T3, FloatArray>;
+  /** The reduced loss and its gradient in one pass, from float32 arrays: a float32 result. */
   withGrad(anchor: F32, positive: F32, negative: F32, opts: O & RowGradOptions<F32, T3> & { reduction?: 'mean' | 'sum' }): { loss: number; grad: Grads<T3, Float32Array> };
+  /** The reduced loss and its gradient in one pass, from float64 arrays: a float64 result. */
   withGrad(anchor: F64, positive: F64, negative: F64, opts: O & RowGradOptions<F64, T3> & { reduction?: 'mean' | 'sum' }): { loss: number; grad: Grads<T3, Float64Array> };
+  /** Per-example losses and the gradient of their sum in one pass, from float32 arrays: a float32 result. */
   withGrad(anchor: F32, positive: F32, negative: F32, opts: O & RowGradOptions<F32, T3> & { reduction: 'none' }): { loss: Float32Array; grad: Grads<T3, Float32Array> };
+  /** Per-example losses and the gradient of their sum in one pass, from float64 arrays: a float64 result. */
   withGrad(anchor: F64, positive: F64, negative: F64, opts: O & RowGradOptions<F64, T3> & { reduction: 'none' }): { loss: Float64Array; grad: Grads<T3, Float64Array> };
+  /** Loss and gradient in one pass, from float32 or float64 arrays (either, for code written over both). */
   withGrad(anchor: F32 | F64, positive: F32 | F64, negative: F32 | F64, opts: O & RowGradOptions<F32 | F64, T3>): { loss: number | FloatArray; grad: Grads<T3, FloatArray> };
   /** A streaming accumulator with these options fixed (opts.dim required; reduction 'mean' or 'sum'; weights go to update). */
   create(opts: O & { dim: number; reduction?: 'mean' | 'sum' }): EmbeddingAccumulator;
   /** Restores an accumulator from its toJSON() state (or that state's JSON text). */
   fromJSON(state: AccumulatorState | string): EmbeddingAccumulator;
+  /** The name it is exported under. */
   readonly lossName: string;
+  /** Its own numeric options with their defaults and ranges (besides the common ones). */
   readonly options: readonly NumericOption[];
 }
 

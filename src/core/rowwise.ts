@@ -32,6 +32,7 @@ const R_CORRECT = 2;
 const R_COUNTED = 3;
 const R_ARGUMENT_I32 = 8;
 
+/** Class labels: an Int32Array (or a WasmArray of 'i32'), one integer in [0, classes) per row. */
 export type Labels = Int32Array | WasmArray<'i32'>;
 
 export interface RowwiseSpec {
@@ -53,72 +54,119 @@ export interface RowwiseSpec {
   ignoreIndex?: boolean;
 }
 
+/** The common options of a multi-class loss or metric that returns a number. */
 export interface RowReduceOptions<In> {
   /** Values per example (row); required, must divide the length of pred. */
   classes: number;
+  /**
+   * 'mean': the (weighted) mean over rows, 0 over none; 'sum': the (weighted) sum.
+   * @defaultValue 'mean'
+   */
   reduction?: 'mean' | 'sum';
   /** One weight ≥ 0 per row. */
   weights?: In;
 }
+/** The common options of a multi-class loss or metric with `reduction: 'none'`: one value per row. */
 export interface RowNoneOptions<In> {
+  /** Values per example (row); required, must divide the length of pred. */
   classes: number;
+  /** Returns one loss per row (wᵢlᵢ with weights), of pred's dtype. */
   reduction: 'none';
+  /** One weight ≥ 0 per row. */
   weights?: In;
 }
+/** The common options of `grad` and `withGrad` of a multi-class loss. */
 export interface RowGradOptions<In> {
+  /** Values per example (row); required, must divide the length of pred. */
   classes: number;
+  /**
+   * The loss the gradient is of: 'mean' (over rows, Σ wᵢlᵢ / Σ wᵢ), 'sum', or 'none' (the gradient
+   * of the sum of the per-row losses).
+   * @defaultValue 'mean'
+   */
   reduction?: 'mean' | 'sum' | 'none';
+  /** One weight ≥ 0 per row. */
   weights?: In;
   /** Receives the gradient (same dtype and length as pred) and is returned. */
   out?: In;
-  /** withGrad only: also return the accuracy (argmax = target) of the rows, from the same pass. */
+  /**
+   * withGrad only: also return the accuracy (argmax = target) of the rows, from the same pass.
+   * @defaultValue false
+   */
   accuracy?: boolean;
 }
 
 /** A row-wise loss; Y32 / Y64: what the target is for float32 / float64 predictions. */
 export interface RowwiseLoss<O, Y32, Y64> {
+  /** The loss reduced by `reduction` ('mean' by default, or 'sum'), from float32 arrays: a float32 result. */
   (target: Y32, pred: F32, opts: O & RowReduceOptions<F32>): number;
+  /** The loss reduced by `reduction` ('mean' by default, or 'sum'), from float64 arrays: a float64 result. */
   (target: Y64, pred: F64, opts: O & RowReduceOptions<F64>): number;
+  /** One loss per example (`reduction: 'none'`), from float32 arrays: a float32 result. */
   (target: Y32, pred: F32, opts: O & RowNoneOptions<F32>): Float32Array;
+  /** One loss per example (`reduction: 'none'`), from float64 arrays: a float64 result. */
   (target: Y64, pred: F64, opts: O & RowNoneOptions<F64>): Float64Array;
+  /** The loss reduced by `reduction` ('mean' by default, or 'sum'), from float32 or float64 arrays (either, for code written over both). */
   (target: Y32 | Y64, pred: F32 | F64, opts: O & RowReduceOptions<F32 | F64>): number;
+  /** One loss per example (`reduction: 'none'`), from float32 or float64 arrays (either, for code written over both). */
   (target: Y32 | Y64, pred: F32 | F64, opts: O & RowNoneOptions<F32 | F64>): FloatArray;
   /** dL/dpred, same dtype and length as pred. */
   grad(target: Y32, pred: F32, opts: O & RowGradOptions<F32>): Float32Array;
+  /** dL/dpred, from float64 arrays: a float64 result. */
   grad(target: Y64, pred: F64, opts: O & RowGradOptions<F64>): Float64Array;
+  /** dL/dpred, from float32 or float64 arrays (either, for code written over both). */
   grad(target: Y32 | Y64, pred: F32 | F64, opts: O & RowGradOptions<F32 | F64>): FloatArray;
   /** Loss and gradient (and, with `accuracy: true`, the accuracy) from one fused pass. */
   withGrad(target: Y32, pred: F32, opts: O & RowGradOptions<F32> & { reduction?: 'mean' | 'sum' }): { loss: number; grad: Float32Array; accuracy?: number };
+  /** The reduced loss and its gradient in one pass, from float64 arrays: a float64 result. */
   withGrad(target: Y64, pred: F64, opts: O & RowGradOptions<F64> & { reduction?: 'mean' | 'sum' }): { loss: number; grad: Float64Array; accuracy?: number };
+  /** Per-example losses and the gradient of their sum in one pass, from float32 arrays: a float32 result. */
   withGrad(target: Y32, pred: F32, opts: O & RowGradOptions<F32> & { reduction: 'none' }): { loss: Float32Array; grad: Float32Array; accuracy?: number };
+  /** Per-example losses and the gradient of their sum in one pass, from float64 arrays: a float64 result. */
   withGrad(target: Y64, pred: F64, opts: O & RowGradOptions<F64> & { reduction: 'none' }): { loss: Float64Array; grad: Float64Array; accuracy?: number };
+  /** Loss and gradient in one pass, from float32 or float64 arrays (either, for code written over both). */
   withGrad(target: Y32 | Y64, pred: F32 | F64, opts: O & RowGradOptions<F32 | F64>): { loss: number | FloatArray; grad: FloatArray; accuracy?: number };
   /** A streaming accumulator with these options fixed (classes required; reduction 'mean' or 'sum'; weights go to update). */
   create(opts: O & { classes: number; reduction?: 'mean' | 'sum' }): RowwiseAccumulator<Y32, Y64>;
   /** Restores an accumulator from its toJSON() state (or that state's JSON text). */
   fromJSON(state: AccumulatorState | string): RowwiseAccumulator<Y32, Y64>;
+  /** The name it is exported under. */
   readonly lossName: string;
+  /** Its own numeric options with their defaults and ranges (besides the common ones). */
   readonly options: readonly NumericOption[];
 }
 
 /** A row-wise metric: the fraction of rows that are right ('mean'), their count ('sum') or 1/0 per row ('none'). */
 export interface RowwiseMetric<O, Y32, Y64> {
+  /** The loss reduced by `reduction` ('mean' by default, or 'sum'), from float32 arrays: a float32 result. */
   (target: Y32, pred: F32, opts: O & RowReduceOptions<F32>): number;
+  /** The loss reduced by `reduction` ('mean' by default, or 'sum'), from float64 arrays: a float64 result. */
   (target: Y64, pred: F64, opts: O & RowReduceOptions<F64>): number;
+  /** One loss per example (`reduction: 'none'`), from float32 arrays: a float32 result. */
   (target: Y32, pred: F32, opts: O & RowNoneOptions<F32>): Float32Array;
+  /** One loss per example (`reduction: 'none'`), from float64 arrays: a float64 result. */
   (target: Y64, pred: F64, opts: O & RowNoneOptions<F64>): Float64Array;
+  /** The loss reduced by `reduction` ('mean' by default, or 'sum'), from float32 or float64 arrays (either, for code written over both). */
   (target: Y32 | Y64, pred: F32 | F64, opts: O & RowReduceOptions<F32 | F64>): number;
+  /** One loss per example (`reduction: 'none'`), from float32 or float64 arrays (either, for code written over both). */
   (target: Y32 | Y64, pred: F32 | F64, opts: O & RowNoneOptions<F32 | F64>): FloatArray;
+  /** A streaming accumulator with these options fixed (reduction 'mean' or 'sum'; weights go to update). */
   create(opts: O & { classes: number; reduction?: 'mean' | 'sum' }): RowwiseAccumulator<Y32, Y64>;
+  /** Restores an accumulator from its toJSON() state (or that state's JSON text). */
   fromJSON(state: AccumulatorState | string): RowwiseAccumulator<Y32, Y64>;
+  /** The name it is exported under. */
   readonly lossName: string;
+  /** Its own numeric options with their defaults and ranges (besides the common ones). */
   readonly options: readonly NumericOption[];
 }
 
 /** An accumulator of a row-wise loss or metric: batches of whole rows (target or labels, pred, row weights?). */
 export interface RowwiseAccumulator<Y32, Y64> extends AccumulatorBase {
+  /** Adds one batch of float32 arrays (weights optional, one per example); returns the accumulator. */
   update(target: Y32, pred: F32, weights?: F32): this;
+  /** Adds one batch of float64 arrays (weights optional, one per example); returns the accumulator. */
   update(target: Y64, pred: F64, weights?: F64): this;
+  /** Adds one batch of float32 or float64 arrays (weights optional, one per example); returns the accumulator. */
   update(target: Y32 | Y64, pred: F32 | F64, weights?: F32 | F64): this;
 }
 

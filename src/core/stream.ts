@@ -31,15 +31,34 @@ export interface AccumulatorState {
   options: { readonly [key: string]: Json };
   /** Σ wᵢlᵢ and its Neumaier compensation (the value is their sum). Non-finite values as the strings 'Infinity', '-Infinity', 'NaN'. */
   sum: number | string;
+  /** The Neumaier compensation of `sum`. */
   sumCompensation: number;
   /** Σ wᵢ (1 per unweighted example) and its compensation. */
   weightSum: number | string;
+  /** The Neumaier compensation of `weightSum`. */
   weightSumCompensation: number;
   /** Examples seen. */
   count: number;
 }
 
-/** What every accumulator has; each family's type adds its `update` signature. */
+/**
+ * What every accumulator has; each family's type adds its `update` signature.
+ *
+ * @example
+ * ```ts
+ * import { huber } from 'simdloss';
+ *
+ * const acc = huber.create({ delta: 0.5 });       // options fixed here; reduction 'mean' or 'sum'
+ * acc.update(Float32Array.of(1, 2), Float32Array.of(1.5, 2));
+ * acc.update(Float64Array.of(0), Float64Array.of(2), Float64Array.of(3));   // dtypes and weights per batch
+ * acc.result();   // 0.55, as huber([1, 2, 0], [1.5, 2, 2], { delta: 0.5, weights: [1, 1, 3] })
+ *
+ * // Across workers or machines: send the state, restore it, merge; any split gives the one-shot value.
+ * const state = JSON.stringify(acc);
+ * const other = huber.create({ delta: 0.5 }).update(Float32Array.of(0), Float32Array.of(0));
+ * huber.fromJSON(state).merge(other).result();   // 0.4583 = 2.75 / 6
+ * ```
+ */
 export interface AccumulatorBase {
   /** The loss it accumulates. */
   readonly lossName: string;

@@ -2,21 +2,48 @@
 import type { F32, F64 } from '../core/elementwise.js';
 import { type Labels, type RowwiseLoss, type RowwiseMetric, rowwise } from '../core/rowwise.js';
 
-/** Class weights: one finite weight ≥ 0 per class. */
+/** Class weights: one finite weight ≥ 0 per class (any array of numbers, `classes` long). */
 export type ClassWeights = ArrayLike<number>;
 
+/** Options of {@link sparseSoftmaxCrossEntropy}, besides classes, reduction, weights, out and accuracy. */
 export interface SparseSoftmaxOptions {
-  /** Labels equal to it contribute no loss and no gradient, and are left out of the mean. */
+  /**
+   * Rows whose label equals it contribute no loss and no gradient, and are left out of the mean
+   * (PyTorch's `ignore_index`). An integer in the int32 range; unset, no label is ignored.
+   */
   ignoreIndex?: number;
-  /** PyTorch's: the mean divides by Σ of the weights of the rows' labels. */
+  /**
+   * One weight ≥ 0 per class, scaling each row's loss by its label's weight; `'mean'` then divides
+   * by Σ of the weights of the rows' labels (PyTorch's `weight`). Unset, every class weighs 1.
+   */
   classWeights?: ClassWeights;
-  /** α in [0, 1]: the target becomes (1 − α)·onehot + α/classes. */
+  /**
+   * α: the target becomes (1 − α)·onehot + α/classes. In [0, 1].
+   * @defaultValue 0
+   */
   labelSmoothing?: number;
 }
 
 /**
  * −log softmax(z)_label per row, from logits by log-sum-exp; labels an Int32Array, one per row.
  * Gradient softmax(z) − onehot (smoothed, class-weighted), from the same pass.
+ *
+ * Every multi-class loss and metric takes `classes` (values per row, required); an example is one
+ * row, `weights` has one weight per row, and the gradient has the shape of `pred`.
+ *
+ * @example
+ * ```ts
+ * import { sparseSoftmaxCrossEntropy, softmaxCrossEntropy } from 'simdloss';
+ *
+ * const logits = Float32Array.of(2, 0.5, -1,   0.1, 0.2, 3);   // 2 rows of 3 classes
+ * const labels = Int32Array.of(0, 2);
+ * sparseSoftmaxCrossEntropy(labels, logits, { classes: 3 });   // 0.1755
+ * const { loss, grad, accuracy } = sparseSoftmaxCrossEntropy.withGrad(labels, logits, { classes: 3, accuracy: true });
+ * accuracy;   // 1: both rows' largest logit is the label
+ * // The same from one-hot targets, with class weights and label smoothing:
+ * const onehot = Float32Array.of(1, 0, 0,   0, 0, 1);
+ * softmaxCrossEntropy(onehot, logits, { classes: 3, classWeights: [1, 1, 2], labelSmoothing: 0.1 });   // 0.3004
+ * ```
  */
 export const sparseSoftmaxCrossEntropy = rowwise({
   name: 'sparseSoftmaxCrossEntropy',
@@ -28,11 +55,52 @@ export const sparseSoftmaxCrossEntropy = rowwise({
   ignoreIndex: true,
 }) as RowwiseLoss<SparseSoftmaxOptions, Labels, Labels>;
 
+/** Options of {@link softmaxCrossEntropy}, besides classes, reduction, weights, out and accuracy. */
 export interface SoftmaxOptions {
-  /** PyTorch's: the mean divides by Σₙ Σₖ wₖ yₙₖ (the unsmoothed targets). */
+  /**
+   * One weight ≥ 0 per class: the row's loss is −Σₖ wₖ ỹₖ log softmax(z)ₖ and `'mean'` divides by
+   * Σₙ Σₖ wₖ yₙₖ on the unsmoothed targets (PyTorch's `weight`). Unset, every class weighs 1.
+   */
   classWeights?: ClassWeights;
-  /** α in [0, 1]: the target becomes (1 − α)·y + α/classes. */
+  /**
+   * α: the target becomes (1 − α)·y + α/classes. In [0, 1].
+   * @defaultValue 0
+   */
   labelSmoothing?: number;
+}
+
+/** Options of {@link categoricalCrossEntropy}, besides classes, reduction, weights, out and accuracy. */
+export interface CategoricalCrossEntropyOptions {
+  /**
+   * ε: probabilities are clamped to [ε, 1] before the log (not renormalised). In (0, 0.5).
+   * @defaultValue 1e-7
+   */
+  eps?: number;
+}
+
+/** Options of {@link klDivergence}, besides classes, reduction, weights, out and accuracy. */
+export interface KLDivergenceOptions {
+  /**
+   * ε: the predicted Q is clamped to [ε, 1] before the log (not used with `fromLogits`). In (0, 0.5).
+   * @defaultValue 1e-7
+   */
+  eps?: number;
+  /**
+   * The prediction is logits: Q = softmax(pred), through log-softmax (no clamp; gradient
+   * softmax(z)·ΣP − P).
+   * @defaultValue false
+   */
+  fromLogits?: boolean;
+}
+
+/** Options of {@link topKAccuracy}, besides classes, reduction and weights. */
+export interface TopKAccuracyOptions {
+  /**
+   * How many of the largest predictions the label may be among. An integer ≥ 1 and ≤ classes;
+   * the default is capped at `classes`.
+   * @defaultValue 5
+   */
+  k?: number;
 }
 
 /**
@@ -70,6 +138,16 @@ export const sparseCategoricalAccuracy = rowwise({
  * Fraction of rows whose label is among the k largest logits. Classes that tie with the label's
  * rank ahead of it when their index is lower (so k = 1 is argmax with ties to the first index);
  * a NaN counts as the largest. The default k = 5 is capped at `classes`; an explicit k must be ≤ classes.
+ *
+ * @example
+ * ```ts
+ * import { topKAccuracy, sparseCategoricalAccuracy } from 'simdloss';
+ *
+ * const logits = Float32Array.of(2, 0.5, -1,   0.1, 3, 0.2);   // 2 rows of 3 classes
+ * const labels = Int32Array.of(0, 2);
+ * sparseCategoricalAccuracy(labels, logits, { classes: 3 });   // 0.5: row 2's argmax is class 1
+ * topKAccuracy(labels, logits, { classes: 3, k: 2 });          // 1: label 2 is row 2's second largest
+ * ```
  */
 export const topKAccuracy = rowwise({
   name: 'topKAccuracy',
@@ -77,7 +155,7 @@ export const topKAccuracy = rowwise({
   target: 'labels',
   kind: 'metric',
   options: [{ name: 'k', default: 5, min: 1 }],
-}) as RowwiseMetric<{ k?: number }, Labels, Labels>;
+}) as RowwiseMetric<TopKAccuracyOptions, Labels, Labels>;
 
 /** −Σₖ yₖ log pₖ per row on probabilities, p clamped to [ε, 1] and not renormalised; gradient −y/p at the clamped p. */
 export const categoricalCrossEntropy = rowwise({
@@ -86,7 +164,7 @@ export const categoricalCrossEntropy = rowwise({
   target: 'dense',
   kind: 'rowsum',
   options: [{ name: 'eps', default: 1e-7, min: 0, minOpen: true, max: 0.5, maxOpen: true }],
-}) as RowwiseLoss<{ eps?: number }, F32, F64>;
+}) as RowwiseLoss<CategoricalCrossEntropyOptions, F32, F64>;
 
 /**
  * KL(P‖Q) = Σ P log(P/Q) per row, 0·log 0 = 0; P the target, Q the prediction clamped to [ε, 1]
@@ -100,7 +178,7 @@ export const klDivergence = rowwise({
   kind: 'rowsum',
   fromLogits: true,
   options: [{ name: 'eps', default: 1e-7, min: 0, minOpen: true, max: 0.5, maxOpen: true }],
-}) as RowwiseLoss<{ eps?: number; fromLogits?: boolean }, F32, F64>;
+}) as RowwiseLoss<KLDivergenceOptions, F32, F64>;
 
 /**
  * max(0, 1 + max_{k≠t} ŷₖ − ŷₜ) per row, t = argmax of the target row (its one-hot class; ties to

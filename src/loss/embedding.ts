@@ -9,11 +9,50 @@ import { type PairLoss, type TripletLoss, rows } from '../core/rows.js';
 const MODE_SQUARED = 8;
 const MODE_SWAP = 16;
 
+/** Options of {@link contrastive}, besides dim, reduction, weights and out. */
+export interface ContrastiveOptions {
+  /**
+   * m: dissimilar pairs (y = 1) closer than m are pushed apart by ½max(0, m − D)². A finite number ≥ 0.
+   * @defaultValue 1
+   */
+  margin?: number;
+}
+
+/** Options of {@link triplet}, besides dim, reduction, weights and out. */
+export interface TripletOptions {
+  /**
+   * α: the negative must be farther from the anchor than the positive by at least α. A finite
+   * number ≥ 0.
+   * @defaultValue 1
+   */
+  margin?: number;
+  /**
+   * Use squared Euclidean distances ‖·‖² instead of distances.
+   * @defaultValue false
+   */
+  squared?: boolean;
+  /**
+   * PyTorch's distance swap: the negative distance is min(d(a, n), d(p, n)) (on a tie d(a, n)).
+   * @defaultValue false
+   */
+  swap?: boolean;
+}
+
+/** Options of {@link cosineEmbedding}, besides dim, reduction, weights and out. */
+export interface CosineEmbeddingOptions {
+  /**
+   * m: dissimilar pairs (y = −1) cost max(0, cos(a, b) − m). A finite number ≥ 0 (PyTorch also
+   * allows negative margins; simdloss does not); m ≥ 1 leaves only pairs with cos = 1 active.
+   * @defaultValue 0
+   */
+  margin?: number;
+}
+
 /**
  * Contrastive loss (the seed's form): (1 − y)·½D² + y·½max(0, m − D)², D = ‖a − b‖, y = 0 for a
  * similar pair, 1 for a dissimilar one (values in between weigh the two terms linearly).
  */
-export const contrastive = rows<PairLoss<{ margin?: number }>>({
+export const contrastive = rows<PairLoss<ContrastiveOptions>>({
   name: 'contrastive',
   kernel: 'contrastive',
   inputs: ['a', 'b'],
@@ -25,8 +64,25 @@ export const contrastive = rows<PairLoss<{ margin?: number }>>({
 /**
  * Triplet margin loss: max(0, d(a, p) − d(a, n) + α), d the Euclidean distance (its square with
  * `squared`); `swap` uses min(d(a, n), d(p, n)) as the negative distance (PyTorch's swap).
+ *
+ * The embedding losses take batches of rows of `dim` values (required); an example is one row,
+ * and `grad` returns one gradient per embedding input.
+ *
+ * @example
+ * ```ts
+ * import { triplet, contrastive } from 'simdloss';
+ *
+ * const anchor = Float32Array.of(0, 0,   1, 1);     // 2 rows of dim 2
+ * const positive = Float32Array.of(0, 1,   1, 1);
+ * const negative = Float32Array.of(3, 4,   1, 2);
+ * triplet(anchor, positive, negative, { dim: 2 });   // rows max(0, 1 − 5 + 1) and max(0, 0 − 1 + 1): 0
+ * const { loss, grad } = triplet.withGrad(anchor, positive, negative, { dim: 2, margin: 2 });
+ * loss;                                              // (0 + 1) / 2 = 0.5
+ * grad.anchor; grad.positive; grad.negative;         // each the type and length of its input
+ * contrastive(Float32Array.of(0, 1), anchor, negative, { dim: 2 });   // (½·25 + ½·0²) / 2 = 6.25
+ * ```
  */
-export const triplet = rows<TripletLoss<{ margin?: number; squared?: boolean; swap?: boolean }>>({
+export const triplet = rows<TripletLoss<TripletOptions>>({
   name: 'triplet',
   kernel: 'triplet',
   inputs: ['anchor', 'positive', 'negative'],
@@ -35,7 +91,7 @@ export const triplet = rows<TripletLoss<{ margin?: number; squared?: boolean; sw
 });
 
 /** Cosine embedding loss: 1 − cos(a, b) where y = 1, max(0, cos(a, b) − m) where y = −1. */
-export const cosineEmbedding = rows<PairLoss<{ margin?: number }>>({
+export const cosineEmbedding = rows<PairLoss<CosineEmbeddingOptions>>({
   name: 'cosineEmbedding',
   kernel: 'cosineEmbedding',
   inputs: ['a', 'b'],

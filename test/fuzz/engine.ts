@@ -1,6 +1,6 @@
 // Differential fuzzing (issue 9): adversarial bit patterns per dtype through every registry loss,
 // on the SIMD build, the scalar build and the float64 reference, checked against the documented
-// policy (README, "Non-finite input"). Shared by test/fuzz.test.ts (a short run in CI) and
+// policy (docs/numerics.md, "Non-finite input"). Shared by test/fuzz.test.ts (a short run in CI) and
 // bench/fuzz.ts (`npm run fuzz -- --minutes N`); no test-runner import.
 import type { RegistryEntry } from '../../src/registry.js';
 import { type ElementReference, expected, references, rowReferences } from '../reference/index.js';
@@ -62,7 +62,7 @@ function writeBits(a: Float, i: number, rand: () => number, what: 'nan' | 'subno
 }
 
 // ---------------------------------------------------------------------------------------------
-// The documented domain: which inputs are refused, per loss (README). Everything else is accepted.
+// The documented domain: which inputs are refused, per loss (docs/guide.md). Everything else is accepted.
 
 const unit = (v: number) => v >= 0 && v <= 1;
 const hingeLabel = (v: number) => v === -1 || v === 0 || v === 1;
@@ -521,7 +521,7 @@ export function fuzzBatch(use: Use, cases: Case[], stats: Stats, failures: Failu
 }
 
 /**
- * Known limitations, reported to the lead (README, "Non-finite input"): examples where the float32
+ * Known limitations, reported to the lead (docs/numerics.md, "Known limitations"): examples where the float32
  * kernels are not within tolerance of the reference, checked here for the builds' agreement only.
  */
 const KNOWN: Record<string, (v: { target: number[]; inputs: number[][] }, f32: boolean) => boolean> = {
