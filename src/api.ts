@@ -8,8 +8,8 @@ export type { ElementwiseAccumulator } from './core/elementwise.js';
 export type { AccumulatorBase, AccumulatorState, Json } from './core/stream.js';
 export { mse, mae, huber, smoothL1, logCosh } from './loss/regression.js';
 export { binaryCrossEntropy, binaryCrossEntropyWithLogits, binaryFocal, hinge, squaredHinge, binaryAccuracy } from './loss/binary.js';
-export type { Labels, RowwiseLoss, RowwiseMetric, RowGradOptions, RowNoneOptions, RowReduceOptions } from './core/rowwise.js';
-export type { EmbeddingAccumulator, PairLoss, TripletLoss, RowGradOptions as EmbeddingGradOptions, RowNoneOptions as EmbeddingNoneOptions, RowReduceOptions as EmbeddingReduceOptions } from './core/rows.js';
+export type { Labels, RowwiseLoss, RowwiseMetric, RowGradOptions, RowNoneOptions, RowReduceOptions } from './core/types.js';
+export type { EmbeddingAccumulator, PairLoss, TripletLoss, EmbeddingGradOptions, EmbeddingNoneOptions, EmbeddingReduceOptions } from './core/types.js';
 export { contrastive, triplet, cosineEmbedding } from './loss/embedding.js';
 export {
   sparseSoftmaxCrossEntropy, softmaxCrossEntropy, categoricalAccuracy, sparseCategoricalAccuracy, topKAccuracy,

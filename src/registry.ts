@@ -10,7 +10,7 @@ import { huber, logCosh, mae, mse, smoothL1 } from './loss/regression.js';
 import {
   categoricalAccuracy, categoricalCrossEntropy, categoricalHinge, klDivergence, softmaxCrossEntropy, sparseCategoricalAccuracy, sparseSoftmaxCrossEntropy, topKAccuracy,
 } from './loss/categorical.js';
-import type { PairLoss, TripletLoss } from './core/rows.js';
+import type { PairLoss, TripletLoss } from './core/types.js';
 import { contrastive, cosineEmbedding, triplet } from './loss/embedding.js';
 
 export interface ElementwiseEntry {

@@ -9,10 +9,9 @@ import {
   type FloatArray, type NumericOption, MEAN, NONE, SUM,
   checkOptionNames, floatArray, like, numericOption, overWasm, reductionOf, stageIn, stageOut, wasmPointer,
 } from './args.js';
-import type { F32, F64 } from './elementwise.js';
 import { WasmArray } from './memory.js';
 import { SLOT, SLOT_BYTES, type Kernel, chunkOf, ready, views, wasm } from './wasm.js';
-import { type AccumulatorBase, type AccumulatorState, type Json, type Sums, resolveNumeric, streaming } from './stream.js';
+import { type Json, type Sums, resolveNumeric, streaming } from './stream.js';
 
 // Kernel mode bits (assembly/loss/embedding.ts).
 const MODE_GRAD = 1;
@@ -36,84 +35,6 @@ export interface RowsSpec {
   flags: readonly { name: string; bit: number }[];
 }
 
-export interface RowReduceOptions<In> {
-  /** Values per row (required; must divide the length of every embedding input). */
-  dim: number;
-  reduction?: 'mean' | 'sum';
-  /** One weight ≥ 0 per row. */
-  weights?: In;
-}
-export interface RowNoneOptions<In> {
-  dim: number;
-  reduction: 'none';
-  weights?: In;
-}
-export interface RowGradOptions<In, K extends string> {
-  dim: number;
-  reduction?: 'mean' | 'sum' | 'none';
-  weights?: In;
-  /** Arrays that receive the gradients (each optional, same dtype and length as its input) and are returned. */
-  out?: { [key in K]?: In };
-}
-type Grads<K extends string, A> = { [key in K]: A };
-
-/** contrastive / cosineEmbedding: (label, a, b, opts). */
-export interface PairLoss<O = object> {
-  (label: F32, a: F32, b: F32, opts: O & RowReduceOptions<F32>): number;
-  (label: F64, a: F64, b: F64, opts: O & RowReduceOptions<F64>): number;
-  (label: F32, a: F32, b: F32, opts: O & RowNoneOptions<F32>): Float32Array;
-  (label: F64, a: F64, b: F64, opts: O & RowNoneOptions<F64>): Float64Array;
-  (label: F32 | F64, a: F32 | F64, b: F32 | F64, opts: O & RowReduceOptions<F32 | F64>): number;
-  (label: F32 | F64, a: F32 | F64, b: F32 | F64, opts: O & RowNoneOptions<F32 | F64>): FloatArray;
-  /** dL/da and dL/db, each the same dtype and length as its input. */
-  grad(label: F32, a: F32, b: F32, opts: O & RowGradOptions<F32, 'a' | 'b'>): Grads<'a' | 'b', Float32Array>;
-  grad(label: F64, a: F64, b: F64, opts: O & RowGradOptions<F64, 'a' | 'b'>): Grads<'a' | 'b', Float64Array>;
-  grad(label: F32 | F64, a: F32 | F64, b: F32 | F64, opts: O & RowGradOptions<F32 | F64, 'a' | 'b'>): Grads<'a' | 'b', FloatArray>;
-  /** Loss and both gradients from one fused pass. */
-  withGrad(label: F32, a: F32, b: F32, opts: O & RowGradOptions<F32, 'a' | 'b'> & { reduction?: 'mean' | 'sum' }): { loss: number; grad: Grads<'a' | 'b', Float32Array> };
-  withGrad(label: F64, a: F64, b: F64, opts: O & RowGradOptions<F64, 'a' | 'b'> & { reduction?: 'mean' | 'sum' }): { loss: number; grad: Grads<'a' | 'b', Float64Array> };
-  withGrad(label: F32, a: F32, b: F32, opts: O & RowGradOptions<F32, 'a' | 'b'> & { reduction: 'none' }): { loss: Float32Array; grad: Grads<'a' | 'b', Float32Array> };
-  withGrad(label: F64, a: F64, b: F64, opts: O & RowGradOptions<F64, 'a' | 'b'> & { reduction: 'none' }): { loss: Float64Array; grad: Grads<'a' | 'b', Float64Array> };
-  withGrad(label: F32 | F64, a: F32 | F64, b: F32 | F64, opts: O & RowGradOptions<F32 | F64, 'a' | 'b'>): { loss: number | FloatArray; grad: Grads<'a' | 'b', FloatArray> };
-  /** A streaming accumulator with these options fixed (opts.dim required; reduction 'mean' or 'sum'; weights go to update). */
-  create(opts: O & { dim: number; reduction?: 'mean' | 'sum' }): EmbeddingAccumulator;
-  /** Restores an accumulator from its toJSON() state (or that state's JSON text). */
-  fromJSON(state: AccumulatorState | string): EmbeddingAccumulator;
-  readonly lossName: string;
-  readonly options: readonly NumericOption[];
-}
-
-/** An accumulator of an embedding loss: batches of whole rows, (label, a, b) or (anchor, positive, negative), weights per row. */
-export interface EmbeddingAccumulator extends AccumulatorBase {
-  update(x0: F32, x1: F32, x2: F32, weights?: F32): this;
-  update(x0: F64, x1: F64, x2: F64, weights?: F64): this;
-  update(x0: F32 | F64, x1: F32 | F64, x2: F32 | F64, weights?: F32 | F64): this;
-}
-
-type T3 = 'anchor' | 'positive' | 'negative';
-/** triplet: (anchor, positive, negative, opts). */
-export interface TripletLoss<O = object> {
-  (anchor: F32, positive: F32, negative: F32, opts: O & RowReduceOptions<F32>): number;
-  (anchor: F64, positive: F64, negative: F64, opts: O & RowReduceOptions<F64>): number;
-  (anchor: F32, positive: F32, negative: F32, opts: O & RowNoneOptions<F32>): Float32Array;
-  (anchor: F64, positive: F64, negative: F64, opts: O & RowNoneOptions<F64>): Float64Array;
-  (anchor: F32 | F64, positive: F32 | F64, negative: F32 | F64, opts: O & RowReduceOptions<F32 | F64>): number;
-  (anchor: F32 | F64, positive: F32 | F64, negative: F32 | F64, opts: O & RowNoneOptions<F32 | F64>): FloatArray;
-  grad(anchor: F32, positive: F32, negative: F32, opts: O & RowGradOptions<F32, T3>): Grads<T3, Float32Array>;
-  grad(anchor: F64, positive: F64, negative: F64, opts: O & RowGradOptions<F64, T3>): Grads<T3, Float64Array>;
-  grad(anchor: F32 | F64, positive: F32 | F64, negative: F32 | F64, opts: O & RowGradOptions<F32 | F64, T3>): Grads<T3, FloatArray>;
-  withGrad(anchor: F32, positive: F32, negative: F32, opts: O & RowGradOptions<F32, T3> & { reduction?: 'mean' | 'sum' }): { loss: number; grad: Grads<T3, Float32Array> };
-  withGrad(anchor: F64, positive: F64, negative: F64, opts: O & RowGradOptions<F64, T3> & { reduction?: 'mean' | 'sum' }): { loss: number; grad: Grads<T3, Float64Array> };
-  withGrad(anchor: F32, positive: F32, negative: F32, opts: O & RowGradOptions<F32, T3> & { reduction: 'none' }): { loss: Float32Array; grad: Grads<T3, Float32Array> };
-  withGrad(anchor: F64, positive: F64, negative: F64, opts: O & RowGradOptions<F64, T3> & { reduction: 'none' }): { loss: Float64Array; grad: Grads<T3, Float64Array> };
-  withGrad(anchor: F32 | F64, positive: F32 | F64, negative: F32 | F64, opts: O & RowGradOptions<F32 | F64, T3>): { loss: number | FloatArray; grad: Grads<T3, FloatArray> };
-  /** A streaming accumulator with these options fixed (opts.dim required; reduction 'mean' or 'sum'; weights go to update). */
-  create(opts: O & { dim: number; reduction?: 'mean' | 'sum' }): EmbeddingAccumulator;
-  /** Restores an accumulator from its toJSON() state (or that state's JSON text). */
-  fromJSON(state: AccumulatorState | string): EmbeddingAccumulator;
-  readonly lossName: string;
-  readonly options: readonly NumericOption[];
-}
 
 const LOSS = 1;
 const GRAD = 2;

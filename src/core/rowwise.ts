@@ -9,9 +9,8 @@ import {
   type FloatArray, type NumericOption, MEAN, NONE, SUM,
   checkOptionNames, floatArray, like, numericOption, overlapsShifted, reductionOf, stageIn, stageOut, wasmPointer,
 } from './args.js';
-import type { F32, F64 } from './elementwise.js';
 import { WasmArray, alloc, rederive } from './memory.js';
-import { type AccumulatorBase, type AccumulatorState, type Json, type Sums, streaming } from './stream.js';
+import { type Json, type Sums, streaming } from './stream.js';
 import { SLOT, SLOT_BYTES, type Kernel, chunkOf, ready, views, wasm } from './wasm.js';
 
 // Mode bits (assembly/loss/categorical.ts).
@@ -32,7 +31,6 @@ const R_CORRECT = 2;
 const R_COUNTED = 3;
 const R_ARGUMENT_I32 = 8;
 
-export type Labels = Int32Array | WasmArray<'i32'>;
 
 export interface RowwiseSpec {
   name: string;
@@ -53,74 +51,6 @@ export interface RowwiseSpec {
   ignoreIndex?: boolean;
 }
 
-export interface RowReduceOptions<In> {
-  /** Values per example (row); required, must divide the length of pred. */
-  classes: number;
-  reduction?: 'mean' | 'sum';
-  /** One weight ≥ 0 per row. */
-  weights?: In;
-}
-export interface RowNoneOptions<In> {
-  classes: number;
-  reduction: 'none';
-  weights?: In;
-}
-export interface RowGradOptions<In> {
-  classes: number;
-  reduction?: 'mean' | 'sum' | 'none';
-  weights?: In;
-  /** Receives the gradient (same dtype and length as pred) and is returned. */
-  out?: In;
-  /** withGrad only: also return the accuracy (argmax = target) of the rows, from the same pass. */
-  accuracy?: boolean;
-}
-
-/** A row-wise loss; Y32 / Y64: what the target is for float32 / float64 predictions. */
-export interface RowwiseLoss<O, Y32, Y64> {
-  (target: Y32, pred: F32, opts: O & RowReduceOptions<F32>): number;
-  (target: Y64, pred: F64, opts: O & RowReduceOptions<F64>): number;
-  (target: Y32, pred: F32, opts: O & RowNoneOptions<F32>): Float32Array;
-  (target: Y64, pred: F64, opts: O & RowNoneOptions<F64>): Float64Array;
-  (target: Y32 | Y64, pred: F32 | F64, opts: O & RowReduceOptions<F32 | F64>): number;
-  (target: Y32 | Y64, pred: F32 | F64, opts: O & RowNoneOptions<F32 | F64>): FloatArray;
-  /** dL/dpred, same dtype and length as pred. */
-  grad(target: Y32, pred: F32, opts: O & RowGradOptions<F32>): Float32Array;
-  grad(target: Y64, pred: F64, opts: O & RowGradOptions<F64>): Float64Array;
-  grad(target: Y32 | Y64, pred: F32 | F64, opts: O & RowGradOptions<F32 | F64>): FloatArray;
-  /** Loss and gradient (and, with `accuracy: true`, the accuracy) from one fused pass. */
-  withGrad(target: Y32, pred: F32, opts: O & RowGradOptions<F32> & { reduction?: 'mean' | 'sum' }): { loss: number; grad: Float32Array; accuracy?: number };
-  withGrad(target: Y64, pred: F64, opts: O & RowGradOptions<F64> & { reduction?: 'mean' | 'sum' }): { loss: number; grad: Float64Array; accuracy?: number };
-  withGrad(target: Y32, pred: F32, opts: O & RowGradOptions<F32> & { reduction: 'none' }): { loss: Float32Array; grad: Float32Array; accuracy?: number };
-  withGrad(target: Y64, pred: F64, opts: O & RowGradOptions<F64> & { reduction: 'none' }): { loss: Float64Array; grad: Float64Array; accuracy?: number };
-  withGrad(target: Y32 | Y64, pred: F32 | F64, opts: O & RowGradOptions<F32 | F64>): { loss: number | FloatArray; grad: FloatArray; accuracy?: number };
-  /** A streaming accumulator with these options fixed (classes required; reduction 'mean' or 'sum'; weights go to update). */
-  create(opts: O & { classes: number; reduction?: 'mean' | 'sum' }): RowwiseAccumulator<Y32, Y64>;
-  /** Restores an accumulator from its toJSON() state (or that state's JSON text). */
-  fromJSON(state: AccumulatorState | string): RowwiseAccumulator<Y32, Y64>;
-  readonly lossName: string;
-  readonly options: readonly NumericOption[];
-}
-
-/** A row-wise metric: the fraction of rows that are right ('mean'), their count ('sum') or 1/0 per row ('none'). */
-export interface RowwiseMetric<O, Y32, Y64> {
-  (target: Y32, pred: F32, opts: O & RowReduceOptions<F32>): number;
-  (target: Y64, pred: F64, opts: O & RowReduceOptions<F64>): number;
-  (target: Y32, pred: F32, opts: O & RowNoneOptions<F32>): Float32Array;
-  (target: Y64, pred: F64, opts: O & RowNoneOptions<F64>): Float64Array;
-  (target: Y32 | Y64, pred: F32 | F64, opts: O & RowReduceOptions<F32 | F64>): number;
-  (target: Y32 | Y64, pred: F32 | F64, opts: O & RowNoneOptions<F32 | F64>): FloatArray;
-  create(opts: O & { classes: number; reduction?: 'mean' | 'sum' }): RowwiseAccumulator<Y32, Y64>;
-  fromJSON(state: AccumulatorState | string): RowwiseAccumulator<Y32, Y64>;
-  readonly lossName: string;
-  readonly options: readonly NumericOption[];
-}
-
-/** An accumulator of a row-wise loss or metric: batches of whole rows (target or labels, pred, row weights?). */
-export interface RowwiseAccumulator<Y32, Y64> extends AccumulatorBase {
-  update(target: Y32, pred: F32, weights?: F32): this;
-  update(target: Y64, pred: F64, weights?: F64): this;
-  update(target: Y32 | Y64, pred: F32 | F64, weights?: F32 | F64): this;
-}
 
 const LOSS = 1;
 const GRAD = 2;

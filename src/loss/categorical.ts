@@ -1,6 +1,7 @@
 /** Multi-class losses and metrics: an example is one row of `classes` values (kernels: assembly/loss/categorical.ts). */
 import type { F32, F64 } from '../core/elementwise.js';
-import { type Labels, type RowwiseLoss, type RowwiseMetric, rowwise } from '../core/rowwise.js';
+import { rowwise } from '../core/rowwise.js';
+import type { Labels, RowwiseLoss, RowwiseMetric } from '../core/types.js';
 
 /** Class weights: one finite weight ≥ 0 per class. */
 export type ClassWeights = ArrayLike<number>;

@@ -3,7 +3,8 @@
  * Distances and dot products are summed in float64 lanes, float32 rows included; where the math
  * has no gradient (a zero distance, a zero-norm vector) the gradient is 0.
  */
-import { type PairLoss, type TripletLoss, rows } from '../core/rows.js';
+import { rows } from '../core/rows.js';
+import type { PairLoss, TripletLoss } from '../core/types.js';
 
 // Mode bits of the triplet kernel.
 const MODE_SQUARED = 8;
