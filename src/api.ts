@@ -16,7 +16,3 @@ export {
   categoricalCrossEntropy, klDivergence, categoricalHinge,
   type ClassWeights, type SoftmaxOptions, type SparseSoftmaxOptions,
 } from './loss/categorical.js';
-export {
-  registry, elementwiseRegistry, rowwiseRegistry, embeddingRegistry,
-  type RegistryEntry, type ElementwiseEntry, type RowwiseEntry, type EmbeddingEntry,
-} from './registry.js';
