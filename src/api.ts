@@ -1,4 +1,4 @@
-/** The public API shared by every entry point (each adds its own `init`). */
+/** The public API shared by every entry point (each adds its own `init`); every export of a loss file is public. */
 export { SimdlossError } from './core/errors.js';
 export { initSync, simdSupported, type InitOptions, type InitInfo } from './core/init.js';
 export { alloc, memory, WasmArray, type Dtype } from './core/memory.js';
@@ -6,13 +6,9 @@ export type { FloatArray, Reduction } from './core/args.js';
 export type { ClassifierLoss, ElementwiseMetric, ElementwiseLoss, F32, F64, GradOptions, NoneOptions, ReduceOptions } from './core/elementwise.js';
 export type { ElementwiseAccumulator } from './core/elementwise.js';
 export type { AccumulatorBase, AccumulatorState, Json } from './core/stream.js';
-export { mse, mae, huber, smoothL1, logCosh } from './loss/regression.js';
-export { binaryCrossEntropy, binaryCrossEntropyWithLogits, binaryFocal, hinge, squaredHinge, binaryAccuracy } from './loss/binary.js';
+export * from './loss/regression.js';
+export * from './loss/binary.js';
 export type { Labels, RowwiseLoss, RowwiseMetric, RowGradOptions, RowNoneOptions, RowReduceOptions } from './core/types.js';
 export type { EmbeddingAccumulator, PairLoss, TripletLoss, EmbeddingGradOptions, EmbeddingNoneOptions, EmbeddingReduceOptions } from './core/types.js';
-export { contrastive, triplet, cosineEmbedding } from './loss/embedding.js';
-export {
-  sparseSoftmaxCrossEntropy, softmaxCrossEntropy, categoricalAccuracy, sparseCategoricalAccuracy, topKAccuracy,
-  categoricalCrossEntropy, klDivergence, categoricalHinge,
-  type ClassWeights, type SoftmaxOptions, type SparseSoftmaxOptions,
-} from './loss/categorical.js';
+export * from './loss/embedding.js';
+export * from './loss/categorical.js';
