@@ -5,7 +5,7 @@
 // (and FC_PATH=<path>) to replay exactly that case.
 import fc from 'fast-check';
 import { describe, expect, test, vi } from 'vitest';
-import type { EmbeddingEntry, RegistryEntry, RowwiseEntry } from '../src/registry.js';
+import { type EmbeddingEntry, type RegistryEntry, type RowwiseEntry, elementwiseOf, embeddingOf, registryOf, rowwiseOf } from './registry.js';
 import { expected, references } from './reference/index.js';
 import { embeddingReferences } from './reference/embedding.js';
 import { BUILDS, expectIdentical, random } from './helpers.js';
@@ -32,7 +32,7 @@ const simd = await load(BUILDS[0].bytes);
 const scalar = await load(BUILDS[1].bytes);
 expect(simd.lib.initSync(BUILDS[0].bytes).simd).toBe(true);
 const lib = simd.lib;
-const byName = (l: Lib, name: string): RegistryEntry => l.registry.find((e) => e.name === name)!;
+const byName = (l: Lib, name: string): RegistryEntry => registryOf(l).find((e) => e.name === name)!;
 
 /** fc.assert with the run count and replay seed of the environment; fast-check's report names seed and path. */
 function check<T>(arb: fc.Arbitrary<T>, predicate: (v: T) => void, examples: T[] = []): void {
@@ -163,7 +163,7 @@ function nonNegativeBatch(entry: RegistryEntry, d0: Draw): Batch {
 const ROUNDS_BELOW_ZERO: Record<string, number> = { klDivergence: 8 };
 
 describe('loss ≥ 0 where the math says so', () => {
-  test.each(lib.registry.map((e) => [e.name, e] as const))('%s', (_, entry) => {
+  test.each(registryOf(lib).map((e) => [e.name, e] as const))('%s', (_, entry) => {
     check(draws(entry), (d) => {
       const b = nonNegativeBatch(entry, d);
       const none = call(entry, 'loss', b, { reduction: 'none' }).loss as Float;
@@ -176,7 +176,7 @@ describe('loss ≥ 0 where the math says so', () => {
 });
 
 describe('loss(x, x) = 0 with a zero gradient, for the regression losses', () => {
-  const regression = lib.elementwiseRegistry.filter((e) => e.family === 'regression');
+  const regression = elementwiseOf(lib).filter((e) => e.family === 'regression');
   test.each(regression.map((e) => [e.name, e] as const))('%s', (_, entry) => {
     check(draws(entry), (d) => {
       const b = batchOf(entry, d);
@@ -194,7 +194,7 @@ describe('loss(x, x) = 0 with a zero gradient, for the regression losses', () =>
 describe('softmax cross-entropy: every gradient row sums to 0 (≤ 1e-6 of the row\'s size)', () => {
   // The gradient is softmax(z)·Σy − y (times the row's weights): its row sums vanish for any target,
   // normalised or not. That holds for the softmax losses and for klDivergence on logits.
-  const softmax = lib.rowwiseRegistry.filter((e) => /softmax/i.test(e.name) || e.cases.some((c) => c.fromLogits === true));
+  const softmax = rowwiseOf(lib).filter((e) => /softmax/i.test(e.name) || e.cases.some((c) => c.fromLogits === true));
   test('the registry has such losses', () => expect(softmax.map((e) => e.name)).toEqual(['sparseSoftmaxCrossEntropy', 'softmaxCrossEntropy', 'klDivergence']));
   test.each(softmax.map((e) => [e.name, e] as const))('%s', (_, entry) => {
     const cases = entry.cases.map((c, i) => [c, i] as const).filter(([c]) => entry.name !== 'klDivergence' || c.fromLogits === true).map(([, i]) => i);
@@ -260,7 +260,7 @@ function denominator(entry: RegistryEntry, b: Batch): number {
 }
 
 describe('mean = sum / N (N: the examples, or the documented weighted denominator), gradients too', () => {
-  test.each(lib.registry.map((e) => [e.name, e] as const))('%s', (_, entry) => {
+  test.each(registryOf(lib).map((e) => [e.name, e] as const))('%s', (_, entry) => {
     check(draws(entry), (d) => {
       const b = batchOf(entry, d);
       const r = everything(entry, b);
@@ -282,7 +282,7 @@ describe('mean = sum / N (N: the examples, or the documented weighted denominato
 });
 
 describe('weights of all ones are no weights, bit for bit', () => {
-  test.each(lib.registry.map((e) => [e.name, e] as const))('%s', (_, entry) => {
+  test.each(registryOf(lib).map((e) => [e.name, e] as const))('%s', (_, entry) => {
     check(draws(entry), (d) => {
       const b = batchOf(entry, d);
       const ones = new (ctor(d))(examples(entry, b)).fill(1);
@@ -305,7 +305,7 @@ describe('float32 results within the entry\'s tolerance of float64 on the same (
   // Elementwise: against the float64 reference evaluated with the float32 kernel's constants (the
   // clamp of binaryCrossEntropy is defined in the dtype: docs/numerics.md); the other kinds: against the
   // float64 kernels on the same values.
-  test.each(lib.registry.map((e) => [e.name, e] as const))('%s', (_, entry) => {
+  test.each(registryOf(lib).map((e) => [e.name, e] as const))('%s', (_, entry) => {
     check(draws(entry), (d0) => {
       const d = { ...d0, f32: true };
       const b32 = batchOf(entry, d);
@@ -392,7 +392,7 @@ function gradScales(entry: RegistryEntry, b: Batch, grads: Float[], kinks: boole
 }
 
 describe('ordinary arrays and WasmArrays (or their .array) give bit-identical results in any mix', () => {
-  test.each(lib.registry.map((e) => [e.name, e] as const))('%s', (_, entry) => {
+  test.each(registryOf(lib).map((e) => [e.name, e] as const))('%s', (_, entry) => {
     check(draws(entry).chain((d) => fc.record({ d: fc.constant(d), mask: fc.nat({ max: 63 }), view: fc.boolean() })), ({ d, mask, view }) => {
       const b = batchOf(entry, d);
       const dt = d.f32 ? 'f32' : 'f64';
@@ -421,7 +421,7 @@ describe('ordinary arrays and WasmArrays (or their .array) give bit-identical re
 describe('every chunking of the copy path gives the same elements (reductions within tolerance)', () => {
   // The test hook staging.limit caps a chunk at any number of elements (rows), so that chunk edges
   // fall anywhere in a small array; the reductions add per-chunk partial sums, in another order.
-  test.each(lib.registry.map((e) => [e.name, e] as const))('%s', (_, entry) => {
+  test.each(registryOf(lib).map((e) => [e.name, e] as const))('%s', (_, entry) => {
     const sizes = entry.kind === 'elementwise' ? { n: fc.integer({ min: 0, max: 300 }) } : { n: fc.integer({ min: 0, max: 24 }) };
     check(draws(entry, sizes).chain((d) => fc.record({ d: fc.constant(d), limit: fc.integer({ min: 1, max: Math.max(1, d.n) }) })), ({ d, limit }) => {
       const b = batchOf(entry, d);
@@ -441,7 +441,7 @@ describe('every chunking of the copy path gives the same elements (reductions wi
 describe('the SIMD and scalar builds give the same elements for every length 0–67 (reductions within tolerance)', () => {
   // Length: the elements (elementwise), the classes of a row (row-wise), the dim (embedding) —
   // each of 0/1–67 is always among the runs (fast-check `examples`), the rest drawn.
-  test.each(lib.registry.map((e) => [e.name, e] as const))('%s', (name, entry) => {
+  test.each(registryOf(lib).map((e) => [e.name, e] as const))('%s', (name, entry) => {
     const other = byName(scalar.lib, name);
     const elementwise = entry.kind === 'elementwise';
     const sizes = elementwise ? { n: fc.integer({ min: 0, max: 67 }) } : { width: fc.integer({ min: 1, max: 67 }) };
@@ -454,7 +454,7 @@ describe('the SIMD and scalar builds give the same elements for every length 0�
 });
 
 test('the properties cover every registry entry, and the twin libraries run different builds', () => {
-  expect(lib.registry.length).toBeGreaterThanOrEqual(21);
+  expect(registryOf(lib).length).toBeGreaterThanOrEqual(21);
   expect(scalar.lib.initSync(BUILDS[1].bytes).simd).toBe(false);
   expect(simd.lib.initSync(BUILDS[0].bytes).simd).toBe(true);
   // (a registry entry of one copy is not the other's: each drives its own wasm instance)

@@ -1,0 +1,53 @@
+/**
+ * Operands in wasm memory: where a chunk of an argument is for a kernel — in place when the
+ * argument is a WasmArray (or its view), else copied into a scratch slot — and results copied back.
+ */
+import { SLOT_BYTES } from './abi.js';
+import type { FloatArray } from './args.js';
+import { wasm } from './wasm.js';
+
+/** Byte offset of scratch slot `slot`. */
+export function slotAt(slot: number): number {
+  return wasm.scratch + slot * SLOT_BYTES;
+}
+
+/** Copies elements [i, i + m) of `a` to byte offset `to` of wasm memory; returns `to`. */
+export function copyIn(a: FloatArray | Int32Array, to: number, i: number, m: number): number {
+  const src = m === a.length ? a : a.subarray(i, i + m);
+  if (a instanceof Float32Array) wasm.f32.set(src as Float32Array, to >> 2);
+  else if (a instanceof Float64Array) wasm.f64.set(src as Float64Array, to >> 3);
+  else wasm.i32.set(src as Int32Array, to >> 2);
+  return to;
+}
+
+/** Copies elements [i, i + m) of `a` into scratch slot `slot`; returns the slot's byte offset. */
+export function stageIn(a: FloatArray | Int32Array, slot: number, i: number, m: number): number {
+  return copyIn(a, slotAt(slot), i, m);
+}
+
+/**
+ * Where elements [i, i + m) of an argument are for the kernel: at `z` (its wasm pointer, ≥ 0) in
+ * place, or copied into scratch slot `slot` (z = -1: an ordinary array).
+ */
+export function chunkAt(a: FloatArray | Int32Array, z: number, slot: number, i: number, m: number): number {
+  return z >= 0 ? z + i * a.BYTES_PER_ELEMENT : copyIn(a, slotAt(slot), i, m);
+}
+
+// Below this many elements a loop beats creating a subarray of the scratch view for set().
+const SHORT_COPY = 64;
+
+/** Copies m elements from byte offset `from` of wasm memory to `a` from index i. */
+export function copyOut(a: FloatArray, from: number, i: number, m: number): void {
+  const view = a instanceof Float32Array ? wasm.f32 : wasm.f64;
+  const at = from / a.BYTES_PER_ELEMENT;
+  if (m <= SHORT_COPY) {
+    for (let j = 0; j < m; j++) a[i + j] = view[at + j]!;
+  } else {
+    a.set(view.subarray(at, at + m), i);
+  }
+}
+
+/** Copies m elements of scratch slot `slot` to `a` from index i. */
+export function stageOut(a: FloatArray, slot: number, i: number, m: number): void {
+  copyOut(a, slotAt(slot), i, m);
+}
