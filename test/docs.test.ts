@@ -230,3 +230,73 @@ describe('README.md and docs/', () => {
     expect(broken).toEqual([]);
   });
 });
+
+describe('every @example in the reference runs, and the values its comments state are what it returns', () => {
+  /** Every @example code block of a documented export, with the export it documents. */
+  const examples = (): [string, string][] => {
+    const found: [string, string][] = [];
+    const walk = (r: Reflection & { signatures?: Reflection[] }, owner: string): void => {
+      for (const tag of r.comment?.blockTags ?? []) {
+        if (tag.tag === '@example') found.push([owner, text(tag.content).replace(/^```\w*\n|\n?```$/g, '')]);
+      }
+      for (const c of [...(r.children ?? []), ...(r.signatures ?? [])]) walk(c, owner);
+    };
+    for (const r of project.children ?? []) walk(r, r.name);
+    return found;
+  };
+  /** The value a comment states: a quoted string, the number(s) it starts with, or what follows its last '=' or ':'. */
+  function stated(comment: string): string | string[] | undefined {
+    const quoted = /^'(.*)'$/.exec(comment.trim());
+    if (quoted) return quoted[1]!;
+    const bare = comment.replace(/\b[A-Za-z_][\w.]*/g, ' ');
+    const part = /^\s*\[?\s*-?\d/.test(bare) ? bare.split(/[:=]/)[0]! : bare.includes('=') ? bare.slice(bare.lastIndexOf('=') + 1) : bare.includes(':') ? bare.slice(bare.lastIndexOf(':') + 1) : '';
+    const numbers = part.match(NUMBER);
+    return numbers === null ? undefined : [...numbers];
+  }
+  const NUMBER = /-?\d+(?:\.\d+)?(?:e-?\d+)?/g;
+  /** Half a unit in the last place the number is written to: 3.00 → 0.005, -1e-5 → 5e-6. */
+  const halfUlp = (x: string): number => {
+    const [mantissa, exponent] = x.split('e');
+    return 0.5 * 10 ** (Number(exponent ?? 0) - (mantissa!.includes('.') ? mantissa!.split('.')[1]!.length : 0));
+  };
+
+  test('each family has one, and every one of them checks out', async () => {
+    const all = examples();
+    // regression, binary, multi-class, embedding, metrics, accumulators, alloc, init/initSync, errors
+    expect(all.map(([owner]) => owner).sort()).toEqual(expect.arrayContaining(
+      ['mse', 'binaryCrossEntropyWithLogits', 'sparseSoftmaxCrossEntropy', 'triplet', 'binaryAccuracy', 'topKAccuracy', 'AccumulatorBase', 'alloc', 'initSync', 'SimdlossError']));
+    const lib = await import('../src/node.js');
+    const bytes = readFileSync(join(root, 'wasm/simdloss-simd.wasm'));
+    const module = new WebAssembly.Module(bytes);
+    lib.initSync(module); // examples outside the init one assume a loaded library, as in Node
+    let checked = 0;
+    for (const [owner, code] of all) {
+      const checks: string[] = [];
+      const body = code.split('\n').map((line) => {
+        const imported = /^import \{([^}]*)\} from 'simdloss';$/.exec(line);
+        if (imported) return `const {${imported[1]}} = lib;`;
+        const m = /^(\s*)([^=/]+?);\s*\/\/\s*(.+)$/.exec(line); // an expression statement with a comment
+        if (m === null || /^\s*(const|let|await init|initSync)\b/.test(m[2]!) || m[2]!.includes(';')) return line;
+        const value = stated(m[3]!);
+        if (value === undefined) return line;
+        checks.push(`${owner}: ${m[2]!.trim()}  // ${m[3]}`);
+        return `${m[1]}__check(${JSON.stringify(checks.at(-1))}, ${m[2]}, ${JSON.stringify(value)});`;
+      }).join('\n');
+      const check = (what: string, got: unknown, want: string | string[]): void => {
+        checked++;
+        if (typeof want === 'string') {
+          expect(got, what).toBe(want);
+          return;
+        }
+        const values = typeof got === 'number' ? [got] : ArrayBuffer.isView(got) ? Array.from(got as Float32Array) : undefined;
+        expect(values, `${what}: a number or an array`).toBeDefined();
+        const compared = values!.length === 1 ? want.slice(0, 1) : want;
+        expect(values!.length, what).toBe(compared.length);
+        compared.forEach((w, i) => expect(Math.abs(values![i]! - Number(w)), `${what} [${i}]: ${values![i]} vs ${w}`).toBeLessThanOrEqual(halfUlp(w) * (1 + 1e-9)));
+      };
+      const run = new (Object.getPrototypeOf(async () => {}).constructor)('lib', 'bytes', 'module', '__check', body);
+      await run(lib, bytes, module, check);
+    }
+    expect(checked).toBeGreaterThanOrEqual(29);
+  });
+});

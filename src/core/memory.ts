@@ -190,7 +190,9 @@ export class WasmArray<D extends Dtype = Dtype> {
  * const grad = alloc(n, 'f32');
  * pred.array.fill(0.5);              // fill the views in place (re-read .array after any other alloc)
  * target.array.fill(1);
- * mse.withGrad(target, pred, { out: grad });   // no copy in or out: loss 0.25, grad.array all ≈ -1e-5
+ * const { loss } = mse.withGrad(target, pred, { out: grad });   // no copy in or out
+ * loss;                  // 0.25
+ * grad.array[n - 1];     // -1e-5 = 2·(0.5 − 1)/n, in float32
  * pred.free(); target.free(); grad.free();
  * ```
  */
