@@ -73,15 +73,15 @@ export interface GradOptions<In> {
  * examples classified right, counted in the same pass.
  */
 export type ClassifierLoss<O = object> = {
-  /** The reduced loss and its gradient in one pass, from float32 arrays: a float32 result. */
+  /** With `accuracy: true` (false by default): the reduced loss, its gradient and the weighted fraction of examples classified right, in one pass, from float32 arrays: a float32 result. */
   withGrad(target: F32, pred: F32, opts: O & GradOptions<F32> & { accuracy: true; reduction?: 'mean' | 'sum' }): { loss: number; grad: Float32Array; accuracy: number };
-  /** The reduced loss and its gradient in one pass, from float64 arrays: a float64 result. */
+  /** With `accuracy: true` (false by default): the reduced loss, its gradient and the weighted fraction of examples classified right, in one pass, from float64 arrays: a float64 result. */
   withGrad(target: F64, pred: F64, opts: O & GradOptions<F64> & { accuracy: true; reduction?: 'mean' | 'sum' }): { loss: number; grad: Float64Array; accuracy: number };
-  /** Per-example losses and the gradient of their sum in one pass, from float32 arrays: a float32 result. */
+  /** With `accuracy: true` (false by default): per-example losses, the gradient of their sum and the weighted fraction of examples classified right, in one pass, from float32 arrays: a float32 result. */
   withGrad(target: F32, pred: F32, opts: O & GradOptions<F32> & { accuracy: true; reduction: 'none' }): { loss: Float32Array; grad: Float32Array; accuracy: number };
-  /** Per-example losses and the gradient of their sum in one pass, from float64 arrays: a float64 result. */
+  /** With `accuracy: true` (false by default): per-example losses, the gradient of their sum and the weighted fraction of examples classified right, in one pass, from float64 arrays: a float64 result. */
   withGrad(target: F64, pred: F64, opts: O & GradOptions<F64> & { accuracy: true; reduction: 'none' }): { loss: Float64Array; grad: Float64Array; accuracy: number };
-  /** Loss and gradient in one pass, from float32 or float64 arrays (either, for code written over both). */
+  /** With `accuracy: true` (false by default): loss, gradient and the weighted fraction of examples classified right, in one pass, from float32 or float64 arrays (either, for code written over both). */
   withGrad(target: F32 | F64, pred: F32 | F64, opts: O & GradOptions<F32 | F64> & { accuracy: true }): { loss: number | FloatArray; grad: FloatArray; accuracy: number };
 } & ElementwiseLoss<O>;
 
