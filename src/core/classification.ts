@@ -16,7 +16,7 @@ import { KernelPair } from './kernels.js';
 import { WasmArray, alloc, rederive } from './memory.js';
 import { type Resolved, accumulatorReduction, accuracyOption, booleanOption, int32Option, optionsObject, refuseCallOptions } from './options.js';
 import { overlapsShifted } from './overlap.js';
-import { chunkAt, copyIn, copyOut, slotAt, stageOut } from './staging.js';
+import { chunkAt, copyIn, copyLabelsIn, copyOut, slotAt, stageOut } from './staging.js';
 import { type Kernel, chunkOf, ready, views, wasm } from './wasm.js';
 import { weightSum } from './weights.js';
 
@@ -119,13 +119,14 @@ export function classification(spec: ClassificationSpec): unknown {
     logits: spec.logits === undefined ? undefined : new KernelPair(spec.logits),
     denominator: spec.denominator === undefined ? undefined : new KernelPair(spec.denominator),
   };
-  const wiring: Wiring = {
+  const wiring: Wiring<Family> = {
     name: spec.name,
     options: spec.options,
     arrays: 2,
     updateArguments: 'target, pred',
     grad,
-    pass: (fn, want, target, pred, _, opts) => pass(family, fn, want, target, pred, opts),
+    pass,
+    family,
     resolve: (fn, opts) => resolve(family, fn, opts),
   };
   return wire(wiring);
@@ -188,7 +189,7 @@ interface Operands {
   outArg: unknown;
 }
 
-function pass(family: Family, fn: string, want: number, target: unknown, pred: unknown, opts: Opts): unknown {
+function pass(family: Family, fn: string, want: number, target: unknown, pred: unknown, _: unknown, opts: Opts): unknown {
   ready();
   views();
   const o = optionsObject(fn, opts, NEEDS_CLASSES)!;
@@ -331,7 +332,7 @@ function place(r: Rows, i: number, m: number): void {
   const { x, call, rowBytes } = r;
   const C = call.C;
   call.m = m;
-  if (r.family.labels) call.y = chunkAt(x.y, x.zy, SLOT.labels, i, m);
+  if (x.y instanceof Int32Array) call.y = x.zy >= 0 ? x.zy + i * 4 : copyLabelsIn(x.y, slotAt(SLOT.labels), i, m);
   else call.y = x.zy >= 0 ? x.zy + i * rowBytes : copyIn(x.y, r.stageY, i * C, m * C);
   call.p = x.zp >= 0 ? x.zp + i * rowBytes : copyIn(x.p, r.stageP, i * C, m * C);
   call.w = x.w === undefined ? 0 : chunkAt(x.w, x.zw, SLOT.weights, i, m);

@@ -5,12 +5,12 @@
  * for a value out of the domain.
  */
 import { ARGUMENTS, MODE_ACCURACY, MODE_GRAD, MODE_LOSSES, MODE_WEIGHTED, RESULT_ARGUMENT_I32, RESULT_SUM, RESULT_SUM2, SLOT, SLOT_BYTES } from './abi.js';
-import { type FloatArray, type NumericOption, MEAN, NONE, checkOptionNames, floatArray, like, numericOption, reductionOf, wasmPointer } from './args.js';
+import { type FloatArray, type NumericOption, MEAN, NONE, checkOptionNames, floatArray, like, reductionOf, wasmPointer } from './args.js';
 import { GRAD, LOSS, type Opts, SUMS, type Wiring, reduced, scaleOf, wire } from './call.js';
 import { SimdlossError, show } from './errors.js';
 import { KernelPair } from './kernels.js';
 import type { WasmArray } from './memory.js';
-import { accuracyOption, optionsObject, resolveNumeric } from './options.js';
+import { accuracyOption, numericValues, optionsObject, resolveNumeric } from './options.js';
 import { overlapsShifted } from './overlap.js';
 import { chunkAt, slotAt, stageOut } from './staging.js';
 import type { AccumulatorBase, AccumulatorState } from './stream.js';
@@ -163,18 +163,6 @@ export interface ElementwiseAccumulator extends AccumulatorBase {
   update(target: F32 | F64, pred: F32 | F64, weights?: F32 | F64): this;
 }
 
-/** One call's options, checked. */
-interface Call {
-  reduction: number;
-  a: number;
-  b: number;
-  accuracy: boolean;
-  w: FloatArray | undefined;
-  zw: number;
-  out: FloatArray | undefined;
-  zo: number;
-}
-
 export function elementwise<O>(spec: ElementwiseSpec): ElementwiseLoss<O> {
   return wire(elementwiseWiring(spec, true));
 }
@@ -195,7 +183,7 @@ interface Family {
   kernels: KernelPair;
 }
 
-function elementwiseWiring(spec: ElementwiseSpec, grad: boolean): Wiring {
+function elementwiseWiring(spec: ElementwiseSpec, grad: boolean): Wiring<Family> {
   const family: Family = {
     spec,
     optionNames: ['reduction', 'weights', 'out', ...(spec.accuracy ? ['accuracy'] : []), ...spec.options.map((o) => o.name)],
@@ -209,62 +197,64 @@ function elementwiseWiring(spec: ElementwiseSpec, grad: boolean): Wiring {
     arrays: 2,
     updateArguments: 'target, pred',
     grad,
-    pass: (fn, want, target, pred, _, opts) => pass(family, fn, want, target, pred, opts),
+    pass,
+    family,
     resolve: (fn, opts) => resolveNumeric(fn, opts, spec.options),
   };
 }
 
-/** Checks opts against pred (and target, for opts.out's overlap). */
-function parse(family: Family, fn: string, want: number, opts: Opts, y: FloatArray, zy: number, p: FloatArray, zp: number): Call {
-  const { spec, values } = family;
-  const c: Call = { reduction: MEAN, a: family.defaults[0], b: family.defaults[1], accuracy: false, w: undefined, zw: -1, out: undefined, zo: -1 };
-  const o = optionsObject(fn, opts);
-  if (o === undefined) return c;
-  checkOptionNames(fn, o, family.optionNames);
-  c.reduction = reductionOf(fn, o.reduction);
-  if (o.weights !== undefined) {
-    c.w = like(fn, 'opts.weights', o.weights, p, 'pred');
-    c.zw = wasmPointer(fn, 'opts.weights', o.weights);
-  }
-  if (o.out !== undefined) {
-    if (!(want & GRAD)) throw new SimdlossError(`${fn}: opts.out is for the gradient; ${spec.name}() returns none`, 'opts.out');
-    const out = (c.out = like(fn, 'opts.out', o.out, p, 'pred'));
-    const zo = (c.zo = wasmPointer(fn, 'opts.out', o.out));
-    if (overlapsShifted(out, zo, p, zp) || overlapsShifted(out, zo, y, zy) || (c.w !== undefined && overlapsShifted(out, zo, c.w, c.zw))) {
-      throw new SimdlossError(`${fn}: opts.out overlaps an input at a different offset (it may be pred itself, not a shifted view)`, 'opts.out');
-    }
-  }
-  c.accuracy = accuracyOption(fn, o.accuracy, want === (LOSS | GRAD), `${spec.name}.withGrad`);
-  if (spec.options.length > 0) {
-    for (let j = 0; j < spec.options.length; j++) values[j] = numericOption(fn, spec.options[j]!, o[spec.options[j]!.name]);
-    const params = spec.params(values);
-    c.a = params[0];
-    c.b = params[1];
-  }
-  return c;
-}
-
-/** One call: arguments and options checked, the weight pass, then one kernel call per chunk. */
-function pass(family: Family, fn: string, want: number, target: unknown, pred: unknown, opts: Opts): unknown {
+/**
+ * One call: arguments and options checked, the weight pass, then one kernel call per chunk. The
+ * options are read here rather than in a function of their own: the common path stays within
+ * V8's inlining budget for the small functions it calls (a separate parser cost mse 10–20% at
+ * N = 16, interleaved A/B).
+ */
+function pass(family: Family, fn: string, want: number, target: unknown, pred: unknown, _: unknown, opts: Opts): unknown {
   ready();
   views();
+  const { spec } = family;
   const p = floatArray(fn, 'pred', pred);
   const y = like(fn, 'target', target, p, 'pred');
   const n = p.length;
   const zy = wasmPointer(fn, 'target', target);
   const zp = wasmPointer(fn, 'pred', pred);
-  const c = parse(family, fn, want, opts, y, zy, p, zp);
-  const { w, zw } = c;
+  let reduction = MEAN;
+  let w: FloatArray | undefined;
+  let zw = -1;
+  let out: FloatArray | undefined;
+  let zo = -1;
+  let params = family.defaults;
+  let accuracy = false;
+  const o = optionsObject(fn, opts);
+  if (o !== undefined) {
+    checkOptionNames(fn, o, family.optionNames);
+    reduction = reductionOf(fn, o.reduction);
+    if (o.weights !== undefined) {
+      w = like(fn, 'opts.weights', o.weights, p, 'pred');
+      zw = wasmPointer(fn, 'opts.weights', o.weights);
+    }
+    if (o.out !== undefined) {
+      if (!(want & GRAD)) throw new SimdlossError(`${fn}: opts.out is for the gradient; ${spec.name}() returns none`, 'opts.out');
+      out = like(fn, 'opts.out', o.out, p, 'pred');
+      zo = wasmPointer(fn, 'opts.out', o.out);
+      if (overlapsShifted(out, zo, p, zp) || overlapsShifted(out, zo, y, zy) || (w !== undefined && overlapsShifted(out, zo, w, zw))) {
+        throw new SimdlossError(`${fn}: opts.out overlaps an input at a different offset (it may be pred itself, not a shifted view)`, 'opts.out');
+      }
+    }
+    accuracy = accuracyOption(fn, o.accuracy, want === (LOSS | GRAD), `${spec.name}.withGrad`);
+    if (spec.options.length > 0) params = spec.params(numericValues(fn, spec.options, o, family.values));
+  }
+
   const f32 = p instanceof Float32Array;
-  const kernel = family.kernels.of(f32);
-  const losses = want & LOSS && c.reduction === NONE ? newArray(f32, n) : undefined;
-  const grad = want & GRAD ? (c.out ?? newArray(f32, n)) : undefined;
-  const zg = grad === c.out ? c.zo : -1;
+  const losses = want & LOSS && reduction === NONE ? newArray(f32, n) : undefined;
+  const grad = want & GRAD ? (out ?? newArray(f32, n)) : undefined;
+  const zg = grad === out ? zo : -1;
   const copies = zy < 0 || zp < 0 || (w !== undefined && zw < 0) || (grad !== undefined && zg < 0) || losses !== undefined;
   const chunk = copies ? chunkOf(SLOT_BYTES / p.BYTES_PER_ELEMENT) : Math.max(n, 1);
   const weights = w === undefined ? n : weightSum(fn, w, zw, n, chunk);
-  const scale = scaleOf(c.reduction, weights);
-  const mode = (grad !== undefined ? MODE_GRAD : 0) | (w !== undefined ? MODE_WEIGHTED : 0) | (losses !== undefined ? MODE_LOSSES : 0) | (c.accuracy ? MODE_ACCURACY : 0);
+  const scale = scaleOf(reduction, weights);
+  const mode = (grad !== undefined ? MODE_GRAD : 0) | (w !== undefined ? MODE_WEIGHTED : 0) | (losses !== undefined ? MODE_LOSSES : 0) | (accuracy ? MODE_ACCURACY : 0);
+  const kernel = family.kernels.of(f32);
 
   let total = 0;
   let right = 0;
@@ -272,19 +262,19 @@ function pass(family: Family, fn: string, want: number, target: unknown, pred: u
     const m = Math.min(chunk, n - i);
     const bad = kernel(
       m, chunkAt(y, zy, SLOT.target, i, m), chunkAt(p, zp, SLOT.pred, i, m), w === undefined ? 0 : chunkAt(w, zw, SLOT.weights, i, m),
-      slotAt(SLOT.losses), zg >= 0 ? zg + i * p.BYTES_PER_ELEMENT : slotAt(SLOT.grad), scale, c.a, c.b, mode,
+      slotAt(SLOT.losses), zg >= 0 ? zg + i * p.BYTES_PER_ELEMENT : slotAt(SLOT.grad), scale, params[0], params[1], mode,
     );
-    if (bad >= 0) throw outOfDomain(fn, family.spec, y, p, w, i + bad);
+    if (bad >= 0) throw outOfDomain(fn, spec, y, p, w, i + bad);
     total += wasm.f64[wasm.result + RESULT_SUM]!;
-    if (c.accuracy) right += wasm.f64[wasm.result + RESULT_SUM2]!;
+    if (accuracy) right += wasm.f64[wasm.result + RESULT_SUM2]!;
     if (grad !== undefined && zg < 0) stageOut(grad, SLOT.grad, i, m);
     if (losses !== undefined) stageOut(losses, SLOT.losses, i, m);
   }
 
-  const loss = reduced(want, c.reduction, total, weights, n, losses);
+  const loss = reduced(want, reduction, total, weights, n, losses);
   if (want === LOSS || want === SUMS) return loss;
   if (want === GRAD) return grad;
-  return c.accuracy ? { loss, grad, accuracy: weights > 0 ? right / weights : 0 } : { loss, grad };
+  return accuracy ? { loss, grad, accuracy: weights > 0 ? right / weights : 0 } : { loss, grad };
 }
 
 function newArray(f32: boolean, n: number): FloatArray {

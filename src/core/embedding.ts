@@ -51,13 +51,14 @@ export function embedding<L>(spec: EmbeddingSpec): L {
     optionNames: ['dim', 'reduction', 'weights', 'out', ...spec.options.map((o) => o.name), ...spec.flags.map((f) => f.name)],
     kernels: new KernelPair(spec.kernel),
   };
-  return wire<L>({
+  return wire<L, Family>({
     name: spec.name,
     options: spec.options,
     arrays: 3,
     updateArguments: (spec.label !== undefined ? 'label, ' : '') + spec.inputs.join(', '),
     grad: true,
-    pass: (fn, want, x0, x1, x2, opts) => pass(family, fn, want, x0, x1, x2, opts),
+    pass,
+    family,
     resolve: (fn, opts) => resolve(family, fn, opts),
   });
 }

@@ -14,11 +14,14 @@ export class KernelPair {
 
   /** The kernel for float32 (`f32` true) or float64 arguments, of the live instance. */
   of(f32: boolean): Kernel {
-    if (this.generation !== wasm.generation) {
-      this.generation = wasm.generation;
-      this.f32 = wasm.exports![`${this.prefix}_f32`] as Kernel;
-      this.f64 = wasm.exports![`${this.prefix}_f64`] as Kernel;
-    }
+    if (this.generation !== wasm.generation) this.refresh();
     return (f32 ? this.f32 : this.f64)!;
+  }
+
+  // Apart from of(), which every call runs: a small of() is inlined into the call path.
+  private refresh(): void {
+    this.generation = wasm.generation;
+    this.f32 = wasm.exports![`${this.prefix}_f32`] as Kernel;
+    this.f64 = wasm.exports![`${this.prefix}_f64`] as Kernel;
   }
 }

@@ -16,7 +16,12 @@ export function optionsObject(fn: string, opts: unknown, required?: string): Rec
   } else if (typeof opts === 'object') {
     return opts as Record<string, unknown>;
   }
-  throw new SimdlossError(`${fn}: opts must be an object${required === undefined ? '' : ` with ${required}`}; got ${show(opts)}`, 'opts');
+  throw notAnObject(fn, opts, required);
+}
+
+// The messages are built apart from the checks: the checks run in every call and stay small enough to inline.
+function notAnObject(fn: string, opts: unknown, required: string | undefined): SimdlossError {
+  return new SimdlossError(`${fn}: opts must be an object${required === undefined ? '' : ` with ${required}`}; got ${show(opts)}`, 'opts');
 }
 
 export function booleanOption(fn: string, name: string, value: unknown): boolean {
@@ -37,9 +42,13 @@ export function int32Option(fn: string, name: string, value: unknown): number {
 /** opts.accuracy: allowed with the gradient and the loss together; `forWhat` ends the message that says so. */
 export function accuracyOption(fn: string, value: unknown, withGrad: boolean, forWhat: string): boolean {
   if (value === undefined) return false;
-  if (typeof value !== 'boolean') throw new SimdlossError(`${fn}: opts.accuracy must be true or false; got ${show(value)}`, 'opts.accuracy');
-  if (value && !withGrad) throw new SimdlossError(`${fn}: opts.accuracy is for ${forWhat}`, 'opts.accuracy');
+  if (typeof value !== 'boolean' || (value && !withGrad)) throw badAccuracy(fn, value, forWhat);
   return value;
+}
+
+function badAccuracy(fn: string, value: unknown, forWhat: string): SimdlossError {
+  if (typeof value !== 'boolean') return new SimdlossError(`${fn}: opts.accuracy must be true or false; got ${show(value)}`, 'opts.accuracy');
+  return new SimdlossError(`${fn}: opts.accuracy is for ${forWhat}`, 'opts.accuracy');
 }
 
 /** Options of a one-shot call that an accumulator refuses, with the reason each is refused. */

@@ -12,25 +12,24 @@ export function slotAt(slot: number): number {
 }
 
 /** Copies elements [i, i + m) of `a` to byte offset `to` of wasm memory; returns `to`. */
-export function copyIn(a: FloatArray | Int32Array, to: number, i: number, m: number): number {
-  const src = m === a.length ? a : a.subarray(i, i + m);
-  if (a instanceof Float32Array) wasm.f32.set(src as Float32Array, to >> 2);
-  else if (a instanceof Float64Array) wasm.f64.set(src as Float64Array, to >> 3);
-  else wasm.i32.set(src as Int32Array, to >> 2);
+export function copyIn(a: FloatArray, to: number, i: number, m: number): number {
+  if (a instanceof Float32Array) wasm.f32.set(m === a.length ? a : a.subarray(i, i + m), to >> 2);
+  else wasm.f64.set(m === a.length ? a : a.subarray(i, i + m), to >> 3);
   return to;
 }
 
-/** Copies elements [i, i + m) of `a` into scratch slot `slot`; returns the slot's byte offset. */
-export function stageIn(a: FloatArray | Int32Array, slot: number, i: number, m: number): number {
-  return copyIn(a, slotAt(slot), i, m);
+/** Copies labels [i, i + m) to byte offset `to` of wasm memory; returns `to`. */
+export function copyLabelsIn(a: Int32Array, to: number, i: number, m: number): number {
+  wasm.i32.set(m === a.length ? a : a.subarray(i, i + m), to >> 2);
+  return to;
 }
 
 /**
  * Where elements [i, i + m) of an argument are for the kernel: at `z` (its wasm pointer, ≥ 0) in
  * place, or copied into scratch slot `slot` (z = -1: an ordinary array).
  */
-export function chunkAt(a: FloatArray | Int32Array, z: number, slot: number, i: number, m: number): number {
-  return z >= 0 ? z + i * a.BYTES_PER_ELEMENT : copyIn(a, slotAt(slot), i, m);
+export function chunkAt(a: FloatArray, z: number, slot: number, i: number, m: number): number {
+  return z >= 0 ? z + i * a.BYTES_PER_ELEMENT : copyIn(a, wasm.scratch + slot * SLOT_BYTES, i, m);
 }
 
 // Below this many elements a loop beats creating a subarray of the scratch view for set().
@@ -49,5 +48,5 @@ export function copyOut(a: FloatArray, from: number, i: number, m: number): void
 
 /** Copies m elements of scratch slot `slot` to `a` from index i. */
 export function stageOut(a: FloatArray, slot: number, i: number, m: number): void {
-  copyOut(a, slotAt(slot), i, m);
+  copyOut(a, wasm.scratch + slot * SLOT_BYTES, i, m);
 }
