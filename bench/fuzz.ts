@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import * as lib from '../src/node.js';
 import { type Build, fuzz } from '../test/fuzz/engine.js';
+import { registryOf } from '../test/registry.js';
 
 const args = process.argv.slice(2);
 const option = (name: string): string | undefined => {
@@ -28,7 +29,7 @@ const use = (build: Build) => {
     lib.initSync(modules[build]);
     live = build;
   }
-  return lib;
+  return { registry: registryOf(lib) };
 };
 
 console.log(`fuzz: seed ${seed}, ${minutes} min`);

@@ -18,13 +18,21 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { alloc, elementwiseRegistry, embeddingRegistry, initSync, registry, rowwiseRegistry, type EmbeddingEntry } from '../dist/node.js';
+import * as lib from '../dist/node.js';
+import { alloc, initSync } from '../dist/node.js';
+import { type EmbeddingEntry, elementwiseOf, embeddingOf, registryOf, rowwiseOf } from '../test/registry.js';
 import { random, uniform } from '../test/random.js';
 import { benchMath } from './math.js';
 import { benchTfjs } from './tfjs.js';
 import { ROUNDS, measure, medianOf, sawNaN, type Prepared } from './measure.js';
 import { type LossAndGrad, type PlainLoss, plain } from './plain.js';
 import { type EmbeddingResult, plainEmbedding } from './plain-embedding.js';
+
+// The test registry, bound to the built library.
+const registry = registryOf(lib);
+const elementwiseRegistry = elementwiseOf(lib);
+const rowwiseRegistry = rowwiseOf(lib);
+const embeddingRegistry = embeddingOf(lib);
 
 const SIZES = '16,100,1e4,1e5,1e6';
 // Calls per timed sample: at small N one call is no longer than the timer's own cost, so a sample

@@ -3,7 +3,11 @@
 // rows wider than a scratch slot; reductions, weights, class weights, smoothing, ignoreIndex, out,
 // zero copy, chunk edges, central differences, extreme logits, accuracy.
 import { beforeAll, describe, expect, test } from 'vitest';
-import { alloc, initSync, memory, rowwiseRegistry, type RowwiseEntry } from '../src/node.js';
+import * as lib from '../src/node.js';
+import { alloc, initSync, memory } from '../src/node.js';
+import { type RowwiseEntry, rowwiseOf } from './registry.js';
+
+const rowwiseRegistry = rowwiseOf(lib);
 import { rowReferences } from './reference/index.js';
 import { BUILDS, DTYPES, expectClose, expectIdentical, expectNear, random, uniform } from './helpers.js';
 

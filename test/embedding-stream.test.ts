@@ -2,7 +2,11 @@
 // order, through JSON, gives the one-shot result (float64 within 1e-12, float32 within the entry's
 // tolerance), on both builds; create() options are checked.
 import { beforeAll, describe, expect, test } from 'vitest';
-import { SimdlossError, embeddingRegistry, initSync, triplet, type EmbeddingEntry } from '../src/node.js';
+import * as lib from '../src/node.js';
+import { SimdlossError, initSync, triplet } from '../src/node.js';
+import { type EmbeddingEntry, embeddingOf } from './registry.js';
+
+const embeddingRegistry = embeddingOf(lib);
 import { BUILDS, DTYPES, random, uniform } from './helpers.js';
 
 type Ctor = Float32ArrayConstructor | Float64ArrayConstructor;

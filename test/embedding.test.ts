@@ -2,7 +2,11 @@
 // reference: reductions, weights, out, zero copy, every dim around the SIMD tiles, row counts
 // across chunk edges, central differences for every input, zero distances and norms, bad input.
 import { beforeAll, describe, expect, expectTypeOf, test } from 'vitest';
-import { SimdlossError, alloc, contrastive, cosineEmbedding, initSync, registry, triplet, type EmbeddingEntry } from '../src/node.js';
+import * as lib from '../src/node.js';
+import { SimdlossError, alloc, contrastive, cosineEmbedding, initSync, triplet } from '../src/node.js';
+import { type EmbeddingEntry, registryOf } from './registry.js';
+
+const registry = registryOf(lib);
 import { embeddingReferences, type Opts, type RowResult } from './reference/embedding.js';
 import { BUILDS, DTYPES, expectIdentical, random, uniform } from './helpers.js';
 

@@ -2,7 +2,11 @@
 // every reduction, weights, out, zero copy, every length around the SIMD tiles and chunk edges,
 // central differences, extreme values.
 import { beforeAll, describe, expect, test } from 'vitest';
-import { alloc, elementwiseRegistry as registry, initSync, type ElementwiseEntry } from '../src/node.js';
+import * as lib from '../src/node.js';
+import { alloc, initSync } from '../src/node.js';
+import { type ElementwiseEntry, elementwiseOf } from './registry.js';
+
+const registry = elementwiseOf(lib);
 import { expected, references } from './reference/index.js';
 import { BUILDS, DTYPES, LENGTHS, elementwiseData, expectClose, expectIdentical, expectNear, random, uniform } from './helpers.js';
 

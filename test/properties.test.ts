@@ -5,7 +5,7 @@
 // (and FC_PATH=<path>) to replay exactly that case.
 import fc from 'fast-check';
 import { describe, expect, test, vi } from 'vitest';
-import type { EmbeddingEntry, RegistryEntry, RowwiseEntry } from '../src/registry.js';
+import { type EmbeddingEntry, type RegistryEntry, type RowwiseEntry, elementwiseOf, embeddingOf, registryOf, rowwiseOf } from './registry.js';
 import { expected, references } from './reference/index.js';
 import { embeddingReferences } from './reference/embedding.js';
 import { BUILDS, expectIdentical, random } from './helpers.js';
@@ -32,7 +32,7 @@ const simd = await load(BUILDS[0].bytes);
 const scalar = await load(BUILDS[1].bytes);
 expect(simd.lib.initSync(BUILDS[0].bytes).simd).toBe(true);
 const lib = simd.lib;
-const byName = (l: Lib, name: string): RegistryEntry => l.registry.find((e) => e.name === name)!;
+const byName = (l: Lib, name: string): RegistryEntry => registryOf(l).find((e) => e.name === name)!;
 
 /** fc.assert with the run count and replay seed of the environment; fast-check's report names seed and path. */
 function check<T>(arb: fc.Arbitrary<T>, predicate: (v: T) => void, examples: T[] = []): void {
@@ -205,7 +205,7 @@ function klSlack(b: Batch, f32: boolean): Float64Array {
 }
 
 describe('loss ≥ 0 where the math says so', () => {
-  test.each(lib.registry.map((e) => [e.name, e] as const))('%s', (_, entry) => {
+  test.each(registryOf(lib).map((e) => [e.name, e] as const))('%s', (_, entry) => {
     check(draws(entry), (d) => {
       const b = nonNegativeBatch(entry, d);
       const none = call(entry, 'loss', b, { reduction: 'none' }).loss as Float;
@@ -245,7 +245,7 @@ test('klDivergence\'s slack is tight enough to see ln Q 120u too high (60–120 
 });
 
 describe('loss(x, x) = 0 with a zero gradient, for the regression losses', () => {
-  const regression = lib.elementwiseRegistry.filter((e) => e.family === 'regression');
+  const regression = elementwiseOf(lib).filter((e) => e.family === 'regression');
   test.each(regression.map((e) => [e.name, e] as const))('%s', (_, entry) => {
     check(draws(entry), (d) => {
       const b = batchOf(entry, d);
@@ -327,7 +327,7 @@ function rowSumExcess(entry: RegistryEntry, b: Batch, g: Float, reduction: 'mean
 describe('softmax cross-entropy: every gradient row sums to 0 (within (2C + 10)·u·kr·S)', () => {
   // The gradient is softmax(z)·Σc − c (times the gradient's scale): its row sums vanish for any
   // target, normalised or not. That holds for the softmax losses and for klDivergence on logits.
-  const softmax = lib.rowwiseRegistry.filter((e) => /softmax/i.test(e.name) || e.cases.some((c) => c.fromLogits === true));
+  const softmax = rowwiseOf(lib).filter((e) => /softmax/i.test(e.name) || e.cases.some((c) => c.fromLogits === true));
   const casesOf = (entry: RegistryEntry) => entry.cases.map((c, i) => [c, i] as const).filter(([c]) => entry.name !== 'klDivergence' || c.fromLogits === true).map(([, i]) => i);
   test('the registry has such losses', () => expect(softmax.map((e) => e.name)).toEqual(['sparseSoftmaxCrossEntropy', 'softmaxCrossEntropy', 'klDivergence']));
   test.each(softmax.map((e) => [e.name, e] as const))('%s', (_, entry) => {
@@ -412,7 +412,7 @@ describe('binaryCrossEntropy(σ(z)) ≈ binaryCrossEntropyWithLogits(z), loss an
 });
 
 describe('mean = sum / N (N: the examples, or the documented weighted denominator), gradients too', () => {
-  test.each(lib.registry.map((e) => [e.name, e] as const))('%s', (_, entry) => {
+  test.each(registryOf(lib).map((e) => [e.name, e] as const))('%s', (_, entry) => {
     check(draws(entry), (d) => {
       const b = batchOf(entry, d);
       const r = everything(entry, b);
@@ -438,7 +438,7 @@ describe('mean = sum / N (N: the examples, or the documented weighted denominato
 });
 
 describe('weights of all ones are no weights, bit for bit', () => {
-  test.each(lib.registry.map((e) => [e.name, e] as const))('%s', (_, entry) => {
+  test.each(registryOf(lib).map((e) => [e.name, e] as const))('%s', (_, entry) => {
     check(draws(entry), (d) => {
       const b = batchOf(entry, d);
       const ones = new (ctor(d))(examples(entry, b)).fill(1);
@@ -462,7 +462,7 @@ describe('float32 results within the entry\'s tolerance of float64 on the same (
   // Elementwise: against the float64 reference evaluated with the float32 kernel's constants (the
   // clamp of binaryCrossEntropy is defined in the dtype: docs/numerics.md); the other kinds: against the
   // float64 kernels on the same values.
-  test.each(lib.registry.map((e) => [e.name, e] as const))('%s', (_, entry) => {
+  test.each(registryOf(lib).map((e) => [e.name, e] as const))('%s', (_, entry) => {
     check(draws(entry), (d0) => {
       const d = { ...d0, f32: true };
       const b32 = batchOf(entry, d);
@@ -554,7 +554,7 @@ function gradScales(entry: RegistryEntry, b: Batch, grads: Float[], kinks: boole
 }
 
 describe('ordinary arrays and WasmArrays (or their .array) give bit-identical results in any mix', () => {
-  test.each(lib.registry.map((e) => [e.name, e] as const))('%s', (_, entry) => {
+  test.each(registryOf(lib).map((e) => [e.name, e] as const))('%s', (_, entry) => {
     check(draws(entry).chain((d) => fc.record({ d: fc.constant(d), mask: fc.nat({ max: 63 }), view: fc.boolean() })), ({ d, mask, view }) => {
       const b = batchOf(entry, d);
       const dt = d.f32 ? 'f32' : 'f64';
@@ -583,7 +583,7 @@ describe('ordinary arrays and WasmArrays (or their .array) give bit-identical re
 describe('every chunking of the copy path gives the same elements (reductions within tolerance)', () => {
   // The test hook staging.limit caps a chunk at any number of elements (rows), so that chunk edges
   // fall anywhere in a small array; the reductions add per-chunk partial sums, in another order.
-  test.each(lib.registry.map((e) => [e.name, e] as const))('%s', (_, entry) => {
+  test.each(registryOf(lib).map((e) => [e.name, e] as const))('%s', (_, entry) => {
     const sizes = entry.kind === 'elementwise' ? { n: fc.integer({ min: 0, max: 300 }) } : { n: fc.integer({ min: 0, max: 24 }) };
     check(draws(entry, sizes).chain((d) => fc.record({ d: fc.constant(d), limit: fc.integer({ min: 1, max: Math.max(1, d.n) }) })), ({ d, limit }) => {
       const b = batchOf(entry, d);
@@ -603,7 +603,7 @@ describe('every chunking of the copy path gives the same elements (reductions wi
 describe('the reduction bounds see a dropped example and a mean gradient 100 ulps off', () => {
   // 67 elements or 3 rows of 5: the bound on the sums is ≤ 44u·Σ|lᵢ| (float32 elementwise) or
   // 138·2⁻⁵³·Σ|lᵢ|, on the mean's gradient ≤ (8u + 34·2⁻⁵³)·|g|, below what these faults change.
-  test.each(lib.registry.map((e) => [e.name, e] as const))('%s', (_, entry) => {
+  test.each(registryOf(lib).map((e) => [e.name, e] as const))('%s', (_, entry) => {
     for (const f32 of [true, false]) {
       const d: Draw = { f32, n: entry.kind === 'elementwise' ? 67 : 3, width: 5, caseIndex: 0, seed: 3 };
       const b = batchOf(entry, d);
@@ -627,7 +627,7 @@ describe('the reduction bounds see a dropped example and a mean gradient 100 ulp
 describe('the SIMD and scalar builds give the same elements for every length 0–67 (reductions within tolerance)', () => {
   // Length: the elements (elementwise), the classes of a row (row-wise), the dim (embedding) —
   // each of 0/1–67 is always among the runs (fast-check `examples`), the rest drawn.
-  test.each(lib.registry.map((e) => [e.name, e] as const))('%s', (name, entry) => {
+  test.each(registryOf(lib).map((e) => [e.name, e] as const))('%s', (name, entry) => {
     const other = byName(scalar.lib, name);
     const elementwise = entry.kind === 'elementwise';
     const sizes = elementwise ? { n: fc.integer({ min: 0, max: 67 }) } : { width: fc.integer({ min: 1, max: 67 }) };
@@ -640,7 +640,7 @@ describe('the SIMD and scalar builds give the same elements for every length 0�
 });
 
 test('the properties cover every registry entry, and the twin libraries run different builds', () => {
-  expect(lib.registry.length).toBeGreaterThanOrEqual(21);
+  expect(registryOf(lib).length).toBeGreaterThanOrEqual(21);
   expect(scalar.lib.initSync(BUILDS[1].bytes).simd).toBe(false);
   expect(simd.lib.initSync(BUILDS[0].bytes).simd).toBe(true);
   // (a registry entry of one copy is not the other's: each drives its own wasm instance)

@@ -1,5 +1,5 @@
 // Seeded data for tests and benchmarks (no test-runner import, so bench/ can use it too).
-import type { ElementwiseEntry } from '../src/registry.js';
+import type { ElementwiseEntry } from './registry.js';
 
 /** mulberry32: repeatable uniform numbers in [0, 1). */
 export function random(seed: number): () => number {

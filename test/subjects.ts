@@ -2,7 +2,9 @@
 // its array arguments, required options, valid seeded data of any number of examples in either
 // dtype, and its float64 reference (test/reference/) for the default options. Built from the
 // registry, so a new loss is covered without a line here. (No test-runner import: bench/ uses it too.)
-import { binaryAccuracy, registry, type RegistryEntry } from '../src/node.js';
+import * as lib from '../src/node.js';
+import { binaryAccuracy } from '../src/node.js';
+import { type RegistryEntry, registryOf } from './registry.js';
 import type { NumericOption } from '../src/core/args.js';
 import { embeddingReferences } from './reference/embedding.js';
 import { expected, references, rowReferences } from './reference/index.js';
@@ -170,7 +172,7 @@ function binaryAccuracySubject(): Subject {
   };
 }
 
-export const subjects: readonly Subject[] = [...registry.map(subject), binaryAccuracySubject()];
+export const subjects: readonly Subject[] = [...registryOf(lib).map(subject), binaryAccuracySubject()];
 
 export function methodsOf(s: Subject): Method[] {
   return s.grad ? ['f', 'grad', 'withGrad', 'update'] : ['f', 'update'];

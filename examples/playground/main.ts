@@ -3,9 +3,12 @@
 // rewritten to the package as built (dist/index.js, through the page's import map).
 import uPlot from 'uplot';
 import * as simdloss from '../../src/index.js';
+import { elementwiseOf } from '../../test/registry.js';
 import { type Epoch, type Trainer, loadIris, logisticTrainer, softmaxTrainer } from '../iris.js';
 
-const { contrastive, elementwiseRegistry, init } = simdloss;
+const { contrastive, init } = simdloss;
+// The test registry's elementwise entries (kind, options, domain), bound to this page's copy of the library.
+const elementwiseRegistry = elementwiseOf(simdloss);
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
 /** What a test (or a curious reader in the console) can read back: the values now plotted. */

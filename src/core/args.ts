@@ -1,7 +1,6 @@
-/** Checks and staging shared by every loss family: arrays, dtypes, lengths, options, scratch slots. */
+/** Checks shared by every loss family: arrays, dtypes, lengths, reductions, numeric options, option names. */
 import { SimdlossError, show } from './errors.js';
 import { WasmArray } from './memory.js';
-import { SLOT_BYTES, wasm } from './wasm.js';
 
 export { wasmPointer } from './memory.js';
 
@@ -35,58 +34,6 @@ export function like(fn: string, name: string, x: unknown, ref: FloatArray, refN
     throw new SimdlossError(`${fn}: ${name} has ${a.length} elements but ${refName} has ${ref.length}${detached}`, name);
   }
   return a;
-}
-
-/** Copies elements [i, i + m) of `a` into scratch slot `slot`; returns the slot's byte offset. */
-export function stageIn(a: FloatArray, slot: number, i: number, m: number): number {
-  const ptr = wasm.scratch + slot * SLOT_BYTES;
-  if (a instanceof Float32Array) wasm.f32.set(m === a.length ? a : a.subarray(i, i + m), ptr >> 2);
-  else wasm.f64.set(m === a.length ? a : a.subarray(i, i + m), ptr >> 3);
-  return ptr;
-}
-
-// Below this many elements a loop beats creating a subarray of the scratch view for set().
-const SHORT_COPY = 64;
-
-/** Copies m elements of scratch slot `slot` to `a` from index i. */
-export function stageOut(a: FloatArray, slot: number, i: number, m: number): void {
-  const view = a instanceof Float32Array ? wasm.f32 : wasm.f64;
-  const at = (wasm.scratch + slot * SLOT_BYTES) / a.BYTES_PER_ELEMENT;
-  if (m <= SHORT_COPY) {
-    for (let j = 0; j < m; j++) a[i + j] = view[at + j]!;
-  } else {
-    a.set(view.subarray(at, at + m), i);
-  }
-}
-
-/**
- * True when two arrays of the same dtype and length share memory without being the same elements
- * (in place is fine, a shifted overlap is not). `pa`, `pb`: their wasm pointers, or -1 for
- * ordinary arrays (only then is `.buffer` read: 15–40 ns a read on Node 20).
- */
-export function overlapsShifted(a: FloatArray, pa: number, b: FloatArray, pb: number): boolean {
-  if ((pa < 0) !== (pb < 0)) {
-    pa = pa < 0 ? overWasm(a) : pa;
-    pb = pb < 0 ? overWasm(b) : pb;
-    if (pa < 0 || pb < 0) return false;
-  } else if (pa < 0) {
-    // Two views that both start a buffer cannot be shifted; this spares the `.buffer` reads in the
-    // usual case (arrays created with `new`).
-    if ((a.byteOffset === 0 && b.byteOffset === 0) || a.buffer !== b.buffer) return false;
-    pa = a.byteOffset;
-    pb = b.byteOffset;
-  }
-  return pa !== pb && Math.abs(pa - pb) < a.length * a.BYTES_PER_ELEMENT;
-}
-
-/**
- * Byte offset of an ordinary array that is a view over wasm memory (`new Float32Array(memory().buffer, …)`),
- * else -1: such a view can overlap a WasmArray. It starts above the scratch area, so byteOffset 0 (every
- * array made with `new`) rules it out without reading `.buffer`. (Missed before: a shifted view as opts.out
- * of a WasmArray pred gave a silently wrong gradient at the chunk edges.)
- */
-export function overWasm(a: FloatArray): number {
-  return a.byteOffset !== 0 && a.buffer === wasm.buffer ? a.byteOffset : -1;
 }
 
 export function reductionOf(fn: string, value: unknown): number {

@@ -1,24 +1,21 @@
 /**
- * Turns the description of an elementwise loss (one kernel pair, its options) into the public
- * function with `.grad` and `.withGrad`. One pass per call: arrays already in wasm memory are
- * used in place; ordinary arrays are streamed through the scratch slots a chunk at a time, so the
- * copies run at cache speed and memory never grows with the input.
+ * The elementwise family: an example is one element of target and pred. Its spec (one kernel
+ * pair, its options) becomes the public function through the shared call path (call.ts); this
+ * file holds what only this family does — the option set, the kernel's arguments, and the error
+ * for a value out of the domain.
  */
+import { ARGUMENTS, MODE_ACCURACY, MODE_GRAD, MODE_LOSSES, MODE_WEIGHTED, RESULT_ARGUMENT_I32, RESULT_SUM, RESULT_SUM2, SLOT, SLOT_BYTES } from './abi.js';
+import { type FloatArray, type NumericOption, MEAN, NONE, checkOptionNames, floatArray, like, reductionOf, wasmPointer } from './args.js';
+import { GRAD, LOSS, type Opts, SUMS, type Wiring, reduced, scaleOf, wire } from './call.js';
 import { SimdlossError, show } from './errors.js';
-import {
-  type FloatArray, type NumericOption, MEAN, NONE, SUM,
-  checkOptionNames, floatArray, like, numericOption, overlapsShifted, reductionOf, stageIn, stageOut, wasmPointer,
-} from './args.js';
+import { KernelPair } from './kernels.js';
 import type { WasmArray } from './memory.js';
-import { SLOT, SLOT_BYTES, type Kernel, chunkOf, ready, views, wasm } from './wasm.js';
-import { type AccumulatorBase, type AccumulatorState, type Sums, resolveNumeric, streaming } from './stream.js';
-
-// Kernel mode bits (assembly/kernel/elementwise.ts).
-const MODE_GRAD = 1;
-const MODE_WEIGHTED = 2;
-const MODE_LOSSES = 4;
-const MODE_ACCURACY = 8;
-const ARGUMENTS = ['target', 'pred', 'opts.weights'] as const;
+import { accuracyOption, numericValues, optionsObject, resolveNumeric } from './options.js';
+import { overlapsShifted } from './overlap.js';
+import { chunkAt, slotAt, stageOut } from './staging.js';
+import type { AccumulatorBase, AccumulatorState } from './stream.js';
+import { weightSum } from './weights.js';
+import { chunkOf, ready, views, wasm } from './wasm.js';
 
 export interface ElementwiseSpec {
   /** Public name, used in every message. */
@@ -166,160 +163,128 @@ export interface ElementwiseAccumulator extends AccumulatorBase {
   update(target: F32 | F64, pred: F32 | F64, weights?: F32 | F64): this;
 }
 
-const LOSS = 1;
-const GRAD = 2;
-/** Internal: Σ wᵢlᵢ, Σ wᵢ and the count for an accumulator, instead of the reduced loss. */
-const SUMS = 4;
-
 export function elementwise<O>(spec: ElementwiseSpec): ElementwiseLoss<O> {
-  const optionNames = ['reduction', 'weights', 'out', ...(spec.accuracy ? ['accuracy'] : []), ...spec.options.map((o) => o.name)];
-  const defaults = spec.params(spec.options.map((o) => o.default));
-  const values = spec.options.map((o) => o.default); // reused by every call: no allocation per call
-  let generation = -1;
-  let k32: Kernel;
-  let k64: Kernel;
-
-  function run(fn: string, want: number, target: unknown, pred: unknown, opts: Record<string, unknown> | undefined): unknown {
-    ready();
-    if (generation !== wasm.generation) {
-      generation = wasm.generation;
-      k32 = wasm.exports![`${spec.kernel}_f32`] as Kernel;
-      k64 = wasm.exports![`${spec.kernel}_f64`] as Kernel;
-    }
-    views();
-    const p = floatArray(fn, 'pred', pred);
-    const y = like(fn, 'target', target, p, 'pred');
-    const n = p.length;
-    const zy = wasmPointer(fn, 'target', target);
-    const zp = wasmPointer(fn, 'pred', pred);
-    let reduction = MEAN;
-    let w: FloatArray | undefined;
-    let zw = -1;
-    let out: FloatArray | undefined;
-    let zo = -1;
-    let a = defaults[0];
-    let b = defaults[1];
-    let accuracy = false;
-    if (opts !== undefined && opts !== null) {
-      if (typeof opts !== 'object') throw new SimdlossError(`${fn}: opts must be an object; got ${show(opts)}`, 'opts');
-      checkOptionNames(fn, opts, optionNames);
-      reduction = reductionOf(fn, opts.reduction);
-      if (opts.weights !== undefined) {
-        w = like(fn, 'opts.weights', opts.weights, p, 'pred');
-        zw = wasmPointer(fn, 'opts.weights', opts.weights);
-      }
-      if (opts.out !== undefined) {
-        if (!(want & GRAD)) throw new SimdlossError(`${fn}: opts.out is for the gradient; ${spec.name}() returns none`, 'opts.out');
-        out = like(fn, 'opts.out', opts.out, p, 'pred');
-        zo = wasmPointer(fn, 'opts.out', opts.out);
-        if (overlapsShifted(out, zo, p, zp) || overlapsShifted(out, zo, y, zy) || (w !== undefined && overlapsShifted(out, zo, w, zw))) {
-          throw new SimdlossError(`${fn}: opts.out overlaps an input at a different offset (it may be pred itself, not a shifted view)`, 'opts.out');
-        }
-      }
-      if (opts.accuracy !== undefined) {
-        if (typeof opts.accuracy !== 'boolean') throw new SimdlossError(`${fn}: opts.accuracy must be true or false; got ${show(opts.accuracy)}`, 'opts.accuracy');
-        if (opts.accuracy && want !== (LOSS | GRAD)) throw new SimdlossError(`${fn}: opts.accuracy is for ${spec.name}.withGrad`, 'opts.accuracy');
-        accuracy = opts.accuracy;
-      }
-      if (spec.options.length > 0) {
-        for (let j = 0; j < spec.options.length; j++) values[j] = numericOption(fn, spec.options[j]!, opts[spec.options[j]!.name]);
-        const params = spec.params(values);
-        a = params[0];
-        b = params[1];
-      }
-    }
-
-    const f32 = p instanceof Float32Array;
-    const k = f32 ? k32 : k64;
-    const bytes = p.BYTES_PER_ELEMENT;
-    const losses = want & LOSS && reduction === NONE ? newArray(f32, n) : undefined;
-    const grad = want & GRAD ? (out ?? newArray(f32, n)) : undefined;
-    const zg = grad === out ? zo : -1;
-    const copies = zy < 0 || zp < 0 || (w !== undefined && zw < 0) || (grad !== undefined && zg < 0) || losses !== undefined;
-    const chunk = copies ? chunkOf(SLOT_BYTES / bytes) : Math.max(n, 1);
-
-    let weightSum = n;
-    if (w !== undefined) {
-      weightSum = 0;
-      const kw = (wasm.exports![f32 ? 'weights_f32' : 'weights_f64']) as Kernel;
-      for (let i = 0; i < n; i += chunk) {
-        const m = Math.min(chunk, n - i);
-        const bad = kw(m, zw >= 0 ? zw + i * bytes : stageIn(w, SLOT.weights, i, m));
-        if (bad >= 0) throw badElement(fn, 'opts.weights', w, i + bad, 'a finite number ≥ 0');
-        weightSum += wasm.f64[wasm.result]!;
-      }
-    }
-    const scale = reduction !== MEAN ? 1 : weightSum > 0 ? 1 / weightSum : 0;
-    const mode = (grad !== undefined ? MODE_GRAD : 0) | (w !== undefined ? MODE_WEIGHTED : 0) | (losses !== undefined ? MODE_LOSSES : 0) | (accuracy ? MODE_ACCURACY : 0);
-
-    let total = 0;
-    let right = 0;
-    for (let i = 0; i < n; i += chunk) {
-      const m = Math.min(chunk, n - i);
-      const bad = k(
-        m,
-        zy >= 0 ? zy + i * bytes : stageIn(y, SLOT.target, i, m),
-        zp >= 0 ? zp + i * bytes : stageIn(p, SLOT.pred, i, m),
-        w === undefined ? 0 : zw >= 0 ? zw + i * bytes : stageIn(w, SLOT.weights, i, m),
-        wasm.scratch + SLOT.losses * SLOT_BYTES,
-        zg >= 0 ? zg + i * bytes : wasm.scratch + SLOT.grad * SLOT_BYTES,
-        scale, a, b, mode,
-      );
-      if (bad >= 0) {
-        const argument = ARGUMENTS[wasm.i32[wasm.result * 2 + 4]!]!;
-        const array = argument === 'target' ? y : argument === 'pred' ? p : w!;
-        throw badElement(fn, argument, array, i + bad, spec.domain?.[argument as 'target' | 'pred'] ?? 'in the domain');
-      }
-      total += wasm.f64[wasm.result]!;
-      if (accuracy) right += wasm.f64[wasm.result + 1]!;
-      if (grad !== undefined && zg < 0) stageOut(grad, SLOT.grad, i, m);
-      if (losses !== undefined) stageOut(losses, SLOT.losses, i, m);
-    }
-
-    if (want === SUMS) return { sum: total, weight: weightSum, count: n } satisfies Sums;
-    const loss = losses ?? (reduction === SUM ? total : weightSum > 0 ? total / weightSum : 0);
-    if (want === LOSS) return loss;
-    if (want === GRAD) return grad;
-    return accuracy ? { loss, grad, accuracy: weightSum > 0 ? right / weightSum : 0 } : { loss, grad };
-  }
-
-  const name = spec.name;
-  const gradName = `${name}.grad`;
-  const withGradName = `${name}.withGrad`;
-  const f = ((target: unknown, pred: unknown, opts?: Record<string, unknown>) => run(name, LOSS, target, pred, opts)) as unknown as ElementwiseLoss<O>;
-  Object.defineProperties(f, {
-    name: { value: name },
-    lossName: { value: name },
-    options: { value: spec.options },
-    grad: { value: (target: unknown, pred: unknown, opts?: Record<string, unknown>) => run(gradName, GRAD, target, pred, opts) },
-    withGrad: { value: (target: unknown, pred: unknown, opts?: Record<string, unknown>) => run(withGradName, LOSS | GRAD, target, pred, opts) },
-  });
-  streaming(f, {
-    name,
-    resolve: (fn, opts) => resolveNumeric(fn, opts, spec.options),
-    batch(fn, options, args) {
-      if (args.length > 3) throw new SimdlossError(`${fn}: takes (target, pred, weights?); got ${args.length} arguments`, 'arguments');
-      return run(fn, SUMS, args[0], args[1], { ...options, weights: args[2] }) as Sums;
-    },
-  });
-  return f;
+  return wire(elementwiseWiring(spec, true));
 }
 
 /** A metric from an elementwise kernel whose "loss" is the per-example score: the function alone. */
 export function metric<O>(spec: ElementwiseSpec): ElementwiseMetric<O> {
-  const full = elementwise<O>(spec);
-  const f = ((target: unknown, pred: unknown, opts?: Record<string, unknown>) => (full as any)(target, pred, opts)) as unknown as ElementwiseMetric<O>;
-  Object.defineProperties(f, {
-    name: { value: spec.name }, lossName: { value: spec.name }, options: { value: spec.options },
-    create: { value: full.create }, fromJSON: { value: full.fromJSON },
-  });
-  return f;
+  return wire(elementwiseWiring(spec, false));
+}
+
+/** A loss of this family: its spec and what its calls reuse. */
+interface Family {
+  spec: ElementwiseSpec;
+  optionNames: readonly string[];
+  /** The kernel's (a, b) for the default options. */
+  defaults: readonly [number, number];
+  /** The option values of the call under way: filled by every call, so no allocation per call. */
+  values: number[];
+  kernels: KernelPair;
+}
+
+function elementwiseWiring(spec: ElementwiseSpec, grad: boolean): Wiring<Family> {
+  const family: Family = {
+    spec,
+    optionNames: ['reduction', 'weights', 'out', ...(spec.accuracy ? ['accuracy'] : []), ...spec.options.map((o) => o.name)],
+    defaults: spec.params(spec.options.map((o) => o.default)),
+    values: spec.options.map((o) => o.default),
+    kernels: new KernelPair(spec.kernel),
+  };
+  return {
+    name: spec.name,
+    options: spec.options,
+    arrays: 2,
+    updateArguments: 'target, pred',
+    grad,
+    pass,
+    family,
+    resolve: (fn, opts) => resolveNumeric(fn, opts, spec.options),
+  };
+}
+
+/**
+ * One call: arguments and options checked, the weight pass, then one kernel call per chunk. The
+ * options are read here rather than in a function of their own: the common path stays within
+ * V8's inlining budget for the small functions it calls (a separate parser cost mse 10–20% at
+ * N = 16, interleaved A/B).
+ */
+function pass(family: Family, fn: string, want: number, target: unknown, pred: unknown, _: unknown, opts: Opts): unknown {
+  ready();
+  views();
+  const { spec } = family;
+  const p = floatArray(fn, 'pred', pred);
+  const y = like(fn, 'target', target, p, 'pred');
+  const n = p.length;
+  const zy = wasmPointer(fn, 'target', target);
+  const zp = wasmPointer(fn, 'pred', pred);
+  let reduction = MEAN;
+  let w: FloatArray | undefined;
+  let zw = -1;
+  let out: FloatArray | undefined;
+  let zo = -1;
+  let params = family.defaults;
+  let accuracy = false;
+  const o = optionsObject(fn, opts);
+  if (o !== undefined) {
+    checkOptionNames(fn, o, family.optionNames);
+    reduction = reductionOf(fn, o.reduction);
+    if (o.weights !== undefined) {
+      w = like(fn, 'opts.weights', o.weights, p, 'pred');
+      zw = wasmPointer(fn, 'opts.weights', o.weights);
+    }
+    if (o.out !== undefined) {
+      if (!(want & GRAD)) throw new SimdlossError(`${fn}: opts.out is for the gradient; ${spec.name}() returns none`, 'opts.out');
+      out = like(fn, 'opts.out', o.out, p, 'pred');
+      zo = wasmPointer(fn, 'opts.out', o.out);
+      if (overlapsShifted(out, zo, p, zp) || overlapsShifted(out, zo, y, zy) || (w !== undefined && overlapsShifted(out, zo, w, zw))) {
+        throw new SimdlossError(`${fn}: opts.out overlaps an input at a different offset (it may be pred itself, not a shifted view)`, 'opts.out');
+      }
+    }
+    accuracy = accuracyOption(fn, o.accuracy, want === (LOSS | GRAD), `${spec.name}.withGrad`);
+    if (spec.options.length > 0) params = spec.params(numericValues(fn, spec.options, o, family.values));
+  }
+
+  const f32 = p instanceof Float32Array;
+  const losses = want & LOSS && reduction === NONE ? newArray(f32, n) : undefined;
+  const grad = want & GRAD ? (out ?? newArray(f32, n)) : undefined;
+  const zg = grad === out ? zo : -1;
+  const copies = zy < 0 || zp < 0 || (w !== undefined && zw < 0) || (grad !== undefined && zg < 0) || losses !== undefined;
+  const chunk = copies ? chunkOf(SLOT_BYTES / p.BYTES_PER_ELEMENT) : Math.max(n, 1);
+  const weights = w === undefined ? n : weightSum(fn, w, zw, n, chunk);
+  const scale = scaleOf(reduction, weights);
+  const mode = (grad !== undefined ? MODE_GRAD : 0) | (w !== undefined ? MODE_WEIGHTED : 0) | (losses !== undefined ? MODE_LOSSES : 0) | (accuracy ? MODE_ACCURACY : 0);
+  const kernel = family.kernels.of(f32);
+
+  let total = 0;
+  let right = 0;
+  for (let i = 0; i < n; i += chunk) {
+    const m = Math.min(chunk, n - i);
+    const bad = kernel(
+      m, chunkAt(y, zy, SLOT.target, i, m), chunkAt(p, zp, SLOT.pred, i, m), w === undefined ? 0 : chunkAt(w, zw, SLOT.weights, i, m),
+      slotAt(SLOT.losses), zg >= 0 ? zg + i * p.BYTES_PER_ELEMENT : slotAt(SLOT.grad), scale, params[0], params[1], mode,
+    );
+    if (bad >= 0) throw outOfDomain(fn, spec, y, p, w, i + bad);
+    total += wasm.f64[wasm.result + RESULT_SUM]!;
+    if (accuracy) right += wasm.f64[wasm.result + RESULT_SUM2]!;
+    if (grad !== undefined && zg < 0) stageOut(grad, SLOT.grad, i, m);
+    if (losses !== undefined) stageOut(losses, SLOT.losses, i, m);
+  }
+
+  const loss = reduced(want, reduction, total, weights, n, losses);
+  if (want === LOSS || want === SUMS) return loss;
+  if (want === GRAD) return grad;
+  return accuracy ? { loss, grad, accuracy: weights > 0 ? right / weights : 0 } : { loss, grad };
 }
 
 function newArray(f32: boolean, n: number): FloatArray {
   return f32 ? new Float32Array(n) : new Float64Array(n);
 }
 
-function badElement(fn: string, argument: string, array: FloatArray, index: number, expected: string): SimdlossError {
+/** The error for the element the kernel refused: the argument it belongs to comes from RESULT. */
+function outOfDomain(fn: string, spec: ElementwiseSpec, y: FloatArray, p: FloatArray, w: FloatArray | undefined, index: number): SimdlossError {
+  const argument = ARGUMENTS[wasm.i32[wasm.result * 2 + RESULT_ARGUMENT_I32]!]!;
+  const array = argument === 'target' ? y : argument === 'pred' ? p : w!;
+  const expected = spec.domain?.[argument as 'target' | 'pred'] ?? 'in the domain';
   return new SimdlossError(`${fn}: ${argument}[${index}] must be ${expected}; got ${show(array[index])}`, argument, index);
 }

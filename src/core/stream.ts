@@ -8,7 +8,6 @@
  * into chunks, workers or machines, merged in any order, gives the one-shot result.
  */
 import { SimdlossError, show } from './errors.js';
-import { type NumericOption, NONE, SUM, checkOptionNames, numericOption, reductionOf } from './args.js';
 import { VERSION } from '../version.js';
 
 /** What one batch contributes: Σ wᵢlᵢ, the mean's denominator (Σ wᵢ, or 1 per example unweighted), examples seen. */
@@ -244,30 +243,6 @@ export function streaming(f: object, spec: StreamSpec): void {
     create: { value: (opts?: unknown) => new Accumulator(spec, spec.resolve(`${spec.name}.create`, opts)) },
     fromJSON: { value: (state: unknown) => Accumulator.restore(spec, state) },
   });
-}
-
-/** `resolve` for losses whose own options are all numeric (NumericOption): reduction plus each option, defaults filled in. */
-export function resolveNumeric(fn: string, opts: unknown, numeric: readonly NumericOption[]): { reduction: 'mean' | 'sum'; [key: string]: Json } {
-  const resolved: { reduction: 'mean' | 'sum'; [key: string]: Json } = { reduction: 'mean' };
-  let o: Record<string, unknown> = {};
-  if (opts !== undefined && opts !== null) {
-    if (typeof opts !== 'object') throw new SimdlossError(`${fn}: opts must be an object; got ${show(opts)}`, 'opts');
-    o = opts as Record<string, unknown>;
-    for (const key of ['weights', 'out']) {
-      if (key in o) {
-        throw new SimdlossError(`${fn}: opts.${key} is not an accumulator option (${key === 'weights'
-          ? 'weights go with each batch: update(target, pred, weights)' : 'an accumulator computes no gradient'})`, `opts.${key}`);
-      }
-    }
-    checkOptionNames(fn, o, ['reduction', ...numeric.map((x) => x.name)]);
-    const reduction = reductionOf(fn, o.reduction);
-    if (reduction === NONE) {
-      throw new SimdlossError(`${fn}: opts.reduction must be 'mean' or 'sum': an accumulator keeps sums, not per-example losses; got 'none'`, 'opts.reduction');
-    }
-    resolved.reduction = reduction === SUM ? 'sum' : 'mean';
-  }
-  for (const x of numeric) resolved[x.name] = numericOption(fn, x, o[x.name]);
-  return resolved;
 }
 
 /** A state written by version `theirs` is read by `ours` when semver-compatible: same major, and same minor while major is 0. */

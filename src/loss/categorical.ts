@@ -1,6 +1,7 @@
 /** Multi-class losses and metrics: an example is one row of `classes` values (kernels: assembly/loss/categorical.ts). */
+import { classification } from '../core/classification.js';
 import type { F32, F64 } from '../core/elementwise.js';
-import { type Labels, type RowwiseLoss, type RowwiseMetric, rowwise } from '../core/rowwise.js';
+import type { Labels, RowwiseLoss, RowwiseMetric } from '../core/types.js';
 
 /** Class weights: one finite weight ≥ 0 per class (any array of numbers, `classes` long). */
 export type ClassWeights = ArrayLike<number>;
@@ -45,12 +46,14 @@ export interface SparseSoftmaxOptions {
  * softmaxCrossEntropy(onehot, logits, { classes: 3, classWeights: [1, 1, 2], labelSmoothing: 0.1 });   // 0.3004
  * ```
  */
-export const sparseSoftmaxCrossEntropy = rowwise({
+export const sparseSoftmaxCrossEntropy = classification({
   name: 'sparseSoftmaxCrossEntropy',
   kernel: 'sparse_softmax_ce',
   target: 'labels',
-  kind: 'softmax',
+  abi: 'softmax',
   options: [{ name: 'labelSmoothing', default: 0, min: 0, max: 1 }],
+  param: 'labelSmoothing',
+  denominator: 'sparse_denominator',
   classWeights: true,
   ignoreIndex: true,
 }) as RowwiseLoss<SparseSoftmaxOptions, Labels, Labels>;
@@ -107,31 +110,34 @@ export interface TopKAccuracyOptions {
  * −Σₖ yₖ log softmax(z)ₖ per row, dense one-hot or soft targets in [0, 1] (rows are not checked to
  * sum to 1: the loss and its exact gradient softmax(z)·Σy − y are those of the formula as written).
  */
-export const softmaxCrossEntropy = rowwise({
+export const softmaxCrossEntropy = classification({
   name: 'softmaxCrossEntropy',
   kernel: 'softmax_ce',
   target: 'dense',
-  kind: 'softmax',
+  abi: 'softmax',
   options: [{ name: 'labelSmoothing', default: 0, min: 0, max: 1 }],
+  param: 'labelSmoothing',
+  denominator: 'dense_denominator',
   classWeights: true,
 }) as RowwiseLoss<SoftmaxOptions, F32, F64>;
 
 /** Fraction of rows whose argmax(pred) is argmax(target); ties go to the first index, a NaN counts as the largest. */
-export const categoricalAccuracy = rowwise({
+export const categoricalAccuracy = classification({
   name: 'categoricalAccuracy',
   kernel: 'categorical_accuracy',
   target: 'dense',
-  kind: 'metric',
+  abi: 'argmax',
   options: [],
 }) as RowwiseMetric<object, F32, F64>;
 
 /** Fraction of rows whose argmax(pred) is the label; ties go to the first index, a NaN counts as the largest. */
-export const sparseCategoricalAccuracy = rowwise({
+export const sparseCategoricalAccuracy = classification({
   name: 'sparseCategoricalAccuracy',
   kernel: 'topk_accuracy',
   target: 'labels',
-  kind: 'metric',
+  abi: 'topk',
   options: [],
+  topK: 1,
 }) as RowwiseMetric<object, Labels, Labels>;
 
 /**
@@ -149,21 +155,23 @@ export const sparseCategoricalAccuracy = rowwise({
  * topKAccuracy(labels, logits, { classes: 3, k: 2 });          // 1: label 2 is row 2's second largest
  * ```
  */
-export const topKAccuracy = rowwise({
+export const topKAccuracy = classification({
   name: 'topKAccuracy',
   kernel: 'topk_accuracy',
   target: 'labels',
-  kind: 'metric',
+  abi: 'topk',
   options: [{ name: 'k', default: 5, min: 1 }],
+  topK: 'k',
 }) as RowwiseMetric<TopKAccuracyOptions, Labels, Labels>;
 
 /** −Σₖ yₖ log pₖ per row on probabilities, p clamped to [ε, 1] and not renormalised; gradient −y/p at the clamped p. */
-export const categoricalCrossEntropy = rowwise({
+export const categoricalCrossEntropy = classification({
   name: 'categoricalCrossEntropy',
   kernel: 'categorical_ce',
   target: 'dense',
-  kind: 'rowsum',
+  abi: 'rowsum',
   options: [{ name: 'eps', default: 1e-7, min: 0, minOpen: true, max: 0.5, maxOpen: true }],
+  param: 'eps',
 }) as RowwiseLoss<CategoricalCrossEntropyOptions, F32, F64>;
 
 /**
@@ -171,13 +179,14 @@ export const categoricalCrossEntropy = rowwise({
  * (gradient −P/Q at the clamped Q). With fromLogits, Q = softmax(pred) through log-softmax (no
  * clamp; gradient softmax(z)·ΣP − P). 'mean' divides by the rows: PyTorch's 'batchmean'.
  */
-export const klDivergence = rowwise({
+export const klDivergence = classification({
   name: 'klDivergence',
   kernel: 'kl_divergence',
   target: 'dense',
-  kind: 'rowsum',
-  fromLogits: true,
+  abi: 'rowsum',
   options: [{ name: 'eps', default: 1e-7, min: 0, minOpen: true, max: 0.5, maxOpen: true }],
+  param: 'eps',
+  logits: 'softmax_ce',
 }) as RowwiseLoss<KLDivergenceOptions, F32, F64>;
 
 /**
@@ -185,10 +194,10 @@ export const klDivergence = rowwise({
  * the first). Gradient −1 at t and +1 at the first largest other class where the margin is ≥ 0
  * (the active side at the kink); 0 for a single class.
  */
-export const categoricalHinge = rowwise({
+export const categoricalHinge = classification({
   name: 'categoricalHinge',
   kernel: 'categorical_hinge',
   target: 'dense',
-  kind: 'rowsum',
+  abi: 'rowsum',
   options: [],
 }) as RowwiseLoss<object, F32, F64>;

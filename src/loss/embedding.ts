@@ -3,11 +3,9 @@
  * Distances and dot products are summed in float64 lanes, float32 rows included; where the math
  * has no gradient (a zero distance, a zero-norm vector) the gradient is 0.
  */
-import { type PairLoss, type TripletLoss, rows } from '../core/rows.js';
-
-// Mode bits of the triplet kernel.
-const MODE_SQUARED = 8;
-const MODE_SWAP = 16;
+import { MODE_SQUARED, MODE_SWAP } from '../core/abi.js';
+import { embedding } from '../core/embedding.js';
+import type { PairLoss, TripletLoss } from '../core/types.js';
 
 /** Options of {@link contrastive}, besides dim, reduction, weights and out. */
 export interface ContrastiveOptions {
@@ -52,12 +50,13 @@ export interface CosineEmbeddingOptions {
  * Contrastive loss (the seed's form): (1 − y)·½D² + y·½max(0, m − D)², D = ‖a − b‖, y = 0 for a
  * similar pair, 1 for a dissimilar one (values in between weigh the two terms linearly).
  */
-export const contrastive = rows<PairLoss<ContrastiveOptions>>({
+export const contrastive = embedding<PairLoss<ContrastiveOptions>>({
   name: 'contrastive',
   kernel: 'contrastive',
   inputs: ['a', 'b'],
   label: 'in [0, 1] (0 similar, 1 dissimilar)',
   options: [{ name: 'margin', default: 1, min: 0 }],
+  param: 'margin',
   flags: [],
 });
 
@@ -82,20 +81,22 @@ export const contrastive = rows<PairLoss<ContrastiveOptions>>({
  * contrastive(Float32Array.of(0, 1), anchor, negative, { dim: 2 });   // (½·25 + ½·0²) / 2 = 6.25
  * ```
  */
-export const triplet = rows<TripletLoss<TripletOptions>>({
+export const triplet = embedding<TripletLoss<TripletOptions>>({
   name: 'triplet',
   kernel: 'triplet',
   inputs: ['anchor', 'positive', 'negative'],
   options: [{ name: 'margin', default: 1, min: 0 }],
+  param: 'margin',
   flags: [{ name: 'squared', bit: MODE_SQUARED }, { name: 'swap', bit: MODE_SWAP }],
 });
 
 /** Cosine embedding loss: 1 − cos(a, b) where y = 1, max(0, cos(a, b) − m) where y = −1. */
-export const cosineEmbedding = rows<PairLoss<CosineEmbeddingOptions>>({
+export const cosineEmbedding = embedding<PairLoss<CosineEmbeddingOptions>>({
   name: 'cosineEmbedding',
   kernel: 'cosineEmbedding',
   inputs: ['a', 'b'],
   label: '1 or -1',
   options: [{ name: 'margin', default: 0, min: 0 }],
+  param: 'margin',
   flags: [],
 });

@@ -1,6 +1,6 @@
 // One way to call any registry entry (elementwise, row-wise, embedding) and to draw data for it,
 // shared by the property tests and the differential fuzz (no test-runner import: bench/fuzz.ts uses it).
-import type { EmbeddingEntry, RegistryEntry, RowwiseEntry } from '../../src/registry.js';
+import type { EmbeddingEntry, RegistryEntry, RowwiseEntry } from '../registry.js';
 import { elementwiseData, uniform } from '../random.js';
 
 export type Float = Float32Array | Float64Array;

@@ -2,16 +2,15 @@
 // on the SIMD build, the scalar build and the float64 reference, checked against the documented
 // policy (docs/numerics.md, "Non-finite input"). Shared by test/fuzz.test.ts (a short run in CI) and
 // bench/fuzz.ts (`npm run fuzz -- --minutes N`); no test-runner import.
-import type { RegistryEntry } from '../../src/registry.js';
+import type { RegistryEntry } from '../registry.js';
 import { type ElementReference, expected, references, rowReferences } from '../reference/index.js';
 import { embeddingReferences } from '../reference/embedding.js';
 import { random } from '../random.js';
 import { type Batch, type Float, call, contrastiveScale, copyBatch, draw, examples, hasGrad, reductionBound, weightedDenominator } from './drive.js';
 
-type Lib = typeof import('../../src/node.js');
 export type Build = 'simd' | 'scalar';
-/** Makes `build` the live one and returns the library driving it (re-initialising costs ~0.2 ms). */
-export type Use = (build: Build) => Lib;
+/** Makes `build` the live one and returns the registry entries driving it (re-initialising costs ~0.2 ms). */
+export type Use = (build: Build) => { registry: readonly RegistryEntry[] };
 
 const F64_TOLERANCE = 1e-12;
 

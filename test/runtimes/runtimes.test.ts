@@ -13,7 +13,8 @@ import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { browser as browserPath, CHROMIUM, FIREFOX } from '../browsers.js';
-import { smoke, type SmokeResult } from './smoke.js';
+import { type SmokeCase, type SmokeResult, smoke } from './smoke.js';
+import { type RegistryEntry, registryOf } from '../registry.js';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const bin = (name: string) => join(repo, 'node_modules', '.bin', name);
@@ -41,6 +42,12 @@ function runBoth(cmd: string, args: string[], cwd: string, env: Record<string, s
 
 const run = async (...args: Parameters<typeof runBoth>) => (await runBoth(...args)).stdout;
 
+/** A registry entry as the smoke reads it in every runtime: its data, without the functions. */
+function smokeCase(e: RegistryEntry): SmokeCase {
+  const { name, kind, domain, labels, target, metric, inputs } = e as RegistryEntry & Record<string, unknown>;
+  return JSON.parse(JSON.stringify({ name, kind, domain, labels, target, metric, inputs }));
+}
+
 /** The last line of a runner's output is the smoke result as JSON. */
 const parse = (stdout: string): SmokeResult => JSON.parse(stdout.trim().split('\n').pop()!);
 
@@ -57,7 +64,9 @@ const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javas
 
 beforeAll(async () => {
   // What the repository's source computes here: the numbers every runtime must reproduce.
-  baseline = await smoke(await import('../../src/node.js'));
+  const source = await import('../../src/node.js');
+  const cases = registryOf(source).map(smokeCase);
+  baseline = await smoke(source, { cases });
   expect(baseline.failures).toEqual([]);
 
   dir = mkdtempSync(join(tmpdir(), 'simdloss-runtimes-'));
@@ -74,6 +83,7 @@ beforeAll(async () => {
   consumer = join(dir, 'consumer');
   cpSync(fileURLToPath(new URL('./consumer', import.meta.url)), consumer, { recursive: true });
   cpSync(fileURLToPath(new URL('./smoke.js', import.meta.url)), join(consumer, 'smoke.js'));
+  writeFileSync(join(consumer, 'smoke-cases.js'), `export const cases = ${JSON.stringify(cases)};\n`);
   writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
   await run('npm', ['install', '--offline', '--no-audit', '--no-fund', '--no-package-lock', '--ignore-scripts', join(dir, loader), join(dir, packed.filename)], consumer);
 

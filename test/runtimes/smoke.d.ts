@@ -10,4 +10,7 @@ export interface SmokeResult {
   values: Record<string, string[]>;
 }
 
-export function smoke(lib: unknown, how?: { init?: (simd: boolean) => Promise<unknown> }): Promise<SmokeResult>;
+/** A registry entry as data: what the smoke needs to draw its arguments (the loss is the export of that name). */
+export type SmokeCase = Record<string, unknown> & { name: string; kind: string };
+
+export function smoke(lib: unknown, how: { cases: readonly SmokeCase[]; init?: (simd: boolean) => Promise<unknown> }): Promise<SmokeResult>;

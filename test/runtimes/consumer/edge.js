@@ -1,6 +1,7 @@
 // Vercel Edge (edge-light): bundled as a script for edge-runtime, the .wasm imports bound to the
 // modules the platform precompiles. A loss called before init() must say what to do.
 import * as lib from 'simdloss';
+import { cases } from './smoke-cases.js';
 import { smoke } from './smoke.js';
 
 let beforeInit = 'no error';
@@ -9,4 +10,4 @@ try {
 } catch (e) {
   beforeInit = e.message;
 }
-globalThis.result = smoke(lib).then((result) => ({ beforeInit, ...result }));
+globalThis.result = smoke(lib, { cases }).then((result) => ({ beforeInit, ...result }));

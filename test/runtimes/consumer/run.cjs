@@ -6,6 +6,6 @@ try {
   entry = require.resolve('simdloss');
 } catch {}
 
-import('./smoke.js')
-  .then(({ smoke }) => smoke(lib))
+Promise.all([import('./smoke.js'), import('./smoke-cases.js')])
+  .then(([{ smoke }, { cases }]) => smoke(lib, { cases }))
   .then((result) => console.log(JSON.stringify({ entry, ...result })));

@@ -1,6 +1,7 @@
 // workerd (Cloudflare Workers): the bundle takes the `workerd` export condition, whose .wasm
 // imports miniflare turns into CompiledWasm modules.
 import * as lib from 'simdloss';
+import { cases } from './smoke-cases.js';
 import { smoke } from './smoke.js';
 
 export default {
@@ -14,6 +15,6 @@ export default {
     } catch (e) {
       compileFromBytes = `refused: ${e.message}`;
     }
-    return Response.json({ compileFromBytes, ...(await smoke(lib)) });
+    return Response.json({ compileFromBytes, ...(await smoke(lib, { cases })) });
   },
 };

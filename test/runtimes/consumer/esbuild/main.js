@@ -3,7 +3,8 @@
 import * as lib from 'simdloss';
 import simdUrl from 'simdloss/wasm/simdloss-simd.wasm';
 import scalarUrl from 'simdloss/wasm/simdloss-scalar.wasm';
+import { cases } from '../smoke-cases.js';
 import { smoke } from '../smoke.js';
 
 const compile = (url) => WebAssembly.compileStreaming(fetch(url));
-window.result = smoke(lib, { init: async (simd) => lib.init({ module: await compile(simd ? simdUrl : scalarUrl) }) });
+window.result = smoke(lib, { cases, init: async (simd) => lib.init({ module: await compile(simd ? simdUrl : scalarUrl) }) });

@@ -1,0 +1,429 @@
+/**
+ * The classification family: an example is one row of `classes` values of pred, with a label
+ * (Int32Array, one per row) or a dense row of targets. Whole rows are streamed through the
+ * scratch slots; a row wider than a slot goes through a temporary block alloc'd for the call.
+ * The spec declares which kernel ABI the loss uses and which options it takes; the call path is
+ * call.ts's.
+ */
+import {
+  MODE_ACCURACY, MODE_ENTROPY, MODE_GRAD, MODE_IGNORE, MODE_LOSSES, MODE_SMOOTH, MODE_WEIGHTED,
+  ROW_ARGUMENT_I32, ROW_CORRECT, ROW_COUNTED, ROW_SUM, ROW_SUM2, SLOT, SLOT_BYTES, WIDE_ROWS,
+} from './abi.js';
+import { type FloatArray, type NumericOption, NONE, checkOptionNames, floatArray, like, numericOption, reductionOf, wasmPointer } from './args.js';
+import { GRAD, LOSS, type Opts, SUMS, type Wiring, reduced, scaleOf, wire } from './call.js';
+import { SimdlossError, show } from './errors.js';
+import { KernelPair } from './kernels.js';
+import { WasmArray, alloc, rederive } from './memory.js';
+import { type Resolved, accumulatorReduction, accuracyOption, booleanOption, int32Option, optionsObject, refuseCallOptions } from './options.js';
+import { overlapsShifted } from './overlap.js';
+import { chunkAt, copyIn, copyLabelsIn, copyOut, slotAt, stageOut } from './staging.js';
+import { type Kernel, chunkOf, ready, views, wasm } from './wasm.js';
+import { weightSum } from './weights.js';
+
+/** The kernel ABIs of this family: what a kernel takes after (rows, classes, target, pred, weights, losses). */
+export type ClassificationAbi = 'softmax' | 'rowsum' | 'topk' | 'argmax';
+
+export interface ClassificationSpec {
+  name: string;
+  /** Export prefix of the kernel pair (`${kernel}_f32`, `${kernel}_f64`). */
+  kernel: string;
+  /** 'labels': an Int32Array of class indices, one per row; 'dense': a row of `classes` values in [0, 1]. */
+  target: 'labels' | 'dense';
+  /**
+   * 'softmax': gradient, class weights, a smoothing α, ignoreIndex; 'rowsum': a per-element term
+   * summed per row, with gradient and ε; 'topk': a metric counting the rows whose label is among the
+   * top k; 'argmax': a metric comparing argmaxes.
+   */
+  abi: ClassificationAbi;
+  /** Numeric options besides classes, with their ranges (the public `.options`). */
+  options: readonly NumericOption[];
+  /** The numeric option the kernel takes as its scalar parameter (softmax: α, rowsum: ε); 0 without. */
+  param?: string;
+  /** topk: how many top classes count — a number, or the name of the integer option (in [1, classes]; its default capped at classes) that sets it. */
+  topK?: number | string;
+  /** opts.classWeights: one weight per class. */
+  classWeights?: boolean;
+  /** opts.ignoreIndex: rows with this label count for nothing. */
+  ignoreIndex?: boolean;
+  /** opts.fromLogits: with true, this kernel (softmax ABI, MODE_ENTROPY) takes over, on logits. */
+  logits?: string;
+  /** The kernel that sums the mean's denominator when class weights or ignoreIndex are given. */
+  denominator?: string;
+}
+
+/** What a call hands its kernel; one object per call, refilled per chunk. */
+interface KernelCall {
+  m: number;
+  C: number;
+  y: number;
+  p: number;
+  w: number;
+  lo: number;
+  g: number;
+  cw: number;
+  scale: number;
+  param: number;
+  ignore: number;
+  topK: number;
+  mode: number;
+}
+
+const ABIS: Record<ClassificationAbi, { grad: boolean; call(kernel: Kernel, c: KernelCall): number }> = {
+  softmax: { grad: true, call: (k, c) => k(c.m, c.C, c.y, c.p, c.w, c.lo, c.g, c.cw, c.scale, c.param, c.ignore, c.mode) },
+  rowsum: { grad: true, call: (k, c) => k(c.m, c.C, c.y, c.p, c.w, c.lo, c.g, c.scale, c.param, c.mode) },
+  topk: { grad: false, call: (k, c) => k(c.m, c.C, c.y, c.p, c.w, c.lo, c.topK, c.mode) },
+  argmax: { grad: false, call: (k, c) => k(c.m, c.C, c.y, c.p, c.w, c.lo, c.mode) },
+};
+
+/** The denominator kernels, by target: sparse ones take mode bits, dense ones 1 when weighted. */
+const DENOMINATORS = {
+  labels: (k: Kernel, c: KernelCall) => k(c.m, c.C, c.y, c.w, c.cw, c.ignore, c.mode & (MODE_WEIGHTED | MODE_IGNORE)),
+  dense: (k: Kernel, c: KernelCall) => k(c.m, c.C, c.y, c.w, c.cw, c.mode & MODE_WEIGHTED ? 1 : 0),
+};
+
+/** A loss of this family: its spec and its kernels. */
+interface Family {
+  spec: ClassificationSpec;
+  labels: boolean;
+  targetName: 'labels' | 'target';
+  optionNames: readonly string[];
+  kernels: KernelPair;
+  logits: KernelPair | undefined;
+  denominator: KernelPair | undefined;
+}
+
+/** The loss's own options, checked once for the call and for create. */
+interface ClassOptions {
+  classes: number;
+  /** Each numeric option's value, in spec order (the top-k option: its resolved k). */
+  values: number[];
+  param: number;
+  topK: number;
+  classWeights: ArrayLike<number> | undefined;
+  ignore: number | undefined;
+  fromLogits: boolean;
+}
+
+export function classification(spec: ClassificationSpec): unknown {
+  const grad = ABIS[spec.abi].grad;
+  const labels = spec.target === 'labels';
+  const family: Family = {
+    spec,
+    labels,
+    targetName: labels ? 'labels' : 'target',
+    optionNames: [
+      'classes', 'reduction', 'weights', ...spec.options.map((o) => o.name), ...(grad ? ['out', 'accuracy'] : []),
+      ...(spec.logits ? ['fromLogits'] : []), ...(spec.classWeights ? ['classWeights'] : []), ...(spec.ignoreIndex ? ['ignoreIndex'] : []),
+    ],
+    kernels: new KernelPair(spec.kernel),
+    logits: spec.logits === undefined ? undefined : new KernelPair(spec.logits),
+    denominator: spec.denominator === undefined ? undefined : new KernelPair(spec.denominator),
+  };
+  const wiring: Wiring<Family> = {
+    name: spec.name,
+    options: spec.options,
+    arrays: 2,
+    updateArguments: 'target, pred',
+    grad,
+    pass,
+    family,
+    resolve: (fn, opts) => resolve(family, fn, opts),
+  };
+  return wire(wiring);
+}
+
+const NEEDS_CLASSES = 'opts.classes (values per row)';
+
+/** The options a call and create share: classes first, then the loss's own. */
+function parse(family: Family, fn: string, o: Record<string, unknown>): ClassOptions {
+  const { spec } = family;
+  const C = o.classes;
+  if (typeof C !== 'number' || !Number.isSafeInteger(C) || C < 1 || C > 0x3fffffff) {
+    throw new SimdlossError(`${fn}: opts.classes must be an integer ≥ 1 (values per row); got ${show(C)}`, 'opts.classes');
+  }
+  const values: number[] = [];
+  let topK = typeof spec.topK === 'number' ? spec.topK : 0;
+  for (const option of spec.options) {
+    if (option.name === spec.topK) values.push((topK = topKOption(fn, option, o[option.name], C)));
+    else values.push(numericOption(fn, option, o[option.name]));
+  }
+  const at = spec.options.findIndex((x) => x.name === spec.param);
+  return {
+    classes: C,
+    values,
+    param: at < 0 ? 0 : values[at]!,
+    topK,
+    classWeights: spec.classWeights && o.classWeights !== undefined ? classWeightsOf(fn, o.classWeights, C) : undefined,
+    ignore: spec.ignoreIndex && o.ignoreIndex !== undefined ? int32Option(fn, 'ignoreIndex', o.ignoreIndex) : undefined,
+    fromLogits: spec.logits !== undefined && booleanOption(fn, 'fromLogits', o.fromLogits),
+  };
+}
+
+/** create(): the shared options, as the JSON an accumulator keeps. */
+function resolve(family: Family, fn: string, opts: unknown): Resolved {
+  const { spec } = family;
+  const o = optionsObject(fn, opts, NEEDS_CLASSES)!;
+  refuseCallOptions(fn, o, ['weights', 'out', 'accuracy'], 'target, pred');
+  checkOptionNames(fn, o, family.optionNames.filter((x) => x !== 'out' && x !== 'accuracy' && x !== 'weights'));
+  const reduction = accumulatorReduction(fn, o.reduction, 'row');
+  const c = parse(family, fn, o);
+  const resolved: Resolved = { reduction, classes: c.classes };
+  spec.options.forEach((x, j) => (resolved[x.name] = c.values[j]!));
+  if (c.classWeights !== undefined) resolved.classWeights = Array.from(c.classWeights);
+  if (c.ignore !== undefined) resolved.ignoreIndex = c.ignore;
+  if (spec.logits !== undefined) resolved.fromLogits = c.fromLogits;
+  return resolved;
+}
+
+/** The arrays of a call, checked, with their wasm pointers (-1: an ordinary array). */
+interface Operands {
+  y: FloatArray | Int32Array;
+  zy: number;
+  p: FloatArray;
+  zp: number;
+  w: FloatArray | undefined;
+  zw: number;
+  out: FloatArray | undefined;
+  zo: number;
+  /** opts.out as given: a WasmArray's current view is what the call returns. */
+  outArg: unknown;
+}
+
+function pass(family: Family, fn: string, want: number, target: unknown, pred: unknown, _: unknown, opts: Opts): unknown {
+  ready();
+  views();
+  const o = optionsObject(fn, opts, NEEDS_CLASSES)!;
+  checkOptionNames(fn, o, family.optionNames);
+  const p = floatArray(fn, 'pred', pred);
+  const c = parse(family, fn, o);
+  const C = c.classes;
+  if (p.length % C !== 0) {
+    throw new SimdlossError(`${fn}: opts.classes must divide the length of pred; got ${C} for ${p.length} elements`, 'opts.classes');
+  }
+  const reduction = reductionOf(fn, o.reduction);
+  const accuracy = accuracyOption(fn, o.accuracy, want === (LOSS | GRAD), 'withGrad');
+  if (o.out !== undefined && !(want & GRAD)) throw new SimdlossError(`${fn}: opts.out is for the gradient; ${family.spec.name}() returns none`, 'opts.out');
+  const rows = p.length / C;
+  // A row wider than a slot: one temporary block for a row of target, pred, gradient and class weights.
+  const before = wasm.buffer;
+  const wide = C * p.BYTES_PER_ELEMENT > SLOT_BYTES && rows > 0 ? alloc(WIDE_ROWS * C, p instanceof Float32Array ? 'f32' : 'f64') : undefined;
+  try {
+    const x = wide === undefined
+      ? operands(family, fn, C, target, pred, o.weights, o.out)
+      : operands(family, fn, C, ...rederived(family, fn, C, before, [target, pred, o.weights, o.out]));
+    return run(family, fn, want, c, reduction, accuracy, x, wide);
+  } finally {
+    wide?.free();
+  }
+}
+
+/**
+ * The arguments again after alloc grew memory: every view is taken again, the WasmArray.array
+ * views given as arguments included. Any other view of wasm memory died with the growth: that is
+ * said plainly (not a TypeError, not a spurious length error).
+ */
+function rederived(family: Family, fn: string, C: number, before: ArrayBuffer, args: readonly unknown[]): [unknown, unknown, unknown, unknown] {
+  const again = args.map(rederive) as [unknown, unknown, unknown, unknown];
+  const names = [family.targetName, 'pred', 'opts.weights', 'opts.out'];
+  again.forEach((x, j) => {
+    if (ArrayBuffer.isView(x) && x.buffer === before && before !== wasm.buffer) {
+      throw new SimdlossError(`${fn}: ${names[j]} is a view of wasm memory that this call detached: rows of ${C} values are wider than a staging slot, ` +
+        'and memory grew for their temporary block; pass the WasmArray itself (or its .array), or an ordinary array', names[j]);
+    }
+  });
+  return again;
+}
+
+function operands(family: Family, fn: string, C: number, target: unknown, pred: unknown, weights: unknown, out: unknown): Operands {
+  const p = floatArray(fn, 'pred', pred);
+  const rows = p.length / C;
+  let y: FloatArray | Int32Array;
+  if (family.labels) {
+    y = labelArray(fn, target);
+    if (y.length !== rows) throw new SimdlossError(`${fn}: labels has ${y.length} elements but pred has ${rows} rows of ${C} classes`, 'labels');
+  } else {
+    y = like(fn, 'target', target, p, 'pred');
+  }
+  const x: Operands = { y, zy: wasmPointer(fn, family.targetName, target), p, zp: wasmPointer(fn, 'pred', pred), w: undefined, zw: -1, out: undefined, zo: -1, outArg: out };
+  if (weights !== undefined) {
+    const w = (x.w = floatArray(fn, 'opts.weights', weights));
+    if (w.constructor !== p.constructor) {
+      throw new SimdlossError(`${fn}: opts.weights is a ${w.constructor.name} but pred is a ${p.constructor.name}: float32 and float64 cannot be mixed`, 'opts.weights');
+    }
+    if (w.length !== rows) throw new SimdlossError(`${fn}: opts.weights has ${w.length} elements but pred has ${rows} rows (one weight per row)`, 'opts.weights');
+    x.zw = wasmPointer(fn, 'opts.weights', weights);
+  }
+  if (out !== undefined) {
+    const g = (x.out = like(fn, 'opts.out', out, p, 'pred'));
+    x.zo = wasmPointer(fn, 'opts.out', out);
+    if (overlapsShifted(g, x.zo, p, x.zp) || (!family.labels && overlapsShifted(g, x.zo, y as FloatArray, x.zy))) {
+      throw new SimdlossError(`${fn}: opts.out overlaps an input at a different offset (it may be pred itself, not a shifted view)`, 'opts.out');
+    }
+  }
+  return x;
+}
+
+/** One call under way: its arrays, where their rows are staged, and the kernel's arguments. */
+interface Rows {
+  family: Family;
+  fn: string;
+  x: Operands;
+  options: ClassOptions;
+  rows: number;
+  rowBytes: number;
+  /** Rows per kernel call. */
+  chunk: number;
+  /** Where rows of target, pred and the gradient are staged (scratch slots, or the wide block). */
+  stageY: number;
+  stageP: number;
+  stageG: number;
+  call: KernelCall;
+}
+
+function run(family: Family, fn: string, want: number, c: ClassOptions, reduction: number, accuracy: boolean, x: Operands, wide: WasmArray | undefined): unknown {
+  const { p, w } = x;
+  const C = c.classes;
+  const rows = p.length / C;
+  const f32 = p instanceof Float32Array;
+  const bytes = p.BYTES_PER_ELEMENT;
+  const rowBytes = C * bytes;
+  const losses = want & LOSS && reduction === NONE ? (f32 ? new Float32Array(rows) : new Float64Array(rows)) : undefined;
+  const grad = want & GRAD ? (x.out ?? (f32 ? new Float32Array(p.length) : new Float64Array(p.length))) : undefined;
+  const zg = grad === x.out ? x.zo : -1;
+  const copies = x.zy < 0 || x.zp < 0 || (w !== undefined && x.zw < 0) || (grad !== undefined && zg < 0) || losses !== undefined;
+  const at = (row: number, slot: number) => (wide !== undefined ? wide.ptr + row * rowBytes : slotAt(slot));
+  const r: Rows = {
+    family, fn, x, options: c, rows, rowBytes,
+    chunk: wide !== undefined ? 1 : copies ? chunkOf(Math.max(1, Math.floor(SLOT_BYTES / Math.max(rowBytes, 4)))) : Math.max(rows, 1),
+    stageY: at(0, SLOT.target), stageP: at(1, SLOT.pred), stageG: at(2, SLOT.grad),
+    call: { m: 0, C, y: 0, p: 0, w: 0, lo: slotAt(SLOT.losses), g: 0, cw: at(3, SLOT.classWeights), scale: 1, param: 0, ignore: c.ignore ?? 0, topK: c.topK, mode: 0 },
+  };
+  if (rows > 0) writeClassWeights(r.call.cw / bytes, C, f32, c.classWeights); // (a row of `classes` values may not even fit a slot)
+
+  // Denominator of 'mean' (and of accuracy): Σ weights, or the class-weighted / ignoring sums.
+  const weights = w === undefined ? rows : weightSum(fn, w, x.zw, rows, chunkOf(Math.floor(SLOT_BYTES / bytes)));
+  const abi = c.fromLogits ? 'softmax' : family.spec.abi;
+  const call = r.call;
+  call.mode = (grad !== undefined ? MODE_GRAD : 0) | (w !== undefined ? MODE_WEIGHTED : 0) | (losses !== undefined ? MODE_LOSSES : 0)
+    | (accuracy ? MODE_ACCURACY : 0) | (c.ignore !== undefined ? MODE_IGNORE : 0) | (c.fromLogits ? MODE_ENTROPY : 0);
+  const denominator = family.denominator !== undefined && (c.classWeights !== undefined || c.ignore !== undefined) ? denominatorPass(r, f32) : weights;
+  call.scale = scaleOf(reduction, denominator);
+  call.param = c.fromLogits ? 0 : c.param;
+  if (family.labels && abi === 'softmax' && call.param > 0) call.mode |= MODE_SMOOTH;
+
+  const kernel = (c.fromLogits ? family.logits! : family.kernels).of(f32);
+  const t = lossPass(r, kernel, ABIS[abi].call, zg, grad, losses);
+  const loss = reduced(want, reduction, t.sum, denominator, rows, losses);
+  if (want === LOSS || want === SUMS) return loss;
+  const g = x.out !== undefined && x.outArg instanceof WasmArray ? x.outArg.array : grad;
+  if (want === GRAD) return g;
+  if (accuracy) return { loss, grad: g, accuracy: t.counted > 0 ? t.correct / t.counted : 0 };
+  return { loss, grad: g };
+}
+
+function writeClassWeights(at: number, C: number, f32: boolean, classWeights: ArrayLike<number> | undefined): void {
+  const view = f32 ? wasm.f32 : wasm.f64;
+  if (classWeights === undefined) view.fill(1, at, at + C);
+  else for (let j = 0; j < C; j++) view[at + j] = classWeights[j]!;
+}
+
+/** Sets the kernel's target, pred and weights pointers for rows [i, i + m), staging what is not in wasm memory. */
+function place(r: Rows, i: number, m: number): void {
+  const { x, call, rowBytes } = r;
+  const C = call.C;
+  call.m = m;
+  if (x.y instanceof Int32Array) call.y = x.zy >= 0 ? x.zy + i * 4 : copyLabelsIn(x.y, slotAt(SLOT.labels), i, m);
+  else call.y = x.zy >= 0 ? x.zy + i * rowBytes : copyIn(x.y, r.stageY, i * C, m * C);
+  call.p = x.zp >= 0 ? x.zp + i * rowBytes : copyIn(x.p, r.stageP, i * C, m * C);
+  call.w = x.w === undefined ? 0 : chunkAt(x.w, x.zw, SLOT.weights, i, m);
+}
+
+/** The mean's denominator when class weights or ignoreIndex change it: Σ over rows of w · classWeight[label]. */
+function denominatorPass(r: Rows, f32: boolean): number {
+  const kernel = r.family.denominator!.of(f32);
+  const abi = r.family.labels ? DENOMINATORS.labels : DENOMINATORS.dense;
+  let denominator = 0;
+  for (let i = 0; i < r.rows; i += r.chunk) {
+    place(r, i, Math.min(r.chunk, r.rows - i));
+    const bad = abi(kernel, r.call);
+    if (bad >= 0) throw refused(r, bad, i);
+    denominator += wasm.f64[rowResult() + ROW_SUM2]!;
+  }
+  return denominator;
+}
+
+/** The loss pass: one kernel call per chunk of rows; the gradient and per-row losses copied out. */
+function lossPass(r: Rows, kernel: Kernel, abi: (kernel: Kernel, c: KernelCall) => number, zg: number, grad: FloatArray | undefined, losses: FloatArray | undefined) {
+  const { call, rowBytes } = r;
+  const accuracy = (call.mode & MODE_ACCURACY) !== 0;
+  const t = { sum: 0, correct: 0, counted: 0 };
+  for (let i = 0; i < r.rows; i += r.chunk) {
+    const m = Math.min(r.chunk, r.rows - i);
+    place(r, i, m);
+    call.g = zg >= 0 ? zg + i * rowBytes : r.stageG;
+    const bad = abi(kernel, call);
+    if (bad >= 0) throw refused(r, bad, i);
+    const result = rowResult();
+    t.sum += wasm.f64[result + ROW_SUM]!;
+    if (accuracy) {
+      t.correct += wasm.f64[result + ROW_CORRECT]!;
+      t.counted += wasm.f64[result + ROW_COUNTED]!;
+    }
+    if (grad !== undefined && zg < 0) copyOut(grad, r.stageG, i * call.C, m * call.C);
+    if (losses !== undefined) stageOut(losses, SLOT.losses, i, m);
+  }
+  return t;
+}
+
+/** The error for the value a kernel refused in the chunk of rows from `i`: a label or target (argument code 0), else pred. */
+function refused(r: Rows, bad: number, i: number): SimdlossError {
+  const { fn, x } = r;
+  const C = r.call.C;
+  if (wasm.i32[rowResult() * 2 + ROW_ARGUMENT_I32]! === 0) {
+    if (r.family.labels) {
+      const at = i + bad;
+      const ignoring = r.options.ignore !== undefined ? ` or ignoreIndex ${r.options.ignore}` : '';
+      return new SimdlossError(`${fn}: labels[${at}] must be an integer in [0, ${C - 1}]${ignoring}; got ${show(x.y[at])}`, 'labels', at);
+    }
+    const at = i * C + bad;
+    return new SimdlossError(`${fn}: target[${at}] must be in [0, 1]; got ${show(x.y[at])}`, 'target', at);
+  }
+  return new SimdlossError(`${fn}: pred[${i * C + bad}] is out of the domain`, 'pred', i * C + bad);
+}
+
+/** ROW_RESULT's index in `wasm.f64`. */
+function rowResult(): number {
+  return (wasm.exports!.ROW_RESULT as WebAssembly.Global).value / 8;
+}
+
+/** The top-k option: an integer in [1, classes]; left out, its default capped at classes. */
+function topKOption(fn: string, option: NumericOption, value: unknown, C: number): number {
+  if (value === undefined) return Math.min(option.default, C);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > C) {
+    throw new SimdlossError(`${fn}: opts.${option.name} must be an integer in [1, ${C}] (1 ≤ ${option.name} ≤ classes); got ${show(value)}`, `opts.${option.name}`);
+  }
+  return value;
+}
+
+function labelArray(fn: string, x: unknown): Int32Array {
+  const a = x instanceof WasmArray ? x.arrayFor(fn, 'labels') : x;
+  if (a instanceof Int32Array) return a;
+  const seen = x instanceof WasmArray ? `a WasmArray of '${x.dtype}'` : show(x);
+  const hint = Array.isArray(x) ? ' (wrap a plain array: Int32Array.from(labels))' : a instanceof Float32Array || a instanceof Float64Array ? ' (class indices: Int32Array.from(labels))' : '';
+  throw new SimdlossError(`${fn}: labels must be an Int32Array (or a WasmArray of 'i32'); got ${seen}${hint}`, 'labels');
+}
+
+function classWeightsOf(fn: string, x: unknown, C: number): ArrayLike<number> {
+  const a = x instanceof WasmArray ? x.arrayFor(fn, 'opts.classWeights') : x;
+  if (!(a instanceof Float32Array || a instanceof Float64Array || Array.isArray(a))) {
+    throw new SimdlossError(`${fn}: opts.classWeights must be an array of numbers (one per class); got ${show(x)}`, 'opts.classWeights');
+  }
+  if (a.length !== C) throw new SimdlossError(`${fn}: opts.classWeights has ${a.length} elements but opts.classes is ${C}`, 'opts.classWeights');
+  for (let j = 0; j < C; j++) {
+    const v = a[j];
+    if (typeof v !== 'number' || !(v >= 0) || v === Infinity) {
+      throw new SimdlossError(`${fn}: opts.classWeights[${j}] must be a finite number ≥ 0; got ${show(v)}`, 'opts.classWeights', j);
+    }
+  }
+  return a as ArrayLike<number>;
+}

@@ -1,0 +1,54 @@
+/**
+ * Whether an output may be written while its inputs are read: the kernels read every input element
+ * before writing the outputs at the same index, so an output may be an input itself, never a
+ * shifted view of one.
+ */
+import type { FloatArray } from './args.js';
+import { wasm } from './wasm.js';
+
+/**
+ * True when two arrays of the same dtype and length share memory without being the same elements
+ * (in place is fine, a shifted overlap is not). `pa`, `pb`: their wasm pointers, or -1 for
+ * ordinary arrays (only then is `.buffer` read: 15–40 ns a read on Node 20).
+ */
+export function overlapsShifted(a: FloatArray, pa: number, b: FloatArray, pb: number): boolean {
+  if ((pa < 0) !== (pb < 0)) {
+    pa = pa < 0 ? overWasm(a) : pa;
+    pb = pb < 0 ? overWasm(b) : pb;
+    if (pa < 0 || pb < 0) return false;
+  } else if (pa < 0) {
+    // Two views that both start a buffer cannot be shifted; this spares the `.buffer` reads in the
+    // usual case (arrays created with `new`).
+    if ((a.byteOffset === 0 && b.byteOffset === 0) || a.buffer !== b.buffer) return false;
+    pa = a.byteOffset;
+    pb = b.byteOffset;
+  }
+  return pa !== pb && Math.abs(pa - pb) < a.length * a.BYTES_PER_ELEMENT;
+}
+
+/**
+ * Byte offset of an ordinary array that is a view over wasm memory (`new Float32Array(memory().buffer, …)`),
+ * else -1: such a view can overlap a WasmArray. It starts above the scratch area, so byteOffset 0 (every
+ * array made with `new`) rules it out without reading `.buffer`. (Missed before: a shifted view as opts.out
+ * of a WasmArray pred gave a silently wrong gradient at the chunk edges.)
+ */
+export function overWasm(a: FloatArray): number {
+  return a.byteOffset !== 0 && a.buffer === wasm.buffer ? a.byteOffset : -1;
+}
+
+/** Whether two arrays share memory; `allowSame`: the very same elements (same start and length) are fine. */
+export function shares(a: FloatArray, pa: number, b: FloatArray, pb: number, allowSame: boolean): boolean {
+  if ((pa < 0) !== (pb < 0)) {
+    pa = pa < 0 ? overWasm(a) : pa;
+    pb = pb < 0 ? overWasm(b) : pb;
+    if (pa < 0 || pb < 0) return false;
+  } else if (pa < 0) {
+    if (a.buffer !== b.buffer) return false;
+    pa = a.byteOffset;
+    pb = b.byteOffset;
+  }
+  const ea = pa + a.byteLength;
+  const eb = pb + b.byteLength;
+  if (pa >= eb || pb >= ea || a.byteLength === 0 || b.byteLength === 0) return false;
+  return !(allowSame && pa === pb && ea === eb);
+}
