@@ -1,7 +1,7 @@
 // The wasm module's exports: every kernel, plus what the TypeScript layer needs to lay out memory.
 
 export { weights_f32, weights_f64 } from "./kernel/weights";
-export { RESULT } from "./kernel/shared";
+export * from "./abi";
 export * from "./loss/regression";
 export * from "./loss/binary";
 
@@ -13,5 +13,5 @@ export function heapBase(): usize {
   return __heap_base;
 }
 export * from "./loss/categorical";
-export { ROW_RESULT } from "./kernel/rowwise";
+
 export * from "./loss/embedding";

@@ -1,7 +1,8 @@
 /** Checks and staging shared by every loss family: arrays, dtypes, lengths, options, scratch slots. */
 import { SimdlossError, show } from './errors.js';
 import { WasmArray } from './memory.js';
-import { SLOT_BYTES, wasm } from './wasm.js';
+import { SLOT_BYTES } from './abi.js';
+import { wasm } from './wasm.js';
 
 export { wasmPointer } from './memory.js';
 

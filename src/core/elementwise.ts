@@ -10,14 +10,10 @@ import {
   checkOptionNames, floatArray, like, numericOption, overlapsShifted, reductionOf, stageIn, stageOut, wasmPointer,
 } from './args.js';
 import type { WasmArray } from './memory.js';
-import { SLOT, SLOT_BYTES, type Kernel, chunkOf, ready, views, wasm } from './wasm.js';
+import { MODE_ACCURACY, MODE_GRAD, MODE_LOSSES, MODE_WEIGHTED, R_ARGUMENT_I32, R_SUM2, SLOT, SLOT_BYTES } from './abi.js';
+import { type Kernel, chunkOf, ready, views, wasm } from './wasm.js';
 import { type AccumulatorBase, type AccumulatorState, type Sums, resolveNumeric, streaming } from './stream.js';
 
-// Kernel mode bits (assembly/kernel/elementwise.ts).
-const MODE_GRAD = 1;
-const MODE_WEIGHTED = 2;
-const MODE_LOSSES = 4;
-const MODE_ACCURACY = 8;
 const ARGUMENTS = ['target', 'pred', 'opts.weights'] as const;
 
 export interface ElementwiseSpec {
@@ -222,12 +218,12 @@ export function elementwise<O>(spec: ElementwiseSpec): ElementwiseLoss<O> {
         scale, a, b, mode,
       );
       if (bad >= 0) {
-        const argument = ARGUMENTS[wasm.i32[wasm.result * 2 + 4]!]!;
+        const argument = ARGUMENTS[wasm.i32[wasm.result * 2 + R_ARGUMENT_I32]!]!;
         const array = argument === 'target' ? y : argument === 'pred' ? p : w!;
         throw badElement(fn, argument, array, i + bad, spec.domain?.[argument as 'target' | 'pred'] ?? 'in the domain');
       }
       total += wasm.f64[wasm.result]!;
-      if (accuracy) right += wasm.f64[wasm.result + 1]!;
+      if (accuracy) right += wasm.f64[wasm.result + R_SUM2]!;
       if (grad !== undefined && zg < 0) stageOut(grad, SLOT.grad, i, m);
       if (losses !== undefined) stageOut(losses, SLOT.losses, i, m);
     }

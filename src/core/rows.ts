@@ -11,17 +11,9 @@ import {
 } from './args.js';
 import type { F32, F64 } from './elementwise.js';
 import { WasmArray } from './memory.js';
-import { SLOT, SLOT_BYTES, type Kernel, chunkOf, ready, views, wasm } from './wasm.js';
+import { GRAD_SLOTS, IN_SLOTS, LABEL_SLOT, MODE_GRAD, MODE_LOSSES, MODE_WEIGHTED, R_SUM2, SLOT, SLOT_BYTES } from './abi.js';
+import { type Kernel, chunkOf, ready, views, wasm } from './wasm.js';
 import { type AccumulatorBase, type AccumulatorState, type Json, type Sums, resolveNumeric, streaming } from './stream.js';
-
-// Kernel mode bits (assembly/loss/embedding.ts).
-const MODE_GRAD = 1;
-const MODE_WEIGHTED = 2;
-const MODE_LOSSES = 4;
-/** Scratch slots of the row streams: inputs, their gradients, labels (per-row weights and losses use SLOT). */
-const IN_SLOTS = [5, 6, 7] as const;
-const GRAD_SLOTS = [8, 9, 10] as const;
-const LABEL_SLOT = 11;
 
 export interface RowsSpec {
   name: string;
@@ -273,7 +265,7 @@ export function rows<L>(spec: RowsSpec): L {
         bad = kern(m, dim, at(0), at(1), at(2), wp, lo, gat(0), gat(1), gat(2), scale, margin, mode);
       }
       if (bad >= 0) {
-        const seen = wasm.f64[wasm.result + 1]!; // the kernel leaves the label it refused at RESULT_SUM2
+        const seen = wasm.f64[wasm.result + R_SUM2]!; // the kernel leaves the label it refused at RESULT_SUM2
         throw new SimdlossError(`${fn}: label[${i + bad}] must be ${spec.label}; got ${show(seen)}`, 'label', i + bad);
       }
       pass.total += wasm.f64[wasm.result]!;

@@ -12,25 +12,11 @@ import {
 import type { F32, F64 } from './elementwise.js';
 import { WasmArray, alloc, rederive } from './memory.js';
 import { type AccumulatorBase, type AccumulatorState, type Json, type Sums, streaming } from './stream.js';
-import { SLOT, SLOT_BYTES, type Kernel, chunkOf, ready, views, wasm } from './wasm.js';
-
-// Mode bits (assembly/loss/categorical.ts).
-const MODE_GRAD = 1;
-const MODE_WEIGHTED = 2;
-const MODE_LOSSES = 4;
-const MODE_ACCURACY = 8;
-const MODE_SMOOTH = 16;
-const MODE_ENTROPY = 32;
-const MODE_IGNORE = 64;
-// Scratch slots of this family besides the elementwise ones (0–4).
-const SLOT_LABELS = 5;
-const SLOT_CLASS_WEIGHTS = 6;
-// ROW_RESULT (assembly/kernel/rowwise.ts), in float64 units.
-const R_SUM = 0;
-const R_SUM2 = 1;
-const R_CORRECT = 2;
-const R_COUNTED = 3;
-const R_ARGUMENT_I32 = 8;
+import {
+  MODE_ACCURACY, MODE_ENTROPY, MODE_GRAD, MODE_IGNORE, MODE_LOSSES, MODE_SMOOTH, MODE_WEIGHTED,
+  R_ARGUMENT_I32, R_COUNTED, R_CORRECT, R_SUM, R_SUM2, SLOT, SLOT_BYTES, SLOT_CLASS_WEIGHTS, SLOT_LABELS,
+} from './abi.js';
+import { type Kernel, chunkOf, ready, views, wasm } from './wasm.js';
 
 export type Labels = Int32Array | WasmArray<'i32'>;
 
@@ -150,8 +136,8 @@ export function rowwise(spec: RowwiseSpec): unknown {
       generation = wasm.generation;
       k32 = wasm.exports![`${spec.kernel}_f32`] as Kernel;
       k64 = wasm.exports![`${spec.kernel}_f64`] as Kernel;
-      k32Logits = wasm.exports!.softmax_ce_f32 as Kernel;
-      k64Logits = wasm.exports!.softmax_ce_f64 as Kernel;
+      k32Logits = wasm.exports!.softmaxCrossEntropy_f32 as Kernel;
+      k64Logits = wasm.exports!.softmaxCrossEntropy_f64 as Kernel;
     }
     views();
     if (opts === undefined || opts === null || typeof opts !== 'object') {
@@ -319,7 +305,7 @@ export function rowwise(spec: RowwiseSpec): unknown {
       }
       let denominator = weightSum;
       if (spec.kind === 'softmax' && (labels ? hasIgnore || cwValues !== undefined : cwValues !== undefined)) {
-        const kd = wasm.exports![`${labels ? 'sparse' : 'dense'}_denominator_${f32 ? 'f32' : 'f64'}`] as Kernel;
+        const kd = wasm.exports![`${labels ? 'sparse' : 'dense'}Denominator_${f32 ? 'f32' : 'f64'}`] as Kernel;
         denominator = 0;
         for (let i = 0; i < rows; i += chunk) {
           const m = Math.min(chunk, rows - i);
@@ -458,7 +444,7 @@ function kOf(fn: string, k: unknown, C: number): number {
 }
 
 function rowResult(): number {
-  return (wasm.exports!.ROW_RESULT as WebAssembly.Global).value / 8;
+  return wasm.result;
 }
 
 function labelArray(fn: string, x: unknown): Int32Array {

@@ -7,15 +7,8 @@
  *   [heap, …)                          blocks handed out by alloc() (memory.ts), grown on demand
  */
 import { instantiate as load, instantiateSync as loadSync } from '@assemblyscript/loader';
+import { SLOTS, SLOT_BYTES } from './abi.js';
 import { SimdlossError } from './errors.js';
-
-/** Bytes per scratch slot. 32 KiB keeps a chunk's three streams (target, pred, grad) in L2 while a
- * chunk is long enough (8192 float32) that the per-chunk JS overhead stays small. */
-export const SLOT_BYTES = 32768;
-/** Scratch slots: target, pred, weights, per-example losses, gradient; 5–11 for losses with more
- * inputs and gradients (embedding: a third input, three gradients; classification: labels). */
-export const SLOTS = 12;
-export const SLOT = { target: 0, pred: 1, weights: 2, losses: 3, grad: 4 } as const;
 
 /** Test hook (test/properties.test.ts): at most `limit` elements or rows per chunk of the copy path,
  * so that chunk edges can fall anywhere in small arrays; 0 (always, outside that test): a slot's worth. */

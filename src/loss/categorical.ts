@@ -20,7 +20,7 @@ export interface SparseSoftmaxOptions {
  */
 export const sparseSoftmaxCrossEntropy = rowwise({
   name: 'sparseSoftmaxCrossEntropy',
-  kernel: 'sparse_softmax_ce',
+  kernel: 'sparseSoftmaxCrossEntropy',
   target: 'labels',
   kind: 'softmax',
   options: [{ name: 'labelSmoothing', default: 0, min: 0, max: 1 }],
@@ -41,7 +41,7 @@ export interface SoftmaxOptions {
  */
 export const softmaxCrossEntropy = rowwise({
   name: 'softmaxCrossEntropy',
-  kernel: 'softmax_ce',
+  kernel: 'softmaxCrossEntropy',
   target: 'dense',
   kind: 'softmax',
   options: [{ name: 'labelSmoothing', default: 0, min: 0, max: 1 }],
@@ -51,7 +51,7 @@ export const softmaxCrossEntropy = rowwise({
 /** Fraction of rows whose argmax(pred) is argmax(target); ties go to the first index, a NaN counts as the largest. */
 export const categoricalAccuracy = rowwise({
   name: 'categoricalAccuracy',
-  kernel: 'categorical_accuracy',
+  kernel: 'categoricalAccuracy',
   target: 'dense',
   kind: 'metric',
   options: [],
@@ -60,7 +60,7 @@ export const categoricalAccuracy = rowwise({
 /** Fraction of rows whose argmax(pred) is the label; ties go to the first index, a NaN counts as the largest. */
 export const sparseCategoricalAccuracy = rowwise({
   name: 'sparseCategoricalAccuracy',
-  kernel: 'topk_accuracy',
+  kernel: 'topKAccuracy',
   target: 'labels',
   kind: 'metric',
   options: [],
@@ -73,7 +73,7 @@ export const sparseCategoricalAccuracy = rowwise({
  */
 export const topKAccuracy = rowwise({
   name: 'topKAccuracy',
-  kernel: 'topk_accuracy',
+  kernel: 'topKAccuracy',
   target: 'labels',
   kind: 'metric',
   options: [{ name: 'k', default: 5, min: 1 }],
@@ -82,7 +82,7 @@ export const topKAccuracy = rowwise({
 /** −Σₖ yₖ log pₖ per row on probabilities, p clamped to [ε, 1] and not renormalised; gradient −y/p at the clamped p. */
 export const categoricalCrossEntropy = rowwise({
   name: 'categoricalCrossEntropy',
-  kernel: 'categorical_ce',
+  kernel: 'categoricalCrossEntropy',
   target: 'dense',
   kind: 'rowsum',
   options: [{ name: 'eps', default: 1e-7, min: 0, minOpen: true, max: 0.5, maxOpen: true }],
@@ -95,7 +95,7 @@ export const categoricalCrossEntropy = rowwise({
  */
 export const klDivergence = rowwise({
   name: 'klDivergence',
-  kernel: 'kl_divergence',
+  kernel: 'klDivergence',
   target: 'dense',
   kind: 'rowsum',
   fromLogits: true,
@@ -109,7 +109,7 @@ export const klDivergence = rowwise({
  */
 export const categoricalHinge = rowwise({
   name: 'categoricalHinge',
-  kernel: 'categorical_hinge',
+  kernel: 'categoricalHinge',
   target: 'dense',
   kind: 'rowsum',
   options: [],

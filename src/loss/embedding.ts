@@ -3,11 +3,8 @@
  * Distances and dot products are summed in float64 lanes, float32 rows included; where the math
  * has no gradient (a zero distance, a zero-norm vector) the gradient is 0.
  */
+import { MODE_SQUARED, MODE_SWAP } from '../core/abi.js';
 import { type PairLoss, type TripletLoss, rows } from '../core/rows.js';
-
-// Mode bits of the triplet kernel.
-const MODE_SQUARED = 8;
-const MODE_SWAP = 16;
 
 /**
  * Contrastive loss (the seed's form): (1 − y)·½D² + y·½max(0, m − D)², D = ‖a − b‖, y = 0 for a
