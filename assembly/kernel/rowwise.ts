@@ -146,8 +146,20 @@ export function firstBadTarget<T>(r: i32, n: i32, C: i32, y: usize): i32 {
 }
 
 /** Accuracy of one row, weighted: adds w·[hit] and w to the result block's running sums. */
-// @ts-ignore: decorator
-@inline export function countRow(hit: bool, w: f64): void {
+export function countRow(hit: bool, w: f64): void {
   setResult<f64>(RESULT_CORRECT, result<f64>(RESULT_CORRECT) + w * <f64>hit);
   setResult<f64>(RESULT_COUNTED, result<f64>(RESULT_COUNTED) + w);
+}
+
+// (The accuracy of a row is a call, not inlined: it runs only with the accuracy option, and
+// inlined into every specialised loss loop it cost ~1 KB of wasm.)
+
+/** countRow for a dense target row: argmax(pred) = argmax(target). */
+export function countDense<T>(pr: usize, yr: usize, C: i32, w: T): void {
+  countRow(argmax<T>(pr, C) == argmax<T>(yr, C), <f64>w);
+}
+
+/** countRow for a label: argmax(pred) = t. */
+export function countLabel<T>(pr: usize, t: i32, C: i32, w: T): void {
+  countRow(argmax<T>(pr, C) == t, <f64>w);
 }

@@ -34,24 +34,17 @@ function badLabel(row: i32, y: f64): i32 {
   return row;
 }
 
-/** The row's weight (1 without weights). */
+/** The row's weight, 1 without weights (w·l and scale·w are then l and scale, exactly). */
 // @ts-ignore: decorator
 @inline function rowWeight<T>(mode: i32, r: i32, w: usize): f64 {
   return mode & MODE_WEIGHTED ? <f64>load<T>(w + byteOffset<T>(r)) : 1;
 }
 
-/** w·l, stored as the row's loss when asked. */
+/** The row's weighted loss, stored when asked. */
 // @ts-ignore: decorator
-@inline function weigh<T>(mode: i32, r: i32, w: usize, lo: usize, l: f64): f64 {
-  const wl = mode & MODE_WEIGHTED ? l * rowWeight<T>(mode, r, w) : l;
+@inline function weigh<T>(mode: i32, r: i32, lo: usize, wl: f64): f64 {
   if (mode & MODE_LOSSES) store<T>(lo + byteOffset<T>(r), <T>wl);
   return wl;
-}
-
-/** The gradient's factor of the row: scale·w. */
-// @ts-ignore: decorator
-@inline function factorOf<T>(mode: i32, r: i32, w: usize, scale: f64): f64 {
-  return mode & MODE_WEIGHTED ? scale * rowWeight<T>(mode, r, w) : scale;
 }
 
 /** x is 0, or rounded to T a finite normal number: a per-row factor that loses no digits in T. */
@@ -79,8 +72,9 @@ function contrastive<T>(rows: i32, dim: i32, label: usize, a: usize, b: usize, w
     const h = max<f64>(margin - d, 0);
     // Each term only where its label weight is non-zero: 0·∞ would be NaN for a distance that overflows.
     const l = (y < 1 ? (1 - y) * (0.5 * d2) : 0) + (y > 0 ? y * (0.5 * h * h) : 0);
-    total += weigh<T>(mode, r, w, lo, l);
-    const k = factorOf<T>(mode, r, w, scale);
+    const wr = rowWeight<T>(mode, r, w);
+    total += weigh<T>(mode, r, lo, l * wr);
+    const k = scale * wr;
     if (mode & MODE_GRAD) {
       const c = k * ((1 - y) - (d > 0 ? y * h / d : 0));
       if (isFinite<T>(<T>c)) diffGrad<T>(dim, a + off, b + off, ga + off, gb + off, <T>c);
@@ -145,8 +139,9 @@ function triplet<T>(rows: i32, dim: i32, an: usize, po: usize, ne: usize, w: usi
     const dpn = squared ? pn2 : sqrt<f64>(pn2);
     const useS = swap && dpn < dan;
     const t = dap - (useS ? dpn : dan) + margin;
-    total += weigh<T>(mode, r, w, lo, max<f64>(t, 0));
-    const k = factorOf<T>(mode, r, w, scale);
+    const wr = rowWeight<T>(mode, r, w);
+    total += weigh<T>(mode, r, lo, max<f64>(t, 0) * wr);
+    const k = scale * wr;
     if (mode & MODE_GRAD) {
       if (!(t < 0)) { // NaN: a NaN gradient, as for every NaN input
         // d‖x‖/dx = x/‖x‖ (0 at x = 0), d‖x‖²/dx = 2x.
@@ -288,8 +283,9 @@ function cosineEmbedding<T>(rows: i32, dim: i32, label: usize, a: usize, b: usiz
     // Clamped: a rounded cos a little above 1 made 1 − cos −2.2e-16; the gradient uses the same cos.
     const cos = min<f64>(max<f64>(ab * inv, -1), 1);
     const l = y > 0 ? 1 - cos : max<f64>(cos - margin, 0);
-    total += weigh<T>(mode, r, w, lo, l);
-    const k = factorOf<T>(mode, r, w, scale);
+    const wr = rowWeight<T>(mode, r, w);
+    total += weigh<T>(mode, r, lo, l * wr);
+    const k = scale * wr;
     if (mode & MODE_GRAD) {
       const sign: f64 = y > 0 ? -1 : cos - margin < 0 ? 0 : 1;
       if (sign != 0 && !zero) {

@@ -3,7 +3,7 @@
 import {
   ARGUMENT_TARGET, MODE_ACCURACY, MODE_GRAD, MODE_LOSSES, MODE_WEIGHTED, RESULT_ARGUMENT, RESULT_CORRECT, RESULT_COUNTED, RESULT_SUM,
 } from "../../abi";
-import { argmax, at, countRow } from "../../kernel/rowwise";
+import { argmax, at, countDense } from "../../kernel/rowwise";
 import { Off, On, setResult } from "../../kernel/shared";
 
 /**
@@ -31,7 +31,7 @@ function hinge<T, G>(rows: i32, C: i32, y: usize, p: usize, w: usize, lo: usize,
       }
     }
     const wr: T = weighted ? load<T>(at<T>(w, r)) : <T>1;
-    if (accuracy) countRow(argmax<T>(pr, C) == argmax<T>(yr, C), <f64>wr);
+    if (accuracy) countDense<T>(pr, yr, C, wr);
     const t = argmax<T>(yr, C);
     // The first largest prediction among the other classes.
     let j = -1;

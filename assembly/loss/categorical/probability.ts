@@ -3,7 +3,7 @@
 // per row with V strided lanes (the scalar build: V accumulators in memory, combined alike).
 
 import { MODE_ACCURACY, MODE_GRAD, MODE_LOSSES, MODE_WEIGHTED, RESULT_CORRECT, RESULT_COUNTED, RESULT_SUM } from "../../abi";
-import { ACC, argmax, at, combineSum, countRow, firstBadTarget, vzero } from "../../kernel/rowwise";
+import { ACC, at, combineSum, countDense, firstBadTarget, vzero } from "../../kernel/rowwise";
 import { Off, On, lanes, setParam, setResult, sparam, vone, vparam } from "../../kernel/shared";
 import { slog, vlog } from "../../math";
 import { P_EPS, P_NEG, P_SCALE } from "./params";
@@ -84,7 +84,7 @@ function rowSum<T, L, G>(rows: i32, C: i32, y: usize, p: usize, w: usize, lo: us
     const gr = g + <usize>r * rb;
     const wr: T = weighted ? load<T>(at<T>(w, r)) : <T>1;
     // before the gradient may overwrite pred
-    if (accuracy) countRow(argmax<T>(pr, C) == argmax<T>(yr, C), <f64>wr);
+    if (accuracy) countDense<T>(pr, yr, C, wr);
     const kr = sparam<T>(P_SCALE) * wr;
     let s: T = 0;
     let bad = false;

@@ -25,16 +25,36 @@ export function softmaxLanes<T, D, S, E, G>(r: i32, C: i32, rb: usize, y: usize,
   const wv = weighted ? v128.load(at<T>(w, r)) : vone<T>();
   if (accuracy) countGroup<T, D>(r, C, rb, y, z, yr, w, weighted);
   const vm = transposeMax<T>(z, C, rb);
-  if (vectorSums<T, D, S, E, G>(C, rb, yr, cw, vm)) return firstBadTarget<T>(r, V, C, y);
-  const vs = v128.load(ACC);
-  let vsc = v128.load(ACC + 16);
-  const vtt = v128.load(ACC + 32);
+  // Pass 2: Σ e^d, Σ c, Σ c·d and Σ y log y of each row; e^d (and the dense c) kept for the gradient.
+  let vs = v128.splat<T>(0);
+  let vsc = vs;
+  let vtt = vs;
+  let vent = vs;
+  let vbad = vs;
+  for (let k = 0; k < C; k++) {
+    const d = v128.sub<T>(v128.load(BUF_Z + (<usize>k << 4)), vm);
+    const e = vexpq<T>(d);
+    vs = v128.add<T>(vs, e);
+    if (isInteger<D>()) {
+      const yk = gather<T>(at<T>(yr, k), rb);
+      vbad = v128.or(vbad, v128.not(v128.and(v128.ge<T>(yk, vzero()), v128.le<T>(yk, vone<T>()))));
+      const c = v128.mul<T>(v128.load_splat<T>(at<T>(cw, k)), v128.add<T>(v128.mul<T>(yk, vparam(P_A)), vparam(P_B)));
+      vsc = v128.add<T>(vsc, c);
+      vtt = v128.add<T>(vtt, v128.mul<T>(c, d));
+      if (isInteger<E>()) vent = v128.add<T>(vent, ylogy<T>(yk));
+      if (isInteger<G>()) v128.store(BUF_C + (<usize>k << 4), c);
+    } else if (isInteger<S>()) {
+      vtt = v128.add<T>(vtt, v128.mul<T>(v128.mul<T>(vparam(P_B), v128.load_splat<T>(at<T>(cw, k))), d));
+    }
+    if (isInteger<G>()) v128.store(BUF_E + (<usize>k << 4), e);
+  }
+  if (isInteger<D>() && v128.any_true(vbad)) return firstBadTarget<T>(r, V, C, y);
   const lse = vlog<T>(vs);
   let l: v128;
   let ct = vs;
   if (isInteger<D>()) {
     l = v128.sub<T>(v128.mul<T>(vsc, lse), vtt);
-    if (isInteger<E>()) l = v128.add<T>(l, v128.load(ACC + 48));
+    if (isInteger<E>()) l = v128.add<T>(l, vent);
   } else {
     gatherTargets<T>(r, y, cw);
     const zt = v128.load(ACC + 64);
@@ -60,8 +80,7 @@ export function softmaxLanes<T, D, S, E, G>(r: i32, C: i32, rb: usize, y: usize,
 }
 
 /** Accuracy of the V rows, in row order. */
-// @ts-ignore: decorator
-@inline function countGroup<T, D>(r: i32, C: i32, rb: usize, y: usize, z: usize, yr: usize, w: usize, weighted: bool): void {
+function countGroup<T, D>(r: i32, C: i32, rb: usize, y: usize, z: usize, yr: usize, w: usize, weighted: bool): void {
   for (let j = 0; j < lanes<T>(); j++) {
     const row = z + <usize>j * rb;
     const hit = isInteger<D>() ? argmax<T>(row, C) == argmax<T>(yr + <usize>j * rb, C)
@@ -81,41 +100,6 @@ export function softmaxLanes<T, D, S, E, G>(r: i32, C: i32, rb: usize, y: usize,
     vm = v128.pmax<T>(vm, v);
   }
   return vm;
-}
-
-/**
- * Pass 2: Σ e^d, Σ c, Σ c·d and Σ y log y of each row left at ACC, +16, +32, +48; e^d (and the
- * dense coefficients c) kept in BUF_E (BUF_C) for the gradient. True if a dense target is outside [0, 1].
- */
-// @ts-ignore: decorator
-@inline function vectorSums<T, D, S, E, G>(C: i32, rb: usize, yr: usize, cw: usize, vm: v128): bool {
-  let vs = v128.splat<T>(0);
-  let vsc = vs;
-  let vtt = vs;
-  let vent = vs;
-  let vbad = vs;
-  for (let k = 0; k < C; k++) {
-    const d = v128.sub<T>(v128.load(BUF_Z + (<usize>k << 4)), vm);
-    const e = vexpq<T>(d);
-    vs = v128.add<T>(vs, e);
-    if (isInteger<D>()) {
-      const yk = gather<T>(at<T>(yr, k), rb);
-      vbad = v128.or(vbad, v128.not(v128.and(v128.ge<T>(yk, vzero()), v128.le<T>(yk, vone<T>()))));
-      const c = v128.mul<T>(v128.load_splat<T>(at<T>(cw, k)), v128.add<T>(v128.mul<T>(yk, vparam(P_A)), vparam(P_B)));
-      vsc = v128.add<T>(vsc, c);
-      vtt = v128.add<T>(vtt, v128.mul<T>(c, d));
-      if (isInteger<E>()) vent = v128.add<T>(vent, ylogy<T>(yk));
-      if (isInteger<G>()) v128.store(BUF_C + (<usize>k << 4), c);
-    } else if (isInteger<S>()) {
-      vtt = v128.add<T>(vtt, v128.mul<T>(v128.mul<T>(vparam(P_B), v128.load_splat<T>(at<T>(cw, k))), d));
-    }
-    if (isInteger<G>()) v128.store(BUF_E + (<usize>k << 4), e);
-  }
-  v128.store(ACC, vs);
-  v128.store(ACC + 16, vsc);
-  v128.store(ACC + 32, vtt);
-  v128.store(ACC + 48, vent);
-  return v128.any_true(vbad);
 }
 
 /** Per lane: its row's label t, z_t and w_t at ACC + 64 and ACC + 80 (lane by lane through memory: lane indices must be constants). */

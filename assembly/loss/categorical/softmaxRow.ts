@@ -5,7 +5,7 @@
 
 import { ARGUMENT_TARGET, RESULT_ARGUMENT, RESULT_SUM } from "../../abi";
 import {
-  ACC, LANES_BELOW, argmax, at, combineMax, combineSum, countRow, firstBadTarget, spmax, vzero,
+  ACC, LANES_BELOW, at, combineMax, combineSum, countDense, countLabel, firstBadTarget, spmax, vzero,
 } from "../../kernel/rowwise";
 import { lanes, result, setResult, sparam, vone, vparam } from "../../kernel/shared";
 import { slog } from "../../math";
@@ -35,7 +35,10 @@ export function softmaxRow<T, D, S, E, G>(r: i32, C: i32, rb: usize, y: usize, p
     }
   }
   const yr = isInteger<D>() ? y + <usize>r * rb : 0;
-  if (accuracy) countRow(isInteger<D>() ? argmax<T>(z, C) == argmax<T>(yr, C) : argmax<T>(z, C) == t, <f64>wr);
+  if (accuracy) {
+    if (isInteger<D>()) countDense<T>(z, yr, C, wr);
+    else countLabel<T>(z, t, C, wr);
+  }
   const V = lanes<T>();
   const nv = C < LANES_BELOW ? 0 : C & ~(V - 1);
   const m = rowMax<T>(z, C, nv);
