@@ -6,7 +6,7 @@
 // byte offsets into wasm memory; `mode` a set of MODE_* bits. Returns -1, or the first row whose
 // label is outside the domain (the label itself is left at RESULT_SUM2). Σ wᵢ·lᵢ is left at RESULT_SUM.
 //
-// Each row: one pass for its sums (kernel/rows.ts, float64 lanes), the loss and the gradient's
+// Each row: one pass for its sums (kernel/embedding.ts, float64 lanes), the loss and the gradient's
 // coefficients in float64 scalars, then one pass writing the gradient rows in T. The mode bits are
 // tested once per row, not per element, so unlike the elementwise loop they cost nothing measurable
 // and need no compile-time specialisation.
@@ -25,7 +25,7 @@ import {
   ARGUMENT_TARGET, MODE_GRAD, MODE_LOSSES, MODE_SQUARED, MODE_SWAP, MODE_WEIGHTED, RESULT_ARGUMENT, RESULT_SUM, RESULT_SUM2,
 } from "../abi";
 import { Off, On, byteOffset, setResult } from "../kernel/shared";
-import { sqDist, sqDist3, dots, sumB, sumC } from "../kernel/rows";
+import { sqDist, sqDist3, dots, sumB, sumC } from "../kernel/embedding";
 
 /** The label is the target: its argument code, and the refused value itself at RESULT_SUM2. */
 function badLabel(row: i32, y: f64): i32 {

@@ -1,4 +1,4 @@
-/** Multi-class losses and metrics: an example is one row of `classes` values (kernels: assembly/loss/categorical.ts). */
+/** Multi-class losses and metrics: an example is one row of `classes` values (kernels: assembly/loss/categorical/). */
 import type { F32, F64 } from '../core/elementwise.js';
 import { type Labels, type RowwiseLoss, type RowwiseMetric, rowwise } from '../core/rowwise.js';
 

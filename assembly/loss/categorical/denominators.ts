@@ -3,7 +3,7 @@
 // over the rows that count (accuracy's denominator).
 
 import { ARGUMENT_TARGET, MODE_IGNORE, MODE_WEIGHTED, RESULT_ARGUMENT, RESULT_COUNTED, RESULT_SUM2 } from "../../abi";
-import { at } from "../../kernel/rowwise";
+import { at } from "../../kernel/classification";
 import { setResult } from "../../kernel/shared";
 
 /** Sparse: d = w[label], 0 for ignored rows; checks the labels. */

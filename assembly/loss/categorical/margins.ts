@@ -3,7 +3,7 @@
 import {
   ARGUMENT_TARGET, MODE_ACCURACY, MODE_GRAD, MODE_LOSSES, MODE_WEIGHTED, RESULT_ARGUMENT, RESULT_CORRECT, RESULT_COUNTED, RESULT_SUM,
 } from "../../abi";
-import { argmax, at, countDense } from "../../kernel/rowwise";
+import { argmax, at, countDense } from "../../kernel/classification";
 import { Off, On, setResult } from "../../kernel/shared";
 
 /**

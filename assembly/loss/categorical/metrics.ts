@@ -3,7 +3,7 @@
 // (as NumPy and PyTorch do).
 
 import { ARGUMENT_TARGET, MODE_LOSSES, MODE_WEIGHTED, RESULT_ARGUMENT, RESULT_SUM } from "../../abi";
-import { argmax, at, rankOf } from "../../kernel/rowwise";
+import { argmax, at, rankOf } from "../../kernel/classification";
 import { setResult } from "../../kernel/shared";
 
 /** K = 0: dense targets, argmax(pred) = argmax(target). Labels: K = 1 is argmax(pred) = label; K > 1 top-K. */

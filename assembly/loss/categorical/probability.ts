@@ -3,7 +3,7 @@
 // per row with V strided lanes (the scalar build: V accumulators in memory, combined alike).
 
 import { MODE_ACCURACY, MODE_GRAD, MODE_LOSSES, MODE_WEIGHTED, RESULT_CORRECT, RESULT_COUNTED, RESULT_SUM } from "../../abi";
-import { ACC, at, combineSum, countDense, firstBadTarget, vzero } from "../../kernel/rowwise";
+import { ACC, at, combineSum, countDense, firstBadTarget, vzero } from "../../kernel/classification";
 import { Off, On, lanes, setParam, setResult, sparam, vone, vparam } from "../../kernel/shared";
 import { slog, vlog } from "../../math";
 import { P_EPS, P_NEG, P_SCALE } from "./params";

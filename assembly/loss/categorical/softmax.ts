@@ -15,7 +15,7 @@ import {
   MODE_ACCURACY, MODE_ENTROPY, MODE_GRAD, MODE_IGNORE, MODE_LOSSES, MODE_SMOOTH, MODE_WEIGHTED,
   RESULT_CORRECT, RESULT_COUNTED, RESULT_SUM,
 } from "../../abi";
-import { LANES_BELOW, at } from "../../kernel/rowwise";
+import { LANES_BELOW, at } from "../../kernel/classification";
 import { Off, On, lanes, setParam, setResult } from "../../kernel/shared";
 import { P_A, P_B, P_SCALE, P_WSUM } from "./params";
 import { softmaxLanes } from "./softmaxLanes";

@@ -1,4 +1,4 @@
-// Softmax cross-entropy of V rows at once in the lanes layout (kernel/rowwise.ts; SIMD build,
+// Softmax cross-entropy of V rows at once in the lanes layout (kernel/classification.ts; SIMD build,
 // C < LANES_BELOW): the rows are transposed on the fly so that lane j walks row r + j, and each
 // row's max and sums become plain vertical operations. Each lane computes what softmaxRow.ts
 // computes for its row, in the same order (its scalar twin).
@@ -6,7 +6,7 @@
 import { RESULT_SUM } from "../../abi";
 import {
   ACC, BUF_C, BUF_E, BUF_Z, argmax, at, countRow, firstBadTarget, gather, laneTotal, scatter, vzero,
-} from "../../kernel/rowwise";
+} from "../../kernel/classification";
 import { lanes, result, setResult, vone, vparam } from "../../kernel/shared";
 import { vlog } from "../../math";
 import { P_A, P_B, P_SCALE, P_WSUM } from "./params";

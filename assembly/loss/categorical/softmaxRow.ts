@@ -1,12 +1,12 @@
 // Softmax cross-entropy of one row, row-major: SIMD across the classes of the row for C ≥
-// LANES_BELOW (kernel/rowwise.ts), then the row's tail one element at a time. The scalar build's
+// LANES_BELOW (kernel/classification.ts), then the row's tail one element at a time. The scalar build's
 // twin of each vector pass keeps V strided accumulators in memory (ACC) and combines them in the
 // same order, so both builds agree bit for bit.
 
 import { ARGUMENT_TARGET, RESULT_ARGUMENT, RESULT_SUM } from "../../abi";
 import {
   ACC, LANES_BELOW, at, combineMax, combineSum, countDense, countLabel, firstBadTarget, spmax, vzero,
-} from "../../kernel/rowwise";
+} from "../../kernel/classification";
 import { lanes, result, setResult, sparam, vone, vparam } from "../../kernel/shared";
 import { slog } from "../../math";
 import { P_A, P_B, P_SCALE, P_WSUM } from "./params";

@@ -2,7 +2,7 @@
 
 import { vlog, slog } from "../../math";
 import { exp64, exp64x2, expNonPositive32, expNonPositive32x4 } from "../../math/exp";
-import { vzero } from "../../kernel/rowwise";
+import { vzero } from "../../kernel/classification";
 
 // e^d, d ≤ 0 (or NaN), for the softmax: float32 without exp's two correction terms (expQuick32x4's bits: 1.05 ulp
 // where exp32x4 has 0.81, exhaustive audit; the row's loss and gradient are held to 2e-5), float64 as

@@ -1,4 +1,4 @@
-// What the row-wise kernels share: an example is one row of C values. Two layouts, chosen by C:
+// What the classification kernels share: an example is one row of C values. Two layouts, chosen by C:
 //
 // - Lanes (C < LANES_BELOW): V rows at a time (4 float32 / 2 float64), transposed on the fly into a
 //   small buffer so that lane j walks row r + j; each row's max and sum become plain vertical ops.

@@ -1,4 +1,4 @@
-// Row reductions for the row-wise (embedding) losses: squared distances and dot products over one
+// Row reductions of the embedding kernels: squared distances and dot products over one
 // row of `dim` values, four elements per step.
 //
 // Distances of float32 rows (contrastive, triplet) use float32 lanes, flushed into float64 every
