@@ -24,15 +24,8 @@ export function softmaxRow<T, D, S, E, G>(r: i32, C: i32, rb: usize, y: usize, p
   let t = 0;
   if (!isInteger<D>()) {
     t = load<i32>(y + (<usize>r << 2));
-    if (ignoring && t == ignore) {
-      if (isInteger<G>()) memory.fill(gr, 0, rb);
-      if (storing) store<T>(at<T>(lo, r), 0);
-      return -1;
-    }
-    if (t < 0 || t >= C) {
-      setResult<i32>(RESULT_ARGUMENT, ARGUMENT_TARGET);
-      return r;
-    }
+    if (ignoring && t == ignore) return ignoredRow<T, G>(r, rb, lo, gr, storing);
+    if (t < 0 || t >= C) return badLabel(r);
   }
   const yr = isInteger<D>() ? y + <usize>r * rb : 0;
   if (accuracy) {
@@ -99,6 +92,21 @@ export function softmaxRow<T, D, S, E, G>(r: i32, C: i32, rb: usize, y: usize, p
   if (storing) store<T>(at<T>(lo, r), l);
   if (isInteger<G>()) rowGrad<T, D, S>(gr, yr, cw, nv, C, t, sc / s, sparam<T>(P_SCALE) * wr, ct);
   return -1;
+}
+
+/** A row whose label is ignoreIndex: no loss, a zero gradient. */
+// @ts-ignore: decorator
+@inline function ignoredRow<T, G>(r: i32, rb: usize, lo: usize, gr: usize, storing: bool): i32 {
+  if (isInteger<G>()) memory.fill(gr, 0, rb);
+  if (storing) store<T>(at<T>(lo, r), 0);
+  return -1;
+}
+
+/** A label outside [0, C): the row is the index reported. */
+// @ts-ignore: decorator
+@inline function badLabel(r: i32): i32 {
+  setResult<i32>(RESULT_ARGUMENT, ARGUMENT_TARGET);
+  return r;
 }
 
 /** Pass 1: the row's max; the first nv classes in V lanes (vectorMax or its twin), then the rest in order. */
