@@ -33,6 +33,9 @@ const ZERO: usize = memory.data(16, 16);
 /** The scalar build's stand-in for vector accumulators: 8 slots of 16 bytes (the lanes of a v128). */
 export const ACC: usize = memory.data(8 * 16, 16);
 
+/** Where a row function leaves the loss of its row (one T), or a lanes group the losses of its V rows. */
+export const ROW_LOSS: usize = ACC + 7 * 16;
+
 /** Lane j = element at `at + j·stride` (j < V): the rows of a lanes group, class by class. */
 // @ts-ignore: decorator
 @inline export function gather<T>(at: usize, stride: usize): v128 {

@@ -15,7 +15,7 @@ import {
   MODE_ACCURACY, MODE_ENTROPY, MODE_GRAD, MODE_IGNORE, MODE_LOSSES, MODE_SMOOTH, MODE_WEIGHTED,
   RESULT_CORRECT, RESULT_COUNTED, RESULT_SUM,
 } from "../../abi";
-import { LANES_BELOW, at } from "../../kernel/classification";
+import { LANES_BELOW, ROW_LOSS, at, laneTotal } from "../../kernel/classification";
 import { Off, On, lanes, setParam, setResult } from "../../kernel/shared";
 import { P_A, P_B, P_SCALE, P_WSUM } from "./params";
 import { softmaxLanes } from "./softmaxLanes";
@@ -31,7 +31,6 @@ function softmaxCE<T, D, S, E, G>(rows: i32, C: i32, y: usize, p: usize, w: usiz
     setParam<T>(P_WSUM, wsum);
   }
   setParam<T>(P_SCALE, scale);
-  setResult<f64>(RESULT_SUM, 0);
   setResult<f64>(RESULT_CORRECT, 0);
   setResult<f64>(RESULT_COUNTED, 0);
   const weighted = (flags & MODE_WEIGHTED) != 0;
@@ -39,6 +38,7 @@ function softmaxCE<T, D, S, E, G>(rows: i32, C: i32, y: usize, p: usize, w: usiz
   const ignoring = (flags & MODE_IGNORE) != 0;
   const storing = (flags & MODE_LOSSES) != 0;
   const rb = <usize>C << alignof<T>();
+  let total: f64 = 0;
   let r = 0;
   if (ASC_FEATURE_SIMD) {
     if (C < LANES_BELOW) {
@@ -52,22 +52,41 @@ function softmaxCE<T, D, S, E, G>(rows: i32, C: i32, y: usize, p: usize, w: usiz
           }
         }
         if (plain) {
-          const bad = softmaxLanes<T, D, S, E, G>(r, C, rb, y, p, w, lo, g, cw, weighted, accuracy, storing);
+          const bad = softmaxLanes<T, D, S, E, G>(r, C, rb, y, p, w, g, cw, weighted, accuracy);
           if (bad >= 0) return bad;
+          total += groupLoss<T>(r, lo, storing);
         } else {
           for (let j = 0; j < V; j++) {
-            const bad = softmaxRow<T, D, S, E, G>(r + j, C, rb, y, p, w, lo, g, cw, ignoring, ignore, weighted, accuracy, storing);
+            const bad = softmaxRow<T, D, S, E, G>(r + j, C, rb, y, p, w, g, cw, ignoring, ignore, weighted, accuracy);
             if (bad >= 0) return bad;
+            total += rowLoss<T>(r + j, lo, storing);
           }
         }
       }
     }
   }
   for (; r < rows; r++) {
-    const bad = softmaxRow<T, D, S, E, G>(r, C, rb, y, p, w, lo, g, cw, ignoring, ignore, weighted, accuracy, storing);
+    const bad = softmaxRow<T, D, S, E, G>(r, C, rb, y, p, w, g, cw, ignoring, ignore, weighted, accuracy);
     if (bad >= 0) return bad;
+    total += rowLoss<T>(r, lo, storing);
   }
+  setResult<f64>(RESULT_SUM, total);
   return -1;
+}
+
+/** The loss softmaxRow left, stored as row r's when asked. */
+// @ts-ignore: decorator
+@inline function rowLoss<T>(r: i32, lo: usize, storing: bool): f64 {
+  const l = load<T>(ROW_LOSS);
+  if (storing) store<T>(at<T>(lo, r), l);
+  return <f64>l;
+}
+
+/** The losses softmaxLanes left for rows r…, stored when asked; their sum in lane order. */
+// @ts-ignore: decorator
+@inline function groupLoss<T>(r: i32, lo: usize, storing: bool): f64 {
+  if (storing) v128.store(at<T>(lo, r), v128.load(ROW_LOSS));
+  return laneTotal<T>(ROW_LOSS);
 }
 
 function sparseModes<T>(rows: i32, C: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, cw: usize,

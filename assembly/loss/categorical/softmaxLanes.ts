@@ -3,11 +3,10 @@
 // row's max and sums become plain vertical operations. Each lane computes what softmaxRow.ts
 // computes for its row, in the same order (its scalar twin).
 
-import { RESULT_SUM } from "../../abi";
 import {
-  ACC, BUF_C, BUF_E, BUF_Z, argmax, at, countRow, firstBadTarget, gather, laneTotal, scatter, vzero,
+  ACC, BUF_C, BUF_E, BUF_Z, ROW_LOSS, argmax, at, countRow, firstBadTarget, gather, scatter, vzero,
 } from "../../kernel/classification";
-import { lanes, result, setResult, vone, vparam } from "../../kernel/shared";
+import { lanes, vone, vparam } from "../../kernel/shared";
 import { vlog } from "../../math";
 import { P_A, P_B, P_SCALE, P_WSUM } from "./params";
 import { vexpq, ylogy } from "./softmaxTerms";
@@ -15,9 +14,12 @@ import { vexpq, ylogy } from "./softmaxTerms";
 /** Lane j: byte offset of row j's target class in a transposed buffer (sparse). */
 const TARGETS: usize = memory.data(16, 16);
 
-/** V rows r… in the V lanes, every label valid and not ignored: -1, or the index of the first bad target element. */
-export function softmaxLanes<T, D, S, E, G>(r: i32, C: i32, rb: usize, y: usize, p: usize, w: usize, lo: usize, g: usize, cw: usize,
-                                            weighted: bool, accuracy: bool, storing: bool): i32 {
+/**
+ * V rows r… in the V lanes, every label valid and not ignored: their losses left at ROW_LOSS, -1
+ * returned, or the index of the first bad target element.
+ */
+export function softmaxLanes<T, D, S, E, G>(r: i32, C: i32, rb: usize, y: usize, p: usize, w: usize, g: usize, cw: usize,
+                                            weighted: bool, accuracy: bool): i32 {
   const V = lanes<T>();
   const z = p + <usize>r * rb;
   const gr = g + <usize>r * rb;
@@ -71,10 +73,7 @@ export function softmaxLanes<T, D, S, E, G>(r: i32, C: i32, rb: usize, y: usize,
       ct = a;
     }
   }
-  l = v128.mul<T>(l, wv);
-  v128.store(ACC, l);
-  setResult<f64>(RESULT_SUM, result<f64>(RESULT_SUM) + laneTotal<T>(ACC));
-  if (storing) v128.store(at<T>(lo, r), l);
+  v128.store(ROW_LOSS, v128.mul<T>(l, wv));
   if (isInteger<G>()) lanesGrad<T, D, S>(r, C, rb, y, gr, cw, v128.div<T>(vsc, vs), v128.mul<T>(vparam(P_SCALE), wv), ct);
   return -1;
 }

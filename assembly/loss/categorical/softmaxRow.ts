@@ -3,28 +3,28 @@
 // twin of each vector pass keeps V strided accumulators in memory (ACC) and combines them in the
 // same order, so both builds agree bit for bit.
 
-import { ARGUMENT_TARGET, RESULT_ARGUMENT, RESULT_SUM } from "../../abi";
+import { ARGUMENT_TARGET, RESULT_ARGUMENT } from "../../abi";
 import {
-  ACC, LANES_BELOW, at, combineMax, combineSum, countDense, countLabel, firstBadTarget, spmax, vzero,
+  ACC, LANES_BELOW, ROW_LOSS, at, combineMax, combineSum, countDense, countLabel, firstBadTarget, spmax, vzero,
 } from "../../kernel/classification";
-import { lanes, result, setResult, sparam, vone, vparam } from "../../kernel/shared";
+import { lanes, setResult, sparam, vone, vparam } from "../../kernel/shared";
 import { slog } from "../../math";
 import { P_A, P_B, P_SCALE, P_WSUM } from "./params";
 import { sexpq, sylogy, vexpq, ylogy } from "./softmaxTerms";
 
 /**
  * One row (softmax.ts: the formula and the switches D, S, E, G): ignored (sparse), checked, its
- * loss added to RESULT_SUM and its gradient written. -1, or the index of the first bad element.
+ * loss left at ROW_LOSS and its gradient written. -1, or the index of the first bad element.
  */
-export function softmaxRow<T, D, S, E, G>(r: i32, C: i32, rb: usize, y: usize, p: usize, w: usize, lo: usize, g: usize, cw: usize,
-                                          ignoring: bool, ignore: i32, weighted: bool, accuracy: bool, storing: bool): i32 {
+export function softmaxRow<T, D, S, E, G>(r: i32, C: i32, rb: usize, y: usize, p: usize, w: usize, g: usize, cw: usize,
+                                          ignoring: bool, ignore: i32, weighted: bool, accuracy: bool): i32 {
   const z = p + <usize>r * rb;
   const gr = g + <usize>r * rb;
   const wr: T = weighted ? load<T>(at<T>(w, r)) : <T>1;
   let t = 0;
   if (!isInteger<D>()) {
     t = load<i32>(y + (<usize>r << 2));
-    if (ignoring && t == ignore) return ignoredRow<T, G>(r, rb, lo, gr, storing);
+    if (ignoring && t == ignore) return ignoredRow<T, G>(rb, gr);
     if (t < 0 || t >= C) return badLabel(r);
   }
   const yr = isInteger<D>() ? y + <usize>r * rb : 0;
@@ -87,18 +87,16 @@ export function softmaxRow<T, D, S, E, G>(r: i32, C: i32, rb: usize, y: usize, p
       ct = a;
     }
   }
-  l = l * wr;
-  setResult<f64>(RESULT_SUM, result<f64>(RESULT_SUM) + <f64>l);
-  if (storing) store<T>(at<T>(lo, r), l);
+  store<T>(ROW_LOSS, l * wr);
   if (isInteger<G>()) rowGrad<T, D, S>(gr, yr, cw, nv, C, t, sc / s, sparam<T>(P_SCALE) * wr, ct);
   return -1;
 }
 
 /** A row whose label is ignoreIndex: no loss, a zero gradient. */
 // @ts-ignore: decorator
-@inline function ignoredRow<T, G>(r: i32, rb: usize, lo: usize, gr: usize, storing: bool): i32 {
+@inline function ignoredRow<T, G>(rb: usize, gr: usize): i32 {
   if (isInteger<G>()) memory.fill(gr, 0, rb);
-  if (storing) store<T>(at<T>(lo, r), 0);
+  store<T>(ROW_LOSS, 0);
   return -1;
 }
 
