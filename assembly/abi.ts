@@ -18,6 +18,10 @@ export const MODE_SQUARED: i32 = 8;
 /** Triplet: the negative distance is min(d(a, n), d(p, n)). */
 export const MODE_SWAP: i32 = 16;
 
+// float32 lanes are flushed into a float64 total every BLOCK elements: 256 additions per lane at
+// most, so a block's rounding error stays near 2⁻²⁴·256 relative, independent of n.
+export const BLOCK: i32 = 1024;
+
 // The result block: what a kernel cannot return. Byte offsets from RESULT.
 /** Σ wᵢ·lᵢ (weights: Σ wᵢ). */
 export const RESULT_SUM: i32 = 0;

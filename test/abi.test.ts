@@ -88,7 +88,8 @@ afterAll(() => {
 /** Option sets of a subject: none, the registry's cases (class weights as a function of the class count), and the common ones. */
 function optionSets(s: Subject, rows: number, f32: boolean): Record<string, unknown>[] {
   const cases = registry.find((e) => e.name === s.name)?.cases ?? [{}];
-  const weights = (f32 ? Float32Array : Float64Array).from({ length: rows }, (_, i) => 0.5 + i);
+  const ramp = (_: unknown, i: number) => 0.5 + i;
+  const weights = f32 ? Float32Array.from({ length: rows }, ramp) : Float64Array.from({ length: rows }, ramp);
   const sets: Record<string, unknown>[] = [];
   for (const c of cases) {
     const o: Record<string, unknown> = { ...s.base };

@@ -11,8 +11,8 @@
 // Classifiers (classifier() below) also take MODE_ACCURACY, with the gradient: Σ wᵢ·[example i
 // classified right] is left at RESULT_SUM2.
 
-import { MODE_ACCURACY, MODE_GRAD, MODE_LOSSES, MODE_WEIGHTED, RESULT_ARGUMENT, RESULT_SUM, RESULT_SUM2 } from "../abi";
-import { BLOCK, Off, On, byteOffset, hsum, lanes, setResult, vone } from "./shared";
+import { BLOCK, MODE_ACCURACY, MODE_GRAD, MODE_LOSSES, MODE_WEIGHTED, RESULT_ARGUMENT, RESULT_SUM, RESULT_SUM2 } from "../abi";
+import { Off, On, byteOffset, hsum, lanes, setResult, vone } from "./shared";
 
 /** What a loss family file provides for one loss: the formula and its derivative, vector and scalar. */
 // (AssemblyScript has no interfaces on type parameters; each loss is an @unmanaged class with these

@@ -14,7 +14,8 @@
 // into accumulator j mod 4 (the SIMD build: one f32x4, or two f64x2 for lanes 0–1 and 2–3),
 // combined as (s0 + s1) + (s2 + s3) in float64; the dim mod 4 tail is then added in order.
 
-import { BLOCK, byteOffset, hsum } from "./shared";
+import { BLOCK } from "../abi";
+import { byteOffset, hsum } from "./shared";
 
 /** Second and third sums of the last reduction that makes more than one (float64 each). */
 const SUMS: usize = memory.data(16, 16);

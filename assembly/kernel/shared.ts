@@ -9,10 +9,6 @@ import { RESULT } from "../abi";
 export type On = i32;
 export type Off = f32;
 
-// float32 lanes are flushed into a float64 total every BLOCK elements: 256 additions per lane at
-// most, so a block's rounding error stays near 2⁻²⁴·256 relative, independent of n.
-export const BLOCK: i32 = 1024;
-
 /** The value at byte `at` of the result block (abi.ts). */
 // @ts-ignore: decorator
 @inline export function result<T>(at: i32): T {

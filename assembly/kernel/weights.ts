@@ -1,8 +1,8 @@
 // Per-example weights: checked (finite, ≥ 0) and summed in one pass, before the loss pass that
 // needs Σ w to scale a weighted mean's gradient. Same loop shape as elementwise.ts.
 
-import { ARGUMENT_WEIGHTS, RESULT_ARGUMENT, RESULT_SUM } from "../abi";
-import { BLOCK, byteOffset, hsum, lanes, setResult } from "./shared";
+import { ARGUMENT_WEIGHTS, BLOCK, RESULT_ARGUMENT, RESULT_SUM } from "../abi";
+import { byteOffset, hsum, lanes, setResult } from "./shared";
 
 // @ts-ignore: decorator
 @inline function isWeight<T>(w: T): bool {

@@ -1,6 +1,6 @@
 /**
- * What this layer and the kernels agree on: mode bits, the result block, argument codes and the
- * scratch slots. The kernels define each value once (assembly/abi.ts) and export it as an
+ * What this layer and the kernels agree on: mode bits, the block size, the result block, argument
+ * codes and the scratch slots. The kernels define each value once (assembly/abi.ts) and export it as an
  * immutable wasm global of the same name; test/abi.test.ts checks that every value here equals it.
  * The values are constants here rather than read from the instance, so that they cost nothing per call.
  */
@@ -21,6 +21,9 @@ export const MODE_IGNORE = 64;
 export const MODE_SQUARED = 8;
 /** Triplet: the negative distance is min(d(a, n), d(p, n)). */
 export const MODE_SWAP = 16;
+
+/** Elements per block: float32 lane sums are flushed into a float64 total every BLOCK elements. */
+export const BLOCK = 1024;
 
 // The result block (exported by the wasm as RESULT, its address): byte offsets.
 export const RESULT_SUM = 0;

@@ -12,9 +12,9 @@
 // L is the elementwise loss (logits.ts BceLogits): its setup, its classification and its scalar
 // form for the last n mod 4 elements. Its own loop shape is kernel/elementwise.ts's.
 
-import { MODE_ACCURACY, MODE_GRAD, RESULT_SUM, RESULT_SUM2 } from "../../abi";
+import { BLOCK, MODE_ACCURACY, MODE_GRAD, RESULT_SUM, RESULT_SUM2 } from "../../abi";
 import { firstBad } from "../../kernel/elementwise";
-import { BLOCK, hsum, result, setResult, sparam, vone, vparam } from "../../kernel/shared";
+import { hsum, result, setResult, sparam, vone, vparam } from "../../kernel/shared";
 import { SIGN_32, k } from "../../math/constants";
 import { expNonPositive32, expNonPositive32x4 } from "../../math/exp";
 import { log64, log64x2 } from "../../math/log";
