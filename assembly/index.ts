@@ -1,9 +1,12 @@
-// The wasm module's exports: every kernel, plus what the TypeScript layer needs to lay out memory.
+// The wasm module's exports: the ABI constants, every kernel (named <loss>_<dtype>), and what the
+// TypeScript layer needs to lay out memory.
 
+export * from "./abi";
 export { weights_f32, weights_f64 } from "./kernel/weights";
-export { RESULT } from "./kernel/shared";
 export * from "./loss/regression";
 export * from "./loss/binary";
+export * from "./loss/categorical";
+export * from "./loss/embedding";
 
 /** 1 in the SIMD build, 0 in the scalar build (the same source, compiled with and without `--enable simd`). */
 export const SIMD: i32 = ASC_FEATURE_SIMD ? 1 : 0;
@@ -12,6 +15,3 @@ export const SIMD: i32 = ASC_FEATURE_SIMD ? 1 : 0;
 export function heapBase(): usize {
   return __heap_base;
 }
-export * from "./loss/categorical";
-export { ROW_RESULT } from "./kernel/rowwise";
-export * from "./loss/embedding";

@@ -11,16 +11,8 @@
 // Classifiers (classifier() below) also take MODE_ACCURACY, with the gradient: Σ wᵢ·[example i
 // classified right] is left at RESULT_SUM2.
 
-import { RESULT_SUM, RESULT_SUM2, RESULT_ARGUMENT, lanes, hsum, byteOffset, vone } from "./shared";
-
-export const MODE_GRAD: i32 = 1;
-export const MODE_WEIGHTED: i32 = 2;
-export const MODE_LOSSES: i32 = 4;
-export const MODE_ACCURACY: i32 = 8;
-
-// float32 lanes are flushed into the float64 total every BLOCK elements: 256 additions per lane at
-// most, so a block's rounding error stays near 2⁻²⁴·256 relative, independent of n.
-export const BLOCK: i32 = 1024;
+import { BLOCK, MODE_ACCURACY, MODE_GRAD, MODE_LOSSES, MODE_WEIGHTED, RESULT_ARGUMENT, RESULT_SUM, RESULT_SUM2 } from "../abi";
+import { Off, On, byteOffset, hsum, lanes, setResult, vone } from "./shared";
 
 /** What a loss family file provides for one loss: the formula and its derivative, vector and scalar. */
 // (AssemblyScript has no interfaces on type parameters; each loss is an @unmanaged class with these
@@ -38,11 +30,9 @@ export const BLOCK: i32 = 1024;
 //   vright<T>(y, p): v128 lanes mask sright<T>(y, p): bool       example classified right
 
 // For mse and mae each mode is its own loop, chosen while AssemblyScript compiles: the switches are
-// type arguments (On = i32, Off = f32, read with isInteger<F>()), so the dead branches never reach
-// Binaryen. Passed as plain booleans they were left to Binaryen, whose code folding once merged
-// the modes back into one loop testing flags at run time (mse withGrad 4.5 → 2.2 el/ns, measured).
-type On = i32;
-type Off = f32;
+// type arguments (On / Off, kernel/shared.ts), so the dead branches never reach Binaryen. Passed as
+// plain booleans they were left to Binaryen, whose code folding once merged the modes back into one
+// loop testing flags at run time (mse withGrad 4.5 → 2.2 el/ns, measured).
 /** A flag read from `mode` at run time (below). */
 type Dyn = u64;
 
@@ -181,8 +171,8 @@ function loop<T, L, G, W, S, A>(n: i32, y: usize, p: usize, w: usize, lo: usize,
     total += <f64>sstep<T, L, G>(op, byteOffset<T>(i), y, p, w, lo, g, <T>scale, G_, W_, S_);
     if (isInteger<A>()) if (A_) right += <f64>sright<T, L>(op, byteOffset<T>(i), y, p, w, W_);
   }
-  store<f64>(RESULT_SUM, total);
-  if (isInteger<A>()) if (A_) store<f64>(RESULT_SUM2, right);
+  setResult<f64>(RESULT_SUM, total);
+  if (isInteger<A>()) if (A_) setResult<f64>(RESULT_SUM2, right);
   return -1;
 }
 
@@ -284,7 +274,7 @@ export function firstBad<T, L>(op: L, start: i32, end: i32, y: usize, p: usize):
     const off = byteOffset<T>(i);
     const argument = op.sbad<T>(load<T>(y + off), load<T>(p + off));
     if (argument >= 0) {
-      store<i32>(RESULT_ARGUMENT, argument);
+      setResult<i32>(RESULT_ARGUMENT, argument);
       return i;
     }
   }

@@ -1,21 +1,24 @@
-// What every kernel shares: the result area, lane counts, byte offsets and horizontal sums.
+// What every kernel shares: compile-time switches, lane counts, byte offsets, horizontal sums, the
+// result block and the parameter slots.
 
-/** Results a kernel cannot return: [0] a float64 sum, [8] a second float64 sum, [16] an argument code. */
-export const RESULT: usize = memory.data(32, 16);
-export const RESULT_SUM: usize = RESULT;
-export const RESULT_SUM2: usize = RESULT + 8;
-export const RESULT_ARGUMENT: usize = RESULT + 16;
+import { RESULT } from "../abi";
 
-/**
- * Where a loss's fused vboth/sboth (elementwise.ts) leaves the gradient it computed beside the loss
- * it returns: one vector, or one scalar at the start.
- */
-export const BOTH: usize = memory.data(16, 16);
+// Compile-time switches: a type argument On (i32) or Off (f32), read with isInteger<F>(), so that
+// the branch not taken never reaches Binaryen (plain booleans were left to it, and its code folding
+// once merged specialised loops back into one).
+export type On = i32;
+export type Off = f32;
 
-/** Argument codes a kernel reports with the index of a value outside the domain. */
-export const ARGUMENT_TARGET: i32 = 0;
-export const ARGUMENT_PRED: i32 = 1;
-export const ARGUMENT_WEIGHTS: i32 = 2;
+/** The value at byte `at` of the result block (abi.ts). */
+// @ts-ignore: decorator
+@inline export function result<T>(at: i32): T {
+  return load<T>(RESULT + <usize>at);
+}
+
+// @ts-ignore: decorator
+@inline export function setResult<T>(at: i32, value: T): void {
+  store<T>(RESULT + <usize>at, value);
+}
 
 // @ts-ignore: decorator
 @inline export function lanes<T>(): i32 {
@@ -38,7 +41,7 @@ export const ARGUMENT_WEIGHTS: i32 = 2;
 }
 
 // v128 constants are loaded from static memory: V8 (Node 20) rebuilds an inline v128.const in every
-// loop iteration with 3 instructions, where a load is one (PERF-NOTES: a pure exp kernel ran 1.5×
+// loop iteration with 3 instructions, where a load is one (measured: a pure exp kernel ran 1.5×
 // faster this way).
 const F32_ONE = memory.data<f32>([1, 1, 1, 1], 16);
 const F64_ONE = memory.data<f64>([1, 1], 16);

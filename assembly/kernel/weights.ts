@@ -1,9 +1,8 @@
 // Per-example weights: checked (finite, ≥ 0) and summed in one pass, before the loss pass that
 // needs Σ w to scale a weighted mean's gradient. Same loop shape as elementwise.ts.
 
-import { RESULT_SUM, RESULT_ARGUMENT, ARGUMENT_WEIGHTS, lanes, hsum, byteOffset } from "./shared";
-
-const BLOCK: i32 = 1024;
+import { ARGUMENT_WEIGHTS, BLOCK, RESULT_ARGUMENT, RESULT_SUM } from "../abi";
+import { byteOffset, hsum, lanes, setResult } from "./shared";
 
 // @ts-ignore: decorator
 @inline function isWeight<T>(w: T): bool {
@@ -48,12 +47,12 @@ function weightSum<T>(n: i32, w: usize): i32 {
   for (; i < n; i++) {
     const wi = load<T>(w + byteOffset<T>(i));
     if (!isWeight<T>(wi)) {
-      store<i32>(RESULT_ARGUMENT, ARGUMENT_WEIGHTS);
+      setResult<i32>(RESULT_ARGUMENT, ARGUMENT_WEIGHTS);
       return i;
     }
     total += <f64>wi;
   }
-  store<f64>(RESULT_SUM, total);
+  setResult<f64>(RESULT_SUM, total);
   return -1;
 }
 

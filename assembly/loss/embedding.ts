@@ -6,7 +6,7 @@
 // byte offsets into wasm memory; `mode` a set of MODE_* bits. Returns -1, or the first row whose
 // label is outside the domain (the label itself is left at RESULT_SUM2). Σ wᵢ·lᵢ is left at RESULT_SUM.
 //
-// Each row: one pass for its sums (kernel/rows.ts, float64 lanes), the loss and the gradient's
+// Each row: one pass for its sums (kernel/embedding.ts, float64 lanes), the loss and the gradient's
 // coefficients in float64 scalars, then one pass writing the gradient rows in T. The mode bits are
 // tested once per row, not per element, so unlike the elementwise loop they cost nothing measurable
 // and need no compile-time specialisation.
@@ -21,40 +21,31 @@
 //   a distance of 0 (its subdifferential is the unit ball), in contrastive and triplet;
 //   a zero-norm vector in cosineEmbedding (cos is taken as 0 there, with a zero gradient).
 
-import { RESULT_SUM, RESULT_SUM2, RESULT_ARGUMENT, byteOffset } from "../kernel/shared";
-import { sqDist, sqDist3, dots, sumB, sumC } from "../kernel/rows";
+import {
+  ARGUMENT_TARGET, MODE_GRAD, MODE_LOSSES, MODE_SQUARED, MODE_SWAP, MODE_WEIGHTED, RESULT_ARGUMENT, RESULT_SUM, RESULT_SUM2,
+} from "../abi";
+import { Off, On, byteOffset, setResult } from "../kernel/shared";
+import { sqDist, sqDist3, dots, sumB, sumC } from "../kernel/embedding";
 
-const MODE_GRAD = 1;
-const MODE_WEIGHTED = 2;
-const MODE_LOSSES = 4;
-const MODE_SQUARED = 8;
-const MODE_SWAP = 16;
-const ARGUMENT_LABEL: i32 = 0;
-
-type On = i32;
-type Off = f32;
-
+/** The label is the target: its argument code, and the refused value itself at RESULT_SUM2. */
 function badLabel(row: i32, y: f64): i32 {
-  store<i32>(RESULT_ARGUMENT, ARGUMENT_LABEL);
-  store<f64>(RESULT_SUM2, y);
+  setResult<i32>(RESULT_ARGUMENT, ARGUMENT_TARGET);
+  setResult<f64>(RESULT_SUM2, y);
   return row;
 }
 
-/** w·l, and the per-row loss stored when asked; returns the gradient's factor scale·w. */
+/** The row's weight, 1 without weights (w·l and scale·w are then l and scale, exactly). */
 // @ts-ignore: decorator
-@inline function weigh<T>(mode: i32, r: i32, w: usize, lo: usize, l: f64, scale: f64): f64 {
-  let k = scale;
-  if (mode & MODE_WEIGHTED) {
-    const wr = <f64>load<T>(w + byteOffset<T>(r));
-    LOSS = l * wr;
-    k *= wr;
-  } else {
-    LOSS = l;
-  }
-  if (mode & MODE_LOSSES) store<T>(lo + byteOffset<T>(r), <T>LOSS);
-  return k;
+@inline function rowWeight<T>(mode: i32, r: i32, w: usize): f64 {
+  return mode & MODE_WEIGHTED ? <f64>load<T>(w + byteOffset<T>(r)) : 1;
 }
-let LOSS: f64 = 0;
+
+/** The row's weighted loss, stored when asked. */
+// @ts-ignore: decorator
+@inline function weigh<T>(mode: i32, r: i32, lo: usize, wl: f64): f64 {
+  if (mode & MODE_LOSSES) store<T>(lo + byteOffset<T>(r), <T>wl);
+  return wl;
+}
 
 /** x is 0, or rounded to T a finite normal number: a per-row factor that loses no digits in T. */
 // @ts-ignore: decorator
@@ -81,15 +72,16 @@ function contrastive<T>(rows: i32, dim: i32, label: usize, a: usize, b: usize, w
     const h = max<f64>(margin - d, 0);
     // Each term only where its label weight is non-zero: 0·∞ would be NaN for a distance that overflows.
     const l = (y < 1 ? (1 - y) * (0.5 * d2) : 0) + (y > 0 ? y * (0.5 * h * h) : 0);
-    const k = weigh<T>(mode, r, w, lo, l, scale);
-    total += LOSS;
+    const wr = rowWeight<T>(mode, r, w);
+    total += weigh<T>(mode, r, lo, l * wr);
+    const k = scale * wr;
     if (mode & MODE_GRAD) {
       const c = k * ((1 - y) - (d > 0 ? y * h / d : 0));
       if (isFinite<T>(<T>c)) diffGrad<T>(dim, a + off, b + off, ga + off, gb + off, <T>c);
       else contrastiveWide<T>(dim, a + off, b + off, ga + off, gb + off, k * (1 - y), d > 0 ? k * y * h : 0, d);
     }
   }
-  store<f64>(RESULT_SUM, total);
+  setResult<f64>(RESULT_SUM, total);
   return -1;
 }
 
@@ -147,8 +139,9 @@ function triplet<T>(rows: i32, dim: i32, an: usize, po: usize, ne: usize, w: usi
     const dpn = squared ? pn2 : sqrt<f64>(pn2);
     const useS = swap && dpn < dan;
     const t = dap - (useS ? dpn : dan) + margin;
-    const k = weigh<T>(mode, r, w, lo, max<f64>(t, 0), scale);
-    total += LOSS;
+    const wr = rowWeight<T>(mode, r, w);
+    total += weigh<T>(mode, r, lo, max<f64>(t, 0) * wr);
+    const k = scale * wr;
     if (mode & MODE_GRAD) {
       if (!(t < 0)) { // NaN: a NaN gradient, as for every NaN input
         // d‖x‖/dx = x/‖x‖ (0 at x = 0), d‖x‖²/dx = 2x.
@@ -173,7 +166,7 @@ function triplet<T>(rows: i32, dim: i32, an: usize, po: usize, ne: usize, w: usi
       }
     }
   }
-  store<f64>(RESULT_SUM, total);
+  setResult<f64>(RESULT_SUM, total);
   return -1;
 }
 
@@ -290,8 +283,9 @@ function cosineEmbedding<T>(rows: i32, dim: i32, label: usize, a: usize, b: usiz
     // Clamped: a rounded cos a little above 1 made 1 − cos −2.2e-16; the gradient uses the same cos.
     const cos = min<f64>(max<f64>(ab * inv, -1), 1);
     const l = y > 0 ? 1 - cos : max<f64>(cos - margin, 0);
-    const k = weigh<T>(mode, r, w, lo, l, scale);
-    total += LOSS;
+    const wr = rowWeight<T>(mode, r, w);
+    total += weigh<T>(mode, r, lo, l * wr);
+    const k = scale * wr;
     if (mode & MODE_GRAD) {
       const sign: f64 = y > 0 ? -1 : cos - margin < 0 ? 0 : 1;
       if (sign != 0 && !zero) {
@@ -305,7 +299,7 @@ function cosineEmbedding<T>(rows: i32, dim: i32, label: usize, a: usize, b: usiz
       }
     }
   }
-  store<f64>(RESULT_SUM, total);
+  setResult<f64>(RESULT_SUM, total);
   return -1;
 }
 

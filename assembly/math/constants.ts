@@ -1,6 +1,6 @@
 // Constants shared by the vector math, each splatted across the lanes of a 16-byte slot in static
 // memory: V8 (Node 20) rebuilds an inline v128.const in every loop iteration (3 instructions), where
-// a load is one (PERF-NOTES: a pure exp kernel ran 1.5× faster with loads).
+// a load is one (measured: a pure exp kernel ran 1.5× faster with loads).
 
 /** The vector at `at`. */
 // @ts-ignore: decorator

@@ -1,11 +1,9 @@
 // Vector math for the loss kernels: generic over T (f32 or f64) as the kernels are. Each v* form
 // takes a v128 of T lanes; each s* twin gives, bit for bit, one lane of it (so the SIMD and the
-// scalar builds agree element for element). Algorithms and audited error bounds: exp.ts, log.ts,
-// logistic.ts.
+// scalar builds agree element for element). Algorithms and audited error bounds: exp.ts, log.ts.
 
 import { exp32, exp32x4, exp64, exp64x2 } from "./exp";
 import { log1p32, log1p32x4, log1p64, log1p64x2, log32, log32x4, log64, log64x2 } from "./log";
-import { sigmoid32, sigmoid32x4, sigmoid64, sigmoid64x2, softplus32, softplus32x4, softplus64, softplus64x2 } from "./logistic";
 
 /** e^x. */
 // @ts-ignore: decorator
@@ -24,15 +22,3 @@ import { sigmoid32, sigmoid32x4, sigmoid64, sigmoid64x2, softplus32, softplus32x
 @inline export function vlog1p<T>(x: v128): v128 { return sizeof<T>() == 4 ? log1p32x4(x) : log1p64x2(x); }
 // @ts-ignore: decorator
 @inline export function slog1p<T>(x: T): T { return sizeof<T>() == 4 ? <T>log1p32(<f32>x) : <T>log1p64(<f64>x); }
-
-/** ln(1 + e^x), without overflow. */
-// @ts-ignore: decorator
-@inline export function vsoftplus<T>(x: v128): v128 { return sizeof<T>() == 4 ? softplus32x4(x) : softplus64x2(x); }
-// @ts-ignore: decorator
-@inline export function ssoftplus<T>(x: T): T { return sizeof<T>() == 4 ? <T>softplus32(<f32>x) : <T>softplus64(<f64>x); }
-
-/** 1/(1 + e^−x), without overflow. */
-// @ts-ignore: decorator
-@inline export function vsigmoid<T>(x: v128): v128 { return sizeof<T>() == 4 ? sigmoid32x4(x) : sigmoid64x2(x); }
-// @ts-ignore: decorator
-@inline export function ssigmoid<T>(x: T): T { return sizeof<T>() == 4 ? <T>sigmoid32(<f32>x) : <T>sigmoid64(<f64>x); }

@@ -1,65 +1,69 @@
 /**
- * The kernels' calling convention as this side assumes it: mode bits, scratch slots, result areas
- * and the block sizes they imply. Every number the TypeScript side shares with the wasm lives
- * here, so that a test can compare them with what the module itself declares.
+ * What this layer and the kernels agree on: mode bits, the block size, the result block, argument
+ * codes and the scratch slots. The kernels define each value once (assembly/abi.ts) and export it as an
+ * immutable wasm global of the same name; test/abi.test.ts checks that every value here equals it.
+ * The values are constants here rather than read from the instance, so that they cost nothing per call.
  */
 
-/** Mode bits every loss kernel reads. */
+// Mode bits: what a call asks of a kernel.
 export const MODE_GRAD = 1;
 export const MODE_WEIGHTED = 2;
 export const MODE_LOSSES = 4;
-/** Classifiers and classification kernels: count the examples predicted right (withGrad only). */
+/** Classifiers and row-wise losses: the fraction classified right, from the same pass. */
 export const MODE_ACCURACY = 8;
-
-/** Classification kernels: sparse targets smoothed by labelSmoothing. */
+/** Sparse softmax cross-entropy with label smoothing. */
 export const MODE_SMOOTH = 16;
-/** Classification kernels: dense targets through the softmax kernel, plus Σ y log y (KL divergence on logits). */
+/** Dense softmax cross-entropy plus Σ y log y per row (KL divergence from logits). */
 export const MODE_ENTROPY = 32;
-/** Classification kernels: labels equal to ignoreIndex contribute nothing. */
+/** Sparse targets: rows whose label is ignoreIndex are skipped. */
 export const MODE_IGNORE = 64;
-
-/** Triplet kernel: squared distances. */
+/** Triplet: the squared distance. */
 export const MODE_SQUARED = 8;
-/** Triplet kernel: the negative distance is min(d(a, n), d(p, n)). */
+/** Triplet: the negative distance is min(d(a, n), d(p, n)). */
 export const MODE_SWAP = 16;
+
+/** Elements per block: float32 lane sums are flushed into a float64 total every BLOCK elements. */
+export const BLOCK = 1024;
+
+// The result block (exported by the wasm as RESULT, its address): byte offsets.
+export const RESULT_SUM = 0;
+export const RESULT_SUM2 = 8;
+export const RESULT_ARGUMENT = 16;
+export const RESULT_CORRECT = 24;
+export const RESULT_COUNTED = 32;
+// The same, as indices into Float64Array / Int32Array views from the block's start.
+export const R_SUM = RESULT_SUM / 8;
+export const R_SUM2 = RESULT_SUM2 / 8;
+export const R_CORRECT = RESULT_CORRECT / 8;
+export const R_COUNTED = RESULT_COUNTED / 8;
+export const R_ARGUMENT_I32 = RESULT_ARGUMENT / 4;
+
+/** Argument codes at RESULT_ARGUMENT: which argument held the value a kernel refused. */
+export const ARGUMENT_TARGET = 0;
+export const ARGUMENT_PRED = 1;
+export const ARGUMENT_WEIGHTS = 2;
 
 /** Bytes per scratch slot. 32 KiB keeps a chunk's three streams (target, pred, grad) in L2 while a
  * chunk is long enough (8192 float32) that the per-chunk JS overhead stays small. */
 export const SLOT_BYTES = 32768;
-/** Scratch slots: the five below, then the extra streams of the classification and embedding families. */
+/** Scratch slots: target, pred, weights, per-example losses, gradient; 5–11 for losses with more
+ * inputs and gradients (embedding: a third input, three gradients; classification: labels). */
 export const SLOTS = 12;
-export const SLOT = {
-  target: 0,
-  pred: 1,
-  weights: 2,
-  losses: 3,
-  grad: 4,
-  /** Classification: the labels (Int32Array) and the class weights (one row). */
-  labels: 5,
-  classWeights: 6,
-  /** Embedding: up to three input streams and their gradients, and the per-row label. */
-  inputs: [5, 6, 7],
-  grads: [8, 9, 10],
-  label: 11,
-} as const;
+export const SLOT_TARGET = 0;
+export const SLOT_PRED = 1;
+export const SLOT_WEIGHTS = 2;
+export const SLOT_LOSSES = 3;
+export const SLOT_GRAD = 4;
+export const SLOT = { target: SLOT_TARGET, pred: SLOT_PRED, weights: SLOT_WEIGHTS, losses: SLOT_LOSSES, grad: SLOT_GRAD } as const;
+/** Classification: the labels and the class weights. */
+export const SLOT_LABELS = 5;
+export const SLOT_CLASS_WEIGHTS = 6;
+/** Embedding: three input slots, their three gradient slots, the labels. */
+export const SLOT_INPUTS = 5;
+export const SLOT_INPUT_GRADS = 8;
+export const LABEL_SLOT = 11;
+export const IN_SLOTS = [SLOT_INPUTS, SLOT_INPUTS + 1, SLOT_INPUTS + 2] as const;
+export const GRAD_SLOTS = [SLOT_INPUT_GRADS, SLOT_INPUT_GRADS + 1, SLOT_INPUT_GRADS + 2] as const;
 
-/** A row wider than a slot is staged in a temporary block of this many rows: target, pred, gradient, class weights. */
-export const WIDE_ROWS = 4;
-
-/**
- * RESULT (every elementwise and embedding kernel), in float64 units: the sum, a second sum (the
- * classifiers' count right; the embedding kernels' refused label), and in int32 units the code of
- * the argument a refused element belongs to.
- */
-export const RESULT_SUM = 0;
-export const RESULT_SUM2 = 1;
-export const RESULT_ARGUMENT_I32 = 4;
-/** The argument codes, in code order. */
+/** The argument codes at RESULT_ARGUMENT, in code order: the names error messages give them. */
 export const ARGUMENTS = ['target', 'pred', 'opts.weights'] as const;
-
-/** ROW_RESULT (classification kernels), in float64 units, and the argument code in int32 units (0: the target). */
-export const ROW_SUM = 0;
-export const ROW_SUM2 = 1;
-export const ROW_CORRECT = 2;
-export const ROW_COUNTED = 3;
-export const ROW_ARGUMENT_I32 = 8;

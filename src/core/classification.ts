@@ -7,7 +7,7 @@
  */
 import {
   MODE_ACCURACY, MODE_ENTROPY, MODE_GRAD, MODE_IGNORE, MODE_LOSSES, MODE_SMOOTH, MODE_WEIGHTED,
-  ROW_ARGUMENT_I32, ROW_CORRECT, ROW_COUNTED, ROW_SUM, ROW_SUM2, SLOT, SLOT_BYTES, WIDE_ROWS,
+  R_ARGUMENT_I32, R_CORRECT, R_COUNTED, R_SUM, R_SUM2, SLOT, SLOT_BYTES, SLOT_CLASS_WEIGHTS, SLOT_LABELS,
 } from './abi.js';
 import { type FloatArray, type NumericOption, NONE, checkOptionNames, floatArray, like, numericOption, reductionOf, wasmPointer } from './args.js';
 import { GRAD, LOSS, type Opts, SUMS, type Wiring, reduced, scaleOf, wire } from './call.js';
@@ -18,6 +18,9 @@ import { type Resolved, accumulatorReduction, accuracyOption, booleanOption, int
 import { overlapsShifted } from './overlap.js';
 import { chunkAt, copyIn, copyLabelsIn, copyOut, slotAt, stageOut } from './staging.js';
 import { type Kernel, chunkOf, ready, views, wasm } from './wasm.js';
+
+/** A row wider than a slot is staged in a temporary block of this many rows: target, pred, gradient, class weights. */
+const WIDE_ROWS = 4;
 import { weightSum } from './weights.js';
 
 /** The kernel ABIs of this family: what a kernel takes after (rows, classes, target, pred, weights, losses). */
@@ -296,7 +299,7 @@ function run(family: Family, fn: string, want: number, c: ClassOptions, reductio
     family, fn, x, options: c, rows, rowBytes,
     chunk: wide !== undefined ? 1 : copies ? chunkOf(Math.max(1, Math.floor(SLOT_BYTES / Math.max(rowBytes, 4)))) : Math.max(rows, 1),
     stageY: at(0, SLOT.target), stageP: at(1, SLOT.pred), stageG: at(2, SLOT.grad),
-    call: { m: 0, C, y: 0, p: 0, w: 0, lo: slotAt(SLOT.losses), g: 0, cw: at(3, SLOT.classWeights), scale: 1, param: 0, ignore: c.ignore ?? 0, topK: c.topK, mode: 0 },
+    call: { m: 0, C, y: 0, p: 0, w: 0, lo: slotAt(SLOT.losses), g: 0, cw: at(3, SLOT_CLASS_WEIGHTS), scale: 1, param: 0, ignore: c.ignore ?? 0, topK: c.topK, mode: 0 },
   };
   if (rows > 0) writeClassWeights(r.call.cw / bytes, C, f32, c.classWeights); // (a row of `classes` values may not even fit a slot)
 
@@ -332,7 +335,7 @@ function place(r: Rows, i: number, m: number): void {
   const { x, call, rowBytes } = r;
   const C = call.C;
   call.m = m;
-  if (x.y instanceof Int32Array) call.y = x.zy >= 0 ? x.zy + i * 4 : copyLabelsIn(x.y, slotAt(SLOT.labels), i, m);
+  if (x.y instanceof Int32Array) call.y = x.zy >= 0 ? x.zy + i * 4 : copyLabelsIn(x.y, slotAt(SLOT_LABELS), i, m);
   else call.y = x.zy >= 0 ? x.zy + i * rowBytes : copyIn(x.y, r.stageY, i * C, m * C);
   call.p = x.zp >= 0 ? x.zp + i * rowBytes : copyIn(x.p, r.stageP, i * C, m * C);
   call.w = x.w === undefined ? 0 : chunkAt(x.w, x.zw, SLOT.weights, i, m);
@@ -347,7 +350,7 @@ function denominatorPass(r: Rows, f32: boolean): number {
     place(r, i, Math.min(r.chunk, r.rows - i));
     const bad = abi(kernel, r.call);
     if (bad >= 0) throw refused(r, bad, i);
-    denominator += wasm.f64[rowResult() + ROW_SUM2]!;
+    denominator += wasm.f64[rowResult() + R_SUM2]!;
   }
   return denominator;
 }
@@ -364,10 +367,10 @@ function lossPass(r: Rows, kernel: Kernel, abi: (kernel: Kernel, c: KernelCall) 
     const bad = abi(kernel, call);
     if (bad >= 0) throw refused(r, bad, i);
     const result = rowResult();
-    t.sum += wasm.f64[result + ROW_SUM]!;
+    t.sum += wasm.f64[result + R_SUM]!;
     if (accuracy) {
-      t.correct += wasm.f64[result + ROW_CORRECT]!;
-      t.counted += wasm.f64[result + ROW_COUNTED]!;
+      t.correct += wasm.f64[result + R_CORRECT]!;
+      t.counted += wasm.f64[result + R_COUNTED]!;
     }
     if (grad !== undefined && zg < 0) copyOut(grad, r.stageG, i * call.C, m * call.C);
     if (losses !== undefined) stageOut(losses, SLOT.losses, i, m);
@@ -379,7 +382,7 @@ function lossPass(r: Rows, kernel: Kernel, abi: (kernel: Kernel, c: KernelCall) 
 function refused(r: Rows, bad: number, i: number): SimdlossError {
   const { fn, x } = r;
   const C = r.call.C;
-  if (wasm.i32[rowResult() * 2 + ROW_ARGUMENT_I32]! === 0) {
+  if (wasm.i32[rowResult() * 2 + R_ARGUMENT_I32]! === 0) {
     if (r.family.labels) {
       const at = i + bad;
       const ignoring = r.options.ignore !== undefined ? ` or ignoreIndex ${r.options.ignore}` : '';
@@ -391,9 +394,9 @@ function refused(r: Rows, bad: number, i: number): SimdlossError {
   return new SimdlossError(`${fn}: pred[${i * C + bad}] is out of the domain`, 'pred', i * C + bad);
 }
 
-/** ROW_RESULT's index in `wasm.f64`. */
+/** The result block's index in `wasm.f64`. */
 function rowResult(): number {
-  return (wasm.exports!.ROW_RESULT as WebAssembly.Global).value / 8;
+  return wasm.result;
 }
 
 /** The top-k option: an integer in [1, classes]; left out, its default capped at classes. */

@@ -4,7 +4,7 @@
  * file holds what only this family does — the option set, the kernel's arguments, and the error
  * for a value out of the domain.
  */
-import { ARGUMENTS, MODE_ACCURACY, MODE_GRAD, MODE_LOSSES, MODE_WEIGHTED, RESULT_ARGUMENT_I32, RESULT_SUM, RESULT_SUM2, SLOT, SLOT_BYTES } from './abi.js';
+import { ARGUMENTS, MODE_ACCURACY, MODE_GRAD, MODE_LOSSES, MODE_WEIGHTED, R_ARGUMENT_I32, R_SUM, R_SUM2, SLOT, SLOT_BYTES } from './abi.js';
 import { type FloatArray, type NumericOption, MEAN, NONE, checkOptionNames, floatArray, like, reductionOf, wasmPointer } from './args.js';
 import { GRAD, LOSS, type Opts, SUMS, type Wiring, reduced, scaleOf, wire } from './call.js';
 import { SimdlossError, show } from './errors.js';
@@ -265,8 +265,8 @@ function pass(family: Family, fn: string, want: number, target: unknown, pred: u
       slotAt(SLOT.losses), zg >= 0 ? zg + i * p.BYTES_PER_ELEMENT : slotAt(SLOT.grad), scale, params[0], params[1], mode,
     );
     if (bad >= 0) throw outOfDomain(fn, spec, y, p, w, i + bad);
-    total += wasm.f64[wasm.result + RESULT_SUM]!;
-    if (accuracy) right += wasm.f64[wasm.result + RESULT_SUM2]!;
+    total += wasm.f64[wasm.result + R_SUM]!;
+    if (accuracy) right += wasm.f64[wasm.result + R_SUM2]!;
     if (grad !== undefined && zg < 0) stageOut(grad, SLOT.grad, i, m);
     if (losses !== undefined) stageOut(losses, SLOT.losses, i, m);
   }
@@ -283,7 +283,7 @@ function newArray(f32: boolean, n: number): FloatArray {
 
 /** The error for the element the kernel refused: the argument it belongs to comes from RESULT. */
 function outOfDomain(fn: string, spec: ElementwiseSpec, y: FloatArray, p: FloatArray, w: FloatArray | undefined, index: number): SimdlossError {
-  const argument = ARGUMENTS[wasm.i32[wasm.result * 2 + RESULT_ARGUMENT_I32]!]!;
+  const argument = ARGUMENTS[wasm.i32[wasm.result * 2 + R_ARGUMENT_I32]!]!;
   const array = argument === 'target' ? y : argument === 'pred' ? p : w!;
   const expected = spec.domain?.[argument as 'target' | 'pred'] ?? 'in the domain';
   return new SimdlossError(`${fn}: ${argument}[${index}] must be ${expected}; got ${show(array[index])}`, argument, index);

@@ -4,7 +4,7 @@
  * streamed through the scratch slots whole rows at a time; WasmArrays are used in place. The call
  * path is call.ts's; this file holds the option set, the kernel's arguments and its errors.
  */
-import { MODE_GRAD, MODE_LOSSES, MODE_WEIGHTED, RESULT_SUM, RESULT_SUM2, SLOT, SLOT_BYTES } from './abi.js';
+import { GRAD_SLOTS, IN_SLOTS, LABEL_SLOT, MODE_GRAD, MODE_LOSSES, MODE_WEIGHTED, R_SUM, R_SUM2, SLOT, SLOT_BYTES } from './abi.js';
 import { type FloatArray, type NumericOption, NONE, checkOptionNames, floatArray, like, numericOption, reductionOf, wasmPointer } from './args.js';
 import { GRAD, LOSS, type Opts, SUMS, reduced, scaleOf, wire } from './call.js';
 import { SimdlossError, show } from './errors.js';
@@ -206,7 +206,7 @@ function run(family: Family, b: Batch, want: number, reduction: number, param: n
   const scale = scaleOf(reduction, weights);
   const mode = flags | (want & GRAD ? MODE_GRAD : 0) | (w !== undefined ? MODE_WEIGHTED : 0) | (losses !== undefined ? MODE_LOSSES : 0);
   const kernel = family.kernels.of(f32);
-  const none = slotAt(SLOT.label); // any valid address: the kernel does not read an unused stream
+  const none = slotAt(LABEL_SLOT); // any valid address: the kernel does not read an unused stream
   const lo = slotAt(SLOT.losses);
   const three = xs.length === 3;
   let total = 0;
@@ -214,18 +214,18 @@ function run(family: Family, b: Batch, want: number, reduction: number, param: n
     const m = Math.min(chunk, n - i);
     const e = i * dim; // first element of the chunk
     const me = m * dim;
-    const at = (j: number) => chunkAt(xs[j]!, zx[j]!, SLOT.inputs[j]!, e, me);
-    const gat = (j: number) => (zg[j] !== undefined && zg[j]! >= 0 ? zg[j]! + e * bytes : slotAt(SLOT.grads[j]!));
+    const at = (j: number) => chunkAt(xs[j]!, zx[j]!, IN_SLOTS[j]!, e, me);
+    const gat = (j: number) => (zg[j] !== undefined && zg[j]! >= 0 ? zg[j]! + e * bytes : slotAt(GRAD_SLOTS[j]!));
     const wp = w === undefined ? none : chunkAt(w, b.zw, SLOT.weights, i, m);
     const bad = three
       ? kernel(m, dim, at(0), at(1), at(2), wp, lo, gat(0), gat(1), gat(2), scale, param, mode)
-      : kernel(m, dim, chunkAt(b.label!, b.zl, SLOT.label, i, m), at(0), at(1), wp, lo, gat(0), gat(1), scale, param, mode);
+      : kernel(m, dim, chunkAt(b.label!, b.zl, LABEL_SLOT, i, m), at(0), at(1), wp, lo, gat(0), gat(1), scale, param, mode);
     if (bad >= 0) {
-      const seen = wasm.f64[wasm.result + RESULT_SUM2]!; // the kernel leaves the label it refused there
+      const seen = wasm.f64[wasm.result + R_SUM2]!; // the kernel leaves the label it refused there
       throw new SimdlossError(`${b.fn}: label[${i + bad}] must be ${family.spec.label}; got ${show(seen)}`, 'label', i + bad);
     }
-    total += wasm.f64[wasm.result + RESULT_SUM]!;
-    if (want & GRAD) for (let j = 0; j < xs.length; j++) if (zg[j]! < 0) stageOut(grads[j]!, SLOT.grads[j]!, e, me);
+    total += wasm.f64[wasm.result + R_SUM]!;
+    if (want & GRAD) for (let j = 0; j < xs.length; j++) if (zg[j]! < 0) stageOut(grads[j]!, GRAD_SLOTS[j]!, e, me);
     if (losses !== undefined) stageOut(losses, SLOT.losses, i, m);
   }
   const loss = reduced(want, reduction, total, weights, n, losses);

@@ -1,5 +1,5 @@
 /**
- * Binary classification losses and the binary accuracy metric (kernels: assembly/loss/binary.ts).
+ * Binary classification losses and the binary accuracy metric (kernels: assembly/loss/binary/).
  * Targets of the cross-entropy and focal losses lie in [0, 1] (soft labels allowed), probabilities
  * in [0, 1]; hinge labels are −1 and 1, with 0 read as −1. Anything else is a SimdlossError naming
  * the index and the value, found by the kernel in the same pass.

@@ -1,4 +1,4 @@
-/** Multi-class losses and metrics: an example is one row of `classes` values (kernels: assembly/loss/categorical.ts). */
+/** Multi-class losses and metrics: an example is one row of `classes` values (kernels: assembly/loss/categorical/). */
 import { classification } from '../core/classification.js';
 import type { F32, F64 } from '../core/elementwise.js';
 import type { Labels, RowwiseLoss, RowwiseMetric } from '../core/types.js';
@@ -53,7 +53,7 @@ export const sparseSoftmaxCrossEntropy = classification({
   abi: 'softmax',
   options: [{ name: 'labelSmoothing', default: 0, min: 0, max: 1 }],
   param: 'labelSmoothing',
-  denominator: 'sparse_denominator',
+  denominator: 'sparseDenominator',
   classWeights: true,
   ignoreIndex: true,
 }) as RowwiseLoss<SparseSoftmaxOptions, Labels, Labels>;
@@ -117,7 +117,7 @@ export const softmaxCrossEntropy = classification({
   abi: 'softmax',
   options: [{ name: 'labelSmoothing', default: 0, min: 0, max: 1 }],
   param: 'labelSmoothing',
-  denominator: 'dense_denominator',
+  denominator: 'denseDenominator',
   classWeights: true,
 }) as RowwiseLoss<SoftmaxOptions, F32, F64>;
 
@@ -186,7 +186,7 @@ export const klDivergence = classification({
   abi: 'rowsum',
   options: [{ name: 'eps', default: 1e-7, min: 0, minOpen: true, max: 0.5, maxOpen: true }],
   param: 'eps',
-  logits: 'softmax_ce',
+  logits: 'softmaxCrossEntropy',
 }) as RowwiseLoss<KLDivergenceOptions, F32, F64>;
 
 /**

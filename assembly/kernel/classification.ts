@@ -1,31 +1,22 @@
-// What the row-wise kernels share: an example is one row of C values. Two layouts, chosen by C:
+// What the classification kernels share: an example is one row of C values. Two layouts, chosen by C:
 //
 // - Lanes (C < LANES_BELOW): V rows at a time (4 float32 / 2 float64), transposed on the fly into a
 //   small buffer so that lane j walks row r + j; each row's max and sum become plain vertical ops.
-//   PERF-NOTES: 2.4× faster than row-major at C = 10 (row-major is bound by per-row horizontal work).
+//   Measured 2.4× faster than row-major at C = 10 (row-major is bound by per-row horizontal work).
 //   The scalar build's twin walks each row in order, as one lane does.
 // - Row-major (C ≥ LANES_BELOW): SIMD across the classes of one row, a horizontal max / sum once per
 //   row, then the row's tail one element at a time. The scalar build's twin keeps V strided
 //   accumulators in memory and combines them in the same order, so both builds agree bit for bit.
 //
 // Kernel ABI of the row-wise exports: byte offsets, the row count and C; each returns -1 or the
-// index (within the call) of the first bad element, its argument code left at ROW_ARGUMENT.
+// index (within the call) of the first bad element, its argument code left at RESULT_ARGUMENT
+// (abi.ts: the result block).
 
-import { lanes } from "./shared";
+import { ARGUMENT_TARGET, RESULT_ARGUMENT, RESULT_CORRECT, RESULT_COUNTED } from "../abi";
+import { result, setResult } from "./shared";
 
-/** Below this many classes the lanes layout is used (PERF-NOTES: row-major wins again from about C = 32). */
+/** Below this many classes the lanes layout is used (measured: row-major wins again from about C = 32). */
 export const LANES_BELOW: i32 = 32;
-
-/**
- * Results: [0] Σ w·l, [8] a second sum (a denominator), [16] Σ w·correct, [24] its denominator,
- * [32] argument code (i32).
- */
-export const ROW_RESULT: usize = memory.data(48, 16);
-export const ROW_SUM: usize = ROW_RESULT;
-export const ROW_SUM2: usize = ROW_RESULT + 8;
-export const ROW_CORRECT: usize = ROW_RESULT + 16;
-export const ROW_COUNTED: usize = ROW_RESULT + 24;
-export const ROW_ARGUMENT: usize = ROW_RESULT + 32;
 
 /** Transposed buffers of the lanes layout: LANES_BELOW classes × 16 bytes each. */
 export const BUF_Z: usize = memory.data(LANES_BELOW * 16, 16);
@@ -41,6 +32,9 @@ const ZERO: usize = memory.data(16, 16);
 
 /** The scalar build's stand-in for vector accumulators: 8 slots of 16 bytes (the lanes of a v128). */
 export const ACC: usize = memory.data(8 * 16, 16);
+
+/** Where a row function leaves the loss of its row (one T), or a lanes group the losses of its V rows. */
+export const ROW_LOSS: usize = ACC + 7 * 16;
 
 /** Lane j = element at `at + j·stride` (j < V): the rows of a lanes group, class by class. */
 // @ts-ignore: decorator
@@ -136,8 +130,39 @@ export function rankOf<T>(row: usize, C: i32, t: i32): i32 {
   return rank;
 }
 
-/** V for the lanes layout: rows per group. */
+/** Byte offset of element k of the T values at `base`. */
 // @ts-ignore: decorator
-@inline export function groupRows<T>(): i32 {
-  return lanes<T>();
+@inline export function at<T>(base: usize, k: i32): usize {
+  return base + (<usize>k << alignof<T>());
+}
+
+/** -1 if the target rows [r, r + n) are all in [0, 1]; else the index of the first element outside, its argument code left. */
+export function firstBadTarget<T>(r: i32, n: i32, C: i32, y: usize): i32 {
+  for (let i = r * C; i < (r + n) * C; i++) {
+    const v = load<T>(at<T>(y, i));
+    if (!(v >= 0 && v <= 1)) {
+      setResult<i32>(RESULT_ARGUMENT, ARGUMENT_TARGET);
+      return i;
+    }
+  }
+  return -1;
+}
+
+/** Accuracy of one row, weighted: adds w·[hit] and w to the result block's running sums. */
+export function countRow(hit: bool, w: f64): void {
+  setResult<f64>(RESULT_CORRECT, result<f64>(RESULT_CORRECT) + w * <f64>hit);
+  setResult<f64>(RESULT_COUNTED, result<f64>(RESULT_COUNTED) + w);
+}
+
+// (The accuracy of a row is a call, not inlined: it runs only with the accuracy option, and
+// inlined into every specialised loss loop it cost ~1 KB of wasm.)
+
+/** countRow for a dense target row: argmax(pred) = argmax(target). */
+export function countDense<T>(pr: usize, yr: usize, C: i32, w: T): void {
+  countRow(argmax<T>(pr, C) == argmax<T>(yr, C), <f64>w);
+}
+
+/** countRow for a label: argmax(pred) = t. */
+export function countLabel<T>(pr: usize, t: i32, C: i32, w: T): void {
+  countRow(argmax<T>(pr, C) == t, <f64>w);
 }

@@ -1,4 +1,4 @@
-// Row reductions for the row-wise (embedding) losses: squared distances and dot products over one
+// Row reductions of the embedding kernels: squared distances and dot products over one
 // row of `dim` values, four elements per step.
 //
 // Distances of float32 rows (contrastive, triplet) use float32 lanes, flushed into float64 every
@@ -14,15 +14,21 @@
 // into accumulator j mod 4 (the SIMD build: one f32x4, or two f64x2 for lanes 0–1 and 2–3),
 // combined as (s0 + s1) + (s2 + s3) in float64; the dim mod 4 tail is then added in order.
 
+import { BLOCK } from "../abi";
 import { byteOffset, hsum } from "./shared";
 
-const BLOCK: i32 = 1024;
+/** Second and third sums of the last reduction that makes more than one (float64 each). */
+const SUMS: usize = memory.data(16, 16);
 
-/** Second and third sums of the last call that makes more than one. */
-let SUM_B: f64 = 0;
-let SUM_C: f64 = 0;
-export function sumB(): f64 { return SUM_B; }
-export function sumC(): f64 { return SUM_C; }
+// @ts-ignore: decorator
+@inline export function sumB(): f64 { return load<f64>(SUMS); }
+// @ts-ignore: decorator
+@inline export function sumC(): f64 { return load<f64>(SUMS, 8); }
+// @ts-ignore: decorator
+@inline function setSums(b: f64, c: f64): void {
+  store<f64>(SUMS, b);
+  store<f64>(SUMS, c, 8);
+}
 
 /** Elements 0–1 (lo) or 2–3 (hi) of four consecutive T values at x, as f64x2. */
 // @ts-ignore: decorator
@@ -171,8 +177,7 @@ function sqDist3F32<S>(dim: i32, a: usize, p: usize, n: usize): f64 {
       pn += d * d;
     }
   }
-  SUM_B = an;
-  SUM_C = pn;
+  setSums(an, pn);
   return ap;
 }
 
@@ -233,7 +238,7 @@ function sqDistWide<T>(dim: i32, x: usize, y: usize): f64 {
 export function sqDist3<T, S>(dim: i32, a: usize, p: usize, n: usize): f64 {
   if (sizeof<T>() == 4) {
     const s = sqDist3F32<S>(dim, a, p, n);
-    if (f32SumOk(s) && f32SumOk(SUM_B) && (!isInteger<S>() || f32SumOk(SUM_C))) return s;
+    if (f32SumOk(s) && f32SumOk(sumB()) && (!isInteger<S>() || f32SumOk(sumC()))) return s;
   }
   return sqDist3Wide<T, S>(dim, a, p, n);
 }
@@ -288,8 +293,7 @@ function sqDist3Wide<T, S>(dim: i32, a: usize, p: usize, n: usize): f64 {
       pn += d * d;
     }
   }
-  SUM_B = an;
-  SUM_C = pn;
+  setSums(an, pn);
   return ap;
 }
 
@@ -339,7 +343,6 @@ export function dots<T>(dim: i32, a: usize, b: usize): f64 {
     aa += x * x;
     bb += y * y;
   }
-  SUM_B = aa;
-  SUM_C = bb;
+  setSums(aa, bb);
   return ab;
 }
