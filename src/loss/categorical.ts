@@ -48,7 +48,7 @@ export interface SparseSoftmaxOptions {
  */
 export const sparseSoftmaxCrossEntropy = classification({
   name: 'sparseSoftmaxCrossEntropy',
-  kernel: 'sparse_softmax_ce',
+  kernel: 'sparseSoftmaxCrossEntropy',
   target: 'labels',
   abi: 'softmax',
   options: [{ name: 'labelSmoothing', default: 0, min: 0, max: 1 }],
@@ -112,7 +112,7 @@ export interface TopKAccuracyOptions {
  */
 export const softmaxCrossEntropy = classification({
   name: 'softmaxCrossEntropy',
-  kernel: 'softmax_ce',
+  kernel: 'softmaxCrossEntropy',
   target: 'dense',
   abi: 'softmax',
   options: [{ name: 'labelSmoothing', default: 0, min: 0, max: 1 }],
@@ -124,7 +124,7 @@ export const softmaxCrossEntropy = classification({
 /** Fraction of rows whose argmax(pred) is argmax(target); ties go to the first index, a NaN counts as the largest. */
 export const categoricalAccuracy = classification({
   name: 'categoricalAccuracy',
-  kernel: 'categorical_accuracy',
+  kernel: 'categoricalAccuracy',
   target: 'dense',
   abi: 'argmax',
   options: [],
@@ -133,7 +133,7 @@ export const categoricalAccuracy = classification({
 /** Fraction of rows whose argmax(pred) is the label; ties go to the first index, a NaN counts as the largest. */
 export const sparseCategoricalAccuracy = classification({
   name: 'sparseCategoricalAccuracy',
-  kernel: 'topk_accuracy',
+  kernel: 'topKAccuracy',
   target: 'labels',
   abi: 'topk',
   options: [],
@@ -157,7 +157,7 @@ export const sparseCategoricalAccuracy = classification({
  */
 export const topKAccuracy = classification({
   name: 'topKAccuracy',
-  kernel: 'topk_accuracy',
+  kernel: 'topKAccuracy',
   target: 'labels',
   abi: 'topk',
   options: [{ name: 'k', default: 5, min: 1 }],
@@ -167,7 +167,7 @@ export const topKAccuracy = classification({
 /** −Σₖ yₖ log pₖ per row on probabilities, p clamped to [ε, 1] and not renormalised; gradient −y/p at the clamped p. */
 export const categoricalCrossEntropy = classification({
   name: 'categoricalCrossEntropy',
-  kernel: 'categorical_ce',
+  kernel: 'categoricalCrossEntropy',
   target: 'dense',
   abi: 'rowsum',
   options: [{ name: 'eps', default: 1e-7, min: 0, minOpen: true, max: 0.5, maxOpen: true }],
@@ -181,7 +181,7 @@ export const categoricalCrossEntropy = classification({
  */
 export const klDivergence = classification({
   name: 'klDivergence',
-  kernel: 'kl_divergence',
+  kernel: 'klDivergence',
   target: 'dense',
   abi: 'rowsum',
   options: [{ name: 'eps', default: 1e-7, min: 0, minOpen: true, max: 0.5, maxOpen: true }],
@@ -196,7 +196,7 @@ export const klDivergence = classification({
  */
 export const categoricalHinge = classification({
   name: 'categoricalHinge',
-  kernel: 'categorical_hinge',
+  kernel: 'categoricalHinge',
   target: 'dense',
   abi: 'rowsum',
   options: [],
