@@ -3,6 +3,15 @@ import { existsSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { BUILDS } from './helpers.js';
 
+/** Makes WebAssembly.validate refuse any module with a SIMD opcode (0xfd prefix), as a runtime without SIMD does. */
+function refuseSimd(): void {
+  const validate = WebAssembly.validate;
+  vi.spyOn(WebAssembly, 'validate').mockImplementation((bytes) => {
+    const b = new Uint8Array(bytes as ArrayBuffer);
+    return !b.some((x, i) => x === 0xfd && i > 8) && validate(bytes);
+  });
+}
+
 // Each test gets fresh module state, as a fresh page or worker would.
 afterEach(() => {
   vi.unstubAllGlobals();
@@ -42,11 +51,7 @@ describe('before init', () => {
   });
 
   test('node entry: where SIMD does not validate, the first call loads the scalar build', async () => {
-    const validate = WebAssembly.validate;
-    vi.spyOn(WebAssembly, 'validate').mockImplementation((bytes) => {
-      const b = new Uint8Array(bytes as ArrayBuffer);
-      return !b.some((x, i) => x === 0xfd && i > 8) && validate(bytes);
-    });
+    refuseSimd();
     try {
       const lib = await node();
       expect(lib.mse(Float32Array.of(1, 2), Float32Array.of(3, 2))).toBe(2);
@@ -101,11 +106,7 @@ describe('node entry', () => {
   });
 
   test('a runtime without SIMD gets the scalar build, and an explicit simd: true is refused there', async () => {
-    const validate = WebAssembly.validate;
-    vi.spyOn(WebAssembly, 'validate').mockImplementation((bytes) => {
-      const b = new Uint8Array(bytes as ArrayBuffer);
-      return !b.some((x, i) => x === 0xfd && i > 8) && validate(bytes);
-    });
+    refuseSimd();
     try {
       const lib = await node();
       expect(lib.simdSupported()).toBe(false);
