@@ -77,6 +77,20 @@ export function overlapsShifted(a: FloatArray, pa: number, b: FloatArray, pb: nu
   return pa !== pb && Math.abs(pa - pb) < a.length * a.BYTES_PER_ELEMENT;
 }
 
+/** True when two arrays of any lengths share at least one byte. `pa`, `pb`: as for overlapsShifted. */
+export function sharesMemory(a: FloatArray, pa: number, b: FloatArray, pb: number): boolean {
+  if ((pa < 0) !== (pb < 0)) {
+    pa = pa < 0 ? overWasm(a) : pa;
+    pb = pb < 0 ? overWasm(b) : pb;
+    if (pa < 0 || pb < 0) return false;
+  } else if (pa < 0) {
+    if (a.buffer !== b.buffer) return false;
+    pa = a.byteOffset;
+    pb = b.byteOffset;
+  }
+  return pa < pb + b.byteLength && pb < pa + a.byteLength;
+}
+
 /**
  * Byte offset of an ordinary array that is a view over wasm memory (`new Float32Array(memory().buffer, …)`),
  * else -1: such a view can overlap a WasmArray. It starts above the scratch area, so byteOffset 0 (every

@@ -168,8 +168,10 @@ export function elementwise<O>(spec: ElementwiseSpec): ElementwiseLoss<O> {
         if (!(want & GRAD)) throw new SimdlossError(`${fn}: opts.out is for the gradient; ${spec.name}() returns none`, 'opts.out');
         out = like(fn, 'opts.out', opts.out, p, 'pred');
         zo = wasmPointer(fn, 'opts.out', opts.out);
-        if (overlapsShifted(out, zo, p, zp) || overlapsShifted(out, zo, y, zy) || (w !== undefined && overlapsShifted(out, zo, w, zw))) {
-          throw new SimdlossError(`${fn}: opts.out overlaps an input at a different offset (it may be pred itself, not a shifted view)`, 'opts.out');
+        const overlapped = overlapsShifted(out, zo, p, zp) ? 'pred' : overlapsShifted(out, zo, y, zy) ? 'target'
+          : w !== undefined && overlapsShifted(out, zo, w, zw) ? 'opts.weights' : undefined;
+        if (overlapped !== undefined) {
+          throw new SimdlossError(`${fn}: opts.out overlaps ${overlapped} at a different offset (it may be pred itself, not a shifted view)`, 'opts.out');
         }
       }
       if (opts.accuracy !== undefined) {

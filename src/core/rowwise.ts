@@ -7,7 +7,7 @@
 import { SimdlossError, show } from './errors.js';
 import {
   type FloatArray, type NumericOption, MEAN, NONE, SUM,
-  checkOptionNames, floatArray, like, numericOption, overlapsShifted, reductionOf, stageIn, stageOut, wasmPointer,
+  checkOptionNames, floatArray, like, numericOption, overlapsShifted, reductionOf, sharesMemory, stageIn, stageOut, wasmPointer,
 } from './args.js';
 import type { F32, F64 } from './elementwise.js';
 import { WasmArray, alloc, rederive } from './memory.js';
@@ -249,8 +249,12 @@ export function rowwise(spec: RowwiseSpec): unknown {
       if (outArg !== undefined) {
         out = like(fn, 'opts.out', outArg, p, 'pred');
         zo = wasmPointer(fn, 'opts.out', outArg);
-        if (overlapsShifted(out, zo, p, zp) || (!labels && overlapsShifted(out, zo, y as FloatArray, zy))) {
-          throw new SimdlossError(`${fn}: opts.out overlaps an input at a different offset (it may be pred itself, not a shifted view)`, 'opts.out');
+        // The weights (one per row: as long as out only with one class) are read a chunk at a time,
+        // after earlier chunks' gradients are written.
+        const overlapped = overlapsShifted(out, zo, p, zp) ? 'pred' : !labels && overlapsShifted(out, zo, y as FloatArray, zy) ? targetName
+          : w !== undefined && (w.length === out.length ? overlapsShifted(out, zo, w, zw) : sharesMemory(out, zo, w, zw)) ? 'opts.weights' : undefined;
+        if (overlapped !== undefined) {
+          throw new SimdlossError(`${fn}: opts.out overlaps ${overlapped} at a different offset (it may be pred itself, not a shifted view)`, 'opts.out');
         }
       }
 
