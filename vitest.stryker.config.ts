@@ -2,6 +2,8 @@
 // exercises the wrapper's logic in process, with CI's fixed seeds. Left out: what runs browsers,
 // other runtimes or child processes (runtimes, playground, demo, scripts), the long runs (soak,
 // scale, fuzz) and the files that test only assembly/ through the audit build (math, constants).
+// STRYKER_TESTS (comma-separated files) narrows it for a run on one source file, e.g.
+//   STRYKER_TESTS=test/stream.test.ts,test/stream-merge.test.ts npx stryker run --mutate src/core/stream.ts
 import { defineConfig } from 'vitest/config';
 import base from './vitest.config.js';
 
@@ -9,7 +11,7 @@ export default defineConfig({
   ...base,
   test: {
     ...base.test,
-    include: [
+    include: process.env.STRYKER_TESTS?.split(',') ?? [
       'test/accuracy.test.ts', 'test/bad-input.test.ts', 'test/binary.test.ts', 'test/categorical-errors.test.ts',
       'test/categorical.test.ts', 'test/embedding-stream.test.ts', 'test/embedding.test.ts', 'test/errors.test.ts',
       'test/faults.test.ts', 'test/golden.test.ts', 'test/lesson.test.ts', 'test/loading.test.ts', 'test/logcosh.test.ts',

@@ -9,6 +9,9 @@
 //   npm run mutants:kernels                 every mutant
 //   npm run mutants:kernels -- --check      only the stale check (no builds, seconds)
 //   npm run mutants:kernels -- id1 id2 …    the named mutants
+//   --from <id>                             the mutants from <id> on, in list order
+//   --skip-baseline                         no test run of the unmutated tree first (when another
+//                                           run has just checked the same tree: a second worker)
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -59,9 +62,13 @@ function vitest(cwd: string, files: string[]): { ok: boolean; output: string } {
 
 const argv = process.argv.slice(2);
 const checkOnly = argv.includes('--check');
-const chosen = argv.filter((a) => !a.startsWith('--'));
-const list = chosen.length > 0 ? mutants.filter((m) => chosen.includes(m.id)) : mutants;
-const unknown = chosen.filter((id) => !mutants.some((m) => m.id === id));
+const skipBaseline = argv.includes('--skip-baseline');
+const fromIndex = argv.indexOf('--from');
+const from = fromIndex >= 0 ? argv[fromIndex + 1] : undefined;
+const chosen = argv.filter((a, i) => !a.startsWith('--') && (fromIndex < 0 || i !== fromIndex + 1));
+let list = chosen.length > 0 ? mutants.filter((m) => chosen.includes(m.id)) : mutants;
+if (from !== undefined) list = list.slice(Math.max(0, list.findIndex((m) => m.id === from)));
+const unknown = [...chosen, ...(from === undefined ? [] : [from])].filter((id) => !mutants.some((m) => m.id === id));
 if (unknown.length > 0) {
   console.error(`unknown mutants: ${unknown.join(', ')}`);
   process.exit(2);
@@ -88,10 +95,12 @@ try {
   // The unmutated tree must build and pass every listed test file, or a "kill" would mean nothing.
   const base = buildAll(scratch, true);
   if (!base.ok) throw new Error(`the unmutated tree does not build:\n${base.output}`);
-  const allFiles = [...new Set(list.flatMap((m) => m.tests))];
-  const baseline = vitest(scratch, [...allFiles, GOLDEN]);
-  if (!baseline.ok) throw new Error(`the unmutated tree fails its tests (${firstFailure(baseline.output)}):\n${baseline.output.slice(-4000)}`);
-  console.log(`baseline: built and ${allFiles.length + 1} test files pass (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+  if (!skipBaseline) {
+    const allFiles = [...new Set(list.flatMap((m) => m.tests))];
+    const baseline = vitest(scratch, [...allFiles, GOLDEN]);
+    if (!baseline.ok) throw new Error(`the unmutated tree fails its tests (${firstFailure(baseline.output)}):\n${baseline.output.slice(-4000)}`);
+    console.log(`baseline: built and ${allFiles.length + 1} test files pass (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+  }
 
   for (const m of list) {
     const t0 = Date.now();
