@@ -17,7 +17,7 @@ export interface Mutant {
   equivalent?: string;
 }
 
-const MATH = ['test/math.test.ts'];
+const MATH = ['test/math.test.ts', 'test/math-quick.test.ts'];
 const ELEMENTWISE = ['test/losses.test.ts'];
 const BINARY = ['test/losses.test.ts', 'test/binary.test.ts', 'test/ties.test.ts'];
 const CATEGORICAL = ['test/categorical.test.ts', 'test/ties.test.ts'];
