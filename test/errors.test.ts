@@ -94,7 +94,7 @@ describe.each(elementwiseRegistry.map((e) => [e.name, e]))('%s', (name, entry) =
     expectError(() => loss(y, p, { out: new Float32Array(4) }), 'opts.out', /opts.out is for the gradient/);
     const shared = new Float32Array(5);
     shared.set(p);
-    expectError(() => loss.grad(y, shared.subarray(0, 4), { out: shared.subarray(1, 5) }), 'opts.out', /overlaps an input at a different offset/);
+    expectError(() => loss.grad(y, shared.subarray(0, 4), { out: shared.subarray(1, 5) }), 'opts.out', /opts.out overlaps pred at a different offset/);
   });
 
   test(`${name}: every numeric option out of its range or of the wrong type`, () => {

@@ -15,7 +15,7 @@ import { SimdlossError, show } from './errors.js';
 import { KernelPair } from './kernels.js';
 import { WasmArray, alloc, rederive } from './memory.js';
 import { type Resolved, accumulatorReduction, accuracyOption, booleanOption, int32Option, optionsObject, refuseCallOptions } from './options.js';
-import { overlapsShifted } from './overlap.js';
+import { overlapsShifted, shares } from './overlap.js';
 import { chunkAt, copyIn, copyLabelsIn, copyOut, slotAt, stageOut } from './staging.js';
 import { type Kernel, chunkOf, ready, views, wasm } from './wasm.js';
 
@@ -259,8 +259,15 @@ function operands(family: Family, fn: string, C: number, target: unknown, pred: 
   if (out !== undefined) {
     const g = (x.out = like(fn, 'opts.out', out, p, 'pred'));
     x.zo = wasmPointer(fn, 'opts.out', out);
-    if (overlapsShifted(g, x.zo, p, x.zp) || (!family.labels && overlapsShifted(g, x.zo, y as FloatArray, x.zy))) {
-      throw new SimdlossError(`${fn}: opts.out overlaps an input at a different offset (it may be pred itself, not a shifted view)`, 'opts.out');
+    // The weights (one per row: as long as out only with one class) are read a chunk at a time,
+    // after earlier chunks' gradients are written.
+    const w = x.w;
+    const overlapped = overlapsShifted(g, x.zo, p, x.zp) ? 'pred'
+      : !family.labels && overlapsShifted(g, x.zo, y as FloatArray, x.zy) ? family.targetName
+      : w !== undefined && (w.length === g.length ? overlapsShifted(g, x.zo, w, x.zw) : shares(g, x.zo, w, x.zw, false)) ? 'opts.weights'
+      : undefined;
+    if (overlapped !== undefined) {
+      throw new SimdlossError(`${fn}: opts.out overlaps ${overlapped} at a different offset (it may be pred itself, not a shifted view)`, 'opts.out');
     }
   }
   return x;

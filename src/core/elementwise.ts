@@ -237,8 +237,10 @@ function pass(family: Family, fn: string, want: number, target: unknown, pred: u
       if (!(want & GRAD)) throw new SimdlossError(`${fn}: opts.out is for the gradient; ${spec.name}() returns none`, 'opts.out');
       out = like(fn, 'opts.out', o.out, p, 'pred');
       zo = wasmPointer(fn, 'opts.out', o.out);
-      if (overlapsShifted(out, zo, p, zp) || overlapsShifted(out, zo, y, zy) || (w !== undefined && overlapsShifted(out, zo, w, zw))) {
-        throw new SimdlossError(`${fn}: opts.out overlaps an input at a different offset (it may be pred itself, not a shifted view)`, 'opts.out');
+      const overlapped = overlapsShifted(out, zo, p, zp) ? 'pred' : overlapsShifted(out, zo, y, zy) ? 'target'
+        : w !== undefined && overlapsShifted(out, zo, w, zw) ? 'opts.weights' : undefined;
+      if (overlapped !== undefined) {
+        throw new SimdlossError(`${fn}: opts.out overlaps ${overlapped} at a different offset (it may be pred itself, not a shifted view)`, 'opts.out');
       }
     }
     accuracy = accuracyOption(fn, o.accuracy, want === (LOSS | GRAD), `${spec.name}.withGrad`);
