@@ -1,4 +1,4 @@
-// The bad-input matrix (issue 9): every export of the registry (and every other loss-like export)
+// The bad-input matrix: every export of the registry (and every other loss-like export)
 // × every method (f, grad, withGrad, create, create().update) × every kind of bad argument, generated
 // from the registry so that a new loss is covered without a line here. Each bad call must throw a
 // SimdlossError whose .argument names the argument, whose message names it and holds the expected

@@ -1,4 +1,4 @@
-// Faults (issue 9): a failure in the middle of a call — a JS exception or a real wasm trap on the
+// Faults: a failure in the middle of a call — a JS exception or a real wasm trap on the
 // k-th kernel call of a multi-chunk call — must surface as a throw (never a silent partial result),
 // and leave the instance usable: the next calls of the same loss and of every other give exactly
 // the answers they gave before, an accumulator whose update failed is unchanged, alloc's free list

@@ -1,4 +1,4 @@
-// Property tests over the registry (issue 9), one property per registry entry where it applies:
+// Property tests over the registry, one property per registry entry where it applies:
 // fast-check draws the dtype, sizes, option case and a data seed (values come from the entry's
 // domain through test/random.ts), and shrinks them on failure. Every property runs FC_RUNS times
 // (default 1000); a failure prints fast-check's `seed` and `path`: rerun it with FC_SEED=<seed>

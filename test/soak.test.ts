@@ -1,4 +1,4 @@
-// The soak in CI (issue 9): 1e5 random calls (test/soak.ts; `npm run soak` runs 1e6), flat memory
+// The soak in CI: 1e5 random calls (test/soak.ts; `npm run soak` runs 1e6), flat memory
 // after warm-up, results right against the references, WasmArrays and results never detached; and
 // the two growth cases the soak found, pinned down.
 import { execFileSync } from 'node:child_process';
