@@ -1,4 +1,4 @@
-// The soak (issue 9): a long run of random calls as a training loop makes them — random loss,
+// The soak: a long run of random calls as a training loop makes them — random loss,
 // method, dtype, reduction and size (up to past a 32 KiB scratch slot, and rows wider than a slot),
 // ordinary arrays or WasmArrays alloc'd and freed at random, opts.out, accumulators — with wasm
 // memory forced to grow (grow(0), grow(1)) between calls. Checked as it runs: a sample of results

@@ -1,4 +1,4 @@
-// Differential fuzzing (issue 9): adversarial bit patterns per dtype through every registry loss,
+// Differential fuzzing: adversarial bit patterns per dtype through every registry loss,
 // on the SIMD build, the scalar build and the float64 reference, checked against the documented
 // policy (docs/numerics.md, "Non-finite input"). Shared by test/fuzz.test.ts (a short run in CI) and
 // bench/fuzz.ts (`npm run fuzz -- --minutes N`); no test-runner import.
