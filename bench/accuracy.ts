@@ -1,7 +1,7 @@
 /**
  * npm run accuracy [-- --n 1e8] [--seed 5] [--scalar]
  *
- * Scale (issue 9): mse 'mean' and 'sum' over n float32 elements (default 1e8: 400 MB an array),
+ * Scale: mse 'mean' and 'sum' over n float32 elements (default 1e8: 400 MB an array),
  * through ordinary arrays (streamed through the scratch slots) and zero copy (WasmArrays), against a
  * float64 reference: the squared errors of the same float32 inputs computed in float64 and summed
  * with Neumaier compensation. Prints each relative error, and what a naive float32 running sum

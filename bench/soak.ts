@@ -1,7 +1,7 @@
 /**
  * npm run soak [-- --calls 1e6] [--seed 1] [--check 20] [--scalar]
  *
- * The long soak of issue 9 (test/soak.ts): random losses, methods, dtypes, reductions and sizes,
+ * The long soak (test/soak.ts): random losses, methods, dtypes, reductions and sizes,
  * WasmArrays alloc'd and freed at random, memory forced to grow between calls; a sample of results
  * against the float64 references. Prints wasm memory, heapUsed and RSS at the start, after warm-up
  * (the first 10% of the calls) and at the end; exits 1 on any failure or growth after warm-up.
