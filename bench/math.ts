@@ -3,28 +3,17 @@
  * SIMD build's vector form, the scalar build's twin, and Math.* in a JS loop over the same typed
  * array. Run by `npm run bench` after the losses, or alone: `npm run bench:math`.
  */
-import { readFileSync } from 'node:fs';
 import { Bench } from 'tinybench';
 import { float64 } from '../test/reference/math.js';
 import { random } from '../test/random.js';
+import { type Audit, loadAudit } from '../test/audit.js';
 
 const FUNCTIONS = ['exp', 'log', 'log1p', 'softplus', 'sigmoid'] as const;
 const RANGES = { exp: [-80, 80], log: [1e-6, 100], log1p: [-0.9, 100], softplus: [-30, 30], sigmoid: [-30, 30] } as const;
 const N = 10_000;
 
-interface Audit {
-  memory: WebAssembly.Memory;
-  evaluate(fn: number, dtype: number, x: number, y: number, n: number): void;
-  heapBase(): number;
-}
-
-function load(build: string): Audit {
-  const bytes = readFileSync(new URL(`../build/audit-${build}.wasm`, import.meta.url));
-  return new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { abort() { throw new Error('abort'); } } }).exports as unknown as Audit;
-}
-
 export async function benchMath(timeMs = 500): Promise<void> {
-  const builds = { 'SIMD build': load('simd'), 'scalar build': load('scalar') };
+  const builds = { 'SIMD build': loadAudit('simd'), 'scalar build': loadAudit('scalar') };
   console.log(`\nvector math, N = ${N} in wasm memory (no copies), el/ns (median); JS: Math.* in a loop over a typed array`);
   console.log(['function'.padEnd(10), 'dtype', 'SIMD build'.padStart(11), 'scalar build'.padStart(13), 'JS Math'.padStart(8), 'SIMD/JS'.padStart(8)].join('  '));
   for (const [dtype, Ctor] of [['f32', Float32Array], ['f64', Float64Array]] as const) {

@@ -3,22 +3,12 @@
 // softplus and σ as logistic32x4 gives them. Sampled on both builds against float64 Math within
 // the bounds the exhaustive audit (`npm run ulp`) measured over every float32, and the SIMD build's
 // vectors and scalar tails bit for bit the scalar build's.
-import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { float64, ulps32 } from './reference/math.js';
 import { random } from './random.js';
+import { type Audit, loadAudit } from './audit.js';
 
-interface Audit {
-  memory: WebAssembly.Memory;
-  evaluate(fn: number, dtype: number, x: number, y: number, n: number): void;
-  heapBase(): number;
-}
-
-function load(build: string): Audit {
-  const bytes = readFileSync(new URL(`../build/audit-${build}.wasm`, import.meta.url));
-  return new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { abort() { throw new Error('abort'); } } }).exports as unknown as Audit;
-}
-const builds = { simd: load('simd'), scalar: load('scalar') };
+const builds = { simd: loadAudit('simd'), scalar: loadAudit('scalar') };
 
 /** assembly/audit.ts's codes, the float64 reference, the audited worst error (ulp) and a working range. */
 const QUICK = [

@@ -1,10 +1,10 @@
 // The vector math (assembly/math/), sampled: 10⁶ inputs per function and dtype on both builds,
 // every special value bit for bit, and the worst inputs the exhaustive audit (`npm run ulp`) found.
 // float32 is measured against float64 Math; float64 against double-double references.
-import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { doubleDouble, float64, ulps32, ulps64 } from './reference/math.js';
 import { random } from './random.js';
+import { type Audit, loadAudit } from './audit.js';
 
 const FUNCTIONS = ['exp', 'log', 'log1p', 'softplus', 'sigmoid'] as const;
 type Name = (typeof FUNCTIONS)[number];
@@ -13,18 +13,7 @@ const BOUND32: Record<Name, number> = { exp: 1, log: 1, log1p: 2, softplus: 2, s
 const BOUND64 = 2;
 const SAMPLES = 1_000_000;
 
-interface Audit {
-  memory: WebAssembly.Memory;
-  evaluate(fn: number, dtype: number, x: number, y: number, n: number): void;
-  heapBase(): number;
-}
-
-function load(build: string): Audit {
-  const bytes = readFileSync(new URL(`../build/audit-${build}.wasm`, import.meta.url));
-  return new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { abort() { throw new Error('abort'); } } }).exports as unknown as Audit;
-}
-
-const builds = { simd: load('simd'), scalar: load('scalar') };
+const builds = { simd: loadAudit('simd'), scalar: loadAudit('scalar') };
 
 /** fn over xs in one build, through wasm memory. */
 function run(audit: Audit, name: Name, xs: Float32Array | Float64Array): Float32Array | Float64Array {

@@ -7,6 +7,7 @@ import * as lib from '../../src/node.js';
 import { binaryAccuracy, initSync } from '../../src/node.js';
 import { type EmbeddingEntry, type ElementwiseEntry, type RowwiseEntry, registryOf } from '../registry.js';
 import { elementwiseData, random, uniform } from '../random.js';
+import { type Audit, loadAudit } from '../audit.js';
 
 export type Digest = Record<string, string>;
 /**
@@ -48,12 +49,6 @@ export function hash(value: unknown): string {
 
 // ---------------------------------------------------------------- math (the audit build's entry)
 
-interface Audit {
-  memory: WebAssembly.Memory;
-  evaluate(fn: number, dtype: number, x: number, y: number, n: number): void;
-  heapBase(): number;
-}
-
 /** assembly/audit.ts's function codes; float64 forms exist for the first five. */
 const MATH = { exp: 0, log: 1, log1p: 2, softplus: 3, sigmoid: 4, expQuick: 5, expNonPositive: 8 } as const;
 const MATH_RANGES: Record<keyof typeof MATH, readonly [number, number]> = {
@@ -61,11 +56,6 @@ const MATH_RANGES: Record<keyof typeof MATH, readonly [number, number]> = {
 };
 // Not a multiple of 4: the scalar tail of the vector loop is hashed too.
 const MATH_SAMPLES = 20_003;
-
-function loadAudit(build: string): Audit {
-  const bytes = readFileSync(new URL(`../../build/audit-${build}.wasm`, import.meta.url));
-  return new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { abort() { throw new Error('abort'); } } }).exports as unknown as Audit;
-}
 
 /** Half random bit patterns (every binade, NaNs, infinities), half uniform over the working range. */
 function mathInputs(Ctor: Ctor, range: readonly [number, number], seed: number): Float32Array | Float64Array {
@@ -88,7 +78,7 @@ function evaluate(audit: Audit, fn: number, xs: Float32Array | Float64Array): Fl
   return new Ctor(audit.memory.buffer, base + xs.byteLength, xs.length).slice();
 }
 
-export function mathDigest(build: string): Digest {
+export function mathDigest(build: 'simd' | 'scalar'): Digest {
   const audit = loadAudit(build);
   const digest: Digest = {};
   let seed = 1;
@@ -242,7 +232,7 @@ export function shippedBytes(build: string): Uint8Array {
 }
 
 /** Everything pinned for one build. */
-export function digestOf(build: string): Digests {
+export function digestOf(build: 'simd' | 'scalar'): Digests {
   const losses = lossDigest(shippedBytes(build));
   return { elements: { ...mathDigest(build), ...losses.elements }, reduced: losses.reduced };
 }
