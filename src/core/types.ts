@@ -49,47 +49,10 @@ export interface RowGradOptions<In> {
   accuracy?: boolean;
 }
 
-/** A row-wise loss; Y32 / Y64: what the target is for float32 / float64 predictions. */
-export interface RowwiseLoss<O, Y32, Y64> {
-  /** The loss reduced by `reduction` ('mean' by default, or 'sum'), from float32 arrays: a float32 result. */
-  (target: Y32, pred: F32, opts: O & RowReduceOptions<F32>): number;
-  /** The loss reduced by `reduction` ('mean' by default, or 'sum'), from float64 arrays: a float64 result. */
-  (target: Y64, pred: F64, opts: O & RowReduceOptions<F64>): number;
-  /** One loss per example (`reduction: 'none'`), from float32 arrays: a float32 result. */
-  (target: Y32, pred: F32, opts: O & RowNoneOptions<F32>): Float32Array;
-  /** One loss per example (`reduction: 'none'`), from float64 arrays: a float64 result. */
-  (target: Y64, pred: F64, opts: O & RowNoneOptions<F64>): Float64Array;
-  /** The loss reduced by `reduction` ('mean' by default, or 'sum'), from float32 or float64 arrays (either, for code written over both). */
-  (target: Y32 | Y64, pred: F32 | F64, opts: O & RowReduceOptions<F32 | F64>): number;
-  /** One loss per example (`reduction: 'none'`), from float32 or float64 arrays (either, for code written over both). */
-  (target: Y32 | Y64, pred: F32 | F64, opts: O & RowNoneOptions<F32 | F64>): FloatArray;
-  /** dL/dpred, same dtype and length as pred. */
-  grad(target: Y32, pred: F32, opts: O & RowGradOptions<F32>): Float32Array;
-  /** dL/dpred, from float64 arrays: a float64 result. */
-  grad(target: Y64, pred: F64, opts: O & RowGradOptions<F64>): Float64Array;
-  /** dL/dpred, from float32 or float64 arrays (either, for code written over both). */
-  grad(target: Y32 | Y64, pred: F32 | F64, opts: O & RowGradOptions<F32 | F64>): FloatArray;
-  /** Loss and gradient (and, with `accuracy: true`, the accuracy) from one fused pass. */
-  withGrad(target: Y32, pred: F32, opts: O & RowGradOptions<F32> & { reduction?: 'mean' | 'sum' }): { loss: number; grad: Float32Array; accuracy?: number };
-  /** The reduced loss and its gradient in one pass, from float64 arrays: a float64 result. */
-  withGrad(target: Y64, pred: F64, opts: O & RowGradOptions<F64> & { reduction?: 'mean' | 'sum' }): { loss: number; grad: Float64Array; accuracy?: number };
-  /** Per-example losses and the gradient of their sum in one pass, from float32 arrays: a float32 result. */
-  withGrad(target: Y32, pred: F32, opts: O & RowGradOptions<F32> & { reduction: 'none' }): { loss: Float32Array; grad: Float32Array; accuracy?: number };
-  /** Per-example losses and the gradient of their sum in one pass, from float64 arrays: a float64 result. */
-  withGrad(target: Y64, pred: F64, opts: O & RowGradOptions<F64> & { reduction: 'none' }): { loss: Float64Array; grad: Float64Array; accuracy?: number };
-  /** Loss and gradient in one pass, from float32 or float64 arrays (either, for code written over both). */
-  withGrad(target: Y32 | Y64, pred: F32 | F64, opts: O & RowGradOptions<F32 | F64>): { loss: number | FloatArray; grad: FloatArray; accuracy?: number };
-  /** A streaming accumulator with these options fixed (classes required; reduction 'mean' or 'sum'; weights go to update). */
-  create(opts: O & { classes: number; reduction?: 'mean' | 'sum' }): RowwiseAccumulator<Y32, Y64>;
-  /** Restores an accumulator from its toJSON() state (or that state's JSON text). */
-  fromJSON(state: AccumulatorState | string): RowwiseAccumulator<Y32, Y64>;
-  /** The name it is exported under. */
-  readonly lossName: string;
-  /** Its own numeric options with their defaults and ranges (besides the common ones). */
-  readonly options: readonly NumericOption[];
-}
-
-/** A row-wise metric: the fraction of rows that are right ('mean'), their count ('sum') or 1/0 per row ('none'). */
+/**
+ * A row-wise metric: the fraction of rows that are right ('mean'), their count ('sum') or 1/0 per
+ * row ('none'). Every row-wise loss has these calls too ({@link RowwiseLoss}), reducing its loss.
+ */
 export interface RowwiseMetric<O, Y32, Y64> {
   /** The loss reduced by `reduction` ('mean' by default, or 'sum'), from float32 arrays: a float32 result. */
   (target: Y32, pred: F32, opts: O & RowReduceOptions<F32>): number;
@@ -111,6 +74,26 @@ export interface RowwiseMetric<O, Y32, Y64> {
   readonly lossName: string;
   /** Its own numeric options with their defaults and ranges (besides the common ones). */
   readonly options: readonly NumericOption[];
+}
+
+/** A row-wise loss: the metric's calls and accumulators, plus the gradient; Y32 / Y64: what the target is for float32 / float64 predictions. */
+export interface RowwiseLoss<O, Y32, Y64> extends RowwiseMetric<O, Y32, Y64> {
+  /** dL/dpred, same dtype and length as pred. */
+  grad(target: Y32, pred: F32, opts: O & RowGradOptions<F32>): Float32Array;
+  /** dL/dpred, from float64 arrays: a float64 result. */
+  grad(target: Y64, pred: F64, opts: O & RowGradOptions<F64>): Float64Array;
+  /** dL/dpred, from float32 or float64 arrays (either, for code written over both). */
+  grad(target: Y32 | Y64, pred: F32 | F64, opts: O & RowGradOptions<F32 | F64>): FloatArray;
+  /** Loss and gradient (and, with `accuracy: true`, the accuracy) from one fused pass. */
+  withGrad(target: Y32, pred: F32, opts: O & RowGradOptions<F32> & { reduction?: 'mean' | 'sum' }): { loss: number; grad: Float32Array; accuracy?: number };
+  /** The reduced loss and its gradient in one pass, from float64 arrays: a float64 result. */
+  withGrad(target: Y64, pred: F64, opts: O & RowGradOptions<F64> & { reduction?: 'mean' | 'sum' }): { loss: number; grad: Float64Array; accuracy?: number };
+  /** Per-example losses and the gradient of their sum in one pass, from float32 arrays: a float32 result. */
+  withGrad(target: Y32, pred: F32, opts: O & RowGradOptions<F32> & { reduction: 'none' }): { loss: Float32Array; grad: Float32Array; accuracy?: number };
+  /** Per-example losses and the gradient of their sum in one pass, from float64 arrays: a float64 result. */
+  withGrad(target: Y64, pred: F64, opts: O & RowGradOptions<F64> & { reduction: 'none' }): { loss: Float64Array; grad: Float64Array; accuracy?: number };
+  /** Loss and gradient in one pass, from float32 or float64 arrays (either, for code written over both). */
+  withGrad(target: Y32 | Y64, pred: F32 | F64, opts: O & RowGradOptions<F32 | F64>): { loss: number | FloatArray; grad: FloatArray; accuracy?: number };
 }
 
 /** An accumulator of a row-wise loss or metric: batches of whole rows (target or labels, pred, row weights?). */
