@@ -15,7 +15,9 @@ const plainSummary: Reporter = {
     }
     // a suite whose setup threw (a browser that is not installed) skips its tests: say so
     const broken = modules.flatMap((m) => [m, ...m.children.allSuites()]).filter((s) => s.errors().length > 0).length;
-    console.log(`\n${count.passed} passed, ${count.failed} failed, ${count.skipped} skipped${broken > 0 ? `, ${broken} suites failed in setup` : ''}`);
+    console.log(
+      `\n${count.passed} passed, ${count.failed} failed, ${count.skipped} skipped${broken > 0 ? `, ${broken} suites failed in setup` : ''}`,
+    );
   },
 };
 

@@ -11,7 +11,9 @@ import { parseArgs } from 'node:util';
 import { alloc, init, mse } from '../src/node.js';
 import { random } from '../test/random.js';
 
-const { values } = parseArgs({ options: { n: { type: 'string', default: '1e8' }, seed: { type: 'string', default: '5' }, scalar: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: { n: { type: 'string', default: '1e8' }, seed: { type: 'string', default: '5' }, scalar: { type: 'boolean', default: false } },
+});
 const n = Math.round(Number(values.n));
 const BOUND = 1e-6;
 const info = await init(values.scalar ? { simd: false } : undefined);
@@ -36,7 +38,7 @@ for (let i = 0; i < n; i++) {
   const r = y[i]! - p[i]!;
   const x = r * r;
   const t = sum + x;
-  c += Math.abs(sum) >= Math.abs(x) ? (sum - t) + x : (x - t) + sum;
+  c += Math.abs(sum) >= Math.abs(x) ? sum - t + x : x - t + sum;
   sum = t;
   const r32 = Math.fround(y[i]! - p[i]!);
   const l32 = Math.fround(r32 * r32);
@@ -81,5 +83,7 @@ wp.free();
 
 const worst = Math.max(...rows.filter(([what]) => what.startsWith('mse')).map(([, , e]) => e));
 const ok = worst <= BOUND && unit === n;
-console.log(`\n${ok ? 'accuracy: within' : 'accuracy: FAILED, above'} ${BOUND} relative (worst ${worst.toExponential(2)})${unit === n ? '' : `; the unit sum is ${unit}, not ${n}`}`);
+console.log(
+  `\n${ok ? 'accuracy: within' : 'accuracy: FAILED, above'} ${BOUND} relative (worst ${worst.toExponential(2)})${unit === n ? '' : `; the unit sum is ${unit}, not ${n}`}`,
+);
 process.exitCode = ok ? 0 : 1;

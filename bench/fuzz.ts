@@ -48,8 +48,13 @@ const { stats, failures, cases } = fuzz(use, {
 
 const rows = Object.entries(stats).map(([name, s]) => ({ loss: name, ...s }));
 console.table(rows);
-const total = rows.reduce((t, r) => ({ cases: t.cases + r.cases, calls: t.calls + r.calls, elements: t.elements + r.elements, failures: t.failures + r.failures }), { cases: 0, calls: 0, elements: 0, failures: 0 });
-console.log(`${cases} cases, ${total.calls} calls, ${total.elements} elements in ${((Date.now() - started) / 1000).toFixed(0)} s; ${total.failures} failures; seed ${seed}`);
+const total = rows.reduce(
+  (t, r) => ({ cases: t.cases + r.cases, calls: t.calls + r.calls, elements: t.elements + r.elements, failures: t.failures + r.failures }),
+  { cases: 0, calls: 0, elements: 0, failures: 0 },
+);
+console.log(
+  `${cases} cases, ${total.calls} calls, ${total.elements} elements in ${((Date.now() - started) / 1000).toFixed(0)} s; ${total.failures} failures; seed ${seed}`,
+);
 if (failures.length > 0) {
   for (const f of failures) console.log(`\nFAIL ${f.what}\n  reproduction: ${f.reproduction}`);
   console.log(`\nrerun: npm run fuzz -- --minutes ${minutes} --seed ${seed}`);

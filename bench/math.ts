@@ -4,9 +4,9 @@
  * array. Run by `npm run bench` after the losses, or alone: `npm run bench:math`.
  */
 import { Bench } from 'tinybench';
-import { float64 } from '../test/reference/math.js';
+import { loadAudit } from '../test/audit.js';
 import { random } from '../test/random.js';
-import { type Audit, loadAudit } from '../test/audit.js';
+import { float64 } from '../test/reference/math.js';
 
 const FUNCTIONS = ['exp', 'log', 'log1p', 'softplus', 'sigmoid'] as const;
 const RANGES = { exp: [-80, 80], log: [1e-6, 100], log1p: [-0.9, 100], softplus: [-30, 30], sigmoid: [-30, 30] } as const;
@@ -15,8 +15,20 @@ const N = 10_000;
 export async function benchMath(timeMs = 500): Promise<void> {
   const builds = { 'SIMD build': loadAudit('simd'), 'scalar build': loadAudit('scalar') };
   console.log(`\nvector math, N = ${N} in wasm memory (no copies), el/ns (median); JS: Math.* in a loop over a typed array`);
-  console.log(['function'.padEnd(10), 'dtype', 'SIMD build'.padStart(11), 'scalar build'.padStart(13), 'JS Math'.padStart(8), 'SIMD/JS'.padStart(8)].join('  '));
-  for (const [dtype, Ctor] of [['f32', Float32Array], ['f64', Float64Array]] as const) {
+  console.log(
+    [
+      'function'.padEnd(10),
+      'dtype',
+      'SIMD build'.padStart(11),
+      'scalar build'.padStart(13),
+      'JS Math'.padStart(8),
+      'SIMD/JS'.padStart(8),
+    ].join('  '),
+  );
+  for (const [dtype, Ctor] of [
+    ['f32', Float32Array],
+    ['f64', Float64Array],
+  ] as const) {
     for (const name of FUNCTIONS) {
       const fn = FUNCTIONS.indexOf(name);
       const rand = random(fn + 1);
@@ -41,7 +53,16 @@ export async function benchMath(timeMs = 500): Promise<void> {
         return N / (r.latency.p50! * 1e6);
       };
       const [simd, scalar, js] = [rate('SIMD build'), rate('scalar build'), rate('JS Math')];
-      console.log([name.padEnd(10), dtype.padEnd(5), simd.toFixed(2).padStart(11), scalar.toFixed(2).padStart(13), js.toFixed(3).padStart(8), `${(simd / js).toFixed(1)}×`.padStart(8)].join('  '));
+      console.log(
+        [
+          name.padEnd(10),
+          dtype.padEnd(5),
+          simd.toFixed(2).padStart(11),
+          scalar.toFixed(2).padStart(13),
+          js.toFixed(3).padStart(8),
+          `${(simd / js).toFixed(1)}×`.padStart(8),
+        ].join('  '),
+      );
     }
   }
 }

@@ -27,12 +27,20 @@ export const medianOf = (xs: number[]): number => {
  * timed samples (build or backend switches, allocations). Returns every task's pooled samples (ms per call).
  */
 export async function measure(
-  tasks: { name: string; prepare(): Prepared | Promise<Prepared> }[], reps: number, what: string, timeMs: number,
+  tasks: { name: string; prepare(): Prepared | Promise<Prepared> }[],
+  reps: number,
+  what: string,
+  timeMs: number,
 ): Promise<Map<string, number[]>> {
   const pooled = new Map<string, number[]>(tasks.map((t) => [t.name, []]));
   for (let round = 0; round < ROUNDS; round++) {
     const bench = new Bench({
-      time: timeMs / ROUNDS, iterations: 8, warmup: round === 0, warmupTime: timeMs / 5, retainSamples: true, throws: true,
+      time: timeMs / ROUNDS,
+      iterations: 8,
+      warmup: round === 0,
+      warmupTime: timeMs / 5,
+      retainSamples: true,
+      throws: true,
     });
     for (const t of round % 2 ? [...tasks].reverse() : tasks) {
       let prep: Prepared | undefined;
@@ -47,7 +55,9 @@ export async function measure(
         },
         {
           async: false,
-          beforeAll: async () => void (prep = await t.prepare()),
+          beforeAll: async () => {
+            prep = await t.prepare();
+          },
           afterAll: () => prep?.free?.(),
         },
       );

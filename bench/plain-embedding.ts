@@ -8,8 +8,12 @@ export interface EmbeddingResult {
   grad: Record<string, Float32Array>;
 }
 /** `label` is undefined for triplet; `xs` the embedding inputs in argument order; `out` reused gradients. */
-export type PlainEmbedding = (label: Float32Array | undefined, xs: Float32Array[], opts: Record<string, number>,
-                              out?: Float32Array[]) => EmbeddingResult;
+export type PlainEmbedding = (
+  label: Float32Array | undefined,
+  xs: Float32Array[],
+  opts: Record<string, number>,
+  out?: Float32Array[],
+) => EmbeddingResult;
 
 export const plainEmbedding: Record<string, PlainEmbedding> = {
   // (1 − y)·½D² + y·½max(0, m − D)²; d/da = c(a − b), c = (1 − y) − y·max(0, m − D)/D
@@ -29,7 +33,7 @@ export const plainEmbedding: Record<string, PlainEmbedding> = {
       const d = Math.sqrt(d2);
       const h = Math.max(0, margin - d);
       sum += (1 - y) * 0.5 * d2 + y * 0.5 * h * h;
-      const c = ((1 - y) - (d > 0 ? (y * h) / d : 0)) / n;
+      const c = (1 - y - (d > 0 ? (y * h) / d : 0)) / n;
       for (let i = 0; i < dim!; i++) {
         const g = c * (a![o + i]! - b![o + i]!);
         ga[o + i] = g;

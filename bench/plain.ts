@@ -9,7 +9,12 @@ export interface LossAndGrad {
 }
 /** `out`: a gradient array to reuse, as a training loop would (else a new one per call). */
 /** `target`: a Float32Array, or for sparse row-wise losses an Int32Array of labels (opts.classes per row). */
-export type PlainLoss = (target: Float32Array | Int32Array, pred: Float32Array, opts: Record<string, number>, out?: Float32Array) => LossAndGrad;
+export type PlainLoss = (
+  target: Float32Array | Int32Array,
+  pred: Float32Array,
+  opts: Record<string, number>,
+  out?: Float32Array,
+) => LossAndGrad;
 
 /** Keyed by registry name; bench/run.ts refuses to run if a registry entry is missing here. */
 export const plain: Record<string, PlainLoss> = {

@@ -20,13 +20,13 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import * as lib from '../dist/node.js';
 import { alloc, initSync } from '../dist/node.js';
-import { type EmbeddingEntry, elementwiseOf, embeddingOf, registryOf, rowwiseOf } from '../test/registry.js';
 import { random, uniform } from '../test/random.js';
+import { type EmbeddingEntry, elementwiseOf, embeddingOf, registryOf, rowwiseOf } from '../test/registry.js';
 import { benchMath } from './math.js';
-import { benchTfjs } from './tfjs.js';
-import { ROUNDS, measure, medianOf, sawNaN, type Prepared } from './measure.js';
+import { measure, medianOf, type Prepared, ROUNDS, sawNaN } from './measure.js';
 import { type LossAndGrad, type PlainLoss, plain } from './plain.js';
 import { type EmbeddingResult, plainEmbedding } from './plain-embedding.js';
+import { benchTfjs } from './tfjs.js';
 
 // The test registry, bound to the built library.
 const registry = registryOf(lib);
@@ -118,7 +118,10 @@ type Variant = { name: string; prepare(e: Item, y: Float32Array | Int32Array, p:
 const VARIANTS: Variant[] = [
   {
     name: 'simdloss', // ordinary arrays, streamed through the scratch area; a new grad per call
-    prepare: (e, y, p, opts) => (use(true), { call: () => e.loss.withGrad(y, p, opts) }),
+    prepare: (e, y, p, opts) => {
+      use(true);
+      return { call: () => e.loss.withGrad(y, p, opts) };
+    },
   },
   {
     name: 'simdloss, out', // ordinary arrays, gradient into a reused ordinary array: the staging cost alone
@@ -141,13 +144,18 @@ const VARIANTS: Variant[] = [
       const o = { ...opts, out };
       return {
         call: () => e.loss.withGrad(wy, wp, o),
-        free: () => [wy, wp, out].forEach((w) => w.free()),
+        free: () => {
+          for (const w of [wy, wp, out]) w.free();
+        },
       };
     },
   },
   {
     name: 'scalar build', // as 'simdloss', on the build for runtimes without wasm SIMD
-    prepare: (e, y, p, opts) => (use(false), { call: () => e.loss.withGrad(y, p, opts) }),
+    prepare: (e, y, p, opts) => {
+      use(false);
+      return { call: () => e.loss.withGrad(y, p, opts) };
+    },
   },
   {
     name: BASELINE,
@@ -167,7 +175,6 @@ const VARIANTS: Variant[] = [
 ];
 
 const seedOf = (s: string): number => [...s].reduce((h, c) => Math.imul(h ^ c.charCodeAt(0), 16777619), 2166136261);
-
 
 /** Fails unless `got` matches the plain-JS result: loss within 1e-5 relative, grad within 1e-5 per element. */
 function check(what: string, got: LossAndGrad, want: LossAndGrad): void {
@@ -198,30 +205,45 @@ console.log(`simdloss bench: withGrad, float32, mean reduction; medians of tinyb
 console.log(`machine: ${os.cpus()[0]?.model ?? 'unknown'} (${os.cpus().length} cores), ${os.platform()} ${os.arch()}`);
 console.log(`node ${process.version} (V8 ${process.versions.v8}), ${new Date().toISOString()}, ${timeMs} ms per task`);
 
-const defaults = (options: readonly { name: string; default: number }[]): Opts => Object.fromEntries(options.map((o) => [o.name, o.default]));
+const defaults = (options: readonly { name: string; default: number }[]): Opts =>
+  Object.fromEntries(options.map((o) => [o.name, o.default]));
 const items: Item[] = [
   ...elementwiseRegistry.map((e) => ({
-    name: e.name, loss: e.loss, opts: defaults(e.options), sizes, plain: plain[e.name]!,
+    name: e.name,
+    loss: e.loss,
+    opts: defaults(e.options),
+    sizes,
+    plain: plain[e.name]!,
     data(n: number, rand: () => number) {
       const y = uniform(Float32Array, n, e.domain.target, rand);
       const p = uniform(Float32Array, n, e.domain.pred, rand);
-      if (e.labels) for (let i = 0; i < n; i++) if (rand() < e.labels.share) y[i] = e.labels.values[Math.floor(rand() * e.labels.values.length)]!;
+      if (e.labels)
+        for (let i = 0; i < n; i++) if (rand() < e.labels.share) y[i] = e.labels.values[Math.floor(rand() * e.labels.values.length)]!;
       return { y, p };
     },
   })),
   // Row-wise losses: logits from the entry's domain; labels, or one-hot rows.
-  ...rowwiseRegistry.filter((e) => !e.metric).flatMap((e) => classCounts.map((C) => ({
-    name: `${e.name} C=${C}`, loss: e.loss, opts: { ...defaults(e.options), classes: C }, plain: plain[e.name]!,
-    sizes: rowSizes.map((n) => Math.max(C, Math.round(n / C) * C)),
-    data(n: number, rand: () => number) {
-      const p = uniform(Float32Array, n, e.domain.pred, rand);
-      const labels = Int32Array.from({ length: n / C }, () => Math.floor(rand() * C));
-      if (e.target === 'labels') return { y: labels, p };
-      const y = new Float32Array(n);
-      labels.forEach((t, r) => void (y[r * C + t] = 1));
-      return { y, p };
-    },
-  }))),
+  ...rowwiseRegistry
+    .filter((e) => !e.metric)
+    .flatMap((e) =>
+      classCounts.map((C) => ({
+        name: `${e.name} C=${C}`,
+        loss: e.loss,
+        opts: { ...defaults(e.options), classes: C },
+        plain: plain[e.name]!,
+        sizes: rowSizes.map((n) => Math.max(C, Math.round(n / C) * C)),
+        data(n: number, rand: () => number) {
+          const p = uniform(Float32Array, n, e.domain.pred, rand);
+          const labels = Int32Array.from({ length: n / C }, () => Math.floor(rand() * C));
+          if (e.target === 'labels') return { y: labels, p };
+          const y = new Float32Array(n);
+          labels.forEach((t, r) => {
+            y[r * C + t] = 1;
+          });
+          return { y, p };
+        },
+      })),
+    ),
 ];
 
 use(true);
@@ -241,12 +263,22 @@ for (const e of items.filter((e) => !only || only.some((name) => e.name === name
     }
 
     const reps = Math.max(1, Math.round(BATCH_ELEMENTS / n));
-    const pooled = await measure(VARIANTS.map((v) => ({ name: v.name, prepare: () => v.prepare(e, y, p, opts) })), reps, `${e.name} N=${n}`, timeMs);
+    const pooled = await measure(
+      VARIANTS.map((v) => ({ name: v.name, prepare: () => v.prepare(e, y, p, opts) })),
+      reps,
+      `${e.name} N=${n}`,
+      timeMs,
+    );
     for (const [variant, ms] of pooled) {
       const med = medianOf(ms);
       rows.push({
-        loss: e.name, n, variant, callsPerSample: reps, samples: ms.length,
-        medianNs: med * 1e6, madNs: medianOf(ms.map((x) => Math.abs(x - med))) * 1e6,
+        loss: e.name,
+        n,
+        variant,
+        callsPerSample: reps,
+        samples: ms.length,
+        medianNs: med * 1e6,
+        madNs: medianOf(ms.map((x) => Math.abs(x - med))) * 1e6,
       });
     }
   }
@@ -259,7 +291,7 @@ for (const e of items.filter((e) => !only || only.some((name) => e.name === name
     const base = median(e.name, n, BASELINE)!;
     for (const r of rows.filter((r) => r.loss === e.name && r.n === n)) {
       const t = r.medianNs;
-      const cells = [fmtN(n).padStart(7), r.variant.padEnd(14), fmt(n / t).padStart(8), (fmt(base / t) + '×').padStart(11)];
+      const cells = [fmtN(n).padStart(7), r.variant.padEnd(14), fmt(n / t).padStart(8), `${fmt(base / t)}×`.padStart(11)];
       console.log(`${cells.join('  ')}  ±${Math.round((100 * r.madNs) / t)}%`);
     }
   }
@@ -278,9 +310,18 @@ for (const e of items.filter((e) => !only || only.some((name) => e.name === name
 
 // Embedding losses: the same variants at one batch of embedRows × embedDim, float32, default options.
 type Call = () => { loss: number; grad: Record<string, Float32Array> };
-interface EmbedVariant { name: string; prepare(e: EmbeddingEntry, label: Float32Array | undefined, xs: Float32Array[], opts: Opts): Prepared<EmbeddingResult> }
+interface EmbedVariant {
+  name: string;
+  prepare(e: EmbeddingEntry, label: Float32Array | undefined, xs: Float32Array[], opts: Opts): Prepared<EmbeddingResult>;
+}
 const EMBED_VARIANTS: EmbedVariant[] = [
-  { name: 'simdloss', prepare: (e, label, xs, opts) => (use(true), { call: embedCall(e, label, xs, opts) }) },
+  {
+    name: 'simdloss',
+    prepare: (e, label, xs, opts) => {
+      use(true);
+      return { call: embedCall(e, label, xs, opts) };
+    },
+  },
   {
     name: 'simdloss, out',
     prepare: (e, label, xs, opts) => {
@@ -303,11 +344,19 @@ const EMBED_VARIANTS: EmbedVariant[] = [
       const [wl, ...wx] = placed;
       return {
         call: embedCall(e, label && wl, wx, { ...opts, out }),
-        free: () => [...placed, ...outs].forEach((w) => w.free()),
+        free: () => {
+          for (const w of [...placed, ...outs]) w.free();
+        },
       };
     },
   },
-  { name: 'scalar build', prepare: (e, label, xs, opts) => (use(false), { call: embedCall(e, label, xs, opts) }) },
+  {
+    name: 'scalar build',
+    prepare: (e, label, xs, opts) => {
+      use(false);
+      return { call: embedCall(e, label, xs, opts) };
+    },
+  },
   { name: BASELINE, prepare: (e, label, xs, opts) => ({ call: () => plainEmbedding[e.name]!(label, xs, opts) }) },
   {
     name: 'plain JS, out',
@@ -320,7 +369,8 @@ const EMBED_VARIANTS: EmbedVariant[] = [
 
 function embedCall(e: EmbeddingEntry, label: unknown, xs: unknown[], opts: Record<string, unknown>): Call {
   const loss = e.loss as any; // eslint-disable-line @typescript-eslint/no-explicit-any -- one call shape for both signatures
-  const arrays = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, (v as { array?: Float32Array }).array ?? v])) as Record<string, Float32Array>;
+  const arrays = (o: Record<string, unknown>) =>
+    Object.fromEntries(Object.entries(o).map(([k, v]) => [k, (v as { array?: Float32Array }).array ?? v])) as Record<string, Float32Array>;
   const toResult = (r: { loss: number; grad: Record<string, unknown> }) => ({ loss: r.loss, grad: arrays(r.grad) });
   if (e.inputs.length === 2) return () => toResult(loss.withGrad(label, xs[0], xs[1], opts));
   return () => toResult(loss.withGrad(xs[0], xs[1], xs[2], opts));
@@ -344,8 +394,8 @@ for (const e of embeddingRegistry.filter((e) => !only || only.includes(e.name)))
   process.stderr.write(`\r${e.name} ${size}...         `);
   const rand = random(seedOf(e.name) ^ n);
   const xs = e.inputs.map(() => uniform(Float32Array, n, [-1, 1], rand));
-  const label = e.labels === 'none' ? undefined
-    : Float32Array.from({ length: embedRows }, () => (rand() < 0.5 ? (e.labels === 'sign' ? -1 : 0) : 1));
+  const label =
+    e.labels === 'none' ? undefined : Float32Array.from({ length: embedRows }, () => (rand() < 0.5 ? (e.labels === 'sign' ? -1 : 0) : 1));
   const want = plainEmbedding[e.name]!(label, xs, opts);
   for (const v of EMBED_VARIANTS) {
     const prep = v.prepare(e, label, xs, opts);
@@ -353,22 +403,37 @@ for (const e of embeddingRegistry.filter((e) => !only || only.includes(e.name)))
     prep.free?.();
   }
   const reps = Math.max(1, Math.round(BATCH_ELEMENTS / n));
-  const pooled = await measure(EMBED_VARIANTS.map((v) => ({ name: v.name, prepare: () => v.prepare(e, label, xs, opts) })), reps, `${e.name} ${size}`, timeMs);
+  const pooled = await measure(
+    EMBED_VARIANTS.map((v) => ({ name: v.name, prepare: () => v.prepare(e, label, xs, opts) })),
+    reps,
+    `${e.name} ${size}`,
+    timeMs,
+  );
   for (const [variant, ms] of pooled) {
     const med = medianOf(ms);
-    rows.push({ loss: e.name, n, variant, callsPerSample: reps, samples: ms.length, medianNs: med * 1e6, madNs: medianOf(ms.map((x) => Math.abs(x - med))) * 1e6 });
+    rows.push({
+      loss: e.name,
+      n,
+      variant,
+      callsPerSample: reps,
+      samples: ms.length,
+      medianNs: med * 1e6,
+      madNs: medianOf(ms.map((x) => Math.abs(x - med))) * 1e6,
+    });
   }
   process.stderr.write('\r\x1b[K');
   console.log(`\n${e.name} ${JSON.stringify(opts)}, ${embedRows} rows × dim ${embedDim}`);
   console.log(['rows×dim'.padStart(9), 'variant'.padEnd(14), 'el/ns'.padStart(8), 'vs plain JS', 'spread (MAD)'].join('  '));
   const base = median(e.name, n, BASELINE)!;
   for (const r of rows.filter((r) => r.loss === e.name && r.n === n)) {
-    const cells = [size.padStart(9), r.variant.padEnd(14), fmt(n / r.medianNs).padStart(8), (fmt(base / r.medianNs) + '×').padStart(11)];
+    const cells = [size.padStart(9), r.variant.padEnd(14), fmt(n / r.medianNs).padStart(8), `${fmt(base / r.medianNs)}×`.padStart(11)];
     console.log(`${cells.join('  ')}  ±${Math.round((100 * r.madNs) / r.medianNs)}%`);
   }
   const ratio = (a: string, b: string): string => fmt(median(e.name, n, b)! / median(e.name, n, a)!);
-  console.log(`${e.name} summary: ${size} speed simdloss/plain ${ratio('simdloss', BASELINE)}, zero-copy/plain ${ratio('zero-copy', BASELINE)}, ` +
-    `(simdloss, out)/(plain JS, out) ${ratio('simdloss, out', 'plain JS, out')}, scalar build/plain ${ratio('scalar build', BASELINE)}`);
+  console.log(
+    `${e.name} summary: ${size} speed simdloss/plain ${ratio('simdloss', BASELINE)}, zero-copy/plain ${ratio('zero-copy', BASELINE)}, ` +
+      `(simdloss, out)/(plain JS, out) ${ratio('simdloss, out', 'plain JS, out')}, scalar build/plain ${ratio('scalar build', BASELINE)}`,
+  );
 }
 
 if (!only) {
@@ -379,6 +444,6 @@ if (!only) {
 if (sawNaN()) console.log('(a loss was NaN)');
 if (args.json) {
   const machine = { cpu: os.cpus()[0]?.model, cores: os.cpus().length, node: process.version, v8: process.versions.v8 };
-  writeFileSync(args.json, JSON.stringify({ date: new Date().toISOString(), machine, timeMs, results: rows }, null, 2) + '\n');
+  writeFileSync(args.json, `${JSON.stringify({ date: new Date().toISOString(), machine, timeMs, results: rows }, null, 2)}\n`);
   console.log(`\nraw medians written to ${args.json}`);
 }

@@ -10,18 +10,33 @@ import { parseArgs } from 'node:util';
 import { init } from '../src/node.js';
 import { HEAP_SLACK, RSS_SLACK, soak } from '../test/soak.js';
 
-const { values } = parseArgs({ options: { calls: { type: 'string', default: '1e6' }, seed: { type: 'string', default: '1' }, check: { type: 'string', default: '20' }, scalar: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: {
+    calls: { type: 'string', default: '1e6' },
+    seed: { type: 'string', default: '1' },
+    check: { type: 'string', default: '20' },
+    scalar: { type: 'boolean', default: false },
+  },
+});
 const calls = Math.round(Number(values.calls));
 const info = await init(values.scalar ? { simd: false } : undefined);
 console.log(`soak: ${calls} calls, seed ${values.seed}, ${info.simd ? 'SIMD' : 'scalar'} build, Node ${process.version}`);
 const r = soak({
-  calls, seed: Number(values.seed), check: Number(values.check),
+  calls,
+  seed: Number(values.seed),
+  check: Number(values.check),
   progress: (done) => process.stdout.write(`\r  ${done} calls`),
 });
 const mb = (b: number) => `${(b / 2 ** 20).toFixed(1)} MB`;
-console.log(`\r  ${r.calls} calls in ${r.seconds.toFixed(1)} s (${((r.seconds * 1e6) / r.calls).toFixed(1)} µs a call), ${r.checked} checked against the reference, ${r.allocs} WasmArrays alloc'd, ${r.wide} wide-row calls, ${r.grows} forced grows (${mb(r.forcedBytes)})`);
+console.log(
+  `\r  ${r.calls} calls in ${r.seconds.toFixed(1)} s (${((r.seconds * 1e6) / r.calls).toFixed(1)} µs a call), ${r.checked} checked against the reference, ${r.allocs} WasmArrays alloc'd, ${r.wide} wide-row calls, ${r.grows} forced grows (${mb(r.forcedBytes)})`,
+);
 console.log('               wasm memory*    heapUsed        RSS');
-for (const [name, m] of [['start', r.start], ['after warm-up', r.warm], ['end', r.end]] as const) {
+for (const [name, m] of [
+  ['start', r.start],
+  ['after warm-up', r.warm],
+  ['end', r.end],
+] as const) {
   console.log(`  ${name.padEnd(14)} ${mb(m.wasm).padEnd(15)} ${mb(m.heapUsed).padEnd(15)} ${mb(m.rss)}`);
 }
 console.log(`  * less the forced growth; peak after warm-up ${mb(r.wasmPeakAfterWarmup)}`);

@@ -13,7 +13,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import * as simdloss from '../dist/node.js';
 import { random } from '../test/random.js';
-import { ROUNDS, measure, medianOf, type Prepared } from './measure.js';
+import { measure, medianOf, type Prepared, ROUNDS } from './measure.js';
 
 type Arrays = { target: Float32Array; pred: Float32Array };
 interface Kernel {
@@ -73,17 +73,19 @@ export const KERNELS: Kernel[] = [
     simdloss: ({ target, pred }) => simdloss.binaryCrossEntropy.withGrad(target, pred),
     // Keras' binary cross-entropy: p clipped to [ε, 1 − ε], as simdloss does
     tfjs: (y, p) => tf.metrics.binaryCrossentropy(y, p) as tf.Scalar,
-    reference: ({ target, pred }) => pred.reduce((s, p, i) => {
-      const q = Math.min(Math.max(p, EPS), 1 - EPS);
-      return s - (target[i]! * Math.log(q) + (1 - target[i]!) * Math.log(1 - q));
-    }, 0) / pred.length,
+    reference: ({ target, pred }) =>
+      pred.reduce((s, p, i) => {
+        const q = Math.min(Math.max(p, EPS), 1 - EPS);
+        return s - (target[i]! * Math.log(q) + (1 - target[i]!) * Math.log(1 - q));
+      }, 0) / pred.length,
   },
   {
     name: 'binaryCrossEntropyWithLogits',
     data: (n, rand) => ({ target: labels01(n, rand), pred: uniform(n, -10, 10, rand) }),
     simdloss: ({ target, pred }) => simdloss.binaryCrossEntropyWithLogits.withGrad(target, pred),
     tfjs: (y, z) => tf.losses.sigmoidCrossEntropy(y, z) as tf.Scalar,
-    reference: ({ target, pred }) => pred.reduce((s, z, i) => s + Math.max(z, 0) - z * target[i]! + Math.log1p(Math.exp(-Math.abs(z))), 0) / pred.length,
+    reference: ({ target, pred }) =>
+      pred.reduce((s, z, i) => s + Math.max(z, 0) - z * target[i]! + Math.log1p(Math.exp(-Math.abs(z))), 0) / pred.length,
   },
   softmaxKernel(10),
   softmaxKernel(1000),
@@ -116,7 +118,8 @@ function tfjsCall(k: Kernel, a: Arrays) {
 
 async function backend(name: 'wasm' | 'cpu'): Promise<void> {
   if (tf.getBackend() === name) return;
-  if (tf.engine().registry[name]) { // started already: the switch is synchronous, no banner
+  if (tf.engine().registry[name]) {
+    // started already: the switch is synchronous, no banner
     if (!(await tf.setBackend(name))) throw new Error(`TensorFlow.js backend '${name}' did not switch`);
     return;
   }
@@ -149,11 +152,15 @@ export async function benchTfjs(sizes = [1e3, 1e5, 1e6], timeMs = 300): Promise<
     const a = k.data(n, random(n + k.name.length), k.classes ?? 1);
     for (const variant of VARIANTS) {
       const { call } = await prepare(variant, k, a);
-      for (const t0 = performance.now(); performance.now() - t0 < warmMs;) call();
+      for (const t0 = performance.now(); performance.now() - t0 < warmMs; ) call();
     }
   }
-  console.log(`\nsimdloss vs TensorFlow.js ${tf.version.tfjs}: withGrad / tf.valueAndGrad, float32, mean; el/ns (median of ${ROUNDS} interleaved rounds), and simdloss's speed-up`);
-  console.log(['kernel'.padEnd(34), 'N'.padStart(5), ...VARIANTS.map((v) => v.padStart(10)), '÷ wasm'.padStart(7), '÷ cpu'.padStart(7)].join('  '));
+  console.log(
+    `\nsimdloss vs TensorFlow.js ${tf.version.tfjs}: withGrad / tf.valueAndGrad, float32, mean; el/ns (median of ${ROUNDS} interleaved rounds), and simdloss's speed-up`,
+  );
+  console.log(
+    ['kernel'.padEnd(34), 'N'.padStart(5), ...VARIANTS.map((v) => v.padStart(10)), '÷ wasm'.padStart(7), '÷ cpu'.padStart(7)].join('  '),
+  );
   const errors: string[] = [];
   for (const k of KERNELS) {
     for (const n of sizes) {
@@ -162,16 +169,30 @@ export async function benchTfjs(sizes = [1e3, 1e5, 1e6], timeMs = 300): Promise<
       const want = k.reference(a, k.classes ?? 1);
       for (const variant of VARIANTS) {
         const first = (await prepare(variant, k, a)).call();
-        if (!(Math.abs(first.loss - want) <= 1e-3 * Math.abs(want))) throw new Error(`${k.name} N=${n} ${variant}: loss ${first.loss}, float64 reference ${want}`);
-        if (n === 1e6) errors.push(`${k.name.padEnd(34)} ${variant.padEnd(10)} ${(Math.abs(first.loss - want) / Math.abs(want)).toExponential(1)}`);
+        if (!(Math.abs(first.loss - want) <= 1e-3 * Math.abs(want)))
+          throw new Error(`${k.name} N=${n} ${variant}: loss ${first.loss}, float64 reference ${want}`);
+        if (n === 1e6)
+          errors.push(`${k.name.padEnd(34)} ${variant.padEnd(10)} ${(Math.abs(first.loss - want) / Math.abs(want)).toExponential(1)}`);
       }
       const reps = Math.max(1, Math.round(BATCH_ELEMENTS / n));
-      const pooled = await measure(VARIANTS.map((v) => ({ name: v, prepare: () => prepare(v, k, a) })), reps, `${k.name} N=${n}`, timeMs);
+      const pooled = await measure(
+        VARIANTS.map((v) => ({ name: v, prepare: () => prepare(v, k, a) })),
+        reps,
+        `${k.name} N=${n}`,
+        timeMs,
+      );
       const rates = VARIANTS.map((v) => n / (medianOf(pooled.get(v)!) * 1e6));
       const [mine, wasm, cpu] = rates as [number, number, number];
       const fmt = (x: number) => (x >= 1 ? x.toFixed(2) : x.toPrecision(2));
-      console.log([k.name.padEnd(34), n.toExponential(0).replace('+', '').padStart(5), ...rates.map((r) => fmt(r).padStart(10)),
-        `${(mine / wasm).toFixed(1)}×`.padStart(7), `${(mine / cpu).toFixed(1)}×`.padStart(7)].join('  '));
+      console.log(
+        [
+          k.name.padEnd(34),
+          n.toExponential(0).replace('+', '').padStart(5),
+          ...rates.map((r) => fmt(r).padStart(10)),
+          `${(mine / wasm).toFixed(1)}×`.padStart(7),
+          `${(mine / cpu).toFixed(1)}×`.padStart(7),
+        ].join('  '),
+      );
     }
   }
   if (errors.length) {
@@ -181,6 +202,8 @@ export async function benchTfjs(sizes = [1e3, 1e5, 1e6], timeMs = 300): Promise<
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({ options: { sizes: { type: 'string', default: '1e3,1e5,1e6' }, time: { type: 'string', default: '300' } } });
+  const { values } = parseArgs({
+    options: { sizes: { type: 'string', default: '1e3,1e5,1e6' }, time: { type: 'string', default: '300' } },
+  });
   await benchTfjs(values.sizes.split(',').map(Number), Number(values.time));
 }

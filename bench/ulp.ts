@@ -45,7 +45,13 @@ parentPort.on('message', ({ fn, chunk, size }) => {
 });
 `;
 
-interface Finding { worst: number; bits: number; differ: number; seconds: number; top: { ulp: number; bits: number }[] }
+interface Finding {
+  worst: number;
+  bits: number;
+  differ: number;
+  seconds: number;
+  top: { ulp: number; bits: number }[];
+}
 /** How many of the worst inputs (each its chunk's worst) to keep for the tests. */
 const TOP = 6;
 
@@ -54,25 +60,31 @@ async function audit(bytes: Uint8Array, fn: number, chunks: number[], workers: n
   const result = { worst: -1, bits: 0, differ: 0 };
   const top: { ulp: number; bits: number }[] = [];
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(workers, chunks.length) }, () => new Promise<void>((resolve, reject) => {
-    const worker = new Worker(WORKER, { eval: true, workerData: { bytes } });
-    const send = () => {
-      if (next < chunks.length) worker.postMessage({ fn, chunk: chunks[next++], size: CHUNK });
-      else void worker.terminate().then(() => resolve());
-    };
-    worker.on('message', (m: { worst: number; bits: number; differ: number }) => {
-      if (m.worst > result.worst) {
-        result.worst = m.worst;
-        result.bits = m.bits;
-      }
-      result.differ += m.differ;
-      top.push({ ulp: m.worst, bits: m.bits });
-      top.sort((a, b) => b.ulp - a.ulp).splice(TOP);
-      send();
-    });
-    worker.on('error', reject);
-    send();
-  })));
+  await Promise.all(
+    Array.from(
+      { length: Math.min(workers, chunks.length) },
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const worker = new Worker(WORKER, { eval: true, workerData: { bytes } });
+          const send = () => {
+            if (next < chunks.length) worker.postMessage({ fn, chunk: chunks[next++], size: CHUNK });
+            else void worker.terminate().then(() => resolve());
+          };
+          worker.on('message', (m: { worst: number; bits: number; differ: number }) => {
+            if (m.worst > result.worst) {
+              result.worst = m.worst;
+              result.bits = m.bits;
+            }
+            result.differ += m.differ;
+            top.push({ ulp: m.worst, bits: m.bits });
+            top.sort((a, b) => b.ulp - a.ulp).splice(TOP);
+            send();
+          });
+          worker.on('error', reject);
+          send();
+        }),
+    ),
+  );
   return { ...result, top, seconds: (performance.now() - started) / 1000 };
 }
 
@@ -96,7 +108,9 @@ async function main(): Promise<void> {
   const chunks = Array.from({ length: CHUNKS }, (_, c) => c).filter((c) => c % every === 0);
   const workers = Number(args.workers);
 
-  console.log(`ulp audit: ${chunks.length * CHUNK} float32 inputs per function (${every === 1 ? 'every one' : `1 chunk in ${every}`}), ${workers} workers, ${os.cpus()[0]?.model ?? ''}`);
+  console.log(
+    `ulp audit: ${chunks.length * CHUNK} float32 inputs per function (${every === 1 ? 'every one' : `1 chunk in ${every}`}), ${workers} workers, ${os.cpus()[0]?.model ?? ''}`,
+  );
   console.log('function  build   max ulp  bound  at x                scalar twin ≠ vector  seconds');
   const rows = [];
   let failed = false;
@@ -110,12 +124,27 @@ async function main(): Promise<void> {
       failed ||= !ok;
       const x = float32(r.bits);
       const worstInputs = r.top.map((t) => ({ ulp: t.ulp, x: float32(t.bits), bits: `0x${t.bits.toString(16).padStart(8, '0')}` }));
-      rows.push({ function: name, build, maxUlp: r.worst, bound, at: x, atBits: `0x${r.bits.toString(16).padStart(8, '0')}`, twinDiffers: r.differ, seconds: r.seconds, worstInputs });
-      console.log(`${name.padEnd(9)} ${build.padEnd(7)} ${r.worst.toFixed(3).padStart(7)}  ${String(bound).padStart(5)}  ${String(x).padEnd(19)} ${String(build === 'simd' ? r.differ : '—').padStart(20)}  ${r.seconds.toFixed(1).padStart(7)}${ok ? '' : '  FAILED'}`);
+      rows.push({
+        function: name,
+        build,
+        maxUlp: r.worst,
+        bound,
+        at: x,
+        atBits: `0x${r.bits.toString(16).padStart(8, '0')}`,
+        twinDiffers: r.differ,
+        seconds: r.seconds,
+        worstInputs,
+      });
+      console.log(
+        `${name.padEnd(9)} ${build.padEnd(7)} ${r.worst.toFixed(3).padStart(7)}  ${String(bound).padStart(5)}  ${String(x).padEnd(19)} ${String(build === 'simd' ? r.differ : '—').padStart(20)}  ${r.seconds.toFixed(1).padStart(7)}${ok ? '' : '  FAILED'}`,
+      );
     }
   }
   console.log('\nworst inputs (the worst of each chunk of 2²⁰, as float32 bit patterns):');
-  for (const row of rows) console.log(`${row.function.padEnd(9)} ${row.build.padEnd(7)} ${row.worstInputs.map((w) => `${w.bits} (${w.ulp.toFixed(3)})`).join(' ')}`);
+  for (const row of rows)
+    console.log(
+      `${row.function.padEnd(9)} ${row.build.padEnd(7)} ${row.worstInputs.map((w) => `${w.bits} (${w.ulp.toFixed(3)})`).join(' ')}`,
+    );
   if (args.json) writeFileSync(args.json, JSON.stringify(rows, null, 2));
   if (failed) process.exit(1);
 }

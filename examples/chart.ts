@@ -15,7 +15,11 @@ export interface ChartOptions {
  * One series against its index (here: a value per epoch), resampled to `width` columns; a point
  * per column, joined by vertical strokes where the curve jumps more than one row.
  */
-export function lineChart(title: string, values: readonly number[], { width = 60, height = 8, min, max, digits = 2 }: ChartOptions = {}): string {
+export function lineChart(
+  title: string,
+  values: readonly number[],
+  { width = 60, height = 8, min, max, digits = 2 }: ChartOptions = {},
+): string {
   const lo = min ?? Math.min(...values);
   const hi = max ?? Math.max(...values);
   const span = hi > lo ? hi - lo : 1;

@@ -1,14 +1,24 @@
 // npm run demo — the lesson (losses, worked examples, the medical scenario, loss vs accuracy)
 // computed by simdloss, iris trained with its gradients, and a quick speed sample.
 // `--fast` (or CI set): fewer epochs and timing runs. Not a TTY: no progress bar, same figures.
-import {
-  type ElementwiseLoss, binaryCrossEntropy, binaryCrossEntropyWithLogits, categoricalCrossEntropy, huber, init, mae, mse,
-  smoothL1, sparseCategoricalAccuracy, sparseSoftmaxCrossEntropy,
-} from '../src/node.js';
+
 import { plain } from '../bench/plain.js';
-import { lineChart, progressBar } from './chart.js';
-import { type Epoch, type Trainer, loadIris, logisticTrainer, softmaxTrainer } from './iris.js';
+import {
+  binaryCrossEntropy,
+  binaryCrossEntropyWithLogits,
+  categoricalCrossEntropy,
+  type ElementwiseLoss,
+  huber,
+  init,
+  mae,
+  mse,
+  smoothL1,
+  sparseCategoricalAccuracy,
+  sparseSoftmaxCrossEntropy,
+} from '../src/node.js';
 import { random } from '../test/random.js';
+import { lineChart, progressBar } from './chart.js';
+import { type Epoch, loadIris, logisticTrainer, softmaxTrainer, type Trainer } from './iris.js';
 
 const fast = process.argv.includes('--fast') || !!process.env.CI;
 const tty = process.stdout.isTTY === true;
@@ -16,7 +26,8 @@ const info = await init();
 const lib = { sparseSoftmaxCrossEntropy, binaryCrossEntropyWithLogits, sparseCategoricalAccuracy };
 
 /** label, the library's value, the lesson's figure: 2 + 44 + 12 + 2 + 20 columns at most. */
-const line = (label: string, value: string, expected = '') => console.log(`  ${label.padEnd(44)}${value.padStart(12)}  ${expected}`.trimEnd());
+const line = (label: string, value: string, expected = '') =>
+  console.log(`  ${label.padEnd(44)}${value.padStart(12)}  ${expected}`.trimEnd());
 const f4 = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(4));
 const list = (a: ArrayLike<number>, digits = 3) => Array.from(a, (v) => (Number.isInteger(v) ? String(v) : v.toFixed(digits))).join(', ');
 const heading = (s: string) => console.log(`\n${s}\n${'─'.repeat(Math.min(s.length, 78))}`);
@@ -33,12 +44,16 @@ line('MSE = (25 + 9 + 4 + 25) / 4', f4(mse(y, yHat)), 'lesson: 15.75');
 line('dMSE/dŷ = −2(y − ŷ)/N', list(mse.grad(y, yHat)));
 
 console.log('\nOne target, y = 100: which model has the higher MSE?');
-for (const p of [95, 110]) line(`prediction ${p}: (100 − ${p})²`, f4(mse(Float64Array.of(100), Float64Array.of(p))), `lesson: ${(100 - p) ** 2}`);
+for (const p of [95, 110])
+  line(`prediction ${p}: (100 − ${p})²`, f4(mse(Float64Array.of(100), Float64Array.of(p))), `lesson: ${(100 - p) ** 2}`);
 console.log('  → 110 is 10 off and costs 100, 95 is 5 off and costs 25: big misses cost more.');
 
 console.log('\nBinary cross-entropy, L = −[y ln p + (1 − y) ln(1 − p)]');
 const bceCases: [number, number, string, string][] = [
-  [1, 0.95, '−ln 0.95', '0.051'], [1, 0.05, '−ln 0.05', '3.00'], [0, 0.05, '−ln 0.95', '0.051'], [0, 0.95, '−ln 0.05', '3.00'],
+  [1, 0.95, '−ln 0.95', '0.051'],
+  [1, 0.05, '−ln 0.05', '3.00'],
+  [0, 0.05, '−ln 0.95', '0.051'],
+  [0, 0.95, '−ln 0.05', '3.00'],
   [0, 0.9, '−ln 0.1', '2.30'],
 ];
 for (const [t, p, formula, lesson] of bceCases) {
@@ -51,7 +66,11 @@ const dog = Float64Array.of(0, 1, 0, 0, 1, 0, 0, 1, 0);
 const probs = Float64Array.of(0.1, 0.7, 0.2, 0.05, 0.9, 0.05, 0.05, 0.1, 0.85);
 const perRow = categoricalCrossEntropy(dog, probs, { classes: 3, reduction: 'none' });
 const sameFromLogits = sparseSoftmaxCrossEntropy(Int32Array.of(1, 1, 1), probs.map(Math.log), { classes: 3, reduction: 'none' });
-[['[0.1, 0.7, 0.2]', '−ln 0.7', '0.357'], ['[0.05, 0.9, 0.05]', '−ln 0.9', '0.105'], ['[0.05, 0.1, 0.85]', '−ln 0.1', '2.30']].forEach(([p, formula, lesson], r) => {
+[
+  ['[0.1, 0.7, 0.2]', '−ln 0.7', '0.357'],
+  ['[0.05, 0.9, 0.05]', '−ln 0.9', '0.105'],
+  ['[0.05, 0.1, 0.85]', '−ln 0.1', '2.30'],
+].forEach(([p, formula, lesson], r) => {
   line(`p = ${p}: ${formula}`, f4(perRow[r]!), `lesson: ${lesson}`);
 });
 line('the same from logits ln p (sparseSoftmaxCE)', list(sameFromLogits, 4));
@@ -61,7 +80,12 @@ console.log('\nThe same residuals under the robust regression losses (δ = β = 
 const residuals = Float64Array.of(-3, -1, -0.5, 0, 0.5, 1, 3);
 const zeros = new Float64Array(residuals.length);
 console.log(`  ${'r = ŷ − y'.padEnd(12)}${Array.from(residuals, (r) => String(r).padStart(8)).join('')}`);
-const robust: [string, ElementwiseLoss][] = [['mse', mse], ['mae', mae], ['huber', huber], ['smoothL1', smoothL1]];
+const robust: [string, ElementwiseLoss][] = [
+  ['mse', mse],
+  ['mae', mae],
+  ['huber', huber],
+  ['smoothL1', smoothL1],
+];
 for (const [name, loss] of robust) {
   const { loss: values, grad } = loss.withGrad(zeros, residuals, { reduction: 'none' });
   console.log(`  ${name.padEnd(12)}${Array.from(values, (v) => v.toFixed(3).padStart(8)).join('')}`);
@@ -70,7 +94,8 @@ for (const [name, loss] of robust) {
 
 // ── 2. The medical scenario ─────────────────────────────────────────────────────────────────────
 heading('2. A medical test: a missed disease vs a false alarm, both 95% confident');
-const medical = (t: number, p: number, posWeight: number) => binaryCrossEntropy.withGrad(Float64Array.of(t), Float64Array.of(p), { posWeight });
+const medical = (t: number, p: number, posWeight: number) =>
+  binaryCrossEntropy.withGrad(Float64Array.of(t), Float64Array.of(p), { posWeight });
 const logit = (p: number) => Math.log(p / (1 - p));
 const medicalLogits = (t: number, p: number, posWeight: number) =>
   binaryCrossEntropyWithLogits.withGrad(Float64Array.of(t), Float64Array.of(logit(p)), { posWeight });
@@ -78,7 +103,9 @@ console.log(`  ${''.padEnd(38)}${'loss'.padStart(10)}${'dL/dp'.padStart(10)}${'d
 const medRow = (label: string, t: number, p: number, w: number) => {
   const a = medical(t, p, w);
   const b = medicalLogits(t, p, w);
-  console.log(`  ${label.padEnd(38)}${a.loss.toFixed(4).padStart(10)}${a.grad[0]!.toFixed(2).padStart(10)}${b.grad[0]!.toFixed(4).padStart(10)}`);
+  console.log(
+    `  ${label.padEnd(38)}${a.loss.toFixed(4).padStart(10)}${a.grad[0]!.toFixed(2).padStart(10)}${b.grad[0]!.toFixed(4).padStart(10)}`,
+  );
 };
 medRow('false negative  y = 1, p = 0.05', 1, 0.05, 1);
 medRow('false positive  y = 0, p = 0.95', 0, 0.95, 1);
@@ -112,24 +139,44 @@ async function train(trainer: Trainer): Promise<Epoch[]> {
     }
   }
   if (tty) process.stdout.write('\r\x1b[2K');
-  console.log(`  ${'epoch'.padStart(5)}${'train loss'.padStart(12)}${'train acc'.padStart(11)}${'test loss'.padStart(11)}${'test acc'.padStart(10)}`);
+  console.log(
+    `  ${'epoch'.padStart(5)}${'train loss'.padStart(12)}${'train acc'.padStart(11)}${'test loss'.padStart(11)}${'test acc'.padStart(10)}`,
+  );
   const shown = new Set([1, 2, 3, 5, 10, 20, 30, 50, 75, epochs].filter((e) => e <= epochs));
   for (const h of history.filter((x) => shown.has(x.epoch))) {
-    console.log(`  ${String(h.epoch).padStart(5)}${h.trainLoss.toFixed(4).padStart(12)}${h.trainAccuracy.toFixed(3).padStart(11)}${h.testLoss.toFixed(4).padStart(11)}${h.testAccuracy.toFixed(3).padStart(10)}`);
+    console.log(
+      `  ${String(h.epoch).padStart(5)}${h.trainLoss.toFixed(4).padStart(12)}${h.trainAccuracy.toFixed(3).padStart(11)}${h.testLoss.toFixed(4).padStart(11)}${h.testAccuracy.toFixed(3).padStart(10)}`,
+    );
   }
   const final = history.at(-1)!;
   const right = Math.round(final.testAccuracy * data.yTest.length);
   console.log(`  final test accuracy: ${final.testAccuracy.toFixed(3)} (${right}/${data.yTest.length})`);
-  console.log(lineChart('training loss', history.map((h) => h.trainLoss), { width: 60, height: 7, min: 0, digits: 2 }));
-  console.log(lineChart('test accuracy', history.map((h) => h.testAccuracy), { width: 60, height: 7, min: accuracyFloor(history), max: 1, digits: 2 }));
+  console.log(
+    lineChart(
+      'training loss',
+      history.map((h) => h.trainLoss),
+      { width: 60, height: 7, min: 0, digits: 2 },
+    ),
+  );
+  console.log(
+    lineChart(
+      'test accuracy',
+      history.map((h) => h.testAccuracy),
+      { width: 60, height: 7, min: accuracyFloor(history), max: 1, digits: 2 },
+    ),
+  );
   // The lesson's point, measured on this run: after the first epochs the loss keeps falling while
   // accuracy, a count of right answers, moves in steps of one example or not at all.
   const from = history[9]!;
   const accs = history.slice(9).map((h) => h.testAccuracy);
   const [lo, hi] = [Math.min(...accs), Math.max(...accs)];
   const rows = Math.round((hi - lo) * data.yTest.length);
-  console.log(`  From epoch 10 to ${epochs} training loss fell ${from.trainLoss.toFixed(3)} → ${final.trainLoss.toFixed(3)} (−${(100 * (1 - final.trainLoss / from.trainLoss)).toFixed(0)}%)`);
-  console.log(`  while test accuracy ${lo === hi ? `stayed at ${lo.toFixed(3)}` : `only moved within ${lo.toFixed(3)}–${hi.toFixed(3)} (${rows} of ${data.yTest.length} rows)`}: track both.`);
+  console.log(
+    `  From epoch 10 to ${epochs} training loss fell ${from.trainLoss.toFixed(3)} → ${final.trainLoss.toFixed(3)} (−${(100 * (1 - final.trainLoss / from.trainLoss)).toFixed(0)}%)`,
+  );
+  console.log(
+    `  while test accuracy ${lo === hi ? `stayed at ${lo.toFixed(3)}` : `only moved within ${lo.toFixed(3)}–${hi.toFixed(3)} (${rows} of ${data.yTest.length} rows)`}: track both.`,
+  );
   return history;
 }
 await train(logisticTrainer(lib, data));
@@ -159,10 +206,16 @@ function median(fn: () => unknown): number {
 }
 const cases: [string, () => number, () => number][] = [
   ['mse', () => mse.withGrad(yReal, pReal, { out }).loss, () => plain.mse!(yReal, pReal, {}, outPlain).loss],
-  ['binaryCrossEntropyWithLogits', () => binaryCrossEntropyWithLogits.withGrad(yBin, zLogit, { out }).loss,
-    () => plain.binaryCrossEntropyWithLogits!(yBin, zLogit, {}, outPlain).loss],
-  ['sparseSoftmaxCrossEntropy C=10', () => sparseSoftmaxCrossEntropy.withGrad(labels, zLogit, { classes: 10, out }).loss,
-    () => plain.sparseSoftmaxCrossEntropy!(labels, zLogit, { classes: 10 }, outPlain).loss],
+  [
+    'binaryCrossEntropyWithLogits',
+    () => binaryCrossEntropyWithLogits.withGrad(yBin, zLogit, { out }).loss,
+    () => plain.binaryCrossEntropyWithLogits!(yBin, zLogit, {}, outPlain).loss,
+  ],
+  [
+    'sparseSoftmaxCrossEntropy C=10',
+    () => sparseSoftmaxCrossEntropy.withGrad(labels, zLogit, { classes: 10, out }).loss,
+    () => plain.sparseSoftmaxCrossEntropy!(labels, zLogit, { classes: 10 }, outPlain).loss,
+  ],
 ];
 console.log(`  ${'loss'.padEnd(32)}${'simdloss'.padStart(10)}${'plain JS'.padStart(10)}${'speed-up'.padStart(10)}`);
 for (const [name, lib, js] of cases) {
@@ -171,7 +224,9 @@ for (const [name, lib, js] of cases) {
   if (Math.abs(a - b) > 1e-5 * Math.abs(b)) throw new Error(`${name}: simdloss ${a} and the plain loop ${b} disagree`);
   const tLib = median(lib);
   const tJs = median(js);
-  console.log(`  ${name.padEnd(32)}${`${tLib.toFixed(3)} ms`.padStart(10)}${`${tJs.toFixed(3)} ms`.padStart(10)}${`${(tJs / tLib).toFixed(1)}×`.padStart(10)}`);
+  console.log(
+    `  ${name.padEnd(32)}${`${tLib.toFixed(3)} ms`.padStart(10)}${`${tJs.toFixed(3)} ms`.padStart(10)}${`${(tJs / tLib).toFixed(1)}×`.padStart(10)}`,
+  );
 }
 console.log('  Both write the gradient into a reused array; results checked equal first.');
 console.log('  A quick sample on a possibly busy machine: `npm run bench` measures properly.');

@@ -21,7 +21,6 @@ export interface Split {
   yTest: Int32Array;
 }
 
-
 function shuffle<T>(items: T[], rand: () => number): T[] {
   for (let i = items.length - 1; i > 0; i--) {
     const j = Math.floor(rand() * (i + 1));
@@ -41,7 +40,10 @@ export function loadIris(seed = 1, testPerClass = 10): Split {
   const train: number[] = [];
   const test: number[] = [];
   for (let c = 0; c < CLASSES; c++) {
-    const rows = shuffle(y.flatMap((label, i) => (label === c ? [i] : [])), rand);
+    const rows = shuffle(
+      y.flatMap((label, i) => (label === c ? [i] : [])),
+      rand,
+    );
     test.push(...rows.slice(0, testPerClass));
     train.push(...rows.slice(testPerClass));
   }
@@ -57,14 +59,22 @@ export function loadIris(seed = 1, testPerClass = 10): Split {
     });
     return out;
   };
-  return { xTrain: pack(train), yTrain: Int32Array.from(train, (i) => y[i]!), xTest: pack(test), yTest: Int32Array.from(test, (i) => y[i]!) };
+  return {
+    xTrain: pack(train),
+    yTrain: Int32Array.from(train, (i) => y[i]!),
+    xTest: pack(test),
+    yTest: Int32Array.from(test, (i) => y[i]!),
+  };
 }
 
 /** A linear layer: logits = x·W + b, W of FEATURES × outputs, small seeded initial weights. */
 export class Linear {
   readonly w: Float32Array;
   readonly b: Float32Array;
-  constructor(readonly outputs: number, seed = 7) {
+  constructor(
+    readonly outputs: number,
+    seed = 7,
+  ) {
     const rand = random(seed);
     this.w = Float32Array.from({ length: FEATURES * outputs }, () => (rand() - 0.5) * 0.1);
     this.b = new Float32Array(outputs);
@@ -119,7 +129,10 @@ export interface Trainer {
 
 /** Mini-batches of the training rows, reshuffled every epoch. */
 function batches(rows: number, batch: number, rand: () => number): number[][] {
-  const order = shuffle(Array.from({ length: rows }, (_, i) => i), rand);
+  const order = shuffle(
+    Array.from({ length: rows }, (_, i) => i),
+    rand,
+  );
   const out: number[][] = [];
   for (let i = 0; i < rows; i += batch) out.push(order.slice(i, i + batch));
   return out;
@@ -127,7 +140,7 @@ function batches(rows: number, batch: number, rand: () => number): number[][] {
 
 function gather(x: Float32Array, rows: number[]): Float32Array {
   const out = new Float32Array(rows.length * FEATURES);
-  rows.forEach((i, r) => out.set(x.subarray(i * FEATURES, (i + 1) * FEATURES), r * FEATURES));
+  rows.forEach((i, r) => void out.set(x.subarray(i * FEATURES, (i + 1) * FEATURES), r * FEATURES));
   return out;
 }
 
@@ -185,7 +198,13 @@ export function logisticTrainer(lib: Lib, data: Split, { batch = 16, lr = 0.5, s
       }
       // The test pass uses withGrad too, for the accuracy counted beside the loss (the gradient is dropped).
       const test = lib.binaryCrossEntropyWithLogits.withGrad(yTest, model.forward(data.xTest, yTest.length), { accuracy: true });
-      return { epoch: ++epoch, trainLoss: loss / yTrain.length, trainAccuracy: right / yTrain.length, testLoss: test.loss, testAccuracy: test.accuracy };
+      return {
+        epoch: ++epoch,
+        trainLoss: loss / yTrain.length,
+        trainAccuracy: right / yTrain.length,
+        testLoss: test.loss,
+        testAccuracy: test.accuracy,
+      };
     },
   };
 }

@@ -6,7 +6,7 @@
 // With Web Workers only the plumbing changes: `new Worker(url, { type: 'module' })`, postMessage and
 // onmessage in place of parentPort; evaluateShard and the merging stay as they are.
 import { availableParallelism } from 'node:os';
-import { Worker, isMainThread, parentPort } from 'node:worker_threads';
+import { isMainThread, parentPort, Worker } from 'node:worker_threads';
 import { type AccumulatorState, huber, init } from '../src/node.js';
 
 const OPTIONS = { delta: 1 } as const;
@@ -65,15 +65,23 @@ async function main(): Promise<void> {
   const workers = option('workers', Math.max(2, availableParallelism()));
   const shards = option('shards', 4 * workers);
   const info = await init();
-  console.log(`simdloss sharded evaluation — huber (δ = ${OPTIONS.delta}), ${n.toLocaleString('en')} float64 examples, ${info.simd ? 'SIMD' : 'scalar'} build`);
+  console.log(
+    `simdloss sharded evaluation — huber (δ = ${OPTIONS.delta}), ${n.toLocaleString('en')} float64 examples, ${info.simd ? 'SIMD' : 'scalar'} build`,
+  );
 
   // Start the workers and wait until each has loaded its own instance (start-up is reported apart).
   let t0 = performance.now();
-  const pool = await Promise.all(Array.from({ length: workers }, () => new Promise<Worker>((resolve, reject) => {
-    const worker = spawn();
-    worker.once('message', () => resolve(worker));
-    worker.once('error', reject);
-  })));
+  const pool = await Promise.all(
+    Array.from(
+      { length: workers },
+      () =>
+        new Promise<Worker>((resolve, reject) => {
+          const worker = spawn();
+          worker.once('message', () => resolve(worker));
+          worker.once('error', reject);
+        }),
+    ),
+  );
   const startup = performance.now() - t0;
 
   // Shards go to whichever worker is free; states are merged in the order they come back.
@@ -81,19 +89,24 @@ async function main(): Promise<void> {
   const bounds = Array.from({ length: shards + 1 }, (_, k) => Math.round((k * n) / shards));
   const merged = huber.create(OPTIONS);
   let next = 0;
-  await Promise.all(pool.map((worker) => new Promise<void>((resolve, reject) => {
-    const give = () => {
-      if (next === shards) return resolve();
-      const k = next++;
-      worker.postMessage({ start: bounds[k], end: bounds[k + 1] });
-    };
-    worker.on('message', (state: AccumulatorState) => {
-      merged.merge(huber.fromJSON(state));
-      give();
-    });
-    worker.once('error', reject);
-    give();
-  })));
+  await Promise.all(
+    pool.map(
+      (worker) =>
+        new Promise<void>((resolve, reject) => {
+          const give = () => {
+            if (next === shards) return resolve();
+            const k = next++;
+            worker.postMessage({ start: bounds[k], end: bounds[k + 1] });
+          };
+          worker.on('message', (state: AccumulatorState) => {
+            merged.merge(huber.fromJSON(state));
+            give();
+          });
+          worker.once('error', reject);
+          give();
+        }),
+    ),
+  );
   const sharded = performance.now() - t0;
   await Promise.all(pool.map((worker) => worker.terminate()));
 

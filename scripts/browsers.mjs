@@ -18,7 +18,9 @@ const missing = browsers.filter((b) => !existsSync(b.path)).map((b) => b.pkg);
 if (missing.length > 0) {
   const names = missing.join(' ');
   if (process.getuid?.() !== 0 || !existsSync(aptGet)) {
-    console.log(`browsers: ${names} missing and cannot be installed here (needs root and apt-get); the browser suites will fail until \`apt-get install ${names}\` is run as root`);
+    console.log(
+      `browsers: ${names} missing and cannot be installed here (needs root and apt-get); the browser suites will fail until \`apt-get install ${names}\` is run as root`,
+    );
   } else {
     console.log(`browsers: installing ${names} with apt-get (a few minutes; log: ${log})`);
     writeFileSync(log, '');
@@ -31,8 +33,10 @@ if (missing.length > 0) {
     };
     const ok = step(['update'], 600) && step(['install', '-y', ...missing], 1500);
     const still = browsers.filter((b) => !existsSync(b.path)).map((b) => b.pkg);
-    console.log(ok && still.length === 0
-      ? `browsers: installed ${names}`
-      : `browsers: apt-get could not install ${still.join(' ') || names} (see ${log}); the browser suites will fail`);
+    console.log(
+      ok && still.length === 0
+        ? `browsers: installed ${names}`
+        : `browsers: apt-get could not install ${still.join(' ') || names} (see ${log}); the browser suites will fail`,
+    );
   }
 }

@@ -9,7 +9,8 @@ export * from './api.js';
 /** Loads the SIMD build where the runtime supports it, else the scalar build. */
 export function init(opts?: InitOptions): Promise<InitInfo> {
   return initWith(opts, (simd) =>
-    compile(simd ? new URL('../wasm/simdloss-simd.wasm', import.meta.url) : new URL('../wasm/simdloss-scalar.wasm', import.meta.url)));
+    compile(simd ? new URL('../wasm/simdloss-simd.wasm', import.meta.url) : new URL('../wasm/simdloss-scalar.wasm', import.meta.url)),
+  );
 }
 
 async function compile(url: URL): Promise<WebAssembly.Module> {

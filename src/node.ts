@@ -25,8 +25,10 @@ function wasmBytes(simd: boolean): BufferSource {
       if ((e as { code?: string }).code !== 'ENOENT') throw e;
     }
   }
-  throw new SimdlossError(`simdloss: ${wasmFile(simd)} not found (looked for ${tried.map((u) => u.pathname).join(', ')}); `
-    + 'a bundle needs the .wasm files of simdloss/wasm/ copied beside it, or import simdloss/inline instead');
+  throw new SimdlossError(
+    `simdloss: ${wasmFile(simd)} not found (looked for ${tried.map((u) => u.pathname).join(', ')}); ` +
+      'a bundle needs the .wasm files of simdloss/wasm/ copied beside it, or import simdloss/inline instead',
+  );
 }
 
 /**
@@ -37,7 +39,9 @@ function wasmBytes(simd: boolean): BufferSource {
 function places(simd: boolean): URL[] {
   const file = wasmFile(simd);
   if (import.meta.url) {
-    const inPackage = simd ? new URL('../wasm/simdloss-simd.wasm', import.meta.url) : new URL('../wasm/simdloss-scalar.wasm', import.meta.url);
+    const inPackage = simd
+      ? new URL('../wasm/simdloss-simd.wasm', import.meta.url)
+      : new URL('../wasm/simdloss-scalar.wasm', import.meta.url);
     return [inPackage, new URL(file, import.meta.url)];
   }
   if (typeof __filename !== 'string') return [];

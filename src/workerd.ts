@@ -3,8 +3,9 @@
  * compile wasm from bytes at run time, so the .wasm files are imported as precompiled modules and
  * the bundler of the platform ships them as such.
  */
-import simdModule from '../wasm/simdloss-simd.wasm';
+
 import scalarModule from '../wasm/simdloss-scalar.wasm';
+import simdModule from '../wasm/simdloss-simd.wasm';
 import { type InitInfo, type InitOptions, initWith } from './core/init.js';
 
 export * from './api.js';

@@ -9,12 +9,15 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import * as abi from '../src/core/abi.js';
 import { adopt, wasm } from '../src/core/wasm.js';
 import * as lib from '../src/node.js';
-import { registryOf } from './registry.js';
 import { BUILDS } from './helpers.js';
-import { type Subject, call, methodsOf, subjects } from './subjects.js';
+import { registryOf } from './registry.js';
+import { call, methodsOf, type Subject, subjects } from './subjects.js';
 
 type Exports = Record<string, unknown>;
-const builds = BUILDS.map((b) => ({ name: b.name, exports: new WebAssembly.Instance(new WebAssembly.Module(b.bytes), {}).exports as Exports }));
+const builds = BUILDS.map((b) => ({
+  name: b.name,
+  exports: new WebAssembly.Instance(new WebAssembly.Module(b.bytes), {}).exports as Exports,
+}));
 
 /** Value of each exported wasm global; SIMD (which build) and RESULT (an address) are facts of the instance, not ABI constants. */
 function constants(exports: Exports): Record<string, number> {
@@ -39,7 +42,11 @@ describe('constants: src/core/abi.ts against the wasm globals', () => {
         expect(g[name], `${name} is exported by the ${build.name} build`).not.toBeUndefined();
         expect(value, name).toBe(g[name]);
       }
-      for (const name of Object.keys(g)) expect(ts.some(([n]) => n === name), `wasm global ${name} has a mirror in src/core/abi.ts`).toBe(true);
+      for (const name of Object.keys(g))
+        expect(
+          ts.some(([n]) => n === name),
+          `wasm global ${name} has a mirror in src/core/abi.ts`,
+        ).toBe(true);
       expect(abi.R_SUM * 8).toBe(g.RESULT_SUM);
       expect(abi.R_SUM2 * 8).toBe(g.RESULT_SUM2);
       expect(abi.R_CORRECT * 8).toBe(g.RESULT_CORRECT);
@@ -49,7 +56,14 @@ describe('constants: src/core/abi.ts against the wasm globals', () => {
       expect(abi.IN_SLOTS).toEqual([0, 1, 2].map((j) => g.SLOT_INPUTS! + j));
       expect(abi.GRAD_SLOTS).toEqual([0, 1, 2].map((j) => g.SLOT_INPUT_GRADS! + j));
       // Every slot lies inside the scratch area; the float64 sums of the result block are aligned and below the heap.
-      for (const s of [...Object.values(abi.SLOT), abi.SLOT_LABELS, abi.SLOT_CLASS_WEIGHTS, ...abi.IN_SLOTS, ...abi.GRAD_SLOTS, abi.LABEL_SLOT]) {
+      for (const s of [
+        ...Object.values(abi.SLOT),
+        abi.SLOT_LABELS,
+        abi.SLOT_CLASS_WEIGHTS,
+        ...abi.IN_SLOTS,
+        ...abi.GRAD_SLOTS,
+        abi.LABEL_SLOT,
+      ]) {
         expect(s).toBeGreaterThanOrEqual(0);
         expect(s).toBeLessThan(abi.SLOTS);
       }
@@ -71,14 +85,15 @@ beforeAll(() => {
   lib.initSync(BUILDS[0].bytes);
   const spied: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(wasm.exports!)) {
-    spied[k] = typeof v === 'function' && k !== 'heapBase'
-      ? (...a: number[]) => {
-        if (!used.has(k)) used.set(k, new Set());
-        used.get(k)!.add(a.length);
-        bySubject.get(current)!.add(k);
-        return (v as (...a: number[]) => number)(...a);
-      }
-      : v;
+    spied[k] =
+      typeof v === 'function' && k !== 'heapBase'
+        ? (...a: number[]) => {
+            if (!used.has(k)) used.set(k, new Set());
+            used.get(k)!.add(a.length);
+            bySubject.get(current)!.add(k);
+            return (v as (...a: number[]) => number)(...a);
+          }
+        : v;
   }
   adopt({ exports: spied } as unknown as WebAssembly.Instance);
 });
@@ -119,8 +134,14 @@ describe('kernels: every call of every loss reaches an export of both builds wit
         }
       }
       const kernels = [...bySubject.get(s.name)!];
-      expect(kernels.some((k) => k.endsWith('_f32')), `${s.name} reached a float32 kernel`).toBe(true);
-      expect(kernels.some((k) => k.endsWith('_f64')), `${s.name} reached a float64 kernel`).toBe(true);
+      expect(
+        kernels.some((k) => k.endsWith('_f32')),
+        `${s.name} reached a float32 kernel`,
+      ).toBe(true);
+      expect(
+        kernels.some((k) => k.endsWith('_f64')),
+        `${s.name} reached a float64 kernel`,
+      ).toBe(true);
       for (const k of kernels) {
         const counts = used.get(k)!;
         expect(counts.size, `${k} is always called with one parameter count`).toBe(1);
@@ -138,7 +159,9 @@ describe('kernels: every call of every loss reaches an export of both builds wit
 
   test('every kernel export is called by some loss and named <loss>_<dtype>', () => {
     for (const build of builds) {
-      const kernels = Object.entries(build.exports).filter(([k, v]) => typeof v === 'function' && k !== 'heapBase').map(([k]) => k);
+      const kernels = Object.entries(build.exports)
+        .filter(([k, v]) => typeof v === 'function' && k !== 'heapBase')
+        .map(([k]) => k);
       for (const k of kernels) {
         expect(k, 'export name').toMatch(/^[a-z][A-Za-z0-9]*_f(32|64)$/);
         expect(used.has(k), `${k} (${build.name}) is called by some loss`).toBe(true);

@@ -11,5 +11,11 @@ export interface Audit {
 /** A fresh instance of build/audit-<build>.wasm (npm run build:audit). */
 export function loadAudit(build: 'simd' | 'scalar'): Audit {
   const bytes = readFileSync(new URL(`../build/audit-${build}.wasm`, import.meta.url));
-  return new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { abort() { throw new Error('abort'); } } }).exports as unknown as Audit;
+  return new WebAssembly.Instance(new WebAssembly.Module(bytes), {
+    env: {
+      abort() {
+        throw new Error('abort');
+      },
+    },
+  }).exports as unknown as Audit;
 }

@@ -4,11 +4,18 @@
 // domain errors found inside the kernel at every place of its loop, on both builds.
 import { beforeAll, describe, expect, expectTypeOf, test } from 'vitest';
 import {
-  SimdlossError, alloc, binaryAccuracy, binaryCrossEntropy, binaryCrossEntropyWithLogits, binaryFocal, hinge, initSync,
+  alloc,
+  binaryAccuracy,
+  binaryCrossEntropy,
+  binaryCrossEntropyWithLogits,
+  binaryFocal,
+  hinge,
+  initSync,
+  SimdlossError,
   squaredHinge,
 } from '../src/node.js';
-import { references } from './reference/index.js';
 import { BUILDS, DTYPES, expectClose, expectIdentical, random } from './helpers.js';
+import { references } from './reference/index.js';
 
 type AnyLoss = any;
 const bce = binaryCrossEntropy;
@@ -30,7 +37,7 @@ for (const build of BUILDS) {
           const l = logits(t, p, { reduction: 'none' });
           const g = logits.grad(t, p, { reduction: 'sum' });
           z.forEach((zi, i) => {
-            const wrong = (y === 1) !== (zi > 0);
+            const wrong = (y === 1) !== zi > 0;
             expect(Number.isFinite(l[i]!) && Number.isFinite(g[i]!), `y=${y} z=${zi}`).toBe(true);
             if (wrong) {
               expect(l[i]).toBe(Math.abs(zi));
@@ -40,11 +47,28 @@ for (const build of BUILDS) {
               expect(Math.abs(g[i]!)).toBeLessThan(1e-40);
             }
           });
-          for (const [loss, opts] of [[binaryFocal, {}], [binaryFocal, { gamma: 0.5 }], [binaryFocal, { gamma: 0 }], [logits, { posWeight: 4, labelSmoothing: 0.1 }]] as const) {
+          for (const [loss, opts] of [
+            [binaryFocal, {}],
+            [binaryFocal, { gamma: 0.5 }],
+            [binaryFocal, { gamma: 0 }],
+            [logits, { posWeight: 4, labelSmoothing: 0.1 }],
+          ] as const) {
             const both = (loss as AnyLoss).withGrad(t, p, { ...opts, reduction: 'none' });
             const ref = references[(loss as AnyLoss).lossName]!;
-            expectClose(both.loss, z.map((zi) => dtype.round(ref.loss(y, zi, opts))), 1e-5, `${(loss as AnyLoss).lossName} ${JSON.stringify(opts)} y=${y}`, 1e-40);
-            expectClose(both.grad, z.map((zi) => dtype.round(ref.grad(y, zi, opts))), 1e-5, `grad ${JSON.stringify(opts)} y=${y}`, 1e-40);
+            expectClose(
+              both.loss,
+              z.map((zi) => dtype.round(ref.loss(y, zi, opts))),
+              1e-5,
+              `${(loss as AnyLoss).lossName} ${JSON.stringify(opts)} y=${y}`,
+              1e-40,
+            );
+            expectClose(
+              both.grad,
+              z.map((zi) => dtype.round(ref.grad(y, zi, opts))),
+              1e-5,
+              `grad ${JSON.stringify(opts)} y=${y}`,
+              1e-40,
+            );
           }
         }
       }
@@ -54,7 +78,11 @@ for (const build of BUILDS) {
       // Found by the differential fuzz: with m floored at the smallest normal, float64 y = 4.8e-309,
       // z = −1e308, γ = 0.5 gave a loss 2.16× too large.
       const cases = [
-        { dtype: DTYPES.find((d) => d.Array === Float64Array)!, y: [4.77735548770761e-309, 1e-310, 2e-320], z: [-1.008997458666808e308, -5e307, -1e305] },
+        {
+          dtype: DTYPES.find((d) => d.Array === Float64Array)!,
+          y: [4.77735548770761e-309, 1e-310, 2e-320],
+          z: [-1.008997458666808e308, -5e307, -1e305],
+        },
         { dtype: DTYPES.find((d) => d.Array === Float32Array)!, y: [1e-40, 3e-42, 1e-39], z: [-3e38, -1e38, -2e37] },
       ];
       for (const { dtype, y, z } of cases) {
@@ -64,10 +92,23 @@ for (const build of BUILDS) {
           const both = binaryFocal.withGrad(t, p, { ...opts, reduction: 'none' });
           const ref = references.binaryFocal!;
           const want = Array.from(t, (yi, i) => dtype.round(ref.loss(yi, p[i]!, opts)));
-          expect(want.every((v) => v > 0 && Number.isFinite(v)), 'the reference values are normal-range, non-zero').toBe(true);
-          expectClose(both.loss as ArrayLike<number>, want, dtype.Array === Float32Array ? 1e-5 : 1e-12, `loss ${dtype.name} ${JSON.stringify(opts)}`);
-          expectClose(both.grad, Array.from(t, (yi, i) => dtype.round(ref.grad(yi, p[i]!, opts))), dtype.Array === Float32Array ? 1e-5 : 1e-12,
-            `grad ${dtype.name} ${JSON.stringify(opts)}`, dtype.Array === Float32Array ? 1e-44 : 1e-320);
+          expect(
+            want.every((v) => v > 0 && Number.isFinite(v)),
+            'the reference values are normal-range, non-zero',
+          ).toBe(true);
+          expectClose(
+            both.loss as ArrayLike<number>,
+            want,
+            dtype.Array === Float32Array ? 1e-5 : 1e-12,
+            `loss ${dtype.name} ${JSON.stringify(opts)}`,
+          );
+          expectClose(
+            both.grad,
+            Array.from(t, (yi, i) => dtype.round(ref.grad(yi, p[i]!, opts))),
+            dtype.Array === Float32Array ? 1e-5 : 1e-12,
+            `grad ${dtype.name} ${JSON.stringify(opts)}`,
+            dtype.Array === Float32Array ? 1e-44 : 1e-320,
+          );
         }
       }
     });
@@ -107,7 +148,10 @@ for (const build of BUILDS) {
       const y = Float64Array.from({ length: n }, () => (rand() < 0.5 ? Math.round(rand()) : rand()));
       const z = Float64Array.from({ length: n }, () => 16 * rand() - 8);
       for (const w of [0, 0.3, 1, 7]) {
-        const torch = Array.from(z, (x, i) => (1 - y[i]!) * x + (1 + (w - 1) * y[i]!) * (Math.log1p(Math.exp(-Math.abs(x))) + Math.max(-x, 0)));
+        const torch = Array.from(
+          z,
+          (x, i) => (1 - y[i]!) * x + (1 + (w - 1) * y[i]!) * (Math.log1p(Math.exp(-Math.abs(x))) + Math.max(-x, 0)),
+        );
         expectClose(logits(y, z, { posWeight: w, reduction: 'none' }), torch, 1e-12, `posWeight ${w}`, 1e-15);
         // On the probabilities σ(z), the same loss.
         const p = z.map((x) => 1 / (1 + Math.exp(-x)));
@@ -134,7 +178,16 @@ for (const build of BUILDS) {
     test('logits float32 mean and sum without weights, w₊ = 1 (ln of per-lane products): the float64 reference, and the sums of the other paths', () => {
       const ref = references.binaryCrossEntropyWithLogits!;
       const ONE_BLOCK = 1024; // kernel/elementwise.ts BLOCK: the products are flushed every block
-      const lengths = [...Array.from({ length: 68 }, (_, n) => n), ONE_BLOCK - 1, ONE_BLOCK, ONE_BLOCK + 1, ONE_BLOCK + 3, ONE_BLOCK + 4, 2 * ONE_BLOCK + 5, 5000];
+      const lengths = [
+        ...Array.from({ length: 68 }, (_, n) => n),
+        ONE_BLOCK - 1,
+        ONE_BLOCK,
+        ONE_BLOCK + 1,
+        ONE_BLOCK + 3,
+        ONE_BLOCK + 4,
+        2 * ONE_BLOCK + 5,
+        5000,
+      ];
       for (const alpha of [0, 0.1, 1]) {
         for (const n of lengths) {
           const r = random(n + 7 * alpha);
@@ -148,15 +201,19 @@ for (const build of BUILDS) {
           // every term is non-negative: relative to the sum, 1e-6 (the entry's float32 tolerance)
           expect(Math.abs(sum - want), `sum ${at}: ${sum} vs ${want}`).toBeLessThanOrEqual(1e-6 * want);
           const mean = logits.withGrad(y, z, o);
-          expect(Math.abs(mean.loss - want / Math.max(n, 1)), `mean ${at}`).toBeLessThanOrEqual(1e-6 * want / Math.max(n, 1));
+          expect(Math.abs(mean.loss - want / Math.max(n, 1)), `mean ${at}`).toBeLessThanOrEqual((1e-6 * want) / Math.max(n, 1));
           expect(logits(y, z, o), `loss = withGrad's ${at}`).toBe(mean.loss);
           // the element-wise path (weights of ones, posWeight a hair from 1, 'none' summed in float64)
           const ones = new Float32Array(n).fill(1);
           expectIdentical(logits.grad(y, z, { ...o, weights: ones }), mean.grad, `grad with weights ${at}`);
           const none = logits(y, z, { ...o, reduction: 'none' });
-          const others = [logits(y, z, { ...o, weights: ones, reduction: 'sum' }), none.reduce((a, b) => a + b, 0),
-            logits(y, z, { ...o, posWeight: 1 + 2 ** -20, reduction: 'sum' })];
-          for (const other of others) expect(Math.abs(other - sum), `other path ${at}: ${other} vs ${sum}`).toBeLessThanOrEqual(2e-6 * want);
+          const others = [
+            logits(y, z, { ...o, weights: ones, reduction: 'sum' }),
+            none.reduce((a, b) => a + b, 0),
+            logits(y, z, { ...o, posWeight: 1 + 2 ** -20, reduction: 'sum' }),
+          ];
+          for (const other of others)
+            expect(Math.abs(other - sum), `other path ${at}: ${other} vs ${sum}`).toBeLessThanOrEqual(2e-6 * want);
         }
       }
       // z near 0: u ≈ 2 in every lane, whose product would overflow float64 past 1023 factors (4092
@@ -172,7 +229,14 @@ for (const build of BUILDS) {
       }
       // ±∞ and NaN: as the element-wise path (docs/numerics.md, Non-finite input) — NaN anywhere makes the sum NaN
       for (const n of [5, 8, 67, ONE_BLOCK + 9]) {
-        for (const [bad, y0, want] of [[NaN, 0, NaN], [Infinity, 0, Infinity], [-Infinity, 0, NaN], [Infinity, 1, NaN], [-Infinity, 1, Infinity], [Infinity, 0.5, Infinity]] as const) {
+        for (const [bad, y0, want] of [
+          [NaN, 0, NaN],
+          [Infinity, 0, Infinity],
+          [-Infinity, 0, NaN],
+          [Infinity, 1, NaN],
+          [-Infinity, 1, Infinity],
+          [Infinity, 0.5, Infinity],
+        ] as const) {
           for (const at of [0, 3, n - 1]) {
             const y = new Float32Array(n).fill(1);
             const z = new Float32Array(n).fill(2);
@@ -198,9 +262,17 @@ for (const build of BUILDS) {
         const focal = (binaryFocal as AnyLoss).withGrad(y, z, { gamma: 0, reduction: 'none' });
         const weighted = (logits as AnyLoss).withGrad(y, z, { weights: at, reduction: 'none' });
         expectIdentical(focal.loss, weighted.loss, `${dtype.name} loss`);
-        expectIdentical(binaryFocal.grad(y, z, { gamma: 0, reduction: 'sum' }), logits.grad(y, z, { weights: at, reduction: 'sum' }), `${dtype.name} grad`);
+        expectIdentical(
+          binaryFocal.grad(y, z, { gamma: 0, reduction: 'sum' }),
+          logits.grad(y, z, { weights: at, reduction: 'sum' }),
+          `${dtype.name} grad`,
+        );
         // The contract's formula on hard targets, with p = σ(z) taken plainly (|z| ≤ 15: no underflow).
-        for (const [gamma, alpha] of [[2, 0.25], [0.5, 0.9], [3, 0.5]] as const) {
+        for (const [gamma, alpha] of [
+          [2, 0.25],
+          [0.5, 0.9],
+          [3, 0.5],
+        ] as const) {
           const want = Array.from(z, (x, i) => {
             const t = Math.round(y[i]!);
             const p = 1 / (1 + Math.exp(-x));
@@ -209,7 +281,13 @@ for (const build of BUILDS) {
             return -a * (1 - pt) ** gamma * Math.log(pt);
           });
           const hard = y.map(Math.round);
-          expectClose(binaryFocal(hard, z, { gamma, alpha, reduction: 'none' }), want, dtype.name === 'f32' ? 1e-5 : 1e-9, `γ=${gamma}`, 1e-30);
+          expectClose(
+            binaryFocal(hard, z, { gamma, alpha, reduction: 'none' }),
+            want,
+            dtype.name === 'f32' ? 1e-5 : 1e-9,
+            `γ=${gamma}`,
+            1e-30,
+          );
         }
       }
     });
@@ -219,12 +297,27 @@ for (const build of BUILDS) {
       const zero = Float32Array.of(0, 0, 1, 1, 0);
       const minus = Float32Array.of(-1, -1, 1, 1, -1);
       for (const loss of [hinge, squaredHinge] as AnyLoss[]) {
-        expectIdentical(loss.withGrad(zero, p, { reduction: 'none' }).loss, loss.withGrad(minus, p, { reduction: 'none' }).loss, loss.lossName);
+        expectIdentical(
+          loss.withGrad(zero, p, { reduction: 'none' }).loss,
+          loss.withGrad(minus, p, { reduction: 'none' }).loss,
+          loss.lossName,
+        );
         expectIdentical(loss.grad(zero, p), loss.grad(minus, p), loss.lossName);
-        for (const [bad, shown] of [[0.5, '0.5'], [2, '2'], [-2, '-2'], [NaN, 'NaN'], [Infinity, 'Infinity']] as const) {
+        for (const [bad, shown] of [
+          [0.5, '0.5'],
+          [2, '2'],
+          [-2, '-2'],
+          [NaN, 'NaN'],
+          [Infinity, 'Infinity'],
+        ] as const) {
           const y = minus.slice();
           y[3] = bad;
-          expectError(() => loss(y, p), 'target', new RegExp(`^${loss.lossName}: target\\[3\\] must be a label −1, 0 \\(read as −1\\) or 1; got ${shown}$`), 3);
+          expectError(
+            () => loss(y, p),
+            'target',
+            new RegExp(`^${loss.lossName}: target\\[3\\] must be a label −1, 0 \\(read as −1\\) or 1; got ${shown}$`),
+            3,
+          );
         }
       }
       // The kink y·ŷ = 1 takes the active side: gradient −y (PyTorch's clamp(1 − y·ŷ, min=0)).
@@ -234,11 +327,36 @@ for (const build of BUILDS) {
 
     test('withGrad accuracy: the (weighted) fraction classified right, from the same pass, leaving loss and gradient unchanged', () => {
       const cases = [
-        { loss: bce, right: (y: number, p: number) => (p > 0.5) === (y > 0.5), pred: (r: () => number) => r(), target: (r: () => number) => (r() < 0.5 ? Math.round(r()) : r()) },
-        { loss: logits, right: (y: number, z: number) => (z > 0) === (y > 0.5), pred: (r: () => number) => 8 * r() - 4, target: (r: () => number) => (r() < 0.5 ? Math.round(r()) : r()) },
-        { loss: binaryFocal, right: (y: number, z: number) => (z > 0) === (y > 0.5), pred: (r: () => number) => 8 * r() - 4, target: (r: () => number) => Math.round(r()) },
-        { loss: hinge, right: (y: number, p: number) => (p > 0) === (y > 0), pred: (r: () => number) => 4 * r() - 2, target: (r: () => number) => [-1, 0, 1][Math.floor(3 * r())]! },
-        { loss: squaredHinge, right: (y: number, p: number) => (p > 0) === (y > 0), pred: (r: () => number) => 4 * r() - 2, target: (r: () => number) => [-1, 0, 1][Math.floor(3 * r())]! },
+        {
+          loss: bce,
+          right: (y: number, p: number) => p > 0.5 === y > 0.5,
+          pred: (r: () => number) => r(),
+          target: (r: () => number) => (r() < 0.5 ? Math.round(r()) : r()),
+        },
+        {
+          loss: logits,
+          right: (y: number, z: number) => z > 0 === y > 0.5,
+          pred: (r: () => number) => 8 * r() - 4,
+          target: (r: () => number) => (r() < 0.5 ? Math.round(r()) : r()),
+        },
+        {
+          loss: binaryFocal,
+          right: (y: number, z: number) => z > 0 === y > 0.5,
+          pred: (r: () => number) => 8 * r() - 4,
+          target: (r: () => number) => Math.round(r()),
+        },
+        {
+          loss: hinge,
+          right: (y: number, p: number) => p > 0 === y > 0,
+          pred: (r: () => number) => 4 * r() - 2,
+          target: (r: () => number) => [-1, 0, 1][Math.floor(3 * r())]!,
+        },
+        {
+          loss: squaredHinge,
+          right: (y: number, p: number) => p > 0 === y > 0,
+          pred: (r: () => number) => 4 * r() - 2,
+          target: (r: () => number) => [-1, 0, 1][Math.floor(3 * r())]!,
+        },
       ];
       for (const { loss, right, pred, target } of cases) {
         const l = loss as AnyLoss;
@@ -274,9 +392,17 @@ for (const build of BUILDS) {
             }
           }
         }
-        expectError(() => l(Float32Array.of(1), Float32Array.of(0.5), { accuracy: true }), 'opts.accuracy', /opts\.accuracy is for .*\.withGrad/);
+        expectError(
+          () => l(Float32Array.of(1), Float32Array.of(0.5), { accuracy: true }),
+          'opts.accuracy',
+          /opts\.accuracy is for .*\.withGrad/,
+        );
         expectError(() => l.grad(Float32Array.of(1), Float32Array.of(0.5), { accuracy: true }), 'opts.accuracy', /opts\.accuracy is for/);
-        expectError(() => l.withGrad(Float32Array.of(1), Float32Array.of(0.5), { accuracy: 1 }), 'opts.accuracy', /opts\.accuracy must be true or false; got 1/);
+        expectError(
+          () => l.withGrad(Float32Array.of(1), Float32Array.of(0.5), { accuracy: 1 }),
+          'opts.accuracy',
+          /opts\.accuracy must be true or false; got 1/,
+        );
       }
     });
 
@@ -294,15 +420,24 @@ for (const build of BUILDS) {
       expect(binaryAccuracy(new Float32Array(0), new Float32Array(0))).toBe(0);
       expect((binaryAccuracy as AnyLoss).grad).toBeUndefined();
       expect((binaryAccuracy as AnyLoss).withGrad).toBeUndefined();
-      expectError(() => binaryAccuracy(y, Float32Array.of(0, 0, 0, 0, 0, 0, 1.5, 0)), 'pred', /^binaryAccuracy: pred\[6\] must be a probability in \[0, 1\]; got 1\.5$/, 6);
-      expectError(() => binaryAccuracy(y, p, { threshold: 2 }), 'opts.threshold', /opts\.threshold must be a finite number in \[0, 1\]; got 2/);
+      expectError(
+        () => binaryAccuracy(y, Float32Array.of(0, 0, 0, 0, 0, 0, 1.5, 0)),
+        'pred',
+        /^binaryAccuracy: pred\[6\] must be a probability in \[0, 1\]; got 1\.5$/,
+        6,
+      );
+      expectError(
+        () => binaryAccuracy(y, p, { threshold: 2 }),
+        'opts.threshold',
+        /opts\.threshold must be a finite number in \[0, 1\]; got 2/,
+      );
       // Large: the same count as a plain loop, both builds, past the block and chunk edges.
       const n = 100_003;
       const r = random(9);
       const yy = Float32Array.from({ length: n }, () => Math.round(r()));
       const pp = Float32Array.from({ length: n }, () => r());
       let hits = 0;
-      for (let i = 0; i < n; i++) hits += (pp[i]! > 0.5) === (yy[i]! > 0.5) ? 1 : 0;
+      for (let i = 0; i < n; i++) hits += pp[i]! > 0.5 === yy[i]! > 0.5 ? 1 : 0;
       expect(binaryAccuracy(yy, pp, { reduction: 'sum' })).toBe(hits);
       // Streaming: chunks merged give the same fraction.
       const acc = binaryAccuracy.create().update(yy.subarray(0, 50_001), pp.subarray(0, 50_001));
@@ -316,26 +451,79 @@ for (const build of BUILDS) {
     // block and a later one), the one-vector step, the scalar tail, and past a chunk of staging.
     describe('a value outside the domain is reported by index and value from wherever it sits', () => {
       const losses = [
-        { loss: bce, target: 0.5, pred: 0.5, badTargets: [[1.5, '1.5'], [-0.25, '-0.25'], [NaN, 'NaN']], badPreds: [[1.5, '1.5'], [-0.25, '-0.25'], [NaN, 'NaN'], [Infinity, 'Infinity']] },
-        { loss: logits, target: 1, pred: 3, badTargets: [[2, '2'], [-1, '-1'], [NaN, 'NaN']], badPreds: [] },
-        { loss: binaryFocal, target: 0, pred: -3, badTargets: [[1.25, '1.25'], [-Infinity, '-Infinity']], badPreds: [] },
+        {
+          loss: bce,
+          target: 0.5,
+          pred: 0.5,
+          badTargets: [
+            [1.5, '1.5'],
+            [-0.25, '-0.25'],
+            [NaN, 'NaN'],
+          ],
+          badPreds: [
+            [1.5, '1.5'],
+            [-0.25, '-0.25'],
+            [NaN, 'NaN'],
+            [Infinity, 'Infinity'],
+          ],
+        },
+        {
+          loss: logits,
+          target: 1,
+          pred: 3,
+          badTargets: [
+            [2, '2'],
+            [-1, '-1'],
+            [NaN, 'NaN'],
+          ],
+          badPreds: [],
+        },
+        {
+          loss: binaryFocal,
+          target: 0,
+          pred: -3,
+          badTargets: [
+            [1.25, '1.25'],
+            [-Infinity, '-Infinity'],
+          ],
+          badPreds: [],
+        },
         { loss: binaryAccuracy, target: 1, pred: 0.25, badTargets: [[3, '3']], badPreds: [[-0.5, '-0.5']] },
-        { loss: hinge, target: -1, pred: 3, badTargets: [[0.5, '0.5'], [NaN, 'NaN']], badPreds: [] },
+        {
+          loss: hinge,
+          target: -1,
+          pred: 3,
+          badTargets: [
+            [0.5, '0.5'],
+            [NaN, 'NaN'],
+          ],
+          badPreds: [],
+        },
       ] as const;
       for (const dtype of DTYPES) {
         const V = dtype.name === 'f32' ? 4 : 2;
         // n = 1024 + 2V·k + V + 1 gives a second block with k two-vector steps, one one-vector step and a 1-element tail.
         const n = 1024 + 4 * V + V + 1;
-        const places = { 'first-block two-vector body': 5, 'later-block two-vector body': 1024 + 2 * V + 1, 'one-vector step': 1024 + 4 * V + 1, 'scalar tail': n - 1 };
+        const places = {
+          'first-block two-vector body': 5,
+          'later-block two-vector body': 1024 + 2 * V + 1,
+          'one-vector step': 1024 + 4 * V + 1,
+          'scalar tail': n - 1,
+        };
         for (const { loss, target, pred, badTargets, badPreds } of losses) {
           const l = loss as AnyLoss;
           test(`${l.lossName} ${dtype.name}`, () => {
             const calls = [
               (y: unknown, p: unknown) => l(y, p),
               (y: unknown, p: unknown) => l(y, p, { reduction: 'none', weights: new dtype.Array(n).fill(1) }),
-              ...(l.grad ? [(y: unknown, p: unknown) => l.grad(y, p), (y: unknown, p: unknown) => l.withGrad(y, p, { accuracy: true })] : []),
+              ...(l.grad
+                ? [(y: unknown, p: unknown) => l.grad(y, p), (y: unknown, p: unknown) => l.withGrad(y, p, { accuracy: true })]
+                : []),
             ];
-            for (const [argument, bads] of [['target', badTargets], ['pred', badPreds]] as const) {
+            for (const [argument, bads] of [
+              ['target', badTargets],
+              ['pred', badPreds],
+            ] as const) {
               for (const [bad, shown] of bads) {
                 for (const [place, at] of Object.entries(places)) {
                   const y = new dtype.Array(n).fill(target);
@@ -362,7 +550,7 @@ for (const build of BUILDS) {
             const y = new dtype.Array(big).fill(target);
             const p = new dtype.Array(big).fill(pred);
             y[20_000] = badTargets[0]![0];
-            expectError(() => calls[0]!(y, p), 'target', new RegExp(`target\\[20000\\]`), 20_000);
+            expectError(() => calls[0]!(y, p), 'target', /target\[20000\]/, 20_000);
             if (badPreds.length > 0) {
               p[20_000] = badPreds[0]![0];
               expectError(() => calls[0]!(y, p), 'target', /target\[20000\]/, 20_000);
@@ -382,9 +570,24 @@ for (const build of BUILDS) {
 
 test('SimdlossError from a kernel check names the loss, the argument, the index, the range and the value', () => {
   initSync(BUILDS[0].bytes);
-  expectError(() => bce(Float32Array.of(0, 1, 2), Float32Array.of(0.5, 0.5, 0.5)), 'target', /^binaryCrossEntropy: target\[2\] must be in \[0, 1\]; got 2$/, 2);
-  expectError(() => bce.withGrad(Float64Array.of(0, 1), Float64Array.of(0.5, -0.5)), 'pred', /^binaryCrossEntropy\.withGrad: pred\[1\] must be a probability in \[0, 1\]; got -0\.5$/, 1);
-  expectError(() => logits.grad(Float32Array.of(1.5), Float32Array.of(0)), 'target', /^binaryCrossEntropyWithLogits\.grad: target\[0\] must be in \[0, 1\]; got 1\.5$/, 0);
+  expectError(
+    () => bce(Float32Array.of(0, 1, 2), Float32Array.of(0.5, 0.5, 0.5)),
+    'target',
+    /^binaryCrossEntropy: target\[2\] must be in \[0, 1\]; got 2$/,
+    2,
+  );
+  expectError(
+    () => bce.withGrad(Float64Array.of(0, 1), Float64Array.of(0.5, -0.5)),
+    'pred',
+    /^binaryCrossEntropy\.withGrad: pred\[1\] must be a probability in \[0, 1\]; got -0\.5$/,
+    1,
+  );
+  expectError(
+    () => logits.grad(Float32Array.of(1.5), Float32Array.of(0)),
+    'target',
+    /^binaryCrossEntropyWithLogits\.grad: target\[0\] must be in \[0, 1\]; got 1\.5$/,
+    0,
+  );
   // −0 is a valid 0 everywhere.
   expect(bce(Float32Array.of(-0), Float32Array.of(-0))).toBeGreaterThan(0);
   expect(hinge(Float32Array.of(-0), Float32Array.of(0))).toBe(1);

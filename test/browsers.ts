@@ -8,7 +8,9 @@ export const FIREFOX = { pkg: 'firefox-esr', path: process.env.SIMDLOSS_FIREFOX 
 /** The browser's path if it is there; else throws an Error of one line (no stack) naming the fix. */
 export function browser({ pkg, path }: { pkg: string; path: string }): string {
   if (existsSync(path)) return path;
-  const error = new Error(`${pkg} not found at ${path}: install it with \`apt-get install ${pkg}\` as root (\`npm test\` does so itself when it runs as root on Debian)`);
+  const error = new Error(
+    `${pkg} not found at ${path}: install it with \`apt-get install ${pkg}\` as root (\`npm test\` does so itself when it runs as root on Debian)`,
+  );
   error.stack = `Error: ${error.message}`;
   throw error;
 }

@@ -8,8 +8,9 @@ import { alloc, initSync, memory } from '../src/node.js';
 import { type RowwiseEntry, rowwiseOf } from './registry.js';
 
 const rowwiseRegistry = rowwiseOf(lib);
-import { rowReferences } from './reference/index.js';
+
 import { BUILDS, DTYPES, expectClose, expectIdentical, expectNear, random, uniform } from './helpers.js';
+import { rowReferences } from './reference/index.js';
 
 type AnyLoss = any; // the registry holds functions of several option types; each test passes the right ones
 type Ctor = Float32ArrayConstructor | Float64ArrayConstructor;
@@ -158,13 +159,20 @@ for (const build of BUILDS) {
           expect(loss(noTarget, empty, { classes: 3, reduction: 'sum' })).toBe(0);
           expect(loss(noTarget, empty, { classes: 3, reduction: 'none' })).toEqual(new dtype.Array(0));
           expect(loss.withGrad(noTarget, empty, { classes: 3 })).toEqual({ loss: 0, grad: new dtype.Array(0) });
-          expect(loss.withGrad(noTarget, empty, { classes: 3, accuracy: true })).toEqual({ loss: 0, grad: new dtype.Array(0), accuracy: 0 });
+          expect(loss.withGrad(noTarget, empty, { classes: 3, accuracy: true })).toEqual({
+            loss: 0,
+            grad: new dtype.Array(0),
+            accuracy: 0,
+          });
           for (const C of [3, 40]) {
             const { t, z } = rowData(entry, dtype.Array, C, 9, 1);
             const zero = new dtype.Array(9);
             const both = loss.withGrad(t, z, { classes: C, weights: zero });
             expect(both.loss).toBe(0);
-            expect(both.grad.every((g: number) => g === 0), 'grad with zero weights').toBe(true);
+            expect(
+              both.grad.every((g: number) => g === 0),
+              'grad with zero weights',
+            ).toBe(true);
             if (entry.target === 'labels') {
               const all = new Int32Array(9).fill(-100);
               const ignored = loss.withGrad(all, z, { classes: C, ignoreIndex: -100, accuracy: true });
@@ -174,13 +182,21 @@ for (const build of BUILDS) {
               const zeroWeights = new Array(C).fill(0);
               const both2 = loss.withGrad(t, z, { classes: C, classWeights: zeroWeights });
               expect(both2.loss).toBe(0);
-              expect(both2.grad.every((g: number) => g === 0), 'grad with zero class weights').toBe(true);
+              expect(
+                both2.grad.every((g: number) => g === 0),
+                'grad with zero class weights',
+              ).toBe(true);
             }
           }
         });
 
         test(`${entry.name} ${dtype.name}: opts.out receives the gradient, may be pred itself, and may be a WasmArray`, () => {
-          for (const [C, rows] of [[10, 2001], [40, 301], [1000, 9], [8193, 2]] as const) {
+          for (const [C, rows] of [
+            [10, 2001],
+            [40, 301],
+            [1000, 9],
+            [8193, 2],
+          ] as const) {
             const { t, z } = rowData(entry, dtype.Array, C, rows, 11 * C);
             const o = { classes: C };
             const want = loss.grad(t, z, o);
@@ -206,7 +222,13 @@ for (const build of BUILDS) {
         });
 
         test(`${entry.name} ${dtype.name}: WasmArrays, their .array and ordinary arrays give identical results in any mix, across chunks and wide rows`, () => {
-          for (const [C, rows] of [[3, 0], [3, 13], [10, 3000], [33, 1000], [8193, 3]] as const) {
+          for (const [C, rows] of [
+            [3, 0],
+            [3, 13],
+            [10, 3000],
+            [33, 1000],
+            [8193, 3],
+          ] as const) {
             const { t, z } = rowData(entry, dtype.Array, C, rows, 17 * C + rows);
             const w = uniform(dtype.Array, rows, [0, 3], random(rows + 2));
             const ta = alloc(t.length, entry.target === 'labels' ? 'i32' : dtype.name);
@@ -219,7 +241,12 @@ for (const build of BUILDS) {
               const o = resolve(c, C);
               for (const reduction of ['mean', 'sum', 'none'] as const) {
                 const plain = loss.withGrad(t, z, { ...o, reduction, weights: w, accuracy: true });
-                for (const [ti, zi, wi] of [[ta, za, wa], [ta.array, z, wa], [t, za, w], [t, z, wa.array]] as const) {
+                for (const [ti, zi, wi] of [
+                  [ta, za, wa],
+                  [ta.array, z, wa],
+                  [t, za, w],
+                  [t, z, wa.array],
+                ] as const) {
                   const mixed = loss.withGrad(ti, zi, { ...o, reduction, weights: wi, accuracy: true });
                   if (reduction === 'none') expectIdentical(mixed.loss, plain.loss, `${reduction} C=${C}`);
                   else expect(mixed.loss, `${reduction} C=${C}`).toBe(plain.loss);
@@ -288,10 +315,13 @@ for (const build of BUILDS) {
             ];
             const rows = patterns.length;
             const z = new dtype.Array(rows * C);
-            patterns.forEach((f, r) => { for (let k = 0; k < C; k++) z[r * C + k] = f(k); });
-            const t = entry.target === 'labels'
-              ? Int32Array.from({ length: rows }, (_, r) => (r * 7) % C)
-              : new dtype.Array(Array.from({ length: rows * C }, (_, i) => (i % C === (Math.floor(i / C) * 7) % C ? 1 : 0)));
+            patterns.forEach((f, r) => {
+              for (let k = 0; k < C; k++) z[r * C + k] = f(k);
+            });
+            const t =
+              entry.target === 'labels'
+                ? Int32Array.from({ length: rows }, (_, r) => (r * 7) % C)
+                : new dtype.Array(Array.from({ length: rows * C }, (_, i) => (i % C === (Math.floor(i / C) * 7) % C ? 1 : 0)));
             for (const c of entry.cases) {
               const o = resolve(c, C);
               const e = ref(t, z, o as never);
@@ -381,22 +411,25 @@ describe('probabilities exactly 0 and 1, zeros in P', () => {
   const cceLoss = () => rowwiseRegistry.find((e) => e.name === 'categoricalCrossEntropy')!.loss as AnyLoss;
   const klLoss = () => rowwiseRegistry.find((e) => e.name === 'klDivergence')!.loss as AnyLoss;
 
-  test.each(DTYPES.map((d) => [d.name, d]))('%s: categoricalCrossEntropy clamps p to [ε, 1]: finite loss, the gradient at the clamp', (_, dtype) => {
-    const cce = cceLoss();
-    const eps = dtype.round(1e-7);
-    // Rows: confident and right; confident and wrong (p = 0 at the target); p = 1 exactly; p above 1 (clamped to 1).
-    const y = dtype.Array.from([0, 1, 0, 0, 1, 0, 1, 0, 0, 0, 0, 1]);
-    const p = dtype.Array.from([0, 1, 0, 1, 0, 0, 1, 0, 0, 0, 0, 1.5]);
-    const losses = cce(y, p, { classes: 3, reduction: 'none' });
-    expect([losses[0], losses[2], losses[3]]).toEqual([0, 0, 0]);
-    expectNear(losses[1]!, -Math.log(eps), dtype.name === 'f32' ? 1e-6 : 1e-14, 'p = 0 at the target');
-    const grad = cce.grad(y, p, { classes: 3, reduction: 'sum' });
-    expect(Array.from(grad).every(Number.isFinite)).toBe(true);
-    expectNear(grad[4]!, -1 / eps, 1e-7, 'd/dp at p = 0: −y/ε');
-    expect(grad[1]).toBe(-1);
-    expect(grad[11]).toBe(-1); // p = 1.5 clamped to 1
-    expect(grad[0]).toBe(-0);
-  });
+  test.each(DTYPES.map((d) => [d.name, d]))(
+    '%s: categoricalCrossEntropy clamps p to [ε, 1]: finite loss, the gradient at the clamp',
+    (_, dtype) => {
+      const cce = cceLoss();
+      const eps = dtype.round(1e-7);
+      // Rows: confident and right; confident and wrong (p = 0 at the target); p = 1 exactly; p above 1 (clamped to 1).
+      const y = dtype.Array.from([0, 1, 0, 0, 1, 0, 1, 0, 0, 0, 0, 1]);
+      const p = dtype.Array.from([0, 1, 0, 1, 0, 0, 1, 0, 0, 0, 0, 1.5]);
+      const losses = cce(y, p, { classes: 3, reduction: 'none' });
+      expect([losses[0], losses[2], losses[3]]).toEqual([0, 0, 0]);
+      expectNear(losses[1]!, -Math.log(eps), dtype.name === 'f32' ? 1e-6 : 1e-14, 'p = 0 at the target');
+      const grad = cce.grad(y, p, { classes: 3, reduction: 'sum' });
+      expect(Array.from(grad).every(Number.isFinite)).toBe(true);
+      expectNear(grad[4]!, -1 / eps, 1e-7, 'd/dp at p = 0: −y/ε');
+      expect(grad[1]).toBe(-1);
+      expect(grad[11]).toBe(-1); // p = 1.5 clamped to 1
+      expect(grad[0]).toBe(-0);
+    },
+  );
 
   test.each(DTYPES.map((d) => [d.name, d]))('%s: klDivergence: 0·log 0 = 0 where P = 0, whatever Q is; Q = 0 clamped to ε', (_, dtype) => {
     const kl = klLoss();
@@ -441,14 +474,23 @@ describe('accumulators: whole rows in any split, any merge order, through JSON =
                 for (let i = 1; i < cuts.length; i++) {
                   const [a, b] = [cuts[i - 1]!, cuts[i]!];
                   const acc = loss.create({ ...o, reduction });
-                  acc.update(t.subarray(entry.target === 'labels' ? a : a * C, entry.target === 'labels' ? b : b * C), z.subarray(a * C, b * C),
-                    weights?.subarray(a, b));
+                  acc.update(
+                    t.subarray(entry.target === 'labels' ? a : a * C, entry.target === 'labels' ? b : b * C),
+                    z.subarray(a * C, b * C),
+                    weights?.subarray(a, b),
+                  );
                   accs.push(acc);
                 }
                 let merged = loss.fromJSON(JSON.stringify(accs[0]));
                 for (const acc of accs.slice(1).reverse()) merged = merged.merge(loss.fromJSON(acc.toJSON()));
                 expect(merged.count).toBe(rows);
-                expectNear(merged.result(), oneShot, tol, `${build.name} ${dtype.name} ${JSON.stringify(c)} C=${C} ${reduction}${weights ? ' weighted' : ''}`, tol);
+                expectNear(
+                  merged.result(),
+                  oneShot,
+                  tol,
+                  `${build.name} ${dtype.name} ${JSON.stringify(c)} C=${C} ${reduction}${weights ? ' weighted' : ''}`,
+                  tol,
+                );
               }
             }
           }
@@ -460,6 +502,8 @@ describe('accumulators: whole rows in any split, any merge order, through JSON =
     expect(() => loss.create({ classes: 3, reduction: 'none' })).toThrow(/must be 'mean' or 'sum'/);
     expect(() => loss.create({ classes: 3, weights: new Float32Array(1) })).toThrow(/weights go with each batch/);
     const acc = loss.create({ classes: 3 });
-    expect(() => acc.update(entry.target === 'labels' ? Int32Array.of(0) : Float32Array.of(0, 1, 0), new Float32Array(4))).toThrow(/opts.classes must divide the length of pred/);
+    expect(() => acc.update(entry.target === 'labels' ? Int32Array.of(0) : Float32Array.of(0, 1, 0), new Float32Array(4))).toThrow(
+      /opts.classes must divide the length of pred/,
+    );
   });
 });

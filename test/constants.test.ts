@@ -7,18 +7,27 @@ import { expect, test } from 'vitest';
 
 const DIR = new URL('../assembly/math/', import.meta.url);
 
-interface Constant { where: string; type: 'u32' | 'u64'; lanes: bigint[]; comment: string }
+interface Constant {
+  where: string;
+  type: 'u32' | 'u64';
+  lanes: bigint[];
+  comment: string;
+}
 
 /** Every `memory.data<u32|u64>([…], 16)` line with a trailing comment, in every file of the folder. */
 function constants(): Constant[] {
   const found: Constant[] = [];
-  for (const file of readdirSync(DIR).filter((f) => f.endsWith('.ts')).sort()) {
-    readFileSync(new URL(file, DIR), 'utf8').split('\n').forEach((line, i) => {
-      const m = /memory\.data<(u32|u64)>\(\[([^\]]*)\][^;]*;\s*\/\/\s*(.*)$/.exec(line);
-      if (!m) return;
-      const lanes = m[2]!.split(',').map((s) => BigInt(s.trim()));
-      found.push({ where: `${file}:${i + 1}`, type: m[1] as 'u32' | 'u64', lanes, comment: m[3]!.trim() });
-    });
+  for (const file of readdirSync(DIR)
+    .filter((f) => f.endsWith('.ts'))
+    .sort()) {
+    readFileSync(new URL(file, DIR), 'utf8')
+      .split('\n')
+      .forEach((line, i) => {
+        const m = /memory\.data<(u32|u64)>\(\[([^\]]*)\][^;]*;\s*\/\/\s*(.*)$/.exec(line);
+        if (!m) return;
+        const lanes = m[2]!.split(',').map((s) => BigInt(s.trim()));
+        found.push({ where: `${file}:${i + 1}`, type: m[1] as 'u32' | 'u64', lanes, comment: m[3]!.trim() });
+      });
   }
   return found;
 }
@@ -61,7 +70,7 @@ test('every lane of a splatted constant is the same', () => {
   for (const c of all) expect(c.lanes.length, c.where).toBe(c.type === 'u32' ? 4 : 2);
 });
 
-test('each constant\'s bits are the value its comment gives', () => {
+test("each constant's bits are the value its comment gives", () => {
   const wrong: string[] = [];
   for (const c of valued) {
     const value = commentValue(c.comment)!;

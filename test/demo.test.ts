@@ -7,7 +7,12 @@ const root = new URL('..', import.meta.url).pathname;
 let out: string;
 
 beforeAll(() => {
-  out = execFileSync(process.execPath, ['--import', 'tsx', 'examples/demo.ts', '--fast'], { cwd: root, encoding: 'utf8', timeout: 60_000, stdio: 'pipe' });
+  out = execFileSync(process.execPath, ['--import', 'tsx', 'examples/demo.ts', '--fast'], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 60_000,
+    stdio: 'pipe',
+  });
 });
 
 /** The number printed at the end of the line that starts with `label` (after the indent). */
@@ -58,7 +63,8 @@ describe('npm run demo (fast, not a TTY)', () => {
     };
     // Printed with 4, 2 and 4 decimals.
     const half = [5e-5, 5e-3, 5e-5];
-    const close = (got: number[], want: number[]) => got.forEach((g, i) => expect(Math.abs(g - want[i]!)).toBeLessThanOrEqual(half[i]! + 1e-12));
+    const close = (got: number[], want: number[]) =>
+      got.forEach((g, i) => void expect(Math.abs(g - want[i]!)).toBeLessThanOrEqual(half[i]! + 1e-12));
     const ce = -Math.log(0.05);
     // loss; dL/dp = −w/p (y = 1) or 1/(1 − p) (y = 0); dL/dz = −w·σ(−z) or σ(z), σ(z) = p.
     const fn = row('false negative  y = 1, p = 0.05');
@@ -104,6 +110,7 @@ describe('npm run demo (fast, not a TTY)', () => {
       expect(out).toMatch(new RegExp(`^ {2}${loss} +[\\d.]+ ms +[\\d.]+ ms +[\\d.]+×$`, 'm'));
     }
     expect(out).toContain('`npm run bench` measures properly');
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the escape that starts a terminal control sequence is what must be absent
     expect(out).not.toMatch(/[\r\x1b]/);
     expect(out).not.toContain('█');
     for (const l of out.split('\n')) expect([...l].length, l).toBeLessThanOrEqual(80);

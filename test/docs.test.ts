@@ -23,7 +23,13 @@ interface Reflection {
   inheritedFrom?: unknown;
   children?: Reflection[];
   signatures?: Reflection[];
-  type?: { type: string; name?: string; target?: number; typeArguments?: { type: string; name?: string; target?: number }[]; types?: unknown[] };
+  type?: {
+    type: string;
+    name?: string;
+    target?: number;
+    typeArguments?: { type: string; name?: string; target?: number }[];
+    types?: unknown[];
+  };
   id: number;
 }
 
@@ -42,13 +48,21 @@ const byName = new Map<string, Reflection>();
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'simdloss-docs-'));
   // The repository's typedoc.json (as `npm run docs` uses it); only where the output goes differs.
-  const run = spawnSync(process.execPath, [join(root, 'node_modules/typedoc/bin/typedoc'), '--out', join(dir, 'api'), '--json', join(dir, 'api.json')], {
-    cwd: root, encoding: 'utf8', timeout: 120_000,
-  });
+  const run = spawnSync(
+    process.execPath,
+    [join(root, 'node_modules/typedoc/bin/typedoc'), '--out', join(dir, 'api'), '--json', join(dir, 'api.json')],
+    {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 120_000,
+    },
+  );
   status = run.status;
   output = `${run.stdout}${run.stderr}`;
   // With a warning TypeDoc writes nothing (treatWarningsAsErrors): the first test shows the warnings.
-  project = existsSync(join(dir, 'api.json')) ? JSON.parse(readFileSync(join(dir, 'api.json'), 'utf8')) as Reflection : { name: '', kind: 0, id: 0 };
+  project = existsSync(join(dir, 'api.json'))
+    ? (JSON.parse(readFileSync(join(dir, 'api.json'), 'utf8')) as Reflection)
+    : { name: '', kind: 0, id: 0 };
   const walk = (r: Reflection): void => {
     byId.set(r.id, r);
     for (const c of r.children ?? []) walk(c);
@@ -61,12 +75,21 @@ afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-const text = (parts: { text: string }[] | undefined): string => (parts ?? []).map((p) => p.text).join('').trim();
+const text = (parts: { text: string }[] | undefined): string =>
+  (parts ?? [])
+    .map((p) => p.text)
+    .join('')
+    .trim();
 const summary = (r: Reflection): string => text(r.comment?.summary);
 /** A @defaultValue tag's content as written (TypeDoc keeps it as code: ```ts … ``` or `…`). */
 function defaultOf(r: Reflection): string | undefined {
   const tag = r.comment?.blockTags?.find((t) => t.tag === '@defaultValue');
-  return tag === undefined ? undefined : text(tag.content).replace(/^```\w*\n?|\n?```$/g, '').replace(/^`|`$/g, '').trim();
+  return tag === undefined
+    ? undefined
+    : text(tag.content)
+        .replace(/^```\w*\n?|\n?```$/g, '')
+        .replace(/^`|`$/g, '')
+        .trim();
 }
 /** The range as the code refuses values outside it, written the way the docs write it. */
 function rangeText(o: api.NumericOption): string {
@@ -76,7 +99,9 @@ function rangeText(o: api.NumericOption): string {
 }
 
 /** Every loss and metric the package exports (whatever has `create`), with its declared type in the reference. */
-const losses = Object.entries(api).filter(([, f]) => typeof f === 'function' && typeof (f as { create?: unknown }).create === 'function') as [string, api.ElementwiseLoss][];
+const losses = Object.entries(api).filter(
+  ([, f]) => typeof f === 'function' && typeof (f as { create?: unknown }).create === 'function',
+) as [string, api.ElementwiseLoss][];
 
 test('npm run docs builds the reference with no warning and no error', () => {
   expect(output).not.toMatch(/warning|error/i);
@@ -132,15 +157,19 @@ describe('every option of every loss: documented, with its range and the default
 
     // The interface lists every option the loss fills in, and nothing else but the options without a default.
     expect([...props.keys()].sort(), `${iface!.name} lists the options ${name} takes`).toEqual(
-      expect.arrayContaining(Object.keys(defaults).sort()));
-    for (const key of props.keys()) expect(key in defaults || key === 'classWeights' || key === 'ignoreIndex', `${name} takes ${key}`).toBe(true);
+      expect.arrayContaining(Object.keys(defaults).sort()),
+    );
+    for (const key of props.keys())
+      expect(key in defaults || key === 'classWeights' || key === 'ignoreIndex', `${name} takes ${key}`).toBe(true);
     for (const [key, value] of Object.entries(defaults)) {
       const p = props.get(key)!;
       expect(p.flags?.isOptional, `${iface!.name}.${key} is optional`).toBe(true);
       expect(summary(p).length, `${iface!.name}.${key} says what it means`).toBeGreaterThan(15);
       const written = defaultOf(p);
       expect(written, `${iface!.name}.${key} has a @defaultValue`).toBeDefined();
-      expect(typeof value === 'number' ? Number(written) : written, `${iface!.name}.${key}'s @defaultValue`).toBe(typeof value === 'number' ? value : String(value));
+      expect(typeof value === 'number' ? Number(written) : written, `${iface!.name}.${key}'s @defaultValue`).toBe(
+        typeof value === 'number' ? value : String(value),
+      );
     }
     for (const x of own) {
       expect(summary(props.get(x.name)!), `${iface!.name}.${x.name} states its range`).toContain(rangeText(x));
@@ -161,7 +190,14 @@ test("the common options say reduction's default, 'mean', as the code applies it
     }
     expect(acc!.options.reduction).toBe('mean');
   }
-  for (const name of ['ReduceOptions', 'GradOptions', 'RowReduceOptions', 'RowGradOptions', 'EmbeddingReduceOptions', 'EmbeddingGradOptions']) {
+  for (const name of [
+    'ReduceOptions',
+    'GradOptions',
+    'RowReduceOptions',
+    'RowGradOptions',
+    'EmbeddingReduceOptions',
+    'EmbeddingGradOptions',
+  ]) {
     const reduction = byName.get(name)?.children?.find((p) => p.name === 'reduction');
     expect(reduction, `${name}.reduction`).toBeDefined();
     expect(defaultOf(reduction!), `${name}.reduction's @defaultValue`).toBe("'mean'");
@@ -195,10 +231,21 @@ describe('README.md and docs/', () => {
   const files = ['README.md', 'docs/guide.md', 'docs/numerics.md', 'docs/reliability.md', 'docs/benchmarks.md', 'docs/development.md'];
   const read = (f: string): string => readFileSync(join(root, f), 'utf8');
   /** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens. */
-  const slug = (heading: string): string => heading.trim().toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-');
-  const anchors = (f: string): Set<string> => new Set(read(f).split('\n').filter((l) => /^#{1,6} /.test(l)).map((l) => slug(l.replace(/^#+ /, ''))));
+  const slug = (heading: string): string =>
+    heading
+      .trim()
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+      .replace(/\s/g, '-');
+  const anchors = (f: string): Set<string> =>
+    new Set(
+      read(f)
+        .split('\n')
+        .filter((l) => /^#{1,6} /.test(l))
+        .map((l) => slug(l.replace(/^#+ /, ''))),
+    );
 
-  test('the README is a user\'s page: install, the two development commands as CI runs them, at most 250 lines', () => {
+  test("the README is a user's page: install, the two development commands as CI runs them, at most 250 lines", () => {
     const readme = read('README.md');
     expect(readme.split('\n').length).toBeLessThanOrEqual(250);
     expect(readme).toContain('npm install simdloss');
@@ -249,7 +296,13 @@ describe('every @example in the reference runs, and the values its comments stat
     const quoted = /^'(.*)'$/.exec(comment.trim());
     if (quoted) return quoted[1]!;
     const bare = comment.replace(/\b[A-Za-z_][\w.]*/g, ' ');
-    const part = /^\s*\[?\s*-?\d/.test(bare) ? bare.split(/[:=]/)[0]! : bare.includes('=') ? bare.slice(bare.lastIndexOf('=') + 1) : bare.includes(':') ? bare.slice(bare.lastIndexOf(':') + 1) : '';
+    const part = /^\s*\[?\s*-?\d/.test(bare)
+      ? bare.split(/[:=]/)[0]!
+      : bare.includes('=')
+        ? bare.slice(bare.lastIndexOf('=') + 1)
+        : bare.includes(':')
+          ? bare.slice(bare.lastIndexOf(':') + 1)
+          : '';
     const numbers = part.match(NUMBER);
     return numbers === null ? undefined : [...numbers];
   }
@@ -263,8 +316,20 @@ describe('every @example in the reference runs, and the values its comments stat
   test('each family has one, and every one of them checks out', async () => {
     const all = examples();
     // regression, binary, multi-class, embedding, metrics, accumulators, alloc, init/initSync, errors
-    expect(all.map(([owner]) => owner).sort()).toEqual(expect.arrayContaining(
-      ['mse', 'binaryCrossEntropyWithLogits', 'sparseSoftmaxCrossEntropy', 'triplet', 'binaryAccuracy', 'topKAccuracy', 'AccumulatorBase', 'alloc', 'initSync', 'SimdlossError']));
+    expect(all.map(([owner]) => owner).sort()).toEqual(
+      expect.arrayContaining([
+        'mse',
+        'binaryCrossEntropyWithLogits',
+        'sparseSoftmaxCrossEntropy',
+        'triplet',
+        'binaryAccuracy',
+        'topKAccuracy',
+        'AccumulatorBase',
+        'alloc',
+        'initSync',
+        'SimdlossError',
+      ]),
+    );
     const lib = await import('../src/node.js');
     const bytes = readFileSync(join(root, 'wasm/simdloss-simd.wasm'));
     const module = new WebAssembly.Module(bytes);
@@ -272,16 +337,19 @@ describe('every @example in the reference runs, and the values its comments stat
     let checked = 0;
     for (const [owner, code] of all) {
       const checks: string[] = [];
-      const body = code.split('\n').map((line) => {
-        const imported = /^import \{([^}]*)\} from 'simdloss';$/.exec(line);
-        if (imported) return `const {${imported[1]}} = lib;`;
-        const m = /^(\s*)([^=/]+?);\s*\/\/\s*(.+)$/.exec(line); // an expression statement with a comment
-        if (m === null || /^\s*(const|let|await init|initSync)\b/.test(m[2]!) || m[2]!.includes(';')) return line;
-        const value = stated(m[3]!);
-        if (value === undefined) return line;
-        checks.push(`${owner}: ${m[2]!.trim()}  // ${m[3]}`);
-        return `${m[1]}__check(${JSON.stringify(checks.at(-1))}, ${m[2]}, ${JSON.stringify(value)});`;
-      }).join('\n');
+      const body = code
+        .split('\n')
+        .map((line) => {
+          const imported = /^import \{([^}]*)\} from 'simdloss';$/.exec(line);
+          if (imported) return `const {${imported[1]}} = lib;`;
+          const m = /^(\s*)([^=/]+?);\s*\/\/\s*(.+)$/.exec(line); // an expression statement with a comment
+          if (m === null || /^\s*(const|let|await init|initSync)\b/.test(m[2]!) || m[2]!.includes(';')) return line;
+          const value = stated(m[3]!);
+          if (value === undefined) return line;
+          checks.push(`${owner}: ${m[2]!.trim()}  // ${m[3]}`);
+          return `${m[1]}__check(${JSON.stringify(checks.at(-1))}, ${m[2]}, ${JSON.stringify(value)});`;
+        })
+        .join('\n');
       const check = (what: string, got: unknown, want: string | string[]): void => {
         checked++;
         if (typeof want === 'string') {
@@ -292,7 +360,12 @@ describe('every @example in the reference runs, and the values its comments stat
         expect(values, `${what}: a number or an array`).toBeDefined();
         const compared = values!.length === 1 ? want.slice(0, 1) : want;
         expect(values!.length, what).toBe(compared.length);
-        compared.forEach((w, i) => expect(Math.abs(values![i]! - Number(w)), `${what} [${i}]: ${values![i]} vs ${w}`).toBeLessThanOrEqual(halfUlp(w) * (1 + 1e-9)));
+        compared.forEach(
+          (w, i) =>
+            void expect(Math.abs(values![i]! - Number(w)), `${what} [${i}]: ${values![i]} vs ${w}`).toBeLessThanOrEqual(
+              halfUlp(w) * (1 + 1e-9),
+            ),
+        );
       };
       const run = new (Object.getPrototypeOf(async () => {}).constructor)('lib', 'bytes', 'module', '__check', body);
       await run(lib, bytes, module, check);

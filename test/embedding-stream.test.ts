@@ -3,10 +3,11 @@
 // tolerance), on both builds; create() options are checked.
 import { beforeAll, describe, expect, test } from 'vitest';
 import * as lib from '../src/node.js';
-import { SimdlossError, initSync, triplet } from '../src/node.js';
+import { initSync, SimdlossError, triplet } from '../src/node.js';
 import { type EmbeddingEntry, embeddingOf } from './registry.js';
 
 const embeddingRegistry = embeddingOf(lib);
+
 import { BUILDS, DTYPES, random, uniform } from './helpers.js';
 
 type Ctor = Float32ArrayConstructor | Float64ArrayConstructor;
@@ -22,8 +23,10 @@ function data(entry: EmbeddingEntry, C: Ctor, rows: number, seed: number) {
 }
 
 /** Rows [from, to) of each argument. */
-const slice = (args: (Float32Array | Float64Array)[], w: Float32Array | Float64Array, from: number, to: number, rows: number) =>
-  [...args.map((a) => a.subarray((from * a.length) / rows, (to * a.length) / rows)), w.subarray(from, to)];
+const slice = (args: (Float32Array | Float64Array)[], w: Float32Array | Float64Array, from: number, to: number, rows: number) => [
+  ...args.map((a) => a.subarray((from * a.length) / rows, (to * a.length) / rows)),
+  w.subarray(from, to),
+];
 
 for (const build of BUILDS) {
   describe(`${build.name} build`, () => {
@@ -50,7 +53,7 @@ for (const build of BUILDS) {
               });
               // merge in reverse, every other state through JSON text
               const total = loss.create(o);
-              parts.reverse().forEach((p: any, i: number) => total.merge(i % 2 ? loss.fromJSON(JSON.stringify(p)) : p));
+              parts.reverse().forEach((p: any, i: number) => void total.merge(i % 2 ? loss.fromJSON(JSON.stringify(p)) : p));
               expect(total.count).toBe(rows);
               const got = loss.fromJSON(JSON.parse(JSON.stringify(total))).result();
               expect(Math.abs(got - want), `${JSON.stringify(o)}: ${got} vs ${want}`).toBeLessThanOrEqual(tol * Math.abs(want) + 1e-300);

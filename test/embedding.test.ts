@@ -3,12 +3,13 @@
 // across chunk edges, central differences for every input, zero distances and norms, bad input.
 import { beforeAll, describe, expect, expectTypeOf, test } from 'vitest';
 import * as lib from '../src/node.js';
-import { SimdlossError, alloc, contrastive, cosineEmbedding, initSync, triplet } from '../src/node.js';
+import { alloc, contrastive, cosineEmbedding, initSync, SimdlossError, triplet } from '../src/node.js';
 import { type EmbeddingEntry, registryOf } from './registry.js';
 
 const registry = registryOf(lib);
-import { embeddingReferences, type Opts, type RowResult } from './reference/embedding.js';
+
 import { BUILDS, DTYPES, expectIdentical, random, uniform } from './helpers.js';
+import { embeddingReferences, type Opts, type RowResult } from './reference/embedding.js';
 
 type AnyLoss = any; // pair and triplet losses have different signatures; each call passes the right arguments
 type Ctor = Float32ArrayConstructor | Float64ArrayConstructor;
@@ -53,9 +54,16 @@ function referenceRows(entry: EmbeddingEntry, d: Data, dim: number, opts: Opts):
 }
 
 /** Checks a run against the reference rows: per-row losses, the reduction, and every gradient. */
-function checkAgainst(entry: EmbeddingEntry, ref: RowResult[], dim: number, tol: number, what: string,
-                      got: { losses?: ArrayLike<number>; loss?: number; grads?: Record<string, ArrayLike<number>> },
-                      reduction: 'mean' | 'sum' | 'none', w?: ArrayLike<number>): void {
+function checkAgainst(
+  entry: EmbeddingEntry,
+  ref: RowResult[],
+  dim: number,
+  tol: number,
+  what: string,
+  got: { losses?: ArrayLike<number>; loss?: number; grads?: Record<string, ArrayLike<number>> },
+  reduction: 'mean' | 'sum' | 'none',
+  w?: ArrayLike<number>,
+): void {
   const weight = (r: number) => (w ? w[r]! : 1);
   const wsum = ref.reduce((s, _, r) => s + weight(r), 0);
   const k = reduction === 'mean' ? (wsum > 0 ? 1 / wsum : 0) : 1;
@@ -63,7 +71,8 @@ function checkAgainst(entry: EmbeddingEntry, ref: RowResult[], dim: number, tol:
     expect(got.losses.length).toBe(ref.length);
     ref.forEach((row, r) => {
       const e = weight(r) * row.loss;
-      if (!(Math.abs(got.losses![r]! - e) <= tol * weight(r) * row.scale)) expect.fail(`${what} loss[${r}] = ${got.losses![r]}, expected ${e}`);
+      if (!(Math.abs(got.losses![r]! - e) <= tol * weight(r) * row.scale))
+        expect.fail(`${what} loss[${r}] = ${got.losses![r]}, expected ${e}`);
     });
   }
   if (got.loss !== undefined) {
@@ -152,7 +161,12 @@ for (const build of BUILDS) {
 
         test(`${entry.name} ${dtype.name}: withGrad is loss and grad from one pass, bit for bit`, () => {
           for (const opts of entry.cases) {
-            for (const [rows, dim] of [[0, 3], [5, 5], [65, 128], [3, 768]] as const) {
+            for (const [rows, dim] of [
+              [0, 3],
+              [5, 5],
+              [65, 128],
+              [3, 768],
+            ] as const) {
               const d = data(entry, C, rows, dim, 7 * rows + dim);
               for (const reduction of ['mean', 'sum', 'none'] as const) {
                 const o = { ...opts, dim, reduction };
@@ -178,7 +192,11 @@ for (const build of BUILDS) {
           const d = data(entry, C, 6, 5, 1);
           const zero = call(entry, 'withGrad', d, { dim: 5, weights: new C(6) });
           expect(zero.loss).toBe(0);
-          for (const name of entry.inputs) expect(Array.from(zero.grad[name] as ArrayLike<number>).every((g) => g === 0), name).toBe(true);
+          for (const name of entry.inputs)
+            expect(
+              Array.from(zero.grad[name] as ArrayLike<number>).every((g) => g === 0),
+              name,
+            ).toBe(true);
         });
 
         test(`${entry.name} ${dtype.name}: opts.out per input (any subset, a WasmArray, the input itself)`, () => {
@@ -209,7 +227,11 @@ for (const build of BUILDS) {
         });
 
         test(`${entry.name} ${dtype.name}: WasmArrays for every argument give the same results as ordinary arrays`, () => {
-          for (const [rows, dim] of [[0, 4], [13, 5], [100, 128]] as const) {
+          for (const [rows, dim] of [
+            [0, 4],
+            [13, 5],
+            [100, 128],
+          ] as const) {
             const d = data(entry, C, rows, dim, rows + dim);
             const w = uniform(C, rows, [0, 3], random(rows));
             const place = (x: Float32Array | Float64Array) => {
@@ -232,7 +254,7 @@ for (const build of BUILDS) {
                 for (const name of entry.inputs) expectIdentical(mixed.grad[name], plain.grad[name], `${reduction} ${name}`);
               }
             }
-            [wl, ...wx, ww].forEach((a) => a?.free());
+            [wl, ...wx, ww].forEach((a) => void a?.free());
           }
         });
 
@@ -261,10 +283,18 @@ for (const build of BUILDS) {
           const ref = referenceRows(entry, d, dim, {});
           // The forward pass alone stages nothing per row: only per-row values.
           checkAgainst(entry, ref, dim, tol, 'wide mean', { loss: call(entry, 'loss', { label: wl, xs: wx }, { dim }) }, 'mean');
-          checkAgainst(entry, ref, dim, tol, 'wide none', { losses: call(entry, 'loss', { label: d.label, xs: wx }, { dim, reduction: 'none' }) }, 'none');
+          checkAgainst(
+            entry,
+            ref,
+            dim,
+            tol,
+            'wide none',
+            { losses: call(entry, 'loss', { label: d.label, xs: wx }, { dim, reduction: 'none' }) },
+            'none',
+          );
           const both = call(entry, 'withGrad', { label: wl, xs: wx }, { dim, out });
           checkAgainst(entry, ref, dim, tol, 'wide', { loss: both.loss, grads: both.grad }, 'mean');
-          [wl, ...wx, ...outs].forEach((a) => a?.free());
+          [wl, ...wx, ...outs].forEach((a) => void a?.free());
         });
 
         test(`${entry.name} ${dtype.name}: zero distances and zero norms give the documented finite gradients`, () => {
@@ -275,13 +305,24 @@ for (const build of BUILDS) {
             for (const opts of entry.cases) {
               // Every input equal (every distance 0), and every input zero (zero norms).
               for (const xs of [entry.inputs.map(() => x), entry.inputs.map(() => zero), [x, zero, x].slice(0, entry.inputs.length)]) {
-                const label = entry.labels === 'none' ? undefined : C.from(Array.from({ length: rows }, (_, r) => (entry.labels === 'sign' ? (r % 2 ? 1 : -1) : r % 2)));
+                const label =
+                  entry.labels === 'none'
+                    ? undefined
+                    : C.from(Array.from({ length: rows }, (_, r) => (entry.labels === 'sign' ? (r % 2 ? 1 : -1) : r % 2)));
                 const d = { label, xs };
                 const both = call(entry, 'withGrad', d, { ...opts, dim, reduction: 'none' });
                 expect(noNaN(both.loss), `loss ${JSON.stringify(opts)}`).toBe(true);
                 for (const name of entry.inputs) expect(noNaN(both.grad[name]), `grad.${name}`).toBe(true);
                 const ref = referenceRows(entry, { label, xs }, dim, opts);
-                checkAgainst(entry, ref, dim, tol, `degenerate ${JSON.stringify(opts)} dim=${dim}`, { losses: both.loss, grads: both.grad }, 'sum');
+                checkAgainst(
+                  entry,
+                  ref,
+                  dim,
+                  tol,
+                  `degenerate ${JSON.stringify(opts)} dim=${dim}`,
+                  { losses: both.loss, grads: both.grad },
+                  'sum',
+                );
               }
             }
           }
@@ -300,7 +341,8 @@ for (const build of BUILDS) {
             const notNaN = (x: ArrayLike<number>) => !Array.prototype.some.call(x, Number.isNaN);
             const beyond = dtype.name === 'f32' && (scale === 1e30 || (scale === 1e-40 && entry.name === 'cosineEmbedding'));
             expect(notNaN(both.loss), `loss at scale ${scale}`).toBe(true);
-            for (const name of entry.inputs) expect((beyond ? notNaN : noNaN)(both.grad[name]), `grad.${name} at scale ${scale}`).toBe(true);
+            for (const name of entry.inputs)
+              expect((beyond ? notNaN : noNaN)(both.grad[name]), `grad.${name} at scale ${scale}`).toBe(true);
             if (scale < 1 && !beyond) {
               const ref = referenceRows(entry, { label: d.label, xs }, dim, {});
               checkAgainst(entry, ref, dim, tol, `scale ${scale}`, { losses: both.loss, grads: both.grad }, 'sum');
@@ -357,7 +399,11 @@ describe('the SIMD and scalar builds agree bit for bit', () => {
           initSync(build.bytes);
           return DIMS.map((dim) => {
             const d = data(entry, dtype.Array, 9, dim, dim);
-            return { dim, mean: call(entry, 'loss', d, { ...opts, dim }) as number, both: call(entry, 'withGrad', d, { ...opts, dim, reduction: 'none' }) };
+            return {
+              dim,
+              mean: call(entry, 'loss', d, { ...opts, dim }) as number,
+              both: call(entry, 'withGrad', d, { ...opts, dim, reduction: 'none' }),
+            };
           });
         });
         runs[0]!.forEach((simd, k) => {
@@ -407,7 +453,10 @@ describe('float32 edge cases found by the differential fuzz (test/fuzz), on both
         for (let i = 0; i < g.length; i++) {
           const want = Math.fround(ref[Math.floor(i / dim)]!.grads[j]![i % dim]!);
           const ok = Number.isFinite(want) ? Math.abs(g[i]! - want) <= entry.f32Tolerance * Math.abs(want) + 2 ** -146 : g[i] === want;
-          if (!ok) expect.fail(`${build.name} ${entry.name} ${JSON.stringify(opts)} grad.${name}[${i}] = ${g[i]}, float64 ${ref[Math.floor(i / dim)]!.grads[j]![i % dim]}`);
+          if (!ok)
+            expect.fail(
+              `${build.name} ${entry.name} ${JSON.stringify(opts)} grad.${name}[${i}] = ${g[i]}, float64 ${ref[Math.floor(i / dim)]!.grads[j]![i % dim]}`,
+            );
         }
       });
       return both.grad;
@@ -439,7 +488,14 @@ describe('float32 edge cases found by the differential fuzz (test/fuzz), on both
 
   test('triplet, squared: d(a, p)² − d(a, n)² beyond float32 is ∞, not the margin (differences of huge rows in float64)', () => {
     // a − p = 2.46e38 + 2.99e26 rounds to 2.46e38 in float32; the true loss 2·2.46e38·2.99e26 + … ≈ 1.5e65.
-    const d = { label: undefined, xs: [f32([0.59, -0.72, 2.4642930929063624e38, -0.78]), f32([-0.94, 0.46, -2.9852937783550452e26, 0.53]), f32([0.46, -0.17, 0.9985582232475281, -0.43])] };
+    const d = {
+      label: undefined,
+      xs: [
+        f32([0.59, -0.72, 2.4642930929063624e38, -0.78]),
+        f32([-0.94, 0.46, -2.9852937783550452e26, 0.53]),
+        f32([0.46, -0.17, 0.9985582232475281, -0.43]),
+      ],
+    };
     const ref = referenceRows(entries.find((e) => e.name === 'triplet')!, d, 4, { margin: 4, squared: true });
     expect(ref[0]!.loss).toBeGreaterThan(1e65);
     for (const build of BUILDS) {
@@ -452,8 +508,20 @@ describe('float32 edge cases found by the differential fuzz (test/fuzz), on both
     const entry = entries.find((e) => e.name === 'cosineEmbedding')!;
     // The fuzz's row: float64 grad.b = [8.8e-39, −1.3e-57, −1.7e-19] (float32 gave [0, −0, 0]);
     // tiny norms (1/(‖a‖‖b‖) overflows, cos/‖a‖² does not); an ordinary row beside them; at dim 5.
-    const a = [[0.25, 0.5, 2.66e38], [3e-20, -1e-20, 2e-21], [0.3, -0.2, 0.9], [1e25, 2, -3e24], [0.5, 2e-21, 1]];
-    const b = [[5.84e18, -0.68, 0.3], [0.7, 0.1, -0.4], [0.1, 0.5, -0.3], [4e-22, 1e20, 5], [1e-21, -3e-22, 1e-22]];
+    const a = [
+      [0.25, 0.5, 2.66e38],
+      [3e-20, -1e-20, 2e-21],
+      [0.3, -0.2, 0.9],
+      [1e25, 2, -3e24],
+      [0.5, 2e-21, 1],
+    ];
+    const b = [
+      [5.84e18, -0.68, 0.3],
+      [0.7, 0.1, -0.4],
+      [0.1, 0.5, -0.3],
+      [4e-22, 1e20, 5],
+      [1e-21, -3e-22, 1e-22],
+    ];
     const runs3 = expectElementwise(entry, { label: f32([1, 1, -1, 1, -1]), xs: [f32(...a), f32(...b)] }, 3, { margin: 0 });
     expect(Math.abs(runs3[0]!.b![2]!)).toBeGreaterThan(1e-19); // the fuzz's −1.7e-19, not 0
     expectBuildsAgree(runs3, 'dim 3');
@@ -516,24 +584,61 @@ describe('bad input: a SimdlossError naming the argument, index, expected range 
       expectError(run(d, {}), 'opts.dim', /opts.dim \(values per row\) is required: an integer ≥ 1; got undefined/);
       for (const bad of [0, 2.5, -3, NaN, '3']) expectError(run(d, { dim: bad }), 'opts.dim', /an integer ≥ 1; got/);
       expectError(run(d, { dim: 5 }), first, new RegExp(`${first} has 12 elements, not a multiple of opts.dim = 5`));
-      expectError(run({ ...d, xs: [d.xs[0], d.xs[1]!.subarray(3), d.xs[2]] }, { dim: 3 }), second, new RegExp(`${second} has 9 elements but ${first} has 12`));
+      expectError(
+        run({ ...d, xs: [d.xs[0], d.xs[1]!.subarray(3), d.xs[2]] }, { dim: 3 }),
+        second,
+        new RegExp(`${second} has 9 elements but ${first} has 12`),
+      );
       expectError(run({ ...d, xs: [d.xs[0], Float64Array.from(d.xs[1]!), d.xs[2]] }, { dim: 3 }), second, /cannot be mixed/);
-      expectError(run({ ...d, xs: [[1, 2, 3], ...d.xs.slice(1)] }, { dim: 3 }), first, /must be a Float32Array or a Float64Array .*got Array/);
+      expectError(
+        run({ ...d, xs: [[1, 2, 3], ...d.xs.slice(1)] }, { dim: 3 }),
+        first,
+        /must be a Float32Array or a Float64Array .*got Array/,
+      );
       expectError(run(d, { dim: 3, margin: -1 }), 'opts.margin', /opts.margin must be a finite number ≥ 0; got -1/);
       expectError(run(d, { dim: 3, margin: NaN }), 'opts.margin', /got NaN/);
       expectError(run(d, { dim: 3, marign: 1 }), 'opts.marign', /unknown option 'marign'/);
-      expectError(run(d, { dim: 3, weights: new Float32Array(12) }), 'opts.weights', new RegExp(`opts.weights has 12 elements but ${first} has 4 rows of opts.dim = 3: one per row`));
+      expectError(
+        run(d, { dim: 3, weights: new Float32Array(12) }),
+        'opts.weights',
+        new RegExp(`opts.weights has 12 elements but ${first} has 4 rows of opts.dim = 3: one per row`),
+      );
       const w = Float32Array.of(1, 1, -2, 1);
       expectError(run(d, { dim: 3, weights: w }), 'opts.weights', /opts.weights\[2\] must be a finite number ≥ 0; got -2/, 2);
       if (entry.labels !== 'none') {
-        expectError(run({ ...d, label: d.label!.subarray(1) }, { dim: 3 }), 'label', new RegExp(`label has 3 elements but ${first} has 4 rows`));
-        expectError(run({ ...d, label: Float64Array.from(d.label!) }, { dim: 3 }), 'label', /label is a Float64Array but a is a Float32Array/);
-        const bads = entry.labels === 'binary' ? [[-1, '-1'], [2, '2'], [NaN, 'NaN']] : [[0, '0'], [0.5, '0.5'], [2, '2'], [NaN, 'NaN']];
+        expectError(
+          run({ ...d, label: d.label!.subarray(1) }, { dim: 3 }),
+          'label',
+          new RegExp(`label has 3 elements but ${first} has 4 rows`),
+        );
+        expectError(
+          run({ ...d, label: Float64Array.from(d.label!) }, { dim: 3 }),
+          'label',
+          /label is a Float64Array but a is a Float32Array/,
+        );
+        const bads =
+          entry.labels === 'binary'
+            ? [
+                [-1, '-1'],
+                [2, '2'],
+                [NaN, 'NaN'],
+              ]
+            : [
+                [0, '0'],
+                [0.5, '0.5'],
+                [2, '2'],
+                [NaN, 'NaN'],
+              ];
         for (const [bad, shown] of bads as [number, string][]) {
           const label = d.label!.slice();
           label[3] = bad;
           const domain = entry.labels === 'binary' ? 'in \\[0, 1\\] \\(0 similar, 1 dissimilar\\)' : '1 or -1';
-          expectError(run({ ...d, label }, { dim: 3 }), 'label', new RegExp(`^${fn.replace('.', '\\.')}: label\\[3\\] must be ${domain}; got ${shown}$`), 3);
+          expectError(
+            run({ ...d, label }, { dim: 3 }),
+            'label',
+            new RegExp(`^${fn.replace('.', '\\.')}: label\\[3\\] must be ${domain}; got ${shown}$`),
+            3,
+          );
           const wl = alloc(4, 'f32');
           wl.array.set(label);
           expectError(run({ ...d, label: wl }, { dim: 3 }), 'label', /label\[3\]/, 3);
@@ -546,17 +651,32 @@ describe('bad input: a SimdlossError naming the argument, index, expected range 
       expectError(run2(entry, d, { dim: 3, squared: 'yes' }), 'opts.squared', /opts.squared must be true or false; got 'yes'/);
     }
     expectError(() => call(entry, 'loss', d, { dim: 3, out: {} }), 'opts.out', /opts.out is for the gradients/);
-    expectError(() => call(entry, 'grad', d, { dim: 3, out: new Float32Array(12) }), 'opts.out', /opts.out must be an object \{ .* \} of arrays/);
-    expectError(() => call(entry, 'grad', d, { dim: 3, out: { c: new Float32Array(12) } }), 'opts.out.c', /unknown key 'c' in opts.out \(the gradients are /);
+    expectError(
+      () => call(entry, 'grad', d, { dim: 3, out: new Float32Array(12) }),
+      'opts.out',
+      /opts.out must be an object \{ .* \} of arrays/,
+    );
+    expectError(
+      () => call(entry, 'grad', d, { dim: 3, out: { c: new Float32Array(12) } }),
+      'opts.out.c',
+      /unknown key 'c' in opts.out \(the gradients are /,
+    );
     expectError(() => call(entry, 'grad', d, { dim: 3, out: { [first]: new Float32Array(9) } }), `opts.out.${first}`, /has 9 elements/);
     const shared = new Float32Array(24);
-    expectError(() => call(entry, 'grad', d, { dim: 3, out: { [first]: shared.subarray(0, 12), [second]: shared.subarray(6, 18) } }),
-      `opts.out.${second}`, new RegExp(`opts.out.${second} overlaps opts.out.${first}`));
+    expectError(
+      () => call(entry, 'grad', d, { dim: 3, out: { [first]: shared.subarray(0, 12), [second]: shared.subarray(6, 18) } }),
+      `opts.out.${second}`,
+      new RegExp(`opts.out.${second} overlaps opts.out.${first}`),
+    );
     const copy = { ...d, xs: d.xs.map((x) => x.slice()) };
     const buffer = new Float32Array(13);
     buffer.set(copy.xs[0]!);
     copy.xs[0] = buffer.subarray(0, 12);
-    expectError(() => call(entry, 'grad', copy, { dim: 3, out: { [first]: buffer.subarray(1, 13) } }), `opts.out.${first}`, new RegExp(`overlaps ${first}`));
+    expectError(
+      () => call(entry, 'grad', copy, { dim: 3, out: { [first]: buffer.subarray(1, 13) } }),
+      `opts.out.${first}`,
+      new RegExp(`overlaps ${first}`),
+    );
     // Usable afterwards, with the same answers.
     const again = call(entry, 'withGrad', d, { dim: 3 });
     expect(again.loss).toBe(right.loss);

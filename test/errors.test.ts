@@ -2,10 +2,11 @@
 // seen; and the library keeps giving right answers afterwards.
 import { beforeAll, describe, expect, test } from 'vitest';
 import * as lib from '../src/node.js';
-import { SimdlossError, alloc, init } from '../src/node.js';
+import { alloc, init, SimdlossError } from '../src/node.js';
 import { type ElementwiseEntry, elementwiseOf } from './registry.js';
 
 const elementwiseRegistry = elementwiseOf(lib);
+
 import { describeRange } from '../src/core/args.js';
 
 beforeAll(async () => {
@@ -55,14 +56,24 @@ describe.each(elementwiseRegistry.map((e) => [e.name, e]))('%s', (name, entry) =
 
   test.each(calls)(`${name}%s: wrong types, dtypes and lengths`, (suffix, call) => {
     const fn = `${name}${suffix}`;
-    expectError(() => call(y, [1, 2, 3, 4]), 'pred', new RegExp(`^${fn.replace('.', '\\.')}: pred must be a Float32Array or a Float64Array \\(or a WasmArray of one\\); got Array \\(wrap`));
+    expectError(
+      () => call(y, [1, 2, 3, 4]),
+      'pred',
+      new RegExp(
+        `^${fn.replace('.', '\\.')}: pred must be a Float32Array or a Float64Array \\(or a WasmArray of one\\); got Array \\(wrap`,
+      ),
+    );
     expectError(() => call([1, 2, 3, 4], p), 'target', /target must be a Float32Array or a Float64Array .*got Array/);
     expectError(() => call(y, undefined), 'pred', /got undefined/);
     expectError(() => call(Int32Array.of(1, 2, 3, 4), p), 'target', /got Int32Array/);
     const labels = alloc(4, 'i32');
     expectError(() => call(y, labels), 'pred', /got a WasmArray of 'i32'/);
     labels.free();
-    expectError(() => call(Float64Array.from(y), p), 'target', /target is a Float64Array but pred is a Float32Array: float32 and float64 cannot be mixed/);
+    expectError(
+      () => call(Float64Array.from(y), p),
+      'target',
+      /target is a Float64Array but pred is a Float32Array: float32 and float64 cannot be mixed/,
+    );
     expectError(() => call(y, p.subarray(1)), 'target', /target has 4 elements but pred has 3/);
     expectError(() => call(y, p, 'mean'), 'opts', /opts must be an object; got 'mean'/);
     expectError(() => call(y, p, { reduction: 'avg' }), 'opts.reduction', /opts.reduction must be 'mean', 'sum' or 'none'; got 'avg'/);
@@ -72,13 +83,23 @@ describe.each(elementwiseRegistry.map((e) => [e.name, e]))('%s', (name, entry) =
   });
 
   test.each(calls)(`${name}%s: weights outside [0, ∞) are reported with their index and value`, (_, call) => {
-    for (const [bad, shown] of [[-1, '-1'], [NaN, 'NaN'], [Infinity, 'Infinity'], [-Infinity, '-Infinity']] as const) {
+    for (const [bad, shown] of [
+      [-1, '-1'],
+      [NaN, 'NaN'],
+      [Infinity, 'Infinity'],
+      [-Infinity, '-Infinity'],
+    ] as const) {
       for (const at of [0, 3, 9000]) {
         const n = 9001;
         const w = new Float32Array(n).fill(1);
         w[at] = bad;
         const t = new Float32Array(n);
-        expectError(() => call(t, t, { weights: w }), 'opts.weights', new RegExp(`: opts\\.weights\\[${at}\\] must be a finite number ≥ 0; got ${shown}$`), at);
+        expectError(
+          () => call(t, t, { weights: w }),
+          'opts.weights',
+          new RegExp(`: opts\\.weights\\[${at}\\] must be a finite number ≥ 0; got ${shown}$`),
+          at,
+        );
         const wasmWeights = alloc(n, 'f32');
         wasmWeights.array.set(w);
         expectError(() => call(t, t, { weights: wasmWeights }), 'opts.weights', new RegExp(`opts\\.weights\\[${at}\\]`), at);
@@ -94,7 +115,11 @@ describe.each(elementwiseRegistry.map((e) => [e.name, e]))('%s', (name, entry) =
     expectError(() => loss(y, p, { out: new Float32Array(4) }), 'opts.out', /opts.out is for the gradient/);
     const shared = new Float32Array(5);
     shared.set(p);
-    expectError(() => loss.grad(y, shared.subarray(0, 4), { out: shared.subarray(1, 5) }), 'opts.out', /opts.out overlaps pred at a different offset/);
+    expectError(
+      () => loss.grad(y, shared.subarray(0, 4), { out: shared.subarray(1, 5) }),
+      'opts.out',
+      /opts.out overlaps pred at a different offset/,
+    );
   });
 
   test(`${name}: every numeric option out of its range or of the wrong type`, () => {
@@ -105,8 +130,11 @@ describe.each(elementwiseRegistry.map((e) => [e.name, e]))('%s', (name, entry) =
       if (hi < Infinity) badValues.push(option.maxOpen ? hi : hi + 1);
       const range = describeRange(option).replace(/[()[\]]/g, '\\$&');
       for (const value of badValues) {
-        expectError(() => loss(y, p, { [option.name]: value }), `opts.${option.name}`,
-          new RegExp(`opts.${option.name} must be a finite number ${range}; got `));
+        expectError(
+          () => loss(y, p, { [option.name]: value }),
+          `opts.${option.name}`,
+          new RegExp(`opts.${option.name} must be a finite number ${range}; got `),
+        );
       }
     }
   });

@@ -15,23 +15,57 @@
 // from a trap), and opts.out in an unspecified state (the chunks before the fault are written): a
 // call that throws reports nothing as a result.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { alloc, initSync, memory, mse, softmaxCrossEntropy } from '../src/node.js';
 import { adopt, wasm } from '../src/core/wasm.js';
+import { alloc, initSync, memory, mse, softmaxCrossEntropy } from '../src/node.js';
 import { BUILDS } from './helpers.js';
-import { type Args, type Method, type Subject, call, methodsOf, subjects } from './subjects.js';
+import { type Args, call, type Method, methodsOf, type Subject, subjects } from './subjects.js';
 
 type Fault = 'throw' | 'trap' | 'out of bounds';
 let armed: { at: number; how: Fault; calls: number } | undefined;
 let counting: { calls: number } | undefined;
 
 // A module whose one function is `unreachable`: a genuine wasm trap (WebAssembly.RuntimeError).
-const TRAP = new WebAssembly.Instance(new WebAssembly.Module(new Uint8Array([
-  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-  0x01, 0x04, 0x01, 0x60, 0x00, 0x00, //          type () -> ()
-  0x03, 0x02, 0x01, 0x00, //                      one function
-  0x07, 0x08, 0x01, 0x04, 0x74, 0x72, 0x61, 0x70, 0x00, 0x00, // export "trap"
-  0x0a, 0x05, 0x01, 0x03, 0x00, 0x00, 0x0b, //    body: unreachable
-]))).exports.trap as () => void;
+const TRAP = new WebAssembly.Instance(
+  new WebAssembly.Module(
+    new Uint8Array([
+      0x00,
+      0x61,
+      0x73,
+      0x6d,
+      0x01,
+      0x00,
+      0x00,
+      0x00,
+      0x01,
+      0x04,
+      0x01,
+      0x60,
+      0x00,
+      0x00, //          type () -> ()
+      0x03,
+      0x02,
+      0x01,
+      0x00, //                      one function
+      0x07,
+      0x08,
+      0x01,
+      0x04,
+      0x74,
+      0x72,
+      0x61,
+      0x70,
+      0x00,
+      0x00, // export "trap"
+      0x0a,
+      0x05,
+      0x01,
+      0x03,
+      0x00,
+      0x00,
+      0x0b, //    body: unreachable
+    ]),
+  ),
+).exports.trap as () => void;
 
 function wrap(name: string, f: (...a: number[]) => number): (...a: number[]) => number {
   return (...a: number[]) => {
@@ -153,7 +187,10 @@ describe.each(subjects.map((s) => [s.name, s] as const))('%s', (_, s) => {
         }
       }
     }
-    for (const t of subjects) expect(flat(call(t, t.grad ? 'withGrad' : 'f', small.get(t.name)!, t.base)), `${t.name} after ${s.name}'s faults`).toEqual(baselines.get(t.name));
+    for (const t of subjects)
+      expect(flat(call(t, t.grad ? 'withGrad' : 'f', small.get(t.name)!, t.base)), `${t.name} after ${s.name}'s faults`).toEqual(
+        baselines.get(t.name),
+      );
   });
 
   test('an update that fails part-way leaves the accumulator as it was', () => {
@@ -193,7 +230,11 @@ describe('zero copy and memory', () => {
       out.array.fill(NaN);
       expectFault(() => mse.withGrad(y, p, { out }), 1, 'out of bounds', 'mse zero copy');
       // The kernel wrote part of the gradient before the trap (the call reported none of it).
-      if (round === 0) expect(out.array.some((v) => !Number.isNaN(v)), 'part written').toBe(true);
+      if (round === 0)
+        expect(
+          out.array.some((v) => !Number.isNaN(v)),
+          'part written',
+        ).toBe(true);
       expect(Array.from(y.array)).toEqual(Array.from(inputs[0]!));
       expect(Array.from(p.array)).toEqual(Array.from(inputs[1]!));
       const again = mse.withGrad(y, p, { out });
@@ -234,13 +275,16 @@ describe('the scalar build', () => {
     faultyInstance(BUILDS[1].bytes);
     expect(wasm.simd).toBe(false);
   });
-  test.each(subjects.map((s) => [s.name, s] as const))('%s: a throw and a trap on the second kernel call, then the same answers', (_, s) => {
-    const args = s.data(ROWS, 5, true);
-    const run = () => call(s, s.grad ? 'withGrad' : 'f', args, s.base);
-    const want = flat(run());
-    for (const how of ['throw', 'trap'] as const) {
-      expectFault(run, 2, how, `${s.name} scalar`);
-      expect(flat(run())).toEqual(want);
-    }
-  });
+  test.each(subjects.map((s) => [s.name, s] as const))(
+    '%s: a throw and a trap on the second kernel call, then the same answers',
+    (_, s) => {
+      const args = s.data(ROWS, 5, true);
+      const run = () => call(s, s.grad ? 'withGrad' : 'f', args, s.base);
+      const want = flat(run());
+      for (const how of ['throw', 'trap'] as const) {
+        expectFault(run, 2, how, `${s.name} scalar`);
+        expect(flat(run())).toEqual(want);
+      }
+    },
+  );
 });

@@ -6,7 +6,7 @@
 // same commit, saying why the numbers changed.
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { BUILD_NAMES, GOLDEN, digestOf, type Digest, type Golden } from './golden/digest.js';
+import { BUILD_NAMES, type Digest, digestOf, GOLDEN, type Golden } from './golden/digest.js';
 
 const golden = JSON.parse(readFileSync(GOLDEN, 'utf8')) as Golden;
 
@@ -17,7 +17,7 @@ for (const build of BUILD_NAMES) {
   describe(`${build} build`, () => {
     const actual = digestOf(build);
 
-    test('every element (math, \'none\' losses, gradients) hashes to its pinned digest', () => {
+    test("every element (math, 'none' losses, gradients) hashes to its pinned digest", () => {
       const differ = changed(actual.elements, golden.elements);
       expect(differ, `outputs whose bits changed (${differ.length} of ${Object.keys(golden.elements).length})`).toEqual([]);
     });

@@ -15,13 +15,29 @@ export const DTYPES = [
 /** Every length 0–67 (each SIMD tile edge of both dtypes), the block and chunk edges, and large odd ones. */
 export const LENGTHS = [
   ...Array.from({ length: 68 }, (_, i) => i),
-  1023, 1024, 1025, 4095, 4096, 4097, 8191, 8192, 8193, 3 * 8192 + 5, 100_003,
+  1023,
+  1024,
+  1025,
+  4095,
+  4096,
+  4097,
+  8191,
+  8192,
+  8193,
+  3 * 8192 + 5,
+  100_003,
 ];
 
 export { elementwiseData, random, uniform } from './random.js';
 
 /** |actual − expected| ≤ tol·|expected| + abs (one bound, or one per element), element by element; Inf and NaN must match exactly. */
-export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number, what = '', abs: number | ArrayLike<number> = 0): void {
+export function expectClose(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  tol: number,
+  what = '',
+  abs: number | ArrayLike<number> = 0,
+): void {
   expect(actual.length, `${what} length`).toBe(expected.length);
   for (let i = 0; i < expected.length; i++) {
     const a = actual[i]!;

@@ -1,6 +1,15 @@
 // The worked examples of the lesson (../shared/seeds), reproduced exactly.
 import { beforeAll, expect, test } from 'vitest';
-import { binaryCrossEntropy, binaryCrossEntropyWithLogits, categoricalCrossEntropy, init, mse, softmaxCrossEntropy, sparseCategoricalAccuracy, sparseSoftmaxCrossEntropy } from '../src/node.js';
+import {
+  binaryCrossEntropy,
+  binaryCrossEntropyWithLogits,
+  categoricalCrossEntropy,
+  init,
+  mse,
+  softmaxCrossEntropy,
+  sparseCategoricalAccuracy,
+  sparseSoftmaxCrossEntropy,
+} from '../src/node.js';
 
 beforeAll(async () => {
   await init();
@@ -59,6 +68,7 @@ test('BCE, y = 0: p = 0.05 → −ln(1 − 0.05) ≈ 0.051; p = 0.95 → −ln 0
 test('p = 0.9 for a true label y = 0: loss −ln(0.1) ≈ 2.303 — a confident wrong answer, punished hard; the seed’s derivative −y/p + (1 − y)/(1 − p) = 10', () => {
   for (const Ctor of [Float32Array, Float64Array]) {
     const { loss, grad } = binaryCrossEntropy.withGrad(Ctor.of(0), Ctor.of(0.9));
+    // biome-ignore lint/suspicious/noApproximativeNumericConstant: the lesson's printed figure, checked as printed
     expect(loss).toBeCloseTo(2.303, 3);
     expect(loss).toBeCloseTo(-Math.log(0.1), Ctor === Float32Array ? 5 : 14);
     expect(grad[0]).toBeCloseTo(10, Ctor === Float32Array ? 4 : 12);
@@ -99,8 +109,12 @@ test('loss and accuracy can move differently: training lowers the loss while acc
 
 // Cross-entropy for multiple classes: cat, dog, bird; the true class is dog (index 1). The network's
 // outputs p are softmax(z): logits z = log p give back exactly those probabilities.
-const outputs = [[0.1, 0.7, 0.2], [0.05, 0.9, 0.05], [0.05, 0.1, 0.85]];
-const lessonLosses = [0.357, 0.105, 2.30]; // −log 0.7, −log 0.9, −log 0.1 as the lesson rounds them
+const outputs = [
+  [0.1, 0.7, 0.2],
+  [0.05, 0.9, 0.05],
+  [0.05, 0.1, 0.85],
+];
+const lessonLosses = [0.357, 0.105, 2.3]; // −log 0.7, −log 0.9, −log 0.1 as the lesson rounds them
 
 test('cat/dog/bird: L = −log p(dog) ≈ 0.357, 0.105 and 2.30 for the three outputs of the lesson', () => {
   for (const Ctor of [Float32Array, Float64Array]) {
@@ -126,7 +140,10 @@ test('cat/dog/bird: L = −log p(dog) ≈ 0.357, 0.105 and 2.30 for the three ou
     expect(b!).toBeLessThan(a!);
     expect(c!).toBeGreaterThan(a!);
     // The training loss is the average over the examples.
-    expect(sparseSoftmaxCrossEntropy(dog, logits, { classes: 3 })).toBeCloseTo(-(Math.log(0.7) + Math.log(0.9) + Math.log(0.1)) / 3, Ctor === Float32Array ? 6 : 14);
+    expect(sparseSoftmaxCrossEntropy(dog, logits, { classes: 3 })).toBeCloseTo(
+      -(Math.log(0.7) + Math.log(0.9) + Math.log(0.1)) / 3,
+      Ctor === Float32Array ? 6 : 14,
+    );
   }
 });
 
@@ -135,12 +152,12 @@ test('cat/dog/bird: with softmax, dL/dz = ŷ − y (the reference’s simplifica
   const y = Float64Array.from([0, 1, 0, 0, 1, 0, 0, 1, 0]);
   const grad = softmaxCrossEntropy.grad(y, logits, { classes: 3, reduction: 'sum' });
   const expected = outputs.flat().map((p, i) => p - y[i]!);
-  grad.forEach((g, i) => expect(Math.abs(g - expected[i]!)).toBeLessThan(1e-15));
+  grad.forEach((g, i) => void expect(Math.abs(g - expected[i]!)).toBeLessThan(1e-15));
   expectElementsNear(sparseSoftmaxCrossEntropy.grad(Int32Array.of(1, 1, 1), logits, { classes: 3, reduction: 'sum' }), expected);
 });
 
 function expectElementsNear(actual: Float64Array, expected: number[]): void {
-  actual.forEach((g, i) => expect(Math.abs(g - expected[i]!)).toBeLessThan(1e-15));
+  actual.forEach((g, i) => void expect(Math.abs(g - expected[i]!)).toBeLessThan(1e-15));
 }
 
 test('track both loss and accuracy: the third output (bird at 0.85) is the one wrong prediction', () => {
@@ -149,5 +166,5 @@ test('track both loss and accuracy: the third output (bird at 0.85) is the one w
   const { loss, accuracy } = sparseSoftmaxCrossEntropy.withGrad(dog, logits, { classes: 3, accuracy: true });
   expect(accuracy).toBe(2 / 3);
   expect(sparseCategoricalAccuracy(dog, logits, { classes: 3 })).toBe(2 / 3);
-  expect(loss).toBeCloseTo((0.357 + 0.105 + 2.30) / 3, 2);
+  expect(loss).toBeCloseTo((0.357 + 0.105 + 2.3) / 3, 2);
 });

@@ -24,7 +24,13 @@ describe('before init', () => {
   test('default entry (browsers): every loss and alloc throw a SimdlossError that says to call init() or initSync()', async () => {
     const lib = await import('../src/index.js');
     const a = Float32Array.of(1);
-    for (const call of [() => lib.mse(a, a), () => lib.mae.grad(a, a), () => lib.huber.withGrad(a, a), () => lib.alloc(4), () => lib.memory()]) {
+    for (const call of [
+      () => lib.mse(a, a),
+      () => lib.mae.grad(a, a),
+      () => lib.huber.withGrad(a, a),
+      () => lib.alloc(4),
+      () => lib.memory(),
+    ]) {
       expect(call).toThrow(lib.SimdlossError);
       expect(call).toThrow(/not initialised: call `await init\(\)` \(or `initSync\(bytesOrModule\)`\)/);
     }
@@ -35,20 +41,24 @@ describe('before init', () => {
     expect(() => lib.mse(Float32Array.of(1), Float32Array.of(2))).toThrow(/not initialised: call `await init\(\)`/);
   });
 
-  test.each(['mse', 'alloc', 'memory'] as const)('node entry: the first call (%s) loads the SIMD build from the package, with no init()', async (first) => {
-    const lib = await node();
-    const { wasm } = await import('../src/core/wasm.js'); // the instance behind lib
-    expect(wasm.exports).toBeUndefined();
-    if (first === 'mse') expect(lib.mse(Float32Array.of(85, 72, 90, 60), Float32Array.of(80, 75, 88, 65))).toBe(15.75); // (25 + 9 + 4 + 25) / 4
-    else if (first === 'alloc') expect(lib.alloc(3).array).toEqual(new Float32Array(3));
-    else expect(lib.memory().buffer.byteLength).toBeGreaterThan(0);
-    expect([wasm.simd, wasm.generation]).toEqual([true, 1]);
-    expect(lib.huber(Float64Array.of(0), Float64Array.of(3))).toBe(2.5); // 3 − 0.5
-    expect(await lib.init()).toEqual({ simd: true }); // init() afterwards keeps the loaded instance
-    expect(wasm.generation).toBe(1);
-    expect(await lib.init({ simd: false })).toEqual({ simd: false }); // and still switches builds
-    expect(lib.mse(Float32Array.of(1), Float32Array.of(4))).toBe(9);
-  });
+  test.each(['mse', 'alloc', 'memory'] as const)(
+    'node entry: the first call (%s) loads the SIMD build from the package, with no init()',
+    async (first) => {
+      const lib = await node();
+      const { wasm } = await import('../src/core/wasm.js'); // the instance behind lib
+      expect(wasm.exports).toBeUndefined();
+      if (first === 'mse')
+        expect(lib.mse(Float32Array.of(85, 72, 90, 60), Float32Array.of(80, 75, 88, 65))).toBe(15.75); // (25 + 9 + 4 + 25) / 4
+      else if (first === 'alloc') expect(lib.alloc(3).array).toEqual(new Float32Array(3));
+      else expect(lib.memory().buffer.byteLength).toBeGreaterThan(0);
+      expect([wasm.simd, wasm.generation]).toEqual([true, 1]);
+      expect(lib.huber(Float64Array.of(0), Float64Array.of(3))).toBe(2.5); // 3 − 0.5
+      expect(await lib.init()).toEqual({ simd: true }); // init() afterwards keeps the loaded instance
+      expect(wasm.generation).toBe(1);
+      expect(await lib.init({ simd: false })).toEqual({ simd: false }); // and still switches builds
+      expect(lib.mse(Float32Array.of(1), Float32Array.of(4))).toBe(9);
+    },
+  );
 
   test('node entry: where SIMD does not validate, the first call loads the scalar build', async () => {
     refuseSimd();
@@ -89,7 +99,9 @@ describe('node entry', () => {
       expect(await lib.init({ module })).toEqual({ simd: build.simd });
       expect(lib.mse(Float64Array.of(0), Float64Array.of(3))).toBe(9);
       expect(lib.initSync(build.bytes)).toEqual({ simd: build.simd });
-      expect(lib.initSync(build.bytes.buffer.slice(build.bytes.byteOffset, build.bytes.byteOffset + build.bytes.byteLength))).toEqual({ simd: build.simd });
+      expect(lib.initSync(build.bytes.buffer.slice(build.bytes.byteOffset, build.bytes.byteOffset + build.bytes.byteLength))).toEqual({
+        simd: build.simd,
+      });
       expect(lib.initSync(module)).toEqual({ simd: build.simd });
       expect(lib.mae(Float32Array.of(0, 0), Float32Array.of(-1, 3))).toBe(2);
     }
@@ -97,10 +109,14 @@ describe('node entry', () => {
 
   test('misuse of init and initSync is a SimdlossError', async () => {
     const lib = await node();
-    await expect(lib.init({ module: new Uint8Array(4) as unknown as WebAssembly.Module })).rejects.toThrow(/opts.module must be a WebAssembly.Module; got Uint8Array/);
+    await expect(lib.init({ module: new Uint8Array(4) as unknown as WebAssembly.Module })).rejects.toThrow(
+      /opts.module must be a WebAssembly.Module; got Uint8Array/,
+    );
     await expect(lib.init({ simd: 'yes' as unknown as boolean })).rejects.toThrow(/opts.simd must be true or false/);
     await expect(lib.init(7 as never)).rejects.toThrow(lib.SimdlossError);
-    expect(() => lib.initSync('bytes' as never)).toThrow(/expected the bytes of a simdloss .wasm file or a WebAssembly.Module; got 'bytes'/);
+    expect(() => lib.initSync('bytes' as never)).toThrow(
+      /expected the bytes of a simdloss .wasm file or a WebAssembly.Module; got 'bytes'/,
+    );
     const other = new WebAssembly.Module(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]));
     expect(() => lib.initSync(other)).toThrow(/not a simdloss build/);
   });
@@ -209,8 +225,15 @@ describe('package entry points', () => {
     });
     // CommonJS resolution without `exports` (TypeScript's node10) gets the CommonJS build too
     expect([pkg.main, pkg.types]).toEqual(['./dist/node.cjs', './dist/cjs/node.d.ts']);
-    const files = [root.types, root.default, root.workerd, root.node.import, root.node.require, pkg.exports['./inline'].import, pkg.exports['./inline'].require]
-      .flatMap((f) => (typeof f === 'string' ? [f] : Object.values(f as Record<string, string>)));
+    const files = [
+      root.types,
+      root.default,
+      root.workerd,
+      root.node.import,
+      root.node.require,
+      pkg.exports['./inline'].import,
+      pkg.exports['./inline'].require,
+    ].flatMap((f) => (typeof f === 'string' ? [f] : Object.values(f as Record<string, string>)));
     for (const file of [...files, './dist/cjs/package.json', './wasm/simdloss-simd.wasm', './wasm/simdloss-scalar.wasm']) {
       expect(() => readFileSync(new URL(file, new URL('../package.json', import.meta.url))), file).not.toThrow();
     }

@@ -2,9 +2,9 @@
 // across ±1e4 (and ±∞), on both builds; its gradient (tanh) likewise.
 import { beforeAll, describe, expect, test } from 'vitest';
 import { initSync, logCosh } from '../src/node.js';
+import { BUILDS, random } from './helpers.js';
 import { references } from './reference/index.js';
 import { ulps32 } from './reference/math.js';
-import { BUILDS, random } from './helpers.js';
 
 const ref = references.logCosh!;
 

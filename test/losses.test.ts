@@ -7,10 +7,10 @@ import { alloc, initSync } from '../src/node.js';
 import { type ElementwiseEntry, elementwiseOf } from './registry.js';
 
 const registry = elementwiseOf(lib);
-import { expected, references } from './reference/index.js';
-import { BUILDS, DTYPES, LENGTHS, elementwiseData, expectClose, expectIdentical, expectNear, random, uniform } from './helpers.js';
 
-type Opts = Record<string, number>;
+import { BUILDS, DTYPES, elementwiseData, expectClose, expectIdentical, expectNear, LENGTHS, random, uniform } from './helpers.js';
+import { expected, references } from './reference/index.js';
+
 type AnyLoss = any; // the registry holds losses of several option types; each test passes the right ones
 const F64_TOLERANCE = 1e-12;
 // This file drives the elementwise kind; row-wise and embedding kinds have their own test files.
@@ -42,7 +42,13 @@ for (const build of BUILDS) {
         const f32 = dtype.name === 'f32';
         /** Gradients within tol of the reference, relative to the scale of the terms they are a difference of. */
         const expectGrad = (actual: ArrayLike<number>, want: ArrayLike<number>, scale: ArrayLike<number>, what: string) =>
-          expectClose(actual, want, tol, what, Array.from(scale, (s) => tol * s));
+          expectClose(
+            actual,
+            want,
+            tol,
+            what,
+            Array.from(scale, (s) => tol * s),
+          );
 
         test(`${entry.name} ${dtype.name}: every reduction and gradient matches the reference at lengths 0–67 and beyond`, () => {
           for (const opts of entry.cases) {
@@ -121,7 +127,10 @@ for (const build of BUILDS) {
           expect(loss(y, p, { weights: zero })).toBe(0);
           const both = loss.withGrad(y, p, { weights: zero });
           expect(both.loss).toBe(0);
-          expect(both.grad.every((g: number) => g === 0), 'grad with zero weights').toBe(true);
+          expect(
+            both.grad.every((g: number) => g === 0),
+            'grad with zero weights',
+          ).toBe(true);
         });
 
         test(`${entry.name} ${dtype.name}: opts.out receives the gradient, may be pred itself, and may be a WasmArray`, () => {
@@ -154,7 +163,12 @@ for (const build of BUILDS) {
             wa.array.set(w);
             for (const reduction of ['mean', 'sum', 'none'] as const) {
               const plain = loss.withGrad(y, p, { reduction, weights: w });
-              for (const [yi, pi, wi] of [[ya, pa, wa], [ya.array, p, wa], [y, pa, w], [y, p, wa.array]] as const) {
+              for (const [yi, pi, wi] of [
+                [ya, pa, wa],
+                [ya.array, p, wa],
+                [y, pa, w],
+                [y, p, wa.array],
+              ] as const) {
                 const mixed = loss.withGrad(yi, pi, { reduction, weights: wi });
                 if (reduction === 'none') expectIdentical(mixed.loss, plain.loss, `${reduction} n=${n}`);
                 else expect(mixed.loss, `${reduction} n=${n}`).toBe(plain.loss);
@@ -172,9 +186,26 @@ for (const build of BUILDS) {
           // for them; docs/numerics.md says so.)
           const big = dtype.name === 'f32' ? 3e38 : 1.7e308;
           const pairs: readonly (readonly [number, number])[] = entry.extremes ?? [
-            [0, 0], [-0, 0], [0, -0], [1, 1], [0, 1e-30], [1e-38, -1e-38], [5e-324, 0],
-            [0, 1e19], [0, 2e19], [big / 2, -big / 2], [-big / 2, big / 2], [0, big], [big, 0], [big, big],
-            [0, Infinity], [Infinity, 0], [-Infinity, 5], [Infinity, Infinity], [NaN, 1], [1, NaN],
+            [0, 0],
+            [-0, 0],
+            [0, -0],
+            [1, 1],
+            [0, 1e-30],
+            [1e-38, -1e-38],
+            [5e-324, 0],
+            [0, 1e19],
+            [0, 2e19],
+            [big / 2, -big / 2],
+            [-big / 2, big / 2],
+            [0, big],
+            [big, 0],
+            [big, big],
+            [0, Infinity],
+            [Infinity, 0],
+            [-Infinity, 5],
+            [Infinity, Infinity],
+            [NaN, 1],
+            [1, NaN],
           ];
           const y = dtype.Array.from(pairs.map((q) => q[0]));
           const p = dtype.Array.from(pairs.map((q) => q[1]));
@@ -185,7 +216,13 @@ for (const build of BUILDS) {
             // (subnormal results have an absolute precision: a few units of the smallest one)
             const tiny = dtype.name === 'f32' ? 2 ** -146 : 2 ** -1071;
             expectClose(losses, e.losses.map(dtype.round), tol, `losses ${JSON.stringify(opts)}`, tiny);
-            expectClose(grad, e.gradSum.map(dtype.round), tol, `grad ${JSON.stringify(opts)}`, Array.from(e.gradSumScale, (s) => tol * s + tiny));
+            expectClose(
+              grad,
+              e.gradSum.map(dtype.round),
+              tol,
+              `grad ${JSON.stringify(opts)}`,
+              Array.from(e.gradSumScale, (s) => tol * s + tiny),
+            );
           }
         });
 

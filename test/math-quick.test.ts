@@ -4,9 +4,9 @@
 // the bounds the exhaustive audit (`npm run ulp`) measured over every float32, and the SIMD build's
 // vectors and scalar tails bit for bit the scalar build's.
 import { describe, expect, test } from 'vitest';
-import { float64, ulps32 } from './reference/math.js';
-import { random } from './random.js';
 import { type Audit, loadAudit } from './audit.js';
+import { random } from './random.js';
+import { float64, ulps32 } from './reference/math.js';
 
 const builds = { simd: loadAudit('simd'), scalar: loadAudit('scalar') };
 
@@ -54,7 +54,10 @@ describe('float32 quick forms', () => {
       let differ = 0;
       for (let i = 0; i < xs.length; i++) {
         const e = ulps32(simd[i]!, ref(xs[i]!));
-        if (e > worst) { worst = e; at = xs[i]!; }
+        if (e > worst) {
+          worst = e;
+          at = xs[i]!;
+        }
         if (!Object.is(simd[i], scalar[i]) && !(Number.isNaN(simd[i]) && Number.isNaN(scalar[i]))) differ++;
       }
       expect(worst, `worst at x = ${at}`).toBeLessThanOrEqual(bound);
@@ -62,7 +65,7 @@ describe('float32 quick forms', () => {
     });
   }
 
-  test('expNonPositive gives expQuick\'s bits on every x ≤ 0 sampled', () => {
+  test("expNonPositive gives expQuick's bits on every x ≤ 0 sampled", () => {
     const xs = sample([-110, 0], 9).map((x) => -Math.abs(x));
     for (const build of Object.values(builds)) {
       const quick = run(build, 5, xs);

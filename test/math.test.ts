@@ -2,9 +2,9 @@
 // every special value bit for bit, and the worst inputs the exhaustive audit (`npm run ulp`) found.
 // float32 is measured against float64 Math; float64 against double-double references.
 import { describe, expect, test } from 'vitest';
-import { doubleDouble, float64, ulps32, ulps64 } from './reference/math.js';
-import { random } from './random.js';
 import { type Audit, loadAudit } from './audit.js';
+import { random } from './random.js';
+import { doubleDouble, float64, ulps32, ulps64 } from './reference/math.js';
 
 const FUNCTIONS = ['exp', 'log', 'log1p', 'softplus', 'sigmoid'] as const;
 type Name = (typeof FUNCTIONS)[number];
@@ -28,23 +28,34 @@ function run(audit: Audit, name: Name, xs: Float32Array | Float64Array): Float32
 }
 
 /** Half uniform random bit patterns (every binade, NaNs, infinities), half uniform over the working range. */
-function sample(Ctor: Float32ArrayConstructor | Float64ArrayConstructor, range: readonly [number, number], seed: number): Float32Array | Float64Array {
+function sample(
+  Ctor: Float32ArrayConstructor | Float64ArrayConstructor,
+  range: readonly [number, number],
+  seed: number,
+): Float32Array | Float64Array {
   const rand = random(seed);
   const xs = new Ctor(SAMPLES);
-  const words = new Uint32Array(xs.buffer, 0, SAMPLES / 2 * (xs.BYTES_PER_ELEMENT / 4));
+  const words = new Uint32Array(xs.buffer, 0, (SAMPLES / 2) * (xs.BYTES_PER_ELEMENT / 4));
   for (let i = 0; i < words.length; i++) words[i] = Math.floor(rand() * 2 ** 32);
   for (let i = SAMPLES / 2; i < SAMPLES; i++) xs[i] = range[0] + (range[1] - range[0]) * rand();
   return xs;
 }
 
 const RANGES: Record<Name, readonly [number, number]> = {
-  exp: [-110, 90], log: [0, 4], log1p: [-1, 4], softplus: [-40, 40], sigmoid: [-40, 40],
+  exp: [-110, 90],
+  log: [0, 4],
+  log1p: [-1, 4],
+  softplus: [-40, 40],
+  sigmoid: [-40, 40],
 };
 
 /** Worst inputs the exhaustive float32 audit found (its table in bench/ulp.ts's output and docs/numerics.md). */
 const AUDIT_WORST: Record<Name, number[]> = {
-  exp: [-87.68022155761719], log: [0.7051712870597839], log1p: [0.4077052175998688],
-  softplus: [0.34536322951316833], sigmoid: [-16.22616958618164],
+  exp: [-87.68022155761719],
+  log: [0.7051712870597839],
+  log1p: [0.4077052175998688],
+  softplus: [0.34536322951316833],
+  sigmoid: [-16.22616958618164],
 };
 
 const bits32 = (x: number) => new Uint32Array(new Float32Array([x]).buffer)[0]!;
@@ -52,16 +63,68 @@ const f32 = (b: number) => new Float32Array(new Uint32Array([b]).buffer)[0]!;
 
 /** Special values and what each function must return, bit for bit (NaN: any NaN). */
 const SPECIAL: Record<Name, [number, number][]> = {
-  exp: [[0, 1], [-0, 1], [-Infinity, 0], [Infinity, Infinity], [NaN, NaN], [-1e30, 0], [1e30, Infinity]],
-  log: [[0, -Infinity], [-0, -Infinity], [-1, NaN], [-Infinity, NaN], [Infinity, Infinity], [NaN, NaN], [1, 0], [-1e-40, NaN]],
-  log1p: [[0, 0], [-0, -0], [-1, -Infinity], [-2, NaN], [-Infinity, NaN], [Infinity, Infinity], [NaN, NaN], [1e-30, 1e-30], [-1e-30, -1e-30]],
-  softplus: [[-Infinity, 0], [Infinity, Infinity], [NaN, NaN], [-1e30, 0], [1e30, 1e30], [0, Math.LN2]],
-  sigmoid: [[-Infinity, 0], [Infinity, 1], [NaN, NaN], [0, 0.5], [-0, 0.5], [1e30, 1], [-1e30, 0]],
+  exp: [
+    [0, 1],
+    [-0, 1],
+    [-Infinity, 0],
+    [Infinity, Infinity],
+    [NaN, NaN],
+    [-1e30, 0],
+    [1e30, Infinity],
+  ],
+  log: [
+    [0, -Infinity],
+    [-0, -Infinity],
+    [-1, NaN],
+    [-Infinity, NaN],
+    [Infinity, Infinity],
+    [NaN, NaN],
+    [1, 0],
+    [-1e-40, NaN],
+  ],
+  log1p: [
+    [0, 0],
+    [-0, -0],
+    [-1, -Infinity],
+    [-2, NaN],
+    [-Infinity, NaN],
+    [Infinity, Infinity],
+    [NaN, NaN],
+    [1e-30, 1e-30],
+    [-1e-30, -1e-30],
+  ],
+  softplus: [
+    [-Infinity, 0],
+    [Infinity, Infinity],
+    [NaN, NaN],
+    [-1e30, 0],
+    [1e30, 1e30],
+    [0, Math.LN2],
+  ],
+  sigmoid: [
+    [-Infinity, 0],
+    [Infinity, 1],
+    [NaN, NaN],
+    [0, 0.5],
+    [-0, 0.5],
+    [1e30, 1],
+    [-1e30, 0],
+  ],
 };
 /** Underflow and overflow, per dtype. */
 const LIMITS = {
-  f32: [[-200, 0], [-104, 0], [100, Infinity], [89, Infinity]],
-  f64: [[-800, 0], [-746, 0], [710, Infinity], [1000, Infinity]],
+  f32: [
+    [-200, 0],
+    [-104, 0],
+    [100, Infinity],
+    [89, Infinity],
+  ],
+  f64: [
+    [-800, 0],
+    [-746, 0],
+    [710, Infinity],
+    [1000, Infinity],
+  ],
 } as const;
 const NAN_PAYLOADS32 = [0x7fc00000, 0x7f800001, 0xffc00000, 0xffffffff, 0x7fbfffff].map(f32);
 
@@ -88,7 +151,10 @@ describe('float32', () => {
       let at = 0;
       for (let i = 0; i < xs.length; i++) {
         const e = ulps32(simd[i]!, ref(xs[i]!));
-        if (e > worst) { worst = e; at = xs[i]!; }
+        if (e > worst) {
+          worst = e;
+          at = xs[i]!;
+        }
       }
       expect(worst, `worst at x = ${at}`).toBeLessThanOrEqual(BOUND32[name]);
       expect(differences(simd, scalar)).toBe(0);
@@ -104,9 +170,11 @@ describe('float32', () => {
           const shifted = new Float32Array(xs.length + shift + 3);
           shifted.set(xs, shift);
           const ys = run(build, name, shifted).subarray(shift);
-          cases.forEach(([x, want], i) => expectSame(ys[i]!, Math.fround(want), `${buildName} ${name}(${x}) [shift ${shift}]`));
+          cases.forEach(([x, want], i) => void expectSame(ys[i]!, Math.fround(want), `${buildName} ${name}(${x}) [shift ${shift}]`));
           worst.forEach((x, i) => {
-            expect(ulps32(ys[cases.length + i]!, float64[name](x)), `${name}(${x}) 0x${bits32(x).toString(16)}`).toBeLessThanOrEqual(BOUND32[name]);
+            expect(ulps32(ys[cases.length + i]!, float64[name](x)), `${name}(${x}) 0x${bits32(x).toString(16)}`).toBeLessThanOrEqual(
+              BOUND32[name],
+            );
           });
         }
       }
@@ -118,7 +186,7 @@ describe('float32', () => {
     const xs = Float32Array.from([88.72283, 88.7228394, 88.72284, -87.33654, -87.3366, -100, -103.97, -103.973, -104]);
     for (const build of Object.values(builds)) {
       const ys = run(build, 'exp', xs);
-      xs.forEach((x, i) => expect(ulps32(ys[i]!, Math.exp(x)), `exp(${x}) = ${ys[i]}`).toBeLessThanOrEqual(1));
+      xs.forEach((x, i) => void expect(ulps32(ys[i]!, Math.exp(x)), `exp(${x}) = ${ys[i]}`).toBeLessThanOrEqual(1));
     }
   });
 });
@@ -134,7 +202,10 @@ describe('float64', () => {
       let at = 0;
       for (let i = 0; i < xs.length; i++) {
         const e = ulps64(simd[i]!, ref(xs[i]!));
-        if (e > worst) { worst = e; at = xs[i]!; }
+        if (e > worst) {
+          worst = e;
+          at = xs[i]!;
+        }
       }
       expect(worst, `worst at x = ${at}`).toBeLessThanOrEqual(BOUND64);
       expect(differences(simd, scalar)).toBe(0);

@@ -1,6 +1,6 @@
 // Zero copy and memory: alloc/free, views that survive growth, memory that does not grow with input.
 import { beforeAll, describe, expect, test } from 'vitest';
-import { SimdlossError, alloc, huber, init, memory, mse } from '../src/node.js';
+import { alloc, huber, init, memory, mse, SimdlossError } from '../src/node.js';
 import { expectIdentical, random, uniform } from './helpers.js';
 
 beforeAll(async () => {
@@ -9,7 +9,11 @@ beforeAll(async () => {
 
 describe('alloc', () => {
   test('returns zero-filled arrays of each dtype in wasm memory', () => {
-    for (const [dtype, Ctor] of [['f32', Float32Array], ['f64', Float64Array], ['i32', Int32Array]] as const) {
+    for (const [dtype, Ctor] of [
+      ['f32', Float32Array],
+      ['f64', Float64Array],
+      ['i32', Int32Array],
+    ] as const) {
       const a = alloc(37, dtype);
       expect(a.length).toBe(37);
       expect(a.dtype).toBe(dtype);
@@ -29,8 +33,8 @@ describe('alloc', () => {
     const blocks = Array.from({ length: 50 }, (_, i) => alloc(1 + ((i * 97) % 3000), i % 2 ? 'f64' : 'f32'));
     const spans = blocks.map((b) => [b.ptr, b.ptr + b.array.byteLength] as const).sort((x, y) => x[0] - y[0]);
     for (let i = 1; i < spans.length; i++) expect(spans[i]![0]).toBeGreaterThanOrEqual(spans[i - 1]![1]);
-    blocks.forEach((b, i) => b.array.fill(i));
-    blocks.forEach((b, i) => expect(b.array.every((v) => v === i)).toBe(true));
+    blocks.forEach((b, i) => void b.array.fill(i));
+    blocks.forEach((b, i) => void expect(b.array.every((v) => v === i)).toBe(true));
     // Churn: memory may grow while fragmentation settles, then stays flat, far below what was allocated in all.
     let allocated = 0;
     let settled = 0;
@@ -63,7 +67,9 @@ describe('alloc', () => {
     const view = b.array;
     b.free();
     expect(() => mse(new Float32Array(4), view)).toThrow(/pred is a view of a WasmArray that was freed/);
-    expect(() => mse.grad(new Float32Array(4), new Float32Array(4), { out: view })).toThrow(/opts.out is a view of a WasmArray that was freed/);
+    expect(() => mse.grad(new Float32Array(4), new Float32Array(4), { out: view })).toThrow(
+      /opts.out is a view of a WasmArray that was freed/,
+    );
   });
 
   test('bad sizes and dtypes are refused', () => {

@@ -21,11 +21,17 @@ test('at least 40 mutants, each with a unique id, a reason and tests', () => {
 test('every kernel family and the math have mutants', () => {
   const files = new Set(mutants.map((m) => m.file));
   for (const dir of ['assembly/loss/', 'assembly/kernel/', 'assembly/math/']) {
-    expect([...files].some((f) => f.startsWith(dir)), dir).toBe(true);
+    expect(
+      [...files].some((f) => f.startsWith(dir)),
+      dir,
+    ).toBe(true);
   }
   // A family is one file (regression.ts, embedding.ts) or a directory of them (binary/, categorical/).
   for (const family of ['regression', 'binary', 'categorical', 'embedding']) {
-    expect([...files].some((f) => f === `assembly/loss/${family}.ts` || f.startsWith(`assembly/loss/${family}/`)), family).toBe(true);
+    expect(
+      [...files].some((f) => f === `assembly/loss/${family}.ts` || f.startsWith(`assembly/loss/${family}/`)),
+      family,
+    ).toBe(true);
   }
 });
 

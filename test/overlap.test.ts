@@ -5,8 +5,8 @@
 // buffer and over a WasmArray with a view into it. Driven from test/subjects.ts, so a new loss is
 // covered without a line here.
 import { beforeAll, describe, expect, test } from 'vitest';
-import { SimdlossError, alloc, init, memory } from '../src/node.js';
-import { type Args, type Subject, call, subjects } from './subjects.js';
+import { alloc, init, memory, SimdlossError } from '../src/node.js';
+import { type Args, call, type Subject, subjects } from './subjects.js';
 
 beforeAll(async () => {
   await init();

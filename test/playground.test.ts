@@ -4,19 +4,35 @@
 import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startPlayground, type Playground } from '../examples/playground/serve.js';
-import { browser as browserPath, CHROMIUM } from './browsers.js';
+import { type Playground, startPlayground } from '../examples/playground/serve.js';
 import * as lib from '../src/node.js';
-import { contrastive, huber, init, binaryCrossEntropy } from '../src/node.js';
+import { binaryCrossEntropy, contrastive, huber, init } from '../src/node.js';
+import { browser as browserPath, CHROMIUM } from './browsers.js';
 import { elementwiseOf } from './registry.js';
 
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const STEP = 30_000; // every launch and wait is bounded
 const artifacts = new URL('../.vitest-artifacts/', import.meta.url).pathname;
 
-interface Plotted { ready: boolean; loss: string; target: number; options: Record<string, number>; x: number[]; lossValues: number[]; gradValues: number[]; error: string;
-  training: { running: boolean; epoch: number; trainLoss: number; testAccuracy: number } }
+interface Plotted {
+  ready: boolean;
+  loss: string;
+  target: number;
+  options: Record<string, number>;
+  x: number[];
+  lossValues: number[];
+  gradValues: number[];
+  error: string;
+  training: { running: boolean; epoch: number; trainLoss: number; testAccuracy: number };
+}
 
 let playground: Playground;
 let browser: Browser;
@@ -50,11 +66,15 @@ beforeAll(async () => {
   browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, timeout: STEP });
   page = await browser.newPage({ viewport: { width: 1240, height: 900 } });
   page.setDefaultTimeout(STEP);
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+  });
   page.on('pageerror', (e) => errors.push(`page: ${e.message}`));
   page.on('requestfailed', (r) => errors.push(`request: ${r.url()} ${r.failure()?.errorText}`));
   await page.goto(playground.url, { timeout: STEP });
-  await page.waitForFunction(() => (window as unknown as { __playground?: Plotted }).__playground?.ready === true, undefined, { timeout: STEP });
+  await page.waitForFunction(() => (window as unknown as { __playground?: Plotted }).__playground?.ready === true, undefined, {
+    timeout: STEP,
+  });
 }, 4 * STEP);
 
 afterAll(async () => {
@@ -126,7 +146,9 @@ describe('npm run playground (Chromium)', () => {
   test('training softmax regression on iris in the page: status, curves, test accuracy ≥ 0.9; screenshot', async () => {
     await page.selectOption('#loss', 'huber');
     await page.click('#train');
-    await page.waitForFunction(() => (window as unknown as { __playground: Plotted }).__playground.training.epoch >= 150, undefined, { timeout: STEP });
+    await page.waitForFunction(() => (window as unknown as { __playground: Plotted }).__playground.training.epoch >= 150, undefined, {
+      timeout: STEP,
+    });
     const t = (await plotted()).training;
     expect(t.testAccuracy).toBeGreaterThanOrEqual(0.9);
     expect(t.trainLoss).toBeLessThan(0.2);

@@ -5,11 +5,25 @@
 // (and FC_PATH=<path>) to replay exactly that case.
 import fc from 'fast-check';
 import { describe, expect, test, vi } from 'vitest';
-import { type EmbeddingEntry, type RegistryEntry, type RowwiseEntry, elementwiseOf, embeddingOf, registryOf, rowwiseOf } from './registry.js';
-import { expected, references } from './reference/index.js';
-import { embeddingReferences } from './reference/embedding.js';
+import {
+  type Batch,
+  type Ctor,
+  call,
+  contrastiveScale,
+  convert,
+  copyBatch,
+  denominator,
+  draw,
+  examples,
+  type Float,
+  hasGrad,
+  reductionBound,
+  weightedDenominator,
+} from './fuzz/drive.js';
 import { BUILDS, expectIdentical, random } from './helpers.js';
-import { type Batch, type Ctor, type Float, call, contrastiveScale, convert, copyBatch, denominator, draw, examples, hasGrad, reductionBound, weightedDenominator } from './fuzz/drive.js';
+import { embeddingReferences } from './reference/embedding.js';
+import { expected, references } from './reference/index.js';
+import { elementwiseOf, type RegistryEntry, registryOf, rowwiseOf } from './registry.js';
 
 type Lib = typeof import('../src/node.js');
 type Core = typeof import('../src/core/wasm.js');
@@ -36,9 +50,12 @@ const byName = (l: Lib, name: string): RegistryEntry => registryOf(l).find((e) =
 
 /** fc.assert with the run count and replay seed of the environment; fast-check's report names seed and path. */
 function check<T>(arb: fc.Arbitrary<T>, predicate: (v: T) => void, examples: T[] = []): void {
-  fc.assert(fc.property(arb, (v) => {
-    predicate(v);
-  }), { numRuns: RUNS, seed: SEED, path: PATH, examples: examples.map((e) => [e] as [T]), endOnFailure: true });
+  fc.assert(
+    fc.property(arb, (v) => {
+      predicate(v);
+    }),
+    { numRuns: RUNS, seed: SEED, path: PATH, examples: examples.map((e) => [e] as [T]), endOnFailure: true },
+  );
 }
 
 interface Draw {
@@ -95,8 +112,8 @@ function identical(a: Everything, b: Everything, what: string): void {
   expect(Object.is(a.mean, b.mean), `${what} mean ${a.mean} vs ${b.mean}`).toBe(true);
   expect(Object.is(a.sum, b.sum), `${what} sum ${a.sum} vs ${b.sum}`).toBe(true);
   expectIdentical(a.none, b.none, `${what} none`);
-  a.gradMean.forEach((g, j) => expectIdentical(g, b.gradMean[j]!, `${what} grad mean [${j}]`));
-  a.gradSum.forEach((g, j) => expectIdentical(g, b.gradSum[j]!, `${what} grad sum [${j}]`));
+  a.gradMean.forEach((g, j) => void expectIdentical(g, b.gradMean[j]!, `${what} grad mean [${j}]`));
+  a.gradSum.forEach((g, j) => void expectIdentical(g, b.gradSum[j]!, `${what} grad sum [${j}]`));
 }
 
 /**
@@ -106,26 +123,36 @@ function identical(a: Everything, b: Everything, what: string): void {
  * scaled by fl(1/N) (and by the weight, in the dtype): N's difference δN and three roundings,
  * ≤ (8u + δN)·|g| (u of the dtype), which a wrong scale would exceed.
  */
-function sameElements(entry: RegistryEntry, a: Everything, b: Everything, batch: Batch, weights: ArrayLike<number> | undefined, f32: boolean, what: string): void {
+function sameElements(
+  entry: RegistryEntry,
+  a: Everything,
+  b: Everything,
+  batch: Batch,
+  weights: ArrayLike<number> | undefined,
+  f32: boolean,
+  what: string,
+): void {
   const n = a.none.length;
   const sumBound = reductionBound(entry.kind, n, f32) * sumAbs(a.none);
   const N = weightedDenominator(entry, batch, weights);
   // (N: row-wise, float64 sums over the rows' elements; weights: Σ w, summed like the losses)
-  const deltaN = (entry.kind === 'rowwise' ? (2 * batch.xs[0]!.length + 4) * 2 ** -53 : 0)
-    + (weights ? reductionBound('elementwise', n, f32) : 0);
+  const deltaN =
+    (entry.kind === 'rowwise' ? (2 * batch.xs[0]!.length + 4) * 2 ** -53 : 0) + (weights ? reductionBound('elementwise', n, f32) : 0);
   near(a.sum, b.sum, 1, sumBound, `${what} sum`);
   if (N > 0) near(a.mean, b.mean, 1, sumBound / N + deltaN * Math.abs(b.mean), `${what} mean`);
   else expect(a.mean, `${what} mean`).toBe(b.mean);
   expectIdentical(a.none, b.none, `${what} none`);
-  a.gradSum.forEach((g, j) => expectIdentical(g, b.gradSum[j]!, `${what} grad sum [${j}]`));
+  a.gradSum.forEach((g, j) => void expectIdentical(g, b.gradSum[j]!, `${what} grad sum [${j}]`));
   const u = f32 ? 2 ** -24 : 2 ** -53;
   const tiny = f32 ? 2 ** -146 : 2 ** -1071;
   a.gradMean.forEach((g, j) => {
-    for (let i = 0; i < g.length; i++) near(g[i]!, b.gradMean[j]![i]!, 1, (8 * u + deltaN) * Math.abs(b.gradMean[j]![i]!) + tiny, `${what} grad mean [${j}][${i}]`);
+    for (let i = 0; i < g.length; i++)
+      near(g[i]!, b.gradMean[j]![i]!, 1, (8 * u + deltaN) * Math.abs(b.gradMean[j]![i]!) + tiny, `${what} grad mean [${j}][${i}]`);
   });
 }
 
-const at = (entry: RegistryEntry, d: Draw): string => `${entry.name} ${d.f32 ? 'f32' : 'f64'} ${JSON.stringify(entry.cases[d.caseIndex])} n=${d.n} width=${d.width} seed=${d.seed}`;
+const at = (entry: RegistryEntry, d: Draw): string =>
+  `${entry.name} ${d.f32 ? 'f32' : 'f64'} ${JSON.stringify(entry.cases[d.caseIndex])} n=${d.n} width=${d.width} seed=${d.seed}`;
 
 // ---------------------------------------------------------------------------------------------
 
@@ -194,7 +221,10 @@ function klSlack(b: Batch, f32: boolean): Float64Array {
       const m = Math.max(...Z);
       let s = 0;
       let sp = 0;
-      for (let k = 0; k < C; k++) s += Math.exp(Z[k]! - m), sp += P[k]!;
+      for (let k = 0; k < C; k++) {
+        s += Math.exp(Z[k]! - m);
+        sp += P[k]!;
+      }
       W = sp * (1 + Math.log(s));
       for (let k = 0; k < C; k++) W += P[k]! * (m - Z[k]!) + lnP(k);
     } else {
@@ -210,7 +240,8 @@ describe('loss ≥ 0 where the math says so', () => {
       const b = nonNegativeBatch(entry, d);
       const none = call(entry, 'loss', b, { reduction: 'none' }).loss as Float;
       const slack = entry.name === 'klDivergence' ? klSlack(b, d.f32) : new Float64Array(none.length);
-      for (let i = 0; i < none.length; i++) if (!(none[i]! >= -slack[i]!)) throw new Error(`${at(entry, d)}: loss[${i}] = ${none[i]} (slack ${slack[i]})`);
+      for (let i = 0; i < none.length; i++)
+        if (!(none[i]! >= -slack[i]!)) throw new Error(`${at(entry, d)}: loss[${i}] = ${none[i]} (slack ${slack[i]})`);
       // (the mean: a float64 sum of the rows, ≥ −max slack but for its own (n − 1)·2⁻⁵³·Σ|lᵣ|)
       const mean = call(entry, 'loss', b).loss as number;
       const meanSlack = Math.max(0, ...slack) + 2 ** -53 * sumAbs(none);
@@ -219,7 +250,7 @@ describe('loss ≥ 0 where the math says so', () => {
   });
 });
 
-test('klDivergence\'s slack is tight enough to see ln Q 120u too high (60–120 ulps) at the minimum P = Q', () => {
+test("klDivergence's slack is tight enough to see ln Q 120u too high (60–120 ulps) at the minimum P = Q", () => {
   // ln Q off by 120u relative lowers each term by 120u·P·|ln Q|, the row by 60u·W (W = 2Σ P|ln P|
   // here): below the slack −((C + 4)·W + 2(C + 3))·u wherever W·(56 − C) > 2(C + 3), which these
   // rows of 2–40 classes meet (W ≈ 2 ln C)
@@ -255,7 +286,8 @@ describe('loss(x, x) = 0 with a zero gradient, for the regression losses', () =>
       const what = at(entry, d);
       expect(r.mean, what).toBe(0);
       expect(r.sum, what).toBe(0);
-      for (const a of [r.none, ...r.gradMean, ...r.gradSum]) for (let i = 0; i < a.length; i++) if (a[i] !== 0) throw new Error(`${what}: [${i}] = ${a[i]}`);
+      for (const a of [r.none, ...r.gradMean, ...r.gradSum])
+        for (let i = 0; i < a.length; i++) if (a[i] !== 0) throw new Error(`${what}: [${i}] = ${a[i]}`);
     });
   });
 });
@@ -328,17 +360,25 @@ describe('softmax cross-entropy: every gradient row sums to 0 (within (2C + 10)�
   // The gradient is softmax(z)·Σc − c (times the gradient's scale): its row sums vanish for any
   // target, normalised or not. That holds for the softmax losses and for klDivergence on logits.
   const softmax = rowwiseOf(lib).filter((e) => /softmax/i.test(e.name) || e.cases.some((c) => c.fromLogits === true));
-  const casesOf = (entry: RegistryEntry) => entry.cases.map((c, i) => [c, i] as const).filter(([c]) => entry.name !== 'klDivergence' || c.fromLogits === true).map(([, i]) => i);
-  test('the registry has such losses', () => expect(softmax.map((e) => e.name)).toEqual(['sparseSoftmaxCrossEntropy', 'softmaxCrossEntropy', 'klDivergence']));
+  const casesOf = (entry: RegistryEntry) =>
+    entry.cases
+      .map((c, i) => [c, i] as const)
+      .filter(([c]) => entry.name !== 'klDivergence' || c.fromLogits === true)
+      .map(([, i]) => i);
+  test('the registry has such losses', () =>
+    expect(softmax.map((e) => e.name)).toEqual(['sparseSoftmaxCrossEntropy', 'softmaxCrossEntropy', 'klDivergence']));
   test.each(softmax.map((e) => [e.name, e] as const))('%s', (_, entry) => {
     const cases = casesOf(entry);
-    check(draws(entry).chain((d) => fc.constantFrom(...cases).map((caseIndex) => ({ ...d, caseIndex }))), (d) => {
-      const b = batchOf(entry, d);
-      for (const reduction of ['mean', 'sum', 'none'] as const) {
-        const excess = rowSumExcess(entry, b, call(entry, 'grad', b, { reduction }).grads![0]!, reduction);
-        if (excess !== undefined) throw new Error(`${at(entry, d)} ${excess}`);
-      }
-    });
+    check(
+      draws(entry).chain((d) => fc.constantFrom(...cases).map((caseIndex) => ({ ...d, caseIndex }))),
+      (d) => {
+        const b = batchOf(entry, d);
+        for (const reduction of ['mean', 'sum', 'none'] as const) {
+          const excess = rowSumExcess(entry, b, call(entry, 'grad', b, { reduction }).grads![0]!, reduction);
+          if (excess !== undefined) throw new Error(`${at(entry, d)} ${excess}`);
+        }
+      },
+    );
   });
   // The bound is tight enough to see a normaliser q off by 100 units of its last place (every eₖ·q
   // then 100u too large: the row sum grows by 100u·kr·S, above (2C + 10)u·kr·S for C ≤ 44) and a
@@ -359,12 +399,19 @@ describe('softmax cross-entropy: every gradient row sums to 0 (within (2C + 10)�
           const c = (r: number, k: number) => {
             const cw = (b.opts.classWeights as number[] | undefined)?.[k] ?? 1;
             const alpha = (b.opts.labelSmoothing as number | undefined) ?? 0;
-            const y = entry.kind === 'rowwise' && entry.target === 'labels' ? ((b.target as Int32Array)[r] === k ? 1 : 0) : (b.target as Float)[r * C + k]!;
+            const y =
+              entry.kind === 'rowwise' && entry.target === 'labels'
+                ? (b.target as Int32Array)[r] === k
+                  ? 1
+                  : 0
+                : (b.target as Float)[r * C + k]!;
             return { all: cw * (y * (1 - alpha) + alpha / C), smoothing: (cw * alpha) / C };
           };
-          const ignored = (r: number) => entry.kind === 'rowwise' && entry.target === 'labels' && (b.target as Int32Array)[r] === b.opts.ignoreIndex;
+          const ignored = (r: number) =>
+            entry.kind === 'rowwise' && entry.target === 'labels' && (b.target as Int32Array)[r] === b.opts.ignoreIndex;
           const offQ = g.map((v, i) => (ignored(Math.floor(i / C)) ? v : v + 100 * u * (v + kr * c(Math.floor(i / C), i % C).all)));
-          if (C <= 44 && softmaxRowScales(entry, b, reduction).some((s) => s > 0)) expect(rowSumExcess(entry, b, offQ, reduction), `${at(entry, d)} q off`).toBeDefined();
+          if (C <= 44 && softmaxRowScales(entry, b, reduction).some((s) => s > 0))
+            expect(rowSumExcess(entry, b, offQ, reduction), `${at(entry, d)} q off`).toBeDefined();
           if (b.opts.labelSmoothing) {
             const noSmoothing = g.map((v, i) => (ignored(Math.floor(i / C)) ? v : v + kr * c(Math.floor(i / C), i % C).smoothing));
             expect(rowSumExcess(entry, b, noSmoothing, reduction), `${at(entry, d)} no smoothing`).toBeDefined();
@@ -381,33 +428,41 @@ describe('binaryCrossEntropy(σ(z)) ≈ binaryCrossEntropyWithLogits(z), loss an
   // The probability σ(z) is rounded to the dtype, which moves ln(1 − p) by ~ulp(1)·e^z relative:
   // |z| ≤ 4 keeps that below 4e-6 in float32, |z| ≤ 12 below 4e-11 in float64.
   test('on logits within ±4 (float32) and ±12 (float64), any target in [0, 1], any posWeight', () => {
-    check(fc.record({ f32: fc.boolean(), n: fc.integer({ min: 0, max: 67 }), posWeight: fc.double({ min: 0, max: 4, noNaN: true }), seed: fc.integer() }), (d) => {
-      const C = ctor({ ...d, width: 1, caseIndex: 0 });
-      const rand = random(d.seed);
-      const bound = d.f32 ? 4 : 12;
-      const z = new C(d.n).map(() => (2 * rand() - 1) * bound);
-      const y = new C(d.n).map(() => (rand() < 0.5 ? Math.round(rand()) : rand()));
-      const p = z.map((v: number) => 1 / (1 + Math.exp(-v)));
-      const opts = { reduction: 'none', posWeight: d.posWeight } as const;
-      const a = (bce.loss as any).withGrad(y, p, opts);
-      const b = (logits.loss as any).withGrad(y, z, opts);
-      // Bounds from the roundings, with u = 2⁻²⁴ or 2⁻⁵³ and L = w₊y·|ln p| + (1 − y)·|ln(1 − p)|, the
-      // loss (a sum of non-negative terms in both forms: no cancellation). p = σ(z)(1 ± u) moves
-      // ln p by u and ln(1 − p) by u·e^z; 1 − p (below ½) one u more; ln within 1 ulp (2u·|ln|);
-      // then ≤ 4 roundings of the non-negative terms (4u·L). The logits form: softplus within
-      // 2 ulp and ≤ 5 roundings, ≤ 9u·L. So |Δ| ≤ u·[w₊y + (1 − y)(e^z + 1)] + 15u·L, which over L
-      // is largest at z = ±bound: 1/ln(1 + e⁻⁴) + 16 = 72u ≈ 4.3e-6 (float32), 1/ln(1 + e⁻¹²) + 16 =
-      // 1.6e5·u ≈ 1.8e-11 (float64): within 2e-5 and 1e-9.
-      // The gradient: dL/dp·p(1 − p) = (1 − y)p − w₊y(1 − p) at the rounded p, against the logits
-      // form's σ(±z) (2.5 ulp) and ≤ 4 roundings: p's u times (1 + w₊), ≤ 12u·(1 + w₊) in all.
-      const tol = d.f32 ? 2e-5 : 1e-9;
-      for (let i = 0; i < d.n; i++) {
-        const what = `${d.f32 ? 'f32' : 'f64'} y=${y[i]} z=${z[i]} posWeight=${d.posWeight}`;
-        near(a.loss[i], b.loss[i], tol, Math.abs(b.loss[i]) + 1e-30, `${what} loss`);
-        // dL/dz = dL/dp · p(1 − p); its terms are of the size of (1 + posWeight)
-        near(a.grad[i] * p[i]! * (1 - p[i]!), b.grad[i], tol, 1 + d.posWeight, `${what} grad`);
-      }
-    });
+    check(
+      fc.record({
+        f32: fc.boolean(),
+        n: fc.integer({ min: 0, max: 67 }),
+        posWeight: fc.double({ min: 0, max: 4, noNaN: true }),
+        seed: fc.integer(),
+      }),
+      (d) => {
+        const C = ctor({ ...d, width: 1, caseIndex: 0 });
+        const rand = random(d.seed);
+        const bound = d.f32 ? 4 : 12;
+        const z = new C(d.n).map(() => (2 * rand() - 1) * bound);
+        const y = new C(d.n).map(() => (rand() < 0.5 ? Math.round(rand()) : rand()));
+        const p = z.map((v: number) => 1 / (1 + Math.exp(-v)));
+        const opts = { reduction: 'none', posWeight: d.posWeight } as const;
+        const a = (bce.loss as any).withGrad(y, p, opts);
+        const b = (logits.loss as any).withGrad(y, z, opts);
+        // Bounds from the roundings, with u = 2⁻²⁴ or 2⁻⁵³ and L = w₊y·|ln p| + (1 − y)·|ln(1 − p)|, the
+        // loss (a sum of non-negative terms in both forms: no cancellation). p = σ(z)(1 ± u) moves
+        // ln p by u and ln(1 − p) by u·e^z; 1 − p (below ½) one u more; ln within 1 ulp (2u·|ln|);
+        // then ≤ 4 roundings of the non-negative terms (4u·L). The logits form: softplus within
+        // 2 ulp and ≤ 5 roundings, ≤ 9u·L. So |Δ| ≤ u·[w₊y + (1 − y)(e^z + 1)] + 15u·L, which over L
+        // is largest at z = ±bound: 1/ln(1 + e⁻⁴) + 16 = 72u ≈ 4.3e-6 (float32), 1/ln(1 + e⁻¹²) + 16 =
+        // 1.6e5·u ≈ 1.8e-11 (float64): within 2e-5 and 1e-9.
+        // The gradient: dL/dp·p(1 − p) = (1 − y)p − w₊y(1 − p) at the rounded p, against the logits
+        // form's σ(±z) (2.5 ulp) and ≤ 4 roundings: p's u times (1 + w₊), ≤ 12u·(1 + w₊) in all.
+        const tol = d.f32 ? 2e-5 : 1e-9;
+        for (let i = 0; i < d.n; i++) {
+          const what = `${d.f32 ? 'f32' : 'f64'} y=${y[i]} z=${z[i]} posWeight=${d.posWeight}`;
+          near(a.loss[i], b.loss[i], tol, Math.abs(b.loss[i]) + 1e-30, `${what} loss`);
+          // dL/dz = dL/dp · p(1 − p); its terms are of the size of (1 + posWeight)
+          near(a.grad[i] * p[i]! * (1 - p[i]!), b.grad[i], tol, 1 + d.posWeight, `${what} grad`);
+        }
+      },
+    );
   });
 });
 
@@ -458,46 +513,62 @@ describe('weights of all ones are no weights, bit for bit', () => {
   });
 });
 
-describe('float32 results within the entry\'s tolerance of float64 on the same (float32) inputs', () => {
+describe("float32 results within the entry's tolerance of float64 on the same (float32) inputs", () => {
   // Elementwise: against the float64 reference evaluated with the float32 kernel's constants (the
   // clamp of binaryCrossEntropy is defined in the dtype: docs/numerics.md); the other kinds: against the
   // float64 kernels on the same values.
   test.each(registryOf(lib).map((e) => [e.name, e] as const))('%s', (_, entry) => {
-    check(draws(entry), (d0) => {
-      const d = { ...d0, f32: true };
-      const b32 = batchOf(entry, d);
-      const b64 = convert(b32, Float64Array);
-      const r32 = everything(entry, b32);
-      const r64 = entry.kind === 'elementwise' ? fromReference(entry.name, b64) : everything(entry, b64);
-      const tol = entry.f32Tolerance;
-      const what = at(entry, d);
-      const ls = lossScales(entry, b64, r64.none);
-      const scale = sumAbs(ls);
-      // (the reductions: each example's tolerance, and the float32 sum's own rounding, within
-      // reductionBound; the mean over the documented denominator N, which the two dtypes' kernels
-      // sum in float64 in their own order)
-      const sumBound = tol * scale + reductionBound(entry.kind, r32.none.length, true) * sumAbs(r32.none);
-      const N = denominator(entry, b64);
-      near(r32.sum, r64.sum, 1, sumBound, `${what} sum`);
-      near(r32.mean, r64.mean, 1, sumBound / (N > 0 ? N : 1) + (2 * b64.xs[0]!.length + 4) * 2 ** -53 * Math.abs(r64.mean), `${what} mean`);
-      for (let i = 0; i < r64.none.length; i++) near(r32.none[i]!, r64.none[i]!, tol, ls[i]!, `${what} none[${i}]`);
-      // Gradients: relative to the terms they are a difference of (elementwise: the reference's
-      // gradScale), to the row's size (row-wise, embedding); float32 may take the other side of a kink.
-      const gscale = gradScales(entry, b64, r64.gradSum, true);
-      r64.gradSum.forEach((g, j) => {
-        for (let i = 0; i < g.length; i++) {
-          if (gscale[j]![i]! < 0) continue;
-          near(r32.gradSum[j]![i]!, g[i]!, tol, gscale[j]![i]! + 2 ** -140, `${what} grad sum[${j}][${i}]`);
-        }
-      });
-    }, HARD_F32[entry.name] ?? []);
+    check(
+      draws(entry),
+      (d0) => {
+        const d = { ...d0, f32: true };
+        const b32 = batchOf(entry, d);
+        const b64 = convert(b32, Float64Array);
+        const r32 = everything(entry, b32);
+        const r64 = entry.kind === 'elementwise' ? fromReference(entry.name, b64) : everything(entry, b64);
+        const tol = entry.f32Tolerance;
+        const what = at(entry, d);
+        const ls = lossScales(entry, b64, r64.none);
+        const scale = sumAbs(ls);
+        // (the reductions: each example's tolerance, and the float32 sum's own rounding, within
+        // reductionBound; the mean over the documented denominator N, which the two dtypes' kernels
+        // sum in float64 in their own order)
+        const sumBound = tol * scale + reductionBound(entry.kind, r32.none.length, true) * sumAbs(r32.none);
+        const N = denominator(entry, b64);
+        near(r32.sum, r64.sum, 1, sumBound, `${what} sum`);
+        near(
+          r32.mean,
+          r64.mean,
+          1,
+          sumBound / (N > 0 ? N : 1) + (2 * b64.xs[0]!.length + 4) * 2 ** -53 * Math.abs(r64.mean),
+          `${what} mean`,
+        );
+        for (let i = 0; i < r64.none.length; i++) near(r32.none[i]!, r64.none[i]!, tol, ls[i]!, `${what} none[${i}]`);
+        // Gradients: relative to the terms they are a difference of (elementwise: the reference's
+        // gradScale), to the row's size (row-wise, embedding); float32 may take the other side of a kink.
+        const gscale = gradScales(entry, b64, r64.gradSum, true);
+        r64.gradSum.forEach((g, j) => {
+          for (let i = 0; i < g.length; i++) {
+            if (gscale[j]![i]! < 0) continue;
+            near(r32.gradSum[j]![i]!, g[i]!, tol, gscale[j]![i]! + 2 ** -140, `${what} grad sum[${j}][${i}]`);
+          }
+        });
+      },
+      HARD_F32[entry.name] ?? [],
+    );
   });
 });
 
 /** Draws that once failed a too-tight scale: always run again. */
 const HARD_F32: Record<string, Draw[]> = {
-  contrastive: [{ f32: true, n: 4, width: 17, caseIndex: 2, seed: -1679630524 }, { f32: true, n: 1, width: 20, caseIndex: 2, seed: -9 }],
-  softmaxCrossEntropy: [{ f32: true, n: 5, width: 4, caseIndex: 0, seed: 20 }, { f32: true, n: 5, width: 2, caseIndex: 0, seed: 104259704 }],
+  contrastive: [
+    { f32: true, n: 4, width: 17, caseIndex: 2, seed: -1679630524 },
+    { f32: true, n: 1, width: 20, caseIndex: 2, seed: -9 },
+  ],
+  softmaxCrossEntropy: [
+    { f32: true, n: 5, width: 4, caseIndex: 0, seed: 20 },
+    { f32: true, n: 5, width: 2, caseIndex: 0, seed: 104259704 },
+  ],
   klDivergence: [{ f32: false, n: 1, width: 3, caseIndex: 2, seed: -1569743233 }],
   categoricalHinge: [{ f32: true, n: 9, width: 16, caseIndex: 0, seed: 19 }],
 };
@@ -513,7 +584,12 @@ function embeddingScales(entry: RegistryEntry, b: Batch) {
   const ref = embeddingReferences[entry.name]!;
   const dim = b.opts.dim as number;
   return Array.from({ length: examples(entry, b) }, (_, r) =>
-    ref.row(b.target ? b.target[r]! : NaN, b.xs.map((x) => Array.from(x.subarray(r * dim, (r + 1) * dim))), b.opts as never));
+    ref.row(
+      b.target ? b.target[r]! : NaN,
+      b.xs.map((x) => Array.from(x.subarray(r * dim, (r + 1) * dim))),
+      b.opts as never,
+    ),
+  );
 }
 
 /**
@@ -544,39 +620,51 @@ function gradScales(entry: RegistryEntry, b: Batch, grads: Float[], kinks: boole
   const rows = embeddingScales(entry, b)!;
   const dim = b.opts.dim as number;
   const margin = (b.opts.margin as number | undefined) ?? 1;
-  const extra = rows.map((_, r) => (entry.name === 'contrastive'
-    ? contrastiveScale(b.target![r]!, b.xs[0]!.subarray(r * dim, (r + 1) * dim), b.xs[1]!.subarray(r * dim, (r + 1) * dim), margin) : 0));
-  return grads.map((g) => Float64Array.from({ length: rows.length * dim }, (_, i) => {
-    const r = Math.floor(i / dim);
-    const row = rows[r]!;
-    return kinks && row.kinkGap < 1e-4 * row.scale ? -1 : Math.max(row.gradScale, extra[r]!, maxAbs(g)) + 2 ** -140;
-  }));
+  const extra = rows.map((_, r) =>
+    entry.name === 'contrastive'
+      ? contrastiveScale(b.target![r]!, b.xs[0]!.subarray(r * dim, (r + 1) * dim), b.xs[1]!.subarray(r * dim, (r + 1) * dim), margin)
+      : 0,
+  );
+  return grads.map((g) =>
+    Float64Array.from({ length: rows.length * dim }, (_, i) => {
+      const r = Math.floor(i / dim);
+      const row = rows[r]!;
+      return kinks && row.kinkGap < 1e-4 * row.scale ? -1 : Math.max(row.gradScale, extra[r]!, maxAbs(g)) + 2 ** -140;
+    }),
+  );
 }
 
 describe('ordinary arrays and WasmArrays (or their .array) give bit-identical results in any mix', () => {
   test.each(registryOf(lib).map((e) => [e.name, e] as const))('%s', (_, entry) => {
-    check(draws(entry).chain((d) => fc.record({ d: fc.constant(d), mask: fc.nat({ max: 63 }), view: fc.boolean() })), ({ d, mask, view }) => {
-      const b = batchOf(entry, d);
-      const dt = d.f32 ? 'f32' : 'f64';
-      const w = new (ctor(d))(examples(entry, b)).map((_, i) => (i % 3) * 0.75);
-      const owned: { free(): void }[] = [];
-      const place = (a: Float | Int32Array, bit: number): unknown => {
-        if (!(mask & (1 << bit))) return a;
-        const z = lib.alloc(a.length, a instanceof Int32Array ? 'i32' : dt);
-        (z.array as Float | Int32Array).set(a);
-        owned.push(z);
-        return view ? z.array : z;
-      };
-      try {
-        const mixed = { target: b.target === undefined ? undefined : place(b.target, 0), xs: b.xs.map((x, j) => place(x, j + 1)), opts: b.opts } as Batch;
-        const ww = place(w, 5);
-        const what = `${at(entry, d)} mask=${mask} view=${view}`;
-        identical(everything(entry, mixed), everything(entry, b), what);
-        identical(everything(entry, mixed, { weights: ww }), everything(entry, b, { weights: w }), `${what} weighted`);
-      } finally {
-        for (const z of owned) z.free();
-      }
-    });
+    check(
+      draws(entry).chain((d) => fc.record({ d: fc.constant(d), mask: fc.nat({ max: 63 }), view: fc.boolean() })),
+      ({ d, mask, view }) => {
+        const b = batchOf(entry, d);
+        const dt = d.f32 ? 'f32' : 'f64';
+        const w = new (ctor(d))(examples(entry, b)).map((_, i) => (i % 3) * 0.75);
+        const owned: { free(): void }[] = [];
+        const place = (a: Float | Int32Array, bit: number): unknown => {
+          if (!(mask & (1 << bit))) return a;
+          const z = lib.alloc(a.length, a instanceof Int32Array ? 'i32' : dt);
+          (z.array as Float | Int32Array).set(a);
+          owned.push(z);
+          return view ? z.array : z;
+        };
+        try {
+          const mixed = {
+            target: b.target === undefined ? undefined : place(b.target, 0),
+            xs: b.xs.map((x, j) => place(x, j + 1)),
+            opts: b.opts,
+          } as Batch;
+          const ww = place(w, 5);
+          const what = `${at(entry, d)} mask=${mask} view=${view}`;
+          identical(everything(entry, mixed), everything(entry, b), what);
+          identical(everything(entry, mixed, { weights: ww }), everything(entry, b, { weights: w }), `${what} weighted`);
+        } finally {
+          for (const z of owned) z.free();
+        }
+      },
+    );
   });
 });
 
@@ -585,18 +673,32 @@ describe('every chunking of the copy path gives the same elements (reductions wi
   // fall anywhere in a small array; the reductions add per-chunk partial sums, in another order.
   test.each(registryOf(lib).map((e) => [e.name, e] as const))('%s', (_, entry) => {
     const sizes = entry.kind === 'elementwise' ? { n: fc.integer({ min: 0, max: 300 }) } : { n: fc.integer({ min: 0, max: 24 }) };
-    check(draws(entry, sizes).chain((d) => fc.record({ d: fc.constant(d), limit: fc.integer({ min: 1, max: Math.max(1, d.n) }) })), ({ d, limit }) => {
-      const b = batchOf(entry, d);
-      const w = new (ctor(d))(examples(entry, b)).map((_, i) => 0.5 + (i % 5) * 0.25);
-      const whole = [everything(entry, b), everything(entry, b, { weights: w })];
-      simd.core.staging.limit = limit;
-      try {
-        const chunked = [everything(entry, copyBatch(b)), everything(entry, copyBatch(b), { weights: w })];
-        whole.forEach((r, k) => sameElements(entry, chunked[k]!, r, b, k ? w : undefined, d.f32, `${at(entry, d)} limit=${limit}${k ? ' weighted' : ''}`));
-      } finally {
-        simd.core.staging.limit = 0;
-      }
-    });
+    check(
+      draws(entry, sizes).chain((d) => fc.record({ d: fc.constant(d), limit: fc.integer({ min: 1, max: Math.max(1, d.n) }) })),
+      ({ d, limit }) => {
+        const b = batchOf(entry, d);
+        const w = new (ctor(d))(examples(entry, b)).map((_, i) => 0.5 + (i % 5) * 0.25);
+        const whole = [everything(entry, b), everything(entry, b, { weights: w })];
+        simd.core.staging.limit = limit;
+        try {
+          const chunked = [everything(entry, copyBatch(b)), everything(entry, copyBatch(b), { weights: w })];
+          whole.forEach(
+            (r, k) =>
+              void sameElements(
+                entry,
+                chunked[k]!,
+                r,
+                b,
+                k ? w : undefined,
+                d.f32,
+                `${at(entry, d)} limit=${limit}${k ? ' weighted' : ''}`,
+              ),
+          );
+        } finally {
+          simd.core.staging.limit = 0;
+        }
+      },
+    );
   });
 });
 
@@ -631,11 +733,21 @@ describe('the SIMD and scalar builds give the same elements for every length 0�
     const other = byName(scalar.lib, name);
     const elementwise = entry.kind === 'elementwise';
     const sizes = elementwise ? { n: fc.integer({ min: 0, max: 67 }) } : { width: fc.integer({ min: 1, max: 67 }) };
-    const fixed: Draw[] = Array.from({ length: 68 }, (_, k) => ({ f32: k % 2 === 0, n: elementwise ? k : 5, width: elementwise ? 1 : Math.max(1, k), caseIndex: k % entry.cases.length, seed: k }));
-    check(draws(entry, sizes), (d) => {
-      const b = batchOf(entry, d);
-      sameElements(entry, everything(other, copyBatch(b)), everything(entry, b), b, undefined, d.f32, at(entry, d));
-    }, fixed);
+    const fixed: Draw[] = Array.from({ length: 68 }, (_, k) => ({
+      f32: k % 2 === 0,
+      n: elementwise ? k : 5,
+      width: elementwise ? 1 : Math.max(1, k),
+      caseIndex: k % entry.cases.length,
+      seed: k,
+    }));
+    check(
+      draws(entry, sizes),
+      (d) => {
+        const b = batchOf(entry, d);
+        sameElements(entry, everything(other, copyBatch(b)), everything(entry, b), b, undefined, d.f32, at(entry, d));
+      },
+      fixed,
+    );
   });
 });
 
@@ -646,5 +758,3 @@ test('the properties cover every registry entry, and the twin libraries run diff
   // (a registry entry of one copy is not the other's: each drives its own wasm instance)
   expect(byName(scalar.lib, 'mse').loss).not.toBe(byName(simd.lib, 'mse').loss);
 });
-
-export type { EmbeddingEntry, RowwiseEntry };

@@ -14,7 +14,11 @@ export function random(seed: number): () => number {
 }
 
 export function uniform<C extends Float32ArrayConstructor | Float64ArrayConstructor>(
-  Ctor: C, n: number, [lo, hi]: readonly [number, number], rand: () => number): InstanceType<C> {
+  Ctor: C,
+  n: number,
+  [lo, hi]: readonly [number, number],
+  rand: () => number,
+): InstanceType<C> {
   const a = new Ctor(n) as InstanceType<C>;
   for (let i = 0; i < n; i++) a[i] = lo + (hi - lo) * rand();
   return a;
@@ -26,7 +30,11 @@ export function uniform<C extends Float32ArrayConstructor | Float64ArrayConstruc
  * the kinks and subgradients at 0 get exercised).
  */
 export function elementwiseData<C extends Float32ArrayConstructor | Float64ArrayConstructor>(
-  entry: Pick<ElementwiseEntry, 'domain' | 'labels'>, Ctor: C, n: number, rand: () => number): { y: InstanceType<C>; p: InstanceType<C> } {
+  entry: Pick<ElementwiseEntry, 'domain' | 'labels'>,
+  Ctor: C,
+  n: number,
+  rand: () => number,
+): { y: InstanceType<C>; p: InstanceType<C> } {
   const y = uniform(Ctor, n, entry.domain.target, rand);
   const p = uniform(Ctor, n, entry.domain.pred, rand);
   if (entry.labels) {

@@ -73,7 +73,12 @@ test('the quick start states what the calls return', () => {
   const numbers = (code: string): number[] => {
     const line = text.split('\n').find((l) => l.startsWith(code));
     expect(line, `the quick start has a line starting ${code}`).toBeDefined();
-    return (line!.slice(line!.indexOf('//')).replace(/[A-Za-z_]\w*/g, '').match(/-?\d+(?:\.\d+)?/g) ?? []).map(Number);
+    return (
+      line!
+        .slice(line!.indexOf('//'))
+        .replace(/[A-Za-z_]\w*/g, '')
+        .match(/-?\d+(?:\.\d+)?/g) ?? []
+    ).map(Number);
   };
   const y = [85, 72, 90, 60];
   const p = [80, 75, 88, 65];
@@ -91,7 +96,10 @@ test('the quick start states what the calls return', () => {
   const huberGrad = r.map((x) => Math.max(-2, Math.min(2, x)) / 4);
   expect(numbers('huber.grad(target, pred, { delta: 2, out: grad });')).toEqual(huberGrad);
   expect(Array.from(huber.grad(target, pred, { delta: 2 }))).toEqual(huberGrad);
-  const rows = [[2, 0.5, -1], [0.1, 0.2, 3]];
+  const rows = [
+    [2, 0.5, -1],
+    [0.1, 0.2, 3],
+  ];
   const labels = [0, 2];
   const ce = rows.reduce((s, z, i) => s + Math.log(z.reduce((a, zk) => a + Math.exp(zk), 0)) - z[labels[i]!]!, 0) / rows.length;
   const [stated] = numbers('sparseSoftmaxCrossEntropy(Int32Array.of(0, 2), logits, { classes: 3 });');

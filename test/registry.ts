@@ -60,7 +60,10 @@ export interface RowwiseEntry {
   f32Tolerance: number;
 }
 
-function rowEntry(loss: { lossName: string; options: readonly NumericOption[] }, rest: Omit<RowwiseEntry, 'name' | 'loss' | 'options' | 'family' | 'kind'>): RowwiseEntry {
+function rowEntry(
+  loss: { lossName: string; options: readonly NumericOption[] },
+  rest: Omit<RowwiseEntry, 'name' | 'loss' | 'options' | 'family' | 'kind'>,
+): RowwiseEntry {
   return { name: loss.lossName, loss, options: loss.options, family: 'classification', kind: 'rowwise', ...rest };
 }
 
@@ -68,23 +71,57 @@ function rowEntry(loss: { lossName: string; options: readonly NumericOption[] },
 const rampWeights = (classes: number): number[] => Array.from({ length: classes }, (_, k) => 0.5 + 0.25 * (k % 7));
 
 function rowwiseEntries(lib: Lib): RowwiseEntry[] {
-  const { sparseSoftmaxCrossEntropy, softmaxCrossEntropy, categoricalCrossEntropy, klDivergence, categoricalHinge, categoricalAccuracy, sparseCategoricalAccuracy, topKAccuracy } = lib;
+  const {
+    sparseSoftmaxCrossEntropy,
+    softmaxCrossEntropy,
+    categoricalCrossEntropy,
+    klDivergence,
+    categoricalHinge,
+    categoricalAccuracy,
+    sparseCategoricalAccuracy,
+    topKAccuracy,
+  } = lib;
   return [
-    rowEntry(sparseSoftmaxCrossEntropy, { target: 'labels', metric: false, domain: { pred: [-8, 8] }, f32Tolerance: 2e-5,
-      cases: [{}, { labelSmoothing: 0.1 }, { classWeights: rampWeights }, { ignoreIndex: 1 }, { labelSmoothing: 0.3, classWeights: rampWeights, ignoreIndex: 0 }] }),
-    rowEntry(softmaxCrossEntropy, { target: 'dense', metric: false, domain: { pred: [-8, 8] }, f32Tolerance: 2e-5,
-      cases: [{}, { labelSmoothing: 0.1 }, { classWeights: rampWeights }, { labelSmoothing: 0.3, classWeights: rampWeights }] }),
-    rowEntry(categoricalCrossEntropy, { target: 'dense', metric: false, domain: { pred: [0.01, 0.99] }, f32Tolerance: 2e-5,
-      cases: [{}, { eps: 0.05 }] }),
-    rowEntry(klDivergence, { target: 'dense', metric: false, domain: { pred: [0.01, 0.99] }, f32Tolerance: 2e-5,
-      cases: [{}, { eps: 0.05 }, { fromLogits: true }] }),
+    rowEntry(sparseSoftmaxCrossEntropy, {
+      target: 'labels',
+      metric: false,
+      domain: { pred: [-8, 8] },
+      f32Tolerance: 2e-5,
+      cases: [
+        {},
+        { labelSmoothing: 0.1 },
+        { classWeights: rampWeights },
+        { ignoreIndex: 1 },
+        { labelSmoothing: 0.3, classWeights: rampWeights, ignoreIndex: 0 },
+      ],
+    }),
+    rowEntry(softmaxCrossEntropy, {
+      target: 'dense',
+      metric: false,
+      domain: { pred: [-8, 8] },
+      f32Tolerance: 2e-5,
+      cases: [{}, { labelSmoothing: 0.1 }, { classWeights: rampWeights }, { labelSmoothing: 0.3, classWeights: rampWeights }],
+    }),
+    rowEntry(categoricalCrossEntropy, {
+      target: 'dense',
+      metric: false,
+      domain: { pred: [0.01, 0.99] },
+      f32Tolerance: 2e-5,
+      cases: [{}, { eps: 0.05 }],
+    }),
+    rowEntry(klDivergence, {
+      target: 'dense',
+      metric: false,
+      domain: { pred: [0.01, 0.99] },
+      f32Tolerance: 2e-5,
+      cases: [{}, { eps: 0.05 }, { fromLogits: true }],
+    }),
     rowEntry(categoricalHinge, { target: 'dense', metric: false, domain: { pred: [-3, 3] }, f32Tolerance: 1e-6, cases: [{}] }),
     rowEntry(categoricalAccuracy, { target: 'dense', metric: true, domain: { pred: [-3, 3] }, f32Tolerance: 0, cases: [{}] }),
     rowEntry(sparseCategoricalAccuracy, { target: 'labels', metric: true, domain: { pred: [-3, 3] }, f32Tolerance: 0, cases: [{}] }),
     rowEntry(topKAccuracy, { target: 'labels', metric: true, domain: { pred: [-3, 3] }, f32Tolerance: 0, cases: [{}, { k: 1 }, { k: 2 }] }),
   ];
 }
-
 
 /** A row-wise embedding loss: inputs are batches of rows of `dim` values, with a label per row or not. */
 export interface EmbeddingEntry {
@@ -105,17 +142,22 @@ export interface EmbeddingEntry {
 
 export type RegistryEntry = ElementwiseEntry | RowwiseEntry | EmbeddingEntry;
 
-function embedding(loss: PairLoss<any> | TripletLoss<any>, rest: Omit<EmbeddingEntry, 'name' | 'loss' | 'options' | 'family' | 'kind'>): EmbeddingEntry {
+function embedding(
+  loss: PairLoss<any> | TripletLoss<any>,
+  rest: Omit<EmbeddingEntry, 'name' | 'loss' | 'options' | 'family' | 'kind'>,
+): EmbeddingEntry {
   return { name: loss.lossName, loss, options: loss.options, family: 'embedding', kind: 'embedding', ...rest };
 }
-
 
 const bound = new WeakMap<object, readonly RegistryEntry[]>();
 
 /** Every entry, bound to the loss functions of `lib` (once per module). */
 export function registryOf(lib: object): readonly RegistryEntry[] {
   let entries = bound.get(lib);
-  if (entries === undefined) bound.set(lib, (entries = entriesOf(lib as Lib)));
+  if (entries === undefined) {
+    entries = entriesOf(lib as Lib);
+    bound.set(lib, entries);
+  }
   return entries;
 }
 
@@ -124,17 +166,33 @@ function entriesOf(lib: Lib): RegistryEntry[] {
   return [
     entry(mse, { family: 'regression', kind: 'elementwise', cases: [{}], domain: realLine, kinks: () => [], f32Tolerance: 1e-6 }),
     entry(mae, { family: 'regression', kind: 'elementwise', cases: [{}], domain: realLine, kinks: () => [0], f32Tolerance: 1e-6 }),
-    entry(huber, { family: 'regression', kind: 'elementwise', cases: [{}, { delta: 0.25 }, { delta: 3 }], domain: realLine,
-      kinks: (o) => [o.delta ?? 1], f32Tolerance: 1e-6 }),
-    entry(smoothL1, { family: 'regression', kind: 'elementwise', cases: [{}, { beta: 0.5 }, { beta: 4 }], domain: realLine,
-      kinks: (o) => [o.beta ?? 1], f32Tolerance: 1e-6 }),
+    entry(huber, {
+      family: 'regression',
+      kind: 'elementwise',
+      cases: [{}, { delta: 0.25 }, { delta: 3 }],
+      domain: realLine,
+      kinks: (o) => [o.delta ?? 1],
+      f32Tolerance: 1e-6,
+    }),
+    entry(smoothL1, {
+      family: 'regression',
+      kind: 'elementwise',
+      cases: [{}, { beta: 0.5 }, { beta: 4 }],
+      domain: realLine,
+      kinks: (o) => [o.beta ?? 1],
+      f32Tolerance: 1e-6,
+    }),
     // float32 elements are within 2 ulp (test/logcosh.test.ts); 1e-6 leaves room for the reductions
     entry(logCosh, { family: 'regression', kind: 'elementwise', cases: [{}], domain: realLine, kinks: () => [], f32Tolerance: 1e-6 }),
     ...binaryEntries(lib),
     ...rowwiseEntries(lib),
     embedding(contrastive, { inputs: ['a', 'b'], labels: 'binary', cases: [{}, { margin: 0.5 }, { margin: 4 }], f32Tolerance: 1e-5 }),
-    embedding(triplet, { inputs: ['anchor', 'positive', 'negative'], labels: 'none',
-      cases: [{}, { margin: 0.2 }, { squared: true, margin: 4 }, { swap: true }, { swap: true, squared: true, margin: 3 }], f32Tolerance: 1e-5 }),
+    embedding(triplet, {
+      inputs: ['anchor', 'positive', 'negative'],
+      labels: 'none',
+      cases: [{}, { margin: 0.2 }, { squared: true, margin: 4 }, { swap: true }, { swap: true, squared: true, margin: 3 }],
+      f32Tolerance: 1e-5,
+    }),
     embedding(cosineEmbedding, { inputs: ['a', 'b'], labels: 'sign', cases: [{}, { margin: 0.3 }], f32Tolerance: 1e-5 }),
   ];
 }
@@ -149,45 +207,123 @@ function binaryEntries(lib: Lib): ElementwiseEntry[] {
   const hard = { values: [0, 1], share: 0.5 } as const; // half hard labels, half soft targets
   const logits = { target: [0, 1], pred: [-12, 12] } as const;
   const logitExtremes = [
-    [0, 0], [1, 0], [1, -0], [0.5, 0], [1, 100], [1, -100], [0, 100], [0, -100], [1, -120], [0, 120],
-    [1, 1e4], [1, -1e4], [0, 1e4], [0, -1e4], [0.5, 1e4], [0.25, -1e4], [1, 3e38], [0, -3e38], [0.3, 30],
-    [1, 1e-30], [0, 1e-30], [1, NaN], [0.5, NaN],
+    [0, 0],
+    [1, 0],
+    [1, -0],
+    [0.5, 0],
+    [1, 100],
+    [1, -100],
+    [0, 100],
+    [0, -100],
+    [1, -120],
+    [0, 120],
+    [1, 1e4],
+    [1, -1e4],
+    [0, 1e4],
+    [0, -1e4],
+    [0.5, 1e4],
+    [0.25, -1e4],
+    [1, 3e38],
+    [0, -3e38],
+    [0.3, 30],
+    [1, 1e-30],
+    [0, 1e-30],
+    [1, NaN],
+    [0.5, NaN],
   ] as const;
   const margins = [
-    [1, 1], [-1, -1], [0, -1], [1, 0], [0, 0], [-1, 0], [1, -0], [1, 1e30], [-1, 1e30], [0, -3e38], [1, -3e38],
-    [1, 1e-30], [0, Infinity], [1, Infinity], [-1, -Infinity], [1, NaN], [0, NaN],
+    [1, 1],
+    [-1, -1],
+    [0, -1],
+    [1, 0],
+    [0, 0],
+    [-1, 0],
+    [1, -0],
+    [1, 1e30],
+    [-1, 1e30],
+    [0, -3e38],
+    [1, -3e38],
+    [1, 1e-30],
+    [0, Infinity],
+    [1, Infinity],
+    [-1, -Infinity],
+    [1, NaN],
+    [0, NaN],
   ] as const;
   return [
-      // float32: ln ≤ 1 ulp, ln1p ≤ 2 ulp (math/), then 4 roundings of non-negative terms: ≤ ~6 ulp = 4e-7
-      entry(binaryCrossEntropy, {
-        family: 'binary', kind: 'elementwise', cases: [{}, { posWeight: 3 }, { eps: 1e-3, posWeight: 0.5 }],
-        domain: { target: [0, 1], pred: [0, 1] }, labels: hard, kinks: () => [], f32Tolerance: 1e-6,
-        extremes: [
-          [0, 0], [1, 1], [1, 0], [0, 1], [0.5, 0], [0.5, 1], [1, 1e-30], [0, 1e-30], [1, 2e-38], [0, -0],
-          [1, 0.5], [0.3, 0.7], [1, 1 - 2 ** -24], [0, 1 - 2 ** -24], [0, 1e-7], [1, 0.9999999], [0.7, 0.7],
-        ],
-      }),
-      // float32: exp ≤ 1 ulp, ln1p ≤ 2 ulp, ≤ 5 roundings of non-negative terms in the loss; the gradient
-      // relative to its terms' scale (gradScale): σ ≤ 3 roundings, then 4
-      entry(binaryCrossEntropyWithLogits, {
-        family: 'binary', kind: 'elementwise',
-        cases: [{}, { posWeight: 3 }, { labelSmoothing: 0.1 }, { posWeight: 0.5, labelSmoothing: 0.2 }],
-        domain: logits, labels: hard, kinks: () => [], f32Tolerance: 1e-6, extremes: logitExtremes,
-      }),
-      // float32: m^γ = e^(γ·ln m) turns ln m's rounding (relative to |ln m| ≤ 12 on these logits) into
-      // γ·|ln m|·2⁻²⁴ relative: ≤ 1e-5 for γ ≤ 5, on top of the cross-entropy's few ulp
-      entry(binaryFocal, {
-        family: 'binary', kind: 'elementwise', cases: [{}, { gamma: 0 }, { gamma: 0.5, alpha: 0.6 }, { gamma: 5, alpha: 1 }],
-        domain: logits, labels: hard, kinks: () => [], f32Tolerance: 1e-5, extremes: logitExtremes,
-      }),
-      // exact but for the one rounding of 1 − y·ŷ (and its square): 1e-6 as the regression losses
-      entry(hinge, {
-        family: 'binary', kind: 'elementwise', cases: [{}], domain: { target: [-1, 1], pred: [-2.5, 2.5] },
-        labels: { values: [-1, 0, 1], share: 1 }, kinks: () => [0, 1], f32Tolerance: 1e-6, extremes: margins,
-      }),
-      entry(squaredHinge, {
-        family: 'binary', kind: 'elementwise', cases: [{}], domain: { target: [-1, 1], pred: [-2.5, 2.5] },
-        labels: { values: [-1, 0, 1], share: 1 }, kinks: () => [0, 1], f32Tolerance: 1e-6, extremes: margins,
-      }),
+    // float32: ln ≤ 1 ulp, ln1p ≤ 2 ulp (math/), then 4 roundings of non-negative terms: ≤ ~6 ulp = 4e-7
+    entry(binaryCrossEntropy, {
+      family: 'binary',
+      kind: 'elementwise',
+      cases: [{}, { posWeight: 3 }, { eps: 1e-3, posWeight: 0.5 }],
+      domain: { target: [0, 1], pred: [0, 1] },
+      labels: hard,
+      kinks: () => [],
+      f32Tolerance: 1e-6,
+      extremes: [
+        [0, 0],
+        [1, 1],
+        [1, 0],
+        [0, 1],
+        [0.5, 0],
+        [0.5, 1],
+        [1, 1e-30],
+        [0, 1e-30],
+        [1, 2e-38],
+        [0, -0],
+        [1, 0.5],
+        [0.3, 0.7],
+        [1, 1 - 2 ** -24],
+        [0, 1 - 2 ** -24],
+        [0, 1e-7],
+        [1, 0.9999999],
+        [0.7, 0.7],
+      ],
+    }),
+    // float32: exp ≤ 1 ulp, ln1p ≤ 2 ulp, ≤ 5 roundings of non-negative terms in the loss; the gradient
+    // relative to its terms' scale (gradScale): σ ≤ 3 roundings, then 4
+    entry(binaryCrossEntropyWithLogits, {
+      family: 'binary',
+      kind: 'elementwise',
+      cases: [{}, { posWeight: 3 }, { labelSmoothing: 0.1 }, { posWeight: 0.5, labelSmoothing: 0.2 }],
+      domain: logits,
+      labels: hard,
+      kinks: () => [],
+      f32Tolerance: 1e-6,
+      extremes: logitExtremes,
+    }),
+    // float32: m^γ = e^(γ·ln m) turns ln m's rounding (relative to |ln m| ≤ 12 on these logits) into
+    // γ·|ln m|·2⁻²⁴ relative: ≤ 1e-5 for γ ≤ 5, on top of the cross-entropy's few ulp
+    entry(binaryFocal, {
+      family: 'binary',
+      kind: 'elementwise',
+      cases: [{}, { gamma: 0 }, { gamma: 0.5, alpha: 0.6 }, { gamma: 5, alpha: 1 }],
+      domain: logits,
+      labels: hard,
+      kinks: () => [],
+      f32Tolerance: 1e-5,
+      extremes: logitExtremes,
+    }),
+    // exact but for the one rounding of 1 − y·ŷ (and its square): 1e-6 as the regression losses
+    entry(hinge, {
+      family: 'binary',
+      kind: 'elementwise',
+      cases: [{}],
+      domain: { target: [-1, 1], pred: [-2.5, 2.5] },
+      labels: { values: [-1, 0, 1], share: 1 },
+      kinks: () => [0, 1],
+      f32Tolerance: 1e-6,
+      extremes: margins,
+    }),
+    entry(squaredHinge, {
+      family: 'binary',
+      kind: 'elementwise',
+      cases: [{}],
+      domain: { target: [-1, 1], pred: [-2.5, 2.5] },
+      labels: { values: [-1, 0, 1], share: 1 },
+      kinks: () => [0, 1],
+      f32Tolerance: 1e-6,
+      extremes: margins,
+    }),
   ];
 }

@@ -21,7 +21,7 @@ function reference(y: ArrayLike<number>, p: ArrayLike<number>): number {
     const r = y[i]! - p[i]!;
     const x = r * r;
     const t = sum + x;
-    c += Math.abs(sum) >= Math.abs(x) ? (sum - t) + x : (x - t) + sum;
+    c += Math.abs(sum) >= Math.abs(x) ? sum - t + x : x - t + sum;
     sum = t;
   }
   return sum + c;
@@ -49,13 +49,19 @@ test.each([
   errors.push(rel(mse(wy, wp, { reduction: 'sum' }), sum), rel(mse(wy, wp), sum / N));
   wy.free();
   wp.free();
-  console.log(`mse over 1e7 ${dtype}: relative errors (sum, mean, zero-copy sum, zero-copy mean) ${errors.map((e) => e.toExponential(2)).join(', ')}`);
+  console.log(
+    `mse over 1e7 ${dtype}: relative errors (sum, mean, zero-copy sum, zero-copy mean) ${errors.map((e) => e.toExponential(2)).join(', ')}`,
+  );
   for (const e of errors) expect(e).toBeLessThanOrEqual(bound);
 });
 
 test('npm run accuracy runs end to end (a small n)', () => {
   const root = new URL('..', import.meta.url).pathname;
-  const out = execFileSync(process.execPath, ['--import', 'tsx', 'bench/accuracy.ts', '--n', '2e6'], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+  const out = execFileSync(process.execPath, ['--import', 'tsx', 'bench/accuracy.ts', '--n', '2e6'], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   expect(out).toMatch(/^ {2}mse mean, zero copy +[\d.]+ +\d\.\d\de-\d+$/m);
   expect(out).toMatch(/sum of 2000000 unit losses: {3}mse 2000000 {3}naive float32 2000000/);
   expect(out).toContain('accuracy: within 0.000001 relative');

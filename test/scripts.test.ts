@@ -4,15 +4,29 @@ import { execFileSync } from 'node:child_process';
 import { expect, test } from 'vitest';
 
 const root = new URL('..', import.meta.url).pathname;
-const tsx = (...args: string[]) => execFileSync(process.execPath, ['--import', 'tsx', ...args], { cwd: root, encoding: 'utf8', timeout: 120_000, stdio: 'pipe' });
+const tsx = (...args: string[]) =>
+  execFileSync(process.execPath, ['--import', 'tsx', ...args], { cwd: root, encoding: 'utf8', timeout: 120_000, stdio: 'pipe' });
 
 test('npm run bench runs every loss and variant (a short smoke run)', () => {
   const out = tsx('bench/run.ts', '--sizes', '16,100', '--time', '20', '--tfjs-sizes', '1e3');
-  for (const loss of ['mse', 'mae', 'huber', 'smoothL1', 'logCosh', 'binaryCrossEntropy', 'binaryCrossEntropyWithLogits', 'binaryFocal', 'hinge', 'squaredHinge']) expect(out).toContain(`${loss} summary:`);
+  for (const loss of [
+    'mse',
+    'mae',
+    'huber',
+    'smoothL1',
+    'logCosh',
+    'binaryCrossEntropy',
+    'binaryCrossEntropyWithLogits',
+    'binaryFocal',
+    'hinge',
+    'squaredHinge',
+  ])
+    expect(out).toContain(`${loss} summary:`);
   for (const k of ['mse', 'binaryCrossEntropy', 'binaryCrossEntropyWithLogits', 'softmaxCrossEntropy C=10', 'softmaxCrossEntropy C=1000']) {
     expect(out).toMatch(new RegExp(`^${k} +1e3 +[\\d.]+ +[\\d.]+ +[\\d.]+ +[\\d.]+×`, 'm'));
   }
-  for (const fn of ['exp', 'log', 'log1p', 'softplus', 'sigmoid']) expect(out).toMatch(new RegExp(`^${fn} +f32 +[\\d.]+ +[\\d.]+ +[\\d.]+`, 'm'));
+  for (const fn of ['exp', 'log', 'log1p', 'softplus', 'sigmoid'])
+    expect(out).toMatch(new RegExp(`^${fn} +f32 +[\\d.]+ +[\\d.]+ +[\\d.]+`, 'm'));
   for (const loss of ['contrastive', 'triplet', 'cosineEmbedding']) expect(out).toContain(`${loss} summary: 1000×128`);
   for (const variant of ['simdloss', 'simdloss, out', 'zero-copy', 'scalar build', 'plain JS', 'plain JS, out']) {
     expect(out).toContain(`  ${variant}  `);

@@ -3,7 +3,7 @@
 // the two growth cases the soak found, pinned down.
 import { execFileSync } from 'node:child_process';
 import { beforeAll, expect, test } from 'vitest';
-import { SimdlossError, alloc, init, memory, mse, softmaxCrossEntropy, sparseSoftmaxCrossEntropy } from '../src/node.js';
+import { alloc, init, memory, mse, SimdlossError, softmaxCrossEntropy, sparseSoftmaxCrossEntropy } from '../src/node.js';
 import { HEAP_SLACK, RSS_SLACK, soak } from './soak.js';
 
 beforeAll(async () => {
@@ -15,8 +15,10 @@ test('1e5 random calls: correct, nothing detached, wasm memory flat after warm-u
   // after 3e4, +8 MB).
   const r = soak({ calls: 100_000, seed: 7, warmup: 0.3 });
   const mb = (b: number) => `${(b / 2 ** 20).toFixed(1)} MB`;
-  console.log(`soak ${r.calls} calls in ${r.seconds.toFixed(1)} s, ${r.checked} checked, ${r.grows} grows: wasm ${mb(r.warm.wasm)} → ${mb(r.end.wasm)}, ` +
-    `heapUsed ${mb(r.warm.heapUsed)} → ${mb(r.end.heapUsed)}, RSS ${mb(r.warm.rss)} → ${mb(r.end.rss)}`);
+  console.log(
+    `soak ${r.calls} calls in ${r.seconds.toFixed(1)} s, ${r.checked} checked, ${r.grows} grows: wasm ${mb(r.warm.wasm)} → ${mb(r.end.wasm)}, ` +
+      `heapUsed ${mb(r.warm.heapUsed)} → ${mb(r.end.heapUsed)}, RSS ${mb(r.warm.rss)} → ${mb(r.end.rss)}`,
+  );
   expect(r.failures).toEqual([]);
   expect(r.checked).toBeGreaterThan(4000);
   expect(r.grows).toBeGreaterThan(100);
@@ -43,9 +45,10 @@ test('WasmArray views given to a wide-row call stay valid when the call itself g
     const before = memory().buffer.byteLength;
     while (memory().buffer.byteLength === before) filler.push(alloc(4096));
     const grownTo = memory().buffer.byteLength;
-    const dense = round === 2
-      ? sparseSoftmaxCrossEntropy.withGrad(labels, z.array, { classes: C, out: out.array })
-      : softmaxCrossEntropy.withGrad(t, z.array, { classes: C, out: out.array });
+    const dense =
+      round === 2
+        ? sparseSoftmaxCrossEntropy.withGrad(labels, z.array, { classes: C, out: out.array })
+        : softmaxCrossEntropy.withGrad(t, z.array, { classes: C, out: out.array });
     expect(memory().buffer.byteLength, 'the call grew memory').toBeGreaterThan(grownTo);
     const w = round === 2 ? wantSparse : want;
     expect(dense.loss).toBe(w.loss);
@@ -74,7 +77,9 @@ test('a plain view of wasm memory given to a wide-row call that grows memory: a 
   }
   expect(error).toBeInstanceOf(SimdlossError);
   expect((error as SimdlossError).argument).toBe('pred');
-  expect((error as SimdlossError).message).toMatch(/pred is a view of wasm memory that this call detached: rows of 10000 values are wider than a staging slot/);
+  expect((error as SimdlossError).message).toMatch(
+    /pred is a view of wasm memory that this call detached: rows of 10000 values are wider than a staging slot/,
+  );
   expect(sparseSoftmaxCrossEntropy(Int32Array.of(3, 9), block.array.subarray(0, 2 * C), { classes: C })).toBe(want); // a fresh view: fine
   for (const f of [...filler, block]) f.free();
 });
@@ -92,7 +97,11 @@ test('pages grown by the user (memory().grow) are handed out by alloc, not left 
 
 test('npm run soak runs end to end (2e4 calls)', () => {
   const root = new URL('..', import.meta.url).pathname;
-  const out = execFileSync(process.execPath, ['--import', 'tsx', 'bench/soak.ts', '--calls', '2e4'], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+  const out = execFileSync(process.execPath, ['--import', 'tsx', 'bench/soak.ts', '--calls', '2e4'], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   expect(out).toMatch(/^ {2}after warm-up +[\d.]+ MB +[\d.]+ MB +[\d.]+ MB$/m);
   expect(out).toContain('soak: flat and correct');
 });

@@ -6,12 +6,13 @@
 // unchanged; results never views into wasm memory (except a WasmArray opts.out, by contract), and
 // results kept from earlier calls never detached. Measured: wasm memory (less the forced growth),
 // heapUsed and RSS after warm-up and at the end. (No test-runner import: bench/soak.ts runs it too.)
-import { runInNewContext } from 'node:vm';
+
 import { setFlagsFromString } from 'node:v8';
-import { type WasmArray, alloc, memory, softmaxCrossEntropy, sparseSoftmaxCrossEntropy } from '../src/node.js';
+import { runInNewContext } from 'node:vm';
 import { wasm } from '../src/core/wasm.js';
-import { rowReferences } from './reference/index.js';
+import { alloc, memory, softmaxCrossEntropy, sparseSoftmaxCrossEntropy, type WasmArray } from '../src/node.js';
 import { random } from './random.js';
+import { rowReferences } from './reference/index.js';
 import { type Args, type Right, type Subject, subjects } from './subjects.js';
 
 export interface SoakOptions {
@@ -62,7 +63,10 @@ const gc: () => void = (() => {
 const MAX_ROWS = 12_000; // elementwise: 12 000 float32 > 8192 a slot; rowwise/embedding rows of 3 values: 36 000 values
 const POOL = 16; // live WasmArrays at most
 
-interface Held { a: WasmArray; copy: Float64Array | Int32Array | Float32Array }
+interface Held {
+  a: WasmArray;
+  copy: Float64Array | Int32Array | Float32Array;
+}
 
 export function soak(o: SoakOptions): SoakReport {
   const rand = random(o.seed ?? 1);
@@ -103,9 +107,15 @@ export function soak(o: SoakOptions): SoakReport {
       const v = h.a.array;
       if (v.length !== h.a.length) fail(`${when}: a WasmArray view has ${v.length} elements, not ${h.a.length}`);
       else if (v.buffer !== memory().buffer) fail(`${when}: a WasmArray view is not over the current memory`);
-      else for (let i = 0; i < v.length; i += 97) if (!Object.is(v[i], h.copy[i])) { fail(`${when}: WasmArray contents changed at [${i}]`); break; }
+      else
+        for (let i = 0; i < v.length; i += 97)
+          if (!Object.is(v[i], h.copy[i])) {
+            fail(`${when}: WasmArray contents changed at [${i}]`);
+            break;
+          }
     }
-    for (const k of kept) if (k.array.length !== k.length) fail(`${when}: an earlier result was detached (length ${k.array.length}, not ${k.length})`);
+    for (const k of kept)
+      if (k.array.length !== k.length) fail(`${when}: an earlier result was detached (length ${k.array.length}, not ${k.length})`);
   };
   const hold = (x: Float32Array | Float64Array | Int32Array): WasmArray => {
     const a = alloc(x.length, x instanceof Float32Array ? 'f32' : x instanceof Float64Array ? 'f64' : 'i32');
@@ -147,13 +157,14 @@ export function soak(o: SoakOptions): SoakReport {
     const s = pick(subjects);
     const f32 = rand() < 0.6;
     const r = rand();
-    const rows = r < 0.85 ? 1 + Math.floor(rand() * 64) : r < 0.97 ? 64 + Math.floor(rand() * 2000) : 2000 + Math.floor(rand() * (MAX_ROWS - 2000));
+    const rows =
+      r < 0.85 ? 1 + Math.floor(rand() * 64) : r < 0.97 ? 64 + Math.floor(rand() * 2000) : 2000 + Math.floor(rand() * (MAX_ROWS - 2000));
     let args = cut(s, pool(s, f32), rows);
     const weighted = rand() < 0.3;
     const w = weighted ? (f32 ? weightPools.f32 : weightPools.f64).subarray(0, rows) : undefined;
     const zeroCopy = rand() < 0.2;
     const wasmArgs = zeroCopy ? [...args, ...(w ? [w] : [])].map((x) => hold(x as Float32Array)) : [];
-    const methods = s.grad ? ['f', 'grad', 'withGrad', 'update'] as const : ['f', 'update'] as const;
+    const methods = s.grad ? (['f', 'grad', 'withGrad', 'update'] as const) : (['f', 'update'] as const);
     const method = pick(methods);
     const reduction = method === 'update' ? pick(['mean', 'sum'] as const) : pick(['mean', 'sum', 'none'] as const);
     const opts: Record<string, unknown> = { ...s.base, reduction };
@@ -185,7 +196,8 @@ export function soak(o: SoakOptions): SoakReport {
         const batch = weights === undefined ? args : [...args, weights];
         one.update(...batch);
         slot.acc.update(...batch);
-        if (rand() < 0.1) slot.acc.merge(one).reset().merge(one); // merge and reset keep the sums exact
+        if (rand() < 0.1)
+          slot.acc.merge(one).reset().merge(one); // merge and reset keep the sums exact
         else if (slot.acc.count !== count + rows) fail(`${s.name}.update: count ${slot.acc.count}, expected ${count + rows}`);
         result = one.result();
       } else {
@@ -233,7 +245,8 @@ export function soak(o: SoakOptions): SoakReport {
   // Nothing leaked: with every WasmArray freed, all memory above the scratch area is one free block again.
   const top = memory().buffer.byteLength;
   const whole = alloc((top - wasm.heapStart) / 8, 'f64');
-  if (whole.ptr !== wasm.heapStart || memory().buffer.byteLength !== top) fail(`blocks leaked: the free list no longer covers [${wasm.heapStart}, ${top})`);
+  if (whole.ptr !== wasm.heapStart || memory().buffer.byteLength !== top)
+    fail(`blocks leaked: the free list no longer covers [${wasm.heapStart}, ${top})`);
   whole.free();
   return { calls: o.calls, checked, grows, forcedBytes, allocs, wide, start, warm, end, wasmPeakAfterWarmup: peak, seconds, failures };
 }
@@ -247,8 +260,16 @@ function tolerance(s: Subject, f32: boolean): number {
   return f32 ? Math.max(4 * s.f32Tolerance, 1e-6) : 1e-12;
 }
 
-function compare(s: Subject, method: string, reduction: string, args: Args, f32: boolean, w: ArrayLike<number> | undefined,
-                 result: any, fail: (w: string) => void): void {
+function compare(
+  s: Subject,
+  method: string,
+  reduction: string,
+  args: Args,
+  f32: boolean,
+  w: ArrayLike<number> | undefined,
+  result: any,
+  fail: (w: string) => void,
+): void {
   const right: Right = s.reference(args, f32, w);
   const tol = tolerance(s, f32);
   const rows = right.losses.length;
@@ -283,7 +304,8 @@ function compare(s: Subject, method: string, reduction: string, args: Args, f32:
       let max = 0;
       for (let i = 0; i < e.length; i++) max = Math.max(max, Math.abs(e[i]! * k));
       if (g.length !== e.length) return fail(`${what}: grad${key} has ${g.length} elements, not ${e.length}`);
-      for (let i = 0; i < e.length; i++) if (!near(g[i]!, e[i]! * k, Math.abs(e[i]! * k) + max)) return fail(`${what}: grad${key}[${i}] ${g[i]}, reference ${e[i]! * k}`);
+      for (let i = 0; i < e.length; i++)
+        if (!near(g[i]!, e[i]! * k, Math.abs(e[i]! * k) + max)) return fail(`${what}: grad${key}[${i}] ${g[i]}, reference ${e[i]! * k}`);
     };
     if (right.grad instanceof Float64Array) check(got, right.grad, '');
     else for (const [key, e] of Object.entries(right.grad!)) check(got[key], e, `.${key}`);
@@ -298,8 +320,12 @@ function wideCall(rand: () => number, fail: (w: string) => void): void {
   const sparse = rand() < 0.5;
   const labels = Int32Array.from({ length: rows }, () => Math.floor(rand() * C));
   const dense = new Float32Array(rows * C);
-  labels.forEach((l, r) => (dense[r * C + l] = 1));
-  const got = sparse ? sparseSoftmaxCrossEntropy.withGrad(labels, z, { classes: C }) : softmaxCrossEntropy.withGrad(dense, z, { classes: C });
+  labels.forEach((l, r) => {
+    dense[r * C + l] = 1;
+  });
+  const got = sparse
+    ? sparseSoftmaxCrossEntropy.withGrad(labels, z, { classes: C })
+    : softmaxCrossEntropy.withGrad(dense, z, { classes: C });
   const e = rowReferences[sparse ? 'sparseSoftmaxCrossEntropy' : 'softmaxCrossEntropy']!(sparse ? labels : dense, z, { classes: C });
   if (!(Math.abs(got.loss - e.mean) <= 2e-5 * Math.abs(e.mean))) fail(`wide rows C = ${C}: ${got.loss}, reference ${e.mean}`);
   if (got.grad.length !== rows * C) fail(`wide rows C = ${C}: grad has ${got.grad.length} elements`);

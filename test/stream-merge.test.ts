@@ -15,7 +15,10 @@ const one = (x: number) => Float64Array.of(x);
  * 2⁵⁴, then 1008 of loss 1, weight 1.
  */
 function heavy() {
-  const acc = mse.create().update(one(0), one(2 ** 27), one(4)).update(one(0), one(0), one(2 ** 54));
+  const acc = mse
+    .create()
+    .update(one(0), one(2 ** 27), one(4))
+    .update(one(0), one(0), one(2 ** 54));
   for (let k = 0; k < 1008; k++) acc.update(one(0), one(1), one(1));
   return acc;
 }
@@ -49,7 +52,10 @@ for (const build of BUILDS) {
       expect((state.weightSum as number) + state.weightSumCompensation).toBe(WEIGHT);
       // 'sum' reduction: the loss sum alone
       const sums = mse.create({ reduction: 'sum' });
-      const h = mse.create({ reduction: 'sum' }).update(one(0), one(2 ** 27), one(4)).update(one(0), one(0), one(2 ** 54));
+      const h = mse
+        .create({ reduction: 'sum' })
+        .update(one(0), one(2 ** 27), one(4))
+        .update(one(0), one(0), one(2 ** 54));
       for (let k = 0; k < 1008; k++) h.update(one(0), one(1), one(1));
       expect(sums.merge(h).result()).toBe(SUM);
     });

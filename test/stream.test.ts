@@ -4,15 +4,16 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, test } from 'vitest';
 import * as lib from '../src/node.js';
-import { type AccumulatorState, SimdlossError, huber, initSync, mae, mse } from '../src/node.js';
+import { type AccumulatorState, huber, initSync, mae, mse, SimdlossError } from '../src/node.js';
 import { type ElementwiseEntry, elementwiseOf, registryOf } from './registry.js';
 
 const registry = registryOf(lib);
 const elementwiseRegistry = elementwiseOf(lib);
+
 import { compatible } from '../src/core/stream.js';
 import { VERSION } from '../src/version.js';
-import { expected, references } from './reference/index.js';
 import { BUILDS, DTYPES, elementwiseData, expectNear, random, uniform } from './helpers.js';
+import { expected, references } from './reference/index.js';
 
 type AnyLoss = any; // the registry holds losses of several option types
 type FloatArray = Float32Array | Float64Array;
@@ -21,7 +22,10 @@ const F64_TOLERANCE = 1e-12;
 const TILE = { f32: 8, f64: 4 };
 
 /** The arguments of one batch, for each kind of loss the registry holds. */
-const batches: Record<string, (entry: ElementwiseEntry, Ctor: Float32ArrayConstructor | Float64ArrayConstructor, n: number, seed: number) => { args: FloatArray[] }> = {
+const batches: Record<
+  string,
+  (entry: ElementwiseEntry, Ctor: Float32ArrayConstructor | Float64ArrayConstructor, n: number, seed: number) => { args: FloatArray[] }
+> = {
   elementwise(entry, Ctor, n, seed) {
     const { y, p } = elementwiseData(entry, Ctor, n, random(seed));
     return { args: [y, p] };
@@ -64,7 +68,8 @@ test('every registry entry streams: create and fromJSON exist, and the tests kno
     expect(typeof (entry.loss as AnyLoss).fromJSON, entry.name).toBe('function');
     // (Row-wise and embedding losses stream whole rows: their split and merge tests are in
     // categorical.test.ts and embedding-stream.test.ts.)
-    if (entry.kind === 'elementwise') expect(batches[entry.kind], `no batch generator for kind '${entry.kind}' in stream.test.ts`).toBeDefined();
+    if (entry.kind === 'elementwise')
+      expect(batches[entry.kind], `no batch generator for kind '${entry.kind}' in stream.test.ts`).toBeDefined();
   }
 });
 
@@ -88,7 +93,14 @@ for (const build of BUILDS) {
 
         test(`${entry.name} ${dtype.name}: any split, any merge order, through JSON = the one-shot result`, () => {
           for (const opts of entry.cases) {
-            for (const [n, seed] of [[0, 1], [1, 2], [13, 3], [67, 4], [5000, 5], [3 * 8192 + 7, 6]] as const) {
+            for (const [n, seed] of [
+              [0, 1],
+              [1, 2],
+              [13, 3],
+              [67, 4],
+              [5000, 5],
+              [3 * 8192 + 7, 6],
+            ] as const) {
               const rand = random(seed * 101);
               const { args } = batches[entry.kind]!(entry, dtype.Array, n, seed);
               const w = uniform(dtype.Array, n, [0, 2], rand);
@@ -112,7 +124,11 @@ for (const build of BUILDS) {
                   }
                   const merged = mergeRandomly(loss, parts, rand);
                   const restored = loss.fromJSON(JSON.parse(JSON.stringify(seq)));
-                  for (const [how, acc] of [['sequential', seq], ['merged', merged], ['restored', restored]] as const) {
+                  for (const [how, acc] of [
+                    ['sequential', seq],
+                    ['merged', merged],
+                    ['restored', restored],
+                  ] as const) {
                     expectNear(acc.result(), oneShot, tol, `${how} vs one-shot ${at}`);
                     expectNear(acc.result(), reduction === 'mean' ? e.mean : e.sum, tol, `${how} vs reference ${at}`);
                     expect(acc.count, `${how} count ${at}`).toBe(n);
@@ -133,7 +149,8 @@ for (const build of BUILDS) {
           const { args } = batches[entry.kind]!(entry, dtype.Array, n, 77);
           const w = uniform(dtype.Array, n, [0, 3], random(78));
           w.fill(1, 1000, 2000); // the middle third goes in without weights
-          const acc = loss.create(opts)
+          const acc = loss
+            .create(opts)
             .update(...slice(args, 0, 1000), w.subarray(0, 1000))
             .update(...slice(args, 1000, 2000))
             .update(...slice(args, 2000, n), w.subarray(2000));
@@ -248,8 +265,17 @@ describe('options, state and misuse', () => {
       expect(acc.toJSON()).toEqual(before);
     };
     bad(() => acc.update(y, Float32Array.of(1, 2)), /mse.update: target has 3 elements but pred has 2/, 'target');
-    bad(() => acc.update(y, Float32Array.of(1, 2, 3), Float32Array.of(1, -1, 1)), /mse.update: weights\[1\] must be a finite number ≥ 0; got -1/, 'weights', 1);
-    bad(() => acc.update(y, Float32Array.of(1, 2, 3), Float64Array.of(1, 1, 1) as never), /weights is a Float64Array but pred is a Float32Array/, 'weights');
+    bad(
+      () => acc.update(y, Float32Array.of(1, 2, 3), Float32Array.of(1, -1, 1)),
+      /mse.update: weights\[1\] must be a finite number ≥ 0; got -1/,
+      'weights',
+      1,
+    );
+    bad(
+      () => acc.update(y, Float32Array.of(1, 2, 3), Float64Array.of(1, 1, 1) as never),
+      /weights is a Float64Array but pred is a Float32Array/,
+      'weights',
+    );
     const long = new Float32Array(20000);
     const w = new Float32Array(20000).fill(1);
     w[19000] = NaN; // in the third scratch chunk: the first two were already summed inside the call
@@ -271,8 +297,14 @@ describe('options, state and misuse', () => {
     const acc = huber.create({ delta: 0.5 }).update(y, p, Float32Array.of(1, 2, 0.5));
     const state = acc.toJSON();
     expect(state).toEqual({
-      simdloss: VERSION, loss: 'huber', options: { reduction: 'mean', delta: 0.5 },
-      sum: expect.any(Number), sumCompensation: expect.any(Number), weightSum: 3.5, weightSumCompensation: 0, count: 3,
+      simdloss: VERSION,
+      loss: 'huber',
+      options: { reduction: 'mean', delta: 0.5 },
+      sum: expect.any(Number),
+      sumCompensation: expect.any(Number),
+      weightSum: 3.5,
+      weightSumCompensation: 0,
+      count: 3,
     });
     expect(JSON.parse(JSON.stringify(acc))).toEqual(state);
     expect(huber.fromJSON(JSON.stringify(acc)).result()).toBe(acc.result());
@@ -287,8 +319,16 @@ describe('options, state and misuse', () => {
       }
     };
     refused(mse.create().toJSON(), /huber.fromJSON: state.loss must be 'huber'.*got 'mse'/, 'state.loss');
-    refused({ ...state, options: { reduction: 'mean', delta: -1 } }, /state.options.delta must be a finite number > 0; got -1/, 'state.options.delta');
-    refused({ ...state, options: { reduction: 'none', delta: 1 } }, /state.options.reduction must be 'mean' or 'sum'/, 'state.options.reduction');
+    refused(
+      { ...state, options: { reduction: 'mean', delta: -1 } },
+      /state.options.delta must be a finite number > 0; got -1/,
+      'state.options.delta',
+    );
+    refused(
+      { ...state, options: { reduction: 'none', delta: 1 } },
+      /state.options.reduction must be 'mean' or 'sum'/,
+      'state.options.reduction',
+    );
     refused({ ...state, options: { delta: 1, beta: 2 } }, /unknown option 'beta'/, 'state.options.beta');
     refused({ ...state, options: null }, /state.options must be an object/, 'state.options');
     refused({ ...state, sum: 'lots' }, /state.sum must be a number/, 'state.sum');

@@ -2,13 +2,14 @@
 // its array arguments, required options, valid seeded data of any number of examples in either
 // dtype, and its float64 reference (test/reference/) for the default options. Built from the
 // registry, so a new loss is covered without a line here. (No test-runner import: bench/ uses it too.)
+
+import type { NumericOption } from '../src/core/args.js';
 import * as lib from '../src/node.js';
 import { binaryAccuracy } from '../src/node.js';
-import { type RegistryEntry, registryOf } from './registry.js';
-import type { NumericOption } from '../src/core/args.js';
+import { random } from './random.js';
 import { embeddingReferences } from './reference/embedding.js';
 import { expected, references, rowReferences } from './reference/index.js';
-import { random } from './random.js';
+import { type RegistryEntry, registryOf } from './registry.js';
 
 export type AnyLoss = any; // the registry holds functions of several option types; each caller passes the right ones
 export type Method = 'f' | 'grad' | 'withGrad' | 'create' | 'update';
@@ -70,13 +71,25 @@ function subject(entry: RegistryEntry): Subject {
       domains.push({ arg: 1, values: [-0.5, 1.5, NaN, Infinity], expected: 'in [0, 1]' });
     }
     return {
-      name: entry.name, loss: entry.loss, kind: 'elementwise', args: ['target', 'pred'], ref: 1, ints: new Set(), base: {},
-      numeric: entry.options, grad: true, f32Tolerance: entry.f32Tolerance, domains, width: () => 1,
+      name: entry.name,
+      loss: entry.loss,
+      kind: 'elementwise',
+      args: ['target', 'pred'],
+      ref: 1,
+      ints: new Set(),
+      base: {},
+      numeric: entry.options,
+      grad: true,
+      f32Tolerance: entry.f32Tolerance,
+      domains,
+      width: () => 1,
       data(rows, seed, f32) {
         const rand = random(seed);
         const at = (r: readonly [number, number]) => r[0] + (r[1] - r[0]) * rand();
         const labels = entry.labels;
-        const y = Float64Array.from({ length: rows }, (_, i) => (labels && (labels.share === 1 || i % 2 === 0) ? labels.values[i % labels.values.length]! : at(entry.domain.target)));
+        const y = Float64Array.from({ length: rows }, (_, i) =>
+          labels && (labels.share === 1 || i % 2 === 0) ? labels.values[i % labels.values.length]! : at(entry.domain.target),
+        );
         const p = Float64Array.from({ length: rows }, () => at(entry.domain.pred));
         return [cast(y, f32), cast(p, f32)];
       },
@@ -90,8 +103,16 @@ function subject(entry: RegistryEntry): Subject {
     const labels = entry.target === 'labels';
     const ref = rowReferences[entry.name]!;
     return {
-      name: entry.name, loss: entry.loss, kind: 'rowwise', args: [labels ? 'labels' : 'target', 'pred'], ref: 1,
-      ints: new Set(labels ? [0] : []), base: { classes: C }, numeric: entry.options, grad: !entry.metric, f32Tolerance: entry.f32Tolerance,
+      name: entry.name,
+      loss: entry.loss,
+      kind: 'rowwise',
+      args: [labels ? 'labels' : 'target', 'pred'],
+      ref: 1,
+      ints: new Set(labels ? [0] : []),
+      base: { classes: C },
+      numeric: entry.options,
+      grad: !entry.metric,
+      f32Tolerance: entry.f32Tolerance,
       width: (j) => (j === 0 && labels ? 1 : C),
       domains: labels
         ? [{ arg: 0, values: [-1, C, C + 100, -2147483648, 2147483647], expected: `[0, ${C - 1}]` }]
@@ -100,7 +121,9 @@ function subject(entry: RegistryEntry): Subject {
         const rand = random(seed);
         const [lo, hi] = entry.domain.pred;
         // Metrics: logits in steps far apart (no near-ties that float32 rounding could flip).
-        const z = Float64Array.from({ length: rows * C }, () => (entry.metric ? Math.floor(rand() * 7) * 0.75 + rand() * 0.01 : lo + (hi - lo) * rand()));
+        const z = Float64Array.from({ length: rows * C }, () =>
+          entry.metric ? Math.floor(rand() * 7) * 0.75 + rand() * 0.01 : lo + (hi - lo) * rand(),
+        );
         if (labels) return [Int32Array.from({ length: rows }, () => Math.floor(rand() * C)), cast(z, f32)];
         const t = new Float64Array(rows * C);
         for (let r = 0; r < rows; r++) {
@@ -121,13 +144,31 @@ function subject(entry: RegistryEntry): Subject {
   const names = hasLabel ? ['label', ...entry.inputs] : [...entry.inputs];
   const first = hasLabel ? 1 : 0;
   return {
-    name: entry.name, loss: entry.loss, kind: 'embedding', args: names, ref: first, ints: new Set(), base: { dim: DIM },
-    numeric: entry.options, grad: true, f32Tolerance: entry.f32Tolerance, width: (j) => (hasLabel && j === 0 ? 1 : DIM),
-    domains: entry.labels === 'binary' ? [{ arg: 0, values: [-0.5, 1.5, NaN, Infinity], expected: 'in [0, 1]' }]
-      : entry.labels === 'sign' ? [{ arg: 0, values: [0, 0.5, 2, -2, NaN], expected: '1 or -1' }] : [],
+    name: entry.name,
+    loss: entry.loss,
+    kind: 'embedding',
+    args: names,
+    ref: first,
+    ints: new Set(),
+    base: { dim: DIM },
+    numeric: entry.options,
+    grad: true,
+    f32Tolerance: entry.f32Tolerance,
+    width: (j) => (hasLabel && j === 0 ? 1 : DIM),
+    domains:
+      entry.labels === 'binary'
+        ? [{ arg: 0, values: [-0.5, 1.5, NaN, Infinity], expected: 'in [0, 1]' }]
+        : entry.labels === 'sign'
+          ? [{ arg: 0, values: [0, 0.5, 2, -2, NaN], expected: '1 or -1' }]
+          : [],
     data(rows, seed, f32) {
       const rand = random(seed);
-      const xs = entry.inputs.map(() => cast(Float64Array.from({ length: rows * DIM }, () => 2 * rand() - 1), f32));
+      const xs = entry.inputs.map(() =>
+        cast(
+          Float64Array.from({ length: rows * DIM }, () => 2 * rand() - 1),
+          f32,
+        ),
+      );
       if (!hasLabel) return xs;
       const label = Float64Array.from({ length: rows }, (_, i) => (entry.labels === 'sign' ? (i % 2 ? 1 : -1) : i % 2));
       return [cast(label, f32), ...xs];
@@ -140,9 +181,19 @@ function subject(entry: RegistryEntry): Subject {
       const losses = new Float64Array(rows);
       const grad: Record<string, Float64Array> = Object.fromEntries(entry.inputs.map((k) => [k, new Float64Array(rows * DIM)]));
       for (let r = 0; r < rows; r++) {
-        const row = ref.row(hasLabel ? (args[0] as Float64Array)[r]! : NaN, xs.map((x) => Array.from(x.subarray(r * DIM, (r + 1) * DIM))), {});
+        const row = ref.row(
+          hasLabel ? (args[0] as Float64Array)[r]! : NaN,
+          xs.map((x) => Array.from(x.subarray(r * DIM, (r + 1) * DIM))),
+          {},
+        );
         losses[r] = w(r) * row.loss;
-        row.grads.forEach((g, j) => grad[entry.inputs[j]!]!.set(g.map((v) => (wsum > 0 ? (w(r) * v) / wsum : 0)), r * DIM));
+        row.grads.forEach(
+          (g, j) =>
+            void grad[entry.inputs[j]!]!.set(
+              g.map((v) => (wsum > 0 ? (w(r) * v) / wsum : 0)),
+              r * DIM,
+            ),
+        );
       }
       const total = sum(losses);
       return { losses, loss: wsum > 0 ? total / wsum : 0, sum: total, grad };
@@ -153,18 +204,39 @@ function subject(entry: RegistryEntry): Subject {
 /** binaryAccuracy is exported but not in the registry (a metric without a gradient): its subject, reference from its formula. */
 function binaryAccuracySubject(): Subject {
   return {
-    name: 'binaryAccuracy', loss: binaryAccuracy, kind: 'elementwise', args: ['target', 'pred'], ref: 1, ints: new Set(), base: {},
-    numeric: binaryAccuracy.options, grad: false, f32Tolerance: 0, width: () => 1,
-    domains: [{ arg: 0, values: [-0.5, 1.5, NaN, Infinity], expected: 'in [0, 1]' }, { arg: 1, values: [-0.5, 1.5, NaN, Infinity], expected: 'in [0, 1]' }],
+    name: 'binaryAccuracy',
+    loss: binaryAccuracy,
+    kind: 'elementwise',
+    args: ['target', 'pred'],
+    ref: 1,
+    ints: new Set(),
+    base: {},
+    numeric: binaryAccuracy.options,
+    grad: false,
+    f32Tolerance: 0,
+    width: () => 1,
+    domains: [
+      { arg: 0, values: [-0.5, 1.5, NaN, Infinity], expected: 'in [0, 1]' },
+      { arg: 1, values: [-0.5, 1.5, NaN, Infinity], expected: 'in [0, 1]' },
+    ],
     data(rows, seed, f32) {
       const rand = random(seed);
       // Probabilities away from the threshold: float32 rounding cannot move one across it.
-      return [cast(Float64Array.from({ length: rows }, (_, i) => i % 2), f32), cast(Float64Array.from({ length: rows }, () => (rand() < 0.5 ? 0.1 : 0.9) + 0.05 * rand()), f32)];
+      return [
+        cast(
+          Float64Array.from({ length: rows }, (_, i) => i % 2),
+          f32,
+        ),
+        cast(
+          Float64Array.from({ length: rows }, () => (rand() < 0.5 ? 0.1 : 0.9) + 0.05 * rand()),
+          f32,
+        ),
+      ];
     },
     reference([y, p], _, weights) {
       const t = y as ArrayLike<number>;
       const q = p as ArrayLike<number>;
-      const losses = Float64Array.from({ length: t.length }, (_, i) => (weights ? weights[i]! : 1) * ((q[i]! > 0.5) === (t[i]! > 0.5) ? 1 : 0));
+      const losses = Float64Array.from({ length: t.length }, (_, i) => (weights ? weights[i]! : 1) * (q[i]! > 0.5 === t[i]! > 0.5 ? 1 : 0));
       const total = sum(losses);
       const wsum = weights ? sum(weights) : t.length;
       return { losses, loss: wsum > 0 ? total / wsum : 0, sum: total };

@@ -3,7 +3,16 @@
 // top-k tie goes to the lower index, so the label ranks behind equal values before it and ahead of
 // equal values after it. Placed in every lane of a vector and in the scalar tail, on both builds.
 import { beforeAll, describe, expect, test } from 'vitest';
-import { binaryAccuracy, binaryCrossEntropy, binaryCrossEntropyWithLogits, binaryFocal, hinge, initSync, squaredHinge, topKAccuracy } from '../src/node.js';
+import {
+  binaryAccuracy,
+  binaryCrossEntropy,
+  binaryCrossEntropyWithLogits,
+  binaryFocal,
+  hinge,
+  initSync,
+  squaredHinge,
+  topKAccuracy,
+} from '../src/node.js';
 import { BUILDS, DTYPES, random } from './helpers.js';
 
 type AnyLoss = any; // the classifier losses share withGrad's accuracy option; each call passes the right arrays
@@ -77,7 +86,7 @@ for (const build of BUILDS) {
       }
     });
 
-    test('topKAccuracy: rows of equal values hit exactly when the label\'s index is below k', () => {
+    test("topKAccuracy: rows of equal values hit exactly when the label's index is below k", () => {
       for (const dtype of DTYPES) {
         for (const C of [1, 2, 3, 4, 5, 8, 9, 16, 17, 31, 32, 33, 40]) {
           const labels = Int32Array.from({ length: C }, (_, t) => t);

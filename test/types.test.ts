@@ -1,6 +1,17 @@
 // The public types as a user meets them: this file must type-check (npm test runs tsc first).
 import { expect, expectTypeOf, test } from 'vitest';
-import { type AccumulatorState, type ElementwiseAccumulator, alloc, huber, init, mse, softmaxCrossEntropy, sparseSoftmaxCrossEntropy, topKAccuracy, type WasmArray } from '../src/node.js';
+import {
+  type AccumulatorState,
+  alloc,
+  type ElementwiseAccumulator,
+  huber,
+  init,
+  mse,
+  softmaxCrossEntropy,
+  sparseSoftmaxCrossEntropy,
+  topKAccuracy,
+  type WasmArray,
+} from '../src/node.js';
 
 test('typed arrays in, the same typed arrays out; WasmArrays accepted anywhere', async () => {
   await init();

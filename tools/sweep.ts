@@ -41,7 +41,10 @@ interface Failure {
 const testPattern = (name: string): string => `'^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/'/g, `'\\''`)}$'`;
 
 /** The run-size variables set for the sweep, which a replay needs too. */
-const sizes = ['FC_RUNS', 'FUZZ_CASES'].filter((k) => process.env[k] !== undefined).map((k) => `${k}=${process.env[k]} `).join('');
+const sizes = ['FC_RUNS', 'FUZZ_CASES']
+  .filter((k) => process.env[k] !== undefined)
+  .map((k) => `${k}=${process.env[k]} `)
+  .join('');
 
 /** What a failure message says about its case, and the command that replays it. */
 function describeFailure(seed: number, file: string, test: string, message: string): Failure {
@@ -49,7 +52,8 @@ function describeFailure(seed: number, file: string, test: string, message: stri
   const counterexample = /Counterexample: (.*)/.exec(message)?.[1];
   if (fc) {
     return {
-      seed, test,
+      seed,
+      test,
       detail: `fast-check seed ${fc[1]}, path "${fc[2]}", counterexample ${counterexample}`,
       replay: `${sizes}FC_SEED=${fc[1]} FC_PATH=${fc[2]} npx vitest run ${file} -t ${testPattern(test)}`,
     };
@@ -66,25 +70,57 @@ function runSeed(seed: number): Promise<{ failures: Failure[]; tests: number }> 
   const out = join(work, `${seed}.json`);
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [vitest, 'run', ...FILES, '--reporter=json', `--outputFile=${out}`], {
-      cwd: root, env: { ...process.env, FC_SEED: String(seed), FUZZ_SEED: String(seed) }, stdio: ['ignore', 'ignore', 'pipe'],
+      cwd: root,
+      env: { ...process.env, FC_SEED: String(seed), FUZZ_SEED: String(seed) },
+      stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
     child.on('close', (code) => {
-      let report: { numTotalTests: number; testResults: { name: string; message?: string; assertionResults: { fullName: string; status: string; failureMessages: string[] }[] }[] };
+      let report: {
+        numTotalTests: number;
+        testResults: {
+          name: string;
+          message?: string;
+          assertionResults: { fullName: string; status: string; failureMessages: string[] }[];
+        }[];
+      };
       try {
         report = JSON.parse(readFileSync(out, 'utf8'));
       } catch {
-        resolve({ tests: 0, failures: [{ seed, test: '(no report)', detail: `vitest exited with ${code}: ${stderr.trim().split('\n').slice(-8).join('\n    ')}`, replay: `${sizes}FC_SEED=${seed} FUZZ_SEED=${seed} npx vitest run ${FILES.join(' ')}` }] });
+        resolve({
+          tests: 0,
+          failures: [
+            {
+              seed,
+              test: '(no report)',
+              detail: `vitest exited with ${code}: ${stderr.trim().split('\n').slice(-8).join('\n    ')}`,
+              replay: `${sizes}FC_SEED=${seed} FUZZ_SEED=${seed} npx vitest run ${FILES.join(' ')}`,
+            },
+          ],
+        });
         return;
       }
       const failures: Failure[] = [];
       for (const f of report.testResults) {
         const file = f.name.slice(root.length);
-        if (f.assertionResults.length === 0 && f.message) failures.push({ seed, test: file, detail: f.message.split('\n')[0]!, replay: `${sizes}FC_SEED=${seed} FUZZ_SEED=${seed} npx vitest run ${file}` });
-        for (const a of f.assertionResults) if (a.status === 'failed') failures.push(describeFailure(seed, file, a.fullName, a.failureMessages.join('\n')));
+        if (f.assertionResults.length === 0 && f.message)
+          failures.push({
+            seed,
+            test: file,
+            detail: f.message.split('\n')[0]!,
+            replay: `${sizes}FC_SEED=${seed} FUZZ_SEED=${seed} npx vitest run ${file}`,
+          });
+        for (const a of f.assertionResults)
+          if (a.status === 'failed') failures.push(describeFailure(seed, file, a.fullName, a.failureMessages.join('\n')));
       }
-      if (code !== 0 && failures.length === 0) failures.push({ seed, test: '(exit code)', detail: `vitest exited with ${code}`, replay: `${sizes}FC_SEED=${seed} FUZZ_SEED=${seed} npx vitest run ${FILES.join(' ')}` });
+      if (code !== 0 && failures.length === 0)
+        failures.push({
+          seed,
+          test: '(exit code)',
+          detail: `vitest exited with ${code}`,
+          replay: `${sizes}FC_SEED=${seed} FUZZ_SEED=${seed} npx vitest run ${FILES.join(' ')}`,
+        });
       resolve({ failures, tests: report.numTotalTests });
     });
   });
@@ -107,7 +143,9 @@ async function worker(): Promise<void> {
     tests += r.tests;
     failures.push(...r.failures);
     const elapsed = ((Date.now() - started) / 1000).toFixed(0);
-    console.log(`seed ${seed}: ${r.failures.length === 0 ? 'ok' : `${r.failures.length} FAILED`} (${((Date.now() - t0) / 1000).toFixed(1)} s; ${done.length}/${count} after ${elapsed} s)`);
+    console.log(
+      `seed ${seed}: ${r.failures.length === 0 ? 'ok' : `${r.failures.length} FAILED`} (${((Date.now() - t0) / 1000).toFixed(1)} s; ${done.length}/${count} after ${elapsed} s)`,
+    );
   }
 }
 /** The summary of the seeds finished so far; exit code 1 if any failed. */
@@ -116,8 +154,12 @@ function summary(): number {
   const seconds = (Date.now() - started) / 1000;
   done.sort((a, b) => a - b);
   const contiguous = done.length > 0 && done[done.length - 1]! - done[0]! === done.length - 1;
-  console.log(`\n${done.length} of ${count} seeds run (${contiguous ? `${done[0]}…${done[done.length - 1]}` : done.join(', ')}), ${tests} tests, ${failures.length} failures`);
-  console.log(`time: ${(seconds / 60).toFixed(1)} min (${(seconds / Math.max(1, done.length)).toFixed(1)} s per seed with ${jobs} at a time)`);
+  console.log(
+    `\n${done.length} of ${count} seeds run (${contiguous ? `${done[0]}…${done[done.length - 1]}` : done.join(', ')}), ${tests} tests, ${failures.length} failures`,
+  );
+  console.log(
+    `time: ${(seconds / 60).toFixed(1)} min (${(seconds / Math.max(1, done.length)).toFixed(1)} s per seed with ${jobs} at a time)`,
+  );
   for (const f of failures) console.log(`\nFAILED seed ${f.seed}: ${f.test}\n    ${f.detail}\n  replay: ${f.replay}`);
   return failures.length > 0 ? 1 : 0;
 }

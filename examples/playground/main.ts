@@ -4,7 +4,7 @@
 import uPlot from 'uplot';
 import * as simdloss from '../../src/index.js';
 import { elementwiseOf } from '../../test/registry.js';
-import { type Epoch, type Trainer, loadIris, logisticTrainer, softmaxTrainer } from '../iris.js';
+import { type Epoch, loadIris, logisticTrainer, softmaxTrainer, type Trainer } from '../iris.js';
 
 const { contrastive, init } = simdloss;
 // The test registry's elementwise entries (kind, options, domain), bound to this page's copy of the library.
@@ -63,8 +63,11 @@ const curves: Curve[] = elementwiseRegistry.map((e): Curve => {
     options: e.options.map((o) => o.name).filter((n) => (SLIDERS as readonly string[]).includes(n)),
     formula: FORMULAS[e.name] ?? '',
     xLabel: regression ? 'prediction ŷ' : onProbabilities ? 'probability p' : hingeLike ? 'score ŷ' : 'logit z',
-    target: regression ? { label: 'target y', min: -10, max: 10, step: 0.5, value: 0 }
-      : hingeLike ? { label: 'label y (±1)', min: -1, max: 1, step: 2, value: 1 } : probability,
+    target: regression
+      ? { label: 'target y', min: -10, max: 10, step: 0.5, value: 0 }
+      : hingeLike
+        ? { label: 'label y (±1)', min: -1, max: 1, step: 2, value: 1 }
+        : probability,
     range: (t) => (regression ? [t - 4, t + 4] : onProbabilities ? [0.001, 0.999] : hingeLike ? [-2.5, 2.5] : [-6, 6]),
     compute(t, x, opts) {
       const y = new Float64Array(x.length).fill(t);
@@ -97,14 +100,27 @@ const targetInput = $<HTMLInputElement>('target');
 for (const c of curves) lossSelect.add(new Option(c.name, c.name));
 lossSelect.value = 'huber';
 
-function lineChart(el: HTMLElement, title: string, xLabel: string, series: { label: string; stroke: string }[], width = 520, height = 190): uPlot {
-  return new uPlot({
-    title, width, height,
-    scales: { x: { time: false } },
-    axes: [{ label: xLabel }, {}],
-    legend: { show: series.length > 1 },
-    series: [{ label: xLabel }, ...series.map((s) => ({ ...s, width: 2 }))],
-  }, [[], ...series.map(() => [])], el);
+function lineChart(
+  el: HTMLElement,
+  title: string,
+  xLabel: string,
+  series: { label: string; stroke: string }[],
+  width = 520,
+  height = 190,
+): uPlot {
+  return new uPlot(
+    {
+      title,
+      width,
+      height,
+      scales: { x: { time: false } },
+      axes: [{ label: xLabel }, {}],
+      legend: { show: series.length > 1 },
+      series: [{ label: xLabel }, ...series.map((s) => ({ ...s, width: 2 }))],
+    },
+    [[], ...series.map(() => [])],
+    el,
+  );
 }
 
 let lossChart: uPlot;
@@ -121,7 +137,12 @@ function slider(name: string): HTMLInputElement {
 /** Target and sliders follow the chosen loss: its target range, only its own options enabled. */
 function selectLoss(): void {
   const c = currentCurve();
-  Object.assign(targetInput, { min: String(c.target.min), max: String(c.target.max), step: String(c.target.step), value: String(c.target.value) });
+  Object.assign(targetInput, {
+    min: String(c.target.min),
+    max: String(c.target.max),
+    step: String(c.target.step),
+    value: String(c.target.value),
+  });
   $('target-label').textContent = c.target.label;
   for (const name of SLIDERS) {
     const on = c.options.includes(name);
@@ -133,7 +154,9 @@ function selectLoss(): void {
   lossChart?.destroy();
   gradChart?.destroy();
   lossChart = lineChart($('loss-chart'), `${c.name}: loss`, c.xLabel, [{ label: 'loss', stroke: '#1f77b4' }]);
-  gradChart = lineChart($('grad-chart'), `${c.name}: gradient dl/d${c.xLabel.split(' ').pop()}`, c.xLabel, [{ label: 'gradient', stroke: '#d62728' }]);
+  gradChart = lineChart($('grad-chart'), `${c.name}: gradient dl/d${c.xLabel.split(' ').pop()}`, c.xLabel, [
+    { label: 'gradient', stroke: '#d62728' },
+  ]);
   plot();
 }
 
@@ -182,8 +205,14 @@ function reset(): void {
   for (const input of [lrInput, epochsInput]) document.querySelector<HTMLOutputElement>(`output[for=${input.id}]`)!.value = input.value;
   lossHistoryChart?.destroy();
   accHistoryChart?.destroy();
-  lossHistoryChart = lineChart($('train-loss-chart'), 'loss', 'epoch', [{ label: 'train', stroke: '#1f77b4' }, { label: 'test', stroke: '#ff7f0e' }]);
-  accHistoryChart = lineChart($('train-acc-chart'), 'accuracy', 'epoch', [{ label: 'train', stroke: '#1f77b4' }, { label: 'test', stroke: '#ff7f0e' }]);
+  lossHistoryChart = lineChart($('train-loss-chart'), 'loss', 'epoch', [
+    { label: 'train', stroke: '#1f77b4' },
+    { label: 'test', stroke: '#ff7f0e' },
+  ]);
+  accHistoryChart = lineChart($('train-acc-chart'), 'accuracy', 'epoch', [
+    { label: 'train', stroke: '#1f77b4' },
+    { label: 'test', stroke: '#ff7f0e' },
+  ]);
   Object.assign(state.training, { running: false, epoch: 0, trainLoss: NaN, testAccuracy: NaN });
   button.textContent = 'Start';
   $('status').textContent = 'not started';

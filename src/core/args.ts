@@ -27,7 +27,9 @@ export function like(fn: string, name: string, x: unknown, ref: FloatArray, refN
   const a = floatArray(fn, name, x);
   if (a.constructor !== ref.constructor) {
     throw new SimdlossError(
-      `${fn}: ${name} is a ${a.constructor.name} but ${refName} is a ${ref.constructor.name}: float32 and float64 cannot be mixed`, name);
+      `${fn}: ${name} is a ${a.constructor.name} but ${refName} is a ${ref.constructor.name}: float32 and float64 cannot be mixed`,
+      name,
+    );
   }
   if (a.length !== ref.length) {
     const detached = a.length === 0 && a.buffer.byteLength === 0 ? ' (a detached view: memory grew; take WasmArray.array again)' : '';
@@ -62,12 +64,18 @@ export interface NumericOption {
 export function numericOption(fn: string, spec: NumericOption, value: unknown): number {
   if (value === undefined) return spec.default;
   const max = spec.max ?? Infinity;
-  if (typeof value === 'number' && Number.isFinite(value)
-      && (spec.minOpen ? value > spec.min : value >= spec.min)
-      && (spec.maxOpen ? value < max : value <= max)) {
+  if (
+    typeof value === 'number' &&
+    Number.isFinite(value) &&
+    (spec.minOpen ? value > spec.min : value >= spec.min) &&
+    (spec.maxOpen ? value < max : value <= max)
+  ) {
     return value;
   }
-  throw new SimdlossError(`${fn}: opts.${spec.name} must be a finite number ${describeRange(spec)}; got ${show(value)}`, `opts.${spec.name}`);
+  throw new SimdlossError(
+    `${fn}: opts.${spec.name} must be a finite number ${describeRange(spec)}; got ${show(value)}`,
+    `opts.${spec.name}`,
+  );
 }
 
 export function describeRange(spec: NumericOption): string {

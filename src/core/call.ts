@@ -3,7 +3,7 @@
  * accumulator's sums), the reductions of what a pass adds up, and the public function built around
  * a family's pass: `f`, `.grad`, `.withGrad`, `.create`, `.fromJSON`.
  */
-import { MEAN, SUM, type NumericOption } from './args.js';
+import { MEAN, type NumericOption, SUM } from './args.js';
 import { SimdlossError } from './errors.js';
 import { type Json, type Sums, streaming } from './stream.js';
 

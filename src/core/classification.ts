@@ -6,21 +6,54 @@
  * call.ts's.
  */
 import {
-  MODE_ACCURACY, MODE_ENTROPY, MODE_GRAD, MODE_IGNORE, MODE_LOSSES, MODE_SMOOTH, MODE_WEIGHTED,
-  R_ARGUMENT_I32, R_CORRECT, R_COUNTED, R_SUM, R_SUM2, SLOT, SLOT_BYTES, SLOT_CLASS_WEIGHTS, SLOT_LABELS,
+  MODE_ACCURACY,
+  MODE_ENTROPY,
+  MODE_GRAD,
+  MODE_IGNORE,
+  MODE_LOSSES,
+  MODE_SMOOTH,
+  MODE_WEIGHTED,
+  R_ARGUMENT_I32,
+  R_CORRECT,
+  R_COUNTED,
+  R_SUM,
+  R_SUM2,
+  SLOT,
+  SLOT_BYTES,
+  SLOT_CLASS_WEIGHTS,
+  SLOT_LABELS,
 } from './abi.js';
-import { type FloatArray, type NumericOption, NONE, checkOptionNames, floatArray, like, numericOption, reductionOf, wasmPointer } from './args.js';
-import { GRAD, LOSS, type Opts, SUMS, type Wiring, reduced, scaleOf, wire } from './call.js';
+import {
+  checkOptionNames,
+  type FloatArray,
+  floatArray,
+  like,
+  NONE,
+  type NumericOption,
+  numericOption,
+  reductionOf,
+  wasmPointer,
+} from './args.js';
+import { GRAD, LOSS, type Opts, reduced, SUMS, scaleOf, type Wiring, wire } from './call.js';
 import { SimdlossError, show } from './errors.js';
 import { KernelPair } from './kernels.js';
-import { WasmArray, alloc, rederive } from './memory.js';
-import { type Resolved, accumulatorReduction, accuracyOption, booleanOption, int32Option, optionsObject, refuseCallOptions } from './options.js';
+import { alloc, rederive, WasmArray } from './memory.js';
+import {
+  accumulatorReduction,
+  accuracyOption,
+  booleanOption,
+  int32Option,
+  optionsObject,
+  type Resolved,
+  refuseCallOptions,
+} from './options.js';
 import { overlapsShifted, shares } from './overlap.js';
 import { chunkAt, copyIn, copyLabelsIn, copyOut, slotAt, stageOut } from './staging.js';
-import { type Kernel, chunkOf, ready, views, wasm } from './wasm.js';
+import { chunkOf, type Kernel, ready, views, wasm } from './wasm.js';
 
 /** A row wider than a slot is staged in a temporary block of this many rows: target, pred, gradient, class weights. */
 const WIDE_ROWS = 4;
+
 import { weightSum } from './weights.js';
 
 /** The kernel ABIs of this family: what a kernel takes after (rows, classes, target, pred, weights, losses). */
@@ -115,8 +148,14 @@ export function classification(spec: ClassificationSpec): unknown {
     labels,
     targetName: labels ? 'labels' : 'target',
     optionNames: [
-      'classes', 'reduction', 'weights', ...spec.options.map((o) => o.name), ...(grad ? ['out', 'accuracy'] : []),
-      ...(spec.logits ? ['fromLogits'] : []), ...(spec.classWeights ? ['classWeights'] : []), ...(spec.ignoreIndex ? ['ignoreIndex'] : []),
+      'classes',
+      'reduction',
+      'weights',
+      ...spec.options.map((o) => o.name),
+      ...(grad ? ['out', 'accuracy'] : []),
+      ...(spec.logits ? ['fromLogits'] : []),
+      ...(spec.classWeights ? ['classWeights'] : []),
+      ...(spec.ignoreIndex ? ['ignoreIndex'] : []),
     ],
     kernels: new KernelPair(spec.kernel),
     logits: spec.logits === undefined ? undefined : new KernelPair(spec.logits),
@@ -147,8 +186,10 @@ function parse(family: Family, fn: string, o: Record<string, unknown>): ClassOpt
   const values: number[] = [];
   let topK = typeof spec.topK === 'number' ? spec.topK : 0;
   for (const option of spec.options) {
-    if (option.name === spec.topK) values.push((topK = topKOption(fn, option, o[option.name], C)));
-    else values.push(numericOption(fn, option, o[option.name]));
+    if (option.name === spec.topK) {
+      topK = topKOption(fn, option, o[option.name], C);
+      values.push(topK);
+    } else values.push(numericOption(fn, option, o[option.name]));
   }
   const at = spec.options.findIndex((x) => x.name === spec.param);
   return {
@@ -167,11 +208,17 @@ function resolve(family: Family, fn: string, opts: unknown): Resolved {
   const { spec } = family;
   const o = optionsObject(fn, opts, NEEDS_CLASSES)!;
   refuseCallOptions(fn, o, ['weights', 'out', 'accuracy'], 'target, pred');
-  checkOptionNames(fn, o, family.optionNames.filter((x) => x !== 'out' && x !== 'accuracy' && x !== 'weights'));
+  checkOptionNames(
+    fn,
+    o,
+    family.optionNames.filter((x) => x !== 'out' && x !== 'accuracy' && x !== 'weights'),
+  );
   const reduction = accumulatorReduction(fn, o.reduction, 'row');
   const c = parse(family, fn, o);
   const resolved: Resolved = { reduction, classes: c.classes };
-  spec.options.forEach((x, j) => (resolved[x.name] = c.values[j]!));
+  spec.options.forEach((x, j) => {
+    resolved[x.name] = c.values[j]!;
+  });
   if (c.classWeights !== undefined) resolved.classWeights = Array.from(c.classWeights);
   if (c.ignore !== undefined) resolved.ignoreIndex = c.ignore;
   if (spec.logits !== undefined) resolved.fromLogits = c.fromLogits;
@@ -205,15 +252,18 @@ function pass(family: Family, fn: string, want: number, target: unknown, pred: u
   }
   const reduction = reductionOf(fn, o.reduction);
   const accuracy = accuracyOption(fn, o.accuracy, want === (LOSS | GRAD), 'withGrad');
-  if (o.out !== undefined && !(want & GRAD)) throw new SimdlossError(`${fn}: opts.out is for the gradient; ${family.spec.name}() returns none`, 'opts.out');
+  if (o.out !== undefined && !(want & GRAD))
+    throw new SimdlossError(`${fn}: opts.out is for the gradient; ${family.spec.name}() returns none`, 'opts.out');
   const rows = p.length / C;
   // A row wider than a slot: one temporary block for a row of target, pred, gradient and class weights.
   const before = wasm.buffer;
-  const wide = C * p.BYTES_PER_ELEMENT > SLOT_BYTES && rows > 0 ? alloc(WIDE_ROWS * C, p instanceof Float32Array ? 'f32' : 'f64') : undefined;
+  const wide =
+    C * p.BYTES_PER_ELEMENT > SLOT_BYTES && rows > 0 ? alloc(WIDE_ROWS * C, p instanceof Float32Array ? 'f32' : 'f64') : undefined;
   try {
-    const x = wide === undefined
-      ? operands(family, fn, C, target, pred, o.weights, o.out)
-      : operands(family, fn, C, ...rederived(family, fn, C, before, [target, pred, o.weights, o.out]));
+    const x =
+      wide === undefined
+        ? operands(family, fn, C, target, pred, o.weights, o.out)
+        : operands(family, fn, C, ...rederived(family, fn, C, before, [target, pred, o.weights, o.out]));
     return run(family, fn, want, c, reduction, accuracy, x, wide);
   } finally {
     wide?.free();
@@ -225,13 +275,22 @@ function pass(family: Family, fn: string, want: number, target: unknown, pred: u
  * views given as arguments included. Any other view of wasm memory died with the growth: that is
  * said plainly (not a TypeError, not a spurious length error).
  */
-function rederived(family: Family, fn: string, C: number, before: ArrayBuffer, args: readonly unknown[]): [unknown, unknown, unknown, unknown] {
+function rederived(
+  family: Family,
+  fn: string,
+  C: number,
+  before: ArrayBuffer,
+  args: readonly unknown[],
+): [unknown, unknown, unknown, unknown] {
   const again = args.map(rederive) as [unknown, unknown, unknown, unknown];
   const names = [family.targetName, 'pred', 'opts.weights', 'opts.out'];
   again.forEach((x, j) => {
     if (ArrayBuffer.isView(x) && x.buffer === before && before !== wasm.buffer) {
-      throw new SimdlossError(`${fn}: ${names[j]} is a view of wasm memory that this call detached: rows of ${C} values are wider than a staging slot, ` +
-        'and memory grew for their temporary block; pass the WasmArray itself (or its .array), or an ordinary array', names[j]);
+      throw new SimdlossError(
+        `${fn}: ${names[j]} is a view of wasm memory that this call detached: rows of ${C} values are wider than a staging slot, ` +
+          'and memory grew for their temporary block; pass the WasmArray itself (or its .array), or an ordinary array',
+        names[j],
+      );
     }
   });
   return again;
@@ -243,31 +302,57 @@ function operands(family: Family, fn: string, C: number, target: unknown, pred: 
   let y: FloatArray | Int32Array;
   if (family.labels) {
     y = labelArray(fn, target);
-    if (y.length !== rows) throw new SimdlossError(`${fn}: labels has ${y.length} elements but pred has ${rows} rows of ${C} classes`, 'labels');
+    if (y.length !== rows)
+      throw new SimdlossError(`${fn}: labels has ${y.length} elements but pred has ${rows} rows of ${C} classes`, 'labels');
   } else {
     y = like(fn, 'target', target, p, 'pred');
   }
-  const x: Operands = { y, zy: wasmPointer(fn, family.targetName, target), p, zp: wasmPointer(fn, 'pred', pred), w: undefined, zw: -1, out: undefined, zo: -1, outArg: out };
+  const x: Operands = {
+    y,
+    zy: wasmPointer(fn, family.targetName, target),
+    p,
+    zp: wasmPointer(fn, 'pred', pred),
+    w: undefined,
+    zw: -1,
+    out: undefined,
+    zo: -1,
+    outArg: out,
+  };
   if (weights !== undefined) {
-    const w = (x.w = floatArray(fn, 'opts.weights', weights));
+    const w = floatArray(fn, 'opts.weights', weights);
+    x.w = w;
     if (w.constructor !== p.constructor) {
-      throw new SimdlossError(`${fn}: opts.weights is a ${w.constructor.name} but pred is a ${p.constructor.name}: float32 and float64 cannot be mixed`, 'opts.weights');
+      throw new SimdlossError(
+        `${fn}: opts.weights is a ${w.constructor.name} but pred is a ${p.constructor.name}: float32 and float64 cannot be mixed`,
+        'opts.weights',
+      );
     }
-    if (w.length !== rows) throw new SimdlossError(`${fn}: opts.weights has ${w.length} elements but pred has ${rows} rows (one weight per row)`, 'opts.weights');
+    if (w.length !== rows)
+      throw new SimdlossError(
+        `${fn}: opts.weights has ${w.length} elements but pred has ${rows} rows (one weight per row)`,
+        'opts.weights',
+      );
     x.zw = wasmPointer(fn, 'opts.weights', weights);
   }
   if (out !== undefined) {
-    const g = (x.out = like(fn, 'opts.out', out, p, 'pred'));
+    const g = like(fn, 'opts.out', out, p, 'pred');
+    x.out = g;
     x.zo = wasmPointer(fn, 'opts.out', out);
     // The weights (one per row: as long as out only with one class) are read a chunk at a time,
     // after earlier chunks' gradients are written.
     const w = x.w;
-    const overlapped = overlapsShifted(g, x.zo, p, x.zp) ? 'pred'
-      : !family.labels && overlapsShifted(g, x.zo, y as FloatArray, x.zy) ? family.targetName
-      : w !== undefined && (w.length === g.length ? overlapsShifted(g, x.zo, w, x.zw) : shares(g, x.zo, w, x.zw, false)) ? 'opts.weights'
-      : undefined;
+    const overlapped = overlapsShifted(g, x.zo, p, x.zp)
+      ? 'pred'
+      : !family.labels && overlapsShifted(g, x.zo, y as FloatArray, x.zy)
+        ? family.targetName
+        : w !== undefined && (w.length === g.length ? overlapsShifted(g, x.zo, w, x.zw) : shares(g, x.zo, w, x.zw, false))
+          ? 'opts.weights'
+          : undefined;
     if (overlapped !== undefined) {
-      throw new SimdlossError(`${fn}: opts.out overlaps ${overlapped} at a different offset (it may be pred itself, not a shifted view)`, 'opts.out');
+      throw new SimdlossError(
+        `${fn}: opts.out overlaps ${overlapped} at a different offset (it may be pred itself, not a shifted view)`,
+        'opts.out',
+      );
     }
   }
   return x;
@@ -290,7 +375,16 @@ interface Rows {
   call: KernelCall;
 }
 
-function run(family: Family, fn: string, want: number, c: ClassOptions, reduction: number, accuracy: boolean, x: Operands, wide: WasmArray | undefined): unknown {
+function run(
+  family: Family,
+  fn: string,
+  want: number,
+  c: ClassOptions,
+  reduction: number,
+  accuracy: boolean,
+  x: Operands,
+  wide: WasmArray | undefined,
+): unknown {
   const { p, w } = x;
   const C = c.classes;
   const rows = p.length / C;
@@ -303,10 +397,31 @@ function run(family: Family, fn: string, want: number, c: ClassOptions, reductio
   const copies = x.zy < 0 || x.zp < 0 || (w !== undefined && x.zw < 0) || (grad !== undefined && zg < 0) || losses !== undefined;
   const at = (row: number, slot: number) => (wide !== undefined ? wide.ptr + row * rowBytes : slotAt(slot));
   const r: Rows = {
-    family, fn, x, options: c, rows, rowBytes,
+    family,
+    fn,
+    x,
+    options: c,
+    rows,
+    rowBytes,
     chunk: wide !== undefined ? 1 : copies ? chunkOf(Math.max(1, Math.floor(SLOT_BYTES / Math.max(rowBytes, 4)))) : Math.max(rows, 1),
-    stageY: at(0, SLOT.target), stageP: at(1, SLOT.pred), stageG: at(2, SLOT.grad),
-    call: { m: 0, C, y: 0, p: 0, w: 0, lo: slotAt(SLOT.losses), g: 0, cw: at(3, SLOT_CLASS_WEIGHTS), scale: 1, param: 0, ignore: c.ignore ?? 0, topK: c.topK, mode: 0 },
+    stageY: at(0, SLOT.target),
+    stageP: at(1, SLOT.pred),
+    stageG: at(2, SLOT.grad),
+    call: {
+      m: 0,
+      C,
+      y: 0,
+      p: 0,
+      w: 0,
+      lo: slotAt(SLOT.losses),
+      g: 0,
+      cw: at(3, SLOT_CLASS_WEIGHTS),
+      scale: 1,
+      param: 0,
+      ignore: c.ignore ?? 0,
+      topK: c.topK,
+      mode: 0,
+    },
   };
   if (rows > 0) writeClassWeights(r.call.cw / bytes, C, f32, c.classWeights); // (a row of `classes` values may not even fit a slot)
 
@@ -314,9 +429,15 @@ function run(family: Family, fn: string, want: number, c: ClassOptions, reductio
   const weights = w === undefined ? rows : weightSum(fn, w, x.zw, rows, chunkOf(Math.floor(SLOT_BYTES / bytes)));
   const abi = c.fromLogits ? 'softmax' : family.spec.abi;
   const call = r.call;
-  call.mode = (grad !== undefined ? MODE_GRAD : 0) | (w !== undefined ? MODE_WEIGHTED : 0) | (losses !== undefined ? MODE_LOSSES : 0)
-    | (accuracy ? MODE_ACCURACY : 0) | (c.ignore !== undefined ? MODE_IGNORE : 0) | (c.fromLogits ? MODE_ENTROPY : 0);
-  const denominator = family.denominator !== undefined && (c.classWeights !== undefined || c.ignore !== undefined) ? denominatorPass(r, f32) : weights;
+  call.mode =
+    (grad !== undefined ? MODE_GRAD : 0) |
+    (w !== undefined ? MODE_WEIGHTED : 0) |
+    (losses !== undefined ? MODE_LOSSES : 0) |
+    (accuracy ? MODE_ACCURACY : 0) |
+    (c.ignore !== undefined ? MODE_IGNORE : 0) |
+    (c.fromLogits ? MODE_ENTROPY : 0);
+  const denominator =
+    family.denominator !== undefined && (c.classWeights !== undefined || c.ignore !== undefined) ? denominatorPass(r, f32) : weights;
   call.scale = scaleOf(reduction, denominator);
   call.param = c.fromLogits ? 0 : c.param;
   if (family.labels && abi === 'softmax' && call.param > 0) call.mode |= MODE_SMOOTH;
@@ -363,7 +484,14 @@ function denominatorPass(r: Rows, f32: boolean): number {
 }
 
 /** The loss pass: one kernel call per chunk of rows; the gradient and per-row losses copied out. */
-function lossPass(r: Rows, kernel: Kernel, abi: (kernel: Kernel, c: KernelCall) => number, zg: number, grad: FloatArray | undefined, losses: FloatArray | undefined) {
+function lossPass(
+  r: Rows,
+  kernel: Kernel,
+  abi: (kernel: Kernel, c: KernelCall) => number,
+  zg: number,
+  grad: FloatArray | undefined,
+  losses: FloatArray | undefined,
+) {
   const { call, rowBytes } = r;
   const accuracy = (call.mode & MODE_ACCURACY) !== 0;
   const t = { sum: 0, correct: 0, counted: 0 };
@@ -410,7 +538,10 @@ function rowResult(): number {
 function topKOption(fn: string, option: NumericOption, value: unknown, C: number): number {
   if (value === undefined) return Math.min(option.default, C);
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > C) {
-    throw new SimdlossError(`${fn}: opts.${option.name} must be an integer in [1, ${C}] (1 ≤ ${option.name} ≤ classes); got ${show(value)}`, `opts.${option.name}`);
+    throw new SimdlossError(
+      `${fn}: opts.${option.name} must be an integer in [1, ${C}] (1 ≤ ${option.name} ≤ classes); got ${show(value)}`,
+      `opts.${option.name}`,
+    );
   }
   return value;
 }
@@ -419,7 +550,11 @@ function labelArray(fn: string, x: unknown): Int32Array {
   const a = x instanceof WasmArray ? x.arrayFor(fn, 'labels') : x;
   if (a instanceof Int32Array) return a;
   const seen = x instanceof WasmArray ? `a WasmArray of '${x.dtype}'` : show(x);
-  const hint = Array.isArray(x) ? ' (wrap a plain array: Int32Array.from(labels))' : a instanceof Float32Array || a instanceof Float64Array ? ' (class indices: Int32Array.from(labels))' : '';
+  const hint = Array.isArray(x)
+    ? ' (wrap a plain array: Int32Array.from(labels))'
+    : a instanceof Float32Array || a instanceof Float64Array
+      ? ' (class indices: Int32Array.from(labels))'
+      : '';
   throw new SimdlossError(`${fn}: labels must be an Int32Array (or a WasmArray of 'i32'); got ${seen}${hint}`, 'labels');
 }
 
@@ -428,7 +563,8 @@ function classWeightsOf(fn: string, x: unknown, C: number): ArrayLike<number> {
   if (!(a instanceof Float32Array || a instanceof Float64Array || Array.isArray(a))) {
     throw new SimdlossError(`${fn}: opts.classWeights must be an array of numbers (one per class); got ${show(x)}`, 'opts.classWeights');
   }
-  if (a.length !== C) throw new SimdlossError(`${fn}: opts.classWeights has ${a.length} elements but opts.classes is ${C}`, 'opts.classWeights');
+  if (a.length !== C)
+    throw new SimdlossError(`${fn}: opts.classWeights has ${a.length} elements but opts.classes is ${C}`, 'opts.classWeights');
   for (let j = 0; j < C; j++) {
     const v = a[j];
     if (typeof v !== 'number' || !(v >= 0) || v === Infinity) {

@@ -5,8 +5,8 @@
  * for a value out of the domain.
  */
 import { ARGUMENTS, MODE_ACCURACY, MODE_GRAD, MODE_LOSSES, MODE_WEIGHTED, R_ARGUMENT_I32, R_SUM, R_SUM2, SLOT, SLOT_BYTES } from './abi.js';
-import { type FloatArray, type NumericOption, MEAN, NONE, checkOptionNames, floatArray, like, reductionOf, wasmPointer } from './args.js';
-import { GRAD, LOSS, type Opts, SUMS, type Wiring, reduced, scaleOf, wire } from './call.js';
+import { checkOptionNames, type FloatArray, floatArray, like, MEAN, NONE, type NumericOption, reductionOf, wasmPointer } from './args.js';
+import { GRAD, LOSS, type Opts, reduced, SUMS, scaleOf, type Wiring, wire } from './call.js';
 import { SimdlossError, show } from './errors.js';
 import { KernelPair } from './kernels.js';
 import type { WasmArray } from './memory.js';
@@ -14,8 +14,8 @@ import { accuracyOption, numericValues, optionsObject, resolveNumeric } from './
 import { overlapsShifted } from './overlap.js';
 import { chunkAt, slotAt, stageOut } from './staging.js';
 import type { AccumulatorBase, AccumulatorState } from './stream.js';
-import { weightSum } from './weights.js';
 import { chunkOf, ready, views, wasm } from './wasm.js';
+import { weightSum } from './weights.js';
 
 export interface ElementwiseSpec {
   /** Public name, used in every message. */
@@ -74,15 +74,35 @@ export interface GradOptions<In> {
  */
 export type ClassifierLoss<O = object> = {
   /** With `accuracy: true` (false by default): the reduced loss, its gradient and the weighted fraction of examples classified right, in one pass, from float32 arrays: a float32 result. */
-  withGrad(target: F32, pred: F32, opts: O & GradOptions<F32> & { accuracy: true; reduction?: 'mean' | 'sum' }): { loss: number; grad: Float32Array; accuracy: number };
+  withGrad(
+    target: F32,
+    pred: F32,
+    opts: O & GradOptions<F32> & { accuracy: true; reduction?: 'mean' | 'sum' },
+  ): { loss: number; grad: Float32Array; accuracy: number };
   /** With `accuracy: true` (false by default): the reduced loss, its gradient and the weighted fraction of examples classified right, in one pass, from float64 arrays: a float64 result. */
-  withGrad(target: F64, pred: F64, opts: O & GradOptions<F64> & { accuracy: true; reduction?: 'mean' | 'sum' }): { loss: number; grad: Float64Array; accuracy: number };
+  withGrad(
+    target: F64,
+    pred: F64,
+    opts: O & GradOptions<F64> & { accuracy: true; reduction?: 'mean' | 'sum' },
+  ): { loss: number; grad: Float64Array; accuracy: number };
   /** With `accuracy: true` (false by default): per-example losses, the gradient of their sum and the weighted fraction of examples classified right, in one pass, from float32 arrays: a float32 result. */
-  withGrad(target: F32, pred: F32, opts: O & GradOptions<F32> & { accuracy: true; reduction: 'none' }): { loss: Float32Array; grad: Float32Array; accuracy: number };
+  withGrad(
+    target: F32,
+    pred: F32,
+    opts: O & GradOptions<F32> & { accuracy: true; reduction: 'none' },
+  ): { loss: Float32Array; grad: Float32Array; accuracy: number };
   /** With `accuracy: true` (false by default): per-example losses, the gradient of their sum and the weighted fraction of examples classified right, in one pass, from float64 arrays: a float64 result. */
-  withGrad(target: F64, pred: F64, opts: O & GradOptions<F64> & { accuracy: true; reduction: 'none' }): { loss: Float64Array; grad: Float64Array; accuracy: number };
+  withGrad(
+    target: F64,
+    pred: F64,
+    opts: O & GradOptions<F64> & { accuracy: true; reduction: 'none' },
+  ): { loss: Float64Array; grad: Float64Array; accuracy: number };
   /** With `accuracy: true` (false by default): loss, gradient and the weighted fraction of examples classified right, in one pass, from float32 or float64 arrays (either, for code written over both). */
-  withGrad(target: F32 | F64, pred: F32 | F64, opts: O & GradOptions<F32 | F64> & { accuracy: true }): { loss: number | FloatArray; grad: FloatArray; accuracy: number };
+  withGrad(
+    target: F32 | F64,
+    pred: F32 | F64,
+    opts: O & GradOptions<F32 | F64> & { accuracy: true },
+  ): { loss: number | FloatArray; grad: FloatArray; accuracy: number };
 } & ElementwiseLoss<O>;
 
 /** A metric: the function alone, with the reductions and weights of a loss and no gradient. */
@@ -237,10 +257,18 @@ function pass(family: Family, fn: string, want: number, target: unknown, pred: u
       if (!(want & GRAD)) throw new SimdlossError(`${fn}: opts.out is for the gradient; ${spec.name}() returns none`, 'opts.out');
       out = like(fn, 'opts.out', o.out, p, 'pred');
       zo = wasmPointer(fn, 'opts.out', o.out);
-      const overlapped = overlapsShifted(out, zo, p, zp) ? 'pred' : overlapsShifted(out, zo, y, zy) ? 'target'
-        : w !== undefined && overlapsShifted(out, zo, w, zw) ? 'opts.weights' : undefined;
+      const overlapped = overlapsShifted(out, zo, p, zp)
+        ? 'pred'
+        : overlapsShifted(out, zo, y, zy)
+          ? 'target'
+          : w !== undefined && overlapsShifted(out, zo, w, zw)
+            ? 'opts.weights'
+            : undefined;
       if (overlapped !== undefined) {
-        throw new SimdlossError(`${fn}: opts.out overlaps ${overlapped} at a different offset (it may be pred itself, not a shifted view)`, 'opts.out');
+        throw new SimdlossError(
+          `${fn}: opts.out overlaps ${overlapped} at a different offset (it may be pred itself, not a shifted view)`,
+          'opts.out',
+        );
       }
     }
     accuracy = accuracyOption(fn, o.accuracy, want === (LOSS | GRAD), `${spec.name}.withGrad`);
@@ -255,7 +283,11 @@ function pass(family: Family, fn: string, want: number, target: unknown, pred: u
   const chunk = copies ? chunkOf(SLOT_BYTES / p.BYTES_PER_ELEMENT) : Math.max(n, 1);
   const weights = w === undefined ? n : weightSum(fn, w, zw, n, chunk);
   const scale = scaleOf(reduction, weights);
-  const mode = (grad !== undefined ? MODE_GRAD : 0) | (w !== undefined ? MODE_WEIGHTED : 0) | (losses !== undefined ? MODE_LOSSES : 0) | (accuracy ? MODE_ACCURACY : 0);
+  const mode =
+    (grad !== undefined ? MODE_GRAD : 0) |
+    (w !== undefined ? MODE_WEIGHTED : 0) |
+    (losses !== undefined ? MODE_LOSSES : 0) |
+    (accuracy ? MODE_ACCURACY : 0);
   const kernel = family.kernels.of(f32);
 
   let total = 0;
@@ -263,8 +295,16 @@ function pass(family: Family, fn: string, want: number, target: unknown, pred: u
   for (let i = 0; i < n; i += chunk) {
     const m = Math.min(chunk, n - i);
     const bad = kernel(
-      m, chunkAt(y, zy, SLOT.target, i, m), chunkAt(p, zp, SLOT.pred, i, m), w === undefined ? 0 : chunkAt(w, zw, SLOT.weights, i, m),
-      slotAt(SLOT.losses), zg >= 0 ? zg + i * p.BYTES_PER_ELEMENT : slotAt(SLOT.grad), scale, params[0], params[1], mode,
+      m,
+      chunkAt(y, zy, SLOT.target, i, m),
+      chunkAt(p, zp, SLOT.pred, i, m),
+      w === undefined ? 0 : chunkAt(w, zw, SLOT.weights, i, m),
+      slotAt(SLOT.losses),
+      zg >= 0 ? zg + i * p.BYTES_PER_ELEMENT : slotAt(SLOT.grad),
+      scale,
+      params[0],
+      params[1],
+      mode,
     );
     if (bad >= 0) throw outOfDomain(fn, spec, y, p, w, i + bad);
     total += wasm.f64[wasm.result + R_SUM]!;
@@ -284,7 +324,14 @@ function newArray(f32: boolean, n: number): FloatArray {
 }
 
 /** The error for the element the kernel refused: the argument it belongs to comes from RESULT. */
-function outOfDomain(fn: string, spec: ElementwiseSpec, y: FloatArray, p: FloatArray, w: FloatArray | undefined, index: number): SimdlossError {
+function outOfDomain(
+  fn: string,
+  spec: ElementwiseSpec,
+  y: FloatArray,
+  p: FloatArray,
+  w: FloatArray | undefined,
+  index: number,
+): SimdlossError {
   const argument = ARGUMENTS[wasm.i32[wasm.result * 2 + R_ARGUMENT_I32]!]!;
   const array = argument === 'target' ? y : argument === 'pred' ? p : w!;
   const expected = spec.domain?.[argument as 'target' | 'pred'] ?? 'in the domain';

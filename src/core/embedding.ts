@@ -5,12 +5,22 @@
  * path is call.ts's; this file holds the option set, the kernel's arguments and its errors.
  */
 import { GRAD_SLOTS, IN_SLOTS, LABEL_SLOT, MODE_GRAD, MODE_LOSSES, MODE_WEIGHTED, R_SUM, R_SUM2, SLOT, SLOT_BYTES } from './abi.js';
-import { type FloatArray, type NumericOption, NONE, checkOptionNames, floatArray, like, numericOption, reductionOf, wasmPointer } from './args.js';
-import { GRAD, LOSS, type Opts, SUMS, reduced, scaleOf, wire } from './call.js';
+import {
+  checkOptionNames,
+  type FloatArray,
+  floatArray,
+  like,
+  NONE,
+  type NumericOption,
+  numericOption,
+  reductionOf,
+  wasmPointer,
+} from './args.js';
+import { GRAD, LOSS, type Opts, reduced, SUMS, scaleOf, wire } from './call.js';
 import { SimdlossError, show } from './errors.js';
 import { KernelPair } from './kernels.js';
 import { WasmArray } from './memory.js';
-import { type Resolved, accumulatorReduction, booleanOption, optionsObject, refuseCallOptions } from './options.js';
+import { accumulatorReduction, booleanOption, optionsObject, type Resolved, refuseCallOptions } from './options.js';
 import { shares } from './overlap.js';
 import { chunkAt, slotAt, stageOut } from './staging.js';
 import { chunkOf, ready, views, wasm } from './wasm.js';
@@ -81,11 +91,17 @@ function resolve(family: Family, fn: string, opts: unknown): Resolved {
   const { spec } = family;
   const o = opts === undefined || opts === null ? {} : optionsObject(fn, opts, NEEDS_DIM)!;
   const { weights: _weights, out: _out, ...named } = o;
-  checkOptionNames(fn, named, family.optionNames.filter((x) => x !== 'weights' && x !== 'out'));
+  checkOptionNames(
+    fn,
+    named,
+    family.optionNames.filter((x) => x !== 'weights' && x !== 'out'),
+  );
   const c = parse(family, fn, o);
   refuseCallOptions(fn, o, ['weights', 'out'], 'target, pred');
   const resolved: Resolved = { reduction: accumulatorReduction(fn, o.reduction, 'example') };
-  spec.options.forEach((x, j) => (resolved[x.name] = c.values[j]!));
+  spec.options.forEach((x, j) => {
+    resolved[x.name] = c.values[j]!;
+  });
   resolved.dim = c.dim;
   for (const flag of spec.flags) resolved[flag.name] = (c.mode & flag.bit) !== 0;
   return resolved;
@@ -129,17 +145,33 @@ function pass(family: Family, fn: string, want: number, x0: unknown, x1: unknown
   const rowsOf = (what: string, x: unknown): FloatArray => {
     const a = floatArray(fn, what, x);
     if (a.constructor !== first.constructor) {
-      throw new SimdlossError(`${fn}: ${what} is a ${a.constructor.name} but ${inputs[0]} is a ${first.constructor.name}: float32 and float64 cannot be mixed`, what);
+      throw new SimdlossError(
+        `${fn}: ${what} is a ${a.constructor.name} but ${inputs[0]} is a ${first.constructor.name}: float32 and float64 cannot be mixed`,
+        what,
+      );
     }
-    if (a.length !== n) throw new SimdlossError(`${fn}: ${what} has ${a.length} elements but ${inputs[0]} has ${n} rows of opts.dim = ${dim}: one per row`, what);
+    if (a.length !== n)
+      throw new SimdlossError(
+        `${fn}: ${what} has ${a.length} elements but ${inputs[0]} has ${n} rows of opts.dim = ${dim}: one per row`,
+        what,
+      );
     return a;
   };
   const label = hasLabel ? rowsOf('label', x0) : undefined;
   const reduction = reductionOf(fn, o.reduction);
   const w = o.weights === undefined ? undefined : rowsOf('opts.weights', o.weights);
   const b: Batch = {
-    fn, xs, zx, grads: [], zg: [], label, zl: hasLabel ? wasmPointer(fn, 'label', x0) : -1,
-    w, zw: w === undefined ? -1 : wasmPointer(fn, 'opts.weights', o.weights), dim, n,
+    fn,
+    xs,
+    zx,
+    grads: [],
+    zg: [],
+    label,
+    zl: hasLabel ? wasmPointer(fn, 'label', x0) : -1,
+    w,
+    zw: w === undefined ? -1 : wasmPointer(fn, 'opts.weights', o.weights),
+    dim,
+    n,
   };
   if (want & GRAD) gradients(family, b, o.out);
   else if (o.out !== undefined) throw new SimdlossError(`${fn}: opts.out is for the gradients; ${spec.name}() returns none`, 'opts.out');
@@ -152,11 +184,18 @@ function gradients(family: Family, b: Batch, outArg: unknown): void {
   const { fn, xs, zx, grads, zg } = b;
   const { inputs } = family.spec;
   const out = outArg as Record<string, unknown> | undefined;
-  if (out !== undefined && (out === null || typeof out !== 'object' || ArrayBuffer.isView(out) || Array.isArray(out) || out instanceof WasmArray)) {
-    throw new SimdlossError(`${fn}: opts.out must be an object { ${inputs.join(', ')} } of arrays (each optional); got ${show(out)}`, 'opts.out');
+  if (
+    out !== undefined &&
+    (out === null || typeof out !== 'object' || ArrayBuffer.isView(out) || Array.isArray(out) || out instanceof WasmArray)
+  ) {
+    throw new SimdlossError(
+      `${fn}: opts.out must be an object { ${inputs.join(', ')} } of arrays (each optional); got ${show(out)}`,
+      'opts.out',
+    );
   }
   for (const key in out) {
-    if (!inputs.includes(key)) throw new SimdlossError(`${fn}: unknown key '${key}' in opts.out (the gradients are ${inputs.join(', ')})`, `opts.out.${key}`);
+    if (!inputs.includes(key))
+      throw new SimdlossError(`${fn}: unknown key '${key}' in opts.out (the gradients are ${inputs.join(', ')})`, `opts.out.${key}`);
   }
   const first = xs[0]!;
   for (let j = 0; j < inputs.length; j++) {
@@ -186,8 +225,11 @@ function chunkFor(family: Family, b: Batch, losses: FloatArray | undefined): num
   if (rowCopies) {
     const fit = Math.floor(SLOT_BYTES / (b.dim * bytes));
     if (fit === 0) {
-      throw new SimdlossError(`${b.fn}: opts.dim = ${b.dim} is wider than a staging slot (${SLOT_BYTES / bytes} ${bytes === 4 ? 'float32' : 'float64'} values per row at most) ` +
-        `for ordinary arrays; pass ${family.spec.inputs.join(', ')} and opts.out as WasmArrays (alloc) for wider rows`, 'opts.dim');
+      throw new SimdlossError(
+        `${b.fn}: opts.dim = ${b.dim} is wider than a staging slot (${SLOT_BYTES / bytes} ${bytes === 4 ? 'float32' : 'float64'} values per row at most) ` +
+          `for ordinary arrays; pass ${family.spec.inputs.join(', ')} and opts.out as WasmArrays (alloc) for wider rows`,
+        'opts.dim',
+      );
     }
     return chunkOf(fit);
   }
@@ -236,5 +278,8 @@ function run(family: Family, b: Batch, want: number, reduction: number, param: n
 }
 
 function overlap(fn: string, what: string, other: string): SimdlossError {
-  return new SimdlossError(`${fn}: ${what} overlaps ${other} (an output may be its own input, not a shifted view or another argument)`, what);
+  return new SimdlossError(
+    `${fn}: ${what} overlaps ${other} (an output may be its own input, not a shifted view or another argument)`,
+    what,
+  );
 }

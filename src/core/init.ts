@@ -19,10 +19,37 @@ export interface InitInfo {
 
 // The smallest module that uses a v128 (i8x16.splat + i8x16.popcnt): validates only where wasm SIMD does.
 const SIMD_PROBE = new Uint8Array([
-  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version
-  0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b, //       type: () -> v128
-  0x03, 0x02, 0x01, 0x00, //                         one function of that type
-  0x0a, 0x0a, 0x01, 0x08, 0x00, 0x41, 0x00, 0xfd, 0x0f, 0xfd, 0x62, 0x0b, // i32.const 0; i8x16.splat; i8x16.popcnt
+  0x00,
+  0x61,
+  0x73,
+  0x6d,
+  0x01,
+  0x00,
+  0x00,
+  0x00, // magic, version
+  0x01,
+  0x05,
+  0x01,
+  0x60,
+  0x00,
+  0x01,
+  0x7b, //       type: () -> v128
+  0x03,
+  0x02,
+  0x01,
+  0x00, //                         one function of that type
+  0x0a,
+  0x0a,
+  0x01,
+  0x08,
+  0x00,
+  0x41,
+  0x00,
+  0xfd,
+  0x0f,
+  0xfd,
+  0x62,
+  0x0b, // i32.const 0; i8x16.splat; i8x16.popcnt
 ]);
 
 /** Whether this runtime validates WebAssembly SIMD (128-bit), i.e. whether `init()` picks the SIMD build. */
@@ -57,12 +84,15 @@ export function initWith(opts: InitOptions | undefined, source: Source): Promise
   if (wasm.exports !== undefined && wasm.simd === simd && pending === undefined) return Promise.resolve(info());
   if (pending !== undefined && pendingSimd === simd) return pending;
   pendingSimd = simd;
-  const started = (pending = source(simd)
-    .then((bytesOrModule) => instantiate(bytesOrModule instanceof WebAssembly.Module ? bytesOrModule : new WebAssembly.Module(bytesOrModule)))
+  const started = source(simd)
+    .then((bytesOrModule) =>
+      instantiate(bytesOrModule instanceof WebAssembly.Module ? bytesOrModule : new WebAssembly.Module(bytesOrModule)),
+    )
     .then(info)
     .finally(() => {
       if (pending === started) pending = undefined;
-    }));
+    });
+  pending = started;
   return started;
 }
 
@@ -88,7 +118,10 @@ export function initSync(bytesOrModule: BufferSource | WebAssembly.Module): Init
   } else if (ArrayBuffer.isView(bytesOrModule) || bytesOrModule instanceof ArrayBuffer) {
     instantiateSync(new WebAssembly.Module(bytesOrModule));
   } else {
-    throw new SimdlossError(`initSync: expected the bytes of a simdloss .wasm file or a WebAssembly.Module; got ${show(bytesOrModule)}`, 'bytesOrModule');
+    throw new SimdlossError(
+      `initSync: expected the bytes of a simdloss .wasm file or a WebAssembly.Module; got ${show(bytesOrModule)}`,
+      'bytesOrModule',
+    );
   }
   pending = undefined;
   return info();

@@ -104,7 +104,8 @@ const owners = new WeakMap<ArrayBufferView, WasmArray>();
 export function wasmPointer(fn: string, name: string, x: unknown): number {
   const owner = x instanceof WasmArray ? x : owners.get(x as ArrayBufferView);
   if (owner === undefined) return -1;
-  if (!owner.live) throw new SimdlossError(`${fn}: ${name} is a view of a WasmArray that was freed or belongs to a replaced instance`, name);
+  if (!owner.live)
+    throw new SimdlossError(`${fn}: ${name} is a view of a WasmArray that was freed or belongs to a replaced instance`, name);
   return owner.ptr;
 }
 
@@ -115,7 +116,7 @@ export function wasmPointer(fn: string, name: string, x: unknown): number {
 export function rederive(x: unknown): unknown {
   if (x instanceof WasmArray) return x;
   const owner = owners.get(x as ArrayBufferView);
-  return owner !== undefined && owner.live ? owner.array : x;
+  return owner?.live ? owner.array : x;
 }
 
 /** An array that lives in wasm memory; pass it (or its `.array`) anywhere an array goes, `opts.out` included, and no copy is made. */
@@ -165,7 +166,8 @@ export class WasmArray<D extends Dtype = Dtype> {
   /** @internal `.array` for a WasmArray passed as argument `name` of `fn`: a refusal names that argument. */
   arrayFor(fn: string, name: string): TypedArrayOf<D> {
     if (this.#freed) throw new SimdlossError(`${fn}: ${name} is a WasmArray used after free()`, name);
-    if (this.#generation !== wasm.generation) throw new SimdlossError(`${fn}: ${name} is a WasmArray of an instance that a later init() replaced`, name);
+    if (this.#generation !== wasm.generation)
+      throw new SimdlossError(`${fn}: ${name} is a WasmArray of an instance that a later init() replaced`, name);
     return this.array;
   }
 

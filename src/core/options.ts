@@ -2,7 +2,7 @@
  * Option checks shared by the one-shot calls and `create`: each option is checked by one function,
  * whichever of the two reads it, so both give the same message for the same mistake.
  */
-import { type NumericOption, NONE, SUM, checkOptionNames, numericOption, reductionOf } from './args.js';
+import { checkOptionNames, NONE, type NumericOption, numericOption, reductionOf, SUM } from './args.js';
 import { SimdlossError, show } from './errors.js';
 import type { Json } from './stream.js';
 
@@ -47,7 +47,8 @@ export function accuracyOption(fn: string, value: unknown, withGrad: boolean, fo
 }
 
 function badAccuracy(fn: string, value: unknown, forWhat: string): SimdlossError {
-  if (typeof value !== 'boolean') return new SimdlossError(`${fn}: opts.accuracy must be true or false; got ${show(value)}`, 'opts.accuracy');
+  if (typeof value !== 'boolean')
+    return new SimdlossError(`${fn}: opts.accuracy must be true or false; got ${show(value)}`, 'opts.accuracy');
   return new SimdlossError(`${fn}: opts.accuracy is for ${forWhat}`, 'opts.accuracy');
 }
 
@@ -55,8 +56,12 @@ function badAccuracy(fn: string, value: unknown, forWhat: string): SimdlossError
 export function refuseCallOptions(fn: string, o: Record<string, unknown>, keys: readonly string[], arrays: string): void {
   for (const key of keys) {
     if (key in o) {
-      throw new SimdlossError(`${fn}: opts.${key} is not an accumulator option (${key === 'weights'
-        ? `weights go with each batch: update(${arrays}, weights)` : 'an accumulator computes no gradient'})`, `opts.${key}`);
+      throw new SimdlossError(
+        `${fn}: opts.${key} is not an accumulator option (${
+          key === 'weights' ? `weights go with each batch: update(${arrays}, weights)` : 'an accumulator computes no gradient'
+        })`,
+        `opts.${key}`,
+      );
     }
   }
 }
@@ -65,7 +70,10 @@ export function refuseCallOptions(fn: string, o: Record<string, unknown>, keys: 
 export function accumulatorReduction(fn: string, value: unknown, example: string): 'mean' | 'sum' {
   const reduction = reductionOf(fn, value);
   if (reduction === NONE) {
-    throw new SimdlossError(`${fn}: opts.reduction must be 'mean' or 'sum': an accumulator keeps sums, not per-${example} losses; got 'none'`, 'opts.reduction');
+    throw new SimdlossError(
+      `${fn}: opts.reduction must be 'mean' or 'sum': an accumulator keeps sums, not per-${example} losses; got 'none'`,
+      'opts.reduction',
+    );
   }
   return reduction === SUM ? 'sum' : 'mean';
 }

@@ -12,7 +12,7 @@ import { wasm } from './wasm.js';
  * ordinary arrays (only then is `.buffer` read: 15–40 ns a read on Node 20).
  */
 export function overlapsShifted(a: FloatArray, pa: number, b: FloatArray, pb: number): boolean {
-  if ((pa < 0) !== (pb < 0)) {
+  if (pa < 0 !== pb < 0) {
     pa = pa < 0 ? overWasm(a) : pa;
     pb = pb < 0 ? overWasm(b) : pb;
     if (pa < 0 || pb < 0) return false;
@@ -38,7 +38,7 @@ export function overWasm(a: FloatArray): number {
 
 /** Whether two arrays share memory; `allowSame`: the very same elements (same start and length) are fine. */
 export function shares(a: FloatArray, pa: number, b: FloatArray, pb: number, allowSame: boolean): boolean {
-  if ((pa < 0) !== (pb < 0)) {
+  if (pa < 0 !== pb < 0) {
     pa = pa < 0 ? overWasm(a) : pa;
     pb = pb < 0 ? overWasm(b) : pb;
     if (pa < 0 || pb < 0) return false;

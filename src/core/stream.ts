@@ -7,8 +7,9 @@
  * sums, validating like the one-shot call); everything else lives here, so any split of the data
  * into chunks, workers or machines, merged in any order, gives the one-shot result.
  */
-import { SimdlossError, show } from './errors.js';
+
 import { VERSION } from '../version.js';
+import { SimdlossError, show } from './errors.js';
 
 /** What one batch contributes: Σ wᵢlᵢ, the mean's denominator (Σ wᵢ, or 1 per example unweighted), examples seen. */
 export interface Sums {
@@ -95,7 +96,7 @@ function add(s: Float64Array, i: number, x: number): void {
   const sum = s[i]!;
   const t = sum + x;
   // Once the sum is infinite or NaN the compensation means nothing; keeping it finite keeps sum + c = sum.
-  if (Number.isFinite(t)) s[i + 1]! += Math.abs(sum) >= Math.abs(x) ? (sum - t) + x : (x - t) + sum;
+  if (Number.isFinite(t)) s[i + 1]! += Math.abs(sum) >= Math.abs(x) ? sum - t + x : x - t + sum;
   s[i] = t;
 }
 
@@ -199,21 +200,31 @@ export class Accumulator implements AccumulatorBase {
     }
     const o = state as Record<string, unknown>;
     for (const key of Object.keys(o)) {
-      if (!STATE_KEYS.includes(key)) throw new SimdlossError(`${fn}: unknown field state.${key} (a state has: ${STATE_KEYS.join(', ')})`, `state.${key}`);
+      if (!STATE_KEYS.includes(key))
+        throw new SimdlossError(`${fn}: unknown field state.${key} (a state has: ${STATE_KEYS.join(', ')})`, `state.${key}`);
     }
     if (typeof o.simdloss !== 'string') {
-      throw new SimdlossError(`${fn}: state.simdloss must be the version string of the simdloss that wrote it; got ${show(o.simdloss)}`, 'state.simdloss');
+      throw new SimdlossError(
+        `${fn}: state.simdloss must be the version string of the simdloss that wrote it; got ${show(o.simdloss)}`,
+        'state.simdloss',
+      );
     }
     if (!compatible(o.simdloss, VERSION)) {
-      throw new SimdlossError(`${fn}: state.simdloss is '${o.simdloss}', which this simdloss (${VERSION}) does not read: states are kept within ${range(VERSION)}`, 'state.simdloss');
+      throw new SimdlossError(
+        `${fn}: state.simdloss is '${o.simdloss}', which this simdloss (${VERSION}) does not read: states are kept within ${range(VERSION)}`,
+        'state.simdloss',
+      );
     }
     if (o.loss !== spec.name) {
-      throw new SimdlossError(`${fn}: state.loss must be '${spec.name}' (restore a state with the loss that wrote it); got ${show(o.loss)}`, 'state.loss');
+      throw new SimdlossError(
+        `${fn}: state.loss must be '${spec.name}' (restore a state with the loss that wrote it); got ${show(o.loss)}`,
+        'state.loss',
+      );
     }
     if (typeof o.options !== 'object' || o.options === null || Array.isArray(o.options)) {
       throw new SimdlossError(`${fn}: state.options must be an object; got ${show(o.options)}`, 'state.options');
     }
-    let options;
+    let options: ReturnType<StreamSpec['resolve']>;
     try {
       options = spec.resolve(fn, o.options);
     } catch (e) {
@@ -263,7 +274,10 @@ function canonical(value: Json): string {
   if (typeof value !== 'object' || value === null) return JSON.stringify(value);
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   const o = value as { readonly [key: string]: Json };
-  return `{${Object.keys(o).sort().map((k) => `${JSON.stringify(k)}:${canonical(o[k]!)}`).join(',')}}`;
+  return `{${Object.keys(o)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${canonical(o[k]!)}`)
+    .join(',')}}`;
 }
 
 // JSON has no Infinity or NaN (JSON.stringify writes null); a loss of Infinity must survive the trip.

@@ -85,15 +85,35 @@ export interface RowwiseLoss<O, Y32, Y64> extends RowwiseMetric<O, Y32, Y64> {
   /** dL/dpred, from float32 or float64 arrays (either, for code written over both). */
   grad(target: Y32 | Y64, pred: F32 | F64, opts: O & RowGradOptions<F32 | F64>): FloatArray;
   /** Loss and gradient (and, with `accuracy: true`, the accuracy) from one fused pass. */
-  withGrad(target: Y32, pred: F32, opts: O & RowGradOptions<F32> & { reduction?: 'mean' | 'sum' }): { loss: number; grad: Float32Array; accuracy?: number };
+  withGrad(
+    target: Y32,
+    pred: F32,
+    opts: O & RowGradOptions<F32> & { reduction?: 'mean' | 'sum' },
+  ): { loss: number; grad: Float32Array; accuracy?: number };
   /** The reduced loss and its gradient in one pass, from float64 arrays: a float64 result. */
-  withGrad(target: Y64, pred: F64, opts: O & RowGradOptions<F64> & { reduction?: 'mean' | 'sum' }): { loss: number; grad: Float64Array; accuracy?: number };
+  withGrad(
+    target: Y64,
+    pred: F64,
+    opts: O & RowGradOptions<F64> & { reduction?: 'mean' | 'sum' },
+  ): { loss: number; grad: Float64Array; accuracy?: number };
   /** Per-example losses and the gradient of their sum in one pass, from float32 arrays: a float32 result. */
-  withGrad(target: Y32, pred: F32, opts: O & RowGradOptions<F32> & { reduction: 'none' }): { loss: Float32Array; grad: Float32Array; accuracy?: number };
+  withGrad(
+    target: Y32,
+    pred: F32,
+    opts: O & RowGradOptions<F32> & { reduction: 'none' },
+  ): { loss: Float32Array; grad: Float32Array; accuracy?: number };
   /** Per-example losses and the gradient of their sum in one pass, from float64 arrays: a float64 result. */
-  withGrad(target: Y64, pred: F64, opts: O & RowGradOptions<F64> & { reduction: 'none' }): { loss: Float64Array; grad: Float64Array; accuracy?: number };
+  withGrad(
+    target: Y64,
+    pred: F64,
+    opts: O & RowGradOptions<F64> & { reduction: 'none' },
+  ): { loss: Float64Array; grad: Float64Array; accuracy?: number };
   /** Loss and gradient in one pass, from float32 or float64 arrays (either, for code written over both). */
-  withGrad(target: Y32 | Y64, pred: F32 | F64, opts: O & RowGradOptions<F32 | F64>): { loss: number | FloatArray; grad: FloatArray; accuracy?: number };
+  withGrad(
+    target: Y32 | Y64,
+    pred: F32 | F64,
+    opts: O & RowGradOptions<F32 | F64>,
+  ): { loss: number | FloatArray; grad: FloatArray; accuracy?: number };
 }
 
 /** An accumulator of a row-wise loss or metric: batches of whole rows (target or labels, pred, row weights?). */
@@ -165,15 +185,40 @@ export interface PairLoss<O = object> {
   /** The gradient with respect to each embedding input, from float32 or float64 arrays (either, for code written over both). */
   grad(label: F32 | F64, a: F32 | F64, b: F32 | F64, opts: O & EmbeddingGradOptions<F32 | F64, 'a' | 'b'>): Grads<'a' | 'b', FloatArray>;
   /** Loss and both gradients from one fused pass. */
-  withGrad(label: F32, a: F32, b: F32, opts: O & EmbeddingGradOptions<F32, 'a' | 'b'> & { reduction?: 'mean' | 'sum' }): { loss: number; grad: Grads<'a' | 'b', Float32Array> };
+  withGrad(
+    label: F32,
+    a: F32,
+    b: F32,
+    opts: O & EmbeddingGradOptions<F32, 'a' | 'b'> & { reduction?: 'mean' | 'sum' },
+  ): { loss: number; grad: Grads<'a' | 'b', Float32Array> };
   /** The reduced loss and its gradient in one pass, from float64 arrays: a float64 result. */
-  withGrad(label: F64, a: F64, b: F64, opts: O & EmbeddingGradOptions<F64, 'a' | 'b'> & { reduction?: 'mean' | 'sum' }): { loss: number; grad: Grads<'a' | 'b', Float64Array> };
+  withGrad(
+    label: F64,
+    a: F64,
+    b: F64,
+    opts: O & EmbeddingGradOptions<F64, 'a' | 'b'> & { reduction?: 'mean' | 'sum' },
+  ): { loss: number; grad: Grads<'a' | 'b', Float64Array> };
   /** Per-example losses and the gradient of their sum in one pass, from float32 arrays: a float32 result. */
-  withGrad(label: F32, a: F32, b: F32, opts: O & EmbeddingGradOptions<F32, 'a' | 'b'> & { reduction: 'none' }): { loss: Float32Array; grad: Grads<'a' | 'b', Float32Array> };
+  withGrad(
+    label: F32,
+    a: F32,
+    b: F32,
+    opts: O & EmbeddingGradOptions<F32, 'a' | 'b'> & { reduction: 'none' },
+  ): { loss: Float32Array; grad: Grads<'a' | 'b', Float32Array> };
   /** Per-example losses and the gradient of their sum in one pass, from float64 arrays: a float64 result. */
-  withGrad(label: F64, a: F64, b: F64, opts: O & EmbeddingGradOptions<F64, 'a' | 'b'> & { reduction: 'none' }): { loss: Float64Array; grad: Grads<'a' | 'b', Float64Array> };
+  withGrad(
+    label: F64,
+    a: F64,
+    b: F64,
+    opts: O & EmbeddingGradOptions<F64, 'a' | 'b'> & { reduction: 'none' },
+  ): { loss: Float64Array; grad: Grads<'a' | 'b', Float64Array> };
   /** Loss and gradient in one pass, from float32 or float64 arrays (either, for code written over both). */
-  withGrad(label: F32 | F64, a: F32 | F64, b: F32 | F64, opts: O & EmbeddingGradOptions<F32 | F64, 'a' | 'b'>): { loss: number | FloatArray; grad: Grads<'a' | 'b', FloatArray> };
+  withGrad(
+    label: F32 | F64,
+    a: F32 | F64,
+    b: F32 | F64,
+    opts: O & EmbeddingGradOptions<F32 | F64, 'a' | 'b'>,
+  ): { loss: number | FloatArray; grad: Grads<'a' | 'b', FloatArray> };
   /** A streaming accumulator with these options fixed (opts.dim required; reduction 'mean' or 'sum'; weights go to update). */
   create(opts: O & { dim: number; reduction?: 'mean' | 'sum' }): EmbeddingAccumulator;
   /** Restores an accumulator from its toJSON() state (or that state's JSON text). */
@@ -216,15 +261,40 @@ export interface TripletLoss<O = object> {
   /** The gradient with respect to each embedding input, from float32 or float64 arrays (either, for code written over both). */
   grad(anchor: F32 | F64, positive: F32 | F64, negative: F32 | F64, opts: O & EmbeddingGradOptions<F32 | F64, T3>): Grads<T3, FloatArray>;
   /** The reduced loss and its gradient in one pass, from float32 arrays: a float32 result. */
-  withGrad(anchor: F32, positive: F32, negative: F32, opts: O & EmbeddingGradOptions<F32, T3> & { reduction?: 'mean' | 'sum' }): { loss: number; grad: Grads<T3, Float32Array> };
+  withGrad(
+    anchor: F32,
+    positive: F32,
+    negative: F32,
+    opts: O & EmbeddingGradOptions<F32, T3> & { reduction?: 'mean' | 'sum' },
+  ): { loss: number; grad: Grads<T3, Float32Array> };
   /** The reduced loss and its gradient in one pass, from float64 arrays: a float64 result. */
-  withGrad(anchor: F64, positive: F64, negative: F64, opts: O & EmbeddingGradOptions<F64, T3> & { reduction?: 'mean' | 'sum' }): { loss: number; grad: Grads<T3, Float64Array> };
+  withGrad(
+    anchor: F64,
+    positive: F64,
+    negative: F64,
+    opts: O & EmbeddingGradOptions<F64, T3> & { reduction?: 'mean' | 'sum' },
+  ): { loss: number; grad: Grads<T3, Float64Array> };
   /** Per-example losses and the gradient of their sum in one pass, from float32 arrays: a float32 result. */
-  withGrad(anchor: F32, positive: F32, negative: F32, opts: O & EmbeddingGradOptions<F32, T3> & { reduction: 'none' }): { loss: Float32Array; grad: Grads<T3, Float32Array> };
+  withGrad(
+    anchor: F32,
+    positive: F32,
+    negative: F32,
+    opts: O & EmbeddingGradOptions<F32, T3> & { reduction: 'none' },
+  ): { loss: Float32Array; grad: Grads<T3, Float32Array> };
   /** Per-example losses and the gradient of their sum in one pass, from float64 arrays: a float64 result. */
-  withGrad(anchor: F64, positive: F64, negative: F64, opts: O & EmbeddingGradOptions<F64, T3> & { reduction: 'none' }): { loss: Float64Array; grad: Grads<T3, Float64Array> };
+  withGrad(
+    anchor: F64,
+    positive: F64,
+    negative: F64,
+    opts: O & EmbeddingGradOptions<F64, T3> & { reduction: 'none' },
+  ): { loss: Float64Array; grad: Grads<T3, Float64Array> };
   /** Loss and gradient in one pass, from float32 or float64 arrays (either, for code written over both). */
-  withGrad(anchor: F32 | F64, positive: F32 | F64, negative: F32 | F64, opts: O & EmbeddingGradOptions<F32 | F64, T3>): { loss: number | FloatArray; grad: Grads<T3, FloatArray> };
+  withGrad(
+    anchor: F32 | F64,
+    positive: F32 | F64,
+    negative: F32 | F64,
+    opts: O & EmbeddingGradOptions<F32 | F64, T3>,
+  ): { loss: number | FloatArray; grad: Grads<T3, FloatArray> };
   /** A streaming accumulator with these options fixed (opts.dim required; reduction 'mean' or 'sum'; weights go to update). */
   create(opts: O & { dim: number; reduction?: 'mean' | 'sum' }): EmbeddingAccumulator;
   /** Restores an accumulator from its toJSON() state (or that state's JSON text). */

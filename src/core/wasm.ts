@@ -7,7 +7,7 @@
  *   [heap, …)                          blocks handed out by alloc() (memory.ts), grown on demand
  */
 import { instantiate as load, instantiateSync as loadSync } from '@assemblyscript/loader';
-import { SLOTS, SLOT_BYTES } from './abi.js';
+import { SLOT_BYTES, SLOTS } from './abi.js';
 import { SimdlossError } from './errors.js';
 
 /** Test hook (test/properties.test.ts): at most `limit` elements or rows per chunk of the copy path,
@@ -69,7 +69,7 @@ export const firstUse: { load: (() => void) | undefined } = { load: undefined };
 export function ready(): typeof wasm {
   if (wasm.exports === undefined) {
     if (firstUse.load === undefined) {
-      throw new SimdlossError("simdloss is not initialised: call `await init()` (or `initSync(bytesOrModule)`) before any loss");
+      throw new SimdlossError('simdloss is not initialised: call `await init()` (or `initSync(bytesOrModule)`) before any loss');
     }
     firstUse.load();
   }

@@ -19,7 +19,11 @@ export function weightSum(fn: string, w: FloatArray, zw: number, n: number, chun
     const m = Math.min(chunk, n - i);
     const bad = kernel(m, chunkAt(w, zw, SLOT.weights, i, m));
     if (bad >= 0) {
-      throw new SimdlossError(`${fn}: opts.weights[${i + bad}] must be a finite number ≥ 0; got ${show(w[i + bad])}`, 'opts.weights', i + bad);
+      throw new SimdlossError(
+        `${fn}: opts.weights[${i + bad}] must be a finite number ≥ 0; got ${show(w[i + bad])}`,
+        'opts.weights',
+        i + bad,
+      );
     }
     sum += wasm.f64[wasm.result]!;
   }

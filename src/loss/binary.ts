@@ -141,12 +141,22 @@ const LABEL = 'a label −1, 0 (read as −1) or 1';
 
 /** Hinge: max(0, 1 − y·ŷ), y ∈ {−1, 1} (0 read as −1). Gradient −y where 1 − y·ŷ ≥ 0 (the kink included). */
 export const hinge = elementwise({
-  name: 'hinge', kernel: 'hinge', options: [], params: () => [0, 0], domain: { target: LABEL }, accuracy: true,
+  name: 'hinge',
+  kernel: 'hinge',
+  options: [],
+  params: () => [0, 0],
+  domain: { target: LABEL },
+  accuracy: true,
 }) as ClassifierLoss;
 
 /** Squared hinge: max(0, 1 − y·ŷ)², y ∈ {−1, 1} (0 read as −1). Gradient −2y·max(0, 1 − y·ŷ). */
 export const squaredHinge = elementwise({
-  name: 'squaredHinge', kernel: 'squaredHinge', options: [], params: () => [0, 0], domain: { target: LABEL }, accuracy: true,
+  name: 'squaredHinge',
+  kernel: 'squaredHinge',
+  options: [],
+  params: () => [0, 0],
+  domain: { target: LABEL },
+  accuracy: true,
 }) as ClassifierLoss;
 
 /**

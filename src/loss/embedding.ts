@@ -87,7 +87,10 @@ export const triplet = embedding<TripletLoss<TripletOptions>>({
   inputs: ['anchor', 'positive', 'negative'],
   options: [{ name: 'margin', default: 1, min: 0 }],
   param: 'margin',
-  flags: [{ name: 'squared', bit: MODE_SQUARED }, { name: 'swap', bit: MODE_SWAP }],
+  flags: [
+    { name: 'squared', bit: MODE_SQUARED },
+    { name: 'swap', bit: MODE_SWAP },
+  ],
 });
 
 /** Cosine embedding loss: 1 − cos(a, b) where y = 1, max(0, cos(a, b) − m) where y = −1. */

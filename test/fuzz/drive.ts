@@ -1,7 +1,8 @@
 // One way to call any registry entry (elementwise, row-wise, embedding) and to draw data for it,
 // shared by the property tests and the differential fuzz (no test-runner import: bench/fuzz.ts uses it).
-import type { EmbeddingEntry, RegistryEntry, RowwiseEntry } from '../registry.js';
+
 import { elementwiseData, uniform } from '../random.js';
+import type { EmbeddingEntry, RegistryEntry, RowwiseEntry } from '../registry.js';
 
 export type Float = Float32Array | Float64Array;
 export type Ctor = Float32ArrayConstructor | Float64ArrayConstructor;
@@ -183,4 +184,3 @@ export function denominator(entry: RegistryEntry, b: Batch): number {
   for (let i = 0; i < t.length; i++) s += cw[i % C]! * t[i]!;
   return s;
 }
-

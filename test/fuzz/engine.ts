@@ -2,11 +2,23 @@
 // on the SIMD build, the scalar build and the float64 reference, checked against the documented
 // policy (docs/numerics.md, "Non-finite input"). Shared by test/fuzz.test.ts (a short run in CI) and
 // bench/fuzz.ts (`npm run fuzz -- --minutes N`); no test-runner import.
-import type { RegistryEntry } from '../registry.js';
-import { type ElementReference, expected, references, rowReferences } from '../reference/index.js';
-import { embeddingReferences } from '../reference/embedding.js';
+
 import { random } from '../random.js';
-import { type Batch, type Float, call, contrastiveScale, copyBatch, draw, examples, hasGrad, reductionBound, weightedDenominator } from './drive.js';
+import { embeddingReferences } from '../reference/embedding.js';
+import { type ElementReference, expected, references, rowReferences } from '../reference/index.js';
+import type { RegistryEntry } from '../registry.js';
+import {
+  type Batch,
+  call,
+  contrastiveScale,
+  copyBatch,
+  draw,
+  examples,
+  type Float,
+  hasGrad,
+  reductionBound,
+  weightedDenominator,
+} from './drive.js';
 
 export type Build = 'simd' | 'scalar';
 /** Makes `build` the live one and returns the registry entries driving it (re-initialising costs ~0.2 ms). */
@@ -39,22 +51,22 @@ export function special(a: Float, i: number, rand: () => number): void {
   else a[i] = sign * (1e-30 + rand() * 1e-7);
 }
 
-const u32 = new Uint32Array(2);
-const f64v = new Float64Array(u32.buffer);
-
 function writeBits(a: Float, i: number, rand: () => number, what: 'nan' | 'subnormal' | 'any'): void {
   const r32 = () => Math.floor(rand() * 2 ** 32) >>> 0;
   const sign = rand() < 0.5 ? 0x80000000 : 0;
   if (a instanceof Float32Array) {
     const view = new Uint32Array(a.buffer, a.byteOffset, a.length);
-    const mantissa = (r32() & 0x7fffff) || 1;
+    const mantissa = r32() & 0x7fffff || 1;
     view[i] = what === 'nan' ? (sign | 0x7f800000 | mantissa) >>> 0 : what === 'subnormal' ? (sign | mantissa) >>> 0 : r32();
   } else {
     const view = new Uint32Array(a.buffer, a.byteOffset, a.length * 2);
     let lo = r32();
     let hi = r32();
     if (what === 'nan') hi = (sign | 0x7ff00000 | (hi & 0xfffff) | (lo === 0 ? 1 : 0)) >>> 0;
-    if (what === 'subnormal') hi = (sign | (hi & 0xfffff)) >>> 0, lo = lo || 1;
+    if (what === 'subnormal') {
+      hi = (sign | (hi & 0xfffff)) >>> 0;
+      lo = lo || 1;
+    }
     view[2 * i] = lo;
     view[2 * i + 1] = hi;
   }
@@ -68,7 +80,11 @@ const hingeLabel = (v: number) => v === -1 || v === 0 || v === 1;
 
 /** Per elementwise loss: a test of target and of pred (absent: not checked). */
 const ELEMENT_DOMAIN: Record<string, { target?: (v: number) => boolean; pred?: (v: number) => boolean }> = {
-  mse: {}, mae: {}, huber: {}, smoothL1: {}, logCosh: {},
+  mse: {},
+  mae: {},
+  huber: {},
+  smoothL1: {},
+  logCosh: {},
   binaryCrossEntropy: { target: unit, pred: unit },
   binaryCrossEntropyWithLogits: { target: unit },
   binaryFocal: { target: unit },
@@ -77,7 +93,9 @@ const ELEMENT_DOMAIN: Record<string, { target?: (v: number) => boolean; pred?: (
 };
 /** Embedding labels. */
 const LABEL_DOMAIN: Record<string, ((v: number) => boolean) | undefined> = {
-  contrastive: unit, cosineEmbedding: (v) => v === 1 || v === -1, triplet: undefined,
+  contrastive: unit,
+  cosineEmbedding: (v) => v === 1 || v === -1,
+  triplet: undefined,
 };
 
 /** Whether the policy table knows this entry (a new registry loss must be added to it). */
@@ -142,8 +160,12 @@ export function makeCase(entry: RegistryEntry, rand: () => number): Case {
   const batch = draw(entry, C, n, width, Math.floor(rand() * entry.cases.length), rand);
   const dirty = rand() < 0.25;
   const share = [0.02, 0.1, 0.5][Math.floor(rand() * 3)]!;
-  const checkedTarget = entry.kind === 'elementwise' ? ELEMENT_DOMAIN[entry.name]!.target !== undefined
-    : entry.kind === 'rowwise' ? true : LABEL_DOMAIN[entry.name] !== undefined;
+  const checkedTarget =
+    entry.kind === 'elementwise'
+      ? ELEMENT_DOMAIN[entry.name]!.target !== undefined
+      : entry.kind === 'rowwise'
+        ? true
+        : LABEL_DOMAIN[entry.name] !== undefined;
   const checkedPred = entry.kind === 'elementwise' && ELEMENT_DOMAIN[entry.name]!.pred !== undefined;
   for (const x of batch.xs) {
     if (checkedPred && !dirty) {
@@ -159,8 +181,15 @@ export function makeCase(entry: RegistryEntry, rand: () => number): Case {
     for (let i = 0; i < t.length; i++) {
       if (rand() >= share) continue;
       if (!checkedTarget || dirty) special(t, i, rand);
-      else t[i] = entry.name === 'hinge' || entry.name === 'squaredHinge' ? [-1, 0, 1, -0][Math.floor(rand() * 4)]!
-        : entry.name === 'cosineEmbedding' ? (rand() < 0.5 ? -1 : 1) : [0, 1, -0, 2 ** -30, 1 - 2 ** -24, 2 ** -149][Math.floor(rand() * 6)]!;
+      else
+        t[i] =
+          entry.name === 'hinge' || entry.name === 'squaredHinge'
+            ? [-1, 0, 1, -0][Math.floor(rand() * 4)]!
+            : entry.name === 'cosineEmbedding'
+              ? rand() < 0.5
+                ? -1
+                : 1
+              : [0, 1, -0, 2 ** -30, 1 - 2 ** -24, 2 ** -149][Math.floor(rand() * 6)]!;
     }
   }
   let weights: Float | undefined;
@@ -243,7 +272,10 @@ function bits(a: ArrayLike<number> | undefined, i: number, f32: boolean): string
   if (ArrayBuffer.isView(a) && (a as Float).BYTES_PER_ELEMENT === x.BYTES_PER_ELEMENT) {
     const src = a as Float;
     const raw = new Uint8Array(src.buffer, src.byteOffset + i * src.BYTES_PER_ELEMENT, src.BYTES_PER_ELEMENT);
-    return `${show(a[i]!)} (0x${Array.from(raw).reverse().map((v) => v.toString(16).padStart(2, '0')).join('')})`;
+    return `${show(a[i]!)} (0x${Array.from(raw)
+      .reverse()
+      .map((v) => v.toString(16).padStart(2, '0'))
+      .join('')})`;
   }
   return show(a[i]!);
 }
@@ -258,9 +290,12 @@ export function reproduction(c: Case, entry: RegistryEntry): string {
   };
   const opts = JSON.stringify({ ...c.batch.opts, reduction: 'none' });
   const w = c.weights ? `, weights: ${hex(c.weights)}` : '';
-  const args = entry.kind === 'embedding'
-    ? (entry.inputs.length === 2 ? [hex(c.batch.target), hex(c.batch.xs[0]), hex(c.batch.xs[1])] : c.batch.xs.map(hex))
-    : [hex(c.batch.target), hex(c.batch.xs[0])];
+  const args =
+    entry.kind === 'embedding'
+      ? entry.inputs.length === 2
+        ? [hex(c.batch.target), hex(c.batch.xs[0]), hex(c.batch.xs[1])]
+        : c.batch.xs.map(hex)
+      : [hex(c.batch.target), hex(c.batch.xs[0])];
   return `${entry.name}.withGrad(${args.join(', ')}, { ...${opts}${w} })`;
 }
 
@@ -297,7 +332,9 @@ function reference(entry: RegistryEntry, c: Case): Reference {
     const losses = e.losses.map((l, i) => r(r(l) * wi(i)));
     const grads = e.gradSum.map((g, i) => r(r(g) * wi(i)));
     return {
-      losses, lossScale: losses.map(Math.abs), grads: [grads],
+      losses,
+      lossScale: losses.map(Math.abs),
+      grads: [grads],
       gradScale: [e.gradSumScale.map((s, i) => wi(i) * Math.max(s, Math.abs(e.gradSum[i]!)))],
       lossNaN: e.losses.map((l) => (Number.isNaN(l) ? 1 : 0)),
     };
@@ -316,7 +353,8 @@ function reference(entry: RegistryEntry, c: Case): Reference {
     // categoricalHinge: a margin 1 + max ŷ_other − ŷ_t within rounding of 0 is a kink, where the
     // kernel may take the other side (f32: 1 + (−2.9e-13) − 1 = 0, active; float64: inactive)
     if (entry.name === 'categoricalHinge') {
-      for (let r = 0; r < e.losses.length; r++) if (nearHingeKink(b.target as Float, b.xs[0]!, r, C, c.f32)) gradScale.fill(-1, r * C, (r + 1) * C);
+      for (let r = 0; r < e.losses.length; r++)
+        if (nearHingeKink(b.target as Float, b.xs[0]!, r, C, c.f32)) gradScale.fill(-1, r * C, (r + 1) * C);
     }
     return { losses: e.losses, lossScale, grads: hasGrad(entry) ? [e.gradSum] : [], gradScale: [gradScale] };
   }
@@ -332,12 +370,18 @@ function reference(entry: RegistryEntry, c: Case): Reference {
   let floor = 0;
   for (let r = 0; r < rows; r++) {
     const wr = w ? w[r]! : 1;
-    const row = ref.row(b.target ? b.target[r]! : NaN, b.xs.map((x) => Array.from(x.subarray(r * dim, (r + 1) * dim))), b.opts as never);
+    const row = ref.row(
+      b.target ? b.target[r]! : NaN,
+      b.xs.map((x) => Array.from(x.subarray(r * dim, (r + 1) * dim))),
+      b.opts as never,
+    );
     losses[r] = wr * row.loss;
     lossScale[r] = wr * row.scale;
     const nearKink = row.kinkGap < 1e-4 * row.scale;
-    const extra = entry.name === 'contrastive'
-      ? contrastiveScale(b.target![r]!, b.xs[0]!.subarray(r * dim, (r + 1) * dim), b.xs[1]!.subarray(r * dim, (r + 1) * dim), margin) : 0;
+    const extra =
+      entry.name === 'contrastive'
+        ? contrastiveScale(b.target![r]!, b.xs[0]!.subarray(r * dim, (r + 1) * dim), b.xs[1]!.subarray(r * dim, (r + 1) * dim), margin)
+        : 0;
     row.grads.forEach((g, j) => {
       let m = Number.isFinite(extra) ? Math.max(row.gradScale, extra) : row.gradScale;
       for (const v of g) if (Number.isFinite(v)) m = Math.max(m, Math.abs(v));
@@ -415,15 +459,24 @@ export function fuzzBatch(use: Use, cases: Case[], stats: Stats, failures: Failu
     stats.elements += 2 * (a.calls * c.batch.xs.reduce((s, x) => s + x.length, 0));
     const fail = (what: string) => {
       stats.failures++;
-      if (failures.length < maxFailures) failures.push({ entry: c.entry, what: `${c.entry} ${c.f32 ? 'f32' : 'f64'}: ${what}`, reproduction: reproduction(c, entry) });
+      if (failures.length < maxFailures)
+        failures.push({ entry: c.entry, what: `${c.entry} ${c.f32 ? 'f32' : 'f64'}: ${what}`, reproduction: reproduction(c, entry) });
     };
     const expect = firstInvalid(entry, c.batch);
     // 1. Outside the domain: a SimdlossError naming the first bad element, on both builds.
-    for (const [build, r] of [['simd', a], ['scalar', b]] as const) {
+    for (const [build, r] of [
+      ['simd', a],
+      ['scalar', b],
+    ] as const) {
       if (expect) {
-        if (!r.error) fail(`${build}: accepted input outside the domain (${expect.arguments.join('/')}[${expect.index}] = ${bits(expect.arguments[0] === 'pred' ? c.batch.xs[0] : c.batch.target, expect.index, c.f32)})`);
+        if (!r.error)
+          fail(
+            `${build}: accepted input outside the domain (${expect.arguments.join('/')}[${expect.index}] = ${bits(expect.arguments[0] === 'pred' ? c.batch.xs[0] : c.batch.target, expect.index, c.f32)})`,
+          );
         else if (!r.error.simdloss || !expect.arguments.includes(r.error.argument!) || r.error.index !== expect.index) {
-          fail(`${build}: expected a SimdlossError on ${expect.arguments.join('/')}[${expect.index}], got ${r.error.message} (argument ${r.error.argument}, index ${r.error.index})`);
+          fail(
+            `${build}: expected a SimdlossError on ${expect.arguments.join('/')}[${expect.index}], got ${r.error.message} (argument ${r.error.argument}, index ${r.error.index})`,
+          );
         }
       } else if (r.error) {
         fail(`${build}: refused input inside the domain: ${r.error.message}`);
@@ -439,7 +492,7 @@ export function fuzzBatch(use: Use, cases: Case[], stats: Stats, failures: Failu
       if (i >= 0) fail(`${what}[${i}]: SIMD ${bits(x, i, c.f32)} vs scalar ${bits(y, i, c.f32)}`);
     };
     compare(a.none, b.none, 'loss none');
-    a.gradSum?.forEach((g, j) => compare(g, b.gradSum![j], `grad sum [${j}]`));
+    a.gradSum?.forEach((g, j) => void compare(g, b.gradSum![j], `grad sum [${j}]`));
     // The mean: Σ wᵢlᵢ / N on both builds, the sums in other orders (reductionBound over N) and N
     // itself, float32 weights being summed in float32 lanes by the SIMD build and in float64 by the
     // scalar one: δN ≤ (⌈n/4⌉ + 5)·u relative, else float64 sums, (2·elements + 4)·2⁻⁵³.
@@ -450,7 +503,8 @@ export function fuzzBatch(use: Use, cases: Case[], stats: Stats, failures: Failu
     const N = weightedDenominator(entry, c.batch, c.weights);
     const deltaN = c.weights && c.f32 ? (Math.ceil(n / 4) + 5) * 2 ** -24 : (2 * elements + 4) * 2 ** -53;
     const meanBound = N > 0 ? (reductionBound(entry.kind, n, c.f32) * sumFinite(b.none!)) / N + deltaN * Math.abs(b.mean!) : 0;
-    if (!close(a.mean!, b.mean!, rtol, c.f32) && !within(a.mean!, b.mean!, meanBound, c.f32)) fail(`mean: SIMD ${a.mean} vs scalar ${b.mean}`);
+    if (!close(a.mean!, b.mean!, rtol, c.f32) && !within(a.mean!, b.mean!, meanBound, c.f32))
+      fail(`mean: SIMD ${a.mean} vs scalar ${b.mean}`);
     const known = (i: number) => KNOWN[entry.name]?.(valuesOf(entry, c, exampleOf(entry, c, i)), c.f32) === true;
     const ref = reference(entry, c);
     a.gradMean?.forEach((g, j) => {
@@ -466,22 +520,30 @@ export function fuzzBatch(use: Use, cases: Case[], stats: Stats, failures: Failu
       for (let i = 0; i < g.length; i++) {
         const sc = ref.gradScale[j]![i]!;
         if (!close(g[i]!, b.gradMean![j]![i]!, gtol, c.f32, Number.isFinite(sc) && sc >= 0 ? Math.max(sc * kN, 0) : m) && !known(i)) {
-          fail(`grad mean [${j}][${i}]: SIMD ${bits(g, i, c.f32)} vs scalar ${bits(b.gradMean![j], i, c.f32)}${inputsAt(entry, c, exampleOf(entry, c, i))}`);
+          fail(
+            `grad mean [${j}][${i}]: SIMD ${bits(g, i, c.f32)} vs scalar ${bits(b.gradMean![j], i, c.f32)}${inputsAt(entry, c, exampleOf(entry, c, i))}`,
+          );
           break;
         }
       }
     });
     // 3. withGrad is f and grad from one pass, bit for bit.
-    for (const [build, r] of [['simd', a], ['scalar', b]] as const) {
+    for (const [build, r] of [
+      ['simd', a],
+      ['scalar', b],
+    ] as const) {
       if (!r.both) continue;
       compare(r.both.none, r.none, `${build} withGrad none vs f`);
-      r.both.gradNone.forEach((g, j) => compare(g, r.gradSum![j], `${build} withGrad none grad vs grad sum [${j}]`));
+      r.both.gradNone.forEach((g, j) => void compare(g, r.gradSum![j], `${build} withGrad none grad vs grad sum [${j}]`));
       if (!same(r.both.mean, r.mean!)) fail(`${build} withGrad mean ${r.both.mean} vs f ${r.mean}`);
     }
     // 4. Against the float64 reference, example by example, by the policy for its inputs (region()).
     const none = a.none!;
-    const width = entry.kind === 'rowwise' ? (c.batch.opts.classes as number) : entry.kind === 'embedding' ? (c.batch.opts.dim as number) : 1;
-    const regions = Array.from(none, (_, i) => (KNOWN[entry.name]?.(valuesOf(entry, c, i), c.f32) ? 'known' as const : region(entry, c, i)));
+    const width =
+      entry.kind === 'rowwise' ? (c.batch.opts.classes as number) : entry.kind === 'embedding' ? (c.batch.opts.dim as number) : 1;
+    const regions = Array.from(none, (_, i) =>
+      KNOWN[entry.name]?.(valuesOf(entry, c, i), c.f32) ? ('known' as const) : region(entry, c, i),
+    );
     stats.known += regions.filter((r) => r === 'known').length;
     stats.nonFinite += regions.filter((r) => r === 'nonfinite').length;
     stats.overflow += regions.filter((r) => r === 'overflow' || r === 'huge').length;
@@ -511,7 +573,9 @@ export function fuzzBatch(use: Use, cases: Case[], stats: Stats, failures: Failu
         if (at === 'overflow' || at === 'huge' || at === 'known' || (at === 'nonfinite' && entry.kind !== 'elementwise')) continue;
         if (at === 'nonfinite' && Number.isNaN(g[i]!) && ref.lossNaN?.[e]) continue;
         if (!conforms(g[i]!, ref.grads[j]![i]!, ref.gradScale[j]![i]!, tol, c.f32, c.weights?.[e])) {
-          fail(`grad[${j}][${i}] = ${bits(g, i, c.f32)}, reference ${ref.grads[j]![i]} (scale ${ref.gradScale[j]![i]}; ${at})${inputsAt(entry, c, e)}`);
+          fail(
+            `grad[${j}][${i}] = ${bits(g, i, c.f32)}, reference ${ref.grads[j]![i]} (scale ${ref.gradScale[j]![i]}; ${at})${inputsAt(entry, c, e)}`,
+          );
           break;
         }
       }
@@ -534,7 +598,8 @@ function valuesOf(entry: RegistryEntry, c: Case, i: number): { target: number[];
   if (entry.kind === 'elementwise') return { target: [b.target![i]!], inputs: [[b.xs[0]![i]!]] };
   const width = (entry.kind === 'rowwise' ? b.opts.classes : b.opts.dim) as number;
   const row = (x: ArrayLike<number>) => Array.from({ length: width }, (_, k) => x[i * width + k]!);
-  const target = b.target === undefined ? [] : b.target instanceof Int32Array || entry.kind === 'embedding' ? [b.target[i]!] : row(b.target);
+  const target =
+    b.target === undefined ? [] : b.target instanceof Int32Array || entry.kind === 'embedding' ? [b.target[i]!] : row(b.target);
   return { target, inputs: b.xs.map(row) };
 }
 
@@ -565,10 +630,15 @@ function region(entry: RegistryEntry, c: Case, i: number): 'finite' | 'overflow'
   if (entry.kind === 'embedding' && !c.f32 && real.some((x) => Math.abs(x) > 1e150)) return 'overflow';
   // (float64 rows of norm below 1e-150: their squares underflow — in the reference too, which then
   // gives ±∞ where the kernel's rescaled sums stay finite)
-  if (entry.kind === 'embedding' && !c.f32 && v.inputs.some((x) => {
-    const m = Math.max(...x.map(Math.abs));
-    return m > 0 && m < 1e-150;
-  })) return 'overflow';
+  if (
+    entry.kind === 'embedding' &&
+    !c.f32 &&
+    v.inputs.some((x) => {
+      const m = Math.max(...x.map(Math.abs));
+      return m > 0 && m < 1e-150;
+    })
+  )
+    return 'overflow';
   // (the row-wise references form exp(z − lse) with lse = max + ln Σ: beyond 2⁵² its absolute
   // error ulp(max) ≥ 1 makes their softmax, not the kernels', wrong — 1 for each of two tied maxima)
   if (entry.kind === 'rowwise' && Math.max(hi, -lo) >= 2 ** 52) return 'huge';
@@ -576,7 +646,11 @@ function region(entry: RegistryEntry, c: Case, i: number): 'finite' | 'overflow'
 }
 
 function exampleOf(entry: RegistryEntry, c: Case, i: number): number {
-  return entry.kind === 'rowwise' ? Math.floor(i / (c.batch.opts.classes as number)) : entry.kind === 'embedding' ? Math.floor(i / (c.batch.opts.dim as number)) : i;
+  return entry.kind === 'rowwise'
+    ? Math.floor(i / (c.batch.opts.classes as number))
+    : entry.kind === 'embedding'
+      ? Math.floor(i / (c.batch.opts.dim as number))
+      : i;
 }
 
 /** The inputs of example i, with their bits. */
@@ -585,7 +659,12 @@ function inputsAt(entry: RegistryEntry, c: Case, i: number): string {
   if (entry.kind === 'elementwise') return ` at target ${bits(c.batch.target, i, c.f32)}, pred ${bits(c.batch.xs[0], i, c.f32)}${w}`;
   const width = (entry.kind === 'rowwise' ? c.batch.opts.classes : c.batch.opts.dim) as number;
   const row = (x: Float) => `[${Array.from(x.subarray(i * width, (i + 1) * width), (v) => show(v)).join(', ')}]`;
-  const t = c.batch.target instanceof Int32Array || entry.kind === 'embedding' ? (c.batch.target ? show(c.batch.target[i]!) : '') : row(c.batch.target as Float);
+  const t =
+    c.batch.target instanceof Int32Array || entry.kind === 'embedding'
+      ? c.batch.target
+        ? show(c.batch.target[i]!)
+        : ''
+      : row(c.batch.target as Float);
   return ` at row ${i}: target ${t}, inputs ${c.batch.xs.map(row).join(' ')}${w}`;
 }
 
@@ -594,7 +673,8 @@ export function fuzz(use: Use, opts: { seed: number; cases?: number; deadline?: 
   const rand = random(opts.seed);
   const entries = use('simd').registry;
   const stats: Record<string, Stats> = {};
-  for (const e of entries) stats[e.name] = { cases: 0, calls: 0, elements: 0, rejected: 0, nonFinite: 0, overflow: 0, known: 0, failures: 0 };
+  for (const e of entries)
+    stats[e.name] = { cases: 0, calls: 0, elements: 0, rejected: 0, nonFinite: 0, overflow: 0, known: 0, failures: 0 };
   const failures: Failure[] = [];
   let done = 0;
   const size = opts.batch ?? 200;
@@ -615,4 +695,3 @@ export function fuzz(use: Use, opts: { seed: number; cases?: number; deadline?: 
   }
   return { stats, failures, cases: done };
 }
-

@@ -5,21 +5,27 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as lib from '../../src/node.js';
 import { binaryAccuracy, initSync } from '../../src/node.js';
-import { type EmbeddingEntry, type ElementwiseEntry, type RowwiseEntry, registryOf } from '../registry.js';
-import { elementwiseData, random, uniform } from '../random.js';
 import { type Audit, loadAudit } from '../audit.js';
+import { elementwiseData, random, uniform } from '../random.js';
+import { type ElementwiseEntry, type EmbeddingEntry, type RowwiseEntry, registryOf } from '../registry.js';
 
 export type Digest = Record<string, string>;
 /**
  * Elements (math outputs, 'none' losses, gradients) are the same bits in both builds; reduced
  * numbers add partial sums in an order of the build's own (its lanes), so each build has its own.
  */
-export interface Digests { elements: Digest; reduced: Digest }
+export interface Digests {
+  elements: Digest;
+  reduced: Digest;
+}
 type Ctor = Float32ArrayConstructor | Float64ArrayConstructor;
 type AnyLoss = any; // the registry holds losses of several signatures; each call passes the right arguments
 
 export const BUILD_NAMES = ['simd', 'scalar'] as const;
-const DTYPES: readonly [string, Ctor][] = [['f32', Float32Array], ['f64', Float64Array]];
+const DTYPES: readonly [string, Ctor][] = [
+  ['f32', Float32Array],
+  ['f64', Float64Array],
+];
 
 /** Bit patterns of numbers, typed arrays and objects of them; any NaN hashes as the quiet NaN, since wasm leaves a NaN's sign and payload open. */
 function bytesOf(value: unknown, out: Uint8Array[]): void {
@@ -52,7 +58,13 @@ export function hash(value: unknown): string {
 /** assembly/audit.ts's function codes; float64 forms exist for the first five. */
 const MATH = { exp: 0, log: 1, log1p: 2, softplus: 3, sigmoid: 4, expQuick: 5, expNonPositive: 8 } as const;
 const MATH_RANGES: Record<keyof typeof MATH, readonly [number, number]> = {
-  exp: [-110, 90], log: [0, 4], log1p: [-1, 4], softplus: [-40, 40], sigmoid: [-40, 40], expQuick: [-110, 90], expNonPositive: [-110, 0],
+  exp: [-110, 90],
+  log: [0, 4],
+  log1p: [-1, 4],
+  softplus: [-40, 40],
+  sigmoid: [-40, 40],
+  expQuick: [-110, 90],
+  expNonPositive: [-110, 0],
 };
 // Not a multiple of 4: the scalar tail of the vector loop is hashed too.
 const MATH_SAMPLES = 20_003;
@@ -97,7 +109,11 @@ export function mathDigest(build: 'simd' | 'scalar'): Digest {
 /** The calls pinned for each loss, option set and dtype. */
 type Call = (opts: Record<string, unknown>, w: Float32Array | Float64Array) => Record<string, unknown>;
 
-function calls(forward: (o: object) => unknown, method: (m: 'grad' | 'withGrad', o: object) => unknown, metric: boolean): Record<string, Call> {
+function calls(
+  forward: (o: object) => unknown,
+  method: (m: 'grad' | 'withGrad', o: object) => unknown,
+  metric: boolean,
+): Record<string, Call> {
   const c: Record<string, Call> = {
     mean: (o) => ({ v: forward(o) }),
     sum: (o) => ({ v: forward({ ...o, reduction: 'sum' }) }),
@@ -131,14 +147,25 @@ function split(into: Digests, key: string, value: unknown, reduced: boolean): vo
   }
 }
 
-function record(into: Digests, prefix: string, table: Record<string, Call>, opts: Record<string, unknown>, w: Float32Array | Float64Array): void {
+function record(
+  into: Digests,
+  prefix: string,
+  table: Record<string, Call>,
+  opts: Record<string, unknown>,
+  w: Float32Array | Float64Array,
+): void {
   for (const [name, call] of Object.entries(table)) split(into, `${prefix} ${name}`, call(opts, w).v, REDUCED_CALLS.has(name));
 }
 
 const ELEMENTS = 1031; // tiles of both dtypes, a tail, and more than one accumulation block of lanes
 
-function elementwise(digest: Digests, entry: Pick<ElementwiseEntry, 'name' | 'domain' | 'labels' | 'extremes'>, loss: AnyLoss,
-                     cases: readonly Record<string, unknown>[], metric: boolean): void {
+function elementwise(
+  digest: Digests,
+  entry: Pick<ElementwiseEntry, 'name' | 'domain' | 'labels' | 'extremes'>,
+  loss: AnyLoss,
+  cases: readonly Record<string, unknown>[],
+  metric: boolean,
+): void {
   for (const [dtype, Ctor] of DTYPES) {
     const rand = random(1000 + dtype.length);
     const { y, p } = elementwiseData(entry, Ctor, ELEMENTS, rand);
@@ -148,9 +175,16 @@ function elementwise(digest: Digests, entry: Pick<ElementwiseEntry, 'name' | 'do
     const q = new Ctor(ELEMENTS + edges.length);
     t.set(y);
     q.set(p);
-    edges.forEach(([a, b], i) => { t[ELEMENTS + i] = a; q[ELEMENTS + i] = b; });
+    edges.forEach(([a, b], i) => {
+      t[ELEMENTS + i] = a;
+      q[ELEMENTS + i] = b;
+    });
     const w = uniform(Ctor, t.length, [0, 2], rand);
-    const table = calls((o) => loss(t, q, o), (m, o) => loss[m](t, q, o), metric);
+    const table = calls(
+      (o) => loss(t, q, o),
+      (m, o) => loss[m](t, q, o),
+      metric,
+    );
     for (const opts of cases) record(digest, `${entry.name} ${dtype} ${JSON.stringify(opts)}`, table, opts, w);
   }
 }
@@ -174,14 +208,21 @@ function rowwise(digest: Digests, entry: RowwiseEntry): void {
       } else {
         t = new Ctor(n);
         for (let r = 0; r < ROWS; r++) {
-          if (r % 2 === 0) { t[r * C + Math.floor(rand() * C)] = 1; continue; }
+          if (r % 2 === 0) {
+            t[r * C + Math.floor(rand() * C)] = 1;
+            continue;
+          }
           let s = 0;
           for (let k = 0; k < C; k++) s += t[r * C + k] = rand();
           for (let k = 0; k < C; k++) t[r * C + k] = t[r * C + k]! / s;
         }
       }
       const w = uniform(Ctor, ROWS, [0, 2], rand);
-      const table = calls((o) => loss(t, z, o), (m, o) => loss[m](t, z, o), entry.metric);
+      const table = calls(
+        (o) => loss(t, z, o),
+        (m, o) => loss[m](t, z, o),
+        entry.metric,
+      );
       for (const c of entry.cases) {
         const opts: Record<string, unknown> = { classes: C };
         for (const [k, v] of Object.entries(c)) opts[k] = typeof v === 'function' ? v(C) : v;
@@ -203,10 +244,15 @@ function embedding(digest: Digests, entry: EmbeddingEntry): void {
       // every 4th row: the second input equals the first (a zero distance)
       for (let r = 0; r < ROWS; r += 4) xs[1]!.set(xs[0]!.subarray(r * dim, (r + 1) * dim), r * dim);
       const label = new Ctor(ROWS);
-      for (let r = 0; r < ROWS; r++) label[r] = entry.labels === 'sign' ? (rand() < 0.5 ? -1 : 1) : rand() < 0.4 ? 0 : rand() < 0.8 ? 1 : rand();
+      for (let r = 0; r < ROWS; r++)
+        label[r] = entry.labels === 'sign' ? (rand() < 0.5 ? -1 : 1) : rand() < 0.4 ? 0 : rand() < 0.8 ? 1 : rand();
       const args = entry.labels === 'none' ? xs : [label, ...xs];
       const w = uniform(Ctor, ROWS, [0, 2], rand);
-      const table = calls((o) => loss(...args, o), (m, o) => loss[m](...args, o), false);
+      const table = calls(
+        (o) => loss(...args, o),
+        (m, o) => loss[m](...args, o),
+        false,
+      );
       for (const c of entry.cases) record(digest, `${entry.name} ${dtype} ${JSON.stringify({ ...c, dim })}`, table, { ...c, dim }, w);
     }
   }
@@ -222,8 +268,13 @@ export function lossDigest(bytes: Uint8Array): Digests {
     else embedding(digest, entry);
   }
   const unit = { target: [0, 1], pred: [0, 1] } as const;
-  elementwise(digest, { name: binaryAccuracy.lossName, domain: unit, labels: { values: [0, 1], share: 0.5 } }, binaryAccuracy,
-    [{}, { threshold: 0.3 }], true);
+  elementwise(
+    digest,
+    { name: binaryAccuracy.lossName, domain: unit, labels: { values: [0, 1], share: 0.5 } },
+    binaryAccuracy,
+    [{}, { threshold: 0.3 }],
+    true,
+  );
   return digest;
 }
 

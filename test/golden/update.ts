@@ -1,7 +1,7 @@
 // `npm run golden:update`: recomputes test/golden/digest.json from both builds, whose elements must
 // agree. Only for a deliberate change of numerics, committed with the change and its reason.
 import { writeFileSync } from 'node:fs';
-import { BUILD_NAMES, GOLDEN, digestOf, type Digest, type Golden } from './digest.js';
+import { BUILD_NAMES, type Digest, digestOf, GOLDEN, type Golden } from './digest.js';
 
 const sorted = (d: Digest): Digest => Object.fromEntries(Object.entries(d).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 
@@ -17,4 +17,6 @@ for (const other of rest) {
 const golden = { elements: sorted(first!.digest.elements) } as Golden;
 for (const { build, digest } of [first!, ...rest]) golden[build] = sorted(digest.reduced);
 writeFileSync(GOLDEN, `${JSON.stringify(golden, null, 1)}\n`);
-console.log(`${Object.keys(golden.elements).length} element digests and ${Object.keys(golden.simd).length} reductions per build written to ${GOLDEN.pathname}`);
+console.log(
+  `${Object.keys(golden.elements).length} element digests and ${Object.keys(golden.simd).length} reductions per build written to ${GOLDEN.pathname}`,
+);

@@ -42,8 +42,13 @@ export function argmaxRef(z: ArrayLike<number>, at: number, C: number): number {
  * Softmax cross-entropy on logits with a target distribution per row: dense target rows, or labels
  * (one-hot). ỹ = (1 − α)y + α/C, c_k = w_k ỹ_k, l = −Σ c_k log softmax(z)_k, d = Σ w_k y_k.
  */
-export function softmaxCrossEntropyRef(target: ArrayLike<number>, sparse: boolean, z: ArrayLike<number>, o: RowOpts,
-                                       weights?: ArrayLike<number>): RowExpected {
+export function softmaxCrossEntropyRef(
+  target: ArrayLike<number>,
+  sparse: boolean,
+  z: ArrayLike<number>,
+  o: RowOpts,
+  weights?: ArrayLike<number>,
+): RowExpected {
   const C = o.classes;
   const rows = z.length / C;
   const alpha = o.labelSmoothing ?? 0;
@@ -111,8 +116,14 @@ export function topKRef(labels: ArrayLike<number>, z: ArrayLike<number>, C: numb
 }
 
 /** A loss whose row is Σ_k term(y_k, p_k), with d/dp_k = deriv(y_k, p_k); mean over Σ w_row. */
-function rowSumRef(term: (y: number, p: number) => number, deriv: (y: number, p: number) => number,
-                   y: ArrayLike<number>, p: ArrayLike<number>, C: number, weights?: ArrayLike<number>): RowExpected {
+function rowSumRef(
+  term: (y: number, p: number) => number,
+  deriv: (y: number, p: number) => number,
+  y: ArrayLike<number>,
+  p: ArrayLike<number>,
+  C: number,
+  weights?: ArrayLike<number>,
+): RowExpected {
   const rows = p.length / C;
   const losses = new Float64Array(rows);
   const gradSum = new Float64Array(p.length);
@@ -148,15 +159,39 @@ function denseAccuracy(y: ArrayLike<number>, p: ArrayLike<number>, C: number, w?
 const clamp = (p: number, eps: number): number => (Number.isNaN(p) ? p : Math.min(Math.max(p, eps), 1));
 
 /** −y log p and KL's P log(P/Q), p clamped to [ε, 1]; KL from logits is softmax cross-entropy plus Σ P log P. */
-export function categoricalCrossEntropyRef(y: ArrayLike<number>, p: ArrayLike<number>, o: RowOpts & { eps?: number }, w?: ArrayLike<number>): RowExpected {
+export function categoricalCrossEntropyRef(
+  y: ArrayLike<number>,
+  p: ArrayLike<number>,
+  o: RowOpts & { eps?: number },
+  w?: ArrayLike<number>,
+): RowExpected {
   const eps = o.eps ?? 1e-7;
-  return rowSumRef((t, q) => (t === 0 ? 0 : -t * Math.log(clamp(q, eps))), (t, q) => -t / clamp(q, eps), y, p, o.classes, w);
+  return rowSumRef(
+    (t, q) => (t === 0 ? 0 : -t * Math.log(clamp(q, eps))),
+    (t, q) => -t / clamp(q, eps),
+    y,
+    p,
+    o.classes,
+    w,
+  );
 }
 
-export function klDivergenceRef(y: ArrayLike<number>, p: ArrayLike<number>, o: RowOpts & { eps?: number; fromLogits?: boolean }, w?: ArrayLike<number>): RowExpected {
+export function klDivergenceRef(
+  y: ArrayLike<number>,
+  p: ArrayLike<number>,
+  o: RowOpts & { eps?: number; fromLogits?: boolean },
+  w?: ArrayLike<number>,
+): RowExpected {
   const eps = o.eps ?? 1e-7;
   if (!o.fromLogits) {
-    return rowSumRef((t, q) => (t > 0 ? t * (Math.log(t) - Math.log(clamp(q, eps))) : 0), (t, q) => -t / clamp(q, eps), y, p, o.classes, w);
+    return rowSumRef(
+      (t, q) => (t > 0 ? t * (Math.log(t) - Math.log(clamp(q, eps))) : 0),
+      (t, q) => -t / clamp(q, eps),
+      y,
+      p,
+      o.classes,
+      w,
+    );
   }
   const e = softmaxCrossEntropyRef(y, false, p, { classes: o.classes }, w);
   const C = o.classes;
@@ -202,7 +237,12 @@ export function categoricalHingeRef(y: ArrayLike<number>, p: ArrayLike<number>, 
   return { losses, sum, mean, gradSum, gradMean: gradSum.map((g) => (wsum > 0 ? g / wsum : 0)), accuracy: denseAccuracy(y, p, C, w) };
 }
 
-export type RowReference = (target: ArrayLike<number>, z: ArrayLike<number>, o: RowOpts & { k?: number; eps?: number; fromLogits?: boolean }, weights?: ArrayLike<number>) => RowExpected;
+export type RowReference = (
+  target: ArrayLike<number>,
+  z: ArrayLike<number>,
+  o: RowOpts & { k?: number; eps?: number; fromLogits?: boolean },
+  weights?: ArrayLike<number>,
+) => RowExpected;
 
 /** A metric as a per-row reference: w·hit per row, mean over Σ w. */
 function metricRef(hits: Float64Array, weights?: ArrayLike<number>): RowExpected {

@@ -34,7 +34,7 @@ export const contrastive: RowReference = {
     const h = Math.max(0, m - d);
     const loss = (1 - y) * 0.5 * d * d + y * 0.5 * h * h;
     // d/da ½D² = u; d/da ½(m − D)² = −(m − D)·u/D, taken as 0 at D = 0 (the documented subgradient).
-    const c = (1 - y) - (d > 0 ? (y * h) / d : 0);
+    const c = 1 - y - (d > 0 ? (y * h) / d : 0);
     const ga = scaled(c, u);
     const gradScale = (Math.abs(1 - y) + (d > 0 ? (y * h) / d : 0)) * maxAbs(u);
     return { loss, grads: [ga, scaled(-1, ga)], scale: 0.5 * d * d + 0.5 * m * m + d, gradScale, kinkGap: y > 0 ? d : Infinity };

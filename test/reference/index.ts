@@ -1,7 +1,8 @@
 // float64 references for every loss in the registry, and the reductions of the contract.
 import * as binary from './binary.js';
 import * as regression from './regression.js';
-export { rowReferences, type RowReference } from './categorical.js';
+
+export { type RowReference, rowReferences } from './categorical.js';
 
 export interface ElementReference {
   /** Loss of one example, in float64 (`f32`: for the float32 kernel, where its constants differ). */
@@ -31,8 +32,14 @@ export interface Expected {
 }
 
 /** What every reduction of the contract must give, from the float64 reference. */
-export function expected(ref: ElementReference, y: ArrayLike<number>, p: ArrayLike<number>,
-                         opts: Record<string, number>, w?: ArrayLike<number>, f32 = false): Expected {
+export function expected(
+  ref: ElementReference,
+  y: ArrayLike<number>,
+  p: ArrayLike<number>,
+  opts: Record<string, number>,
+  w?: ArrayLike<number>,
+  f32 = false,
+): Expected {
   const n = p.length;
   const losses = new Float64Array(n);
   const gradSum = new Float64Array(n);

@@ -9,14 +9,18 @@ const SPLIT = 134217729; // 2^27 + 1 (Dekker)
 function twoSum(a: number, b: number): DD {
   const s = a + b;
   const v = s - a;
-  return [s, (a - (s - v)) + (b - v)];
+  return [s, a - (s - v) + (b - v)];
 }
 
 function twoProd(a: number, b: number): DD {
   const p = a * b;
-  const ca = SPLIT * a, ah = ca - (ca - a), al = a - ah;
-  const cb = SPLIT * b, bh = cb - (cb - b), bl = b - bh;
-  return [p, ((ah * bh - p) + ah * bl + al * bh) + al * bl];
+  const ca = SPLIT * a,
+    ah = ca - (ca - a),
+    al = a - ah;
+  const cb = SPLIT * b,
+    bh = cb - (cb - b),
+    bl = b - bh;
+  return [p, ah * bh - p + ah * bl + al * bh + al * bl];
 }
 
 function add(a: DD, b: DD): DD {
@@ -49,7 +53,7 @@ function scale(a: DD, k: number): DD {
   return [a[0] * 2 ** h * 2 ** (k - h), a[1] * 2 ** h * 2 ** (k - h)];
 }
 
-const LN2: DD = [0.6931471805599453, 2.3190468138462996e-17];
+const LN2: DD = [Math.LN2, 2.3190468138462996e-17];
 const SQUARINGS = 10;
 
 /** e^x. */
@@ -142,7 +146,7 @@ export function ulps64(y: number, ref: DD): number {
   if (Number.isNaN(h) || Number.isNaN(y)) return Number.isNaN(h) && Number.isNaN(y) ? 0 : Infinity;
   const rounded = h + l;
   if (!Number.isFinite(rounded) || !Number.isFinite(y)) return rounded === y ? 0 : Infinity;
-  return Math.abs((y - h) - l) / 2 ** (Math.max(exponent(rounded), -1022) - 52);
+  return Math.abs(y - h - l) / 2 ** (Math.max(exponent(rounded), -1022) - 52);
 }
 
 /** |y − ref| in float32 ulps of ref (2⁻¹⁴⁹ below the normal range); Infinity for a wrong NaN or ∞. */

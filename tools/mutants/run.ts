@@ -25,7 +25,13 @@ const GOLDEN = 'test/golden.test.ts';
 const COPIED = ['assembly', 'src', 'test', 'package.json', 'asconfig.json', 'tsconfig.json', 'tsconfig.build.json', 'vitest.config.ts'];
 
 type Status = 'killed' | 'survived' | 'equivalent' | 'stale' | 'build error' | 'killed, marked equivalent';
-interface Outcome { id: string; family: string; status: Status; seconds: number; by?: string }
+interface Outcome {
+  id: string;
+  family: string;
+  status: Status;
+  seconds: number;
+  by?: string;
+}
 
 const familyOf = (m: Mutant) => m.file.replace(/^assembly\//, '').replace(/\.ts$/, '');
 const occurrences = (text: string, find: string) => text.split(find).length - 1;
@@ -45,7 +51,7 @@ function run(cmd: string, args: string[], cwd: string): { ok: boolean; output: s
 
 /** The first failing test's name in vitest's output, for the report. */
 function firstFailure(output: string): string | undefined {
-  // eslint-disable-next-line no-control-regex
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the escape that starts a terminal colour code
   const plain = output.replace(/\x1b\[[0-9;]*m/g, '');
   return /FAIL\s+(.+)/.exec(plain)?.[1]?.trim().slice(0, 160);
 }
@@ -67,7 +73,13 @@ const fromIndex = argv.indexOf('--from');
 const from = fromIndex >= 0 ? argv[fromIndex + 1] : undefined;
 const chosen = argv.filter((a, i) => !a.startsWith('--') && (fromIndex < 0 || i !== fromIndex + 1));
 let list = chosen.length > 0 ? mutants.filter((m) => chosen.includes(m.id)) : mutants;
-if (from !== undefined) list = list.slice(Math.max(0, list.findIndex((m) => m.id === from)));
+if (from !== undefined)
+  list = list.slice(
+    Math.max(
+      0,
+      list.findIndex((m) => m.id === from),
+    ),
+  );
 const unknown = [...chosen, ...(from === undefined ? [] : [from])].filter((id) => !mutants.some((m) => m.id === id));
 if (unknown.length > 0) {
   console.error(`unknown mutants: ${unknown.join(', ')}`);
@@ -98,7 +110,8 @@ try {
   if (!skipBaseline) {
     const allFiles = [...new Set(list.flatMap((m) => m.tests))];
     const baseline = vitest(scratch, [...allFiles, GOLDEN]);
-    if (!baseline.ok) throw new Error(`the unmutated tree fails its tests (${firstFailure(baseline.output)}):\n${baseline.output.slice(-4000)}`);
+    if (!baseline.ok)
+      throw new Error(`the unmutated tree fails its tests (${firstFailure(baseline.output)}):\n${baseline.output.slice(-4000)}`);
     console.log(`baseline: built and ${allFiles.length + 1} test files pass (${((Date.now() - started) / 1000).toFixed(0)} s)`);
   }
 
@@ -113,12 +126,19 @@ try {
     const path = join(scratch, m.file);
     const original = readFileSync(path, 'utf8');
     try {
-      writeFileSync(path, original.replace(m.find, () => m.replace));
+      writeFileSync(
+        path,
+        original.replace(m.find, () => m.replace),
+      );
       const math = m.file.startsWith('assembly/math/');
       const built = buildAll(scratch, math);
       if (!built.ok) {
         outcome.status = 'build error';
-        outcome.by = built.output.split('\n').find((l) => /error/i.test(l))?.trim().slice(0, 160);
+        outcome.by = built.output
+          .split('\n')
+          .find((l) => /error/i.test(l))
+          ?.trim()
+          .slice(0, 160);
       } else {
         const tested = vitest(scratch, m.tests);
         if (!tested.ok) {
@@ -135,7 +155,9 @@ try {
     }
     outcome.seconds = (Date.now() - t0) / 1000;
     outcomes.push(outcome);
-    console.log(`${outcome.status.toUpperCase().padEnd(10)} ${m.id} (${outcome.seconds.toFixed(0)} s)${outcome.by ? `: ${outcome.by}` : ''}`);
+    console.log(
+      `${outcome.status.toUpperCase().padEnd(10)} ${m.id} (${outcome.seconds.toFixed(0)} s)${outcome.by ? `: ${outcome.by}` : ''}`,
+    );
   }
 } finally {
   rmSync(scratch, { recursive: true, force: true });
@@ -147,11 +169,15 @@ console.log('\nfamily                 mutants  killed  survived  equivalent');
 for (const f of families) {
   const of = outcomes.filter((o) => o.family === f);
   const n = (s: Status) => of.filter((o) => o.status === s).length;
-  console.log(`${f.padEnd(22)} ${String(of.length).padStart(7)} ${String(n('killed')).padStart(7)} ${String(n('survived')).padStart(9)} ${String(n('equivalent')).padStart(11)}`);
+  console.log(
+    `${f.padEnd(22)} ${String(of.length).padStart(7)} ${String(n('killed')).padStart(7)} ${String(n('survived')).padStart(9)} ${String(n('equivalent')).padStart(11)}`,
+  );
 }
 const minutes = (Date.now() - started) / 60_000;
-console.log(`\n${outcomes.length} mutants: ${count('killed')} killed, ${count('survived')} survived, ${count('equivalent')} equivalent, ` +
-  `${count('stale')} stale, ${count('build error')} build errors, ${count('killed, marked equivalent')} killed though marked equivalent; ${minutes.toFixed(1)} min`);
+console.log(
+  `\n${outcomes.length} mutants: ${count('killed')} killed, ${count('survived')} survived, ${count('equivalent')} equivalent, ` +
+    `${count('stale')} stale, ${count('build error')} build errors, ${count('killed, marked equivalent')} killed though marked equivalent; ${minutes.toFixed(1)} min`,
+);
 for (const o of outcomes.filter((x) => x.status === 'survived')) console.log(`SURVIVED ${o.id} (${o.by})`);
 const ok = outcomes.every((o) => o.status === 'killed' || o.status === 'equivalent');
 process.exit(ok ? 0 : 1);

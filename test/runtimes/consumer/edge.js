@@ -1,8 +1,8 @@
 // Vercel Edge (edge-light): bundled as a script for edge-runtime, the .wasm imports bound to the
 // modules the platform precompiles. A loss called before init() must say what to do.
 import * as lib from 'simdloss';
-import { cases } from './smoke-cases.js';
 import { smoke } from './smoke.js';
+import { cases } from './smoke-cases.js';
 
 let beforeInit = 'no error';
 try {

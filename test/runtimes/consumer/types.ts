@@ -1,6 +1,6 @@
 // Compiled by tsc against the installed package's declarations (skipLibCheck off), as a
 // TypeScript user would: every export is typed, dtypes flow from the inputs to the results.
-import { alloc, init, initSync, memory, mse, simdSupported, SimdlossError, WasmArray, type InitInfo } from 'simdloss';
+import { alloc, type InitInfo, init, initSync, memory, mse, SimdlossError, simdSupported, type WasmArray } from 'simdloss';
 
 const info: InitInfo = await init({ simd: simdSupported() });
 const y = Float32Array.of(1, 2);

@@ -1,8 +1,8 @@
 // workerd (Cloudflare Workers): the bundle takes the `workerd` export condition, whose .wasm
 // imports miniflare turns into CompiledWasm modules.
 import * as lib from 'simdloss';
-import { cases } from './smoke-cases.js';
 import { smoke } from './smoke.js';
+import { cases } from './smoke-cases.js';
 
 export default {
   async fetch() {

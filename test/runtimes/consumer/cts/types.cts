@@ -1,6 +1,6 @@
 // A TypeScript file compiled to CommonJS (module node16): `import` becomes require(), so the
 // package's `require` declarations must type-check here.
-import { alloc, init, initSync, mse, SimdlossError, WasmArray, type InitInfo } from 'simdloss';
+import { alloc, type InitInfo, init, initSync, mse, SimdlossError, type WasmArray } from 'simdloss';
 import { mse as inlineMse } from 'simdloss/inline';
 
 const loss: number = mse(Float32Array.of(1, 2), Float32Array.of(2, 2));
