@@ -1,4 +1,4 @@
-// The worked examples of the lesson (../shared/seeds), reproduced exactly.
+// The worked examples of the lesson the project grew from, reproduced exactly: each expected value is a figure it prints.
 import { beforeAll, expect, test } from 'vitest';
 import {
   binaryCrossEntropy,
