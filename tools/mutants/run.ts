@@ -20,7 +20,7 @@ import { type Mutant, mutants } from './kernels.js';
 
 const ROOT = realpathSync(new URL('../..', import.meta.url).pathname);
 const SEEDS = { FC_SEED: '20261201', FUZZ_SEED: '20261201' };
-const GOLDEN = 'test/golden.test.ts';
+const GOLDEN = 'test/unit/golden.test.ts';
 /** What a scratch copy needs to build and test (node_modules is linked, not copied). */
 const COPIED = ['assembly', 'src', 'test', 'package.json', 'asconfig.json', 'tsconfig.json', 'tsconfig.build.json', 'vitest.config.ts'];
 
