@@ -30,7 +30,7 @@ test('the policy table knows every registry loss', () => {
 test(`fuzz: ${CASES} cases over every loss, both builds against each other and the reference (seed ${SEED})`, () => {
   const { stats, failures } = fuzz(use, { seed: SEED, cases: CASES });
   const lines = failures.map((f) => `${f.what}\n  reproduction: ${f.reproduction}`);
-  expect(lines, `seed ${SEED} (rerun: FUZZ_SEED=${SEED} npx vitest run test/fuzz.test.ts)`).toEqual([]);
+  expect(lines, `seed ${SEED} (rerun: FUZZ_SEED=${SEED} npx vitest run test/property/fuzz.test.ts)`).toEqual([]);
   for (const [name, s] of Object.entries(stats)) {
     expect(s.cases, name).toBeGreaterThan(CASES / 30);
     if (!['mse', 'mae', 'huber', 'smoothL1', 'logCosh', 'triplet'].includes(name))

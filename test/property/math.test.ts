@@ -49,7 +49,7 @@ const RANGES: Record<Name, readonly [number, number]> = {
   sigmoid: [-40, 40],
 };
 
-/** Worst inputs the exhaustive float32 audit found (its table in bench/ulp.ts's output and docs/numerics.md). */
+/** Worst inputs the exhaustive float32 audit found (its table in tools/ulp.ts's output and docs/numerics.md). */
 const AUDIT_WORST: Record<Name, number[]> = {
   exp: [-87.68022155761719],
   log: [0.7051712870597839],

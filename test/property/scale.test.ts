@@ -1,6 +1,6 @@
 // Scale, the CI size: mse 'mean' and 'sum' over 1e7 elements within 1e-6 relative of a
 // float64 reference (float32) and 1e-12 (float64), with ordinary arrays and zero copy. `npm run
-// accuracy` runs 1e8 (docs/reliability.md: 9.2e-10 measured). test/accuracy.test.ts has the exact sum of 17e6
+// accuracy` runs 1e8 (docs/reliability.md: 9.2e-10 measured). test/unit/accuracy.test.ts has the exact sum of 17e6
 // unit losses, past where a float32 running sum stops (16 777 216).
 import { execFileSync } from 'node:child_process';
 import { beforeAll, expect, test } from 'vitest';

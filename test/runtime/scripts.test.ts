@@ -1,4 +1,4 @@
-// The README's commands keep working (the demo has its own file, test/demo.test.ts): the benchmark
+// The README's commands keep working (the demo has its own file, test/runtime/demo.test.ts): the benchmark
 // runs end to end (every variant is checked against the plain loop before it is timed).
 import { execFileSync } from 'node:child_process';
 import { expect, test } from 'vitest';

@@ -60,7 +60,7 @@ export async function smoke(lib, how) {
         await attempt(key, () => {
           const input = inputs(entry, dtype);
           if (input === undefined) {
-            failures.push(`${key}: no smoke driver for registry kind '${entry.kind}': add one to test/runtimes/smoke.js`);
+            failures.push(`${key}: no smoke driver for registry kind '${entry.kind}': add one to test/runtime/smoke.js`);
             return;
           }
           values[key] = runLoss(lib, entry, input, key, check);

@@ -4,7 +4,7 @@
 // SimdlossError whose .argument names the argument, whose message names it and holds the expected
 // range and the value seen, with .index where one element is at fault; the next valid call must
 // give the float64 reference's answer, and a failed update must leave its accumulator unchanged.
-// (The per-family error tests — errors, categorical-errors, embedding — check exact wordings; this
+// (The per-family error tests — elementwise-errors, categorical-errors, embedding — check exact wordings; this
 // file checks that nothing is left out.)
 import { beforeAll, describe, expect, test } from 'vitest';
 import { describeRange } from '../../src/core/args.js';

@@ -1,4 +1,4 @@
-// What is specific to the binary family (the registry-driven tests in losses.test.ts cover the
+// What is specific to the binary family (the registry-driven tests in elementwise.test.ts cover the
 // rest): stability at extreme logits and probabilities, the float32 clamp, option semantics
 // (posWeight, labelSmoothing, γ = 0), hinge labels, the accuracy of withGrad, binaryAccuracy, and
 // domain errors found inside the kernel at every place of its loop, on both builds.

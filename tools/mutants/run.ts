@@ -1,7 +1,7 @@
 // `npm run mutants:kernels`: plants each kernel mutant of tools/mutants/kernels.ts, one at a time,
 // in a scratch copy of the repository, rebuilds the wasm there and runs the mutant's test files
 // with CI's fixed seeds. Killed: a test failed. Survived: every test passed, and then the golden
-// digest (test/golden.test.ts) is run too, to tell a change that no behavioural test notices from
+// digest (test/unit/golden.test.ts) is run too, to tell a change that no behavioural test notices from
 // one that changes nothing at all. Stale: the text to find is not in the file exactly once (the
 // code moved: rewrite the mutant). Exit status 1 unless every mutant is killed or documented as
 // equivalent.
