@@ -182,7 +182,7 @@ function entriesOf(lib: Lib): RegistryEntry[] {
       kinks: (o) => [o.beta ?? 1],
       f32Tolerance: 1e-6,
     }),
-    // float32 elements are within 2 ulp (test/unit/logcosh.test.ts); 1e-6 leaves room for the reductions
+    // float32 elements are within 2 ulp (test/logcosh.test.ts); 1e-6 leaves room for the reductions
     entry(logCosh, { family: 'regression', kind: 'elementwise', cases: [{}], domain: realLine, kinks: () => [], f32Tolerance: 1e-6 }),
     ...binaryEntries(lib),
     ...rowwiseEntries(lib),
