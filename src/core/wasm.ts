@@ -10,7 +10,7 @@ import { instantiate as load, instantiateSync as loadSync } from '@assemblyscrip
 import { SLOT_BYTES, SLOTS } from './abi.js';
 import { SimdlossError } from './errors.js';
 
-/** Test hook (test/properties.test.ts): at most `limit` elements or rows per chunk of the copy path,
+/** Test hook (test/property/properties.test.ts): at most `limit` elements or rows per chunk of the copy path,
  * so that chunk edges can fall anywhere in small arrays; 0 (always, outside that test): a slot's worth. */
 export const staging = { limit: 0 };
 export function chunkOf(fit: number): number {

@@ -17,11 +17,11 @@ export interface Mutant {
   equivalent?: string;
 }
 
-const MATH = ['test/math.test.ts', 'test/math-quick.test.ts'];
-const ELEMENTWISE = ['test/losses.test.ts'];
-const BINARY = ['test/losses.test.ts', 'test/binary.test.ts', 'test/ties.test.ts'];
-const CATEGORICAL = ['test/categorical.test.ts', 'test/ties.test.ts'];
-const EMBEDDING = ['test/embedding.test.ts'];
+const MATH = ['test/property/math.test.ts', 'test/unit/math-quick.test.ts'];
+const ELEMENTWISE = ['test/unit/elementwise.test.ts'];
+const BINARY = ['test/unit/elementwise.test.ts', 'test/unit/binary.test.ts', 'test/unit/ties.test.ts'];
+const CATEGORICAL = ['test/unit/categorical.test.ts', 'test/unit/ties.test.ts'];
+const EMBEDDING = ['test/unit/embedding.test.ts'];
 
 export const mutants: Mutant[] = [
   // ---------------------------------------------------------------- assembly/math
@@ -30,7 +30,7 @@ export const mutants: Mutant[] = [
     file: 'assembly/math/exp.ts',
     find: 'const Q1_32 = memory.data<u32>([0x3e2aaa6e, 0x3e2aaa6e, 0x3e2aaa6e, 0x3e2aaa6e], 16);',
     replace: 'const Q1_32 = memory.data<u32>([0x3e2aaa69, 0x3e2aaa69, 0x3e2aaa69, 0x3e2aaa69], 16);',
-    tests: [...MATH, 'test/golden.test.ts', 'test/constants.test.ts'],
+    tests: [...MATH, 'test/unit/golden.test.ts', 'test/unit/constants.test.ts'],
     why: 'a typo in the low bits of a polynomial coefficient: every result within its ulp bound, yet different',
   },
   {
@@ -134,7 +134,7 @@ export const mutants: Mutant[] = [
     file: 'assembly/math/hyperbolic.ts',
     find: 'return select<f64>(series, general, a < load<f64>(CUT));\n}\n\n/** The float32 vector',
     replace: 'return select<f64>(general, series, a < load<f64>(CUT));\n}\n\n/** The float32 vector',
-    tests: ['test/logcosh.test.ts', ...ELEMENTWISE],
+    tests: ['test/unit/logcosh.test.ts', ...ELEMENTWISE],
     why: "scalar only: tanh's series and general form swapped",
   },
   {
@@ -142,7 +142,7 @@ export const mutants: Mutant[] = [
     file: 'assembly/math/hyperbolic.ts',
     find: 'const general = f64x2.add(f64x2.sub(f64x2.sub(a, k(LN2HI_64)), k(LN2LO_64)), log1p64x2(t, v128.load(LOW), true));',
     replace: 'const general = f64x2.add(f64x2.sub(a, k(LN2HI_64)), log1p64x2(t, v128.load(LOW), true));',
-    tests: ['test/logcosh.test.ts', ...ELEMENTWISE],
+    tests: ['test/unit/logcosh.test.ts', ...ELEMENTWISE],
     why: 'vector only: the low part of ln 2 dropped from ln cosh',
   },
 
@@ -219,7 +219,7 @@ export const mutants: Mutant[] = [
     file: 'assembly/kernel/weights.ts',
     find: 'return w >= 0 && w - w == 0; // NaN fails the first, +∞ the second',
     replace: 'return w >= 0; // NaN fails the first, +∞ the second',
-    tests: ['test/errors.test.ts', 'test/bad-input.test.ts'],
+    tests: ['test/unit/elementwise-errors.test.ts', 'test/unit/bad-input-matrix.test.ts'],
     why: 'scalar check: an infinite weight accepted',
   },
   {

@@ -1,7 +1,7 @@
 // `npm run mutants:kernels`: plants each kernel mutant of tools/mutants/kernels.ts, one at a time,
 // in a scratch copy of the repository, rebuilds the wasm there and runs the mutant's test files
 // with CI's fixed seeds. Killed: a test failed. Survived: every test passed, and then the golden
-// digest (test/golden.test.ts) is run too, to tell a change that no behavioural test notices from
+// digest (test/unit/golden.test.ts) is run too, to tell a change that no behavioural test notices from
 // one that changes nothing at all. Stale: the text to find is not in the file exactly once (the
 // code moved: rewrite the mutant). Exit status 1 unless every mutant is killed or documented as
 // equivalent.
@@ -20,7 +20,7 @@ import { type Mutant, mutants } from './kernels.js';
 
 const ROOT = realpathSync(new URL('../..', import.meta.url).pathname);
 const SEEDS = { FC_SEED: '20261201', FUZZ_SEED: '20261201' };
-const GOLDEN = 'test/golden.test.ts';
+const GOLDEN = 'test/unit/golden.test.ts';
 /** What a scratch copy needs to build and test (node_modules is linked, not copied). */
 const COPIED = ['assembly', 'src', 'test', 'package.json', 'asconfig.json', 'tsconfig.json', 'tsconfig.build.json', 'vitest.config.ts'];
 
