@@ -478,10 +478,10 @@ export const mutants: Mutant[] = [
     why: 'the accuracy metrics ignoring the row weights',
   },
 
-  // ---------------------------------------------------------------- assembly/loss/embedding.ts
+  // ---------------------------------------------------------------- assembly/loss/embedding
   {
     id: 'contrastive-hinge-side',
-    file: 'assembly/loss/embedding.ts',
+    file: 'assembly/loss/embedding/contrastive.ts',
     find: 'const h = max<f64>(margin - d, 0);',
     replace: 'const h = max<f64>(d - margin, 0);',
     tests: EMBEDDING,
@@ -489,7 +489,7 @@ export const mutants: Mutant[] = [
   },
   {
     id: 'contrastive-terms-swapped',
-    file: 'assembly/loss/embedding.ts',
+    file: 'assembly/loss/embedding/contrastive.ts',
     find: 'const l = (y < 1 ? (1 - y) * (0.5 * d2) : 0) + (y > 0 ? y * (0.5 * h * h) : 0);',
     replace: 'const l = (y < 1 ? y * (0.5 * d2) : 0) + (y > 0 ? (1 - y) * (0.5 * h * h) : 0);',
     tests: EMBEDDING,
@@ -497,7 +497,7 @@ export const mutants: Mutant[] = [
   },
   {
     id: 'triplet-swap-tie',
-    file: 'assembly/loss/embedding.ts',
+    file: 'assembly/loss/embedding/triplet.ts',
     find: 'const useS = swap && dpn < dan;',
     replace: 'const useS = swap && dpn <= dan;',
     tests: EMBEDDING,
@@ -505,7 +505,7 @@ export const mutants: Mutant[] = [
   },
   {
     id: 'triplet-scalar-positive-sign',
-    file: 'assembly/loss/embedding.ts',
+    file: 'assembly/loss/embedding/triplet.ts',
     find: '    store<T>(ga + off, isInteger<Q>() ? cu * (nv - pv) : gu - gv);\n    store<T>(gp + off, -gu);',
     replace: '    store<T>(ga + off, isInteger<Q>() ? cu * (nv - pv) : gu - gv);\n    store<T>(gp + off, gu);',
     tests: EMBEDDING,
@@ -513,7 +513,7 @@ export const mutants: Mutant[] = [
   },
   {
     id: 'cosine-margin-sign',
-    file: 'assembly/loss/embedding.ts',
+    file: 'assembly/loss/embedding/cosine.ts',
     find: 'const l = y > 0 ? 1 - cos : max<f64>(cos - margin, 0);',
     replace: 'const l = y > 0 ? 1 - cos : max<f64>(cos + margin, 0);',
     tests: EMBEDDING,
@@ -521,7 +521,7 @@ export const mutants: Mutant[] = [
   },
   {
     id: 'cosine-vector-gamma',
-    file: 'assembly/loss/embedding.ts',
+    file: 'assembly/loss/embedding/cosine.ts',
     find: 'v128.store(gb + off, v128.add<T>(v128.mul<T>(A, av), v128.mul<T>(G, bv)));',
     replace: 'v128.store(gb + off, v128.add<T>(v128.mul<T>(A, av), v128.mul<T>(B, bv)));',
     tests: EMBEDDING,
@@ -530,7 +530,7 @@ export const mutants: Mutant[] = [
   {
     // One row weight once scaled the gradient of all three losses in one place; each now scales its own.
     id: 'embedding-weight-grad',
-    file: 'assembly/loss/embedding.ts',
+    file: 'assembly/loss/embedding/contrastive.ts',
     find: '    const k = scale * wr;\n    if (mode & MODE_GRAD) {\n      const c = k * ((1 - y)',
     replace: '    const k = scale;\n    if (mode & MODE_GRAD) {\n      const c = k * ((1 - y)',
     tests: EMBEDDING,
@@ -538,7 +538,7 @@ export const mutants: Mutant[] = [
   },
   {
     id: 'embedding-weight-grad-triplet',
-    file: 'assembly/loss/embedding.ts',
+    file: 'assembly/loss/embedding/triplet.ts',
     find: 'total += weigh<T>(mode, r, lo, max<f64>(t, 0) * wr);\n    const k = scale * wr;',
     replace: 'total += weigh<T>(mode, r, lo, max<f64>(t, 0) * wr);\n    const k = scale;',
     tests: EMBEDDING,
@@ -546,7 +546,7 @@ export const mutants: Mutant[] = [
   },
   {
     id: 'embedding-weight-grad-cosine',
-    file: 'assembly/loss/embedding.ts',
+    file: 'assembly/loss/embedding/cosine.ts',
     find: '    const k = scale * wr;\n    if (mode & MODE_GRAD) {\n      const sign',
     replace: '    const k = scale;\n    if (mode & MODE_GRAD) {\n      const sign',
     tests: EMBEDDING,
