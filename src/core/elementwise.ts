@@ -257,19 +257,7 @@ function pass(family: Family, fn: string, want: number, target: unknown, pred: u
       if (!(want & GRAD)) throw new SimdlossError(`${fn}: opts.out is for the gradient; ${spec.name}() returns none`, 'opts.out');
       out = like(fn, 'opts.out', o.out, p, 'pred');
       zo = wasmPointer(fn, 'opts.out', o.out);
-      const overlapped = overlapsShifted(out, zo, p, zp)
-        ? 'pred'
-        : overlapsShifted(out, zo, y, zy)
-          ? 'target'
-          : w !== undefined && overlapsShifted(out, zo, w, zw)
-            ? 'opts.weights'
-            : undefined;
-      if (overlapped !== undefined) {
-        throw new SimdlossError(
-          `${fn}: opts.out overlaps ${overlapped} at a different offset (it may be pred itself, not a shifted view)`,
-          'opts.out',
-        );
-      }
+      refuseShiftedOut(fn, out, zo, p, zp, y, zy, w, zw);
     }
     accuracy = accuracyOption(fn, o.accuracy, want === (LOSS | GRAD), `${spec.name}.withGrad`);
     if (spec.options.length > 0) params = spec.params(numericValues(fn, spec.options, o, family.values));
@@ -317,6 +305,33 @@ function pass(family: Family, fn: string, want: number, target: unknown, pred: u
   if (want === LOSS || want === SUMS) return loss;
   if (want === GRAD) return grad;
   return accuracy ? { loss, grad, accuracy: weights > 0 ? right / weights : 0 } : { loss, grad };
+}
+
+/** opts.out may be pred, target or the weights themselves, but not a view of them at another offset. */
+function refuseShiftedOut(
+  fn: string,
+  out: FloatArray,
+  zo: number,
+  p: FloatArray,
+  zp: number,
+  y: FloatArray,
+  zy: number,
+  w: FloatArray | undefined,
+  zw: number,
+): void {
+  const overlapped = overlapsShifted(out, zo, p, zp)
+    ? 'pred'
+    : overlapsShifted(out, zo, y, zy)
+      ? 'target'
+      : w !== undefined && overlapsShifted(out, zo, w, zw)
+        ? 'opts.weights'
+        : undefined;
+  if (overlapped !== undefined) {
+    throw new SimdlossError(
+      `${fn}: opts.out overlaps ${overlapped} at a different offset (it may be pred itself, not a shifted view)`,
+      'opts.out',
+    );
+  }
 }
 
 function newArray(f32: boolean, n: number): FloatArray {
