@@ -17,6 +17,10 @@
 //   --from <id>                             the mutants from <id> on, in list order
 //   --skip-baseline                         no test run of the unmutated tree first (when another
 //                                           run has just checked the same tree: a second worker)
+//   --quick-build                           Binaryen at -O1 without converging, no .wat: a third of
+//                                           the compile time. Its optimisations keep IEEE results, and
+//                                           the baseline's golden digest (every element's bits) shows
+//                                           the numbers are the release build's; not with --skip-baseline
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -103,6 +107,14 @@ function filterOf(m: Mutant, root: string): string | undefined {
   return names.length > 0 ? names.join('|') : undefined;
 }
 
+/** The scratch copy's compiler settings for --quick-build: -O1, no converging, no text output. */
+function quicken(path: string): void {
+  const config = JSON.parse(readFileSync(path, 'utf8'));
+  config.options = { ...config.options, optimizeLevel: 1, converge: false };
+  for (const target of Object.values(config.targets) as Record<string, unknown>[]) delete target.textFile;
+  writeFileSync(path, `${JSON.stringify(config, null, 2)}\n`);
+}
+
 /** The audit build's files, to put back after a mutant of assembly/math changed them. */
 function auditFiles(cwd: string): Map<string, Buffer> {
   const dir = join(cwd, 'build');
@@ -116,6 +128,11 @@ function auditFiles(cwd: string): Map<string, Buffer> {
 const argv = process.argv.slice(2);
 const checkOnly = argv.includes('--check');
 const skipBaseline = argv.includes('--skip-baseline');
+const quickBuild = argv.includes('--quick-build');
+if (quickBuild && skipBaseline) {
+  console.error('--quick-build needs the baseline: its golden digest is what shows the quick build computes the same numbers');
+  process.exit(2);
+}
 const fromIndex = argv.indexOf('--from');
 const from = fromIndex >= 0 ? argv[fromIndex + 1] : undefined;
 const chosen = argv.filter((a, i) => !a.startsWith('--') && (fromIndex < 0 || i !== fromIndex + 1));
@@ -151,6 +168,7 @@ const outcomes: Outcome[] = [];
 try {
   for (const entry of COPIED) cpSync(join(ROOT, entry), join(scratch, entry), { recursive: true });
   symlinkSync(realpathSync(join(ROOT, 'node_modules')), join(scratch, 'node_modules'));
+  if (quickBuild) quicken(join(scratch, 'asconfig.json'));
   // The unmutated tree must build and pass every listed test file, or a "kill" would mean nothing.
   const base = await buildAll(scratch, true);
   if (!base.ok) throw new Error(`the unmutated tree does not build:\n${base.output}`);
