@@ -32,7 +32,7 @@ export function like(fn: string, name: string, x: unknown, ref: FloatArray, refN
     );
   }
   if (a.length !== ref.length) {
-    const detached = a.length === 0 && isDetached(a.buffer) ? ' (a detached view: memory grew; take WasmArray.array again)' : '';
+    const detached = isDetached(a.buffer) ? ' (a detached view: memory grew; take WasmArray.array again)' : '';
     throw new SimdlossError(`${fn}: ${name} has ${a.length} elements but ${refName} has ${ref.length}${detached}`, name);
   }
   return a;
