@@ -236,6 +236,30 @@ describe('merge', () => {
   });
 });
 
+describe('compensation', () => {
+  test('the part of a sum that rounding drops is kept, whichever addend is the larger', () => {
+    // 1 + 2⁵⁴ rounds to 2⁵⁴ (ties to even): the 1 must go to the compensation in either order
+    const one = [Float64Array.of(0), Float64Array.of(1)] as const;
+    const huge = [Float64Array.of(0), Float64Array.of(2 ** 27)] as const;
+    const smallFirst = mse
+      .create({ reduction: 'sum' })
+      .update(...one)
+      .update(...huge);
+    expect(smallFirst.toJSON()).toMatchObject({ sum: 2 ** 54, sumCompensation: 1, count: 2 });
+    const largeFirst = mse
+      .create({ reduction: 'sum' })
+      .update(...huge)
+      .update(...one);
+    expect(largeFirst.toJSON()).toMatchObject({ sum: 2 ** 54, sumCompensation: 1, count: 2 });
+    // the weights too: 1 then 2⁵⁴
+    const weighted = mse
+      .create()
+      .update(...one, Float64Array.of(1))
+      .update(...one, Float64Array.of(2 ** 54));
+    expect(weighted.toJSON()).toMatchObject({ weightSum: 2 ** 54, weightSumCompensation: 1 });
+  });
+});
+
 describe('update', () => {
   test("weights are named as update's argument, other arguments as they are", () => {
     expect(thrown(() => mse.create().update(y, p, Float64Array.of(1, -1)))).toEqual({
