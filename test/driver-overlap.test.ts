@@ -2,7 +2,7 @@
 // memory, however their byte ranges would compare if an ordinary array's offset were taken for an
 // address in wasm memory. Each call succeeds and gives the gradient worked out by hand.
 import { beforeAll, describe, expect, test } from 'vitest';
-import { alloc, init, mse, softmaxCrossEntropy, triplet, type WasmArray } from '../src/node.js';
+import { alloc, init, memory, mse, SimdlossError, softmaxCrossEntropy, triplet, type WasmArray } from '../src/node.js';
 
 beforeAll(async () => {
   await init();
@@ -44,6 +44,16 @@ describe('elementwise', () => {
       p.array.fill(1);
       all(mse.grad(y, p, { out: new Float32Array(N) }), 2 / N, 'grad');
     });
+  });
+});
+
+test('an ordinary view over wasm memory, shifted against a WasmArray gradient, is refused', () => {
+  const out = alloc(8);
+  using([out], () => {
+    const pred = new Float32Array(memory().buffer, out.ptr + 4, 8);
+    const call = () => mse.grad(new Float32Array(8), pred, { out });
+    expect(call).toThrow(SimdlossError);
+    expect(call).toThrow('mse.grad: opts.out overlaps pred at a different offset (it may be pred itself, not a shifted view)');
   });
 });
 

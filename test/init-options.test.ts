@@ -1,6 +1,7 @@
 // init's and initSync's refusals, whole messages and argument names, and what a refused call
 // leaves behind: the build that was running keeps running.
 import { afterEach, expect, test, vi } from 'vitest';
+import { wasm } from '../src/core/wasm.js';
 import { init, initSync, mse, SimdlossError } from '../src/node.js';
 import { BUILDS } from './helpers.js';
 
@@ -96,4 +97,12 @@ test('two init calls for different builds at once: each resolves to its own, the
   const [a, b] = await Promise.all([init({ simd: true }), init({ simd: true })]);
   expect(a).toEqual({ simd: true });
   expect(b).toEqual({ simd: true });
+});
+
+test('the running build asked for while another is loading: the one asked for last is the one that runs', async () => {
+  expect(await init({ simd: true })).toEqual({ simd: true });
+  const scalar = init({ simd: false });
+  const simd = init({ simd: true });
+  expect(await Promise.all([scalar, simd])).toEqual([{ simd: false }, { simd: true }]);
+  expect(wasm.simd).toBe(true);
 });
