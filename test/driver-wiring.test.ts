@@ -7,7 +7,7 @@ import * as api from '../src/node.js';
 
 type Built = ((...args: unknown[]) => unknown) & { lossName: string; options: readonly { name: string }[] };
 
-const built = Object.entries(api).filter(
+const built = Object.entries(api as Record<string, unknown>).filter(
   (entry): entry is [string, Built] => typeof entry[1] === 'function' && typeof (entry[1] as { lossName?: unknown }).lossName === 'string',
 );
 // the metrics: they classify or count, with no gradient to give
