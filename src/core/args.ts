@@ -44,7 +44,7 @@ function unlike(fn: string, name: string, a: FloatArray, ref: FloatArray, refNam
       name,
     );
   }
-  const detached = a.length === 0 && a.buffer.byteLength === 0 ? ' (a detached view: memory grew; take WasmArray.array again)' : '';
+  const detached = isDetached(a.buffer) ? ' (a detached view: memory grew; take WasmArray.array again)' : '';
   return new SimdlossError(`${fn}: ${name} has ${a.length} elements but ${refName} has ${ref.length}${detached}`, name);
 }
 
@@ -100,5 +100,15 @@ export function checkOptionNames(fn: string, opts: object, allowed: readonly str
     if (!allowed.includes(key)) {
       throw new SimdlossError(`${fn}: unknown option '${key}' (this loss takes: ${allowed.join(', ')})`, `opts.${key}`);
     }
+  }
+}
+
+/** Whether a buffer was detached (memory.grow replaced it, or it was transferred); an empty one is not. */
+function isDetached(buffer: ArrayBufferLike): boolean {
+  try {
+    buffer.slice(0, 0);
+    return false;
+  } catch {
+    return true;
   }
 }

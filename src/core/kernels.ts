@@ -14,6 +14,7 @@ export class KernelPair {
 
   /** The kernel for float32 (`f32` true) or float64 arguments, of the live instance. */
   of(f32: boolean): Kernel {
+    // Stryker disable next-line ConditionalExpression: refreshing on every call finds the same exports, only slower
     if (this.generation !== wasm.generation) this.refresh();
     return (f32 ? this.f32 : this.f64)!;
   }

@@ -39,6 +39,7 @@ const SHORT_COPY = 64;
 export function copyOut(a: FloatArray, from: number, i: number, m: number): void {
   const view = a instanceof Float32Array ? wasm.f32 : wasm.f64;
   const at = from / a.BYTES_PER_ELEMENT;
+  // Stryker disable next-line EqualityOperator,ConditionalExpression: both ways copy the same elements; the bound only picks the quicker
   if (m <= SHORT_COPY) {
     for (let j = 0; j < m; j++) a[i + j] = view[at + j]!;
   } else {
