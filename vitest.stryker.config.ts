@@ -4,7 +4,7 @@
 // scale, fuzz) and the files that test only assembly/ or tools/ (math, math-quick, constants,
 // mutants). A new test file is in unless it is one of those.
 // STRYKER_TESTS (comma-separated files) narrows it for a run on one source file, e.g.
-//   STRYKER_TESTS=test/stream.test.ts,test/stream-merge.test.ts npx stryker run --mutate src/core/stream.ts
+//   STRYKER_TESTS=test/unit/stream.test.ts,test/unit/stream-merge.test.ts npx stryker run --mutate src/core/stream.ts
 import { configDefaults, defineConfig } from 'vitest/config';
 import base from './vitest.config.js';
 
@@ -15,17 +15,17 @@ export default defineConfig({
     include: process.env.STRYKER_TESTS?.split(',') ?? ['test/**/*.test.ts'],
     exclude: [
       ...configDefaults.exclude,
-      'test/runtimes/**',
-      'test/playground.test.ts',
-      'test/demo.test.ts',
-      'test/scripts.test.ts',
-      'test/soak.test.ts',
-      'test/scale.test.ts',
-      'test/fuzz.test.ts',
-      'test/math.test.ts',
-      'test/math-quick.test.ts',
-      'test/constants.test.ts',
-      'test/mutants.test.ts',
+      'test/runtime/runtimes.test.ts',
+      'test/runtime/playground.test.ts',
+      'test/runtime/demo.test.ts',
+      'test/runtime/scripts.test.ts',
+      'test/property/soak.test.ts',
+      'test/property/scale.test.ts',
+      'test/property/fuzz.test.ts',
+      'test/property/math.test.ts',
+      'test/unit/math-quick.test.ts',
+      'test/unit/constants.test.ts',
+      'test/unit/mutants.test.ts',
     ],
     // fewer property runs than CI's 1000: each mutant reruns every test that reaches it
     env: { FC_SEED: '20261201', FUZZ_SEED: '20261201', FC_RUNS: '100' },

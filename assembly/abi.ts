@@ -1,5 +1,5 @@
 // What the TypeScript layer and the kernels must agree on, defined here once and exported from the
-// wasm as immutable globals (src/core/abi.ts holds the same values; test/abi.test.ts compares them).
+// wasm as immutable globals (src/core/abi.ts holds the same values; test/unit/abi.test.ts compares them).
 
 // Mode bits: what a call asks of a kernel. Every family reads the first three; the rest are its own.
 export const MODE_GRAD: i32 = 1;

@@ -4,7 +4,9 @@
 
 import { exp32, exp32x4, exp64, exp64x2, expNonPositive32, expNonPositive32x4, expQuick32, expQuick32x4 } from "./math/exp";
 import { log1p32, log1p32x4, log1p64, log1p64x2, log32, log32x4, log64, log64x2 } from "./math/log";
-import { SIGMA, logistic32, logistic32x4, sigmoid32, sigmoid32x4, sigmoid64, sigmoid64x2, softplus32, softplus32x4, softplus64, softplus64x2 } from "./math/logistic";
+import {
+  SIGMA, logistic32, logistic32x4, sigmoid32, sigmoid32x4, sigmoid64, sigmoid64x2, softplus32, softplus32x4, softplus64, softplus64x2,
+} from "./math/logistic";
 
 export const SIMD: i32 = ASC_FEATURE_SIMD ? 1 : 0;
 

@@ -5,7 +5,7 @@
 // against the float64 reference; every live WasmArray's view never detached and its contents
 // unchanged; results never views into wasm memory (except a WasmArray opts.out, by contract), and
 // results kept from earlier calls never detached. Measured: wasm memory (less the forced growth),
-// heapUsed and RSS after warm-up and at the end. (No test-runner import: bench/soak.ts runs it too.)
+// heapUsed and RSS after warm-up and at the end. (No test-runner import: tools/soak.ts runs it too.)
 
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';

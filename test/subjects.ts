@@ -1,7 +1,8 @@
 // Every loss-like export as a "subject" the generic tests drive (the bad-input matrix, faults, soak):
 // its array arguments, required options, valid seeded data of any number of examples in either
 // dtype, and its float64 reference (test/reference/) for the default options. Built from the
-// registry, so a new loss is covered without a line here. (No test-runner import: bench/ uses it too.)
+// registry, so a new loss is covered without a line here. (No test-runner import: the soak of
+// tools/soak.ts uses it too.)
 
 import type { NumericOption } from '../src/core/args.js';
 import * as lib from '../src/node.js';

@@ -12,7 +12,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const FILES = ['test/properties.test.ts', 'test/fuzz.test.ts'];
+const FILES = ['test/property/properties.test.ts', 'test/property/fuzz.test.ts'];
 const root = new URL('..', import.meta.url).pathname;
 const vitest = join(root, 'node_modules/vitest/vitest.mjs');
 
@@ -59,7 +59,7 @@ function describeFailure(seed: number, file: string, test: string, message: stri
     };
   }
   const first = message.split('\n').slice(0, 6).join('\n    ');
-  const seedVar = file === 'test/fuzz.test.ts' ? 'FUZZ_SEED' : 'FC_SEED';
+  const seedVar = file === 'test/property/fuzz.test.ts' ? 'FUZZ_SEED' : 'FC_SEED';
   return { seed, test, detail: first, replay: `${sizes}${seedVar}=${seed} npx vitest run ${file} -t ${testPattern(test)}` };
 }
 

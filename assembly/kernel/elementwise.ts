@@ -120,12 +120,8 @@ function loop<T, L, G, W, S, A>(n: i32, y: usize, p: usize, w: usize, lo: usize,
       if (!costly<L>()) for (; i + 2 * V <= end; i += 2 * V) {
         acc0 = v128.add<T>(acc0, vstep<T, L, G>(op, byteOffset<T>(i), y, p, w, lo, g, vk, G_, W_, S_));
         acc1 = v128.add<T>(acc1, vstep<T, L, G>(op, byteOffset<T>(i + V), y, p, w, lo, g, vk, G_, W_, S_));
-        if (op.checked()) {
-          bad = v128.or(bad, v128.or(vbad<T, L>(op, byteOffset<T>(i), y, p), vbad<T, L>(op, byteOffset<T>(i + V), y, p)));
-        }
-        if (isInteger<A>()) if (A_) {
-          hits = v128.add<T>(hits, v128.add<T>(vright<T, L>(op, byteOffset<T>(i), y, p, w, W_), vright<T, L>(op, byteOffset<T>(i + V), y, p, w, W_)));
-        }
+        if (op.checked()) bad = v128.or(bad, vbad2<T, L>(op, i, y, p));
+        if (isInteger<A>()) if (A_) hits = v128.add<T>(hits, vright2<T, L>(op, i, y, p, w, W_));
       }
       for (; i < end; i += V) {
         acc0 = v128.add<T>(acc0, vstep<T, L, G>(op, byteOffset<T>(i), y, p, w, lo, g, vk, G_, W_, S_));
@@ -155,7 +151,9 @@ function loop<T, L, G, W, S, A>(n: i32, y: usize, p: usize, w: usize, lo: usize,
         s1 += sstep<T, L, G>(op, byteOffset<T>(i + 1), y, p, w, lo, g, k, G_, W_, S_);
         s2 += sstep<T, L, G>(op, byteOffset<T>(i + 2), y, p, w, lo, g, k, G_, W_, S_);
         s3 += sstep<T, L, G>(op, byteOffset<T>(i + 3), y, p, w, lo, g, k, G_, W_, S_);
-        if (op.checked()) bad = bad || sbad<T, L>(op, i, y, p) || sbad<T, L>(op, i + 1, y, p) || sbad<T, L>(op, i + 2, y, p) || sbad<T, L>(op, i + 3, y, p);
+        if (op.checked()) {
+          bad = bad || sbad<T, L>(op, i, y, p) || sbad<T, L>(op, i + 1, y, p) || sbad<T, L>(op, i + 2, y, p) || sbad<T, L>(op, i + 3, y, p);
+        }
         if (isInteger<A>()) if (A_) {
           hits += (sright<T, L>(op, byteOffset<T>(i), y, p, w, W_) + sright<T, L>(op, byteOffset<T>(i + 1), y, p, w, W_))
                 + (sright<T, L>(op, byteOffset<T>(i + 2), y, p, w, W_) + sright<T, L>(op, byteOffset<T>(i + 3), y, p, w, W_));
@@ -188,6 +186,12 @@ function loop<T, L, G, W, S, A>(n: i32, y: usize, p: usize, w: usize, lo: usize,
 @inline function sright<T, L>(op: L, off: usize, y: usize, p: usize, w: usize, W_: bool): T {
   const hit = <T>op.sright<T>(load<T>(y + off), load<T>(p + off));
   return W_ ? hit * load<T>(w + off) : hit;
+}
+
+/** vright of the two vectors from element i on, added lane by lane. */
+// @ts-ignore: decorator
+@inline function vright2<T, L>(op: L, i: i32, y: usize, p: usize, w: usize, W_: bool): v128 {
+  return v128.add<T>(vright<T, L>(op, byteOffset<T>(i), y, p, w, W_), vright<T, L>(op, byteOffset<T>(i + lanes<T>()), y, p, w, W_));
 }
 
 // @ts-ignore: decorator
@@ -226,6 +230,12 @@ function loop<T, L, G, W, S, A>(n: i32, y: usize, p: usize, w: usize, lo: usize,
 // @ts-ignore: decorator
 @inline function vbad<T, L>(op: L, off: usize, y: usize, p: usize): v128 {
   return op.vbad<T>(v128.load(y + off), v128.load(p + off));
+}
+
+/** vbad of the two vectors from element i on. */
+// @ts-ignore: decorator
+@inline function vbad2<T, L>(op: L, i: i32, y: usize, p: usize): v128 {
+  return v128.or(vbad<T, L>(op, byteOffset<T>(i), y, p), vbad<T, L>(op, byteOffset<T>(i + lanes<T>()), y, p));
 }
 
 /** vstep's scalar twin: the same operations in the same order, so each element is bit-identical. */

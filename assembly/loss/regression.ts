@@ -124,11 +124,27 @@ const DELTA = 0, MINUS_DELTA = 1, HALF_B = 2, B_DELTA = 3, HALF_B_DELTA2 = 4, B 
   @inline sgrad<T>(y: T, p: T): T { return <T>tanh64(<f64>p - <f64>y); }
 }
 
-export function mse_f32(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, a: f64, b: f64, mode: i32): i32 { return elementwise<f32, Mse>(n, y, p, w, lo, g, k, a, b, mode); }
-export function mse_f64(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, a: f64, b: f64, mode: i32): i32 { return elementwise<f64, Mse>(n, y, p, w, lo, g, k, a, b, mode); }
-export function mae_f32(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, a: f64, b: f64, mode: i32): i32 { return elementwise<f32, Mae>(n, y, p, w, lo, g, k, a, b, mode); }
-export function mae_f64(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, a: f64, b: f64, mode: i32): i32 { return elementwise<f64, Mae>(n, y, p, w, lo, g, k, a, b, mode); }
-export function huber_f32(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, a: f64, b: f64, mode: i32): i32 { return elementwise<f32, Huber>(n, y, p, w, lo, g, k, a, b, mode); }
-export function huber_f64(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, a: f64, b: f64, mode: i32): i32 { return elementwise<f64, Huber>(n, y, p, w, lo, g, k, a, b, mode); }
-export function logCosh_f32(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, a: f64, b: f64, mode: i32): i32 { return elementwise<f32, LogCosh>(n, y, p, w, lo, g, k, a, b, mode); }
-export function logCosh_f64(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, a: f64, b: f64, mode: i32): i32 { return elementwise<f64, LogCosh>(n, y, p, w, lo, g, k, a, b, mode); }
+export function mse_f32(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, a: f64, b: f64, mode: i32): i32 {
+  return elementwise<f32, Mse>(n, y, p, w, lo, g, k, a, b, mode);
+}
+export function mse_f64(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, a: f64, b: f64, mode: i32): i32 {
+  return elementwise<f64, Mse>(n, y, p, w, lo, g, k, a, b, mode);
+}
+export function mae_f32(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, a: f64, b: f64, mode: i32): i32 {
+  return elementwise<f32, Mae>(n, y, p, w, lo, g, k, a, b, mode);
+}
+export function mae_f64(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, a: f64, b: f64, mode: i32): i32 {
+  return elementwise<f64, Mae>(n, y, p, w, lo, g, k, a, b, mode);
+}
+export function huber_f32(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, a: f64, b: f64, mode: i32): i32 {
+  return elementwise<f32, Huber>(n, y, p, w, lo, g, k, a, b, mode);
+}
+export function huber_f64(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, a: f64, b: f64, mode: i32): i32 {
+  return elementwise<f64, Huber>(n, y, p, w, lo, g, k, a, b, mode);
+}
+export function logCosh_f32(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, a: f64, b: f64, mode: i32): i32 {
+  return elementwise<f32, LogCosh>(n, y, p, w, lo, g, k, a, b, mode);
+}
+export function logCosh_f64(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, a: f64, b: f64, mode: i32): i32 {
+  return elementwise<f64, LogCosh>(n, y, p, w, lo, g, k, a, b, mode);
+}

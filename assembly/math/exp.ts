@@ -16,7 +16,7 @@ import { k, LN2HI_32, LN2LO_32, LN2HI_64, LN2LO_64, ONE_32, ONE_64 } from "./con
 // float32 constants, splatted across the 4 lanes.
 const LOG2E_32 = memory.data<u32>([0x3fb8aa3b, 0x3fb8aa3b, 0x3fb8aa3b, 0x3fb8aa3b], 16);   // 0x1.715476p+0   log2(e)
 const MAGIC_32 = memory.data<u32>([0x4b400000, 0x4b400000, 0x4b400000, 0x4b400000], 16);   // 0x1.8p+23       rounds to an integer
-const MIN_32 = memory.data<u32>([0xc3160000, 0xc3160000, 0xc3160000, 0xc3160000], 16);     // -0x1.2cp+7 = −150: e^x rounds to +0 below −103.98
+const MIN_32 = memory.data<u32>([0xc3160000, 0xc3160000, 0xc3160000, 0xc3160000], 16);     // -0x1.2cp+7 = −150: e^x is +0 below −103.98
 const MAX_32 = memory.data<u32>([0x43160000, 0x43160000, 0x43160000, 0x43160000], 16);     // 0x1.2cp+7 = 150: e^x is +∞ above 88.73
 const BIAS_32 = memory.data<u32>([127, 127, 127, 127], 16);                                // exponent bias
 // q(r) ≈ (e^r − 1 − r)/r² on |r| ≤ 0.3469, degree 4: |error| ≤ 6.7e-8, i.e. ≤ 8e-9 relative in e^r.
@@ -60,7 +60,8 @@ export const LOW = memory.data(16, 16);
   const low = f32x4.mul(n, k(LN2LO_32));
   const r = f32x4.sub(high, low);
   const lost = f32x4.sub(f32x4.sub(high, r), low); // what r = high − low rounded away
-  const q = f32x4.add(k(Q0_32), f32x4.mul(r, f32x4.add(k(Q1_32), f32x4.mul(r, f32x4.add(k(Q2_32), f32x4.mul(r, f32x4.add(k(Q3_32), f32x4.mul(r, k(Q4_32)))))))));
+  const q = f32x4.add(k(Q0_32), f32x4.mul(r, f32x4.add(k(Q1_32), f32x4.mul(r,
+            f32x4.add(k(Q2_32), f32x4.mul(r, f32x4.add(k(Q3_32), f32x4.mul(r, k(Q4_32)))))))));
   const head = f32x4.add(k(ONE_32), r);
   const tail = f32x4.add(f32x4.sub(k(ONE_32), head), r); // what 1 + r rounded away
   const rest = f32x4.add(tail, f32x4.add(f32x4.mul(f32x4.mul(r, r), q), lost));
@@ -101,7 +102,8 @@ export const LOW = memory.data(16, 16);
 /** e^r ≈ 1 + (r + r²·q(r)) on the reduced argument, rounded as it comes: the quick forms' polynomial. */
 // @ts-ignore: decorator
 @inline function quickP32x4(r: v128): v128 {
-  const q = f32x4.add(k(Q0_32), f32x4.mul(r, f32x4.add(k(Q1_32), f32x4.mul(r, f32x4.add(k(Q2_32), f32x4.mul(r, f32x4.add(k(Q3_32), f32x4.mul(r, k(Q4_32)))))))));
+  const q = f32x4.add(k(Q0_32), f32x4.mul(r, f32x4.add(k(Q1_32), f32x4.mul(r,
+            f32x4.add(k(Q2_32), f32x4.mul(r, f32x4.add(k(Q3_32), f32x4.mul(r, k(Q4_32)))))))));
   return f32x4.add(k(ONE_32), f32x4.add(r, f32x4.mul(f32x4.mul(r, r), q)));
 }
 
@@ -181,7 +183,10 @@ const DOWN_32 = memory.data<u32>([0x1f800000, 0x1f800000, 0x1f800000, 0x1f800000
   return (p * s) * load<f32>(DOWN_32);
 }
 
-/** e^x, f64x2. Max error 1.0 ulp over 10⁶ samples (at x ≈ −708, where the double-double reference's low word underflows); the same special values as exp32x4. */
+/**
+ * e^x, f64x2. Max error 1.0 ulp over 10⁶ samples (at x ≈ −708, where the double-double reference's
+ * low word underflows); the same special values as exp32x4.
+ */
 // @ts-ignore: decorator
 @inline export function exp64x2(x: v128, keepLow: bool = false): v128 {
   x = f64x2.pmin(f64x2.pmax(x, k(MIN_64)), k(MAX_64));

@@ -29,7 +29,8 @@ const T4 = memory.data<u64>([0x3f9664f4882c10fa, 0x3f9664f4882c10fa], 16);      
 @inline export function logCosh64x2(x: v128): v128 {
   const a = f64x2.abs(x);
   const z = f64x2.mul(x, x);
-  const series = f64x2.mul(z, f64x2.add(k(C0), f64x2.mul(z, f64x2.add(k(C1), f64x2.mul(z, f64x2.add(k(C2), f64x2.mul(z, f64x2.add(k(C3), f64x2.mul(z, k(C4))))))))));
+  const series = f64x2.mul(z, f64x2.add(k(C0), f64x2.mul(z, f64x2.add(k(C1), f64x2.mul(z,
+                 f64x2.add(k(C2), f64x2.mul(z, f64x2.add(k(C3), f64x2.mul(z, k(C4))))))))));
   const t = exp64x2(f64x2.mul(a, k(MINUS_TWO)), true);
   const general = f64x2.add(f64x2.sub(f64x2.sub(a, k(LN2HI_64)), k(LN2LO_64)), log1p64x2(t, v128.load(LOW), true));
   return v128.bitselect(series, general, f64x2.lt(a, k(CUT)));
@@ -52,7 +53,8 @@ const T4 = memory.data<u64>([0x3f9664f4882c10fa, 0x3f9664f4882c10fa], 16);      
   const one = k(ONE_64);
   const a = f64x2.abs(x);
   const z = f64x2.mul(x, x);
-  const series = f64x2.mul(x, f64x2.add(one, f64x2.mul(z, f64x2.add(k(T1), f64x2.mul(z, f64x2.add(k(T2), f64x2.mul(z, f64x2.add(k(T3), f64x2.mul(z, k(T4))))))))));
+  const series = f64x2.mul(x, f64x2.add(one, f64x2.mul(z, f64x2.add(k(T1), f64x2.mul(z,
+                 f64x2.add(k(T2), f64x2.mul(z, f64x2.add(k(T3), f64x2.mul(z, k(T4))))))))));
   const t = exp64x2(f64x2.mul(a, k(MINUS_TWO)));
   const general = v128.or(f64x2.div(f64x2.sub(one, t), f64x2.add(one, t)), v128.and(x, k(SIGN_64)));
   return v128.bitselect(series, general, f64x2.lt(a, k(CUT)));

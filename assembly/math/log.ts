@@ -8,7 +8,9 @@
 //
 // Accuracy (exhaustive audit, `npm run ulp`, every float32): see the figures beside each function.
 
-import { HALF_32, HALF_64, INF_32, INF_64, LN2HI_32, LN2HI_64, LN2LO_32, LN2LO_64, NEG_INF_32, NEG_INF_64, ONE_32, ONE_64, TWO_32, TWO_64, k } from "./constants";
+import {
+  HALF_32, HALF_64, INF_32, INF_64, LN2HI_32, LN2HI_64, LN2LO_32, LN2LO_64, NEG_INF_32, NEG_INF_64, ONE_32, ONE_64, TWO_32, TWO_64, k,
+} from "./constants";
 
 // float32: the offset that moves m's range to [√½, √2) (0x3f800000 − bits(√½)), the mantissa mask,
 // bits(√½), the bias, subnormal scaling (2^23) and −1.

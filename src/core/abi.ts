@@ -1,7 +1,7 @@
 /**
  * What this layer and the kernels agree on: mode bits, the block size, the result block, argument
  * codes and the scratch slots. The kernels define each value once (assembly/abi.ts) and export it as an
- * immutable wasm global of the same name; test/abi.test.ts checks that every value here equals it.
+ * immutable wasm global of the same name; test/unit/abi.test.ts checks that every value here equals it.
  * The values are constants here rather than read from the instance, so that they cost nothing per call.
  */
 

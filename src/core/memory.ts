@@ -104,9 +104,12 @@ const owners = new WeakMap<ArrayBufferView, WasmArray>();
 export function wasmPointer(fn: string, name: string, x: unknown): number {
   const owner = x instanceof WasmArray ? x : owners.get(x as ArrayBufferView);
   if (owner === undefined) return -1;
-  if (!owner.live)
-    throw new SimdlossError(`${fn}: ${name} is a view of a WasmArray that was freed or belongs to a replaced instance`, name);
+  if (!owner.live) throw freedView(fn, name);
   return owner.ptr;
+}
+
+function freedView(fn: string, name: string): SimdlossError {
+  return new SimdlossError(`${fn}: ${name} is a view of a WasmArray that was freed or belongs to a replaced instance`, name);
 }
 
 /**

@@ -10,7 +10,7 @@ import { instantiate as load, instantiateSync as loadSync } from '@assemblyscrip
 import { SLOT_BYTES, SLOTS } from './abi.js';
 import { SimdlossError } from './errors.js';
 
-/** Test hook (test/properties.test.ts): at most `limit` elements or rows per chunk of the copy path,
+/** Test hook (test/property/properties.test.ts): at most `limit` elements or rows per chunk of the copy path,
  * so that chunk edges can fall anywhere in small arrays; 0 (always, outside that test): a slot's worth. */
 export const staging = { limit: 0 };
 export function chunkOf(fit: number): number {
@@ -52,15 +52,19 @@ export const wasm = {
  * reading `memory.buffer` costs ~35 ns on Node 20, a view's length almost nothing.
  */
 export function views(): typeof wasm {
-  if (wasm.u8.length === 0) {
-    const buffer = wasm.memory.buffer;
-    wasm.buffer = buffer;
-    wasm.u8 = new Uint8Array(buffer);
-    wasm.i32 = new Int32Array(buffer);
-    wasm.f32 = new Float32Array(buffer);
-    wasm.f64 = new Float64Array(buffer);
-  }
+  // The rare rebuild in a function of its own, so that this check costs little of the inlining
+  // budget of the call paths it is inlined into.
+  if (wasm.u8.length === 0) rebuildViews();
   return wasm;
+}
+
+function rebuildViews(): void {
+  const buffer = wasm.memory.buffer;
+  wasm.buffer = buffer;
+  wasm.u8 = new Uint8Array(buffer);
+  wasm.i32 = new Int32Array(buffer);
+  wasm.f32 = new Float32Array(buffer);
+  wasm.f64 = new Float64Array(buffer);
 }
 
 /** Set by the entries that can load a build synchronously (Node, Deno, Bun; the inline entry). */

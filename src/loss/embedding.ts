@@ -1,5 +1,5 @@
 /**
- * Embedding losses over batches of rows of `dim` values (kernels: assembly/loss/embedding.ts).
+ * Embedding losses over batches of rows of `dim` values (kernels: assembly/loss/embedding/).
  * Distances and dot products are summed in float64 lanes, float32 rows included; where the math
  * has no gradient (a zero distance, a zero-norm vector) the gradient is 0.
  */

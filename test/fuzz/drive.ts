@@ -1,5 +1,5 @@
 // One way to call any registry entry (elementwise, row-wise, embedding) and to draw data for it,
-// shared by the property tests and the differential fuzz (no test-runner import: bench/fuzz.ts uses it).
+// shared by the property tests and the differential fuzz (no test-runner import: tools/fuzz.ts uses it).
 
 import { elementwiseData, uniform } from '../random.js';
 import type { EmbeddingEntry, RegistryEntry, RowwiseEntry } from '../registry.js';

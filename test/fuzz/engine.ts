@@ -1,7 +1,7 @@
 // Differential fuzzing: adversarial bit patterns per dtype through every registry loss,
 // on the SIMD build, the scalar build and the float64 reference, checked against the documented
-// policy (docs/numerics.md, "Non-finite input"). Shared by test/fuzz.test.ts (a short run in CI) and
-// bench/fuzz.ts (`npm run fuzz -- --minutes N`); no test-runner import.
+// policy (docs/numerics.md, "Non-finite input"). Shared by test/property/fuzz.test.ts (a short run in CI) and
+// tools/fuzz.ts (`npm run fuzz -- --minutes N`); no test-runner import.
 
 import { random } from '../random.js';
 import { embeddingReferences } from '../reference/embedding.js';

@@ -1,4 +1,4 @@
-// float64 references for the embedding losses, written from the formulas (DESIGN.md, the seed),
+// float64 references for the embedding losses, written from their formulas,
 // one row at a time: the loss and the gradient of that row's loss for every embedding input.
 export type Opts = Record<string, number | boolean>;
 

@@ -66,7 +66,7 @@ export const logCosh: ElementReference = {
   ...anyReal,
   cases: [{}],
   kinks: () => [],
-  // float32 elements are within 2 ulp (test/logcosh.test.ts); 1e-6 leaves room for the reductions
+  // float32 elements are within 2 ulp (test/unit/logcosh.test.ts); 1e-6 leaves room for the reductions
   f32Tolerance: 1e-6,
   formula: 'l = ln cosh(ŷ − y)',
 };

@@ -15,13 +15,18 @@ export interface Mutant {
   why: string;
   /** Why no test can tell it from the original (it then may survive). */
   equivalent?: string;
+  /**
+   * A vitest -t pattern for the tests tried first (the whole files run if these pass); without it,
+   * the losses the mutant's file exports.
+   */
+  filter?: string;
 }
 
-const MATH = ['test/math.test.ts', 'test/math-quick.test.ts'];
-const ELEMENTWISE = ['test/losses.test.ts'];
-const BINARY = ['test/losses.test.ts', 'test/binary.test.ts', 'test/ties.test.ts'];
-const CATEGORICAL = ['test/categorical.test.ts', 'test/ties.test.ts'];
-const EMBEDDING = ['test/embedding.test.ts'];
+const MATH = ['test/property/math.test.ts', 'test/unit/math-quick.test.ts'];
+const ELEMENTWISE = ['test/unit/elementwise.test.ts'];
+const BINARY = ['test/unit/elementwise.test.ts', 'test/unit/binary.test.ts', 'test/unit/ties.test.ts'];
+const CATEGORICAL = ['test/unit/categorical.test.ts', 'test/unit/ties.test.ts'];
+const EMBEDDING = ['test/unit/embedding.test.ts'];
 
 export const mutants: Mutant[] = [
   // ---------------------------------------------------------------- assembly/math
@@ -30,7 +35,7 @@ export const mutants: Mutant[] = [
     file: 'assembly/math/exp.ts',
     find: 'const Q1_32 = memory.data<u32>([0x3e2aaa6e, 0x3e2aaa6e, 0x3e2aaa6e, 0x3e2aaa6e], 16);',
     replace: 'const Q1_32 = memory.data<u32>([0x3e2aaa69, 0x3e2aaa69, 0x3e2aaa69, 0x3e2aaa69], 16);',
-    tests: [...MATH, 'test/golden.test.ts', 'test/constants.test.ts'],
+    tests: [...MATH, 'test/unit/golden.test.ts', 'test/unit/constants.test.ts'],
     why: 'a typo in the low bits of a polynomial coefficient: every result within its ulp bound, yet different',
   },
   {
@@ -134,7 +139,7 @@ export const mutants: Mutant[] = [
     file: 'assembly/math/hyperbolic.ts',
     find: 'return select<f64>(series, general, a < load<f64>(CUT));\n}\n\n/** The float32 vector',
     replace: 'return select<f64>(general, series, a < load<f64>(CUT));\n}\n\n/** The float32 vector',
-    tests: ['test/logcosh.test.ts', ...ELEMENTWISE],
+    tests: ['test/unit/logcosh.test.ts', ...ELEMENTWISE],
     why: "scalar only: tanh's series and general form swapped",
   },
   {
@@ -142,7 +147,7 @@ export const mutants: Mutant[] = [
     file: 'assembly/math/hyperbolic.ts',
     find: 'const general = f64x2.add(f64x2.sub(f64x2.sub(a, k(LN2HI_64)), k(LN2LO_64)), log1p64x2(t, v128.load(LOW), true));',
     replace: 'const general = f64x2.add(f64x2.sub(a, k(LN2HI_64)), log1p64x2(t, v128.load(LOW), true));',
-    tests: ['test/logcosh.test.ts', ...ELEMENTWISE],
+    tests: ['test/unit/logcosh.test.ts', ...ELEMENTWISE],
     why: 'vector only: the low part of ln 2 dropped from ln cosh',
   },
 
@@ -219,7 +224,7 @@ export const mutants: Mutant[] = [
     file: 'assembly/kernel/weights.ts',
     find: 'return w >= 0 && w - w == 0; // NaN fails the first, +∞ the second',
     replace: 'return w >= 0; // NaN fails the first, +∞ the second',
-    tests: ['test/errors.test.ts', 'test/bad-input.test.ts'],
+    tests: ['test/unit/elementwise-errors.test.ts', 'test/unit/bad-input-matrix.test.ts'],
     why: 'scalar check: an infinite weight accepted',
   },
   {
@@ -346,6 +351,7 @@ export const mutants: Mutant[] = [
     replace: 'hi = f64x2.mul(hi, f64x2.promote_low_f32x4(u));',
     tests: BINARY,
     why: 'vector only, the float32 product path: lanes 0–1 multiplied in twice, 2–3 never',
+    filter: 'binaryCrossEntropyWithLogits',
   },
   {
     id: 'product-scalar-lane-dropped',
@@ -354,6 +360,7 @@ export const mutants: Mutant[] = [
     replace: 'total += (log64(p0) + log64(p1)) + log64(p2);',
     tests: BINARY,
     why: "scalar build only, the float32 product path: one lane's product left out",
+    filter: 'binaryCrossEntropyWithLogits',
   },
   {
     id: 'focal-floor-dropped',
@@ -395,6 +402,14 @@ export const mutants: Mutant[] = [
     tests: BINARY,
     why: 'vector only: a probability equal to the threshold counted positive',
   },
+  {
+    id: 'binaryAccuracy-scalar-threshold',
+    file: 'assembly/loss/binary/accuracy.ts',
+    find: '@inline sloss<T>(y: T, p: T): T { return <T>((p > sparam<T>(THRESHOLD)) == (y > sparam<T>(HALF))); }',
+    replace: '@inline sloss<T>(y: T, p: T): T { return <T>((p > sparam<T>(HALF)) == (y > sparam<T>(HALF))); }',
+    tests: BINARY,
+    why: 'scalar only (the tails): the threshold option ignored, predictions cut at ½',
+  },
 
   // ---------------------------------------------------------------- assembly/loss/categorical.ts
   {
@@ -404,6 +419,22 @@ export const mutants: Mutant[] = [
     replace: 'setParam<T>(P_B, alpha / <f64>(C - 1));',
     tests: CATEGORICAL,
     why: 'label smoothing spread over C − 1 classes',
+  },
+  {
+    id: 'softmax-smoothing-weight-sum',
+    file: 'assembly/loss/categorical/softmax.ts',
+    find: 'for (let k = 0; k < C; k++) wsum += <f64>load<T>(at<T>(cw, k));',
+    replace: 'for (let k = 1; k < C; k++) wsum += <f64>load<T>(at<T>(cw, k));',
+    tests: CATEGORICAL,
+    why: "off by one: the first class weight left out of sparse smoothing's Σ w_k",
+  },
+  {
+    id: 'softmax-lanes-losses-unstored',
+    file: 'assembly/loss/categorical/softmax.ts',
+    find: 'if (storing) v128.store(at<T>(lo, r), v128.load(ROW_LOSS));',
+    replace: '',
+    tests: CATEGORICAL,
+    why: "vector only, the lanes layout: the per-row losses (reduction 'none') of whole lane groups never stored",
   },
   {
     id: 'softmax-max-last-class',
@@ -436,6 +467,16 @@ export const mutants: Mutant[] = [
     replace: 'd += <f64>load<T>(at<T>(cw, t));',
     tests: CATEGORICAL,
     why: "the example weight missing from the class-weighted mean's denominator",
+    filter: 'softmaxCrossEntropy',
+  },
+  {
+    id: 'dense-denominator-weight',
+    file: 'assembly/loss/categorical/denominators.ts',
+    find: 'd += (weighted ? <f64>load<T>(at<T>(w, r)) : 1) * row;',
+    replace: 'd += row;',
+    tests: CATEGORICAL,
+    why: "dense targets: the row weight missing from the class-weighted mean's denominator",
+    filter: 'softmaxCrossEntropy',
   },
   {
     id: 'kl-zero-target',
@@ -470,6 +511,14 @@ export const mutants: Mutant[] = [
     why: 'the inactive side taken at the kink (margin exactly 0)',
   },
   {
+    id: 'categoricalHinge-first-largest',
+    file: 'assembly/loss/categorical/margins.ts',
+    find: 'if (j < 0 || v > neg || (v != v && neg == neg)) {',
+    replace: 'if (j < 0 || v >= neg || (v != v && neg == neg)) {',
+    tests: CATEGORICAL,
+    why: 'a tie among the other classes picks the last largest, not the first: its gradient on another class',
+  },
+  {
     id: 'metric-weight',
     file: 'assembly/loss/categorical/metrics.ts',
     find: 'const v: T = (weighted ? load<T>(at<T>(w, r)) : <T>1) * <T>hit;',
@@ -477,11 +526,19 @@ export const mutants: Mutant[] = [
     tests: CATEGORICAL,
     why: 'the accuracy metrics ignoring the row weights',
   },
+  {
+    id: 'topK-rank-bound',
+    file: 'assembly/loss/categorical/metrics.ts',
+    find: 'hit = K == 1 ? argmax<T>(z, C) == t : rankOf<T>(z, C, t) < K;',
+    replace: 'hit = K == 1 ? argmax<T>(z, C) == t : rankOf<T>(z, C, t) <= K;',
+    tests: CATEGORICAL,
+    why: 'top-K counting a label ranked K + 1 as a hit',
+  },
 
-  // ---------------------------------------------------------------- assembly/loss/embedding.ts
+  // ---------------------------------------------------------------- assembly/loss/embedding
   {
     id: 'contrastive-hinge-side',
-    file: 'assembly/loss/embedding.ts',
+    file: 'assembly/loss/embedding/contrastive.ts',
     find: 'const h = max<f64>(margin - d, 0);',
     replace: 'const h = max<f64>(d - margin, 0);',
     tests: EMBEDDING,
@@ -489,7 +546,7 @@ export const mutants: Mutant[] = [
   },
   {
     id: 'contrastive-terms-swapped',
-    file: 'assembly/loss/embedding.ts',
+    file: 'assembly/loss/embedding/contrastive.ts',
     find: 'const l = (y < 1 ? (1 - y) * (0.5 * d2) : 0) + (y > 0 ? y * (0.5 * h * h) : 0);',
     replace: 'const l = (y < 1 ? y * (0.5 * d2) : 0) + (y > 0 ? (1 - y) * (0.5 * h * h) : 0);',
     tests: EMBEDDING,
@@ -497,7 +554,7 @@ export const mutants: Mutant[] = [
   },
   {
     id: 'triplet-swap-tie',
-    file: 'assembly/loss/embedding.ts',
+    file: 'assembly/loss/embedding/triplet.ts',
     find: 'const useS = swap && dpn < dan;',
     replace: 'const useS = swap && dpn <= dan;',
     tests: EMBEDDING,
@@ -505,7 +562,7 @@ export const mutants: Mutant[] = [
   },
   {
     id: 'triplet-scalar-positive-sign',
-    file: 'assembly/loss/embedding.ts',
+    file: 'assembly/loss/embedding/triplet.ts',
     find: '    store<T>(ga + off, isInteger<Q>() ? cu * (nv - pv) : gu - gv);\n    store<T>(gp + off, -gu);',
     replace: '    store<T>(ga + off, isInteger<Q>() ? cu * (nv - pv) : gu - gv);\n    store<T>(gp + off, gu);',
     tests: EMBEDDING,
@@ -513,7 +570,7 @@ export const mutants: Mutant[] = [
   },
   {
     id: 'cosine-margin-sign',
-    file: 'assembly/loss/embedding.ts',
+    file: 'assembly/loss/embedding/cosine.ts',
     find: 'const l = y > 0 ? 1 - cos : max<f64>(cos - margin, 0);',
     replace: 'const l = y > 0 ? 1 - cos : max<f64>(cos + margin, 0);',
     tests: EMBEDDING,
@@ -521,7 +578,7 @@ export const mutants: Mutant[] = [
   },
   {
     id: 'cosine-vector-gamma',
-    file: 'assembly/loss/embedding.ts',
+    file: 'assembly/loss/embedding/cosine.ts',
     find: 'v128.store(gb + off, v128.add<T>(v128.mul<T>(A, av), v128.mul<T>(G, bv)));',
     replace: 'v128.store(gb + off, v128.add<T>(v128.mul<T>(A, av), v128.mul<T>(B, bv)));',
     tests: EMBEDDING,
@@ -530,7 +587,7 @@ export const mutants: Mutant[] = [
   {
     // One row weight once scaled the gradient of all three losses in one place; each now scales its own.
     id: 'embedding-weight-grad',
-    file: 'assembly/loss/embedding.ts',
+    file: 'assembly/loss/embedding/contrastive.ts',
     find: '    const k = scale * wr;\n    if (mode & MODE_GRAD) {\n      const c = k * ((1 - y)',
     replace: '    const k = scale;\n    if (mode & MODE_GRAD) {\n      const c = k * ((1 - y)',
     tests: EMBEDDING,
@@ -538,7 +595,7 @@ export const mutants: Mutant[] = [
   },
   {
     id: 'embedding-weight-grad-triplet',
-    file: 'assembly/loss/embedding.ts',
+    file: 'assembly/loss/embedding/triplet.ts',
     find: 'total += weigh<T>(mode, r, lo, max<f64>(t, 0) * wr);\n    const k = scale * wr;',
     replace: 'total += weigh<T>(mode, r, lo, max<f64>(t, 0) * wr);\n    const k = scale;',
     tests: EMBEDDING,
@@ -546,10 +603,34 @@ export const mutants: Mutant[] = [
   },
   {
     id: 'embedding-weight-grad-cosine',
-    file: 'assembly/loss/embedding.ts',
+    file: 'assembly/loss/embedding/cosine.ts',
     find: '    const k = scale * wr;\n    if (mode & MODE_GRAD) {\n      const sign',
     replace: '    const k = scale;\n    if (mode & MODE_GRAD) {\n      const sign',
     tests: EMBEDDING,
     why: 'the row weight left out of the cosineEmbedding gradient',
+  },
+  {
+    id: 'embedding-bad-label-value',
+    file: 'assembly/loss/embedding/rows.ts',
+    find: 'setResult<f64>(RESULT_SUM2, y);',
+    replace: 'setResult<f64>(RESULT_SUM2, <f64>row);',
+    tests: EMBEDDING,
+    why: 'the refused label reported by its row index instead of its value',
+  },
+  {
+    id: 'embedding-row-weight-bytes',
+    file: 'assembly/loss/embedding/rows.ts',
+    find: 'return mode & MODE_WEIGHTED ? <f64>load<T>(w + byteOffset<T>(r)) : 1;',
+    replace: 'return mode & MODE_WEIGHTED ? <f64>load<T>(w + <usize>r) : 1;',
+    tests: EMBEDDING,
+    why: 'a row index used as a byte offset into the weights',
+  },
+  {
+    id: 'embedding-factor-subnormal',
+    file: 'assembly/loss/embedding/rows.ts',
+    find: 'return x == 0 || (m >= (sizeof<T>() == 4 ? 1.1754943508222875e-38 : 2.2250738585072014e-308) && m < Infinity);',
+    replace: 'return x == 0 || (m > 0 && m < Infinity);',
+    tests: EMBEDDING,
+    why: 'a subnormal per-row factor accepted: the row loses its digits instead of taking the float64 path',
   },
 ];

@@ -34,5 +34,9 @@ import { HALF, THRESHOLD } from "./params";
   @inline sgrad<T>(y: T, p: T): T { return 0; }
 }
 
-export function binaryAccuracy_f32(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, a: f64, b: f64, mode: i32): i32 { return elementwise<f32, Accuracy>(n, y, p, w, lo, g, k, a, b, mode); }
-export function binaryAccuracy_f64(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, a: f64, b: f64, mode: i32): i32 { return elementwise<f64, Accuracy>(n, y, p, w, lo, g, k, a, b, mode); }
+export function binaryAccuracy_f32(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, a: f64, b: f64, mode: i32): i32 {
+  return elementwise<f32, Accuracy>(n, y, p, w, lo, g, k, a, b, mode);
+}
+export function binaryAccuracy_f64(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, a: f64, b: f64, mode: i32): i32 {
+  return elementwise<f64, Accuracy>(n, y, p, w, lo, g, k, a, b, mode);
+}

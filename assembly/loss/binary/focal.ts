@@ -103,5 +103,9 @@ const MIN_SUBNORMAL_64: f64 = 4.9406564584124654e-324; // 0x1p-1074
   return scale * ce;
 }
 
-export function binaryFocal_f32(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, a: f64, b: f64, mode: i32): i32 { return classifier<f32, Focal>(n, y, p, w, lo, g, k, a, b, mode); }
-export function binaryFocal_f64(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, a: f64, b: f64, mode: i32): i32 { return classifier<f64, Focal>(n, y, p, w, lo, g, k, a, b, mode); }
+export function binaryFocal_f32(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, a: f64, b: f64, mode: i32): i32 {
+  return classifier<f32, Focal>(n, y, p, w, lo, g, k, a, b, mode);
+}
+export function binaryFocal_f64(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, a: f64, b: f64, mode: i32): i32 {
+  return classifier<f64, Focal>(n, y, p, w, lo, g, k, a, b, mode);
+}

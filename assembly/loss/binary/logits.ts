@@ -110,8 +110,12 @@ import { HALF, KEEP, POS, SHIFT } from "./params";
   return (ns + ws) * l1p + abs<T>(z) * select<T>(ns, ws, pos);
 }
 
-export function binaryCrossEntropyWithLogits_f32(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, a: f64, b: f64, mode: i32): i32 {
+export function binaryCrossEntropyWithLogits_f32(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, a: f64, b: f64,
+                                                 mode: i32): i32 {
   if (a == 1 && (mode & (MODE_WEIGHTED | MODE_LOSSES)) == 0) return logitsProduct<BceLogits>(n, y, p, g, k, b, mode);
   return classifier<f32, BceLogits>(n, y, p, w, lo, g, k, a, b, mode);
 }
-export function binaryCrossEntropyWithLogits_f64(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, a: f64, b: f64, mode: i32): i32 { return classifier<f64, BceLogits>(n, y, p, w, lo, g, k, a, b, mode); }
+export function binaryCrossEntropyWithLogits_f64(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, a: f64, b: f64,
+                                                 mode: i32): i32 {
+  return classifier<f64, BceLogits>(n, y, p, w, lo, g, k, a, b, mode);
+}

@@ -124,8 +124,10 @@ function productScalar<L>(n4: i32, y: usize, z: usize, g: usize, scale: f64, G_:
       bad = bad || !isUnit<f32>(load<f32>(y + off)) || !isUnit<f32>(load<f32>(y + off + 4))
                 || !isUnit<f32>(load<f32>(y + off + 8)) || !isUnit<f32>(load<f32>(y + off + 12));
       if (A_) {
-        hits += (<f32>op.sright<f32>(load<f32>(y + off), load<f32>(z + off)) + <f32>op.sright<f32>(load<f32>(y + off + 4), load<f32>(z + off + 4)))
-              + (<f32>op.sright<f32>(load<f32>(y + off + 8), load<f32>(z + off + 8)) + <f32>op.sright<f32>(load<f32>(y + off + 12), load<f32>(z + off + 12)));
+        hits += (<f32>op.sright<f32>(load<f32>(y + off), load<f32>(z + off))
+                 + <f32>op.sright<f32>(load<f32>(y + off + 4), load<f32>(z + off + 4)))
+              + (<f32>op.sright<f32>(load<f32>(y + off + 8), load<f32>(z + off + 8))
+                 + <f32>op.sright<f32>(load<f32>(y + off + 12), load<f32>(z + off + 12)));
       }
     }
     if (bad) return firstBad<f32, L>(op, start, end, y, z);

@@ -102,7 +102,15 @@ import { smax } from "./domain";
   @inline sright<T>(y: T, p: T): bool { return (p > 0) == (y > 0); }
 }
 
-export function hinge_f32(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, a: f64, b: f64, mode: i32): i32 { return classifier<f32, Hinge>(n, y, p, w, lo, g, k, a, b, mode); }
-export function hinge_f64(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, a: f64, b: f64, mode: i32): i32 { return classifier<f64, Hinge>(n, y, p, w, lo, g, k, a, b, mode); }
-export function squaredHinge_f32(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, a: f64, b: f64, mode: i32): i32 { return classifier<f32, SquaredHinge>(n, y, p, w, lo, g, k, a, b, mode); }
-export function squaredHinge_f64(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, a: f64, b: f64, mode: i32): i32 { return classifier<f64, SquaredHinge>(n, y, p, w, lo, g, k, a, b, mode); }
+export function hinge_f32(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, a: f64, b: f64, mode: i32): i32 {
+  return classifier<f32, Hinge>(n, y, p, w, lo, g, k, a, b, mode);
+}
+export function hinge_f64(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, a: f64, b: f64, mode: i32): i32 {
+  return classifier<f64, Hinge>(n, y, p, w, lo, g, k, a, b, mode);
+}
+export function squaredHinge_f32(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, a: f64, b: f64, mode: i32): i32 {
+  return classifier<f32, SquaredHinge>(n, y, p, w, lo, g, k, a, b, mode);
+}
+export function squaredHinge_f64(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, a: f64, b: f64, mode: i32): i32 {
+  return classifier<f64, SquaredHinge>(n, y, p, w, lo, g, k, a, b, mode);
+}

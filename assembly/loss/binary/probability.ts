@@ -69,8 +69,9 @@ const MIN_NORMAL_64: f64 = 2.2250738585072014e-308; // 0x1p-1022
 // ln(1 − c) is ln q + ((1 − q) − c)/q with q = 1 − c rounded: the first-order correction for what
 // that rounding lost ((1 − q) − c is exact), ≤ 2 ulp like ln1p(−c). Written so, a vector of 0/1
 // targets needs one ln per lane, of c or q as the target picks: BCE withGrad 0.17 → 0.20 el/ns
-// (float32, zero copy, best of 6 interleaved runs on a loaded machine). Mixed vectors take both; for a 0/1 target both paths give the same bits
-// (w·ln c + 0·B = w·ln c; 0·ln c + B = B), so SIMD and scalar builds still agree element by element.
+// (float32, zero copy, best of 6 interleaved runs on a loaded machine). Mixed vectors take both;
+// for a 0/1 target both paths give the same bits (w·ln c + 0·B = w·ln c; 0·ln c + B = B), so SIMD
+// and scalar builds still agree element by element.
 // @ts-ignore: decorator
 @inline function bceV<T, G>(y: v128, p: v128, k: v128, g: usize, wantGrad: bool): v128 {
   const one = vone<T>();
@@ -120,5 +121,9 @@ const MIN_NORMAL_64: f64 = 2.2250738585072014e-308; // 0x1p-1022
   return select<T>(sparam<T>(HI), low, sparam<T>(HI) < low);
 }
 
-export function binaryCrossEntropy_f32(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, a: f64, b: f64, mode: i32): i32 { return classifier<f32, Bce>(n, y, p, w, lo, g, k, a, b, mode); }
-export function binaryCrossEntropy_f64(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, a: f64, b: f64, mode: i32): i32 { return classifier<f64, Bce>(n, y, p, w, lo, g, k, a, b, mode); }
+export function binaryCrossEntropy_f32(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, a: f64, b: f64, mode: i32): i32 {
+  return classifier<f32, Bce>(n, y, p, w, lo, g, k, a, b, mode);
+}
+export function binaryCrossEntropy_f64(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, a: f64, b: f64, mode: i32): i32 {
+  return classifier<f64, Bce>(n, y, p, w, lo, g, k, a, b, mode);
+}

@@ -48,7 +48,15 @@ function denseDenominator<T>(rows: i32, C: i32, y: usize, w: usize, cw: usize, w
   return -1;
 }
 
-export function sparseDenominator_f32(rows: i32, C: i32, y: usize, w: usize, cw: usize, ignore: i32, mode: i32): i32 { return sparseDenominator<f32>(rows, C, y, w, cw, ignore, mode); }
-export function sparseDenominator_f64(rows: i32, C: i32, y: usize, w: usize, cw: usize, ignore: i32, mode: i32): i32 { return sparseDenominator<f64>(rows, C, y, w, cw, ignore, mode); }
-export function denseDenominator_f32(rows: i32, C: i32, y: usize, w: usize, cw: usize, weighted: i32): i32 { return denseDenominator<f32>(rows, C, y, w, cw, weighted); }
-export function denseDenominator_f64(rows: i32, C: i32, y: usize, w: usize, cw: usize, weighted: i32): i32 { return denseDenominator<f64>(rows, C, y, w, cw, weighted); }
+export function sparseDenominator_f32(rows: i32, C: i32, y: usize, w: usize, cw: usize, ignore: i32, mode: i32): i32 {
+  return sparseDenominator<f32>(rows, C, y, w, cw, ignore, mode);
+}
+export function sparseDenominator_f64(rows: i32, C: i32, y: usize, w: usize, cw: usize, ignore: i32, mode: i32): i32 {
+  return sparseDenominator<f64>(rows, C, y, w, cw, ignore, mode);
+}
+export function denseDenominator_f32(rows: i32, C: i32, y: usize, w: usize, cw: usize, weighted: i32): i32 {
+  return denseDenominator<f32>(rows, C, y, w, cw, weighted);
+}
+export function denseDenominator_f64(rows: i32, C: i32, y: usize, w: usize, cw: usize, weighted: i32): i32 {
+  return denseDenominator<f64>(rows, C, y, w, cw, weighted);
+}

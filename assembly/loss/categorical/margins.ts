@@ -70,5 +70,11 @@ function hingeModes<T>(rows: i32, C: i32, y: usize, p: usize, w: usize, lo: usiz
 }
 
 // Kernel ABI: the probability losses' (probability.ts), ε unused.
-export function categoricalHinge_f32(rows: i32, C: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, eps: f64, mode: i32): i32 { return hingeModes<f32>(rows, C, y, p, w, lo, g, k, mode); }
-export function categoricalHinge_f64(rows: i32, C: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, eps: f64, mode: i32): i32 { return hingeModes<f64>(rows, C, y, p, w, lo, g, k, mode); }
+export function categoricalHinge_f32(rows: i32, C: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, eps: f64,
+                                     mode: i32): i32 {
+  return hingeModes<f32>(rows, C, y, p, w, lo, g, k, mode);
+}
+export function categoricalHinge_f64(rows: i32, C: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, eps: f64,
+                                     mode: i32): i32 {
+  return hingeModes<f64>(rows, C, y, p, w, lo, g, k, mode);
+}

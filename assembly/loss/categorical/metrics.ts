@@ -41,7 +41,15 @@ function metric<T>(rows: i32, C: i32, y: usize, p: usize, w: usize, lo: usize, K
   return -1;
 }
 
-export function categoricalAccuracy_f32(rows: i32, C: i32, y: usize, p: usize, w: usize, lo: usize, mode: i32): i32 { return metric<f32>(rows, C, y, p, w, lo, 0, true, mode); }
-export function categoricalAccuracy_f64(rows: i32, C: i32, y: usize, p: usize, w: usize, lo: usize, mode: i32): i32 { return metric<f64>(rows, C, y, p, w, lo, 0, true, mode); }
-export function topKAccuracy_f32(rows: i32, C: i32, y: usize, p: usize, w: usize, lo: usize, K: i32, mode: i32): i32 { return metric<f32>(rows, C, y, p, w, lo, K, false, mode); }
-export function topKAccuracy_f64(rows: i32, C: i32, y: usize, p: usize, w: usize, lo: usize, K: i32, mode: i32): i32 { return metric<f64>(rows, C, y, p, w, lo, K, false, mode); }
+export function categoricalAccuracy_f32(rows: i32, C: i32, y: usize, p: usize, w: usize, lo: usize, mode: i32): i32 {
+  return metric<f32>(rows, C, y, p, w, lo, 0, true, mode);
+}
+export function categoricalAccuracy_f64(rows: i32, C: i32, y: usize, p: usize, w: usize, lo: usize, mode: i32): i32 {
+  return metric<f64>(rows, C, y, p, w, lo, 0, true, mode);
+}
+export function topKAccuracy_f32(rows: i32, C: i32, y: usize, p: usize, w: usize, lo: usize, K: i32, mode: i32): i32 {
+  return metric<f32>(rows, C, y, p, w, lo, K, false, mode);
+}
+export function topKAccuracy_f64(rows: i32, C: i32, y: usize, p: usize, w: usize, lo: usize, K: i32, mode: i32): i32 {
+  return metric<f64>(rows, C, y, p, w, lo, K, false, mode);
+}

@@ -154,7 +154,17 @@ function rowSumModes<T, L>(rows: i32, C: i32, y: usize, p: usize, w: usize, lo: 
 
 // Kernel ABI: (rows, C, target, pred, weights, losses, grad: byte offsets; gradient scale, ε, mode)
 // → -1 or the index of the first target element outside [0, 1].
-export function categoricalCrossEntropy_f32(rows: i32, C: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, eps: f64, mode: i32): i32 { return rowSumModes<f32, CategoricalCE>(rows, C, y, p, w, lo, g, k, eps, mode); }
-export function categoricalCrossEntropy_f64(rows: i32, C: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, eps: f64, mode: i32): i32 { return rowSumModes<f64, CategoricalCE>(rows, C, y, p, w, lo, g, k, eps, mode); }
-export function klDivergence_f32(rows: i32, C: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, eps: f64, mode: i32): i32 { return rowSumModes<f32, KlDivergence>(rows, C, y, p, w, lo, g, k, eps, mode); }
-export function klDivergence_f64(rows: i32, C: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, eps: f64, mode: i32): i32 { return rowSumModes<f64, KlDivergence>(rows, C, y, p, w, lo, g, k, eps, mode); }
+export function categoricalCrossEntropy_f32(rows: i32, C: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, eps: f64,
+                                            mode: i32): i32 {
+  return rowSumModes<f32, CategoricalCE>(rows, C, y, p, w, lo, g, k, eps, mode);
+}
+export function categoricalCrossEntropy_f64(rows: i32, C: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, eps: f64,
+                                            mode: i32): i32 {
+  return rowSumModes<f64, CategoricalCE>(rows, C, y, p, w, lo, g, k, eps, mode);
+}
+export function klDivergence_f32(rows: i32, C: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, eps: f64, mode: i32): i32 {
+  return rowSumModes<f32, KlDivergence>(rows, C, y, p, w, lo, g, k, eps, mode);
+}
+export function klDivergence_f64(rows: i32, C: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, eps: f64, mode: i32): i32 {
+  return rowSumModes<f64, KlDivergence>(rows, C, y, p, w, lo, g, k, eps, mode);
+}

@@ -112,7 +112,19 @@ function denseModes<T>(rows: i32, C: i32, y: usize, p: usize, w: usize, lo: usiz
 // Kernel ABI: (rows, C, target or labels, pred, weights, losses, grad, classWeights: byte offsets;
 // gradient scale, α, ignoreIndex, mode bits) → -1 or the index of the first bad element (labels:
 // the row), its argument code at RESULT_ARGUMENT; Σ w·l at RESULT_SUM, accuracy at RESULT_CORRECT / RESULT_COUNTED.
-export function sparseSoftmaxCrossEntropy_f32(rows: i32, C: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, cw: usize, k: f64, a: f64, ignore: i32, mode: i32): i32 { return sparseModes<f32>(rows, C, y, p, w, lo, g, cw, k, a, ignore, mode); }
-export function sparseSoftmaxCrossEntropy_f64(rows: i32, C: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, cw: usize, k: f64, a: f64, ignore: i32, mode: i32): i32 { return sparseModes<f64>(rows, C, y, p, w, lo, g, cw, k, a, ignore, mode); }
-export function softmaxCrossEntropy_f32(rows: i32, C: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, cw: usize, k: f64, a: f64, ignore: i32, mode: i32): i32 { return denseModes<f32>(rows, C, y, p, w, lo, g, cw, k, a, ignore, mode); }
-export function softmaxCrossEntropy_f64(rows: i32, C: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, cw: usize, k: f64, a: f64, ignore: i32, mode: i32): i32 { return denseModes<f64>(rows, C, y, p, w, lo, g, cw, k, a, ignore, mode); }
+export function sparseSoftmaxCrossEntropy_f32(rows: i32, C: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, cw: usize, k: f64,
+                                              a: f64, ignore: i32, mode: i32): i32 {
+  return sparseModes<f32>(rows, C, y, p, w, lo, g, cw, k, a, ignore, mode);
+}
+export function sparseSoftmaxCrossEntropy_f64(rows: i32, C: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, cw: usize, k: f64,
+                                              a: f64, ignore: i32, mode: i32): i32 {
+  return sparseModes<f64>(rows, C, y, p, w, lo, g, cw, k, a, ignore, mode);
+}
+export function softmaxCrossEntropy_f32(rows: i32, C: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, cw: usize, k: f64, a: f64,
+                                        ignore: i32, mode: i32): i32 {
+  return denseModes<f32>(rows, C, y, p, w, lo, g, cw, k, a, ignore, mode);
+}
+export function softmaxCrossEntropy_f64(rows: i32, C: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, cw: usize, k: f64, a: f64,
+                                        ignore: i32, mode: i32): i32 {
+  return denseModes<f64>(rows, C, y, p, w, lo, g, cw, k, a, ignore, mode);
+}

@@ -1,0 +1,161 @@
+// `npm run playground` in Debian's Chromium (playwright-core): the page loads the built package
+// without a console error, moving a slider re-plots values equal to what the library computes in
+// Node, training on iris runs in the page, and a screenshot is left in .vitest-artifacts/.
+import { mkdirSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { type Playground, startPlayground } from '../../examples/playground/serve.js';
+import * as lib from '../../src/node.js';
+import { binaryCrossEntropy, contrastive, huber, init } from '../../src/node.js';
+import { browser as browserPath, CHROMIUM } from '../browsers.js';
+import { elementwiseOf } from '../registry.js';
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const STEP = 30_000; // every launch and wait is bounded
+const artifacts = new URL('../../.vitest-artifacts/', import.meta.url).pathname;
+
+interface Plotted {
+  ready: boolean;
+  loss: string;
+  target: number;
+  options: Record<string, number>;
+  x: number[];
+  lossValues: number[];
+  gradValues: number[];
+  error: string;
+  training: { running: boolean; epoch: number; trainLoss: number; testAccuracy: number };
+}
+
+let playground: Playground;
+let browser: Browser;
+let page: Page;
+const errors: string[] = [];
+
+const plotted = () => page.evaluate(() => (window as unknown as { __playground: Plotted }).__playground);
+
+/** Presses the arrow key on a range input, as a user moving it: each press is one `step`. */
+async function move(id: string, presses: number, key = 'ArrowRight') {
+  await page.focus(`#${id}`);
+  for (let i = 0; i < presses; i++) await page.keyboard.press(key);
+}
+
+/** Every plotted point equals the library's value in Node for the same (target, x, options). */
+function expectSameAsNode(p: Plotted, f: (y: Float64Array, x: Float64Array) => { loss: ArrayLike<number>; grad: ArrayLike<number> }) {
+  const x = Float64Array.from(p.x);
+  const { loss, grad } = f(new Float64Array(x.length).fill(p.target), x);
+  expect(p.lossValues).toHaveLength(x.length);
+  for (let i = 0; i < x.length; i++) {
+    expect(Math.abs(p.lossValues[i]! - loss[i]!)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(loss[i]!)));
+    expect(Math.abs(p.gradValues[i]! - grad[i]!)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(grad[i]!)));
+  }
+}
+
+beforeAll(async () => {
+  const executablePath = browserPath(CHROMIUM);
+  await init();
+  playground = await startPlayground(0);
+  const { chromium } = await import('playwright-core');
+  browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, timeout: STEP });
+  page = await browser.newPage({ viewport: { width: 1240, height: 900 } });
+  page.setDefaultTimeout(STEP);
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => errors.push(`page: ${e.message}`));
+  page.on('requestfailed', (r) => errors.push(`request: ${r.url()} ${r.failure()?.errorText}`));
+  await page.goto(playground.url, { timeout: STEP });
+  await page.waitForFunction(() => (window as unknown as { __playground?: Plotted }).__playground?.ready === true, undefined, {
+    timeout: STEP,
+  });
+}, 4 * STEP);
+
+afterAll(async () => {
+  await browser?.close();
+  await playground?.close();
+});
+
+describe('npm run playground (Chromium)', () => {
+  test('loads the built package without errors, offers every elementwise loss and contrastive', async () => {
+    expect(errors).toEqual([]);
+    expect(await page.textContent('#build')).toMatch(/^(SIMD|scalar) build$/);
+    const names = await page.$$eval('#loss option', (os) => os.map((o) => (o as HTMLOptionElement).value));
+    expect(names).toEqual([...elementwiseOf(lib).map((e) => e.name), 'contrastive']);
+    const p = await plotted();
+    expect(p.loss).toBe('huber');
+    expect(p.options).toEqual({ delta: 1 });
+    expectSameAsNode(p, (y, x) => huber.withGrad(y, x, { delta: 1, reduction: 'none' }));
+  });
+
+  test('moving δ re-plots huber, the same values as in Node', async () => {
+    const before = await plotted();
+    await move('delta', 20); // step 0.05: δ 1 → 2
+    const after = await plotted();
+    expect(after.options.delta).toBeCloseTo(2, 12);
+    expect(after.lossValues).not.toEqual(before.lossValues);
+    // Outside |r| ≤ 1 the loss changes (the quadratic reaches further), inside it does not.
+    const far = after.x.findIndex((x) => x >= 3);
+    expect(after.lossValues[far]).not.toBe(before.lossValues[far]);
+    expectSameAsNode(after, (y, x) => huber.withGrad(y, x, { delta: after.options.delta!, reduction: 'none' }));
+  });
+
+  test('posWeight on binaryCrossEntropy: the missed positive costs more, the same values as in Node', async () => {
+    await page.selectOption('#loss', 'binaryCrossEntropy');
+    const before = await plotted();
+    expect(before.target).toBe(1);
+    await move('posWeight', 90); // step 0.1: 1 → 10
+    const after = await plotted();
+    expect(after.options.posWeight).toBeCloseTo(10, 12);
+    const i = after.x.findIndex((x) => x >= 0.05);
+    expect(after.lossValues[i]! / before.lossValues[i]!).toBeCloseTo(10, 10);
+    expectSameAsNode(after, (y, x) => binaryCrossEntropy.withGrad(y, x, { posWeight: after.options.posWeight!, reduction: 'none' }));
+  });
+
+  test('margin on contrastive (a dissimilar pair against its distance), the same values as in Node', async () => {
+    await page.selectOption('#loss', 'contrastive');
+    const before = await plotted();
+    await move('margin', 10, 'ArrowLeft'); // step 0.05: m 1 → 0.5
+    const after = await plotted();
+    expect(after.options).toEqual({ margin: 0.5 });
+    expect(after.lossValues).not.toEqual(before.lossValues);
+    // ½max(0, m − D)²: zero from D = m on.
+    expect(after.lossValues[after.x.findIndex((x) => x > 0.5)]).toBe(0);
+    expectSameAsNode(after, (label, b) => {
+      const a = new Float64Array(b.length);
+      const o = { dim: 1, margin: 0.5, reduction: 'none' as const };
+      return { loss: contrastive(label, a, b, o), grad: contrastive.grad(label, a, b, o).b };
+    });
+  });
+
+  test('a target outside the loss’s domain is reported on the page, not thrown', async () => {
+    await page.selectOption('#loss', 'hinge');
+    await page.fill('#target', '0.5');
+    expect((await plotted()).error).toMatch(/hinge: target\[0\] .*0\.5/);
+    expect(await page.textContent('#explorer-error')).toContain('0.5');
+    await page.fill('#target', '1');
+    expect((await plotted()).error).toBe('');
+  });
+
+  test('training softmax regression on iris in the page: status, curves, test accuracy ≥ 0.9; screenshot', async () => {
+    await page.selectOption('#loss', 'huber');
+    await page.click('#train');
+    await page.waitForFunction(() => (window as unknown as { __playground: Plotted }).__playground.training.epoch >= 150, undefined, {
+      timeout: STEP,
+    });
+    const t = (await plotted()).training;
+    expect(t.testAccuracy).toBeGreaterThanOrEqual(0.9);
+    expect(t.trainLoss).toBeLessThan(0.2);
+    expect(await page.textContent('#status')).toMatch(/^epoch 150 · train loss 0\.\d{4} · test accuracy 0\.9\d\d$/);
+    expect(await page.textContent('#train')).toBe('Done');
+    mkdirSync(artifacts, { recursive: true });
+    await page.screenshot({ path: `${artifacts}playground.png`, fullPage: true });
+    expect(errors).toEqual([]);
+  });
+});

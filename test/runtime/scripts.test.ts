@@ -1,0 +1,40 @@
+// The README's commands keep working (the demo has its own file, test/runtime/demo.test.ts): the benchmark
+// runs end to end (every variant is checked against the plain loop before it is timed).
+import { execFileSync } from 'node:child_process';
+import { expect, test } from 'vitest';
+import * as lib from '../../src/node.js';
+import { elementwiseOf } from '../registry.js';
+
+const root = new URL('../..', import.meta.url).pathname;
+const tsx = (...args: string[]) =>
+  execFileSync(process.execPath, ['--import', 'tsx', ...args], { cwd: root, encoding: 'utf8', timeout: 120_000, stdio: 'pipe' });
+
+test('npm run bench runs every loss and variant (a short smoke run)', () => {
+  const out = tsx('bench/run.ts', '--sizes', '16,100', '--time', '20', '--tfjs-sizes', '1e3');
+  for (const { name: loss } of elementwiseOf(lib)) expect(out).toContain(`${loss} summary:`);
+  for (const k of ['mse', 'binaryCrossEntropy', 'binaryCrossEntropyWithLogits', 'softmaxCrossEntropy C=10', 'softmaxCrossEntropy C=1000']) {
+    expect(out).toMatch(new RegExp(`^${k} +1e3 +[\\d.]+ +[\\d.]+ +[\\d.]+ +[\\d.]+×`, 'm'));
+  }
+  for (const fn of ['exp', 'log', 'log1p', 'softplus', 'sigmoid'])
+    expect(out).toMatch(new RegExp(`^${fn} +f32 +[\\d.]+ +[\\d.]+ +[\\d.]+`, 'm'));
+  for (const loss of ['contrastive', 'triplet', 'cosineEmbedding']) expect(out).toContain(`${loss} summary: 1000×128`);
+  for (const variant of ['simdloss', 'simdloss, out', 'zero-copy', 'scalar build', 'plain JS', 'plain JS, out']) {
+    expect(out).toContain(`  ${variant}  `);
+  }
+});
+
+test('npm run ulp audits every function (one chunk of 2²⁰ inputs in 4096 here) within its bound', () => {
+  const out = tsx('tools/ulp.ts', '--every', '4096');
+  for (const fn of ['exp', 'log', 'log1p', 'softplus', 'sigmoid']) expect(out).toMatch(new RegExp(`^${fn} +simd +[\\d.]+ +[12] `, 'm'));
+  expect(out).not.toContain('FAILED');
+});
+
+test('npm run sharded merges worker states into the one-shot value (a small run)', () => {
+  const out = tsx('examples/sharded-eval.ts', '--examples', '1e5', '--workers', '2', '--shards', '5');
+  const merged = Number(/merged \(2 workers, 5 shards\)\s+(\S+)/.exec(out)?.[1]);
+  const oneShot = Number(/one-shot huber\(y, p\)\s+(\S+)/.exec(out)?.[1]);
+  expect(oneShot).toBeGreaterThan(0);
+  expect(Math.abs(merged - oneShot)).toBeLessThanOrEqual(1e-12 * oneShot);
+  expect(out).toMatch(/examples merged\s+100000\n/);
+  expect(out).toMatch(/speed-up\s+[\d.]+x/);
+});

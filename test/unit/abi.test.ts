@@ -1,0 +1,172 @@
+// The ABI between src/ and the kernels, checked against both wasm builds:
+// - every constant of src/core/abi.ts equals the wasm global of the same name (the kernels define
+//   each once, in assembly/abi.ts), and every wasm global has its mirror there;
+// - every kernel the TypeScript layer calls, found by calling every loss of the registry (every
+//   method, both dtypes, weights, 'none', the registry's option cases) through wrapped exports,
+//   exists in both builds, takes as many parameters as the call passes, and returns -1 for an empty
+//   batch; no kernel is exported that no loss calls; every kernel export is named <loss>_<dtype>.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import * as abi from '../../src/core/abi.js';
+import { adopt, wasm } from '../../src/core/wasm.js';
+import * as lib from '../../src/node.js';
+import { BUILDS } from '../helpers.js';
+import { registryOf } from '../registry.js';
+import { call, methodsOf, type Subject, subjects } from '../subjects.js';
+
+type Exports = Record<string, unknown>;
+const builds = BUILDS.map((b) => ({
+  name: b.name,
+  exports: new WebAssembly.Instance(new WebAssembly.Module(b.bytes), {}).exports as Exports,
+}));
+
+/** Value of each exported wasm global; SIMD (which build) and RESULT (an address) are facts of the instance, not ABI constants. */
+function constants(exports: Exports): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [name, v] of Object.entries(exports)) {
+    if (v instanceof WebAssembly.Global && name !== 'SIMD' && name !== 'RESULT') out[name] = Number(v.value);
+  }
+  return out;
+}
+
+/** The constants of src/core/abi.ts that are computed from others in that file (checked by their formula below). */
+const DERIVED = ['R_SUM', 'R_SUM2', 'R_CORRECT', 'R_COUNTED', 'R_ARGUMENT_I32'];
+
+describe('constants: src/core/abi.ts against the wasm globals', () => {
+  for (const build of builds) {
+    test(build.name, () => {
+      const g = constants(build.exports);
+      expect(Object.keys(g).length).toBeGreaterThanOrEqual(20);
+      const ts = Object.entries(abi).filter((e): e is [string, number] => typeof e[1] === 'number');
+      for (const [name, value] of ts) {
+        if (DERIVED.includes(name)) continue;
+        expect(g[name], `${name} is exported by the ${build.name} build`).not.toBeUndefined();
+        expect(value, name).toBe(g[name]);
+      }
+      for (const name of Object.keys(g))
+        expect(
+          ts.some(([n]) => n === name),
+          `wasm global ${name} has a mirror in src/core/abi.ts`,
+        ).toBe(true);
+      expect(abi.R_SUM * 8).toBe(g.RESULT_SUM);
+      expect(abi.R_SUM2 * 8).toBe(g.RESULT_SUM2);
+      expect(abi.R_CORRECT * 8).toBe(g.RESULT_CORRECT);
+      expect(abi.R_COUNTED * 8).toBe(g.RESULT_COUNTED);
+      expect(abi.R_ARGUMENT_I32 * 4).toBe(g.RESULT_ARGUMENT);
+      expect(Object.values(abi.SLOT)).toEqual([g.SLOT_TARGET, g.SLOT_PRED, g.SLOT_WEIGHTS, g.SLOT_LOSSES, g.SLOT_GRAD]);
+      expect(abi.IN_SLOTS).toEqual([0, 1, 2].map((j) => g.SLOT_INPUTS! + j));
+      expect(abi.GRAD_SLOTS).toEqual([0, 1, 2].map((j) => g.SLOT_INPUT_GRADS! + j));
+      // Every slot lies inside the scratch area; the float64 sums of the result block are aligned and below the heap.
+      for (const s of [
+        ...Object.values(abi.SLOT),
+        abi.SLOT_LABELS,
+        abi.SLOT_CLASS_WEIGHTS,
+        ...abi.IN_SLOTS,
+        ...abi.GRAD_SLOTS,
+        abi.LABEL_SLOT,
+      ]) {
+        expect(s).toBeGreaterThanOrEqual(0);
+        expect(s).toBeLessThan(abi.SLOTS);
+      }
+      const result = Number((build.exports.RESULT as WebAssembly.Global).value);
+      expect(result % 8).toBe(0);
+      const top = Math.max(abi.RESULT_SUM, abi.RESULT_SUM2, abi.RESULT_CORRECT, abi.RESULT_COUNTED) + 8;
+      expect(result + top).toBeLessThanOrEqual((build.exports.heapBase as () => number)());
+    });
+  }
+});
+
+// Kernel name → the argument counts the TypeScript layer passed it.
+const used = new Map<string, Set<number>>();
+/** Subject name → the kernels its calls reached. */
+const bySubject = new Map<string, Set<string>>();
+let current = '';
+
+beforeAll(() => {
+  lib.initSync(BUILDS[0].bytes);
+  const spied: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(wasm.exports!)) {
+    spied[k] =
+      typeof v === 'function' && k !== 'heapBase'
+        ? (...a: number[]) => {
+            if (!used.has(k)) used.set(k, new Set());
+            used.get(k)!.add(a.length);
+            bySubject.get(current)!.add(k);
+            return (v as (...a: number[]) => number)(...a);
+          }
+        : v;
+  }
+  adopt({ exports: spied } as unknown as WebAssembly.Instance);
+});
+afterAll(() => {
+  lib.initSync(BUILDS[0].bytes); // an unwrapped instance for whatever runs next in this worker
+});
+
+/** Option sets of a subject: none, the registry's cases (class weights as a function of the class count), and the common ones. */
+function optionSets(s: Subject, rows: number, f32: boolean): Record<string, unknown>[] {
+  const cases = registryOf(lib).find((e) => e.name === s.name)?.cases ?? [{}];
+  const ramp = (_: unknown, i: number) => 0.5 + i;
+  const weights = f32 ? Float32Array.from({ length: rows }, ramp) : Float64Array.from({ length: rows }, ramp);
+  const sets: Record<string, unknown>[] = [];
+  for (const c of cases) {
+    const o: Record<string, unknown> = { ...s.base };
+    const classes = (s.base.classes as number | undefined) ?? 0;
+    for (const [k, v] of Object.entries(c)) o[k] = typeof v === 'function' ? v(classes) : v;
+    if (typeof o.k === 'number' && o.k > classes) continue;
+    if (typeof o.ignoreIndex === 'number' && o.ignoreIndex >= classes) continue;
+    sets.push(o, { ...o, weights }, { ...o, reduction: 'sum' }, { ...o, reduction: 'none', weights });
+  }
+  return sets;
+}
+
+describe('kernels: every call of every loss reaches an export of both builds with its parameter count', () => {
+  for (const s of subjects) {
+    test(s.name, () => {
+      current = s.name;
+      bySubject.set(s.name, new Set());
+      const rows = 5;
+      for (const f32 of [true, false]) {
+        const args = s.data(rows, 7, f32);
+        for (const opts of optionSets(s, rows, f32)) {
+          for (const method of methodsOf(s)) {
+            if (method !== 'f' && (opts.reduction === 'none' || opts.reduction === 'sum') && method === 'update') continue;
+            call(s, method, args, opts);
+          }
+        }
+      }
+      const kernels = [...bySubject.get(s.name)!];
+      expect(
+        kernels.some((k) => k.endsWith('_f32')),
+        `${s.name} reached a float32 kernel`,
+      ).toBe(true);
+      expect(
+        kernels.some((k) => k.endsWith('_f64')),
+        `${s.name} reached a float64 kernel`,
+      ).toBe(true);
+      for (const k of kernels) {
+        const counts = used.get(k)!;
+        expect(counts.size, `${k} is always called with one parameter count`).toBe(1);
+        const [n] = counts;
+        for (const build of builds) {
+          const fn = build.exports[k];
+          expect(typeof fn, `${k} in the ${build.name} build`).toBe('function');
+          expect((fn as (...a: number[]) => number).length, `${k} parameters (${build.name})`).toBe(n);
+          // An empty batch (count 0, every pointer 0): nothing read or written, no bad element.
+          expect((fn as (...a: number[]) => number)(...new Array<number>(n!).fill(0)), `${k}(0, …) in ${build.name}`).toBe(-1);
+        }
+      }
+    });
+  }
+
+  test('every kernel export is called by some loss and named <loss>_<dtype>', () => {
+    for (const build of builds) {
+      const kernels = Object.entries(build.exports)
+        .filter(([k, v]) => typeof v === 'function' && k !== 'heapBase')
+        .map(([k]) => k);
+      for (const k of kernels) {
+        expect(k, 'export name').toMatch(/^[a-z][A-Za-z0-9]*_f(32|64)$/);
+        expect(used.has(k), `${k} (${build.name}) is called by some loss`).toBe(true);
+      }
+      expect(new Set(kernels)).toEqual(new Set(used.keys()));
+    }
+  });
+});
