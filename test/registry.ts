@@ -1,7 +1,10 @@
 /**
  * Every loss the library exports, with what tests and benchmarks need to drive it without a
  * line per loss: its kind, the options to exercise, and the float32 tolerance of its kernel.
- * References (float64, written from the formulas) live in test/reference/, keyed by the same name.
+ *
+ * Elementwise entries are derived: each float64 reference in test/reference/ (which carries the
+ * test-side data) joined by name with the library's export of that name. Row-wise and embedding
+ * entries are listed here, their references in test/reference/ under the same names.
  *
  * The entries hold the loss functions of one copy of the library: `registryOf(lib)` binds them to
  * the module given (the source, the built dist/, a second module graph for the other build).
@@ -9,35 +12,34 @@
 import type { NumericOption } from '../src/core/args.js';
 import type { ElementwiseLoss } from '../src/core/elementwise.js';
 import type { PairLoss, TripletLoss } from '../src/core/types.js';
+import { type ElementFamily, type ElementFormula, type ElementReference, references } from './reference/index.js';
 
 type Lib = typeof import('../src/api.js');
 
-export interface ElementwiseEntry {
+/** An elementwise loss: its reference's test-side data, its family (the reference's file) and the library's function. */
+export interface ElementwiseEntry extends Omit<ElementReference, keyof ElementFormula> {
   name: string;
-  family: 'regression' | 'binary';
+  family: ElementFamily;
   kind: 'elementwise';
   loss: ElementwiseLoss<any>;
   /** The loss's own options with their ranges (the common ones — reduction, weights, out — are implied). */
   options: readonly NumericOption[];
-  /** Option sets worth testing beyond the defaults. */
-  cases: readonly Record<string, number>[];
-  /** Where target and pred are drawn from in tests and benchmarks. */
-  domain: { target: readonly [number, number]; pred: readonly [number, number] };
-  /** Targets that are labels: a share of them (1: all) drawn from these values instead of the domain. */
-  labels?: { values: readonly number[]; share: number };
-  /** (target, pred) pairs at the edges of the domain, replacing the generic extremes (huge, ±∞, NaN) where those are refused. */
-  extremes?: readonly (readonly [number, number])[];
-  /** Places the loss has a kink, where central differences do not apply (|r| values). */
-  kinks(opts: Record<string, number>): number[];
-  /** Per-element relative tolerance of the float32 kernel against float64 (float64 kernels: 1e-12). */
-  f32Tolerance: number;
+  /** The float64 formula. */
+  reference: ElementReference;
 }
 
-const realLine = { target: [-10, 10], pred: [-10, 10] } as const;
+/** What looks like a loss or metric of the library: a function with its companions' names. */
+const isLossLike = (v: unknown): v is { lossName: string; options: readonly NumericOption[]; grad?: unknown } =>
+  typeof v === 'function' && typeof (v as { lossName?: unknown }).lossName === 'string';
 
-/** An entry whose name and options come from the loss itself. */
-function entry(loss: ElementwiseLoss<any>, rest: Omit<ElementwiseEntry, 'name' | 'loss' | 'options'>): ElementwiseEntry {
-  return { name: loss.lossName, loss, options: loss.options, ...rest };
+function elementwiseEntries(lib: Lib): ElementwiseEntry[] {
+  const exports = lib as unknown as Record<string, unknown>;
+  return Object.entries(references).flatMap(([name, reference]) => {
+    const loss = exports[name];
+    if (!isLossLike(loss)) return []; // unmatchedOf reports it
+    const { loss: _loss, grad: _grad, gradScale: _gradScale, family, ...data } = reference;
+    return [{ ...data, name, family, kind: 'elementwise' as const, loss: loss as ElementwiseLoss<any>, options: loss.options, reference }];
+  });
 }
 
 /**
@@ -162,29 +164,9 @@ export function registryOf(lib: object): readonly RegistryEntry[] {
 }
 
 function entriesOf(lib: Lib): RegistryEntry[] {
-  const { mse, mae, huber, smoothL1, logCosh, contrastive, triplet, cosineEmbedding } = lib;
+  const { contrastive, triplet, cosineEmbedding } = lib;
   return [
-    entry(mse, { family: 'regression', kind: 'elementwise', cases: [{}], domain: realLine, kinks: () => [], f32Tolerance: 1e-6 }),
-    entry(mae, { family: 'regression', kind: 'elementwise', cases: [{}], domain: realLine, kinks: () => [0], f32Tolerance: 1e-6 }),
-    entry(huber, {
-      family: 'regression',
-      kind: 'elementwise',
-      cases: [{}, { delta: 0.25 }, { delta: 3 }],
-      domain: realLine,
-      kinks: (o) => [o.delta ?? 1],
-      f32Tolerance: 1e-6,
-    }),
-    entry(smoothL1, {
-      family: 'regression',
-      kind: 'elementwise',
-      cases: [{}, { beta: 0.5 }, { beta: 4 }],
-      domain: realLine,
-      kinks: (o) => [o.beta ?? 1],
-      f32Tolerance: 1e-6,
-    }),
-    // float32 elements are within 2 ulp (test/logcosh.test.ts); 1e-6 leaves room for the reductions
-    entry(logCosh, { family: 'regression', kind: 'elementwise', cases: [{}], domain: realLine, kinks: () => [], f32Tolerance: 1e-6 }),
-    ...binaryEntries(lib),
+    ...elementwiseEntries(lib),
     ...rowwiseEntries(lib),
     embedding(contrastive, { inputs: ['a', 'b'], labels: 'binary', cases: [{}, { margin: 0.5 }, { margin: 4 }], f32Tolerance: 1e-5 }),
     embedding(triplet, {
@@ -202,128 +184,19 @@ export const elementwiseOf = (lib: object) => registryOf(lib).filter((e): e is E
 export const rowwiseOf = (lib: object) => registryOf(lib).filter((e): e is RowwiseEntry => e.kind === 'rowwise');
 export const embeddingOf = (lib: object) => registryOf(lib).filter((e): e is EmbeddingEntry => e.kind === 'embedding');
 
-function binaryEntries(lib: Lib): ElementwiseEntry[] {
-  const { binaryCrossEntropy, binaryCrossEntropyWithLogits, binaryFocal, hinge, squaredHinge } = lib;
-  const hard = { values: [0, 1], share: 0.5 } as const; // half hard labels, half soft targets
-  const logits = { target: [0, 1], pred: [-12, 12] } as const;
-  const logitExtremes = [
-    [0, 0],
-    [1, 0],
-    [1, -0],
-    [0.5, 0],
-    [1, 100],
-    [1, -100],
-    [0, 100],
-    [0, -100],
-    [1, -120],
-    [0, 120],
-    [1, 1e4],
-    [1, -1e4],
-    [0, 1e4],
-    [0, -1e4],
-    [0.5, 1e4],
-    [0.25, -1e4],
-    [1, 3e38],
-    [0, -3e38],
-    [0.3, 30],
-    [1, 1e-30],
-    [0, 1e-30],
-    [1, NaN],
-    [0.5, NaN],
-  ] as const;
-  const margins = [
-    [1, 1],
-    [-1, -1],
-    [0, -1],
-    [1, 0],
-    [0, 0],
-    [-1, 0],
-    [1, -0],
-    [1, 1e30],
-    [-1, 1e30],
-    [0, -3e38],
-    [1, -3e38],
-    [1, 1e-30],
-    [0, Infinity],
-    [1, Infinity],
-    [-1, -Infinity],
-    [1, NaN],
-    [0, NaN],
-  ] as const;
-  return [
-    // float32: ln ≤ 1 ulp, ln1p ≤ 2 ulp (math/), then 4 roundings of non-negative terms: ≤ ~6 ulp = 4e-7
-    entry(binaryCrossEntropy, {
-      family: 'binary',
-      kind: 'elementwise',
-      cases: [{}, { posWeight: 3 }, { eps: 1e-3, posWeight: 0.5 }],
-      domain: { target: [0, 1], pred: [0, 1] },
-      labels: hard,
-      kinks: () => [],
-      f32Tolerance: 1e-6,
-      extremes: [
-        [0, 0],
-        [1, 1],
-        [1, 0],
-        [0, 1],
-        [0.5, 0],
-        [0.5, 1],
-        [1, 1e-30],
-        [0, 1e-30],
-        [1, 2e-38],
-        [0, -0],
-        [1, 0.5],
-        [0.3, 0.7],
-        [1, 1 - 2 ** -24],
-        [0, 1 - 2 ** -24],
-        [0, 1e-7],
-        [1, 0.9999999],
-        [0.7, 0.7],
-      ],
-    }),
-    // float32: exp ≤ 1 ulp, ln1p ≤ 2 ulp, ≤ 5 roundings of non-negative terms in the loss; the gradient
-    // relative to its terms' scale (gradScale): σ ≤ 3 roundings, then 4
-    entry(binaryCrossEntropyWithLogits, {
-      family: 'binary',
-      kind: 'elementwise',
-      cases: [{}, { posWeight: 3 }, { labelSmoothing: 0.1 }, { posWeight: 0.5, labelSmoothing: 0.2 }],
-      domain: logits,
-      labels: hard,
-      kinks: () => [],
-      f32Tolerance: 1e-6,
-      extremes: logitExtremes,
-    }),
-    // float32: m^γ = e^(γ·ln m) turns ln m's rounding (relative to |ln m| ≤ 12 on these logits) into
-    // γ·|ln m|·2⁻²⁴ relative: ≤ 1e-5 for γ ≤ 5, on top of the cross-entropy's few ulp
-    entry(binaryFocal, {
-      family: 'binary',
-      kind: 'elementwise',
-      cases: [{}, { gamma: 0 }, { gamma: 0.5, alpha: 0.6 }, { gamma: 5, alpha: 1 }],
-      domain: logits,
-      labels: hard,
-      kinks: () => [],
-      f32Tolerance: 1e-5,
-      extremes: logitExtremes,
-    }),
-    // exact but for the one rounding of 1 − y·ŷ (and its square): 1e-6 as the regression losses
-    entry(hinge, {
-      family: 'binary',
-      kind: 'elementwise',
-      cases: [{}],
-      domain: { target: [-1, 1], pred: [-2.5, 2.5] },
-      labels: { values: [-1, 0, 1], share: 1 },
-      kinks: () => [0, 1],
-      f32Tolerance: 1e-6,
-      extremes: margins,
-    }),
-    entry(squaredHinge, {
-      family: 'binary',
-      kind: 'elementwise',
-      cases: [{}],
-      domain: { target: [-1, 1], pred: [-2.5, 2.5] },
-      labels: { values: [-1, 0, 1], share: 1 },
-      kinks: () => [0, 1],
-      f32Tolerance: 1e-6,
-      extremes: margins,
-    }),
-  ];
+/**
+ * What the join leaves over: losses the library exports that no entry drives (an elementwise loss
+ * without a float64 reference in test/reference/<family>.ts; a row-wise or embedding loss without
+ * an entry here), and references of no exported loss. Metrics without a gradient that are not
+ * row-wise (binaryAccuracy) have their own tests.
+ */
+export function unmatchedOf(lib: object): { withoutReference: string[]; withoutLoss: string[] } {
+  const exports = lib as Record<string, unknown>;
+  const driven = new Set(registryOf(lib).map((e) => e.name));
+  const withoutReference = Object.keys(exports).filter((k) => {
+    const v = exports[k];
+    return isLossLike(v) && typeof v.grad === 'function' && !driven.has(k);
+  });
+  const withoutLoss = Object.keys(references).filter((name) => !isLossLike(exports[name]));
+  return { withoutReference, withoutLoss };
 }

@@ -9,7 +9,7 @@ import * as lib from '../src/node.js';
 import { binaryAccuracy } from '../src/node.js';
 import { random } from './random.js';
 import { embeddingReferences } from './reference/embedding.js';
-import { expected, references, rowReferences } from './reference/index.js';
+import { expected, rowReferences } from './reference/index.js';
 import { type RegistryEntry, registryOf } from './registry.js';
 
 export type AnyLoss = any; // the registry holds functions of several option types; each caller passes the right ones
@@ -58,19 +58,11 @@ const sum = (a: ArrayLike<number>) => Array.from(a).reduce((s, x) => s + x, 0);
 
 function subject(entry: RegistryEntry): Subject {
   if (entry.kind === 'elementwise') {
-    const ref = references[entry.name]!;
-    const domains: { arg: number; values: readonly number[]; expected: string }[] = [];
-    if (entry.labels?.share === 1) {
-      // Targets are labels only (hinge): anything not one of them is refused.
-      domains.push({ arg: 0, values: [0.5, 2, -2, NaN, Infinity], expected: 'or 1' });
-    } else if (entry.labels !== undefined) {
-      const [lo, hi] = entry.domain.target;
-      domains.push({ arg: 0, values: [lo - 0.5, hi + 0.5, NaN, -Infinity, Infinity], expected: `in [${lo}, ${hi}]` });
-    }
-    // A prediction domain of [0, 1] is a probability, which is checked (logits and reals are not).
-    if (entry.domain.pred[0] === 0 && entry.domain.pred[1] === 1) {
-      domains.push({ arg: 1, values: [-0.5, 1.5, NaN, Infinity], expected: 'in [0, 1]' });
-    }
+    const ref = entry.reference;
+    const domains = (['target', 'pred'] as const).flatMap((arg, j) => {
+      const d = entry.checks[arg];
+      return d ? [{ arg: j, values: d.bad, expected: d.message }] : [];
+    });
     return {
       name: entry.name,
       loss: entry.loss,

@@ -7,7 +7,7 @@ import { elementwiseOf } from '../../test/registry.js';
 import { type Epoch, loadIris, logisticTrainer, softmaxTrainer, type Trainer } from '../iris.js';
 
 const { contrastive, init } = simdloss;
-// The test registry's elementwise entries (kind, options, domain), bound to this page's copy of the library.
+// The test registry's elementwise entries (kind, options, domain, formula), bound to this page's copy of the library.
 const elementwiseRegistry = elementwiseOf(simdloss);
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -40,28 +40,16 @@ interface Curve {
   compute(target: number, x: Float64Array, opts: Record<string, number>): { loss: ArrayLike<number>; grad: ArrayLike<number> };
 }
 
-const FORMULAS: Record<string, string> = {
-  mse: 'l = (ŷ − y)²',
-  mae: 'l = |ŷ − y|',
-  huber: 'l = ½r² if |r| ≤ δ, else δ(|r| − ½δ),  r = ŷ − y',
-  smoothL1: 'l = ½r²/β if |r| ≤ β, else |r| − ½β',
-  logCosh: 'l = ln cosh(ŷ − y)',
-  binaryCrossEntropy: 'l = −[w₊·y ln p + (1 − y) ln(1 − p)]',
-  binaryCrossEntropyWithLogits: 'l = w₊ỹ·softplus(−z) + (1 − ỹ)·softplus(z),  ỹ = y(1 − α) + α/2',
-  binaryFocal: 'l = αₜ(1 − pₜ)^γ · (−ln pₜ),  p = σ(z)',
-  hinge: 'l = max(0, 1 − y·ŷ),  y ∈ {−1, 1}',
-  squaredHinge: 'l = max(0, 1 − y·ŷ)²',
-};
-
 const probability = { label: 'target y', min: 0, max: 1, step: 0.05, value: 1 };
 const curves: Curve[] = elementwiseRegistry.map((e): Curve => {
   const regression = e.family === 'regression';
-  const hingeLike = e.name === 'hinge' || e.name === 'squaredHinge';
-  const onProbabilities = e.name === 'binaryCrossEntropy';
+  // (targets that are labels only: ±1 margins; predictions in [0, 1]: probabilities; else logits)
+  const hingeLike = e.labels?.share === 1;
+  const onProbabilities = e.domain.pred[0] === 0 && e.domain.pred[1] === 1;
   return {
     name: e.name,
     options: e.options.map((o) => o.name).filter((n) => (SLIDERS as readonly string[]).includes(n)),
-    formula: FORMULAS[e.name] ?? '',
+    formula: e.formula,
     xLabel: regression ? 'prediction ŷ' : onProbabilities ? 'probability p' : hingeLike ? 'score ŷ' : 'logit z',
     target: regression
       ? { label: 'target y', min: -10, max: 10, step: 0.5, value: 0 }

@@ -5,7 +5,7 @@
 
 import { random } from '../random.js';
 import { embeddingReferences } from '../reference/embedding.js';
-import { type ElementReference, expected, references, rowReferences } from '../reference/index.js';
+import { expected, references, rowReferences } from '../reference/index.js';
 import type { RegistryEntry } from '../registry.js';
 import {
   type Batch,
@@ -76,43 +76,39 @@ function writeBits(a: Float, i: number, rand: () => number, what: 'nan' | 'subno
 // The documented domain: which inputs are refused, per loss (docs/guide.md). Everything else is accepted.
 
 const unit = (v: number) => v >= 0 && v <= 1;
-const hingeLabel = (v: number) => v === -1 || v === 0 || v === 1;
 
-/** Per elementwise loss: a test of target and of pred (absent: not checked). */
-const ELEMENT_DOMAIN: Record<string, { target?: (v: number) => boolean; pred?: (v: number) => boolean }> = {
-  mse: {},
-  mae: {},
-  huber: {},
-  smoothL1: {},
-  logCosh: {},
-  binaryCrossEntropy: { target: unit, pred: unit },
-  binaryCrossEntropyWithLogits: { target: unit },
-  binaryFocal: { target: unit },
-  hinge: { target: hingeLabel },
-  squaredHinge: { target: hingeLabel },
-};
-/** Embedding labels. */
-const LABEL_DOMAIN: Record<string, ((v: number) => boolean) | undefined> = {
-  contrastive: unit,
-  cosineEmbedding: (v) => v === 1 || v === -1,
-  triplet: undefined,
-};
+/** An embedding label's domain, from the kind of label its entry draws (absent: not checked). */
+function labelDomain(entry: RegistryEntry & { kind: 'embedding' }): ((v: number) => boolean) | undefined {
+  return entry.labels === 'binary' ? unit : entry.labels === 'sign' ? (v) => v === 1 || v === -1 : undefined;
+}
 
-/** Whether the policy table knows this entry (a new registry loss must be added to it). */
+/** Whether the policy knows this entry: its float64 reference exists. */
 export function knows(entry: RegistryEntry): boolean {
-  if (entry.kind === 'elementwise') return entry.name in ELEMENT_DOMAIN;
-  if (entry.kind === 'embedding') return entry.name in LABEL_DOMAIN;
+  if (entry.kind === 'elementwise') return entry.name in references;
+  if (entry.kind === 'embedding') return entry.name in embeddingReferences;
   return entry.name in rowReferences;
+}
+
+/** Whether some input of the entry is refused: a fuzz run must then see refusals. */
+export function refusesSome(entry: RegistryEntry): boolean {
+  if (entry.kind === 'elementwise') return entry.checks.target !== undefined || entry.checks.pred !== undefined;
+  if (entry.kind === 'embedding') return labelDomain(entry) !== undefined;
+  return true;
+}
+
+/** Whether every NaN and ±∞ the entry can meet is refused (every argument checked): a fuzz run then sees none accepted. */
+export function refusesEveryNonFinite(entry: RegistryEntry): boolean {
+  return entry.kind === 'elementwise' && entry.checks.target !== undefined && entry.checks.pred !== undefined;
 }
 
 /** The error the policy expects: the first element outside the domain (argument, index), or undefined. */
 export function firstInvalid(entry: RegistryEntry, b: Batch): { arguments: string[]; index: number } | undefined {
   if (entry.kind === 'elementwise') {
-    const d = ELEMENT_DOMAIN[entry.name]!;
+    const d = entry.checks;
     const y = b.target as Float;
     const p = b.xs[0]!;
     for (let i = 0; i < p.length; i++) {
-      const bad = [...(d.target && !d.target(y[i]!) ? ['target'] : []), ...(d.pred && !d.pred(p[i]!) ? ['pred'] : [])];
+      const bad = [...(d.target && !d.target.accepts(y[i]!) ? ['target'] : []), ...(d.pred && !d.pred.accepts(p[i]!) ? ['pred'] : [])];
       if (bad.length > 0) return { arguments: bad, index: i };
     }
     return undefined;
@@ -129,7 +125,7 @@ export function firstInvalid(entry: RegistryEntry, b: Batch): { arguments: strin
     for (let i = 0; i < t.length; i++) if (!unit(t[i]!)) return { arguments: ['target'], index: i };
     return undefined;
   }
-  const ok = LABEL_DOMAIN[entry.name];
+  const ok = labelDomain(entry);
   if (ok && b.target) for (let r = 0; r < b.target.length; r++) if (!ok(b.target[r]!)) return { arguments: ['label'], index: r };
   return undefined;
 }
@@ -161,15 +157,18 @@ export function makeCase(entry: RegistryEntry, rand: () => number): Case {
   const dirty = rand() < 0.25;
   const share = [0.02, 0.1, 0.5][Math.floor(rand() * 3)]!;
   const checkedTarget =
+    entry.kind === 'elementwise' ? entry.checks.target !== undefined : entry.kind === 'rowwise' || labelDomain(entry) !== undefined;
+  const predEdges = entry.kind === 'elementwise' ? entry.checks.pred?.edges : undefined;
+  // (edges in [0, 1] for the targets checked against it: row-wise and binary embedding labels)
+  const targetEdges =
     entry.kind === 'elementwise'
-      ? ELEMENT_DOMAIN[entry.name]!.target !== undefined
-      : entry.kind === 'rowwise'
-        ? true
-        : LABEL_DOMAIN[entry.name] !== undefined;
-  const checkedPred = entry.kind === 'elementwise' && ELEMENT_DOMAIN[entry.name]!.pred !== undefined;
+      ? entry.checks.target?.edges
+      : entry.kind === 'embedding' && entry.labels === 'sign'
+        ? undefined
+        : [0, 1, -0, 2 ** -30, 1 - 2 ** -24, 2 ** -149];
   for (const x of batch.xs) {
-    if (checkedPred && !dirty) {
-      for (let i = 0; i < x.length; i++) if (rand() < share) x[i] = [0, 1, -0, 2 ** -30, 1 - 2 ** -24, 2 ** -149][Math.floor(rand() * 6)]!;
+    if (predEdges && !dirty) {
+      for (let i = 0; i < x.length; i++) if (rand() < share) x[i] = predEdges[Math.floor(rand() * predEdges.length)]!;
       continue;
     }
     for (let i = 0; i < x.length; i++) if (rand() < share) special(x, i, rand);
@@ -181,15 +180,7 @@ export function makeCase(entry: RegistryEntry, rand: () => number): Case {
     for (let i = 0; i < t.length; i++) {
       if (rand() >= share) continue;
       if (!checkedTarget || dirty) special(t, i, rand);
-      else
-        t[i] =
-          entry.name === 'hinge' || entry.name === 'squaredHinge'
-            ? [-1, 0, 1, -0][Math.floor(rand() * 4)]!
-            : entry.name === 'cosineEmbedding'
-              ? rand() < 0.5
-                ? -1
-                : 1
-              : [0, 1, -0, 2 ** -30, 1 - 2 ** -24, 2 ** -149][Math.floor(rand() * 6)]!;
+      else t[i] = targetEdges ? targetEdges[Math.floor(rand() * targetEdges.length)]! : rand() < 0.5 ? -1 : 1;
     }
   }
   let weights: Float | undefined;
@@ -251,7 +242,7 @@ export interface Stats {
   /** Examples with a NaN or ±∞ among their values, and finite ones beyond the dtype's range. */
   nonFinite: number;
   overflow: number;
-  /** Examples in a known limitation (KNOWN): checked for the builds' agreement only. */
+  /** Examples in a known limitation (isKnown): checked for the builds' agreement only. */
   known: number;
   failures: number;
 }
@@ -325,8 +316,7 @@ function reference(entry: RegistryEntry, c: Case): Reference {
   if (entry.kind === 'elementwise') {
     // The formula in float64, rounded to the dtype, then weighted in the dtype (so that a float32
     // loss beyond 3.4e38 is ∞, and NaN under a zero weight, as the kernel's l·w).
-    const ref: ElementReference = references[entry.name]!;
-    const e = expected(ref, b.target as Float, b.xs[0]!, b.opts as Record<string, number>, undefined, c.f32);
+    const e = expected(entry.reference, b.target as Float, b.xs[0]!, b.opts as Record<string, number>, undefined, c.f32);
     const r = c.f32 ? Math.fround : (x: number) => x;
     const wi = (i: number) => (w ? w[i]! : 1);
     const losses = e.losses.map((l, i) => r(r(l) * wi(i)));
@@ -505,7 +495,7 @@ export function fuzzBatch(use: Use, cases: Case[], stats: Stats, failures: Failu
     const meanBound = N > 0 ? (reductionBound(entry.kind, n, c.f32) * sumFinite(b.none!)) / N + deltaN * Math.abs(b.mean!) : 0;
     if (!close(a.mean!, b.mean!, rtol, c.f32) && !within(a.mean!, b.mean!, meanBound, c.f32))
       fail(`mean: SIMD ${a.mean} vs scalar ${b.mean}`);
-    const known = (i: number) => KNOWN[entry.name]?.(valuesOf(entry, c, exampleOf(entry, c, i)), c.f32) === true;
+    const known = (i: number) => isKnown(entry, c, exampleOf(entry, c, i));
     const ref = reference(entry, c);
     a.gradMean?.forEach((g, j) => {
       // (the mean's gradient is scaled by 1/denominator, itself a reduction that may differ in its
@@ -541,9 +531,7 @@ export function fuzzBatch(use: Use, cases: Case[], stats: Stats, failures: Failu
     const none = a.none!;
     const width =
       entry.kind === 'rowwise' ? (c.batch.opts.classes as number) : entry.kind === 'embedding' ? (c.batch.opts.dim as number) : 1;
-    const regions = Array.from(none, (_, i) =>
-      KNOWN[entry.name]?.(valuesOf(entry, c, i), c.f32) ? ('known' as const) : region(entry, c, i),
-    );
+    const regions = Array.from(none, (_, i) => (isKnown(entry, c, i) ? ('known' as const) : region(entry, c, i)));
     stats.known += regions.filter((r) => r === 'known').length;
     stats.nonFinite += regions.filter((r) => r === 'nonfinite').length;
     stats.overflow += regions.filter((r) => r === 'overflow' || r === 'huge').length;
@@ -584,13 +572,12 @@ export function fuzzBatch(use: Use, cases: Case[], stats: Stats, failures: Failu
 }
 
 /**
- * Known limitations, reported to the lead (docs/numerics.md, "Known limitations"): examples where the float32
- * kernels are not within tolerance of the reference, checked here for the builds' agreement only.
+ * Known limitations (docs/numerics.md, "Known limitations"; an elementwise reference's `known`): examples
+ * where the float32 kernels are not within tolerance of the reference, checked for the builds' agreement only.
  */
-const KNOWN: Record<string, (v: { target: number[]; inputs: number[][] }, f32: boolean) => boolean> = {
-  // soft targets within 2⁻²⁴ of 0 or 1 with a confident logit: m^γ alone underflows float32 (γ·ln m < −103) where αₜ·m^γ·ce is normal
-  binaryFocal: (v, f32) => f32 && v.target.some((y) => (y > 0 && y < 2 ** -24) || (y < 1 && y > 1 - 2 ** -24)),
-};
+function isKnown(entry: RegistryEntry, c: Case, i: number): boolean {
+  return entry.kind === 'elementwise' && entry.known?.(c.batch.target![i]!, c.batch.xs[0]![i]!, c.f32) === true;
+}
 
 /** The values of example i: target (row) and every input row. */
 function valuesOf(entry: RegistryEntry, c: Case, i: number): { target: number[]; inputs: number[][] } {

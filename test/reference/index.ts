@@ -1,10 +1,17 @@
 // float64 references for every loss in the registry, and the reductions of the contract.
+//
+// An elementwise loss's reference is an export of its family's file (regression.ts, binary.ts),
+// named as the loss: the formula and, beside it, what the tests need to drive the loss (option
+// cases, domain, labels, extremes, kinks, float32 tolerance, checked inputs). The registry
+// (test/registry.ts) joins these with the library's exports by name; nothing of it enters the library.
 import * as binary from './binary.js';
+import type { Checked } from './domains.js';
 import * as regression from './regression.js';
 
 export { type RowReference, rowReferences } from './categorical.js';
 
-export interface ElementReference {
+/** The formula of one example, in float64. */
+export interface ElementFormula {
   /** Loss of one example, in float64 (`f32`: for the float32 kernel, where its constants differ). */
   loss(y: number, p: number, opts: Record<string, number>, f32?: boolean): number;
   /** dl/dp of one example, in float64. */
@@ -16,7 +23,52 @@ export interface ElementReference {
   gradScale?(y: number, p: number, opts: Record<string, number>, f32?: boolean): number;
 }
 
-export const references: Record<string, ElementReference> = { ...regression, ...binary };
+/** An elementwise loss's reference: its formula and how tests and benchmarks drive it. */
+export interface ElementReference extends ElementFormula {
+  /** Option sets worth testing (`{}`: the defaults). */
+  cases: readonly Record<string, number>[];
+  /** Where target and pred are drawn from in tests and benchmarks. */
+  domain: { target: readonly [number, number]; pred: readonly [number, number] };
+  /** Targets that are labels: a share of them (1: all) drawn from these values instead of the domain. */
+  labels?: { values: readonly number[]; share: number };
+  /** (target, pred) pairs at the edges of the domain, replacing the generic extremes (huge, ±∞, NaN) where those are refused. */
+  extremes?: readonly (readonly [number, number])[];
+  /** Places the loss has a kink, where central differences do not apply (|r| values). */
+  kinks(opts: Record<string, number>): number[];
+  /** Per-element relative tolerance of the float32 kernel against float64 (float64 kernels: 1e-12). */
+  f32Tolerance: number;
+  /** The arguments the library checks element by element (absent: any value is accepted). */
+  checks: { target?: Checked; pred?: Checked };
+  /**
+   * Inputs where the float32 kernel is knowingly not within tolerance of the reference (docs/numerics.md,
+   * "Known limitations"): the fuzz checks only that the builds agree there.
+   */
+  known?(y: number, p: number, f32: boolean): boolean;
+  /**
+   * The float32 kernel sums the unweighted loss another way than the weighted one (docs/numerics.md):
+   * weights of all ones give the same elements, and a sum within rounding rather than bit for bit.
+   */
+  f32UnweightedSumDiffers?: boolean;
+  /** The formula as the playground shows it. */
+  formula: string;
+}
+
+/** The families of elementwise losses, each a file of references: the family is the file's. */
+const families = { regression, binary } as const;
+export type ElementFamily = keyof typeof families;
+
+/**
+ * Every elementwise reference by loss name, with its family: family by family, by name within one
+ * (a module namespace's order is the name order in ES modules, but declaration order under
+ * vitest's transform: sorted here, tests, bench and the bundled playground see one order).
+ */
+export const references: Readonly<Record<string, ElementReference & { family: ElementFamily }>> = Object.fromEntries(
+  Object.entries(families).flatMap(([family, refs]) =>
+    Object.keys(refs)
+      .sort()
+      .map((name) => [name, { ...(refs as Record<string, ElementReference>)[name]!, family: family as ElementFamily }]),
+  ),
+);
 
 export interface Expected {
   /** wᵢ·lᵢ per example. */
@@ -33,7 +85,7 @@ export interface Expected {
 
 /** What every reduction of the contract must give, from the float64 reference. */
 export function expected(
-  ref: ElementReference,
+  ref: ElementFormula,
   y: ArrayLike<number>,
   p: ArrayLike<number>,
   opts: Record<string, number>,

@@ -2,6 +2,8 @@
 // runs end to end (every variant is checked against the plain loop before it is timed).
 import { execFileSync } from 'node:child_process';
 import { expect, test } from 'vitest';
+import * as lib from '../../src/node.js';
+import { elementwiseOf } from '../registry.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 const tsx = (...args: string[]) =>
@@ -9,19 +11,7 @@ const tsx = (...args: string[]) =>
 
 test('npm run bench runs every loss and variant (a short smoke run)', () => {
   const out = tsx('bench/run.ts', '--sizes', '16,100', '--time', '20', '--tfjs-sizes', '1e3');
-  for (const loss of [
-    'mse',
-    'mae',
-    'huber',
-    'smoothL1',
-    'logCosh',
-    'binaryCrossEntropy',
-    'binaryCrossEntropyWithLogits',
-    'binaryFocal',
-    'hinge',
-    'squaredHinge',
-  ])
-    expect(out).toContain(`${loss} summary:`);
+  for (const { name: loss } of elementwiseOf(lib)) expect(out).toContain(`${loss} summary:`);
   for (const k of ['mse', 'binaryCrossEntropy', 'binaryCrossEntropyWithLogits', 'softmaxCrossEntropy C=10', 'softmaxCrossEntropy C=1000']) {
     expect(out).toMatch(new RegExp(`^${k} +1e3 +[\\d.]+ +[\\d.]+ +[\\d.]+ +[\\d.]+×`, 'm'));
   }
