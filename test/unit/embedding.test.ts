@@ -486,6 +486,23 @@ describe('float32 edge cases found by the differential fuzz (test/fuzz), on both
     }
   });
 
+  test('triplet: a distance beyond ~8.5e37 (1/d subnormal in float32) gives the anchor (a − p)/d = 1, not a subnormal factor times an overflowed a − p = ∞', () => {
+    const entry = entries.find((e) => e.name === 'triplet')!;
+    // n = a: d(a, n) = 0, whose term is 0; at dim 5 the huge element sits in the SIMD lanes.
+    const cases: [number, number[][][]][] = [
+      [1, [[[3e38]], [[-3e38]], [[3e38]]]],
+      [5, [[[3e38, 1, 0, 0, 2]], [[-3e38, 0, 0, 1, 2]], [[3e38, 1, 0, 0, 2]]]],
+    ];
+    for (const [dim, [a, p, n]] of cases) {
+      const d = { label: undefined, xs: [f32(...a!), f32(...p!), f32(...n!)] };
+      for (const swap of [false, true]) {
+        const runs = expectElementwise(entry, d, dim, { margin: 1, swap });
+        expect(runs[0]!.anchor![0], `dim ${dim} swap ${swap}`).toBe(1);
+        expectBuildsAgree(runs, `dim ${dim} swap ${swap}`);
+      }
+    }
+  });
+
   test('triplet, squared: d(a, p)² − d(a, n)² beyond float32 is ∞, not the margin (differences of huge rows in float64)', () => {
     // a − p = 2.46e38 + 2.99e26 rounds to 2.46e38 in float32; the true loss 2·2.46e38·2.99e26 + … ≈ 1.5e65.
     const d = {
