@@ -239,7 +239,7 @@ interface Operands {
   outArg: unknown;
 }
 
-function pass(family: Family, fn: string, want: number, target: unknown, pred: unknown, _: unknown, opts: Opts): unknown {
+function pass(family: Family, fn: string, want: number, target: unknown, pred: unknown, opts: Opts): unknown {
   ready();
   views();
   const o = optionsObject(fn, opts, NEEDS_CLASSES)!;

@@ -5,8 +5,19 @@
  * for a value out of the domain.
  */
 import { ARGUMENTS, MODE_ACCURACY, MODE_GRAD, MODE_LOSSES, MODE_WEIGHTED, R_ARGUMENT_I32, R_SUM, R_SUM2, SLOT, SLOT_BYTES } from './abi.js';
-import { checkOptionNames, type FloatArray, floatArray, like, MEAN, NONE, type NumericOption, reductionOf, wasmPointer } from './args.js';
-import { GRAD, LOSS, type Opts, reduced, SUMS, scaleOf, type Wiring, wire } from './call.js';
+import {
+  checkOptionNames,
+  type FloatArray,
+  floatArray,
+  like,
+  MEAN,
+  NONE,
+  type NumericOption,
+  reductionOf,
+  SUM,
+  wasmPointer,
+} from './args.js';
+import { GRAD, LOSS, type Opts, SUMS, type Wiring, wire } from './call.js';
 import { SimdlossError, show } from './errors.js';
 import { KernelPair } from './kernels.js';
 import type { WasmArray } from './memory.js';
@@ -228,11 +239,12 @@ function elementwiseWiring(spec: ElementwiseSpec, grad: boolean): Wiring<Family>
 
 /**
  * One call: arguments and options checked, the weight pass, then one kernel call per chunk. The
- * options are read here rather than in a function of their own: the common path stays within
- * V8's inlining budget for the small functions it calls (a separate parser cost mse 10–20% at
- * N = 16, interleaved A/B).
+ * options are read here rather than in a function of their own, and scaleOf, reduced and
+ * KernelPair.of are written out: the common path stays within V8's inlining budget for the small
+ * functions it calls (a separate parser cost mse 10–20% at N = 16; the three calls, 5–6% for a
+ * program using one loss; interleaved A/B, Node 20).
  */
-function pass(family: Family, fn: string, want: number, target: unknown, pred: unknown, _: unknown, opts: Opts): unknown {
+function pass(family: Family, fn: string, want: number, target: unknown, pred: unknown, opts: Opts): unknown {
   ready();
   views();
   const { spec } = family;
@@ -248,8 +260,8 @@ function pass(family: Family, fn: string, want: number, target: unknown, pred: u
   let zo = -1;
   let params = family.defaults;
   let accuracy = false;
-  const o = optionsObject(fn, opts);
-  if (o !== undefined) {
+  if (opts !== undefined && opts !== null) {
+    const o = optionsObject(fn, opts)!;
     checkOptionNames(fn, o, family.optionNames);
     reduction = reductionOf(fn, o.reduction);
     if (o.weights !== undefined) {
@@ -269,7 +281,7 @@ function pass(family: Family, fn: string, want: number, target: unknown, pred: u
             : undefined;
       if (overlapped !== undefined) throw shiftedOut(fn, overlapped);
     }
-    accuracy = accuracyOption(fn, o.accuracy, want === (LOSS | GRAD), family.withGradName);
+    if (o.accuracy !== undefined) accuracy = accuracyOption(fn, o.accuracy, want === (LOSS | GRAD), family.withGradName);
     if (spec.options.length > 0) params = spec.params(numericValues(fn, spec.options, o, family.values));
   }
 
@@ -281,10 +293,12 @@ function pass(family: Family, fn: string, want: number, target: unknown, pred: u
   const copies = zy < 0 || zp < 0 || (w !== undefined && zw < 0) || (grad !== undefined && zg < 0) || losses !== undefined;
   const chunk = copies ? chunkOf(SLOT_BYTES / bytes) : Math.max(n, 1);
   const weights = w === undefined ? n : weightSum(fn, w, zw, n, chunk);
-  const scale = scaleOf(reduction, weights);
+  const scale = reduction !== MEAN ? 1 : weights > 0 ? 1 / weights : 0;
   let mode = (grad !== undefined ? MODE_GRAD : 0) | (w !== undefined ? MODE_WEIGHTED : 0);
   mode |= (losses !== undefined ? MODE_LOSSES : 0) | (accuracy ? MODE_ACCURACY : 0);
-  const kernel = family.kernels.of(f32);
+  const kernels = family.kernels;
+  if (kernels.generation !== wasm.generation) kernels.refresh();
+  const kernel = f32 ? kernels.f32! : kernels.f64!;
 
   let total = 0;
   let right = 0;
@@ -304,7 +318,8 @@ function pass(family: Family, fn: string, want: number, target: unknown, pred: u
     if (losses !== undefined) copyOut(losses, slotAt(SLOT.losses), i, m);
   }
 
-  const loss = reduced(want, reduction, total, weights, n, losses);
+  const loss =
+    want === SUMS ? { sum: total, weight: weights, count: n } : (losses ?? (reduction === SUM ? total : weights > 0 ? total / weights : 0));
   if (want === LOSS || want === SUMS) return loss;
   if (want === GRAD) return grad;
   return accuracy ? { loss, grad, accuracy: weights > 0 ? right / weights : 0 } : { loss, grad };

@@ -123,7 +123,7 @@ interface Batch {
   n: number;
 }
 
-function pass(family: Family, fn: string, want: number, x0: unknown, x1: unknown, x2: unknown, opts: Opts): unknown {
+function pass(family: Family, fn: string, want: number, x0: unknown, x1: unknown, opts: Opts, x2?: unknown): unknown {
   ready();
   views();
   const { spec } = family;

@@ -4,9 +4,10 @@ import { type Kernel, wasm } from './wasm.js';
 /** The float32 and float64 kernels exported as `${prefix}_f32` and `${prefix}_f64`. */
 export class KernelPair {
   readonly prefix: string;
-  private generation = -1;
-  private f32: Kernel | undefined;
-  private f64: Kernel | undefined;
+  /** The instance generation the kernels below were looked up in (the elementwise call path reads these directly). */
+  generation = -1;
+  f32: Kernel | undefined;
+  f64: Kernel | undefined;
 
   constructor(prefix: string) {
     this.prefix = prefix;
@@ -19,8 +20,8 @@ export class KernelPair {
     return (f32 ? this.f32 : this.f64)!;
   }
 
-  // Apart from of(), which every call runs: a small of() is inlined into the call path.
-  private refresh(): void {
+  /** Looks the kernels up again in the live instance. Apart from of(), so that a small of() is inlined into the call paths. */
+  refresh(): void {
     this.generation = wasm.generation;
     this.f32 = wasm.exports![`${this.prefix}_f32`] as Kernel;
     this.f64 = wasm.exports![`${this.prefix}_f64`] as Kernel;
