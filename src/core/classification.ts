@@ -47,7 +47,7 @@ import {
   type Resolved,
   refuseCallOptions,
 } from './options.js';
-import { overlapsShifted, shares } from './overlap.js';
+import { overlapsShifted, shares, shiftedOut } from './overlap.js';
 import { chunkAt, copyIn, copyLabelsIn, copyOut, slotAt, stageOut } from './staging.js';
 import { chunkOf, type Kernel, ready, views, wasm } from './wasm.js';
 
@@ -348,12 +348,7 @@ function operands(family: Family, fn: string, C: number, target: unknown, pred: 
         : w !== undefined && (w.length === g.length ? overlapsShifted(g, x.zo, w, x.zw) : shares(g, x.zo, w, x.zw, false))
           ? 'opts.weights'
           : undefined;
-    if (overlapped !== undefined) {
-      throw new SimdlossError(
-        `${fn}: opts.out overlaps ${overlapped} at a different offset (it may be pred itself, not a shifted view)`,
-        'opts.out',
-      );
-    }
+    if (overlapped !== undefined) throw shiftedOut(fn, overlapped);
   }
   return x;
 }

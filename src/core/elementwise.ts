@@ -22,7 +22,7 @@ import { SimdlossError, show } from './errors.js';
 import { KernelPair } from './kernels.js';
 import type { WasmArray } from './memory.js';
 import { accuracyOption, numericValues, optionsObject, resolveNumeric } from './options.js';
-import { overlapsShifted } from './overlap.js';
+import { overlapsShifted, shiftedOut } from './overlap.js';
 import { copyIn, copyOut, slotAt } from './staging.js';
 import type { AccumulatorBase, AccumulatorState } from './stream.js';
 import { chunkOf, ready, views, wasm } from './wasm.js';
@@ -323,13 +323,6 @@ function pass(family: Family, fn: string, want: number, target: unknown, pred: u
   if (want === LOSS || want === SUMS) return loss;
   if (want === GRAD) return grad;
   return accuracy ? { loss, grad, accuracy: weights > 0 ? right / weights : 0 } : { loss, grad };
-}
-
-function shiftedOut(fn: string, overlapped: string): SimdlossError {
-  return new SimdlossError(
-    `${fn}: opts.out overlaps ${overlapped} at a different offset (it may be pred itself, not a shifted view)`,
-    'opts.out',
-  );
 }
 
 function newArray(f32: boolean, n: number): FloatArray {

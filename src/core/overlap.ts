@@ -4,6 +4,7 @@
  * shifted view of one.
  */
 import type { FloatArray } from './args.js';
+import { SimdlossError } from './errors.js';
 import { wasm } from './wasm.js';
 
 /**
@@ -51,4 +52,12 @@ export function shares(a: FloatArray, pa: number, b: FloatArray, pb: number, all
   const eb = pb + b.byteLength;
   if (pa >= eb || pb >= ea || a.byteLength === 0 || b.byteLength === 0) return false;
   return !(allowSame && pa === pb && ea === eb);
+}
+
+/** The error for an opts.out that overlaps the input `overlapped` (its name) at another offset. */
+export function shiftedOut(fn: string, overlapped: string): SimdlossError {
+  return new SimdlossError(
+    `${fn}: opts.out overlaps ${overlapped} at a different offset (it may be pred itself, not a shifted view)`,
+    'opts.out',
+  );
 }
