@@ -3,7 +3,7 @@
 // other runtimes or child processes (runtimes, browsers, playground, demo, scripts; docs, whose
 // typedoc build fails inside Stryker's sandbox), the long runs
 // (soak, scale, fuzz), the files that test only assembly/ or tools/ (math, math-quick, constants,
-// mutants), and the three reference sweeps over every length 0–67 and the chunk edges
+// mutants; shape-lint, which would measure Stryker's instrumented copy of src/), and the three reference sweeps over every length 0–67 and the chunk edges
 // (categorical, elementwise, binary: 50 of the suite's 100 s). A mutant of the shared call path is
 // covered by nearly every test, and one that survives reruns all of them: with the sweeps in, that
 // is ~100 s a survivor. The same comparisons at random lengths and chunk edges stay in through
@@ -49,6 +49,7 @@ export default defineConfig({
       'test/unit/math-quick.test.ts',
       'test/unit/constants.test.ts',
       'test/unit/mutants.test.ts',
+      'test/unit/shape-lint.test.ts',
       'test/unit/categorical.test.ts',
       'test/unit/elementwise.test.ts',
       'test/unit/binary.test.ts',
