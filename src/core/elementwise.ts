@@ -213,16 +213,36 @@ interface Family {
   withGradName: string;
   /** The option values of the call under way: filled by every call, so no allocation per call. */
   values: number[];
+  /** The options of a call without opts: a call with ordinary arrays and no opts reads no record but this. */
+  defaultCall: Readonly<CallOptions>;
+  /** The options of the call under way, as readOptions leaves them: one record per loss, reused by every call. */
+  call: CallOptions;
   kernels: KernelPair;
 }
 
+interface CallOptions {
+  reduction: number;
+  /** opts.weights and its wasm pointer (-1: an ordinary array or none). */
+  w: FloatArray | undefined;
+  zw: number;
+  /** opts.out and its wasm pointer. */
+  out: FloatArray | undefined;
+  zo: number;
+  /** The kernel's (a, b). */
+  params: readonly [number, number];
+  accuracy: boolean;
+}
+
 function elementwiseWiring(spec: ElementwiseSpec, grad: boolean): Wiring<Family> {
+  const defaults = spec.params(spec.options.map((o) => o.default));
   const family: Family = {
     spec,
     optionNames: ['reduction', 'weights', 'out', ...(spec.accuracy ? ['accuracy'] : []), ...spec.options.map((o) => o.name)],
-    defaults: spec.params(spec.options.map((o) => o.default)),
+    defaults,
     withGradName: `${spec.name}.withGrad`,
     values: spec.options.map((o) => o.default),
+    defaultCall: { reduction: MEAN, w: undefined, zw: -1, out: undefined, zo: -1, params: defaults, accuracy: false },
+    call: { reduction: MEAN, w: undefined, zw: -1, out: undefined, zo: -1, params: defaults, accuracy: false },
     kernels: new KernelPair(spec.kernel),
   };
   return {
@@ -238,11 +258,11 @@ function elementwiseWiring(spec: ElementwiseSpec, grad: boolean): Wiring<Family>
 }
 
 /**
- * One call: arguments and options checked, the weight pass, then one kernel call per chunk. The
- * options are read here rather than in a function of their own, and scaleOf, reduced and
- * KernelPair.of are written out: the common path stays within V8's inlining budget for the small
- * functions it calls (a separate parser cost mse 10–20% at N = 16; the three calls, 5–6% for a
- * program using one loss; interleaved A/B, Node 20).
+ * One call: arguments and options checked, the weight pass, then one kernel call per chunk.
+ * scaleOf, reduced and KernelPair.of are written out, and the options are read by a function of
+ * their own into a record every call reuses: what stays here is small enough for V8 to inline the
+ * argument checks it calls (with the options read here instead, mse.withGrad of WasmArrays into
+ * `out` at N = 16 took 7% longer, in a program also calling it with ordinary arrays; Node 20).
  */
 function pass(family: Family, fn: string, want: number, target: unknown, pred: unknown, opts: Opts): unknown {
   ready();
@@ -253,37 +273,8 @@ function pass(family: Family, fn: string, want: number, target: unknown, pred: u
   const n = p.length;
   const zy = wasmPointer(fn, 'target', target);
   const zp = wasmPointer(fn, 'pred', pred);
-  let reduction = MEAN;
-  let w: FloatArray | undefined;
-  let zw = -1;
-  let out: FloatArray | undefined;
-  let zo = -1;
-  let params = family.defaults;
-  let accuracy = false;
-  if (opts !== undefined && opts !== null) {
-    const o = optionsObject(fn, opts)!;
-    checkOptionNames(fn, o, family.optionNames);
-    reduction = reductionOf(fn, o.reduction);
-    if (o.weights !== undefined) {
-      w = like(fn, 'opts.weights', o.weights, p, 'pred');
-      zw = wasmPointer(fn, 'opts.weights', o.weights);
-    }
-    if (o.out !== undefined) {
-      if (!(want & GRAD)) throw new SimdlossError(`${fn}: opts.out is for the gradient; ${spec.name}() returns none`, 'opts.out');
-      out = like(fn, 'opts.out', o.out, p, 'pred');
-      zo = wasmPointer(fn, 'opts.out', o.out);
-      const overlapped = overlapsShifted(out, zo, p, zp)
-        ? 'pred'
-        : overlapsShifted(out, zo, y, zy)
-          ? 'target'
-          : w !== undefined && overlapsShifted(out, zo, w, zw)
-            ? 'opts.weights'
-            : undefined;
-      if (overlapped !== undefined) throw shiftedOut(fn, overlapped);
-    }
-    if (o.accuracy !== undefined) accuracy = accuracyOption(fn, o.accuracy, want === (LOSS | GRAD), family.withGradName);
-    if (spec.options.length > 0) params = spec.params(numericValues(fn, spec.options, o, family.values));
-  }
+  const c = opts === undefined || opts === null ? family.defaultCall : readOptions(family, fn, want, opts, y, zy, p, zp);
+  const { reduction, w, zw, out, zo, params, accuracy } = c;
 
   const f32 = p instanceof Float32Array;
   const bytes = p.BYTES_PER_ELEMENT;
@@ -323,6 +314,46 @@ function pass(family: Family, fn: string, want: number, target: unknown, pred: u
   if (want === LOSS || want === SUMS) return loss;
   if (want === GRAD) return grad;
   return accuracy ? { loss, grad, accuracy: weights > 0 ? right / weights : 0 } : { loss, grad };
+}
+
+/** The options of one call, checked, into family.call (every field written, so nothing of an earlier call is left). */
+function readOptions(
+  family: Family,
+  fn: string,
+  want: number,
+  opts: unknown,
+  y: FloatArray,
+  zy: number,
+  p: FloatArray,
+  zp: number,
+): CallOptions {
+  const o = optionsObject(fn, opts)!;
+  checkOptionNames(fn, o, family.optionNames);
+  const c = family.call;
+  c.reduction = reductionOf(fn, o.reduction);
+  c.w = o.weights === undefined ? undefined : like(fn, 'opts.weights', o.weights, p, 'pred');
+  c.zw = c.w === undefined ? -1 : wasmPointer(fn, 'opts.weights', o.weights);
+  c.out = undefined;
+  c.zo = -1;
+  if (o.out !== undefined) {
+    if (!(want & GRAD)) throw new SimdlossError(`${fn}: opts.out is for the gradient; ${family.spec.name}() returns none`, 'opts.out');
+    const out = like(fn, 'opts.out', o.out, p, 'pred');
+    const zo = wasmPointer(fn, 'opts.out', o.out);
+    const overlapped = overlapsShifted(out, zo, p, zp)
+      ? 'pred'
+      : overlapsShifted(out, zo, y, zy)
+        ? 'target'
+        : c.w !== undefined && overlapsShifted(out, zo, c.w, c.zw)
+          ? 'opts.weights'
+          : undefined;
+    if (overlapped !== undefined) throw shiftedOut(fn, overlapped);
+    c.out = out;
+    c.zo = zo;
+  }
+  c.accuracy = accuracyOption(fn, o.accuracy, want === (LOSS | GRAD), family.withGradName);
+  const numeric = family.spec.options;
+  c.params = numeric.length > 0 ? family.spec.params(numericValues(fn, numeric, o, family.values)) : family.defaults;
+  return c;
 }
 
 function newArray(f32: boolean, n: number): FloatArray {

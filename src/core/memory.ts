@@ -102,7 +102,11 @@ const owners = new WeakMap<ArrayBufferView, WasmArray>();
  * may belong to someone else by now.
  */
 export function wasmPointer(fn: string, name: string, x: unknown): number {
-  const owner = x instanceof WasmArray ? x : owners.get(x as ArrayBufferView);
+  if (x instanceof WasmArray) {
+    if (!x.live) throw freedView(fn, name);
+    return x.ptr;
+  }
+  const owner = owners.get(x as ArrayBufferView);
   if (owner === undefined) return -1;
   if (!owner.live) throw freedView(fn, name);
   return owner.ptr;
@@ -131,6 +135,7 @@ export class WasmArray<D extends Dtype = Dtype> {
   /** Element type: 'f32', 'f64' or 'i32'. */
   readonly dtype: D;
   #bytes: number;
+  /** The instance it belongs to; -1 once freed, so that one comparison tells a live array. */
   #generation: number;
   #view: TypedArrayOf<D>;
   #freed = false;
@@ -153,7 +158,7 @@ export class WasmArray<D extends Dtype = Dtype> {
 
   /** @internal not freed, and of the current instance */
   get live(): boolean {
-    return !this.#freed && this.#generation === wasm.generation;
+    return this.#generation === wasm.generation;
   }
 
   /** A live view of the elements: re-derived whenever memory has grown, so never a detached array. */
@@ -168,10 +173,16 @@ export class WasmArray<D extends Dtype = Dtype> {
 
   /** @internal `.array` for a WasmArray passed as argument `name` of `fn`: a refusal names that argument. */
   arrayFor(fn: string, name: string): TypedArrayOf<D> {
-    if (this.#freed) throw new SimdlossError(`${fn}: ${name} is a WasmArray used after free()`, name);
-    if (this.#generation !== wasm.generation)
-      throw new SimdlossError(`${fn}: ${name} is a WasmArray of an instance that a later init() replaced`, name);
-    return this.array;
+    // The getter's checks written out, the messages out of line: every call of every loss runs this.
+    if (!this.live) throw this.#refusal(fn, name);
+    if (this.#view.length !== this.length) this.#view = this.#derive(); // detached by memory growth
+    return this.#view;
+  }
+
+  #refusal(fn: string, name: string): SimdlossError {
+    return this.#freed
+      ? new SimdlossError(`${fn}: ${name} is a WasmArray used after free()`, name)
+      : new SimdlossError(`${fn}: ${name} is a WasmArray of an instance that a later init() replaced`, name);
   }
 
   /** Returns the block to the allocator; the WasmArray cannot be used afterwards. Idempotent. */
@@ -179,6 +190,7 @@ export class WasmArray<D extends Dtype = Dtype> {
     if (this.#freed) return;
     this.#freed = true;
     if (this.#generation === wasm.generation) give(this.ptr, this.#bytes);
+    this.#generation = -1;
   }
 }
 

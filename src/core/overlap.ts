@@ -10,21 +10,30 @@ import { wasm } from './wasm.js';
 /**
  * True when two arrays of the same dtype and length share memory without being the same elements
  * (in place is fine, a shifted overlap is not). `pa`, `pb`: their wasm pointers, or -1 for
- * ordinary arrays (only then is `.buffer` read: 15–40 ns a read on Node 20).
+ * ordinary arrays. Two pointers (every zero-copy call) decide it here; the rest is out of line,
+ * so that this check is small enough for V8 to inline into the call paths along with the others
+ * (measured in a program calling mse.withGrad with WasmArrays only, into `out` at N = 16: 164 → 131 ns
+ * a call, Node 20).
  */
 export function overlapsShifted(a: FloatArray, pa: number, b: FloatArray, pb: number): boolean {
+  if (pa >= 0 && pb >= 0) return pa !== pb && Math.abs(pa - pb) < a.byteLength;
+  return ordinaryOverlapsShifted(a, pa, b, pb);
+}
+
+/** overlapsShifted when one of the two is an ordinary array: only then is `.buffer` read (15–40 ns a read on Node 20). */
+function ordinaryOverlapsShifted(a: FloatArray, pa: number, b: FloatArray, pb: number): boolean {
   if (pa < 0 !== pb < 0) {
     pa = pa < 0 ? overWasm(a) : pa;
     pb = pb < 0 ? overWasm(b) : pb;
     if (pa < 0 || pb < 0) return false;
-  } else if (pa < 0) {
+  } else {
     // Two views that both start a buffer cannot be shifted; this spares the `.buffer` reads in the
     // usual case (arrays created with `new`).
     if ((a.byteOffset === 0 && b.byteOffset === 0) || a.buffer !== b.buffer) return false;
     pa = a.byteOffset;
     pb = b.byteOffset;
   }
-  return pa !== pb && Math.abs(pa - pb) < a.length * a.BYTES_PER_ELEMENT;
+  return pa !== pb && Math.abs(pa - pb) < a.byteLength;
 }
 
 /**
