@@ -1,14 +1,15 @@
 // The suite `npm run mutate` (Stryker) runs against each mutant of src/: every test file that
 // exercises the wrapper's logic in process, with CI's fixed seeds. Left out: what runs browsers,
 // other runtimes or child processes (runtimes, browsers, playground, demo, scripts; docs, whose
-// typedoc build fails inside Stryker's sandbox), the long runs
-// (soak, scale, fuzz), the files that test only assembly/ or tools/ (math, math-quick, constants,
-// mutants; shape-lint, which would measure Stryker's instrumented copy of src/), and the three reference sweeps over every length 0–67 and the chunk edges
-// (categorical, elementwise, binary: 50 of the suite's 100 s). A mutant of the shared call path is
-// covered by nearly every test, and one that survives reruns all of them: with the sweeps in, that
-// is ~100 s a survivor. The same comparisons at random lengths and chunk edges stay in through
-// properties.test.ts, which is why it keeps FC_RUNS at 100 rather than fewer. Leaving tests out
-// can only lower the score, never raise it. A new test file is in unless it is one of those.
+// typedoc build fails inside Stryker's sandbox), the long runs (soak, scale, fuzz), the files
+// that test only assembly/ or tools/ (math, math-quick, constants, mutants; shape-lint, which
+// would measure Stryker's instrumented copy of src/), and the three reference sweeps over every
+// length 0–67 and the chunk edges (categorical, elementwise, binary: 50 of the suite's 100 s). A
+// mutant of the shared call path is covered by nearly every test, and one that survives reruns
+// all of them: with the sweeps in, that is ~100 s a survivor. The same comparisons at random
+// lengths and chunk edges stay in through properties.test.ts, which is why it keeps FC_RUNS at 100
+// rather than fewer. Leaving tests out can only lower the score, never raise it. A new test file
+// is in unless it is one of those.
 // STRYKER_TESTS (comma-separated files) narrows it for a run on one source file, e.g.
 //   STRYKER_TESTS=test/unit/stream.test.ts,test/unit/stream-merge.test.ts npx stryker run --mutate src/core/stream.ts
 import { relative } from 'node:path';
