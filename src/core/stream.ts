@@ -212,7 +212,7 @@ export class Accumulator implements AccumulatorBase {
     }
     if (!compatible(o.simdloss, VERSION)) {
       throw new SimdlossError(
-        `${fn}: state.simdloss is '${o.simdloss}', which this simdloss (${VERSION}) does not read: states are kept within ${range(VERSION)}`,
+        `${fn}: state.simdloss is '${o.simdloss}', which this simdloss (${VERSION}) does not read: states are kept within ${versionRange(VERSION)}`,
         'state.simdloss',
       );
     }
@@ -260,18 +260,19 @@ export function streaming(f: object, spec: StreamSpec): void {
 /** A state written by version `theirs` is read by `ours` when semver-compatible: same major, and same minor while major is 0. */
 export function compatible(theirs: string, ours: string): boolean {
   const a = /^(\d+)\.(\d+)\.(\d+)(?:[-+].*)?$/.exec(theirs);
-  const b = /^(\d+)\.(\d+)\.(\d+)/.exec(ours)!;
-  if (a === null || a[1] !== b[1]) return false;
-  return b[1] !== '0' || a[2] === b[2];
+  const [major, minor] = ours.split('.');
+  if (a === null || a[1] !== major) return false;
+  return major !== '0' || a[2] === minor;
 }
 
-function range(version: string): string {
+/** The versions `compatible` lets read a state of `version`, as a message says them: '0.1.x', '1.x'. */
+export function versionRange(version: string): string {
   const [major, minor] = version.split('.');
   return major === '0' ? `${major}.${minor}.x` : `${major}.x`;
 }
 
 /** Options as one string with sorted keys: equal options, equal strings. */
-function canonical(value: Json): string {
+export function canonical(value: Json): string {
   if (typeof value !== 'object' || value === null) return JSON.stringify(value);
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   const o = value as { readonly [key: string]: Json };

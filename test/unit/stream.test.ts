@@ -10,7 +10,7 @@ import { type ElementwiseEntry, elementwiseOf, registryOf } from '../registry.js
 const registry = registryOf(lib);
 const elementwiseRegistry = elementwiseOf(lib);
 
-import { compatible } from '../../src/core/stream.js';
+import { canonical, compatible, versionRange } from '../../src/core/stream.js';
 import { VERSION } from '../../src/version.js';
 import { BUILDS, DTYPES, elementwiseData, expectNear, random, uniform } from '../helpers.js';
 import { expected, references } from '../reference/index.js';
@@ -354,6 +354,27 @@ describe('options, state and misuse', () => {
     expect(compatible('2.0.0', '1.9.0')).toBe(false);
     expect(compatible('0.1.0-beta.1', '0.1.0')).toBe(true);
     expect(compatible('0.1', '0.1.0')).toBe(false);
+    // every part a number of any width, the whole string a version and nothing around it
+    expect(compatible('10.2.0', '10.0.0')).toBe(true);
+    expect(compatible('0.12.3', '0.12.0')).toBe(true);
+    expect(compatible('0.12.3', '0.1.0')).toBe(false);
+    expect(compatible('v0.1.0', '0.1.0')).toBe(false);
+    expect(compatible('0.1.0.7', '0.1.0')).toBe(false);
+    expect(compatible('0.1.0 ', '0.1.0')).toBe(false);
+  });
+
+  test('options as one string: keys sorted at every depth, arrays kept in order, every JSON value', () => {
+    expect(canonical({ b: 2, a: { d: null, c: [1, 'x', true, null] } })).toBe('{"a":{"c":[1,"x",true,null],"d":null},"b":2}');
+    expect(canonical(null)).toBe('null');
+    expect(canonical([])).toBe('[]');
+    expect(canonical({})).toBe('{}');
+  });
+
+  test('the versions a message says a state is kept within', () => {
+    expect(versionRange('0.1.0')).toBe('0.1.x');
+    expect(versionRange('0.12.3')).toBe('0.12.x');
+    expect(versionRange('1.4.2')).toBe('1.x');
+    expect(versionRange('10.0.0')).toBe('10.x');
   });
 
   test('creating, merging, restoring and reading results need no init; reset forgets the examples', async () => {
