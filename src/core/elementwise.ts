@@ -233,6 +233,11 @@ interface CallOptions {
   accuracy: boolean;
 }
 
+/** The options of a call that gives none: its kernel parameters are the defaults'. */
+function noOptions(defaults: readonly [number, number]): CallOptions {
+  return { reduction: MEAN, w: undefined, zw: -1, out: undefined, zo: -1, params: defaults, accuracy: false };
+}
+
 function elementwiseWiring(spec: ElementwiseSpec, grad: boolean): Wiring<Family> {
   const defaults = spec.params(spec.options.map((o) => o.default));
   const family: Family = {
@@ -241,8 +246,8 @@ function elementwiseWiring(spec: ElementwiseSpec, grad: boolean): Wiring<Family>
     defaults,
     withGradName: `${spec.name}.withGrad`,
     values: spec.options.map((o) => o.default),
-    defaultCall: { reduction: MEAN, w: undefined, zw: -1, out: undefined, zo: -1, params: defaults, accuracy: false },
-    call: { reduction: MEAN, w: undefined, zw: -1, out: undefined, zo: -1, params: defaults, accuracy: false },
+    defaultCall: noOptions(defaults),
+    call: noOptions(defaults),
     kernels: new KernelPair(spec.kernel),
   };
   return {

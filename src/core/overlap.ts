@@ -16,7 +16,7 @@ import { wasm } from './wasm.js';
  * a call, Node 20).
  */
 export function overlapsShifted(a: FloatArray, pa: number, b: FloatArray, pb: number): boolean {
-  if (pa >= 0 && pb >= 0) return pa !== pb && Math.abs(pa - pb) < a.byteLength;
+  if (pa >= 0 && pb >= 0) return shifted(pa, pb, a.byteLength);
   return ordinaryOverlapsShifted(a, pa, b, pb);
 }
 
@@ -33,7 +33,12 @@ function ordinaryOverlapsShifted(a: FloatArray, pa: number, b: FloatArray, pb: n
     pa = a.byteOffset;
     pb = b.byteOffset;
   }
-  return pa !== pb && Math.abs(pa - pb) < a.byteLength;
+  return shifted(pa, pb, a.byteLength);
+}
+
+/** Two arrays of `bytes` each, starting at byte offsets pa and pb, overlap without being the same. */
+function shifted(pa: number, pb: number, bytes: number): boolean {
+  return pa !== pb && Math.abs(pa - pb) < bytes;
 }
 
 /**
