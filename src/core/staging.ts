@@ -22,7 +22,7 @@ export function copyIn(a: FloatArray, to: number, i: number, m: number): number 
 
 /** Copies labels [i, i + m) to byte offset `to` of wasm memory; returns `to`. */
 export function copyLabelsIn(a: Int32Array, to: number, i: number, m: number): number {
-  wasm.i32.set(m === a.length ? a : a.subarray(i, i + m), to >> 2);
+  setAt(wasm.i32, m === a.length ? a : subarrayOf(a, i, i + m), to >> 2);
   return to;
 }
 
