@@ -8,6 +8,7 @@ import type { NumericOption } from '../src/core/args.js';
 import * as lib from '../src/node.js';
 import { binaryAccuracy } from '../src/node.js';
 import { random } from './random.js';
+import { applies } from './reference/domains.js';
 import { embeddingReferences } from './reference/embedding.js';
 import { expected, rowReferences } from './reference/index.js';
 import { type RegistryEntry, registryOf } from './registry.js';
@@ -59,9 +60,10 @@ const sum = (a: ArrayLike<number>) => Array.from(a).reduce((s, x) => s + x, 0);
 function subject(entry: RegistryEntry): Subject {
   if (entry.kind === 'elementwise') {
     const ref = entry.reference;
+    // (the checks that apply under the default options, which every call here passes)
     const domains = (['target', 'pred'] as const).flatMap((arg, j) => {
       const d = entry.checks[arg];
-      return d ? [{ arg: j, values: d.bad, expected: d.message }] : [];
+      return applies(d, {}) ? [{ arg: j, values: d.bad, expected: d.message }] : [];
     });
     return {
       name: entry.name,
