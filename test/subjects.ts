@@ -23,6 +23,8 @@ export interface Right {
   loss: number;
   sum: number;
   grad?: Float64Array | Record<string, Float64Array>;
+  /** Per example, the size of the terms its loss is a difference of, where the reference says (lossScale). */
+  lossScale?: Float64Array;
 }
 
 export interface Subject {
@@ -90,7 +92,7 @@ function subject(entry: RegistryEntry): Subject {
       },
       reference([y, p], f32, weights) {
         const e = expected(ref, y as ArrayLike<number>, p as ArrayLike<number>, {}, weights, f32);
-        return { losses: e.losses, loss: e.mean, sum: e.sum, grad: e.gradMean };
+        return { losses: e.losses, loss: e.mean, sum: e.sum, grad: e.gradMean, lossScale: e.lossScale };
       },
     };
   }
