@@ -5,50 +5,45 @@
 // Targets are counts, y ≥ 0; a rate must be ≥ 0 (PyTorch would take the log of a negative number and
 // return NaN; here it is refused, with its index). Each combination of flags is its own loop.
 //
-// Accuracy: the log form in T: e^ŷ ≤ 1.05 ulp (float32; float64 1.0, math/exp.ts), y·ŷ and the difference one rounding each:
-// within 2.5 ulp of the larger term, e^ŷ + |y·ŷ| (the loss is a difference that crosses 0 where
-// e^ŷ = y·ŷ). The rate form in float64 lanes, float32 too (ln 0.81 ulp of float64), so a float32 result
-// is rounded once: y·ln(ŷ + ε) near ŷ + ε = 1 would otherwise carry float32's rounding of ŷ + ε, y times.
+// Accuracy: the log form: e^ŷ ≤ 1.05 ulp (float32; float64 1.0, math/exp.ts), y·ŷ and the difference one
+// rounding each: within ~3 ulp of the larger term, e^ŷ + |y·ŷ| (the loss is a difference that crosses 0
+// where e^ŷ = y·ŷ). The rate form: ln c ≤ 0.84 ulp (math/log.ts) with the exact correction below, then 3 roundings:
+// within ~3 ulp of |ŷ| + |y·ln(ŷ + ε)|. ε is taken in the dtype (float32: 1e-8 rounds to 9.9999999e-9).
 
 import { ARGUMENT_PRED, ARGUMENT_TARGET } from "../abi";
 import { elementwise } from "../kernel/elementwise";
 import { Off, On, setParam, sparam, vone, vparam } from "../kernel/shared";
 import { sexp, slog, vexp, vlog } from "../math";
+import { INF_32 } from "../math/constants";
 import { expQuick32, expQuick32x4 } from "../math/exp";
-import { high64, low64, narrow32x4 } from "../math/hyperbolic";
+import { logNormal32x4 } from "../math/log";
 
 /** The flags in b: the spec's params (src/loss/regression.ts) add them. */
 const LOG_INPUT = 1, FULL = 2;
 
-const HALF = 0, HALF_LN_2PI = 1, EPS64 = 2, HALF64 = 3, HALF_LN_2PI64 = 4;
+const HALF = 0, HALF_LN_2PI = 1, EPS = 2;
 const LN_2PI_HALF: f64 = 0.9189385332046727; // ½·ln 2π
-
-/** The float64 gradient of the rate form, for the float32 kernel to narrow. */
-const RATE_GRAD = memory.data(16, 16);
+// Smallest normal numbers: ε is kept no lower, so that ŷ + ε ≥ ε is normal and 1/(ŷ + ε) finite.
+const MIN_NORMAL_32: f64 = 1.1754943508222875e-38; // 0x1p-126
+const MIN_NORMAL_64: f64 = 2.2250738585072014e-308; // 0x1p-1022
 
 // @ts-ignore: decorator
 @inline function setupPoisson<T>(a: f64): void {
   setParam<T>(HALF, 0.5);
   setParam<T>(HALF_LN_2PI, LN_2PI_HALF);
-  setParam<f64>(EPS64, a);
-  setParam<f64>(HALF64, 0.5);
-  setParam<f64>(HALF_LN_2PI64, LN_2PI_HALF);
+  setParam<T>(EPS, max<f64>(<f64><T>a, sizeof<T>() == 4 ? MIN_NORMAL_32 : MIN_NORMAL_64));
 }
 
-/** Stirling's term where y > 1, else 0, as (y + ½)·ln y − y + ½·ln 2π, in lanes of U. */
+/** Stirling's term where y > 1, else 0, as (y + ½)·ln y − y + ½·ln 2π. */
 // @ts-ignore: decorator
-@inline function vstirling<U>(y: v128): v128 {
-  const half = vparam(sizeof<U>() == 8 ? HALF64 : HALF);
-  const c = vparam(sizeof<U>() == 8 ? HALF_LN_2PI64 : HALF_LN_2PI);
-  const s = v128.add<U>(v128.sub<U>(v128.mul<U>(v128.add<U>(y, half), vlog<U>(y)), y), c);
-  return v128.and(s, v128.gt<U>(y, vone<U>()));
+@inline function vstirling<T>(y: v128): v128 {
+  const s = v128.add<T>(v128.sub<T>(v128.mul<T>(v128.add<T>(y, vparam(HALF)), vlog<T>(y)), y), vparam(HALF_LN_2PI));
+  return v128.and(s, v128.gt<T>(y, vone<T>()));
 }
 
 // @ts-ignore: decorator
-@inline function sstirling<U>(y: U): U {
-  const half = sparam<U>(sizeof<U>() == 8 ? HALF64 : HALF);
-  const c = sparam<U>(sizeof<U>() == 8 ? HALF_LN_2PI64 : HALF_LN_2PI);
-  return select<U>(((y + half) * slog<U>(y) - y) + c, 0, y > 1);
+@inline function sstirling<T>(y: T): T {
+  return select<T>(((y + sparam<T>(HALF)) * slog<T>(y) - y) + sparam<T>(HALF_LN_2PI), 0, y > 1);
 }
 
 /** ŷ = ln λ: any prediction, targets ≥ 0. F: full. */
@@ -114,45 +109,43 @@ const RATE_GRAD = memory.data(16, 16);
   @inline sboth<T>(y: T, p: T, k: T, g: usize, G: bool): T { return rateS<T, On, F>(y, p, k, g, G); }
 }
 
-/** The rate form on two float64 lanes; its gradient 1 − y/(ŷ + ε) is left at RATE_GRAD if wanted. */
-// @ts-ignore: decorator
-@inline function rate64x2<F>(y: v128, p: v128, wantGrad: bool): v128 {
-  const c = f64x2.add(p, vparam(EPS64));
-  let l = f64x2.sub(p, f64x2.mul(y, vlog<f64>(c)));
-  if (isInteger<F>()) l = f64x2.add(l, vstirling<f64>(y));
-  if (wantGrad) v128.store(RATE_GRAD, f64x2.sub(vone<f64>(), f64x2.div(y, c)));
-  return l;
-}
-
-// @ts-ignore: decorator
-@inline function rate64<F>(y: f64, p: f64, wantGrad: bool): f64 {
-  const c = p + sparam<f64>(EPS64);
-  let l = p - y * slog<f64>(c);
-  if (isInteger<F>()) l = l + sstirling<f64>(y);
-  if (wantGrad) store<f64>(RATE_GRAD, 1 - y / c);
-  return l;
-}
-
+// ln(ŷ + ε) as ln c + lost/c, c = ŷ + ε rounded and lost what that rounding took (Knuth's TwoSum, exact):
+// near c = 1, where ln c is small, y·ln c would otherwise carry the rounding of ŷ + ε y times over. 1/c
+// serves the correction and the gradient 1 − y/c.
 // @ts-ignore: decorator
 @inline function rateV<T, G, F>(y: v128, p: v128, k: v128, g: usize, wantGrad: bool): v128 {
-  const grad = isInteger<G>() && wantGrad;
-  if (sizeof<T>() == 8) {
-    const l = rate64x2<F>(y, p, grad);
-    if (grad) v128.store(g, f64x2.mul(k, v128.load(RATE_GRAD)));
-    return l;
-  }
-  const low = rate64x2<F>(low64(y), low64(p), grad);
-  const lowGrad = v128.load(RATE_GRAD);
-  const high = rate64x2<F>(high64(y), high64(p), grad);
-  if (grad) v128.store(g, f32x4.mul(k, narrow32x4(lowGrad, v128.load(RATE_GRAD))));
-  return narrow32x4(low, high);
+  const one = vone<T>();
+  const eps = vparam(EPS);
+  const c = v128.add<T>(p, eps);
+  const pc = v128.sub<T>(c, eps);
+  const lost = v128.add<T>(v128.sub<T>(p, pc), v128.sub<T>(eps, v128.sub<T>(c, pc)));
+  const r = v128.div<T>(one, c);
+  const ln = v128.add<T>(vlnRate<T>(c), v128.mul<T>(lost, r));
+  let l = v128.sub<T>(p, v128.mul<T>(y, ln));
+  if (isInteger<F>()) l = v128.add<T>(l, vstirling<T>(y));
+  if (isInteger<G>() && wantGrad) v128.store(g, v128.mul<T>(k, v128.sub<T>(one, v128.mul<T>(y, r))));
+  return l;
+}
+
+// ln c, c = ŷ + ε ≥ ε positive and normal for every accepted rate: float32 vectors whose lanes are all
+// finite skip ln's special values (the same bits, math/log.ts), a uniform branch; the others take ln.
+// @ts-ignore: decorator
+@inline function vlnRate<T>(c: v128): v128 {
+  if (sizeof<T>() == 4 && v128.all_true<i32>(f32x4.lt(c, v128.load(INF_32)))) return logNormal32x4(c);
+  return vlog<T>(c);
 }
 
 // @ts-ignore: decorator
 @inline function rateS<T, G, F>(y: T, p: T, k: T, g: usize, wantGrad: bool): T {
-  const grad = isInteger<G>() && wantGrad;
-  const l = <T>rate64<F>(<f64>y, <f64>p, grad);
-  if (grad) store<T>(g, k * <T>load<f64>(RATE_GRAD));
+  const eps = sparam<T>(EPS);
+  const c = p + eps;
+  const pc = c - eps;
+  const lost = (p - pc) + (eps - (c - pc));
+  const r = <T>1 / c;
+  const ln = slog<T>(c) + lost * r;
+  let l = p - y * ln;
+  if (isInteger<F>()) l = l + sstirling<T>(y);
+  if (isInteger<G>() && wantGrad) store<T>(g, k * (<T>1 - y * r));
   return l;
 }
 

@@ -158,17 +158,24 @@ export const msle: ElementReference = {
 /** Stirling's term of ln y!, where y > 1. */
 const stirling = (y: number) => (y > 1 ? y * Math.log(y) - y + 0.5 * Math.log(2 * Math.PI * y) : 0);
 const stirlingScale = (y: number) => (y > 1 ? Math.abs(y * Math.log(y)) + y + 0.5 * Math.abs(Math.log(2 * Math.PI * y)) : 0);
+/**
+ * ln(ŷ + ε) without the rounding of ŷ + ε where the log is small: near 1 (ŷ in [½, 2], where ŷ − 1 is
+ * exact) as ln1p((ŷ − 1) + ε); y·ln(ŷ + ε) would otherwise carry that rounding y times over.
+ */
+const lnRate = (p: number, eps: number) => (p >= 0.5 && p <= 2 ? Math.log1p(p - 1 + eps) : Math.log(p + eps));
 const logInput = (o: Options) => flag(o, 'logInput', true);
 const full = (o: Options) => flag(o, 'full', false);
-const poissonEps = (o: Options) => num(o, 'eps', 1e-8);
+/** poissonNLL's ε as the kernel takes it: in its dtype, and at least the smallest normal number. */
+const poissonEps = (o: Options, f32?: boolean) =>
+  f32 ? Math.max(Math.fround(num(o, 'eps', 1e-8)), 2 ** -126) : Math.max(num(o, 'eps', 1e-8), 2 ** -1022);
 
 export const poissonNLL: ElementReference = {
-  loss: (y, p, o) => (logInput(o) ? Math.exp(p) - y * p : p - y * Math.log(p + poissonEps(o))) + (full(o) ? stirling(y) : 0),
-  grad: (y, p, o) => (logInput(o) ? Math.exp(p) - y : 1 - y / (p + poissonEps(o))),
-  gradScale: (y, p, o) => (logInput(o) ? Math.exp(p) + Math.abs(y) : 1 + Math.abs(y / (p + poissonEps(o)))),
+  loss: (y, p, o, f32) => (logInput(o) ? Math.exp(p) - y * p : p - y * lnRate(p, poissonEps(o, f32))) + (full(o) ? stirling(y) : 0),
+  grad: (y, p, o, f32) => (logInput(o) ? Math.exp(p) - y : 1 - y / (p + poissonEps(o, f32))),
+  gradScale: (y, p, o, f32) => (logInput(o) ? Math.exp(p) + Math.abs(y) : 1 + Math.abs(y / (p + poissonEps(o, f32)))),
   // (a difference of terms that crosses 0 where e^ŷ = y·ŷ: its error is relative to their sum)
-  lossScale: (y, p, o) =>
-    (logInput(o) ? Math.exp(p) + Math.abs(y * p) : Math.abs(p) + Math.abs(y * Math.log(p + poissonEps(o)))) +
+  lossScale: (y, p, o, f32) =>
+    (logInput(o) ? Math.exp(p) + Math.abs(y * p) : Math.abs(p) + Math.abs(y * lnRate(p, poissonEps(o, f32)))) +
     (full(o) ? stirlingScale(y) : 0),
   // Counts, half of them small integers; predictions ≥ 0, which are rates as well as log rates
   // (negative log rates: test/unit/regression-options.test.ts).
@@ -177,8 +184,8 @@ export const poissonNLL: ElementReference = {
   checks: { target: count, pred: rate },
   cases: [{}, { full: true }, { logInput: false }, { logInput: false, full: true, eps: 0.01 }],
   kinks: () => [],
-  // log form in float32: e^ŷ ≤ 0.81 ulp, then 2 roundings, on the scale e^ŷ + |y·ŷ| (lossScale); Stirling's
-  // term: ln ≤ 0.84 ulp and 4 roundings on its terms' scale; the rate form is float64 rounded once
+  // float32, on the scale of the terms (lossScale): log form e^ŷ ≤ 1.05 ulp, then 2 roundings; rates ln ≤ 0.84
+  // ulp of an exactly corrected ŷ + ε, then 3 roundings; Stirling's term ln ≤ 0.84 ulp and 4 roundings
   f32Tolerance: 1e-6,
   extremes: [
     [0, 0],
@@ -200,8 +207,8 @@ export const poissonNLL: ElementReference = {
     [Infinity, 1],
     [Infinity, 0],
   ],
-  // float32, log form: y·ŷ overflows float32 where the loss itself may not
-  known: (y, p, f32) => f32 && Math.abs(y * p) > 3.4028234663852886e38,
+  // float32: y·ŷ (log form) or y·ln(ŷ + ε) (rates) overflows float32 where the loss itself may not
+  known: (y, p, f32) => f32 && Math.max(Math.abs(y * p), Math.abs(y * Math.log(Math.abs(p) + 1e-8))) > 3.4028234663852886e38,
   signed: true,
   formula: 'l = e^ŷ − y·ŷ (logInput), ŷ − y·ln(ŷ + ε) (rates); full: + y·ln y − y + ½·ln(2πy) where y > 1',
 };
