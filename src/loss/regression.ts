@@ -176,7 +176,8 @@ export interface PoissonNLLOptions {
    */
   full?: boolean;
   /**
-   * ε in ln(λ + ε), with logInput false: a zero rate gives a finite loss. A finite number in (0, 0.5).
+   * ε in ln(λ + ε), with logInput false: a zero rate gives a finite loss. A finite number in (0, 0.5),
+   * taken in the dtype of the arrays and at least the smallest normal number.
    * @defaultValue 1e-8
    */
   eps?: number;
