@@ -376,10 +376,12 @@ function readOptions(
   c.accuracy = accuracyOption(fn, o.accuracy, want === (LOSS | GRAD), family.withGradName);
   const numeric = family.spec.options;
   const flags = family.flags;
-  c.params =
-    numeric.length + flags.length > 0
-      ? family.spec.params(numericValues(fn, numeric, o, family.values), booleanValues(fn, flags, o, family.flagValues))
-      : family.defaults;
+  if (numeric.length + flags.length === 0) c.params = family.defaults;
+  else {
+    // (a loss without boolean options reads none: the call costs what it did before they existed)
+    const on = flags.length > 0 ? booleanValues(fn, flags, o, family.flagValues) : family.flagValues;
+    c.params = family.spec.params(numericValues(fn, numeric, o, family.values), on);
+  }
   return c;
 }
 
