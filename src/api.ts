@@ -29,9 +29,15 @@ export type {
   RowwiseAccumulator,
   RowwiseLoss,
   RowwiseMetric,
+  TernaryAccumulator,
+  TernaryGradOptions,
+  TernaryLoss,
+  TernaryNoneOptions,
+  TernaryReduceOptions,
   TripletLoss,
 } from './core/types.js';
 export * from './loss/binary.js';
 export * from './loss/categorical.js';
 export * from './loss/embedding.js';
 export * from './loss/regression.js';
+export * from './loss/ternary.js';
