@@ -49,7 +49,9 @@ export function ternary<T, L>(n: i32, y: usize, a: usize, b: usize, w: usize, lo
       if (!costly<L>()) for (; i + 2 * V <= end; i += 2 * V) {
         acc0 = v128.add<T>(acc0, vstep<T, L>(op, byteOffset<T>(i), y, a, b, w, lo, ga, gb, vk, G, W, S));
         acc1 = v128.add<T>(acc1, vstep<T, L>(op, byteOffset<T>(i + V), y, a, b, w, lo, ga, gb, vk, G, W, S));
-        if (op.checked()) bad = v128.or(bad, v128.or(vbad<T, L>(op, byteOffset<T>(i), y, a, b), vbad<T, L>(op, byteOffset<T>(i + V), y, a, b)));
+        if (op.checked()) {
+          bad = v128.or(bad, v128.or(vbad<T, L>(op, byteOffset<T>(i), y, a, b), vbad<T, L>(op, byteOffset<T>(i + V), y, a, b)));
+        }
       }
       for (; i < end; i += V) {
         acc0 = v128.add<T>(acc0, vstep<T, L>(op, byteOffset<T>(i), y, a, b, w, lo, ga, gb, vk, G, W, S));
