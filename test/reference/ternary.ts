@@ -57,7 +57,7 @@ const fullOf = (opts: Opts, f32 = false) => (opts.full === true ? (f32 ? Math.fr
 
 const nonNegative: Checked = {
   accepts: (v) => !(v < 0),
-  bad: [-1, -1e-30, -5e-324, -Infinity],
+  bad: [-1, -0.5, -(2 ** -100), -(2 ** -149), -Infinity],
   message: '≥ 0',
   edges: [0, -0, 5e-324, 1e-45, 1e-7],
 };
