@@ -19,9 +19,10 @@ const MIN_NORMAL_64: f64 = 2.2250738585072014e-308; // 0x1p-1022
 /**
  * Gaussian negative log-likelihood, a = the mean ŷ, b = the variance, p0 = ε, p1 = the constant
  * (½·ln 2π with `full`, else 0):
- *   l = ½(ln v + r·t) + c,  v = max(variance, ε), r = ŷ − y, t = r / v
- *   dl/dŷ = t,  dl/dvariance = ½(1/v − t²)  (at the clamped v, as PyTorch's clamp under no_grad)
- * r·t, not r²/v: the square of a residual beyond ~1.8e19 overflows float32 where r²/v need not.
+ *   l = (½·ln v + (½r)·t) + c,  v = max(variance, ε), r = ŷ − y, t = r / v
+ *   dl/dŷ = t,  dl/dvariance = ½/v − (½t)·t  (at the clamped v, as PyTorch's clamp under no_grad)
+ * (½r)·t, not r²/v nor ½(r·t): r² overflows float32 beyond r ≈ 1.8e19 where r²/v need not, and r·t
+ * beyond 3.4e38 where the loss, half of it, need not; likewise ½/v − (½t)·t for ½(1/v − t²).
  * A variance < 0 is refused; NaN passes through (as in PyTorch, whose check `var < 0` lets it by).
  */
 @unmanaged class GaussianNll {
@@ -46,10 +47,11 @@ const MIN_NORMAL_64: f64 = 2.2250738585072014e-308; // 0x1p-1022
     const t = v128.div<T>(r, v);
     if (G) {
       v128.store(ga, v128.mul<T>(k, t));
-      const d = v128.mul<T>(vparam(HALF), v128.sub<T>(v128.div<T>(vone<T>(), v), v128.mul<T>(t, t)));
+      const d = v128.sub<T>(v128.div<T>(vparam(HALF), v), v128.mul<T>(v128.mul<T>(vparam(HALF), t), t));
       v128.store(gb, v128.mul<T>(k, d));
     }
-    return v128.add<T>(v128.mul<T>(vparam(HALF), v128.add<T>(vlog<T>(v), v128.mul<T>(r, t))), vparam(FULL));
+    const l = v128.add<T>(v128.mul<T>(vparam(HALF), vlog<T>(v)), v128.mul<T>(v128.mul<T>(vparam(HALF), r), t));
+    return v128.add<T>(l, vparam(FULL));
   }
   // @ts-ignore: decorator
   @inline sboth<T>(y: T, a: T, b: T, k: T, ga: usize, gb: usize, G: bool): T {
@@ -58,10 +60,11 @@ const MIN_NORMAL_64: f64 = 2.2250738585072014e-308; // 0x1p-1022
     const t = r / v;
     if (G) {
       store<T>(ga, k * t);
-      const d = sparam<T>(HALF) * (<T>1 / v - t * t);
+      const d = sparam<T>(HALF) / v - (sparam<T>(HALF) * t) * t;
       store<T>(gb, k * d);
     }
-    return sparam<T>(HALF) * (slog<T>(v) + r * t) + sparam<T>(FULL);
+    const l = sparam<T>(HALF) * slog<T>(v) + (sparam<T>(HALF) * r) * t;
+    return l + sparam<T>(FULL);
   }
 }
 

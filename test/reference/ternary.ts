@@ -44,6 +44,8 @@ export interface TernaryReference {
   checks: Readonly<Record<string, Checked>>;
   /** The formula as the playground shows it. */
   formula: string;
+  /** The loss may be negative (a log-likelihood's ln v < 0 for v < 1): not a sum of non-negative terms. */
+  signed?: boolean;
 }
 
 const HALF_LN_2PI = 0.5 * Math.log(2 * Math.PI);
@@ -70,30 +72,35 @@ const rankLabel: Checked = {
   edges: [-1, 1],
 };
 
+// (½r²/v written (½r)·(r/v) and ½r²/v² as (½t)·t, t = r/v: r² overflows float64 beyond r ≈ 1.3e154,
+// and r·t beyond 1.8e308, where the loss and the gradient need not)
 export const gaussianNLL: TernaryReference = {
   inputs: ['mean', 'variance'],
   loss: (y, a, b, o, f32) => {
     const v = Math.max(b, floorOf(o, f32));
-    return 0.5 * (Math.log(v) + ((a - y) * (a - y)) / v) + fullOf(o, f32);
+    const r = a - y;
+    return 0.5 * Math.log(v) + 0.5 * r * (r / v) + fullOf(o, f32);
   },
   // d/dvariance at the clamped v, below ε too (PyTorch clamps under no_grad)
   grads: (y, a, b, o, f32) => {
     const v = Math.max(b, floorOf(o, f32));
-    const r = a - y;
-    return [r / v, 0.5 * (1 / v - (r * r) / (v * v))];
+    const t = (a - y) / v;
+    return [t, 0.5 / v - 0.5 * t * t];
   },
   scale: (y, a, b, o, f32) => {
     const v = Math.max(b, floorOf(o, f32));
-    return 0.5 * (Math.abs(Math.log(v)) + ((a - y) * (a - y)) / v) + fullOf(o, f32);
+    const r = a - y;
+    return 0.5 * Math.abs(Math.log(v)) + 0.5 * r * (r / v) + fullOf(o, f32);
   },
   gradScales: (y, a, b, o, f32) => {
     const v = Math.max(b, floorOf(o, f32));
-    const r = a - y;
-    return [Math.abs(r / v), 0.5 * (1 / v + (r * r) / (v * v))];
+    const t = (a - y) / v;
+    return [Math.abs(t), 0.5 / v + 0.5 * t * t];
   },
   kinkGap: () => Infinity, // the gradient is continuous at the clamp: only its meaning changes there
   clampGap: (_y, _a, b, o) => b - floorOf(o),
-  edge: (y, a, _b, o) => [y, a, (o.eps as number | undefined) ?? 1e-6],
+  // on the clamp, with a residual small enough that r²/ε stays of the size of the other losses
+  edge: (y, a, _b, o) => [y, y + (a - y) * 1e-3, (o.eps as number | undefined) ?? 1e-6],
   cases: [{}, { full: true }, { eps: 0.01 }, { eps: 0.25, full: true }],
   domain: { target: [-3, 3], a: [-3, 3], b: [0, 4] },
   extremes: [
@@ -104,6 +111,7 @@ export const gaussianNLL: TernaryReference = {
     [0, 1e-3, 1e-6],
     [0, 1e-3, 2e-6],
     [0, 1e19, 1],
+    [0, 2.5e19, 1], // float32: r·t = 6.25e38 overflows, the loss (½r)·t = 3.1e38 does not
     [0, 1e30, 1],
     [-1e20, 1e20, 1e10],
     [0, 1, 1e30],
@@ -118,6 +126,7 @@ export const gaussianNLL: TernaryReference = {
   f32Tolerance: 2e-6,
   checks: { variance: nonNegative },
   formula: 'l = ½(ln v + (ŷ − y)²/v),  v = max(variance, ε)',
+  signed: true,
 };
 
 export const marginRanking: TernaryReference = {
@@ -158,3 +167,59 @@ export const marginRanking: TernaryReference = {
 
 /** Every three-input reference by loss name, sorted (tests, bench and the playground see one order). */
 export const ternaryReferences: Readonly<Record<string, TernaryReference>> = { gaussianNLL, marginRanking };
+
+/** What a batch must give, from the float64 reference (wᵢ-weighted), with the scales of its rounding errors. */
+export interface TernaryExpected {
+  /** wᵢ·lᵢ and the scale of its rounding error (wᵢ times the size of its terms). */
+  losses: Float64Array;
+  scales: Float64Array;
+  /** Σ wᵢlᵢ, Σ wᵢ·scaleᵢ, Σ wᵢ. */
+  sum: number;
+  scale: number;
+  weight: number;
+  /** wᵢ·dlᵢ per input (the gradients of the sum), the scale of each. */
+  grads: [Float64Array, Float64Array];
+  gradScales: [Float64Array, Float64Array];
+  /** How far each example lies from a kink, relative to the size of its terms. */
+  kinkGaps: Float64Array;
+}
+
+export function ternaryExpected(
+  ref: TernaryReference,
+  y: ArrayLike<number>,
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  opts: Opts,
+  f32: boolean,
+  w?: ArrayLike<number>,
+): TernaryExpected {
+  const n = y.length;
+  const e: TernaryExpected = {
+    losses: new Float64Array(n),
+    scales: new Float64Array(n),
+    sum: 0,
+    scale: 0,
+    weight: 0,
+    grads: [new Float64Array(n), new Float64Array(n)],
+    gradScales: [new Float64Array(n), new Float64Array(n)],
+    kinkGaps: new Float64Array(n),
+  };
+  for (let i = 0; i < n; i++) {
+    const [yi, ai, bi] = [y[i]!, a[i]!, b[i]!];
+    const wi = w ? w[i]! : 1;
+    const scale = ref.scale(yi, ai, bi, opts, f32);
+    e.losses[i] = wi * ref.loss(yi, ai, bi, opts, f32);
+    e.scales[i] = wi * scale;
+    const g = ref.grads(yi, ai, bi, opts, f32);
+    const gs = ref.gradScales(yi, ai, bi, opts, f32);
+    for (let j = 0; j < 2; j++) {
+      e.grads[j]![i] = wi * g[j]!;
+      e.gradScales[j]![i] = wi * gs[j]!;
+    }
+    e.kinkGaps[i] = ref.kinkGap(yi, ai, bi, opts) / (scale + 2 ** -1000);
+    e.sum += e.losses[i]!;
+    e.scale += e.scales[i]!;
+    e.weight += wi;
+  }
+  return e;
+}

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import * as lib from '../../src/node.js';
 import { alloc, initSync, SimdlossError } from '../../src/node.js';
 import { BUILDS, DTYPES, expectIdentical, LENGTHS, random, ternaryData, uniform } from '../helpers.js';
-import type { Opts, TernaryReference } from '../reference/ternary.js';
+import { type Opts, type TernaryExpected, type TernaryReference, ternaryExpected } from '../reference/ternary.js';
 import { type TernaryEntry, ternaryOf } from '../registry.js';
 
 type AnyLoss = any; // the registry holds losses of several option types; each test passes the right ones
@@ -18,56 +18,14 @@ function data(entry: TernaryEntry, C: Ctor, n: number, seed: number, opts: Opts 
   return ternaryData(entry, C, n, random(seed), opts);
 }
 
-interface Expected {
-  /** wᵢ·lᵢ and the scale of its rounding error. */
-  losses: Float64Array;
-  scales: Float64Array;
-  /** Σ wᵢlᵢ, Σ wᵢ·scaleᵢ, Σ wᵢ. */
-  sum: number;
-  scale: number;
-  weight: number;
-  /** wᵢ·dlᵢ per input, the scale of each, and how far each example lies from a kink (relative to its scale). */
-  grads: [Float64Array, Float64Array];
-  gradScales: [Float64Array, Float64Array];
-  kinkGaps: Float64Array;
-}
-
-function expectedOf(
+type Expected = TernaryExpected;
+const expectedOf = (
   ref: TernaryReference,
   d: { y: ArrayLike<number>; a: ArrayLike<number>; b: ArrayLike<number> },
   opts: Opts,
   f32: boolean,
   w?: ArrayLike<number>,
-): Expected {
-  const n = d.y.length;
-  const e: Expected = {
-    losses: new Float64Array(n),
-    scales: new Float64Array(n),
-    sum: 0,
-    scale: 0,
-    weight: 0,
-    grads: [new Float64Array(n), new Float64Array(n)],
-    gradScales: [new Float64Array(n), new Float64Array(n)],
-    kinkGaps: new Float64Array(n),
-  };
-  for (let i = 0; i < n; i++) {
-    const [y, a, b] = [d.y[i]!, d.a[i]!, d.b[i]!];
-    const wi = w ? w[i]! : 1;
-    e.losses[i] = wi * ref.loss(y, a, b, opts, f32);
-    e.scales[i] = wi * ref.scale(y, a, b, opts, f32);
-    const g = ref.grads(y, a, b, opts, f32);
-    const gs = ref.gradScales(y, a, b, opts, f32);
-    for (let j = 0; j < 2; j++) {
-      e.grads[j]![i] = wi * g[j]!;
-      e.gradScales[j]![i] = wi * gs[j]!;
-    }
-    e.kinkGaps[i] = ref.kinkGap(y, a, b, opts) / (ref.scale(y, a, b, opts, f32) + 2 ** -1000);
-    e.sum += e.losses[i]!;
-    e.scale += e.scales[i]!;
-    e.weight += wi;
-  }
-  return e;
-}
+) => ternaryExpected(ref, d.y, d.a, d.b, opts, f32, w);
 
 /** |got − want| ≤ tol·scale + abs, element by element; non-finite values must match exactly. */
 function expectWithin(
