@@ -6,6 +6,8 @@ import { ARGUMENT_SECOND, ARGUMENT_TARGET } from "../abi";
 import { ternary } from "../kernel/ternary";
 import { setParam, sparam, vone, vparam } from "../kernel/shared";
 import { slog, vlog } from "../math";
+import { INF_32, k } from "../math/constants";
+import { logNormal32, logNormal32x4 } from "../math/log";
 
 // Parameter slots (kernel/shared.ts), one set per loss.
 const LO = 0, FULL = 1, HALF = 2;
@@ -16,18 +18,33 @@ const MARGIN = 0;
 const MIN_NORMAL_32: f64 = 1.1754943508222875e-38; // 0x1p-126
 const MIN_NORMAL_64: f64 = 2.2250738585072014e-308; // 0x1p-1022
 
+// ln v of a clamped variance: v is normal or +∞ or NaN. Float32 takes ln's core for normal numbers
+// and passes +∞ and NaN through themselves (their logarithms), skipping ln's other special values.
+// @ts-ignore: decorator
+@inline function vlnClamped<T>(v: v128): v128 {
+  if (sizeof<T>() == 8) return vlog<T>(v);
+  return v128.bitselect(logNormal32x4(v), v, f32x4.lt(v, k(INF_32)));
+}
+// @ts-ignore: decorator
+@inline function slnClamped<T>(v: T): T {
+  if (sizeof<T>() == 8) return slog<T>(v);
+  return select<T>(<T>logNormal32(<f32>v), v, v < <T>Infinity);
+}
+
 /**
  * Gaussian negative log-likelihood, a = the mean ŷ, b = the variance, p0 = ε, p1 = the constant
  * (½·ln 2π with `full`, else 0):
- *   l = (½·ln v + (½r)·t) + c,  v = max(variance, ε), r = ŷ − y, t = r / v
- *   dl/dŷ = t,  dl/dvariance = ½/v − (½t)·t  (at the clamped v, as PyTorch's clamp under no_grad)
+ *   l = (½·ln v + (½r)·t) + c,  v = max(variance, ε), r = ŷ − y, u = 1/v, t = r·u
+ *   dl/dŷ = t,  dl/dvariance = ½u − (½t)·t  (at the clamped v, as PyTorch's clamp under no_grad)
  * (½r)·t, not r²/v nor ½(r·t): r² overflows float32 beyond r ≈ 1.8e19 where r²/v need not, and r·t
- * beyond 3.4e38 where the loss, half of it, need not; likewise ½/v − (½t)·t for ½(1/v − t²).
+ * beyond 3.4e38 where the loss, half of it, need not; likewise ½u − (½t)·t for ½(1/v − t²). One
+ * division (u) instead of two: t = r·u is within 2 ulp, and u stays normal but for v > 2¹²⁶, where
+ * it keeps 21 bits or more (5e-7 relative at v = 3.4e38, within the float32 tolerance).
  * A variance < 0 is refused; NaN passes through (as in PyTorch, whose check `var < 0` lets it by).
  */
 @unmanaged class GaussianNll {
   // @ts-ignore: decorator
-  @inline costly(): bool { return true; } // a logarithm and two divisions per element
+  @inline costly(): bool { return true; } // a logarithm (with a division of its own) and a division per element
   // @ts-ignore: decorator
   @inline setup<T>(p0: f64, p1: f64): void {
     setParam<T>(LO, max<f64>(<f64><T>p0, sizeof<T>() == 4 ? MIN_NORMAL_32 : MIN_NORMAL_64));
@@ -44,26 +61,28 @@ const MIN_NORMAL_64: f64 = 2.2250738585072014e-308; // 0x1p-1022
   @inline vboth<T>(y: v128, a: v128, b: v128, k: v128, ga: usize, gb: usize, G: bool): v128 {
     const v = v128.pmax<T>(b, vparam(LO)); // b < lo ? lo : b: a NaN variance stays NaN
     const r = v128.sub<T>(a, y);
-    const t = v128.div<T>(r, v);
+    const u = v128.div<T>(vone<T>(), v);
+    const t = v128.mul<T>(r, u);
     if (G) {
       v128.store(ga, v128.mul<T>(k, t));
-      const d = v128.sub<T>(v128.div<T>(vparam(HALF), v), v128.mul<T>(v128.mul<T>(vparam(HALF), t), t));
+      const d = v128.sub<T>(v128.mul<T>(vparam(HALF), u), v128.mul<T>(v128.mul<T>(vparam(HALF), t), t));
       v128.store(gb, v128.mul<T>(k, d));
     }
-    const l = v128.add<T>(v128.mul<T>(vparam(HALF), vlog<T>(v)), v128.mul<T>(v128.mul<T>(vparam(HALF), r), t));
+    const l = v128.add<T>(v128.mul<T>(vparam(HALF), vlnClamped<T>(v)), v128.mul<T>(v128.mul<T>(vparam(HALF), r), t));
     return v128.add<T>(l, vparam(FULL));
   }
   // @ts-ignore: decorator
   @inline sboth<T>(y: T, a: T, b: T, k: T, ga: usize, gb: usize, G: bool): T {
     const v = select<T>(sparam<T>(LO), b, b < sparam<T>(LO));
     const r = a - y;
-    const t = r / v;
+    const u = <T>1 / v;
+    const t = r * u;
     if (G) {
       store<T>(ga, k * t);
-      const d = sparam<T>(HALF) / v - (sparam<T>(HALF) * t) * t;
+      const d = sparam<T>(HALF) * u - (sparam<T>(HALF) * t) * t;
       store<T>(gb, k * d);
     }
-    const l = sparam<T>(HALF) * slog<T>(v) + (sparam<T>(HALF) * r) * t;
+    const l = sparam<T>(HALF) * slnClamped<T>(v) + (sparam<T>(HALF) * r) * t;
     return l + sparam<T>(FULL);
   }
 }
