@@ -3,7 +3,7 @@
 // rewritten to the package as built (dist/index.js, through the page's import map).
 import uPlot from 'uplot';
 import * as simdloss from '../../src/index.js';
-import { elementwiseOf } from '../../test/registry.js';
+import { elementwiseOf, ternaryOf } from '../../test/registry.js';
 import { type Epoch, loadIris, logisticTrainer, softmaxTrainer, type Trainer } from '../iris.js';
 
 const { contrastive, init } = simdloss;
@@ -27,7 +27,7 @@ const state = {
 
 // ── Loss explorer ─────────────────────────────────────────────────────────────────────────────
 
-const SLIDERS = ['delta', 'beta', 'margin', 'posWeight', 'gamma', 'alpha', 'labelSmoothing'] as const;
+const SLIDERS = ['delta', 'beta', 'margin', 'posWeight', 'gamma', 'alpha', 'labelSmoothing', 'eps'] as const;
 
 interface Curve {
   name: string;
@@ -48,7 +48,8 @@ const curves: Curve[] = elementwiseRegistry.map((e): Curve => {
   const onProbabilities = e.domain.pred[0] === 0 && e.domain.pred[1] === 1;
   return {
     name: e.name,
-    options: e.options.map((o) => o.name).filter((n) => (SLIDERS as readonly string[]).includes(n)),
+    // (the ε slider, from 0.01, is gaussianNLL's: the probability losses keep their ε of 1e-7)
+    options: e.options.map((o) => o.name).filter((n) => n !== 'eps' && (SLIDERS as readonly string[]).includes(n)),
     formula: e.formula,
     xLabel: regression ? 'prediction ŷ' : onProbabilities ? 'probability p' : hingeLike ? 'score ŷ' : 'logit z',
     target: regression
@@ -81,6 +82,26 @@ curves.push({
     return { loss: contrastive(label, a, x, o), grad: contrastive.grad(label, a, x, o).b };
   },
 });
+
+// The three-input losses: one input along the x axis, the other held (the reference says which).
+for (const e of ternaryOf(simdloss)) {
+  const { along, range, held, target } = e.reference.playground;
+  curves.push({
+    name: e.name,
+    options: e.options.map((o) => o.name).filter((n) => (SLIDERS as readonly string[]).includes(n)),
+    formula: e.formula,
+    xLabel: e.inputs[along]!,
+    target,
+    range: () => [range[0], range[1]],
+    compute(t, x, opts) {
+      const y = new Float64Array(x.length).fill(t);
+      const other = new Float64Array(x.length).fill(held);
+      const [a, b] = along === 0 ? [x, other] : [other, x];
+      const { loss, grad } = e.loss.withGrad(y, a, b, { ...opts, reduction: 'none' });
+      return { loss, grad: grad[e.inputs[along]!]! };
+    },
+  });
+}
 
 const POINTS = 241;
 const lossSelect = $<HTMLSelectElement>('loss');

@@ -50,7 +50,7 @@ export interface MarginRankingOptions {
  * const { loss, grad } = gaussianNLL.withGrad(target, mean, variance, { reduction: 'sum' });
  * grad.mean;                                      // [0, 0.5]: (ŷ − y)/v
  * grad.variance;                                  // [0.5, 0]: ½(1/v − (ŷ − y)²/v²)
- * gaussianNLL(target, mean, variance, { full: true });   // 0.5966 + ½·ln 2π = 1.5155
+ * gaussianNLL(target, mean, variance, { full: true });   // ½·ln 2π more: 1.5155
  * ```
  */
 export const gaussianNLL = ternary<TernaryLoss<GaussianNLLOptions, 'mean' | 'variance'>>({
@@ -76,7 +76,7 @@ export const gaussianNLL = ternary<TernaryLoss<GaussianNLLOptions, 'mean' | 'var
  * const x1 = Float32Array.of(3, 3, 0);
  * const x2 = Float32Array.of(1, 1, 2);
  * marginRanking(y, x1, x2, { reduction: 'none' });             // [0, 2, 2]
- * marginRanking(y, x1, x2, { margin: 1, reduction: 'sum' });   // 0 + 3 + 3 = 6
+ * marginRanking(y, x1, x2, { margin: 1, reduction: 'sum' });   // 6: 0 + 3 + 3
  * const { x1: g1, x2: g2 } = marginRanking.grad(y, x1, x2, { reduction: 'sum' });
  * g1;                                                          // [0, 1, -1]
  * g2;                                                          // [0, -1, 1]

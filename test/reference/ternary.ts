@@ -46,6 +46,13 @@ export interface TernaryReference {
   formula: string;
   /** The loss may be negative (a log-likelihood's ln v < 0 for v < 1): not a sum of non-negative terms. */
   signed?: boolean;
+  /** The playground's curve: input `along` (0: a, 1: b) over `range`, the other input held at `held`, the target from the page. */
+  playground: {
+    along: 0 | 1;
+    range: readonly [number, number];
+    held: number;
+    target: { label: string; min: number; max: number; step: number; value: number };
+  };
 }
 
 const HALF_LN_2PI = 0.5 * Math.log(2 * Math.PI);
@@ -125,8 +132,10 @@ export const gaussianNLL: TernaryReference = {
   ],
   f32Tolerance: 2e-6,
   checks: { variance: nonNegative },
-  formula: 'l = ½(ln v + (ŷ − y)²/v),  v = max(variance, ε)',
+  formula: 'l = ½(ln v + (ŷ − y)²/v),  v = max(variance, ε);  plotted against the variance, ŷ = 0',
   signed: true,
+  // against the variance: the minimum at v = (ŷ − y)², the clamp below ε (flat loss, the gradient held)
+  playground: { along: 1, range: [0, 3], held: 0, target: { label: 'target y (mean 0)', min: -3, max: 3, step: 0.25, value: 1 } },
 };
 
 export const marginRanking: TernaryReference = {
@@ -162,7 +171,8 @@ export const marginRanking: TernaryReference = {
   ],
   f32Tolerance: 1e-6,
   checks: { target: rankLabel },
-  formula: 'l = max(0, m − y·(x₁ − x₂)),  y = ±1',
+  formula: 'l = max(0, m − y·(x₁ − x₂)),  y = ±1;  plotted against x₁, x₂ = 0',
+  playground: { along: 0, range: [-3, 3], held: 0, target: { label: 'label y (±1)', min: -1, max: 1, step: 2, value: 1 } },
 };
 
 /** Every three-input reference by loss name, sorted (tests, bench and the playground see one order). */
