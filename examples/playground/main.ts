@@ -97,8 +97,9 @@ for (const e of ternaryOf(simdloss)) {
       const y = new Float64Array(x.length).fill(t);
       const other = new Float64Array(x.length).fill(held);
       const [a, b] = along === 0 ? [x, other] : [other, x];
-      const { loss, grad } = e.loss.withGrad(y, a, b, { ...opts, reduction: 'none' });
-      return { loss, grad: grad[e.inputs[along]!]! };
+      const { loss, grad } = e.loss.withGrad(y, a, b, { ...opts, reduction: 'none' as const });
+      // (the options record hides the 'none' overload from the type checker)
+      return { loss: loss as unknown as Float64Array, grad: grad[e.inputs[along]!]! };
     },
   });
 }

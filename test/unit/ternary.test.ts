@@ -212,7 +212,8 @@ for (const build of BUILDS) {
 
         test(`${entry.name} ${dtype.name}: extreme values, as the reference rounds them`, () => {
           const xs = entry.extremes;
-          const d = { y: dtype.Array.from(xs, (x) => x[0]), a: dtype.Array.from(xs, (x) => x[1]), b: dtype.Array.from(xs, (x) => x[2]) };
+          const column = (j: number) => dtype.Array.from(xs.map((x) => x[j]!));
+          const d = { y: column(0), a: column(1), b: column(2) };
           // (subnormal results have an absolute precision: a few units of the smallest one)
           const tiny = f32 ? 2 ** -146 : 2 ** -1071;
           for (const opts of entry.cases) {
@@ -244,7 +245,7 @@ for (const build of BUILDS) {
                 const grad = loss.grad(d.y, d.a, d.b, { ...opts, weights });
                 const denominator = weights ? weights.reduce((s, x) => s + x, 0) : n;
                 // The mean's change is its one changed term's: taken from that term, the difference does not cancel in the total.
-                const term = (a: Float64Array, b: Float64Array, i: number) =>
+                const term = (a: Float32Array | Float64Array, b: Float32Array | Float64Array, i: number) =>
                   loss(d.y, a, b, { ...opts, weights, reduction: 'none' })[i] / denominator;
                 let checked = 0;
                 for (let i = 0; i < n; i++) {
@@ -253,12 +254,10 @@ for (const build of BUILDS) {
                   // The truncation error of a central difference grows as h²·l‴: for ½ ln v + r²/2v, as h²/v⁴. Small variances are left out.
                   if (entry.name === 'gaussianNLL' && b < 0.05) continue;
                   for (let j = 0; j < 2; j++) {
-                    const [up, down] = [
-                      [d.a.slice(), d.b.slice()],
-                      [d.a.slice(), d.b.slice()],
-                    ];
-                    up[j]![i] += h;
-                    down[j]![i] -= h;
+                    const up = [d.a.slice(), d.b.slice()] as const;
+                    const down = [d.a.slice(), d.b.slice()] as const;
+                    up[j]![i] = up[j]![i]! + h;
+                    down[j]![i] = down[j]![i]! - h;
                     const numeric = (term(up[0]!, up[1]!, i) - term(down[0]!, down[1]!, i)) / (2 * h);
                     const got = grad[entry.inputs[j]!][i];
                     if (!(Math.abs(got - numeric) <= 1e-6 * Math.abs(numeric) + 1e-8)) {
@@ -288,7 +287,7 @@ describe('the SIMD and scalar builds agree', () => {
             const d = data(entry, dtype.Array, n, 31 * n, opts);
             const w = uniform(dtype.Array, n, [0, 2], random(n));
             const none: ArrayLike<number> = loss(d.y, d.a, d.b, { ...opts, reduction: 'none' });
-            const size = Array.prototype.reduce.call(none, (s: number, l: number) => s + Math.abs(l), 0) as number;
+            const size = Array.from(none).reduce((s, l) => s + Math.abs(l), 0);
             const both = loss.withGrad(d.y, d.a, d.b, { ...opts, reduction: 'none', weights: w });
             return { n, mean: loss(d.y, d.a, d.b, opts) as number, size: n > 0 ? size / n : 0, both };
           });
@@ -465,7 +464,7 @@ describe.each(registry.map((e) => [e.name, e] as const))('%s: accumulators', (_,
             return acc.update(at(d.y), at(d.a), at(d.b), at(w));
           });
           const merged = parts.reduceRight((acc: AnyLoss, p: AnyLoss) => acc.merge(p), loss.create({ ...opts, reduction }));
-          const k = reduction === 'mean' ? 1 / w.reduce((s, x) => s + x, 0) : 1;
+          const k = reduction === 'mean' ? 1 / Array.from(w as ArrayLike<number>).reduce((s, x) => s + x, 0) : 1;
           expectNumber(merged.result(), whole, k * scale, tol, `${reduction} ${JSON.stringify(opts)}`);
           const restored = loss.fromJSON(JSON.stringify(merged));
           expect(restored.result()).toBe(merged.result());
