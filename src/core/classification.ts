@@ -49,6 +49,7 @@ import {
 } from './options.js';
 import { overlapsShifted, shares, shiftedOut } from './overlap.js';
 import { chunkAt, copyIn, copyLabelsIn, copyOut, slotAt, stageOut } from './staging.js';
+import { bytesOf } from './typed.js';
 import { chunkOf, type Kernel, ready, views, wasm } from './wasm.js';
 
 /** A row wider than a slot is staged in a temporary block of this many rows: target, pred, gradient, class weights. */
@@ -257,8 +258,7 @@ function pass(family: Family, fn: string, want: number, target: unknown, pred: u
   const rows = p.length / C;
   // A row wider than a slot: one temporary block for a row of target, pred, gradient and class weights.
   const before = wasm.buffer;
-  const wide =
-    C * p.BYTES_PER_ELEMENT > SLOT_BYTES && rows > 0 ? alloc(WIDE_ROWS * C, p instanceof Float32Array ? 'f32' : 'f64') : undefined;
+  const wide = C * bytesOf(p) > SLOT_BYTES && rows > 0 ? alloc(WIDE_ROWS * C, p instanceof Float32Array ? 'f32' : 'f64') : undefined;
   try {
     const x =
       wide === undefined
@@ -384,7 +384,7 @@ function run(
   const C = c.classes;
   const rows = p.length / C;
   const f32 = p instanceof Float32Array;
-  const bytes = p.BYTES_PER_ELEMENT;
+  const bytes = bytesOf(p);
   const rowBytes = C * bytes;
   const losses = want & LOSS && reduction === NONE ? (f32 ? new Float32Array(rows) : new Float64Array(rows)) : undefined;
   const grad = want & GRAD ? (x.out ?? (f32 ? new Float32Array(p.length) : new Float64Array(p.length))) : undefined;

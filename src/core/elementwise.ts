@@ -282,7 +282,7 @@ function pass(family: Family, fn: string, want: number, target: unknown, pred: u
   const { reduction, w, zw, out, zo, params, accuracy } = c;
 
   const f32 = p instanceof Float32Array;
-  const bytes = p.BYTES_PER_ELEMENT;
+  const bytes = f32 ? 4 : 8;
   const losses = want & LOSS && reduction === NONE ? newArray(f32, n) : undefined;
   const grad = want & GRAD ? (out ?? newArray(f32, n)) : undefined;
   const zg = grad === out ? zo : -1;

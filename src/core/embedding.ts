@@ -23,6 +23,7 @@ import { WasmArray } from './memory.js';
 import { accumulatorReduction, booleanOption, optionsObject, type Resolved, refuseCallOptions } from './options.js';
 import { shares } from './overlap.js';
 import { chunkAt, slotAt, stageOut } from './staging.js';
+import { bytesOf } from './typed.js';
 import { chunkOf, ready, views, wasm } from './wasm.js';
 import { weightSum } from './weights.js';
 
@@ -220,7 +221,7 @@ function gradients(family: Family, b: Batch, outArg: unknown): void {
 
 /** Rows per kernel call: all of them when nothing is copied, else what fits a slot. */
 function chunkFor(family: Family, b: Batch, losses: FloatArray | undefined): number {
-  const bytes = b.xs[0]!.BYTES_PER_ELEMENT;
+  const bytes = bytesOf(b.xs[0]!);
   const rowCopies = b.zx.some((z) => z < 0) || b.zg.some((z) => z < 0);
   if (rowCopies) {
     const fit = Math.floor(SLOT_BYTES / (b.dim * bytes));
@@ -241,7 +242,7 @@ function run(family: Family, b: Batch, want: number, reduction: number, param: n
   const { xs, zx, grads, zg, w, n, dim } = b;
   const first = xs[0]!;
   const f32 = first instanceof Float32Array;
-  const bytes = first.BYTES_PER_ELEMENT;
+  const bytes = bytesOf(first);
   const losses = want & LOSS && reduction === NONE ? (f32 ? new Float32Array(n) : new Float64Array(n)) : undefined;
   const chunk = chunkFor(family, b, losses);
   const weights = w === undefined ? n : weightSum(b.fn, w, b.zw, n, b.zw >= 0 ? Math.max(n, 1) : chunkOf(SLOT_BYTES / bytes));

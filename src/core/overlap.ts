@@ -5,6 +5,7 @@
  */
 import type { FloatArray } from './args.js';
 import { SimdlossError } from './errors.js';
+import { byteLengthOf, byteOffsetOf } from './typed.js';
 import { wasm } from './wasm.js';
 
 /**
@@ -16,7 +17,7 @@ import { wasm } from './wasm.js';
  * a call, Node 20).
  */
 export function overlapsShifted(a: FloatArray, pa: number, b: FloatArray, pb: number): boolean {
-  if (pa >= 0 && pb >= 0) return shifted(pa, pb, a.byteLength);
+  if (pa >= 0 && pb >= 0) return shifted(pa, pb, byteLengthOf(a));
   return ordinaryOverlapsShifted(a, pa, b, pb);
 }
 
@@ -29,11 +30,11 @@ function ordinaryOverlapsShifted(a: FloatArray, pa: number, b: FloatArray, pb: n
   } else {
     // Two views that both start a buffer cannot be shifted; this spares the `.buffer` reads in the
     // usual case (arrays created with `new`).
-    if ((a.byteOffset === 0 && b.byteOffset === 0) || a.buffer !== b.buffer) return false;
-    pa = a.byteOffset;
-    pb = b.byteOffset;
+    if ((byteOffsetOf(a) === 0 && byteOffsetOf(b) === 0) || a.buffer !== b.buffer) return false;
+    pa = byteOffsetOf(a);
+    pb = byteOffsetOf(b);
   }
-  return shifted(pa, pb, a.byteLength);
+  return shifted(pa, pb, byteLengthOf(a));
 }
 
 /** Two arrays of `bytes` each, starting at byte offsets pa and pb, overlap without being the same. */
@@ -48,7 +49,7 @@ function shifted(pa: number, pb: number, bytes: number): boolean {
  * of a WasmArray pred gave a silently wrong gradient at the chunk edges.)
  */
 export function overWasm(a: FloatArray): number {
-  return a.byteOffset !== 0 && a.buffer === wasm.buffer ? a.byteOffset : -1;
+  return byteOffsetOf(a) !== 0 && a.buffer === wasm.buffer ? byteOffsetOf(a) : -1;
 }
 
 /** Whether two arrays share memory; `allowSame`: the very same elements (same start and length) are fine. */
@@ -59,12 +60,12 @@ export function shares(a: FloatArray, pa: number, b: FloatArray, pb: number, all
     if (pa < 0 || pb < 0) return false;
   } else if (pa < 0) {
     if (a.buffer !== b.buffer) return false;
-    pa = a.byteOffset;
-    pb = b.byteOffset;
+    pa = byteOffsetOf(a);
+    pb = byteOffsetOf(b);
   }
-  const ea = pa + a.byteLength;
-  const eb = pb + b.byteLength;
-  if (pa >= eb || pb >= ea || a.byteLength === 0 || b.byteLength === 0) return false;
+  const ea = pa + byteLengthOf(a);
+  const eb = pb + byteLengthOf(b);
+  if (pa >= eb || pb >= ea || byteLengthOf(a) === 0 || byteLengthOf(b) === 0) return false;
   return !(allowSame && pa === pb && ea === eb);
 }
 

@@ -4,6 +4,7 @@
  */
 import { SLOT_BYTES } from './abi.js';
 import type { FloatArray } from './args.js';
+import { bytesOf, setAt, subarrayOf } from './typed.js';
 import { wasm } from './wasm.js';
 
 /** Byte offset of scratch slot `slot`. */
@@ -13,8 +14,9 @@ export function slotAt(slot: number): number {
 
 /** Copies elements [i, i + m) of `a` to byte offset `to` of wasm memory; returns `to`. */
 export function copyIn(a: FloatArray, to: number, i: number, m: number): number {
-  if (a instanceof Float32Array) wasm.f32.set(m === a.length ? a : a.subarray(i, i + m), to >> 2);
-  else wasm.f64.set(m === a.length ? a : a.subarray(i, i + m), to >> 3);
+  const from = m === a.length ? a : subarrayOf(a, i, i + m);
+  if (a instanceof Float32Array) setAt(wasm.f32, from, to >> 2);
+  else setAt(wasm.f64, from, to >> 3);
   return to;
 }
 
@@ -29,22 +31,13 @@ export function copyLabelsIn(a: Int32Array, to: number, i: number, m: number): n
  * place, or copied into scratch slot `slot` (z = -1: an ordinary array).
  */
 export function chunkAt(a: FloatArray, z: number, slot: number, i: number, m: number): number {
-  return z >= 0 ? z + i * a.BYTES_PER_ELEMENT : copyIn(a, wasm.scratch + slot * SLOT_BYTES, i, m);
+  return z >= 0 ? z + i * bytesOf(a) : copyIn(a, wasm.scratch + slot * SLOT_BYTES, i, m);
 }
-
-// Below this many elements a loop beats creating a subarray of the scratch view for set().
-const SHORT_COPY = 64;
 
 /** Copies m elements from byte offset `from` of wasm memory to `a` from index i. */
 export function copyOut(a: FloatArray, from: number, i: number, m: number): void {
-  const view = a instanceof Float32Array ? wasm.f32 : wasm.f64;
-  const at = from / a.BYTES_PER_ELEMENT;
-  // Stryker disable next-line EqualityOperator,ConditionalExpression: both ways copy the same elements; the bound only picks the quicker
-  if (m <= SHORT_COPY) {
-    for (let j = 0; j < m; j++) a[i + j] = view[at + j]!;
-  } else {
-    a.set(view.subarray(at, at + m), i);
-  }
+  if (a instanceof Float32Array) setAt(a, subarrayOf(wasm.f32, from >> 2, (from >> 2) + m), i);
+  else setAt(a, subarrayOf(wasm.f64, from >> 3, (from >> 3) + m), i);
 }
 
 /** Copies m elements of scratch slot `slot` to `a` from index i. */
