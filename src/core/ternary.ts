@@ -36,6 +36,7 @@ import { WasmArray } from './memory.js';
 import { accumulatorReduction, booleanOption, optionsObject, type Resolved, refuseCallOptions } from './options.js';
 import { overlapsShifted, shares } from './overlap.js';
 import { chunkAt, slotAt, stageOut } from './staging.js';
+import { bytesOf } from './typed.js';
 import { chunkOf, ready, views, wasm } from './wasm.js';
 import { weightSum } from './weights.js';
 
@@ -206,7 +207,7 @@ function run(family: Family, b: Batch, want: number, reduction: number, params: 
   const { fn, y, zy, xs, zx, grads, zg, w, zw } = b;
   const n = y.length;
   const f32 = y instanceof Float32Array;
-  const bytes = y.BYTES_PER_ELEMENT;
+  const bytes = bytesOf(y);
   const losses = want & LOSS && reduction === NONE ? (f32 ? new Float32Array(n) : new Float64Array(n)) : undefined;
   const grad = (want & GRAD) !== 0;
   const copies =
