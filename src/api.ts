@@ -32,8 +32,6 @@ export type {
   TernaryAccumulator,
   TernaryGradOptions,
   TernaryLoss,
-  TernaryNoneOptions,
-  TernaryReduceOptions,
   TripletLoss,
 } from './core/types.js';
 export * from './loss/binary.js';

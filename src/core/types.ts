@@ -1,6 +1,6 @@
 /** The public types of the classification, embedding and three-input elementwise losses (the elementwise ones: elementwise.ts). */
 import type { FloatArray, NumericOption } from './args.js';
-import type { F32, F64 } from './elementwise.js';
+import type { F32, F64, NoneOptions, ReduceOptions } from './elementwise.js';
 import type { WasmArray } from './memory.js';
 import type { AccumulatorBase, AccumulatorState } from './stream.js';
 
@@ -305,23 +305,6 @@ export interface TripletLoss<O = object> {
   readonly options: readonly NumericOption[];
 }
 
-/** The common options of a three-input elementwise loss that returns a number. */
-export interface TernaryReduceOptions<In> {
-  /**
-   * 'mean': the (weighted) mean over examples, 0 over none; 'sum': the (weighted) sum.
-   * @defaultValue 'mean'
-   */
-  reduction?: 'mean' | 'sum';
-  /** One weight ≥ 0 per example, same dtype and length as the inputs. */
-  weights?: In;
-}
-/** The common options of a three-input elementwise loss with `reduction: 'none'`: one loss per example. */
-export interface TernaryNoneOptions<In> {
-  /** Returns one loss per example (wᵢlᵢ with weights), of the inputs' dtype. */
-  reduction: 'none';
-  /** One weight ≥ 0 per example. */
-  weights?: In;
-}
 /** The common options of `grad` and `withGrad` of a three-input elementwise loss; `K` names its two gradients. */
 export interface TernaryGradOptions<In, K extends string> {
   /**
@@ -345,17 +328,17 @@ export interface TernaryGradOptions<In, K extends string> {
  */
 export interface TernaryLoss<O, K extends string> {
   /** The loss reduced by `reduction` ('mean' by default, or 'sum'), from float32 arrays: a float32 result. */
-  (target: F32, a: F32, b: F32, opts?: O & TernaryReduceOptions<F32>): number;
+  (target: F32, a: F32, b: F32, opts?: O & ReduceOptions<F32>): number;
   /** The loss reduced by `reduction` ('mean' by default, or 'sum'), from float64 arrays: a float64 result. */
-  (target: F64, a: F64, b: F64, opts?: O & TernaryReduceOptions<F64>): number;
+  (target: F64, a: F64, b: F64, opts?: O & ReduceOptions<F64>): number;
   /** One loss per example (`reduction: 'none'`), from float32 arrays: a float32 result. */
-  (target: F32, a: F32, b: F32, opts: O & TernaryNoneOptions<F32>): Float32Array;
+  (target: F32, a: F32, b: F32, opts: O & NoneOptions<F32>): Float32Array;
   /** One loss per example (`reduction: 'none'`), from float64 arrays: a float64 result. */
-  (target: F64, a: F64, b: F64, opts: O & TernaryNoneOptions<F64>): Float64Array;
+  (target: F64, a: F64, b: F64, opts: O & NoneOptions<F64>): Float64Array;
   /** The loss reduced by `reduction` ('mean' by default, or 'sum'), from float32 or float64 arrays (either, for code written over both). */
-  (target: F32 | F64, a: F32 | F64, b: F32 | F64, opts?: O & TernaryReduceOptions<F32 | F64>): number;
+  (target: F32 | F64, a: F32 | F64, b: F32 | F64, opts?: O & ReduceOptions<F32 | F64>): number;
   /** One loss per example (`reduction: 'none'`), from float32 or float64 arrays (either, for code written over both). */
-  (target: F32 | F64, a: F32 | F64, b: F32 | F64, opts: O & TernaryNoneOptions<F32 | F64>): FloatArray;
+  (target: F32 | F64, a: F32 | F64, b: F32 | F64, opts: O & NoneOptions<F32 | F64>): FloatArray;
   /** dL/da and dL/db, each the same dtype and length as the inputs; with reduction 'none', of the sum of the returned losses. */
   grad(target: F32, a: F32, b: F32, opts?: O & TernaryGradOptions<F32, K>): Grads<K, Float32Array>;
   /** The gradient with respect to each input, from float64 arrays: a float64 result. */
