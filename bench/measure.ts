@@ -1,5 +1,6 @@
 /** The timing loop shared by bench/run.ts and bench/tfjs.ts: interleaved rounds of tinybench tasks. */
 import { Bench } from 'tinybench';
+import { ownCopy } from './own-copy.js';
 
 // Each task's time is split over rounds that interleave the variants (order reversed every other
 // round): this machine's speed drifts by up to 1.6× over hundreds of ms, which would otherwise
@@ -12,6 +13,16 @@ export interface Prepared<R = { loss: number }> {
 }
 
 let sink = 0; // every loss value lands here, so no call can be optimised away
+
+/**
+ * `reps` calls, their losses summed. Each task times its own copy (ownCopy): with one loop for all,
+ * its call site would see every variant's function and slow each call by a polymorphic dispatch.
+ */
+function timedLoop(call: () => { loss: number }, reps: number): number {
+  let s = 0;
+  for (let i = 0; i < reps; i++) s += call().loss;
+  return s;
+}
 /** Whether some timed call returned a NaN loss. */
 export const sawNaN = (): boolean => Number.isNaN(sink);
 
@@ -33,23 +44,25 @@ export async function measure(
   timeMs: number,
 ): Promise<Map<string, number[]>> {
   const pooled = new Map<string, number[]>(tasks.map((t) => [t.name, []]));
+  const loops = new Map(tasks.map((t) => [t, ownCopy(timedLoop)]));
   for (let round = 0; round < ROUNDS; round++) {
     const bench = new Bench({
       time: timeMs / ROUNDS,
       iterations: 8,
-      warmup: round === 0,
-      warmupTime: timeMs / 5,
+      // every round warms up: a task's call is prepared afresh each round, and compiled afresh
+      warmup: true,
+      warmupTime: timeMs / 5 / ROUNDS,
       retainSamples: true,
       throws: true,
     });
     for (const t of round % 2 ? [...tasks].reverse() : tasks) {
       let prep: Prepared | undefined;
+      const timed = loops.get(t)!;
       bench.add(
         t.name,
         () => {
-          const call = prep!.call;
           const t0 = performance.now();
-          for (let i = 0; i < reps; i++) sink += call().loss;
+          sink += timed(prep!.call, reps);
           const ms = performance.now() - t0;
           return { overriddenDuration: ms / reps, overriddenIterationCost: ms };
         },

@@ -1,6 +1,10 @@
 /**
  * npm run bench [-- --sizes 1e5,16] [--only mse,huber] [--time 1000] [--json out.json] [--classes 10,1000] [--row-sizes 1e5]
- *                [--rows 1000] [--dim 128] [--tfjs-sizes 1e3,1e5,1e6]
+ *                [--rows 1000] [--dim 128] [--tfjs-sizes 1e3,1e5,1e6] [--small]
+ *
+ * --small: only the small-batch sections (bench/small-batch.ts: the fixed cost of a call and batches
+ * of 16 to 4096 values; bench/training.ts: whole training epochs), which otherwise follow the tables
+ * of every loss.
  *
  * Embedding losses run at one batch of --rows × --dim, float32, default options; three-input losses
  * (target, a, b) at each of --sizes elements, with the embedding losses' variants.
@@ -25,11 +29,14 @@ import { random, uniform } from '../test/random.js';
 import { type EmbeddingEntry, elementwiseOf, embeddingOf, registryOf, rowwiseOf, type TernaryEntry, ternaryOf } from '../test/registry.js';
 import { benchMath } from './math.js';
 import { measure, medianOf, type Prepared, ROUNDS, sawNaN } from './measure.js';
+import { ownCall, ownCopy } from './own-copy.js';
 import { type LossAndGrad, type PlainLoss, plain } from './plain.js';
 import { type EmbeddingResult, plainEmbedding } from './plain-embedding.js';
 import { plainTernary } from './plain-ternary.js';
 import { referenceLoop } from './reference-loop.js';
+import { benchSmallBatch } from './small-batch.js';
 import { benchTfjs } from './tfjs.js';
+import { benchTraining } from './training.js';
 
 // The test registry, bound to the built library.
 const registry = registryOf(lib);
@@ -62,6 +69,7 @@ const { values: args } = parseArgs({
     rows: { type: 'string', default: '1000' },
     dim: { type: 'string', default: '128' },
     'tfjs-sizes': { type: 'string', default: '1e3,1e5,1e6' },
+    small: { type: 'boolean', default: false },
   },
 });
 const sizes = args.sizes.split(',').map((s) => Number(s.trim()));
@@ -104,6 +112,8 @@ interface Item {
   sizes: number[];
   data(n: number, rand: () => number): { y: Float32Array | Int32Array; p: Float32Array };
   plain: PlainLoss;
+  /** The timed baselines: copies of `plain` of their own, one for each way it is called (ownCopy). */
+  baselines: { fresh: PlainLoss; out: PlainLoss };
   /** The baseline is the float64 reference's formula in a loop, not a hand-written one. */
   referenceBaseline?: boolean;
 }
@@ -133,7 +143,7 @@ const VARIANTS: Variant[] = [
     name: 'simdloss', // ordinary arrays, streamed through the scratch area; a new grad per call
     prepare: (e, y, p, opts) => {
       use(true);
-      return { call: () => e.loss.withGrad(y, p, opts) };
+      return { call: ownCall(e.loss.withGrad, y, p, opts) };
     },
   },
   {
@@ -141,7 +151,7 @@ const VARIANTS: Variant[] = [
     prepare: (e, y, p, opts) => {
       use(true);
       const o = { ...opts, out: new Float32Array(p.length) };
-      return { call: () => e.loss.withGrad(y, p, o) };
+      return { call: ownCall(e.loss.withGrad, y, p, o) };
     },
   },
   {
@@ -156,7 +166,7 @@ const VARIANTS: Variant[] = [
       const [wy, wp, out] = [place(y), place(p), place()];
       const o = { ...opts, out };
       return {
-        call: () => e.loss.withGrad(wy, wp, o),
+        call: ownCall(e.loss.withGrad, wy, wp, o),
         free: () => {
           for (const w of [wy, wp, out]) w.free();
         },
@@ -167,23 +177,16 @@ const VARIANTS: Variant[] = [
     name: 'scalar build', // as 'simdloss', on the build for runtimes without wasm SIMD
     prepare: (e, y, p, opts) => {
       use(false);
-      return { call: () => e.loss.withGrad(y, p, opts) };
+      return { call: ownCall(e.loss.withGrad, y, p, opts) };
     },
   },
   {
     name: BASELINE,
-    prepare: (e, y, p, opts) => {
-      const f = e.plain;
-      return { call: () => f(y, p, opts) };
-    },
+    prepare: (e, y, p, opts) => ({ call: ownCall(e.baselines.fresh, y, p, opts) }),
   },
   {
     name: 'plain JS, out', // the baseline with a reused gradient array: compare with 'simdloss, out'
-    prepare: (e, y, p, opts) => {
-      const f = e.plain;
-      const out = new Float32Array(p.length);
-      return { call: () => f(y, p, opts, out) };
-    },
+    prepare: (e, y, p, opts) => ({ call: ownCall(e.baselines.out, y, p, opts, new Float32Array(p.length)) }),
   },
 ];
 
@@ -220,6 +223,8 @@ console.log(`simdloss bench: withGrad, float32, mean reduction; medians of tinyb
 console.log(`machine: ${os.cpus()[0]?.model ?? 'unknown'} (${os.cpus().length} cores), ${os.platform()} ${os.arch()}`);
 console.log(`node ${process.version} (V8 ${process.versions.v8}), ${new Date().toISOString()}, ${timeMs} ms per task`);
 
+/** Two copies of a baseline (`make` compiles one), one per variant: each sees the one way it is called. */
+const baselinesOf = (make: () => PlainLoss): Item['baselines'] => ({ fresh: make(), out: make() });
 const defaults = (options: readonly { name: string; default: number }[]): Opts =>
   Object.fromEntries(options.map((o) => [o.name, o.default]));
 const items: Item[] = [
@@ -229,6 +234,10 @@ const items: Item[] = [
     opts: defaults(e.options),
     sizes,
     plain: plain[e.name] ?? (referenceLoop(e.reference, Float32Array) as PlainLoss),
+    baselines: baselinesOf(() => {
+      const handWritten = plain[e.name];
+      return handWritten ? ownCopy(handWritten) : (referenceLoop(e.reference, Float32Array) as PlainLoss);
+    }),
     referenceBaseline: plain[e.name] === undefined,
     data(n: number, rand: () => number) {
       const y = uniform(Float32Array, n, e.domain.target, rand);
@@ -247,6 +256,7 @@ const items: Item[] = [
         loss: e.loss,
         opts: { ...defaults(e.options), classes: C },
         plain: plain[e.name]!,
+        baselines: baselinesOf(() => ownCopy(plain[e.name]!)),
         sizes: rowSizes.map((n) => Math.max(C, Math.round(n / C) * C)),
         data(n: number, rand: () => number) {
           const p = uniform(Float32Array, n, e.domain.pred, rand);
@@ -263,7 +273,8 @@ const items: Item[] = [
 ];
 
 use(true);
-for (const e of items.filter((e) => !only || only.some((name) => e.name === name || e.name.startsWith(`${name} `)))) {
+const selected = (name: string): boolean => !args.small && (!only || only.some((o) => name === o || name.startsWith(`${o} `)));
+for (const e of items.filter((e) => selected(e.name))) {
   const opts = e.opts;
   for (const n of e.sizes) {
     process.stderr.write(`\r${e.name} N=${fmtN(n)}...         `);
@@ -407,7 +418,7 @@ function checkEmbedding(what: string, got: EmbeddingResult, want: EmbeddingResul
   }
 }
 
-for (const e of embeddingRegistry.filter((e) => !only || only.includes(e.name))) {
+for (const e of embeddingRegistry.filter((e) => selected(e.name))) {
   const opts: Opts = { ...Object.fromEntries(e.options.map((o) => [o.name, o.default])), dim: embedDim };
   const n = embedRows * embedDim;
   const size = `${fmtN(embedRows)}×${embedDim}`;
@@ -490,7 +501,11 @@ async function timeRows(
   );
 }
 
-if (!only) {
+if (!only || args.small) {
+  await benchSmallBatch(timeMs, () => use(true));
+  await benchTraining(timeMs);
+}
+if (!only && !args.small) {
   await benchMath(timeMs / 2);
   await benchTfjs(args['tfjs-sizes'].split(',').map(Number), timeMs / 3);
 }

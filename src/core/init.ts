@@ -85,9 +85,7 @@ export function initWith(opts: InitOptions | undefined, source: Source): Promise
   if (pending !== undefined && pendingSimd === simd) return pending;
   pendingSimd = simd;
   const started = source(simd)
-    .then((bytesOrModule) =>
-      instantiate(bytesOrModule instanceof WebAssembly.Module ? bytesOrModule : new WebAssembly.Module(bytesOrModule)),
-    )
+    .then((bytesOrModule) => instantiate(bytesOrModule instanceof WebAssembly.Module ? bytesOrModule : compile(bytesOrModule)))
     .then(info)
     .finally(() => {
       if (pending === started) pending = undefined;
@@ -116,7 +114,7 @@ export function initSync(bytesOrModule: BufferSource | WebAssembly.Module): Init
   if (bytesOrModule instanceof WebAssembly.Module) {
     instantiateSync(bytesOrModule);
   } else if (ArrayBuffer.isView(bytesOrModule) || bytesOrModule instanceof ArrayBuffer) {
-    instantiateSync(new WebAssembly.Module(bytesOrModule));
+    instantiateSync(compile(bytesOrModule));
   } else {
     throw new SimdlossError(
       `initSync: expected the bytes of a simdloss .wasm file or a WebAssembly.Module; got ${show(bytesOrModule)}`,
@@ -125,6 +123,13 @@ export function initSync(bytesOrModule: BufferSource | WebAssembly.Module): Init
   }
   pending = undefined;
   return info();
+}
+
+/** The module of a build's bytes. A DataView is passed as the bytes it views: V8 compiles only ArrayBuffers and typed arrays. */
+function compile(bytes: BufferSource): WebAssembly.Module {
+  return new WebAssembly.Module(
+    bytes instanceof DataView ? new Uint8Array(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength) : bytes,
+  );
 }
 
 function info(): InitInfo {

@@ -76,6 +76,11 @@ test('initSync: bytes (a view or an ArrayBuffer) or a module, nothing else', asy
     expect(initSync(bytes)).toEqual({ simd: build.simd });
     expect(initSync(bytes.buffer)).toEqual({ simd: build.simd });
     expect(mse(Float32Array.of(1), Float32Array.of(-1))).toBe(4);
+    // A DataView over the bytes at an offset: V8 compiles only ArrayBuffers and typed arrays
+    const padded = new Uint8Array(bytes.length + 3);
+    padded.set(bytes, 3);
+    expect(initSync(new DataView(padded.buffer, 3, bytes.length))).toEqual({ simd: build.simd });
+    expect(mse(Float32Array.of(2), Float32Array.of(-1))).toBe(9);
   }
 });
 
