@@ -388,12 +388,13 @@ const EMBED_VARIANTS: EmbedVariant[] = [
       return { call: embedCall(e, label, xs, opts) };
     },
   },
-  { name: BASELINE, prepare: (e, label, xs, opts) => ({ call: () => plainRows[e.name]!(label, xs, opts) }) },
+  // (each baseline a copy of its own, as the elementwise ones: ownCopy)
+  { name: BASELINE, prepare: (e, label, xs, opts) => ({ call: ownCall(ownCopy(plainRows[e.name]!), label, xs, opts) }) },
   {
     name: 'plain JS, out',
     prepare: (e, label, xs, opts) => {
       const out = xs.map((x) => new Float32Array(x.length));
-      return { call: () => plainRows[e.name]!(label, xs, opts, out) };
+      return { call: ownCall(ownCopy(plainRows[e.name]!), label, xs, opts, out) };
     },
   },
 ];
