@@ -431,7 +431,7 @@ for (const e of embeddingRegistry.filter((e) => selected(e.name))) {
   await timeRows(e, label, xs, opts, n, size, `${embedRows} rows × dim ${embedDim}`);
 }
 
-for (const e of ternaryRegistry.filter((e) => !only || only.includes(e.name))) {
+for (const e of ternaryRegistry.filter((e) => selected(e.name))) {
   const opts: Opts = Object.fromEntries(e.options.map((o) => [o.name, o.default]));
   for (const n of sizes) {
     process.stderr.write(`\r${e.name} N=${fmtN(n)}...         `);
