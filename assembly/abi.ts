@@ -39,6 +39,8 @@ export const RESULT: usize = memory.data(48, 16);
 export const ARGUMENT_TARGET: i32 = 0;
 export const ARGUMENT_PRED: i32 = 1;
 export const ARGUMENT_WEIGHTS: i32 = 2;
+/** The second input of a three-input elementwise loss (its first is ARGUMENT_PRED's place): variance, x2. */
+export const ARGUMENT_SECOND: i32 = 3;
 
 // Scratch slots above the heap base through which ordinary arrays are streamed (the kernels never
 // see them: the TypeScript layer lays them out and passes their addresses). 32 KiB keeps a chunk's

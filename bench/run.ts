@@ -6,7 +6,8 @@
  * of 16 to 4096 values; bench/training.ts: whole training epochs), which otherwise follow the tables
  * of every loss.
  *
- * Embedding losses run at one batch of --rows × --dim, float32, default options.
+ * Embedding losses run at one batch of --rows × --dim, float32, default options; three-input losses
+ * (target, a, b) at each of --sizes elements, with the embedding losses' variants.
  *
  * Row-wise losses (an example is a row of C classes) run at each --classes C with N = --row-sizes
  * elements (N / C rows), one-hot or label targets.
@@ -25,12 +26,13 @@ import { parseArgs } from 'node:util';
 import * as lib from '../dist/node.js';
 import { alloc, initSync } from '../dist/node.js';
 import { random, uniform } from '../test/random.js';
-import { type EmbeddingEntry, elementwiseOf, embeddingOf, registryOf, rowwiseOf } from '../test/registry.js';
+import { type EmbeddingEntry, elementwiseOf, embeddingOf, registryOf, rowwiseOf, type TernaryEntry, ternaryOf } from '../test/registry.js';
 import { benchMath } from './math.js';
 import { measure, medianOf, type Prepared, ROUNDS, sawNaN } from './measure.js';
 import { ownCall, ownCopy } from './own-copy.js';
 import { type LossAndGrad, type PlainLoss, plain } from './plain.js';
 import { type EmbeddingResult, plainEmbedding } from './plain-embedding.js';
+import { plainTernary } from './plain-ternary.js';
 import { referenceLoop } from './reference-loop.js';
 import { benchSmallBatch } from './small-batch.js';
 import { benchTfjs } from './tfjs.js';
@@ -41,6 +43,9 @@ const registry = registryOf(lib);
 const elementwiseRegistry = elementwiseOf(lib);
 const rowwiseRegistry = rowwiseOf(lib);
 const embeddingRegistry = embeddingOf(lib);
+const ternaryRegistry = ternaryOf(lib);
+/** The baselines of the losses with one gradient per input: embedding and three-input losses. */
+const plainRows = { ...plainEmbedding, ...plainTernary };
 
 const SIZES = '16,100,1e4,1e5,1e6';
 // Calls per timed sample: at small N one call is no longer than the timer's own cost, so a sample
@@ -90,6 +95,10 @@ for (const e of registry) {
   if (e.kind === 'rowwise' && e.metric) continue;
   if (e.kind === 'embedding') {
     if (!plainEmbedding[e.name]) fail(`registry entry '${e.name}' has no plain-JS implementation: add one to bench/plain-embedding.ts`);
+    continue;
+  }
+  if (e.kind === 'ternary') {
+    if (!plainTernary[e.name]) fail(`registry entry '${e.name}' has no plain-JS implementation: add one to bench/plain-ternary.ts`);
     continue;
   }
   if (e.kind === 'rowwise' && !plain[e.name]) fail(`registry entry '${e.name}' has no plain-JS implementation: add one to bench/plain.ts`);
@@ -328,11 +337,13 @@ for (const e of items.filter((e) => selected(e.name))) {
   );
 }
 
-// Embedding losses: the same variants at one batch of embedRows × embedDim, float32, default options.
+// Embedding losses: the same variants at one batch of embedRows × embedDim, float32, default options;
+// three-input losses (the target in the label's place) at each size.
 type Call = () => { loss: number; grad: Record<string, Float32Array> };
+type RowsEntry = EmbeddingEntry | TernaryEntry;
 interface EmbedVariant {
   name: string;
-  prepare(e: EmbeddingEntry, label: Float32Array | undefined, xs: Float32Array[], opts: Opts): Prepared<EmbeddingResult>;
+  prepare(e: RowsEntry, label: Float32Array | undefined, xs: Float32Array[], opts: Opts): Prepared<EmbeddingResult>;
 }
 const EMBED_VARIANTS: EmbedVariant[] = [
   {
@@ -377,17 +388,18 @@ const EMBED_VARIANTS: EmbedVariant[] = [
       return { call: embedCall(e, label, xs, opts) };
     },
   },
-  { name: BASELINE, prepare: (e, label, xs, opts) => ({ call: () => plainEmbedding[e.name]!(label, xs, opts) }) },
+  // (each baseline a copy of its own, as the elementwise ones: ownCopy)
+  { name: BASELINE, prepare: (e, label, xs, opts) => ({ call: ownCall(ownCopy(plainRows[e.name]!), label, xs, opts) }) },
   {
     name: 'plain JS, out',
     prepare: (e, label, xs, opts) => {
       const out = xs.map((x) => new Float32Array(x.length));
-      return { call: () => plainEmbedding[e.name]!(label, xs, opts, out) };
+      return { call: ownCall(ownCopy(plainRows[e.name]!), label, xs, opts, out) };
     },
   },
 ];
 
-function embedCall(e: EmbeddingEntry, label: unknown, xs: unknown[], opts: Record<string, unknown>): Call {
+function embedCall(e: RowsEntry, label: unknown, xs: unknown[], opts: Record<string, unknown>): Call {
   const loss = e.loss as any; // eslint-disable-line @typescript-eslint/no-explicit-any -- one call shape for both signatures
   const arrays = (o: Record<string, unknown>) =>
     Object.fromEntries(Object.entries(o).map(([k, v]) => [k, (v as { array?: Float32Array }).array ?? v])) as Record<string, Float32Array>;
@@ -416,7 +428,33 @@ for (const e of embeddingRegistry.filter((e) => selected(e.name))) {
   const xs = e.inputs.map(() => uniform(Float32Array, n, [-1, 1], rand));
   const label =
     e.labels === 'none' ? undefined : Float32Array.from({ length: embedRows }, () => (rand() < 0.5 ? (e.labels === 'sign' ? -1 : 0) : 1));
-  const want = plainEmbedding[e.name]!(label, xs, opts);
+  await timeRows(e, label, xs, opts, n, size, `${embedRows} rows × dim ${embedDim}`);
+}
+
+for (const e of ternaryRegistry.filter((e) => selected(e.name))) {
+  const opts: Opts = Object.fromEntries(e.options.map((o) => [o.name, o.default]));
+  for (const n of sizes) {
+    process.stderr.write(`\r${e.name} N=${fmtN(n)}...         `);
+    const rand = random(seedOf(e.name) ^ n);
+    const y = uniform(Float32Array, n, e.domain.target, rand);
+    if (e.labels)
+      for (let i = 0; i < n; i++) if (rand() < e.labels.share) y[i] = e.labels.values[Math.floor(rand() * e.labels.values.length)]!;
+    const xs = [uniform(Float32Array, n, e.domain.a, rand), uniform(Float32Array, n, e.domain.b, rand)];
+    await timeRows(e, y, xs, opts, n, fmtN(n), `N = ${fmtN(n)}`);
+  }
+}
+
+/** Checks every variant against plain JS, times them, prints the table and the summary line. */
+async function timeRows(
+  e: RowsEntry,
+  label: Float32Array | undefined,
+  xs: Float32Array[],
+  opts: Opts,
+  n: number,
+  size: string,
+  what: string,
+) {
+  const want = plainRows[e.name]!(label, xs, opts);
   for (const v of EMBED_VARIANTS) {
     const prep = v.prepare(e, label, xs, opts);
     checkEmbedding(`${e.name} ${size} ${v.name}`, prep.call(), want);
@@ -442,8 +480,16 @@ for (const e of embeddingRegistry.filter((e) => selected(e.name))) {
     });
   }
   process.stderr.write('\r\x1b[K');
-  console.log(`\n${e.name} ${JSON.stringify(opts)}, ${embedRows} rows × dim ${embedDim}`);
-  console.log(['rows×dim'.padStart(9), 'variant'.padEnd(14), 'el/ns'.padStart(8), 'vs plain JS', 'spread (MAD)'].join('  '));
+  console.log(`\n${e.name} ${JSON.stringify(opts)}, ${what}`);
+  console.log(
+    [
+      (e.kind === 'embedding' ? 'rows×dim' : 'N').padStart(9),
+      'variant'.padEnd(14),
+      'el/ns'.padStart(8),
+      'vs plain JS',
+      'spread (MAD)',
+    ].join('  '),
+  );
   const base = median(e.name, n, BASELINE)!;
   for (const r of rows.filter((r) => r.loss === e.name && r.n === n)) {
     const cells = [size.padStart(9), r.variant.padEnd(14), fmt(n / r.medianNs).padStart(8), `${fmt(base / r.medianNs)}×`.padStart(11)];

@@ -29,9 +29,13 @@ export type {
   RowwiseAccumulator,
   RowwiseLoss,
   RowwiseMetric,
+  TernaryAccumulator,
+  TernaryGradOptions,
+  TernaryLoss,
   TripletLoss,
 } from './core/types.js';
 export * from './loss/binary.js';
 export * from './loss/categorical.js';
 export * from './loss/embedding.js';
 export * from './loss/regression.js';
+export * from './loss/ternary.js';

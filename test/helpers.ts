@@ -28,7 +28,7 @@ export const LENGTHS = [
   100_003,
 ];
 
-export { elementwiseData, random, uniform } from './random.js';
+export { elementwiseData, random, ternaryData, uniform } from './random.js';
 
 /** |actual − expected| ≤ tol·|expected| + abs (one bound, or one per element), element by element; Inf and NaN must match exactly. */
 export function expectClose(

@@ -2,17 +2,19 @@
  * Every loss the library exports, with what tests and benchmarks need to drive it without a
  * line per loss: its kind, the options to exercise, and the float32 tolerance of its kernel.
  *
- * Elementwise entries are derived: each float64 reference in test/reference/ (which carries the
- * test-side data) joined by name with the library's export of that name. Row-wise and embedding
- * entries are listed here, their references in test/reference/ under the same names.
+ * Elementwise and three-input (ternary) entries are derived: each float64 reference in
+ * test/reference/ (which carries the test-side data) joined by name with the library's export of
+ * that name. Row-wise and embedding entries are listed here, their references in test/reference/
+ * under the same names.
  *
  * The entries hold the loss functions of one copy of the library: `registryOf(lib)` binds them to
  * the module given (the source, the built dist/, a second module graph for the other build).
  */
 import type { NumericOption } from '../src/core/args.js';
 import type { ElementwiseLoss } from '../src/core/elementwise.js';
-import type { PairLoss, TripletLoss } from '../src/core/types.js';
+import type { PairLoss, TernaryLoss, TripletLoss } from '../src/core/types.js';
 import { type ElementFamily, type ElementFormula, type ElementReference, references } from './reference/index.js';
+import { type TernaryReference, ternaryReferences } from './reference/ternary.js';
 
 type Lib = typeof import('../src/api.js');
 
@@ -142,7 +144,41 @@ export interface EmbeddingEntry {
   f32Tolerance: number;
 }
 
-export type RegistryEntry = ElementwiseEntry | RowwiseEntry | EmbeddingEntry;
+/**
+ * A three-input elementwise loss (target, a, b): one element of each per example, a gradient per
+ * input, keyed by the input's name. Its reference's test-side data, joined with the export by name.
+ */
+export interface TernaryEntry extends Omit<TernaryReference, 'loss' | 'grads' | 'scale' | 'gradScales' | 'kinkGap' | 'clampGap' | 'edge'> {
+  name: string;
+  family: 'ternary';
+  kind: 'ternary';
+  loss: TernaryLoss<any, string>;
+  /** The loss's own numeric options with their ranges (boolean ones appear in `cases`). */
+  options: readonly NumericOption[];
+  /** The float64 formula. */
+  reference: TernaryReference;
+}
+
+function ternaryEntries(lib: Lib): TernaryEntry[] {
+  const exports = lib as unknown as Record<string, unknown>;
+  return Object.entries(ternaryReferences).flatMap(([name, reference]) => {
+    const loss = exports[name];
+    if (!isLossLike(loss)) return []; // unmatchedOf reports it
+    const { loss: _l, grads: _g, scale: _s, gradScales: _gs, kinkGap: _k, clampGap: _c, edge: _e, ...data } = reference;
+    const entry: TernaryEntry = {
+      ...data,
+      name,
+      family: 'ternary',
+      kind: 'ternary',
+      loss: loss as TernaryLoss<any, string>,
+      options: loss.options,
+      reference,
+    };
+    return [entry];
+  });
+}
+
+export type RegistryEntry = ElementwiseEntry | RowwiseEntry | EmbeddingEntry | TernaryEntry;
 
 function embedding(
   loss: PairLoss<any> | TripletLoss<any>,
@@ -176,6 +212,7 @@ function entriesOf(lib: Lib): RegistryEntry[] {
       f32Tolerance: 1e-5,
     }),
     embedding(cosineEmbedding, { inputs: ['a', 'b'], labels: 'sign', cases: [{}, { margin: 0.3 }], f32Tolerance: 1e-5 }),
+    ...ternaryEntries(lib),
   ];
 }
 
@@ -183,10 +220,11 @@ function entriesOf(lib: Lib): RegistryEntry[] {
 export const elementwiseOf = (lib: object) => registryOf(lib).filter((e): e is ElementwiseEntry => e.kind === 'elementwise');
 export const rowwiseOf = (lib: object) => registryOf(lib).filter((e): e is RowwiseEntry => e.kind === 'rowwise');
 export const embeddingOf = (lib: object) => registryOf(lib).filter((e): e is EmbeddingEntry => e.kind === 'embedding');
+export const ternaryOf = (lib: object) => registryOf(lib).filter((e): e is TernaryEntry => e.kind === 'ternary');
 
 /**
- * What the join leaves over: losses the library exports that no entry drives (an elementwise loss
- * without a float64 reference in test/reference/<family>.ts; a row-wise or embedding loss without
+ * What the join leaves over: losses the library exports that no entry drives (an elementwise or
+ * three-input loss without a float64 reference in test/reference/<family>.ts; a row-wise or embedding loss without
  * an entry here), and references of no exported loss. Metrics without a gradient that are not
  * row-wise (binaryAccuracy) have their own tests.
  */
@@ -197,6 +235,6 @@ export function unmatchedOf(lib: object): { withoutReference: string[]; withoutL
     const v = exports[k];
     return isLossLike(v) && typeof v.grad === 'function' && !driven.has(k);
   });
-  const withoutLoss = Object.keys(references).filter((name) => !isLossLike(exports[name]));
+  const withoutLoss = [...Object.keys(references), ...Object.keys(ternaryReferences)].filter((name) => !isLossLike(exports[name]));
   return { withoutReference, withoutLoss };
 }

@@ -11,7 +11,7 @@ import { random } from './random.js';
 import { applies } from './reference/domains.js';
 import { embeddingReferences } from './reference/embedding.js';
 import { expected, rowReferences } from './reference/index.js';
-import { type RegistryEntry, registryOf } from './registry.js';
+import { type RegistryEntry, registryOf, type TernaryEntry } from './registry.js';
 
 export type AnyLoss = any; // the registry holds functions of several option types; each caller passes the right ones
 export type Method = 'f' | 'grad' | 'withGrad' | 'create' | 'update';
@@ -30,10 +30,12 @@ export interface Right {
 export interface Subject {
   name: string;
   loss: AnyLoss;
-  kind: 'elementwise' | 'rowwise' | 'embedding';
+  kind: 'elementwise' | 'rowwise' | 'embedding' | 'ternary';
   /** Names of the array arguments in call order; `ref` is the one the others are checked against. */
   args: readonly string[];
   ref: number;
+  /** The keys of opts.out: one gradient array ([undefined]), or an object of them by input name. */
+  outKeys: readonly (string | undefined)[];
   /** Arguments that are Int32Array labels. */
   ints: ReadonlySet<number>;
   /** Options every call needs ({ classes } / { dim }). */
@@ -73,6 +75,7 @@ function subject(entry: RegistryEntry): Subject {
       kind: 'elementwise',
       args: ['target', 'pred'],
       ref: 1,
+      outKeys: [undefined],
       ints: new Set(),
       base: {},
       numeric: entry.options,
@@ -105,6 +108,7 @@ function subject(entry: RegistryEntry): Subject {
       kind: 'rowwise',
       args: [labels ? 'labels' : 'target', 'pred'],
       ref: 1,
+      outKeys: [undefined],
       ints: new Set(labels ? [0] : []),
       base: { classes: C },
       numeric: entry.options,
@@ -136,6 +140,7 @@ function subject(entry: RegistryEntry): Subject {
       },
     };
   }
+  if (entry.kind === 'ternary') return ternarySubject(entry);
   const ref = embeddingReferences[entry.name]!;
   const hasLabel = entry.labels !== 'none';
   const names = hasLabel ? ['label', ...entry.inputs] : [...entry.inputs];
@@ -146,6 +151,7 @@ function subject(entry: RegistryEntry): Subject {
     kind: 'embedding',
     args: names,
     ref: first,
+    outKeys: entry.inputs,
     ints: new Set(),
     base: { dim: DIM },
     numeric: entry.options,
@@ -198,6 +204,56 @@ function subject(entry: RegistryEntry): Subject {
   };
 }
 
+/** A three-input elementwise loss: (target, a, b), one element of each per example, a gradient per input. */
+function ternarySubject(entry: TernaryEntry): Subject {
+  const ref = entry.reference;
+  return {
+    name: entry.name,
+    loss: entry.loss,
+    kind: 'ternary',
+    args: ['target', ...entry.inputs],
+    ref: 1,
+    outKeys: entry.inputs,
+    ints: new Set(),
+    base: {},
+    numeric: entry.options,
+    grad: true,
+    f32Tolerance: entry.f32Tolerance,
+    width: () => 1,
+    domains: ['target', ...entry.inputs].flatMap((name, j) => {
+      const d = entry.checks[name];
+      return d ? [{ arg: j, values: d.bad, expected: d.message }] : [];
+    }),
+    data(rows, seed, f32) {
+      const rand = random(seed);
+      const at = (r: readonly [number, number]) => r[0] + (r[1] - r[0]) * rand();
+      const labels = entry.labels;
+      const y = Float64Array.from({ length: rows }, (_, i) =>
+        labels && (labels.share === 1 || i % 2 === 0) ? labels.values[i % labels.values.length]! : at(entry.domain.target),
+      );
+      const a = Float64Array.from({ length: rows }, () => at(entry.domain.a));
+      const b = Float64Array.from({ length: rows }, () => at(entry.domain.b));
+      return [cast(y, f32), cast(a, f32), cast(b, f32)];
+    },
+    reference([y, a, b], f32, weights) {
+      const [t, x1, x2] = [y, a, b] as ArrayLike<number>[];
+      const rows = t!.length;
+      const w = (i: number) => (weights ? weights[i]! : 1);
+      const wsum = weights ? sum(weights) : rows;
+      const losses = Float64Array.from({ length: rows }, (_, i) => w(i) * ref.loss(t![i]!, x1![i]!, x2![i]!, {}, f32));
+      const grad: Record<string, Float64Array> = Object.fromEntries(entry.inputs.map((k) => [k, new Float64Array(rows)]));
+      for (let i = 0; i < rows; i++) {
+        const g = ref.grads(t![i]!, x1![i]!, x2![i]!, {}, f32);
+        entry.inputs.forEach((k, j) => {
+          grad[k]![i] = wsum > 0 ? (w(i) * g[j]!) / wsum : 0;
+        });
+      }
+      const total = sum(losses);
+      return { losses, loss: wsum > 0 ? total / wsum : 0, sum: total, grad };
+    },
+  };
+}
+
 /** binaryAccuracy is exported but not in the registry (a metric without a gradient): its subject, reference from its formula. */
 function binaryAccuracySubject(): Subject {
   return {
@@ -206,6 +262,7 @@ function binaryAccuracySubject(): Subject {
     kind: 'elementwise',
     args: ['target', 'pred'],
     ref: 1,
+    outKeys: [undefined],
     ints: new Set(),
     base: {},
     numeric: binaryAccuracy.options,

@@ -3,7 +3,7 @@
 // rewritten to the package as built (dist/index.js, through the page's import map).
 import uPlot from 'uplot';
 import * as simdloss from '../../src/index.js';
-import { elementwiseOf } from '../../test/registry.js';
+import { elementwiseOf, ternaryOf } from '../../test/registry.js';
 import { type Epoch, loadIris, logisticTrainer, softmaxTrainer, type Trainer } from '../iris.js';
 
 const { contrastive, init } = simdloss;
@@ -81,6 +81,27 @@ curves.push({
     return { loss: contrastive(label, a, x, o), grad: contrastive.grad(label, a, x, o).b };
   },
 });
+
+// The three-input losses: one input along the x axis, the other held (the reference says which).
+for (const e of ternaryOf(simdloss)) {
+  const { along, range, held, target } = e.reference.playground;
+  curves.push({
+    name: e.name,
+    options: e.options.map((o) => o.name).filter((n) => (SLIDERS as readonly string[]).includes(n)),
+    formula: e.formula,
+    xLabel: e.inputs[along]!,
+    target,
+    range: () => [range[0], range[1]],
+    compute(t, x, opts) {
+      const y = new Float64Array(x.length).fill(t);
+      const other = new Float64Array(x.length).fill(held);
+      const [a, b] = along === 0 ? [x, other] : [other, x];
+      const { loss, grad } = e.loss.withGrad(y, a, b, { ...opts, reduction: 'none' as const });
+      // (the options record hides the 'none' overload from the type checker)
+      return { loss: loss as unknown as Float64Array, grad: grad[e.inputs[along]!]! };
+    },
+  });
+}
 
 const POINTS = 241;
 const lossSelect = $<HTMLSelectElement>('loss');

@@ -42,6 +42,8 @@ export const R_ARGUMENT_I32 = RESULT_ARGUMENT / 4;
 export const ARGUMENT_TARGET = 0;
 export const ARGUMENT_PRED = 1;
 export const ARGUMENT_WEIGHTS = 2;
+/** The second input of a three-input elementwise loss (variance, x2). */
+export const ARGUMENT_SECOND = 3;
 
 /** Bytes per scratch slot. 32 KiB keeps a chunk's three streams (target, pred, grad) in L2 while a
  * chunk is long enough (8192 float32) that the per-chunk JS overhead stays small. */

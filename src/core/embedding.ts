@@ -19,8 +19,7 @@ import {
 import { GRAD, LOSS, type Opts, reduced, SUMS, scaleOf, wire } from './call.js';
 import { SimdlossError, show } from './errors.js';
 import { KernelPair } from './kernels.js';
-import { WasmArray } from './memory.js';
-import { accumulatorReduction, booleanOption, optionsObject, type Resolved, refuseCallOptions } from './options.js';
+import { accumulatorReduction, booleanOption, optionsObject, outObject, type Resolved, refuseCallOptions } from './options.js';
 import { shares } from './overlap.js';
 import { chunkAt, slotAt, stageOut } from './staging.js';
 import { bytesOf } from './typed.js';
@@ -184,20 +183,7 @@ function pass(family: Family, fn: string, want: number, x0: unknown, x1: unknown
 function gradients(family: Family, b: Batch, outArg: unknown): void {
   const { fn, xs, zx, grads, zg } = b;
   const { inputs } = family.spec;
-  const out = outArg as Record<string, unknown> | undefined;
-  if (
-    out !== undefined &&
-    (out === null || typeof out !== 'object' || ArrayBuffer.isView(out) || Array.isArray(out) || out instanceof WasmArray)
-  ) {
-    throw new SimdlossError(
-      `${fn}: opts.out must be an object { ${inputs.join(', ')} } of arrays (each optional); got ${show(out)}`,
-      'opts.out',
-    );
-  }
-  for (const key in out) {
-    if (!inputs.includes(key))
-      throw new SimdlossError(`${fn}: unknown key '${key}' in opts.out (the gradients are ${inputs.join(', ')})`, `opts.out.${key}`);
-  }
+  const out = outObject(fn, outArg, inputs);
   const first = xs[0]!;
   for (let j = 0; j < inputs.length; j++) {
     const o = out?.[inputs[j]!];

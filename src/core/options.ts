@@ -4,6 +4,7 @@
  */
 import { type BooleanOption, checkOptionNames, NONE, type NumericOption, numericOption, reductionOf, SUM } from './args.js';
 import { SimdlossError, show } from './errors.js';
+import { WasmArray } from './memory.js';
 import type { Json } from './stream.js';
 
 /** Options resolved for an accumulator: every option with its default filled in, as JSON. */
@@ -111,4 +112,23 @@ export function resolveNumeric(
     resolved[x.name] = values[j]!;
   });
   return resolved;
+}
+
+/**
+ * opts.out of a loss with one gradient per input: undefined, or an object whose keys are among the
+ * input names (each value is checked where it is used).
+ */
+export function outObject(fn: string, out: unknown, inputs: readonly string[]): Record<string, unknown> | undefined {
+  if (out === undefined) return undefined;
+  if (out === null || typeof out !== 'object' || ArrayBuffer.isView(out) || Array.isArray(out) || out instanceof WasmArray) {
+    throw new SimdlossError(
+      `${fn}: opts.out must be an object { ${inputs.join(', ')} } of arrays (each optional); got ${show(out)}`,
+      'opts.out',
+    );
+  }
+  for (const key in out) {
+    if (!inputs.includes(key))
+      throw new SimdlossError(`${fn}: unknown key '${key}' in opts.out (the gradients are ${inputs.join(', ')})`, `opts.out.${key}`);
+  }
+  return out as Record<string, unknown>;
 }

@@ -1,6 +1,6 @@
-/** The public types of the classification and embedding losses (the elementwise ones: elementwise.ts). */
+/** The public types of the classification, embedding and three-input elementwise losses (the elementwise ones: elementwise.ts). */
 import type { FloatArray, NumericOption } from './args.js';
-import type { F32, F64 } from './elementwise.js';
+import type { F32, F64, NoneOptions, ReduceOptions } from './elementwise.js';
 import type { WasmArray } from './memory.js';
 import type { AccumulatorBase, AccumulatorState } from './stream.js';
 
@@ -303,4 +303,99 @@ export interface TripletLoss<O = object> {
   readonly lossName: string;
   /** Its own numeric options with their defaults and ranges (besides the common ones). */
   readonly options: readonly NumericOption[];
+}
+
+/** The common options of `grad` and `withGrad` of a three-input elementwise loss; `K` names its two gradients. */
+export interface TernaryGradOptions<In, K extends string> {
+  /**
+   * The loss the gradients are of: 'mean' (Σ wᵢlᵢ / Σ wᵢ), 'sum', or 'none' (the gradients of the
+   * sum of the per-example losses).
+   * @defaultValue 'mean'
+   */
+  reduction?: 'mean' | 'sum' | 'none';
+  /** One weight ≥ 0 per example. */
+  weights?: In;
+  /**
+   * Arrays that receive the gradients (each optional, same dtype and length as the inputs; each may
+   * be an input itself, not a shifted view of one) and are returned.
+   */
+  out?: { [key in K]?: In };
+}
+
+/**
+ * A three-input elementwise loss `f(target, a, b, opts)`: an example is one element of each; `K`
+ * names the gradients of a and b (gaussianNLL: 'mean' | 'variance', marginRanking: 'x1' | 'x2').
+ */
+export interface TernaryLoss<O, K extends string> {
+  /** The loss reduced by `reduction` ('mean' by default, or 'sum'), from float32 arrays: a float32 result. */
+  (target: F32, a: F32, b: F32, opts?: O & ReduceOptions<F32>): number;
+  /** The loss reduced by `reduction` ('mean' by default, or 'sum'), from float64 arrays: a float64 result. */
+  (target: F64, a: F64, b: F64, opts?: O & ReduceOptions<F64>): number;
+  /** One loss per example (`reduction: 'none'`), from float32 arrays: a float32 result. */
+  (target: F32, a: F32, b: F32, opts: O & NoneOptions<F32>): Float32Array;
+  /** One loss per example (`reduction: 'none'`), from float64 arrays: a float64 result. */
+  (target: F64, a: F64, b: F64, opts: O & NoneOptions<F64>): Float64Array;
+  /** The loss reduced by `reduction` ('mean' by default, or 'sum'), from float32 or float64 arrays (either, for code written over both). */
+  (target: F32 | F64, a: F32 | F64, b: F32 | F64, opts?: O & ReduceOptions<F32 | F64>): number;
+  /** One loss per example (`reduction: 'none'`), from float32 or float64 arrays (either, for code written over both). */
+  (target: F32 | F64, a: F32 | F64, b: F32 | F64, opts: O & NoneOptions<F32 | F64>): FloatArray;
+  /** dL/da and dL/db, each the same dtype and length as the inputs; with reduction 'none', of the sum of the returned losses. */
+  grad(target: F32, a: F32, b: F32, opts?: O & TernaryGradOptions<F32, K>): Grads<K, Float32Array>;
+  /** The gradient with respect to each input, from float64 arrays: a float64 result. */
+  grad(target: F64, a: F64, b: F64, opts?: O & TernaryGradOptions<F64, K>): Grads<K, Float64Array>;
+  /** The gradient with respect to each input, from float32 or float64 arrays (either, for code written over both). */
+  grad(target: F32 | F64, a: F32 | F64, b: F32 | F64, opts?: O & TernaryGradOptions<F32 | F64, K>): Grads<K, FloatArray>;
+  /** The reduced loss and both gradients from one fused pass, from float32 arrays: a float32 result. */
+  withGrad(
+    target: F32,
+    a: F32,
+    b: F32,
+    opts?: O & TernaryGradOptions<F32, K> & { reduction?: 'mean' | 'sum' },
+  ): { loss: number; grad: Grads<K, Float32Array> };
+  /** The reduced loss and both gradients in one pass, from float64 arrays: a float64 result. */
+  withGrad(
+    target: F64,
+    a: F64,
+    b: F64,
+    opts?: O & TernaryGradOptions<F64, K> & { reduction?: 'mean' | 'sum' },
+  ): { loss: number; grad: Grads<K, Float64Array> };
+  /** Per-example losses and the gradients of their sum in one pass, from float32 arrays: a float32 result. */
+  withGrad(
+    target: F32,
+    a: F32,
+    b: F32,
+    opts: O & TernaryGradOptions<F32, K> & { reduction: 'none' },
+  ): { loss: Float32Array; grad: Grads<K, Float32Array> };
+  /** Per-example losses and the gradients of their sum in one pass, from float64 arrays: a float64 result. */
+  withGrad(
+    target: F64,
+    a: F64,
+    b: F64,
+    opts: O & TernaryGradOptions<F64, K> & { reduction: 'none' },
+  ): { loss: Float64Array; grad: Grads<K, Float64Array> };
+  /** Loss and gradients in one pass, from float32 or float64 arrays (either, for code written over both). */
+  withGrad(
+    target: F32 | F64,
+    a: F32 | F64,
+    b: F32 | F64,
+    opts?: O & TernaryGradOptions<F32 | F64, K>,
+  ): { loss: number | FloatArray; grad: Grads<K, FloatArray> };
+  /** A streaming accumulator with these options fixed (reduction 'mean' or 'sum'; weights go to update). */
+  create(opts?: O & { reduction?: 'mean' | 'sum' }): TernaryAccumulator;
+  /** Restores an accumulator from its toJSON() state (or that state's JSON text). */
+  fromJSON(state: AccumulatorState | string): TernaryAccumulator;
+  /** The name it is exported under. */
+  readonly lossName: string;
+  /** Its own numeric options with their defaults and ranges (besides the common ones and its boolean options). */
+  readonly options: readonly NumericOption[];
+}
+
+/** An accumulator of a three-input elementwise loss: batches of (target, a, b, weights?), any split, any dtype per batch. */
+export interface TernaryAccumulator extends AccumulatorBase {
+  /** Adds one batch of float32 arrays (weights optional, one per example); returns the accumulator. */
+  update(target: F32, a: F32, b: F32, weights?: F32): this;
+  /** Adds one batch of float64 arrays (weights optional, one per example); returns the accumulator. */
+  update(target: F64, a: F64, b: F64, weights?: F64): this;
+  /** Adds one batch of float32 or float64 arrays (weights optional, one per example); returns the accumulator. */
+  update(target: F32 | F64, a: F32 | F64, b: F32 | F64, weights?: F32 | F64): this;
 }

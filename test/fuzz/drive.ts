@@ -1,7 +1,7 @@
-// One way to call any registry entry (elementwise, row-wise, embedding) and to draw data for it,
+// One way to call any registry entry (elementwise, row-wise, embedding, three-input) and to draw data for it,
 // shared by the property tests and the differential fuzz (no test-runner import: tools/fuzz.ts uses it).
 
-import { elementwiseData, uniform } from '../random.js';
+import { elementwiseData, ternaryData, uniform } from '../random.js';
 import type { EmbeddingEntry, RegistryEntry, RowwiseEntry } from '../registry.js';
 
 export type Float = Float32Array | Float64Array;
@@ -10,9 +10,9 @@ export type Method = 'loss' | 'grad' | 'withGrad';
 
 /** The arguments of one call, whatever the kind. */
 export interface Batch {
-  /** elementwise: target; row-wise: dense target or Int32Array labels; embedding: labels (or none for triplet). */
+  /** elementwise, three-input: target; row-wise: dense target or Int32Array labels; embedding: labels (or none for triplet). */
   target: Float | Int32Array | undefined;
-  /** pred, or the embedding inputs in argument order. */
+  /** pred, or the embedding or three-input loss's inputs in argument order. */
   xs: Float[];
   /** The loss's own options, `classes` / `dim` included. */
   opts: Record<string, unknown>;
@@ -21,7 +21,7 @@ export interface Batch {
 export interface Outcome {
   /** The reduced loss, or the per-example losses with reduction 'none'. */
   loss?: number | Float;
-  /** Gradients, one per differentiable input (pred, or each embedding input). */
+  /** Gradients, one per differentiable input (pred, or each input of an embedding or three-input loss). */
   grads?: Float[];
 }
 
@@ -35,14 +35,19 @@ export function call(entry: RegistryEntry, method: Method, b: Batch, extra: Reco
   let r: AnyFn;
   if (entry.kind === 'embedding') {
     r = entry.inputs.length === 2 ? f(b.target, b.xs[0], b.xs[1], opts) : f(b.xs[0], b.xs[1], b.xs[2], opts);
+  } else if (entry.kind === 'ternary') {
+    r = f(b.target, b.xs[0], b.xs[1], opts);
   } else {
     r = f(b.target, b.xs[0], opts);
   }
-  const grads = (g: AnyFn): Float[] => (entry.kind === 'embedding' ? entry.inputs.map((k) => g[k]) : [g]);
+  const grads = (g: AnyFn): Float[] => (entry.kind === 'embedding' || entry.kind === 'ternary' ? entry.inputs.map((k) => g[k]) : [g]);
   if (method === 'loss') return { loss: r };
   if (method === 'grad') return { grads: grads(r) };
   return { loss: r.loss, grads: grads(r.grad) };
 }
+
+/** One element of each array per example (elementwise and three-input losses): sizes count elements, not rows. */
+export const perElement = (entry: RegistryEntry): boolean => entry.kind === 'elementwise' || entry.kind === 'ternary';
 
 /** Number of examples (rows for the row-wise and embedding kinds). */
 export function examples(entry: RegistryEntry, b: Batch): number {
@@ -66,7 +71,8 @@ export function resolveCase(entry: RegistryEntry, caseIndex: number, width: numb
 
 /**
  * Data from the entry's domain: `n` examples of `width` values (row-wise: classes; embedding: dim;
- * elementwise: ignored). Elementwise targets partly from the labels, every 7th pred on its target;
+ * elementwise: ignored). Elementwise targets partly from the labels, every 7th pred on its target
+ * (three-input: every 7th example on the loss's kink or clamp);
  * dense row targets mix one-hot rows, rows summing to 1 and rows that do not; every 5th embedding
  * row has its second input equal to the first.
  */
@@ -77,6 +83,10 @@ export function draw(entry: RegistryEntry, C: Ctor, n: number, width: number, ca
     return { target: y, xs: [p], opts };
   }
   if (entry.kind === 'rowwise') return { ...rowData(entry, C, n, width, rand), opts };
+  if (entry.kind === 'ternary') {
+    const { y, a, b } = ternaryData(entry, C, n, rand, opts as Record<string, number | boolean>);
+    return { target: y, xs: [a, b], opts };
+  }
   return { ...embeddingData(entry, C, n, width, rand), opts };
 }
 
@@ -143,12 +153,12 @@ export function contrastiveScale(label: number, a: ArrayLike<number>, b: ArrayLi
  * build, 8 or 4 in the SIMD one, restarted every chunk) take ≤ ⌈n/4⌉ additions, then float64
  * (n·2⁻⁵³, below one u); and BCE with logits sums whole groups of 4 in its product form (ln of a
  * product, plus its float32 correction terms) but a chunk's last n mod 4 one by one, ≤ 7u·lᵢ apart
- * (ln(1 + t) within 2 ulp, two roundings; the product form's one): (2⌈n/4⌉ + 10)·2⁻²⁴. Everything
+ * (ln(1 + t) within 2 ulp, two roundings; the product form's one): (2⌈n/4⌉ + 10)·2⁻²⁴; three-input float32 the same. Everything
  * else adds float64 values: elementwise float64 lanes and the chunks' totals, row-wise and
  * embedding rows one by one: (2n + 4)·2⁻⁵³.
  */
 export function reductionBound(kind: RegistryEntry['kind'], n: number, f32: boolean): number {
-  return kind === 'elementwise' && f32 ? (2 * Math.ceil(n / 4) + 10) * 2 ** -24 : (2 * n + 4) * 2 ** -53;
+  return (kind === 'elementwise' || kind === 'ternary') && f32 ? (2 * Math.ceil(n / 4) + 10) * 2 ** -24 : (2 * n + 4) * 2 ** -53;
 }
 
 /** The denominator of a weighted 'mean': Σ wᵢ·(the example's share of denominator()). */

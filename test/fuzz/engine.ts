@@ -7,6 +7,7 @@ import { random } from '../random.js';
 import { applies } from '../reference/domains.js';
 import { embeddingReferences } from '../reference/embedding.js';
 import { expected, type Options, references, rowReferences } from '../reference/index.js';
+import { ternaryExpected, ternaryReferences } from '../reference/ternary.js';
 import type { RegistryEntry } from '../registry.js';
 import {
   type Batch,
@@ -17,6 +18,7 @@ import {
   examples,
   type Float,
   hasGrad,
+  perElement,
   reductionBound,
   weightedDenominator,
 } from './drive.js';
@@ -87,6 +89,7 @@ function labelDomain(entry: RegistryEntry & { kind: 'embedding' }): ((v: number)
 export function knows(entry: RegistryEntry): boolean {
   if (entry.kind === 'elementwise') return entry.name in references;
   if (entry.kind === 'embedding') return entry.name in embeddingReferences;
+  if (entry.kind === 'ternary') return entry.name in ternaryReferences;
   return entry.name in rowReferences;
 }
 
@@ -94,6 +97,7 @@ export function knows(entry: RegistryEntry): boolean {
 export function refusesSome(entry: RegistryEntry): boolean {
   if (entry.kind === 'elementwise') return entry.checks.target !== undefined || entry.checks.pred !== undefined;
   if (entry.kind === 'embedding') return labelDomain(entry) !== undefined;
+  if (entry.kind === 'ternary') return Object.keys(entry.checks).length > 0;
   return true;
 }
 
@@ -118,6 +122,15 @@ export function firstInvalid(entry: RegistryEntry, b: Batch): { arguments: strin
     const p = b.xs[0]!;
     for (let i = 0; i < p.length; i++) {
       const bad = [...(target && !target.accepts(y[i]!) ? ['target'] : []), ...(pred && !pred.accepts(p[i]!) ? ['pred'] : [])];
+      if (bad.length > 0) return { arguments: bad, index: i };
+    }
+    return undefined;
+  }
+  if (entry.kind === 'ternary') {
+    const names = ['target', ...entry.inputs];
+    const arrays = [b.target as Float, b.xs[0]!, b.xs[1]!];
+    for (let i = 0; i < arrays[0]!.length; i++) {
+      const bad = names.filter((name, j) => entry.checks[name] !== undefined && !entry.checks[name]!.accepts(arrays[j]![i]!));
       if (bad.length > 0) return { arguments: bad, index: i };
     }
     return undefined;
@@ -160,23 +173,33 @@ export function makeCase(entry: RegistryEntry, rand: () => number): Case {
   const f32 = rand() < 0.5;
   const C = f32 ? Float32Array : Float64Array;
   const big = rand() < 0.1;
-  const n = entry.kind === 'elementwise' ? Math.floor(rand() * (big ? 300 : 68)) : Math.floor(rand() * (big ? 40 : 8));
+  const n = perElement(entry) ? Math.floor(rand() * (big ? 300 : 68)) : Math.floor(rand() * (big ? 40 : 8));
   const width = entry.kind === 'rowwise' ? 1 + Math.floor(rand() * (big ? 70 : 36)) : 1 + Math.floor(rand() * (big ? 80 : 20));
   const batch = draw(entry, C, n, width, Math.floor(rand() * entry.cases.length), rand);
   const dirty = rand() < 0.25;
   const share = [0.02, 0.1, 0.5][Math.floor(rand() * 3)]!;
   const checkedTarget =
-    entry.kind === 'elementwise' ? entry.checks.target !== undefined : entry.kind === 'rowwise' || labelDomain(entry) !== undefined;
+    entry.kind === 'elementwise' || entry.kind === 'ternary'
+      ? entry.checks.target !== undefined
+      : entry.kind === 'rowwise' || labelDomain(entry) !== undefined;
   const predCheck = entry.kind === 'elementwise' ? entry.checks.pred : undefined;
-  const predEdges = applies(predCheck, batch.opts as Options) ? predCheck.edges : undefined;
+  const inputEdges = (j: number) =>
+    entry.kind === 'elementwise'
+      ? applies(predCheck, batch.opts as Options)
+        ? predCheck.edges
+        : undefined
+      : entry.kind === 'ternary'
+        ? entry.checks[entry.inputs[j]!]?.edges
+        : undefined;
   // (edges in [0, 1] for the targets checked against it: row-wise and binary embedding labels)
   const targetEdges =
-    entry.kind === 'elementwise'
+    entry.kind === 'elementwise' || entry.kind === 'ternary'
       ? entry.checks.target?.edges
       : entry.kind === 'embedding' && entry.labels === 'sign'
         ? undefined
         : [0, 1, -0, 2 ** -30, 1 - 2 ** -24, 2 ** -149];
-  for (const x of batch.xs) {
+  for (const [j, x] of batch.xs.entries()) {
+    const predEdges = inputEdges(j);
     if (predEdges && !dirty) {
       for (let i = 0; i < x.length; i++) if (rand() < share) x[i] = predEdges[Math.floor(rand() * predEdges.length)]!;
       continue;
@@ -296,7 +319,7 @@ export function reproduction(c: Case, entry: RegistryEntry): string {
       ? entry.inputs.length === 2
         ? [hex(c.batch.target), hex(c.batch.xs[0]), hex(c.batch.xs[1])]
         : c.batch.xs.map(hex)
-      : [hex(c.batch.target), hex(c.batch.xs[0])];
+      : [hex(c.batch.target), ...c.batch.xs.map(hex)];
   return `${entry.name}.withGrad(${args.join(', ')}, { ...${opts}${w} })`;
 }
 
@@ -339,6 +362,7 @@ function reference(entry: RegistryEntry, c: Case): Reference {
       lossNaN: e.losses.map((l) => (Number.isNaN(l) ? 1 : 0)),
     };
   }
+  if (entry.kind === 'ternary') return ternaryReference(entry, c);
   if (entry.kind === 'rowwise') {
     const e = rowReferences[entry.name]!(b.target!, b.xs[0]!, b.opts as never, w);
     const C = b.opts.classes as number;
@@ -396,6 +420,25 @@ function reference(entry: RegistryEntry, c: Case): Reference {
   return { losses, lossScale, grads, gradScale };
 }
 
+/** As an elementwise reference: the formula in float64, rounded to the dtype, then weighted in it; −1 scales within 1e-5 of a kink. */
+function ternaryReference(entry: RegistryEntry & { kind: 'ternary' }, c: Case): Reference {
+  const b = c.batch;
+  const e = ternaryExpected(entry.reference, b.target as Float, b.xs[0]!, b.xs[1]!, b.opts as Record<string, number>, c.f32);
+  const r = c.f32 ? Math.fround : (x: number) => x;
+  const wi = (i: number) => (c.weights ? c.weights[i]! : 1);
+  const losses = e.losses.map((l, i) => r(r(l) * wi(i)));
+  return {
+    losses,
+    // (a zero weight zeroes the scale: 0·∞ would be NaN)
+    lossScale: losses.map((l, i) => Math.max(Math.abs(l), wi(i) > 0 ? wi(i) * e.scales[i]! : 0)),
+    grads: e.grads.map((g) => g.map((x, i) => r(r(x) * wi(i)))),
+    gradScale: e.gradScales.map((s, j) =>
+      s.map((x, i) => (e.kinkGaps[i]! < 1e-5 ? -1 : wi(i) > 0 ? wi(i) * Math.max(x, Math.abs(e.grads[j]![i]!)) : 0)),
+    ),
+    lossNaN: e.losses.map((l) => (Number.isNaN(l) ? 1 : 0)),
+  };
+}
+
 /**
  * The policy for one accepted output element against its reference: NaN where the reference is
  * NaN; the same infinity where the reference, rounded to the dtype, is infinite; otherwise a
@@ -442,6 +485,12 @@ function maxFinite(a: ArrayLike<number>): number {
   return m;
 }
 
+/** The array of a batch an argument names (the target, labels or label, or an input). */
+function inputNamed(entry: RegistryEntry, b: Batch, name: string): Float | Int32Array | undefined {
+  if (entry.kind === 'ternary' && entry.inputs.includes(name)) return b.xs[entry.inputs.indexOf(name)];
+  return name === 'pred' ? b.xs[0] : b.target;
+}
+
 /** Runs every case on both builds and checks the policy; returns the failures (the stats are updated). */
 export function fuzzBatch(use: Use, cases: Case[], stats: Stats, failures: Failure[], maxFailures = 20): void {
   const runs: Record<Build, Run[]> = { simd: [], scalar: [] };
@@ -471,7 +520,7 @@ export function fuzzBatch(use: Use, cases: Case[], stats: Stats, failures: Failu
       if (expect) {
         if (!r.error)
           fail(
-            `${build}: accepted input outside the domain (${expect.arguments.join('/')}[${expect.index}] = ${bits(expect.arguments[0] === 'pred' ? c.batch.xs[0] : c.batch.target, expect.index, c.f32)})`,
+            `${build}: accepted input outside the domain (${expect.arguments.join('/')}[${expect.index}] = ${bits(inputNamed(entry, c.batch, expect.arguments[0]!), expect.index, c.f32)})`,
           );
         else if (!r.error.simdloss || !expect.arguments.includes(r.error.argument!) || r.error.index !== expect.index) {
           fail(
@@ -549,7 +598,7 @@ export function fuzzBatch(use: Use, cases: Case[], stats: Stats, failures: Failu
     for (let i = 0; i < none.length; i++) {
       const at = regions[i]!;
       if (at === 'known' || at === 'huge') continue;
-      if (at === 'overflow' || (at === 'nonfinite' && !metric && entry.kind !== 'elementwise')) {
+      if (at === 'overflow' || (at === 'nonfinite' && !metric && !perElement(entry))) {
         // Rows with NaN: NaN (the loss of every non-metric but klDivergence, whose P = 0 terms are 0
         // whatever Q); with ±∞ only or beyond the dtype's range: IEEE's result, the builds agreeing.
         // (categoricalHinge over one class has no other class to compare: 0 whatever the row)
@@ -568,7 +617,7 @@ export function fuzzBatch(use: Use, cases: Case[], stats: Stats, failures: Failu
       for (let i = 0; i < g.length; i++) {
         const e = Math.floor(i / width);
         const at = regions[e]!;
-        if (at === 'overflow' || at === 'huge' || at === 'known' || (at === 'nonfinite' && entry.kind !== 'elementwise')) continue;
+        if (at === 'overflow' || at === 'huge' || at === 'known' || (at === 'nonfinite' && !perElement(entry))) continue;
         if (at === 'nonfinite' && Number.isNaN(g[i]!) && ref.lossNaN?.[e]) continue;
         if (!conforms(g[i]!, ref.grads[j]![i]!, ref.gradScale[j]![i]!, tol, c.f32, c.weights?.[e])) {
           fail(
@@ -592,7 +641,7 @@ function isKnown(entry: RegistryEntry, c: Case, i: number): boolean {
 /** The values of example i: target (row) and every input row. */
 function valuesOf(entry: RegistryEntry, c: Case, i: number): { target: number[]; inputs: number[][] } {
   const b = c.batch;
-  if (entry.kind === 'elementwise') return { target: [b.target![i]!], inputs: [[b.xs[0]![i]!]] };
+  if (perElement(entry)) return { target: [b.target![i]!], inputs: b.xs.map((x) => [x[i]!]) };
   const width = (entry.kind === 'rowwise' ? b.opts.classes : b.opts.dim) as number;
   const row = (x: ArrayLike<number>) => Array.from({ length: width }, (_, k) => x[i * width + k]!);
   const target =
@@ -616,7 +665,7 @@ function region(entry: RegistryEntry, c: Case, i: number): 'finite' | 'overflow'
   const all = [...v.target, ...v.inputs.flat()];
   if (!all.every(Number.isFinite)) return 'nonfinite';
   const max = c.f32 ? 3.4028234663852886e38 : Number.MAX_VALUE;
-  const real = entry.kind === 'elementwise' ? all : entry.kind === 'rowwise' ? v.inputs.flat() : v.inputs.flat();
+  const real = perElement(entry) ? all : v.inputs.flat();
   let lo = Infinity;
   let hi = -Infinity;
   for (const x of real) {
@@ -654,6 +703,10 @@ function exampleOf(entry: RegistryEntry, c: Case, i: number): number {
 function inputsAt(entry: RegistryEntry, c: Case, i: number): string {
   const w = c.weights ? `, weight ${bits(c.weights, i, c.f32)}` : '';
   if (entry.kind === 'elementwise') return ` at target ${bits(c.batch.target, i, c.f32)}, pred ${bits(c.batch.xs[0], i, c.f32)}${w}`;
+  if (entry.kind === 'ternary') {
+    const [a, b] = entry.inputs;
+    return ` at target ${bits(c.batch.target, i, c.f32)}, ${a} ${bits(c.batch.xs[0], i, c.f32)}, ${b} ${bits(c.batch.xs[1], i, c.f32)}${w}`;
+  }
   const width = (entry.kind === 'rowwise' ? c.batch.opts.classes : c.batch.opts.dim) as number;
   const row = (x: Float) => `[${Array.from(x.subarray(i * width, (i + 1) * width), (v) => show(v)).join(', ')}]`;
   const t =

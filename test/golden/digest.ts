@@ -6,8 +6,8 @@ import { readFileSync } from 'node:fs';
 import * as lib from '../../src/node.js';
 import { binaryAccuracy, initSync } from '../../src/node.js';
 import { type Audit, loadAudit } from '../audit.js';
-import { elementwiseData, random, uniform } from '../random.js';
-import { type ElementwiseEntry, type EmbeddingEntry, type RowwiseEntry, registryOf } from '../registry.js';
+import { elementwiseData, random, ternaryData, uniform } from '../random.js';
+import { type ElementwiseEntry, type EmbeddingEntry, type RowwiseEntry, registryOf, type TernaryEntry } from '../registry.js';
 
 export type Digest = Record<string, string>;
 /**
@@ -258,6 +258,33 @@ function embedding(digest: Digests, entry: EmbeddingEntry): void {
   }
 }
 
+function ternary(digest: Digests, entry: TernaryEntry): void {
+  const loss = entry.loss as AnyLoss;
+  for (const [dtype, Ctor] of DTYPES) {
+    for (const opts of entry.cases) {
+      const rand = random(4000 + dtype.length);
+      const d = ternaryData(entry, Ctor, ELEMENTS, rand, opts);
+      // The entry's extremes ride along at the end (the vector loop's last tiles and the tail).
+      const edges = entry.extremes;
+      const args = [d.y, d.a, d.b].map((x, j) => {
+        const all = new Ctor(ELEMENTS + edges.length);
+        all.set(x);
+        edges.forEach((e, i) => {
+          all[ELEMENTS + i] = e[j]!;
+        });
+        return all;
+      });
+      const w = uniform(Ctor, args[0]!.length, [0, 2], rand);
+      const table = calls(
+        (o) => loss(...args, o),
+        (m, o) => loss[m](...args, o),
+        false,
+      );
+      record(digest, `${entry.name} ${dtype} ${JSON.stringify(opts)}`, table, opts, w);
+    }
+  }
+}
+
 /** Every loss and metric of the registry, and binaryAccuracy (a metric outside it), in one build. */
 export function lossDigest(bytes: Uint8Array): Digests {
   initSync(bytes);
@@ -265,6 +292,7 @@ export function lossDigest(bytes: Uint8Array): Digests {
   for (const entry of registryOf(lib)) {
     if (entry.kind === 'elementwise') elementwise(digest, entry, entry.loss, entry.cases, false);
     else if (entry.kind === 'rowwise') rowwise(digest, entry);
+    else if (entry.kind === 'ternary') ternary(digest, entry);
     else embedding(digest, entry);
   }
   const unit = { target: [0, 1], pred: [0, 1] } as const;

@@ -17,12 +17,14 @@ import {
   examples,
   type Float,
   hasGrad,
+  perElement,
   reductionBound,
   weightedDenominator,
 } from '../fuzz/drive.js';
 import { BUILDS, expectIdentical, random } from '../helpers.js';
 import { embeddingReferences } from '../reference/embedding.js';
 import { expected, type Options, references } from '../reference/index.js';
+import { type Opts, ternaryExpected } from '../reference/ternary.js';
 import { elementwiseOf, type RegistryEntry, registryOf, rowwiseOf } from '../registry.js';
 
 type Lib = typeof import('../../src/node.js');
@@ -72,7 +74,7 @@ interface Draw {
 function draws(entry: RegistryEntry, sizes: { n?: fc.Arbitrary<number>; width?: fc.Arbitrary<number> } = {}): fc.Arbitrary<Draw> {
   return fc.record({
     f32: fc.boolean(),
-    n: sizes.n ?? (entry.kind === 'elementwise' ? fc.integer({ min: 0, max: 67 }) : fc.integer({ min: 0, max: 9 })),
+    n: sizes.n ?? (perElement(entry) ? fc.integer({ min: 0, max: 67 }) : fc.integer({ min: 0, max: 9 })),
     width: sizes.width ?? (entry.kind === 'rowwise' ? fc.integer({ min: 1, max: 40 }) : fc.integer({ min: 1, max: 24 })),
     caseIndex: fc.nat({ max: entry.cases.length - 1 }),
     seed: fc.integer(),
@@ -235,8 +237,9 @@ function klSlack(b: Batch, f32: boolean): Float64Array {
 }
 
 describe('loss ≥ 0 where the math says so', () => {
-  const unsigned = registryOf(lib).filter((e) => !(e.kind === 'elementwise' && e.signed));
-  test.each(unsigned.map((e) => [e.name, e] as const))('%s', (_, entry) => {
+  // (a loss that may be negative says so: poissonNLL's and gaussianNLL's references)
+  const nonNegative = registryOf(lib).filter((e) => !((e.kind === 'elementwise' || e.kind === 'ternary') && e.signed));
+  test.each(nonNegative.map((e) => [e.name, e] as const))('%s', (_, entry) => {
     check(draws(entry), (d) => {
       const b = nonNegativeBatch(entry, d);
       const none = call(entry, 'loss', b, { reduction: 'none' }).loss as Float;
@@ -526,7 +529,7 @@ describe("float32 results within the entry's tolerance of float64 on the same (f
         const b32 = batchOf(entry, d);
         const b64 = convert(b32, Float64Array);
         const r32 = everything(entry, b32);
-        const r64 = entry.kind === 'elementwise' ? fromReference(entry.name, b64) : everything(entry, b64);
+        const r64 = perElement(entry) ? fromReference(entry, b64) : everything(entry, b64);
         const tol = entry.f32Tolerance;
         const what = at(entry, d);
         const ls = lossScales(entry, b64, r64.none);
@@ -574,10 +577,20 @@ const HARD_F32: Record<string, Draw[]> = {
   categoricalHinge: [{ f32: true, n: 9, width: 16, caseIndex: 0, seed: 19 }],
 };
 
-/** An elementwise entry's results from its float64 reference (float32 constants), shaped as everything(). */
-function fromReference(name: string, b: Batch): Everything {
-  const e = expected(references[name]!, b.target as Float, b.xs[0]!, b.opts as Options, undefined, true);
+/** An elementwise or three-input entry's results from its float64 reference (float32 constants), shaped as everything(). */
+function fromReference(entry: RegistryEntry, b: Batch): Everything {
+  if (entry.kind === 'ternary') {
+    const e = ternaryOf(entry, b);
+    const k = e.weight > 0 ? 1 / e.weight : 0;
+    return { mean: k * e.sum, sum: e.sum, none: e.losses, gradMean: e.grads.map((g) => g.map((x) => k * x)), gradSum: e.grads };
+  }
+  const e = expected(references[entry.name]!, b.target as Float, b.xs[0]!, b.opts as Options, undefined, true);
   return { mean: e.mean, sum: e.sum, none: e.losses, gradMean: [e.gradMean], gradSum: [e.gradSum] };
+}
+
+/** A three-input batch against its reference, with the float32 kernel's constants. */
+function ternaryOf(entry: RegistryEntry & { kind: 'ternary' }, b: Batch) {
+  return ternaryExpected(entry.reference, b.target as Float, b.xs[0]!, b.xs[1]!, b.opts as Opts, true);
 }
 
 function embeddingScales(entry: RegistryEntry, b: Batch) {
@@ -600,6 +613,7 @@ function embeddingScales(entry: RegistryEntry, b: Batch) {
  * embedding, the reference's row scale.
  */
 function lossScales(entry: RegistryEntry, b: Batch, losses: ArrayLike<number>): Float64Array {
+  if (entry.kind === 'ternary') return ternaryOf(entry, b).scales.map((s) => s + 2 ** -140);
   if (entry.kind === 'elementwise') {
     // (|l|, or the terms it is a difference of: the reference's lossScale)
     const e = expected(references[entry.name]!, b.target as Float, b.xs[0]!, b.opts as Options, undefined, true);
@@ -617,6 +631,12 @@ function lossScales(entry: RegistryEntry, b: Batch, losses: ArrayLike<number>): 
  * within 1e-4 of a kink (`kinks`), where float32 may take the other side.
  */
 function gradScales(entry: RegistryEntry, b: Batch, grads: Float[], kinks: boolean): Float64Array[] {
+  if (entry.kind === 'ternary') {
+    const e = ternaryOf(entry, b);
+    return e.gradScales.map((s, j) =>
+      s.map((x, i) => (kinks && e.kinkGaps[i]! < 1e-4 ? -1 : Math.max(x, Math.abs(e.grads[j]![i]!)) + 2 ** -140)),
+    );
+  }
   if (entry.kind === 'elementwise') {
     const e = expected(references[entry.name]!, b.target as Float, b.xs[0]!, b.opts as Options, undefined, true);
     return [e.gradSumScale.map((s, i) => Math.max(s, Math.abs(e.gradSum[i]!)) + 2 ** -140)];
@@ -677,7 +697,7 @@ describe('every chunking of the copy path gives the same elements (reductions wi
   // The test hook staging.limit caps a chunk at any number of elements (rows), so that chunk edges
   // fall anywhere in a small array; the reductions add per-chunk partial sums, in another order.
   test.each(registryOf(lib).map((e) => [e.name, e] as const))('%s', (_, entry) => {
-    const sizes = entry.kind === 'elementwise' ? { n: fc.integer({ min: 0, max: 300 }) } : { n: fc.integer({ min: 0, max: 24 }) };
+    const sizes = perElement(entry) ? { n: fc.integer({ min: 0, max: 300 }) } : { n: fc.integer({ min: 0, max: 24 }) };
     check(
       draws(entry, sizes).chain((d) => fc.record({ d: fc.constant(d), limit: fc.integer({ min: 1, max: Math.max(1, d.n) }) })),
       ({ d, limit }) => {
@@ -712,7 +732,7 @@ describe('the reduction bounds see a dropped example and a mean gradient 100 ulp
   // 138·2⁻⁵³·Σ|lᵢ|, on the mean's gradient ≤ (8u + 34·2⁻⁵³)·|g|, below what these faults change.
   test.each(registryOf(lib).map((e) => [e.name, e] as const))('%s', (_, entry) => {
     for (const f32 of [true, false]) {
-      const d: Draw = { f32, n: entry.kind === 'elementwise' ? 67 : 3, width: 5, caseIndex: 0, seed: 3 };
+      const d: Draw = { f32, n: perElement(entry) ? 67 : 3, width: 5, caseIndex: 0, seed: 3 };
       const b = batchOf(entry, d);
       const r = everything(entry, b);
       sameElements(entry, everything(entry, copyBatch(b)), r, b, undefined, f32, at(entry, d));
@@ -736,7 +756,7 @@ describe('the SIMD and scalar builds give the same elements for every length 0�
   // each of 0/1–67 is always among the runs (fast-check `examples`), the rest drawn.
   test.each(registryOf(lib).map((e) => [e.name, e] as const))('%s', (name, entry) => {
     const other = byName(scalar.lib, name);
-    const elementwise = entry.kind === 'elementwise';
+    const elementwise = perElement(entry);
     const sizes = elementwise ? { n: fc.integer({ min: 0, max: 67 }) } : { width: fc.integer({ min: 1, max: 67 }) };
     const fixed: Draw[] = Array.from({ length: 68 }, (_, k) => ({
       f32: k % 2 === 0,

@@ -6,9 +6,9 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type Playground, startPlayground } from '../../examples/playground/serve.js';
 import * as lib from '../../src/node.js';
-import { binaryCrossEntropy, contrastive, huber, init, msle, quantile } from '../../src/node.js';
+import { binaryCrossEntropy, contrastive, gaussianNLL, huber, init, marginRanking, msle, quantile } from '../../src/node.js';
 import { browser as browserPath, CHROMIUM } from '../browsers.js';
-import { elementwiseOf } from '../registry.js';
+import { elementwiseOf, ternaryOf } from '../registry.js';
 
 const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -83,11 +83,11 @@ afterAll(async () => {
 });
 
 describe('npm run playground (Chromium)', () => {
-  test('loads the built package without errors, offers every elementwise loss and contrastive', async () => {
+  test('loads the built package without errors, offers every elementwise loss, contrastive and the three-input losses', async () => {
     expect(errors).toEqual([]);
     expect(await page.textContent('#build')).toMatch(/^(SIMD|scalar) build$/);
     const names = await page.$$eval('#loss option', (os) => os.map((o) => (o as HTMLOptionElement).value));
-    expect(names).toEqual([...elementwiseOf(lib).map((e) => e.name), 'contrastive']);
+    expect(names).toEqual([...elementwiseOf(lib).map((e) => e.name), 'contrastive', ...ternaryOf(lib).map((e) => e.name)]);
     const p = await plotted();
     expect(p.loss).toBe('huber');
     expect(p.options).toEqual({ delta: 1 });
@@ -154,6 +154,38 @@ describe('npm run playground (Chromium)', () => {
       const a = new Float64Array(b.length);
       const o = { dim: 1, margin: 0.5, reduction: 'none' as const };
       return { loss: contrastive(label, a, b, o), grad: contrastive.grad(label, a, b, o).b };
+    });
+  });
+
+  test('ε on gaussianNLL (against the variance): the loss flat below ε, the same values as in Node', async () => {
+    await page.selectOption('#loss', 'gaussianNLL');
+    await move('eps', 8, 'ArrowLeft'); // to the slider's low end, 10^−9, wherever an earlier test left it
+    const before = await plotted();
+    expect(before.options).toEqual({ eps: 1e-9 });
+    await move('eps', 8); // 10^−9 → 10^−1
+    const after = await plotted();
+    expect(after.options).toEqual({ eps: 0.1 });
+    expect(after.lossValues).not.toEqual(before.lossValues);
+    // v = max(variance, ε): every variance below ε gives the loss at ε, and the gradient taken there.
+    const below = after.x.map((x, i) => [x, i] as const).filter(([x]) => x < after.options.eps!);
+    for (const [, i] of below) expect(after.lossValues[i]).toBe(after.lossValues[below[0]![1]]);
+    expectSameAsNode(after, (y, v) => {
+      const { loss, grad } = gaussianNLL.withGrad(y, new Float64Array(v.length), v, { eps: after.options.eps!, reduction: 'none' });
+      return { loss, grad: grad.variance };
+    });
+  });
+
+  test('margin on marginRanking (against x₁, x₂ = 0), the same values as in Node', async () => {
+    await page.selectOption('#loss', 'marginRanking');
+    await move('margin', 10); // step 0.05: m → m + 0.5
+    const after = await plotted();
+    expect(after.target).toBe(1);
+    const m = after.options.margin!;
+    // max(0, m − x₁) for y = 1: zero from x₁ = m on
+    expect(after.lossValues[after.x.findIndex((x) => x > m)]).toBe(0);
+    expectSameAsNode(after, (y, x1) => {
+      const { loss, grad } = marginRanking.withGrad(y, x1, new Float64Array(x1.length), { margin: m, reduction: 'none' });
+      return { loss, grad: grad.x1 };
     });
   });
 

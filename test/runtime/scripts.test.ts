@@ -6,22 +6,38 @@ import * as lib from '../../src/node.js';
 import { elementwiseOf } from '../registry.js';
 
 const root = new URL('../..', import.meta.url).pathname;
+// (the bench's smoke run, every section at a few ms a task, takes ~2 min on a loaded 2-core machine)
+const TIMEOUT = 300_000;
 const tsx = (...args: string[]) =>
-  execFileSync(process.execPath, ['--import', 'tsx', ...args], { cwd: root, encoding: 'utf8', timeout: 120_000, stdio: 'pipe' });
+  execFileSync(process.execPath, ['--import', 'tsx', ...args], { cwd: root, encoding: 'utf8', timeout: TIMEOUT, stdio: 'pipe' });
 
-test('npm run bench runs every loss and variant (a short smoke run)', () => {
-  const out = tsx('bench/run.ts', '--sizes', '16,100', '--time', '20', '--tfjs-sizes', '1e3');
-  for (const { name: loss } of elementwiseOf(lib)) expect(out).toContain(`${loss} summary:`);
-  for (const k of ['mse', 'binaryCrossEntropy', 'binaryCrossEntropyWithLogits', 'softmaxCrossEntropy C=10', 'softmaxCrossEntropy C=1000']) {
-    expect(out).toMatch(new RegExp(`^${k} +1e3 +[\\d.]+ +[\\d.]+ +[\\d.]+ +[\\d.]+×`, 'm'));
-  }
-  for (const fn of ['exp', 'log', 'log1p', 'softplus', 'sigmoid'])
-    expect(out).toMatch(new RegExp(`^${fn} +f32 +[\\d.]+ +[\\d.]+ +[\\d.]+`, 'm'));
-  for (const loss of ['contrastive', 'triplet', 'cosineEmbedding']) expect(out).toContain(`${loss} summary: 1000×128`);
-  for (const variant of ['simdloss', 'simdloss, out', 'zero-copy', 'scalar build', 'plain JS', 'plain JS, out']) {
-    expect(out).toContain(`  ${variant}  `);
-  }
-});
+test(
+  'npm run bench runs every loss and variant (a short smoke run)',
+  () => {
+    const out = tsx('bench/run.ts', '--sizes', '16,100', '--time', '20', '--tfjs-sizes', '1e3');
+    for (const { name: loss } of elementwiseOf(lib)) expect(out).toContain(`${loss} summary:`);
+    for (const k of [
+      'mse',
+      'binaryCrossEntropy',
+      'binaryCrossEntropyWithLogits',
+      'softmaxCrossEntropy C=10',
+      'softmaxCrossEntropy C=1000',
+    ]) {
+      expect(out).toMatch(new RegExp(`^${k} +1e3 +[\\d.]+ +[\\d.]+ +[\\d.]+ +[\\d.]+×`, 'm'));
+    }
+    for (const fn of ['exp', 'log', 'log1p', 'softplus', 'sigmoid'])
+      expect(out).toMatch(new RegExp(`^${fn} +f32 +[\\d.]+ +[\\d.]+ +[\\d.]+`, 'm'));
+    for (const loss of ['contrastive', 'triplet', 'cosineEmbedding']) expect(out).toContain(`${loss} summary: 1000×128`);
+    for (const variant of ['simdloss', 'simdloss, out', 'zero-copy', 'scalar build', 'plain JS', 'plain JS, out']) {
+      expect(out).toContain(`  ${variant}  `);
+    }
+    expect(out).toMatch(/^fixed cost of a call: /m);
+    for (const table of ['mse', 'binaryCrossEntropyWithLogits', 'sparseSoftmaxCrossEntropy, 10 classes'])
+      expect(out).toContain(`\n${table}: withGrad into a reused out`);
+    expect(out).toMatch(/^synthetic, batch 64 .* +[\d.]+ ms +[\d.]+ ms +[\d.]+×$/m);
+  },
+  TIMEOUT,
+);
 
 test('npm run ulp audits every function (one chunk of 2²⁰ inputs in 4096 here) within its bound', () => {
   const out = tsx('tools/ulp.ts', '--every', '4096');

@@ -104,7 +104,7 @@ export async function smoke(lib, how) {
 /**
  * Seeded arguments for one registry entry (the same numbers in every runtime): `args` in call
  * order, the dtype of each, how many examples (`rows`) they hold, and the gradient's keys for
- * losses with one gradient per input (embeddings).
+ * losses with one gradient per input (embeddings, three-input losses).
  */
 function inputs(entry, dtype) {
   const F = dtype === 'f32' ? Float32Array : Float64Array;
@@ -134,6 +134,15 @@ function inputs(entry, dtype) {
       for (let k = 0; k < classes; k++) target[r * classes + k] /= sum; // a probability row
     }
     return { args: [target, pred], dtypes: [dtype, dtype], rows, opts: { classes }, metric: entry.metric };
+  }
+  if (entry.kind === 'ternary') {
+    const n = 37;
+    const labels = entry.labels;
+    const target = F.from({ length: n }, () =>
+      labels && rand() < labels.share ? labels.values[Math.floor(rand() * labels.values.length)] : uniform(entry.domain.target),
+    );
+    const [a, b] = [entry.domain.a, entry.domain.b].map((d) => F.from({ length: n }, () => uniform(d)));
+    return { args: [target, a, b], dtypes: [dtype, dtype, dtype], rows: n, opts: {}, metric: false, gradKeys: entry.inputs };
   }
   if (entry.kind === 'embedding') {
     const dim = 6;

@@ -161,8 +161,8 @@ function arrayCases(s: Subject): Case[] {
     argument: 'opts.weights',
     contains: [floatText, 'Int32Array'],
   });
-  // out: the gradient's array (embedding: an object of them).
-  if (s.kind === 'embedding') {
+  // out: the gradient's array (embedding and three-input losses: an object of them).
+  if (s.outKeys[0] !== undefined) {
     for (const v of [3, 'abc', [], new F(ROWS * DIM), null]) {
       cases.push({
         what: `out = ${shown(v)}`,
@@ -177,9 +177,9 @@ function arrayCases(s: Subject): Case[] {
       methods: grads,
       opts: { out: { c: new F(ROWS * DIM) } },
       argument: 'opts.out.c',
-      contains: [s.args.slice(s.ref).join(', ')],
+      contains: [s.outKeys.join(', ')],
     });
-    for (const key of s.args.slice(s.ref)) {
+    for (const key of s.outKeys as string[]) {
       for (const v of [3, [0], new Int32Array(ROWS * DIM)]) {
         cases.push({
           what: `out.${key} = ${shown(v)}`,
@@ -229,7 +229,7 @@ function mixedAndLengthCases(s: Subject, valid: Args): Case[] {
     }
   }
   // The ref argument itself: its length must be a whole number of examples.
-  if (s.kind !== 'elementwise') {
+  if (s.width(s.ref) > 1) {
     const argument = s.kind === 'rowwise' ? 'opts.classes' : refName;
     const resize = (a: Args) =>
       a.map((x, i) => (i === s.ref || (s.kind === 'embedding' && i > s.ref) ? resized(x as Float64Array, -1) : x));
@@ -257,7 +257,7 @@ function mixedAndLengthCases(s: Subject, valid: Args): Case[] {
       contains: [`${rows + by} elements`, String(rows)],
     });
   }
-  const outKeys = s.kind === 'embedding' ? s.args.slice(s.ref) : [undefined];
+  const outKeys = s.outKeys;
   for (const key of outKeys) {
     const argument = key === undefined ? 'opts.out' : `opts.out.${key}`;
     const out = (v: unknown) => ({ out: key === undefined ? v : { [key]: v } });
@@ -298,7 +298,7 @@ function overlapCases(s: Subject): Case[] {
   if (!s.grad) return [];
   const cases: Case[] = [];
   const grads: Method[] = ['grad', 'withGrad'];
-  const outs = s.kind === 'embedding' ? s.args.slice(s.ref) : [undefined];
+  const outs = s.outKeys;
   for (const key of outs) {
     const argument = key === undefined ? 'opts.out' : `opts.out.${key}`;
     for (let j = 0; j < s.args.length; j++) {
@@ -470,7 +470,7 @@ function zeroCopyCases(s: Subject, far: Args): Case[] {
   });
   // A plain view over wasm memory (not a WasmArray's own), one element past a WasmArray input, as opts.out.
   if (s.grad) {
-    const keys = s.kind === 'embedding' ? s.args.slice(s.ref) : [undefined];
+    const keys = s.outKeys;
     for (const key of keys) {
       for (let j = 0; j < s.args.length; j++) {
         if (s.ints.has(j) || s.width(j) !== s.width(s.ref)) continue;
@@ -764,7 +764,7 @@ describe.each(
     dtype();
     if (!s.grad) return;
     const args = valid.map((a) => (a as Float64Array).slice());
-    const keys = s.kind === 'embedding' ? s.args.slice(s.ref) : [undefined];
+    const keys = s.outKeys;
     const out = keys[0] === undefined ? args[s.ref] : Object.fromEntries(keys.map((k, j) => [k!, args[s.ref + j]]));
     const grad = s.loss.grad(...args, { ...s.base, out });
     if (keys[0] === undefined) {

@@ -147,7 +147,7 @@ function runOf(s: Subject, method: Method, args: Args, out?: Args): () => unknow
     };
   }
   if (out === undefined) return () => call(s, method, args, s.base);
-  const o = s.kind === 'embedding' ? Object.fromEntries(s.args.slice(s.ref).map((k, j) => [k, out[j]])) : out[0];
+  const o = s.outKeys[0] !== undefined ? Object.fromEntries(s.outKeys.map((k, j) => [k, out[j]])) : out[0];
   return () => call(s, method, args, { ...s.base, out: o });
 }
 

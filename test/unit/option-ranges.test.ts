@@ -11,9 +11,11 @@ import {
   categoricalCrossEntropy,
   contrastive,
   cosineEmbedding,
+  gaussianNLL,
   huber,
   init,
   klDivergence,
+  marginRanking,
   SimdlossError,
   smoothL1,
   softmaxCrossEntropy,
@@ -40,6 +42,10 @@ const row =
   (f: unknown, target: Float32Array | Int32Array): Call =>
   (opts) =>
     (f as AnyFn)(target, p, { classes: 2, ...opts });
+const three =
+  (f: unknown, target: Float32Array): Call =>
+  (opts) =>
+    (f as AnyFn)(target, p, Float32Array.of(0.5, 2), opts);
 const rows =
   (f: unknown, first: Float32Array): Call =>
   (opts) =>
@@ -72,6 +78,8 @@ const RANGES: [string, unknown, Call, string, number, boolean, number, boolean][
   ['contrastive', contrastive, rows(contrastive, Float32Array.of(1)), 'margin', 0, false, Infinity, false],
   ['triplet', triplet, rows(triplet, Float32Array.of(0.5, 0.5)), 'margin', 0, false, Infinity, false],
   ['cosineEmbedding', cosineEmbedding, rows(cosineEmbedding, Float32Array.of(1)), 'margin', 0, false, Infinity, false],
+  ['gaussianNLL', gaussianNLL, three(gaussianNLL, y), 'eps', 0, true, 0.5, true],
+  ['marginRanking', marginRanking, three(marginRanking, Float32Array.of(1, -1)), 'margin', 0, false, Infinity, false],
 ];
 
 describe.each(RANGES)('%s opts.%s', (name, loss, call, option, min, minOpen, max, maxOpen) => {

@@ -28,7 +28,7 @@ function errorOf(run: () => unknown): SimdlossError {
 
 /** The output names of a subject, and the other arguments (by index, or 'opts.weights') it can overlap. */
 function pairs(s: Subject): { out: string; key: string | undefined; other: number | 'opts.weights' }[] {
-  const keys = s.kind === 'embedding' ? s.args.slice(s.ref) : [undefined];
+  const keys = s.outKeys;
   const found: { out: string; key: string | undefined; other: number | 'opts.weights' }[] = [];
   for (const key of keys) {
     const out = key === undefined ? 'opts.out' : `opts.out.${key}`;

@@ -1,0 +1,241 @@
+/**
+ * The three-input elementwise family: an example is one element of the target and of two inputs
+ * (gaussianNLL's mean and variance, marginRanking's x1 and x2), each input with its own gradient.
+ * `.grad` and `.withGrad` return the two gradients by input name. The call path is call.ts's; this
+ * file holds the option set, the kernel's arguments and its errors.
+ */
+import {
+  ARGUMENT_PRED,
+  ARGUMENT_SECOND,
+  ARGUMENT_TARGET,
+  GRAD_SLOTS,
+  IN_SLOTS,
+  MODE_GRAD,
+  MODE_LOSSES,
+  MODE_WEIGHTED,
+  R_ARGUMENT_I32,
+  R_SUM,
+  SLOT,
+  SLOT_BYTES,
+} from './abi.js';
+import {
+  checkOptionNames,
+  type FloatArray,
+  floatArray,
+  like,
+  NONE,
+  type NumericOption,
+  numericOption,
+  reductionOf,
+  wasmPointer,
+} from './args.js';
+import { GRAD, LOSS, type Opts, reduced, scaleOf, wire } from './call.js';
+import { SimdlossError, show } from './errors.js';
+import { KernelPair } from './kernels.js';
+import { accumulatorReduction, booleanOption, optionsObject, outObject, type Resolved, refuseCallOptions } from './options.js';
+import { overlapsShifted, shares } from './overlap.js';
+import { chunkAt, slotAt, stageOut } from './staging.js';
+import { bytesOf } from './typed.js';
+import { chunkOf, ready, views, wasm } from './wasm.js';
+import { weightSum } from './weights.js';
+
+export interface TernarySpec {
+  /** Public name, used in every message. */
+  name: string;
+  /** Export prefix of the kernel pair in wasm (`${kernel}_f32`, `${kernel}_f64`). */
+  kernel: string;
+  /** The names of the two inputs after the target, in argument order: also the keys of the gradient. */
+  inputs: readonly [string, string];
+  /** The loss's own numeric options. */
+  options: readonly NumericOption[];
+  /** Its boolean options (false when left out). */
+  flags: readonly string[];
+  /** The kernel's two scalar parameters from the option values and the flags, each in spec order. */
+  params(values: readonly number[], flags: readonly boolean[]): readonly [number, number];
+  /** What an element of an argument with a domain must be, by argument name (checked inside the kernel). */
+  domain: Readonly<Record<string, string>>;
+}
+
+/** A loss of this family: its spec and what its calls reuse. */
+interface Family {
+  spec: TernarySpec;
+  optionNames: readonly string[];
+  /** The kernel's parameters for the default options. */
+  defaults: readonly [number, number];
+  kernels: KernelPair;
+  /** The argument code the kernel leaves at RESULT_ARGUMENT → the argument's name. */
+  arguments: Readonly<Record<number, string>>;
+}
+
+export function ternary<L>(spec: TernarySpec): L {
+  const [a, b] = spec.inputs;
+  const family: Family = {
+    spec,
+    optionNames: ['reduction', 'weights', 'out', ...spec.options.map((o) => o.name), ...spec.flags],
+    defaults: spec.params(
+      spec.options.map((o) => o.default),
+      spec.flags.map(() => false),
+    ),
+    kernels: new KernelPair(spec.kernel),
+    arguments: { [ARGUMENT_TARGET]: 'target', [ARGUMENT_PRED]: a, [ARGUMENT_SECOND]: b },
+  };
+  return wire<L, Family>({
+    name: spec.name,
+    options: spec.options,
+    arrays: 3,
+    updateArguments: `target, ${a}, ${b}`,
+    grad: true,
+    pass,
+    family,
+    resolve: (fn, opts) => resolve(family, fn, opts),
+  });
+}
+
+/** The loss's own options, for a call and for create: the kernel's parameters. */
+function parse(family: Family, fn: string, o: Record<string, unknown>): readonly [number, number] {
+  const { spec } = family;
+  const values = spec.options.map((x) => numericOption(fn, x, o[x.name]));
+  const flags = spec.flags.map((name) => booleanOption(fn, name, o[name]));
+  return spec.params(values, flags);
+}
+
+/** create(): the shared options, as the JSON an accumulator keeps. */
+function resolve(family: Family, fn: string, opts: unknown): Resolved {
+  const { spec } = family;
+  const o = optionsObject(fn, opts) ?? {};
+  refuseCallOptions(fn, o, ['weights', 'out'], `target, ${spec.inputs.join(', ')}`);
+  checkOptionNames(
+    fn,
+    o,
+    family.optionNames.filter((x) => x !== 'weights' && x !== 'out'),
+  );
+  parse(family, fn, o);
+  const resolved: Resolved = { reduction: accumulatorReduction(fn, o.reduction, 'example') };
+  for (const x of spec.options) resolved[x.name] = numericOption(fn, x, o[x.name]);
+  for (const name of spec.flags) resolved[name] = o[name] === true;
+  return resolved;
+}
+
+/** One call under way: the arrays (wasm pointers: -1 for ordinary arrays) and the gradients. */
+interface Batch {
+  fn: string;
+  y: FloatArray;
+  zy: number;
+  /** The two inputs, in argument order, and their gradients. */
+  xs: readonly [FloatArray, FloatArray];
+  zx: readonly [number, number];
+  grads: FloatArray[];
+  zg: number[];
+  w: FloatArray | undefined;
+  zw: number;
+}
+
+function pass(family: Family, fn: string, want: number, target: unknown, first: unknown, opts: Opts, second?: unknown): unknown {
+  ready();
+  views();
+  const [na, nb] = family.spec.inputs;
+  const a = floatArray(fn, na, first);
+  const y = like(fn, 'target', target, a, na);
+  const b = like(fn, nb, second, a, na);
+  const o = optionsObject(fn, opts) ?? {};
+  checkOptionNames(fn, o, family.optionNames);
+  const reduction = reductionOf(fn, o.reduction);
+  const params = opts === undefined || opts === null ? family.defaults : parse(family, fn, o);
+  const w = o.weights === undefined ? undefined : like(fn, 'opts.weights', o.weights, a, na);
+  const batch: Batch = {
+    fn,
+    y,
+    zy: wasmPointer(fn, 'target', target),
+    xs: [a, b],
+    zx: [wasmPointer(fn, na, first), wasmPointer(fn, nb, second)],
+    grads: [],
+    zg: [],
+    w,
+    zw: w === undefined ? -1 : wasmPointer(fn, 'opts.weights', o.weights),
+  };
+  if (want & GRAD) gradients(family, batch, o.out);
+  else if (o.out !== undefined)
+    throw new SimdlossError(`${fn}: opts.out is for the gradients; ${family.spec.name}() returns none`, 'opts.out');
+  return run(family, batch, want, reduction, params);
+}
+
+/** The gradients: opts.out's arrays where given (checked for overlaps), new ones otherwise. */
+function gradients(family: Family, b: Batch, outArg: unknown): void {
+  const { fn, xs, zx, grads, zg } = b;
+  const { inputs } = family.spec;
+  const out = outObject(fn, outArg, inputs);
+  for (let j = 0; j < 2; j++) {
+    const o = out?.[inputs[j]!];
+    if (o === undefined) {
+      grads.push(xs[0] instanceof Float32Array ? new Float32Array(xs[0].length) : new Float64Array(xs[0].length));
+      zg.push(-1);
+      continue;
+    }
+    const what = `opts.out.${inputs[j]}`;
+    const g = like(fn, what, o, xs[0], inputs[0]);
+    const p = wasmPointer(fn, what, o);
+    // Every input element is read before the outputs at its index are written: an output may be
+    // any input itself, never a shifted view of one; the two outputs may share nothing.
+    const named: [string, FloatArray | undefined, number][] = [
+      ['target', b.y, b.zy],
+      [inputs[0], xs[0], zx[0]],
+      [inputs[1], xs[1], zx[1]],
+      ['opts.weights', b.w, b.zw],
+    ];
+    for (const [name, x, z] of named) if (x !== undefined && overlapsShifted(g, p, x, z)) throw overlap(fn, what, name);
+    if (j === 1 && shares(g, p, grads[0]!, zg[0]!, false)) throw overlap(fn, what, `opts.out.${inputs[0]}`);
+    grads.push(g);
+    zg.push(p);
+  }
+}
+
+function run(family: Family, b: Batch, want: number, reduction: number, params: readonly [number, number]): unknown {
+  const { fn, y, zy, xs, zx, grads, zg, w, zw } = b;
+  const n = y.length;
+  const f32 = y instanceof Float32Array;
+  const bytes = bytesOf(y);
+  const losses = want & LOSS && reduction === NONE ? (f32 ? new Float32Array(n) : new Float64Array(n)) : undefined;
+  const grad = (want & GRAD) !== 0;
+  const copies =
+    zy < 0 || zx[0] < 0 || zx[1] < 0 || (w !== undefined && zw < 0) || (grad && (zg[0]! < 0 || zg[1]! < 0)) || losses !== undefined;
+  const chunk = copies ? chunkOf(SLOT_BYTES / bytes) : Math.max(n, 1);
+  const weights = w === undefined ? n : weightSum(fn, w, zw, n, chunk);
+  const scale = scaleOf(reduction, weights);
+  const mode = (grad ? MODE_GRAD : 0) | (w !== undefined ? MODE_WEIGHTED : 0) | (losses !== undefined ? MODE_LOSSES : 0);
+  const kernel = family.kernels.of(f32);
+  const lo = slotAt(SLOT.losses);
+  const gat = (j: number, i: number) => (grad && zg[j]! >= 0 ? zg[j]! + i * bytes : slotAt(GRAD_SLOTS[j]!));
+  let total = 0;
+  for (let i = 0; i < n; i += chunk) {
+    const m = Math.min(chunk, n - i);
+    const ay = chunkAt(y, zy, SLOT.target, i, m);
+    const aa = chunkAt(xs[0], zx[0], IN_SLOTS[0], i, m);
+    const ab = chunkAt(xs[1], zx[1], IN_SLOTS[1], i, m);
+    const aw = w === undefined ? 0 : chunkAt(w, zw, SLOT.weights, i, m);
+    const bad = kernel(m, ay, aa, ab, aw, lo, gat(0, i), gat(1, i), scale, params[0], params[1], mode);
+    if (bad >= 0) throw outOfDomain(family, b, i + bad);
+    total += wasm.f64[wasm.result + R_SUM]!;
+    if (grad) for (let j = 0; j < 2; j++) if (zg[j]! < 0) stageOut(grads[j]!, GRAD_SLOTS[j]!, i, m);
+    if (losses !== undefined) stageOut(losses, SLOT.losses, i, m);
+  }
+  const loss = reduced(want, reduction, total, weights, n, losses);
+  if (!grad) return loss;
+  const [na, nb] = family.spec.inputs;
+  const named = { [na]: grads[0]!, [nb]: grads[1]! };
+  return want === GRAD ? named : { loss, grad: named };
+}
+
+/** The error for the element the kernel refused: the argument it belongs to comes from RESULT. */
+function outOfDomain(family: Family, b: Batch, index: number): SimdlossError {
+  const argument = family.arguments[wasm.i32[wasm.result * 2 + R_ARGUMENT_I32]!]!;
+  const array = argument === 'target' ? b.y : argument === family.spec.inputs[0] ? b.xs[0] : b.xs[1];
+  const expected = family.spec.domain[argument] ?? 'in the domain';
+  return new SimdlossError(`${b.fn}: ${argument}[${index}] must be ${expected}; got ${show(array[index])}`, argument, index);
+}
+
+function overlap(fn: string, what: string, other: string): SimdlossError {
+  return new SimdlossError(
+    `${fn}: ${what} overlaps ${other} (an output may be an input itself, not a shifted view of one or another output)`,
+    what,
+  );
+}
