@@ -4,6 +4,7 @@
 export * from "./abi";
 export { weights_f32, weights_f64 } from "./kernel/weights";
 export * from "./loss/regression";
+export * from "./loss/poisson";
 export * from "./loss/binary";
 export * from "./loss/categorical";
 export * from "./loss/embedding";

@@ -42,16 +42,19 @@ export async function measure(
   reps: number,
   what: string,
   timeMs: number,
+  /** Samples per task and round at the least, whatever timeMs. */
+  iterations = 8,
 ): Promise<Map<string, number[]>> {
   const pooled = new Map<string, number[]>(tasks.map((t) => [t.name, []]));
   const loops = new Map(tasks.map((t) => [t, ownCopy(timedLoop)]));
   for (let round = 0; round < ROUNDS; round++) {
     const bench = new Bench({
       time: timeMs / ROUNDS,
-      iterations: 8,
+      iterations,
       // every round warms up: a task's call is prepared afresh each round, and compiled afresh
       warmup: true,
       warmupTime: timeMs / 5 / ROUNDS,
+      warmupIterations: 2,
       retainSamples: true,
       throws: true,
     });

@@ -100,6 +100,64 @@ export const plain: Record<string, PlainLoss> = {
     return { loss: n > 0 ? sum / n : 0, grad };
   },
 
+  // max(q(y − ŷ), (q − 1)(y − ŷ)), grad −q where ŷ < y, 1 − q where ŷ > y, 0 on it
+  quantile(y, p, { q = 0.5 }, out) {
+    const n = p.length;
+    const grad = out ?? new Float32Array(n);
+    const s = n > 0 ? 1 / n : 0;
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      const r = y[i]! - p[i]!;
+      sum += Math.max(q * r, (q - 1) * r);
+      grad[i] = r > 0 ? -s * q : r < 0 ? s * (1 - q) : 0;
+    }
+    return { loss: n > 0 ? sum / n : 0, grad };
+  },
+
+  // 100|y − ŷ| / max(|y|, ε), grad ±100 / max(|y|, ε), 0 where ŷ = y
+  mape(y, p, { eps = 1e-7 }, out) {
+    const n = p.length;
+    const grad = out ?? new Float32Array(n);
+    const s = n > 0 ? 100 / n : 0;
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      const r = p[i]! - y[i]!;
+      const m = Math.max(Math.abs(y[i]!), eps);
+      sum += (100 * Math.abs(r)) / m;
+      grad[i] = r > 0 ? s / m : r < 0 ? -s / m : 0;
+    }
+    return { loss: n > 0 ? sum / n : 0, grad };
+  },
+
+  // (ln(1 + max(ŷ, ε)) − ln(1 + max(y, ε)))², grad 2d / (1 + ŷ), 0 where ŷ < ε
+  msle(y, p, { eps = 1e-7 }, out) {
+    const n = p.length;
+    const grad = out ?? new Float32Array(n);
+    const s = n > 0 ? 2 / n : 0;
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      const a = Math.max(p[i]!, eps);
+      const d = Math.log1p(a) - Math.log1p(Math.max(y[i]!, eps));
+      sum += d * d;
+      grad[i] = p[i]! < eps ? 0 : (s * d) / (1 + a);
+    }
+    return { loss: n > 0 ? sum / n : 0, grad };
+  },
+
+  // logInput (the default): e^ŷ − yŷ, grad e^ŷ − y
+  poissonNLL(y, p, _opts, out) {
+    const n = p.length;
+    const grad = out ?? new Float32Array(n);
+    const s = n > 0 ? 1 / n : 0;
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      const e = Math.exp(p[i]!);
+      sum += e - y[i]! * p[i]!;
+      grad[i] = s * (e - y[i]!);
+    }
+    return { loss: n > 0 ? sum / n : 0, grad };
+  },
+
   // −[w₊y ln p + (1 − y) ln(1 − p)], p clamped to [ε, 1 − ε]; grad −w₊y/p + (1 − y)/(1 − p)
   binaryCrossEntropy(y, p, { eps = 1e-7, posWeight = 1 }, out) {
     const n = p.length;

@@ -87,6 +87,38 @@ export const KERNELS: Kernel[] = [
     reference: ({ target, pred }) =>
       pred.reduce((s, z, i) => s + Math.max(z, 0) - z * target[i]! + Math.log1p(Math.exp(-Math.abs(z))), 0) / pred.length,
   },
+  {
+    name: 'mape',
+    data: (n, rand) => ({ target: uniform(n, 0.5, 10, rand), pred: uniform(n, -10, 10, rand) }),
+    simdloss: ({ target, pred }) => simdloss.mape.withGrad(target, pred),
+    tfjs: (y, p) => tf.metrics.meanAbsolutePercentageError(y, p) as tf.Scalar,
+    reference: ({ target, pred }) =>
+      pred.reduce((s, p, i) => s + (100 * Math.abs(target[i]! - p)) / Math.max(Math.abs(target[i]!), EPS), 0) / pred.length,
+  },
+  {
+    // (tfjs-layers' meanSquaredLogarithmicError, written with the same ops: the layers do not export it)
+    name: 'msle',
+    data: (n, rand) => ({ target: uniform(n, 0, 8, rand), pred: uniform(n, 0, 8, rand) }),
+    simdloss: ({ target, pred }) => simdloss.msle.withGrad(target, pred),
+    tfjs: (y, p) => {
+      const clip = (x: tf.Tensor) => tf.log(tf.add(1, tf.clipByValue(x, 1e-7, Number.MAX_VALUE)));
+      return tf.mean(tf.square(tf.sub(clip(p), clip(y)))) as tf.Scalar;
+    },
+    reference: ({ target, pred }) =>
+      pred.reduce((s, p, i) => s + (Math.log1p(Math.max(p, EPS)) - Math.log1p(Math.max(target[i]!, EPS))) ** 2, 0) / pred.length,
+  },
+  {
+    // tfjs-layers' poisson takes rates, ŷ − y·ln(ŷ + ε) (written with its ops: the layers do not export it);
+    // simdloss with logInput false and the same ε
+    name: 'poissonNLL (rates)',
+    data: (n, rand) => ({
+      target: Float32Array.from({ length: n }, () => Math.floor(rand() * 10)),
+      pred: uniform(n, 0.1, 10, rand),
+    }),
+    simdloss: ({ target, pred }) => simdloss.poissonNLL.withGrad(target, pred, { logInput: false, eps: 1e-7 }),
+    tfjs: (y, p) => tf.mean(tf.sub(p, tf.mul(y, tf.log(tf.add(1e-7, p))))) as tf.Scalar,
+    reference: ({ target, pred }) => pred.reduce((s, p, i) => s + p - target[i]! * Math.log(p + 1e-7), 0) / pred.length,
+  },
   softmaxKernel(10),
   softmaxKernel(1000),
 ];

@@ -134,6 +134,7 @@ export async function benchTraining(timeMs: number): Promise<void> {
       1,
       t.what,
       timeMs,
+      2, // an epoch is long enough to time alone
     );
     const [own, base] = ['simdloss', 'plain JS'].map((v) => medianOf(pooled.get(v)!));
     const ms = (x: number) => `${x.toFixed(3)} ms`;

@@ -275,7 +275,9 @@ function compare(
   const rows = right.losses.length;
   const what = `${s.name} ${method} ${reduction} ${f32 ? 'f32' : 'f64'} ${rows} rows${w ? ' weighted' : ''}`;
   const weightSum = w ? Array.from(w).reduce((a, b) => a + b, 0) : rows;
-  const scale = right.losses.reduce((m, x) => m + Math.abs(x), 0);
+  // (each example's error scale: |l|, or for a loss that is a difference of terms, their size)
+  const sizes = right.losses.map((l, i) => Math.max(Math.abs(l), right.lossScale?.[i] ?? 0));
+  const scale = sizes.reduce((m, x) => m + x, 0);
   const near = (a: number, e: number, size: number) => Math.abs(a - e) <= tol * size + 1e-300;
   const loss = method === 'grad' ? undefined : method === 'withGrad' ? result.loss : result;
   if (loss !== undefined) {
@@ -287,7 +289,7 @@ function compare(
       // tolerance is stated on.
       const floor = s.kind === 'rowwise' ? 10 : s.kind === 'embedding' ? max : 0;
       for (let i = 0; i < rows; i++) {
-        if (!near(loss[i], right.losses[i]!, Math.abs(right.losses[i]!) + floor)) {
+        if (!near(loss[i], right.losses[i]!, sizes[i]! + floor)) {
           fail(`${what}: loss[${i}] ${loss[i]}, reference ${right.losses[i]}`);
           break;
         }

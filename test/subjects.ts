@@ -8,6 +8,7 @@ import type { NumericOption } from '../src/core/args.js';
 import * as lib from '../src/node.js';
 import { binaryAccuracy } from '../src/node.js';
 import { random } from './random.js';
+import { applies } from './reference/domains.js';
 import { embeddingReferences } from './reference/embedding.js';
 import { expected, rowReferences } from './reference/index.js';
 import { type RegistryEntry, registryOf } from './registry.js';
@@ -22,6 +23,8 @@ export interface Right {
   loss: number;
   sum: number;
   grad?: Float64Array | Record<string, Float64Array>;
+  /** Per example, the size of the terms its loss is a difference of, where the reference says (lossScale). */
+  lossScale?: Float64Array;
 }
 
 export interface Subject {
@@ -59,9 +62,10 @@ const sum = (a: ArrayLike<number>) => Array.from(a).reduce((s, x) => s + x, 0);
 function subject(entry: RegistryEntry): Subject {
   if (entry.kind === 'elementwise') {
     const ref = entry.reference;
+    // (the checks that apply under the default options, which every call here passes)
     const domains = (['target', 'pred'] as const).flatMap((arg, j) => {
       const d = entry.checks[arg];
-      return d ? [{ arg: j, values: d.bad, expected: d.message }] : [];
+      return applies(d, {}) ? [{ arg: j, values: d.bad, expected: d.message }] : [];
     });
     return {
       name: entry.name,
@@ -88,7 +92,7 @@ function subject(entry: RegistryEntry): Subject {
       },
       reference([y, p], f32, weights) {
         const e = expected(ref, y as ArrayLike<number>, p as ArrayLike<number>, {}, weights, f32);
-        return { losses: e.losses, loss: e.mean, sum: e.sum, grad: e.gradMean };
+        return { losses: e.losses, loss: e.mean, sum: e.sum, grad: e.gradMean, lossScale: e.lossScale };
       },
     };
   }

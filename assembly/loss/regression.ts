@@ -5,7 +5,8 @@
 // than with select, which V8 lowers to a branch for floats.
 
 import { elementwise } from "../kernel/elementwise";
-import { AnyReal, AnyRealNoParams, setParam, sparam, vone, vparam } from "../kernel/shared";
+import { AnyReal, AnyRealNoParams, On, Off, setParam, sparam, vone, vparam } from "../kernel/shared";
+import { slog1p, vlog1p } from "../math";
 import { high64, logCosh64, logCosh64x2, low64, narrow32x4, tanh64, tanh64x2 } from "../math/hyperbolic";
 
 /** (y − ŷ)², d/dŷ = 2r. */
@@ -124,6 +125,140 @@ const DELTA = 0, MINUS_DELTA = 1, HALF_B = 2, B_DELTA = 3, HALF_B_DELTA2 = 4, B 
   @inline sgrad<T>(y: T, p: T): T { return <T>tanh64(<f64>p - <f64>y); }
 }
 
+/**
+ * Pinball loss with a = q: max(q·(y − ŷ), (q − 1)·(y − ŷ)), d/dŷ = −q where y > ŷ, 1 − q where
+ * y < ŷ, 0 at y = ŷ; NaN stays NaN. Each product is rounded once (≤ ½ ulp).
+ */
+const Q = 0, Q_MINUS_1 = 1, MINUS_Q = 2, ONE_MINUS_Q = 3;
+@unmanaged class Quantile extends AnyReal {
+  // @ts-ignore: decorator
+  @inline setup<T>(a: f64, b: f64): void {
+    setParam<T>(Q, a);
+    setParam<T>(Q_MINUS_1, a - 1);
+    setParam<T>(MINUS_Q, -a);
+    setParam<T>(ONE_MINUS_Q, 1 - a);
+  }
+  // @ts-ignore: decorator
+  @inline vloss<T>(y: v128, p: v128): v128 {
+    const r = v128.sub<T>(y, p);
+    return v128.pmax<T>(v128.mul<T>(vparam(Q), r), v128.mul<T>(vparam(Q_MINUS_1), r));
+  }
+  // @ts-ignore: decorator
+  @inline vgrad<T>(y: v128, p: v128): v128 {
+    const r = v128.sub<T>(y, p);
+    const zero = v128.splat<T>(0);
+    const side = v128.add<T>(v128.and(v128.gt<T>(r, zero), vparam(MINUS_Q)), v128.and(v128.lt<T>(r, zero), vparam(ONE_MINUS_Q)));
+    return v128.add<T>(side, v128.and(v128.ne<T>(r, r), r));
+  }
+  // @ts-ignore: decorator
+  @inline sloss<T>(y: T, p: T): T {
+    const r = y - p;
+    const above = sparam<T>(Q) * r;
+    const below = sparam<T>(Q_MINUS_1) * r;
+    return select<T>(below, above, above < below); // pmax(above, below)
+  }
+  // @ts-ignore: decorator
+  @inline sgrad<T>(y: T, p: T): T {
+    const r = y - p;
+    return (<T>(r > 0) * sparam<T>(MINUS_Q) + <T>(r < 0) * sparam<T>(ONE_MINUS_Q)) + select<T>(r, 0, r != r);
+  }
+}
+
+/**
+ * Mean absolute percentage error (Keras) with a = ε: 100·|y − ŷ| / max(|y|, ε), d/dŷ = ±100 / max(|y|, ε)
+ * with 0 at y = ŷ. Computed as |r|·s with s = 100 / max(|y|, ε) (two roundings and a division: ≤ 1.5 ulp),
+ * s shared by loss and gradient. ε is kept ≥ 2⁻¹²⁰ (float64: 2⁻¹⁰¹⁶), so that s is finite.
+ */
+const EPS = 0, HUNDRED = 1;
+const MAPE_FLOOR_32: f64 = 7.52316384526264e-37; // 0x1p-120
+const MAPE_FLOOR_64: f64 = 1.424047269444609e-306; // 0x1p-1016
+@unmanaged class Mape extends AnyReal {
+  // @ts-ignore: decorator
+  @inline setup<T>(a: f64, b: f64): void {
+    setParam<T>(EPS, max<f64>(<f64><T>a, sizeof<T>() == 4 ? MAPE_FLOOR_32 : MAPE_FLOOR_64));
+    setParam<T>(HUNDRED, 100);
+  }
+  // @ts-ignore: decorator
+  @inline vloss<T>(y: v128, p: v128): v128 { return mapeV<T, Off>(y, p, y, 0, false); }
+  // @ts-ignore: decorator
+  @inline vboth<T>(y: v128, p: v128, k: v128, g: usize, G: bool): v128 { return mapeV<T, On>(y, p, k, g, G); }
+  // @ts-ignore: decorator
+  @inline sloss<T>(y: T, p: T): T { return mapeS<T, Off>(y, p, 0, 0, false); }
+  // @ts-ignore: decorator
+  @inline sboth<T>(y: T, p: T, k: T, g: usize, G: bool): T { return mapeS<T, On>(y, p, k, g, G); }
+}
+
+// @ts-ignore: decorator
+@inline function mapeV<T, G>(y: v128, p: v128, k: v128, g: usize, wantGrad: bool): v128 {
+  const s = v128.div<T>(vparam(HUNDRED), v128.pmax<T>(v128.abs<T>(y), vparam(EPS))); // a NaN y passes through pmax
+  const r = v128.sub<T>(p, y);
+  if (isInteger<G>() && wantGrad) {
+    const zero = v128.splat<T>(0);
+    const sign = v128.sub<T>(v128.and(v128.gt<T>(r, zero), s), v128.and(v128.lt<T>(r, zero), s));
+    v128.store(g, v128.mul<T>(k, v128.add<T>(sign, v128.and(v128.ne<T>(r, r), r))));
+  }
+  return v128.mul<T>(v128.abs<T>(r), s);
+}
+
+// @ts-ignore: decorator
+@inline function mapeS<T, G>(y: T, p: T, k: T, g: usize, wantGrad: bool): T {
+  const m = abs<T>(y);
+  const s = sparam<T>(HUNDRED) / select<T>(sparam<T>(EPS), m, m < sparam<T>(EPS));
+  const r = p - y;
+  if (isInteger<G>() && wantGrad) store<T>(g, k * ((<T>(r > 0) * s - <T>(r < 0) * s) + select<T>(r, 0, r != r)));
+  return abs<T>(r) * s;
+}
+
+/**
+ * Mean squared logarithmic error (Keras 3) with a = ε: d² with d = ln(1 + a) − ln(1 + b), a = max(ŷ, ε),
+ * b = max(y, ε); d/dŷ = 2d / (1 + a), and 0 strictly where ŷ < ε. d is computed without cancelling
+ * as ±ln(1 + |a − b| / (1 + min(a, b))) (the difference of two logs loses all its digits as ŷ → y):
+ * log1p ≤ 0.87 ulp at an argument within 1.5 ulp whose condition number is ≤ 1, so d is within
+ * ~2.5 ulp and the loss within ~6 ulp (float32: 3.6e-7 relative), one log1p for both terms.
+ */
+@unmanaged class Msle extends AnyReal {
+  // @ts-ignore: decorator
+  @inline setup<T>(a: f64, b: f64): void {
+    setParam<T>(EPS, a);
+  }
+  // @ts-ignore: decorator
+  @inline vloss<T>(y: v128, p: v128): v128 { return msleV<T, Off>(y, p, y, 0, false); }
+  // @ts-ignore: decorator
+  @inline vboth<T>(y: v128, p: v128, k: v128, g: usize, G: bool): v128 { return msleV<T, On>(y, p, k, g, G); }
+  // @ts-ignore: decorator
+  @inline sloss<T>(y: T, p: T): T { return msleS<T, Off>(y, p, 0, 0, false); }
+  // @ts-ignore: decorator
+  @inline sboth<T>(y: T, p: T, k: T, g: usize, G: bool): T { return msleS<T, On>(y, p, k, g, G); }
+}
+
+// @ts-ignore: decorator
+@inline function msleV<T, G>(y: v128, p: v128, k: v128, g: usize, wantGrad: bool): v128 {
+  const one = vone<T>();
+  const a = v128.pmax<T>(p, vparam(EPS));
+  const b = v128.pmax<T>(y, vparam(EPS));
+  const diff = v128.sub<T>(a, b);
+  const x = v128.div<T>(v128.abs<T>(diff), v128.add<T>(one, v128.pmin<T>(a, b)));
+  const signBit = v128.andnot(diff, v128.abs<T>(diff));
+  const d = v128.xor(vlog1p<T>(x), signBit);
+  if (isInteger<G>() && wantGrad) {
+    const grad = v128.div<T>(v128.add<T>(d, d), v128.add<T>(one, a));
+    v128.store(g, v128.mul<T>(k, v128.andnot(grad, v128.lt<T>(p, vparam(EPS)))));
+  }
+  return v128.mul<T>(d, d);
+}
+
+// @ts-ignore: decorator
+@inline function msleS<T, G>(y: T, p: T, k: T, g: usize, wantGrad: bool): T {
+  const eps = sparam<T>(EPS);
+  const a = select<T>(eps, p, p < eps); // pmax(p, ε)
+  const b = select<T>(eps, y, y < eps);
+  const diff = a - b;
+  const x = abs<T>(diff) / (<T>1 + select<T>(b, a, b < a)); // pmin(a, b)
+  const d = copysign<T>(slog1p<T>(x), diff);
+  if (isInteger<G>() && wantGrad) store<T>(g, k * select<T>(0, (d + d) / (<T>1 + a), p < eps));
+  return d * d;
+}
+
 export function mse_f32(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, a: f64, b: f64, mode: i32): i32 {
   return elementwise<f32, Mse>(n, y, p, w, lo, g, k, a, b, mode);
 }
@@ -147,4 +282,22 @@ export function logCosh_f32(n: i32, y: usize, p: usize, w: usize, lo: usize, g: 
 }
 export function logCosh_f64(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, a: f64, b: f64, mode: i32): i32 {
   return elementwise<f64, LogCosh>(n, y, p, w, lo, g, k, a, b, mode);
+}
+export function quantile_f32(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, a: f64, b: f64, mode: i32): i32 {
+  return elementwise<f32, Quantile>(n, y, p, w, lo, g, k, a, b, mode);
+}
+export function quantile_f64(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, a: f64, b: f64, mode: i32): i32 {
+  return elementwise<f64, Quantile>(n, y, p, w, lo, g, k, a, b, mode);
+}
+export function mape_f32(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, a: f64, b: f64, mode: i32): i32 {
+  return elementwise<f32, Mape>(n, y, p, w, lo, g, k, a, b, mode);
+}
+export function mape_f64(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, a: f64, b: f64, mode: i32): i32 {
+  return elementwise<f64, Mape>(n, y, p, w, lo, g, k, a, b, mode);
+}
+export function msle_f32(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, a: f64, b: f64, mode: i32): i32 {
+  return elementwise<f32, Msle>(n, y, p, w, lo, g, k, a, b, mode);
+}
+export function msle_f64(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, k: f64, a: f64, b: f64, mode: i32): i32 {
+  return elementwise<f64, Msle>(n, y, p, w, lo, g, k, a, b, mode);
 }

@@ -27,7 +27,7 @@ const state = {
 
 // ── Loss explorer ─────────────────────────────────────────────────────────────────────────────
 
-const SLIDERS = ['delta', 'beta', 'margin', 'posWeight', 'gamma', 'alpha', 'labelSmoothing'] as const;
+const SLIDERS = ['delta', 'beta', 'margin', 'posWeight', 'gamma', 'alpha', 'labelSmoothing', 'q', 'eps'] as const;
 
 interface Curve {
   name: string;
@@ -122,6 +122,12 @@ function slider(name: string): HTMLInputElement {
   return $<HTMLInputElement>(name);
 }
 
+/** A slider's option value: its position, or 10 to that power for a slider marked data-log10 (ε). */
+function sliderValue(name: string): number {
+  const s = slider(name);
+  return 'log10' in s.dataset ? Number(`1e${s.value}`) : Number(s.value);
+}
+
 /** Target and sliders follow the chosen loss: its target range, only its own options enabled. */
 function selectLoss(): void {
   const c = currentCurve();
@@ -152,7 +158,7 @@ function plot(): void {
   const c = currentCurve();
   const opts: Record<string, number> = {};
   for (const name of SLIDERS) {
-    const value = Number(slider(name).value);
+    const value = sliderValue(name);
     document.querySelector<HTMLOutputElement>(`output[for=${name}]`)!.value = String(value);
     if (c.options.includes(name)) opts[name] = value;
   }

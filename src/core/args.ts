@@ -73,6 +73,14 @@ export interface NumericOption {
   maxOpen?: boolean;
 }
 
+/** A boolean option of a loss (true or false) and its value when opts leaves it out. */
+export interface BooleanOption {
+  /** The option's name, as passed in opts. */
+  name: string;
+  /** Its value when opts leaves it out. */
+  default: boolean;
+}
+
 export function numericOption(fn: string, spec: NumericOption, value: unknown): number {
   if (value === undefined) return spec.default;
   const max = spec.max ?? Infinity;

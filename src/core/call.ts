@@ -45,10 +45,12 @@ export function wire<F, S>(w: Wiring<S>): F {
   const gradName = `${name}.grad`;
   const withGradName = `${name}.withGrad`;
   const two = w.arrays === 2;
+  // Named by a computed key rather than by redefining `name`, which put the function's properties
+  // in dictionary mode: every read of `mse.withGrad` then took ~6 ns instead of ~1 (Node 20).
   const f = two
-    ? (a: unknown, b: unknown, opts?: Opts) => pass(family, name, LOSS, a, b, opts)
-    : (a: unknown, b: unknown, c: unknown, opts?: Opts) => pass(family, name, LOSS, a, b, opts, c);
-  const props: PropertyDescriptorMap = { name: { value: name }, lossName: { value: name }, options: { value: w.options } };
+    ? { [name]: (a: unknown, b: unknown, opts?: Opts) => pass(family, name, LOSS, a, b, opts) }[name]!
+    : { [name]: (a: unknown, b: unknown, c: unknown, opts?: Opts) => pass(family, name, LOSS, a, b, opts, c) }[name]!;
+  const props: PropertyDescriptorMap = { lossName: { value: name }, options: { value: w.options } };
   if (w.grad) {
     props.grad = {
       value: two

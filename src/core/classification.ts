@@ -49,7 +49,7 @@ import {
 } from './options.js';
 import { overlapsShifted, shares, shiftedOut } from './overlap.js';
 import { chunkAt, copyIn, copyLabelsIn, copyOut, slotAt, stageOut } from './staging.js';
-import { bytesOf } from './typed.js';
+import { bytesOf, fillRange } from './typed.js';
 import { chunkOf, type Kernel, ready, views, wasm } from './wasm.js';
 
 /** A row wider than a slot is staged in a temporary block of this many rows: target, pred, gradient, class weights. */
@@ -449,7 +449,7 @@ function run(
 
 function writeClassWeights(at: number, C: number, f32: boolean, classWeights: ArrayLike<number> | undefined): void {
   const view = f32 ? wasm.f32 : wasm.f64;
-  if (classWeights === undefined) view.fill(1, at, at + C);
+  if (classWeights === undefined) fillRange(view, 1, at, at + C);
   else for (let j = 0; j < C; j++) view[at + j] = classWeights[j]!;
 }
 

@@ -6,6 +6,7 @@
  */
 import { ARGUMENTS, MODE_ACCURACY, MODE_GRAD, MODE_LOSSES, MODE_WEIGHTED, R_ARGUMENT_I32, R_SUM, R_SUM2, SLOT, SLOT_BYTES } from './abi.js';
 import {
+  type BooleanOption,
   checkOptionNames,
   type FloatArray,
   floatArray,
@@ -21,7 +22,7 @@ import { GRAD, LOSS, type Opts, SUMS, type Wiring, wire } from './call.js';
 import { SimdlossError, show } from './errors.js';
 import { KernelPair } from './kernels.js';
 import type { WasmArray } from './memory.js';
-import { accuracyOption, numericValues, optionsObject, resolveNumeric } from './options.js';
+import { accuracyOption, booleanValues, numericValues, optionsObject, resolveNumeric } from './options.js';
 import { overlapsShifted, shiftedOut } from './overlap.js';
 import { copyIn, copyOut, slotAt } from './staging.js';
 import type { AccumulatorBase, AccumulatorState } from './stream.js';
@@ -35,8 +36,10 @@ export interface ElementwiseSpec {
   kernel: string;
   /** The loss's own numeric options. */
   options: readonly NumericOption[];
-  /** The kernel's two scalar parameters (a, b) from the option values, in `options` order. */
-  params(values: readonly number[]): readonly [number, number];
+  /** Its boolean options, which `params` turns into numbers for the kernel (none if absent). */
+  flags?: readonly BooleanOption[];
+  /** The kernel's two scalar parameters (a, b) from the option values, in `options` and `flags` order. */
+  params(values: readonly number[], flags: readonly boolean[]): readonly [number, number];
   /** What an element of target / pred must be, for losses with a domain (checked inside the kernel). */
   domain?: { target?: string; pred?: string };
   /** The kernel also classifies: `withGrad(…, { accuracy: true })` returns the fraction classified right. */
@@ -213,6 +216,8 @@ interface Family {
   withGradName: string;
   /** The option values of the call under way: filled by every call, so no allocation per call. */
   values: number[];
+  flags: readonly BooleanOption[];
+  flagValues: boolean[];
   /** The options of a call without opts: a call with ordinary arrays and no opts reads no record but this. */
   defaultCall: Readonly<CallOptions>;
   /** The options of the call under way, as readOptions leaves them: one record per loss, reused by every call. */
@@ -243,13 +248,26 @@ function noOptions(defaults: readonly [number, number]): CallOptions {
 }
 
 function elementwiseWiring(spec: ElementwiseSpec, grad: boolean): Wiring<Family> {
-  const defaults = spec.params(spec.options.map((o) => o.default));
+  const flags = spec.flags ?? [];
+  const defaults = spec.params(
+    spec.options.map((o) => o.default),
+    flags.map((f) => f.default),
+  );
   const family: Family = {
     spec,
-    optionNames: ['reduction', 'weights', 'out', ...(spec.accuracy ? ['accuracy'] : []), ...spec.options.map((o) => o.name)],
+    optionNames: [
+      'reduction',
+      'weights',
+      'out',
+      ...(spec.accuracy ? ['accuracy'] : []),
+      ...spec.options.map((o) => o.name),
+      ...flags.map((f) => f.name),
+    ],
     defaults,
     withGradName: `${spec.name}.withGrad`,
     values: spec.options.map((o) => o.default),
+    flags,
+    flagValues: flags.map((f) => f.default),
     defaultCall: noOptions(defaults),
     call: noOptions(defaults),
     kernels: new KernelPair(spec.kernel),
@@ -262,7 +280,7 @@ function elementwiseWiring(spec: ElementwiseSpec, grad: boolean): Wiring<Family>
     grad,
     pass,
     family,
-    resolve: (fn, opts) => resolveNumeric(fn, opts, spec.options),
+    resolve: (fn, opts) => resolveNumeric(fn, opts, spec.options, flags),
   };
 }
 
@@ -366,7 +384,13 @@ function readOptions(
   }
   c.accuracy = accuracyOption(fn, o.accuracy, want === (LOSS | GRAD), family.withGradName);
   const numeric = family.spec.options;
-  c.params = numeric.length > 0 ? family.spec.params(numericValues(fn, numeric, o, family.values)) : family.defaults;
+  const flags = family.flags;
+  if (numeric.length + flags.length === 0) c.params = family.defaults;
+  else {
+    // (a loss without boolean options reads none: the call costs what it did before they existed)
+    const on = flags.length > 0 ? booleanValues(fn, flags, o, family.flagValues) : family.flagValues;
+    c.params = family.spec.params(numericValues(fn, numeric, o, family.values), on);
+  }
   return c;
 }
 

@@ -2,7 +2,7 @@
  * Option checks shared by the one-shot calls and `create`: each option is checked by one function,
  * whichever of the two reads it, so both give the same message for the same mistake.
  */
-import { checkOptionNames, NONE, type NumericOption, numericOption, reductionOf, SUM } from './args.js';
+import { type BooleanOption, checkOptionNames, NONE, type NumericOption, numericOption, reductionOf, SUM } from './args.js';
 import { SimdlossError, show } from './errors.js';
 import type { Json } from './stream.js';
 
@@ -84,13 +84,31 @@ export function numericValues(fn: string, numeric: readonly NumericOption[], o: 
   return values;
 }
 
-/** create() options of a loss whose own options are all numeric: reduction plus each option, defaults filled in. */
-export function resolveNumeric(fn: string, opts: unknown, numeric: readonly NumericOption[]): Resolved {
+/** Each boolean option's value (its default when left out) into `values`, in `flags` order. */
+export function booleanValues(fn: string, flags: readonly BooleanOption[], o: Record<string, unknown>, values: boolean[]): boolean[] {
+  for (let j = 0; j < flags.length; j++) {
+    const value = o[flags[j]!.name];
+    values[j] = value === undefined ? flags[j]!.default : booleanOption(fn, flags[j]!.name, value);
+  }
+  return values;
+}
+
+/** create() options of an elementwise loss: reduction plus each numeric and boolean option, defaults filled in. */
+export function resolveNumeric(
+  fn: string,
+  opts: unknown,
+  numeric: readonly NumericOption[],
+  flags: readonly BooleanOption[] = [],
+): Resolved {
   const resolved: Resolved = { reduction: 'mean' };
   const o = optionsObject(fn, opts) ?? {};
   refuseCallOptions(fn, o, ['weights', 'out'], 'target, pred');
-  checkOptionNames(fn, o, ['reduction', ...numeric.map((x) => x.name)]);
+  checkOptionNames(fn, o, ['reduction', ...numeric.map((x) => x.name), ...flags.map((x) => x.name)]);
   resolved.reduction = accumulatorReduction(fn, o.reduction, 'example');
   for (const x of numeric) resolved[x.name] = numericOption(fn, x, o[x.name]);
+  const values = booleanValues(fn, flags, o, []);
+  flags.forEach((x, j) => {
+    resolved[x.name] = values[j]!;
+  });
   return resolved;
 }

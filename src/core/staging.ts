@@ -22,7 +22,7 @@ export function copyIn(a: FloatArray, to: number, i: number, m: number): number 
 
 /** Copies labels [i, i + m) to byte offset `to` of wasm memory; returns `to`. */
 export function copyLabelsIn(a: Int32Array, to: number, i: number, m: number): number {
-  wasm.i32.set(m === a.length ? a : a.subarray(i, i + m), to >> 2);
+  setAt(wasm.i32, m === a.length ? a : subarrayOf(a, i, i + m), to >> 2);
   return to;
 }
 
@@ -36,8 +36,21 @@ export function chunkAt(a: FloatArray, z: number, slot: number, i: number, m: nu
 
 /** Copies m elements from byte offset `from` of wasm memory to `a` from index i. */
 export function copyOut(a: FloatArray, from: number, i: number, m: number): void {
-  if (a instanceof Float32Array) setAt(a, subarrayOf(wasm.f32, from >> 2, (from >> 2) + m), i);
-  else setAt(a, subarrayOf(wasm.f64, from >> 3, (from >> 3) + m), i);
+  setAt(a, wasmView(a instanceof Float32Array ? wasm.f32 : wasm.f64, from, m), i);
+}
+
+// The view of wasm memory copyOut used last: a training loop copies the same slot and length out
+// on every call, and a new subarray costs an allocation each time.
+const last = { base: undefined as FloatArray | undefined, from: -1, view: undefined as FloatArray | undefined };
+
+/** m elements of `base` (a view of all of wasm memory) from byte offset `from`. */
+function wasmView(base: FloatArray, from: number, m: number): FloatArray {
+  if (last.base === base && last.from === from && last.view!.length === m) return last.view!;
+  const at = from / bytesOf(base);
+  last.base = base;
+  last.from = from;
+  last.view = subarrayOf(base, at, at + m);
+  return last.view;
 }
 
 /** Copies m elements of scratch slot `slot` to `a` from index i. */

@@ -4,8 +4,9 @@
 // tools/fuzz.ts (`npm run fuzz -- --minutes N`); no test-runner import.
 
 import { random } from '../random.js';
+import { applies } from '../reference/domains.js';
 import { embeddingReferences } from '../reference/embedding.js';
-import { expected, references, rowReferences } from '../reference/index.js';
+import { expected, type Options, references, rowReferences } from '../reference/index.js';
 import type { RegistryEntry } from '../registry.js';
 import {
   type Batch,
@@ -98,17 +99,25 @@ export function refusesSome(entry: RegistryEntry): boolean {
 
 /** Whether every NaN and ±∞ the entry can meet is refused (every argument checked): a fuzz run then sees none accepted. */
 export function refusesEveryNonFinite(entry: RegistryEntry): boolean {
-  return entry.kind === 'elementwise' && entry.checks.target !== undefined && entry.checks.pred !== undefined;
+  return (
+    entry.kind === 'elementwise' &&
+    applies(entry.checks.target, {}) &&
+    entry.checks.target.when === undefined &&
+    applies(entry.checks.pred, {}) &&
+    entry.checks.pred.when === undefined
+  );
 }
 
 /** The error the policy expects: the first element outside the domain (argument, index), or undefined. */
 export function firstInvalid(entry: RegistryEntry, b: Batch): { arguments: string[]; index: number } | undefined {
   if (entry.kind === 'elementwise') {
-    const d = entry.checks;
+    const opts = b.opts as Options;
+    const target = applies(entry.checks.target, opts) ? entry.checks.target : undefined;
+    const pred = applies(entry.checks.pred, opts) ? entry.checks.pred : undefined;
     const y = b.target as Float;
     const p = b.xs[0]!;
     for (let i = 0; i < p.length; i++) {
-      const bad = [...(d.target && !d.target.accepts(y[i]!) ? ['target'] : []), ...(d.pred && !d.pred.accepts(p[i]!) ? ['pred'] : [])];
+      const bad = [...(target && !target.accepts(y[i]!) ? ['target'] : []), ...(pred && !pred.accepts(p[i]!) ? ['pred'] : [])];
       if (bad.length > 0) return { arguments: bad, index: i };
     }
     return undefined;
@@ -158,7 +167,8 @@ export function makeCase(entry: RegistryEntry, rand: () => number): Case {
   const share = [0.02, 0.1, 0.5][Math.floor(rand() * 3)]!;
   const checkedTarget =
     entry.kind === 'elementwise' ? entry.checks.target !== undefined : entry.kind === 'rowwise' || labelDomain(entry) !== undefined;
-  const predEdges = entry.kind === 'elementwise' ? entry.checks.pred?.edges : undefined;
+  const predCheck = entry.kind === 'elementwise' ? entry.checks.pred : undefined;
+  const predEdges = applies(predCheck, batch.opts as Options) ? predCheck.edges : undefined;
   // (edges in [0, 1] for the targets checked against it: row-wise and binary embedding labels)
   const targetEdges =
     entry.kind === 'elementwise'
@@ -316,14 +326,14 @@ function reference(entry: RegistryEntry, c: Case): Reference {
   if (entry.kind === 'elementwise') {
     // The formula in float64, rounded to the dtype, then weighted in the dtype (so that a float32
     // loss beyond 3.4e38 is ∞, and NaN under a zero weight, as the kernel's l·w).
-    const e = expected(entry.reference, b.target as Float, b.xs[0]!, b.opts as Record<string, number>, undefined, c.f32);
+    const e = expected(entry.reference, b.target as Float, b.xs[0]!, b.opts as Options, undefined, c.f32);
     const r = c.f32 ? Math.fround : (x: number) => x;
     const wi = (i: number) => (w ? w[i]! : 1);
     const losses = e.losses.map((l, i) => r(r(l) * wi(i)));
     const grads = e.gradSum.map((g, i) => r(r(g) * wi(i)));
     return {
       losses,
-      lossScale: losses.map(Math.abs),
+      lossScale: losses.map((l, i) => Math.max(Math.abs(l), wi(i) * e.lossScale[i]!)),
       grads: [grads],
       gradScale: [e.gradSumScale.map((s, i) => wi(i) * Math.max(s, Math.abs(e.gradSum[i]!)))],
       lossNaN: e.losses.map((l) => (Number.isNaN(l) ? 1 : 0)),

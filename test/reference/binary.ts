@@ -2,7 +2,7 @@
 // for it. `f32`: the kernel under test is the float32 one, whose constants (the BCE clamp bounds)
 // are defined in float32.
 import { hingeLabel, probability } from './domains.js';
-import type { ElementReference } from './index.js';
+import { type ElementReference, num, type Options } from './index.js';
 
 /** Half hard labels, half soft targets. */
 const hard = { values: [0, 1], share: 0.5 } as const;
@@ -75,23 +75,23 @@ function bceBounds(eps: number, f32 = false): [number, number] {
   return [Math.max(round(eps), f32 ? 2 ** -126 : 2 ** -1022), Math.min(round(1 - eps), f32 ? 1 - 2 ** -24 : 1 - 2 ** -53)];
 }
 
-function clamped(p: number, o: Record<string, number>, f32?: boolean): number {
-  const [lo, hi] = bceBounds(o.eps ?? 1e-7, f32);
+function clamped(p: number, o: Options, f32?: boolean): number {
+  const [lo, hi] = bceBounds(num(o, 'eps', 1e-7), f32);
   return Math.min(Math.max(p, lo), hi);
 }
 
 export const binaryCrossEntropy: ElementReference = {
   loss: (y, p, o, f32) => {
     const c = clamped(p, o, f32);
-    return -((o.posWeight ?? 1) * y * Math.log(c) + (1 - y) * Math.log1p(-c));
+    return -(num(o, 'posWeight', 1) * y * Math.log(c) + (1 - y) * Math.log1p(-c));
   },
   grad: (y, p, o, f32) => {
     const c = clamped(p, o, f32);
-    return -((o.posWeight ?? 1) * y) / c + (1 - y) / (1 - c);
+    return -(num(o, 'posWeight', 1) * y) / c + (1 - y) / (1 - c);
   },
   gradScale: (y, p, o, f32) => {
     const c = clamped(p, o, f32);
-    return ((o.posWeight ?? 1) * y) / c + (1 - y) / (1 - c);
+    return (num(o, 'posWeight', 1) * y) / c + (1 - y) / (1 - c);
   },
   cases: [{}, { posWeight: 3 }, { eps: 1e-3, posWeight: 0.5 }],
   domain: { target: [0, 1], pred: [0, 1] },
@@ -123,21 +123,21 @@ export const binaryCrossEntropy: ElementReference = {
 };
 
 /** Label smoothing: y(1 − α) + α/2. */
-const smooth = (y: number, o: Record<string, number>) => y * (1 - (o.labelSmoothing ?? 0)) + (o.labelSmoothing ?? 0) / 2;
+const smooth = (y: number, o: Options) => y * (1 - num(o, 'labelSmoothing', 0)) + num(o, 'labelSmoothing', 0) / 2;
 
 export const binaryCrossEntropyWithLogits: ElementReference = {
   // −[w₊ỹ ln σ(z) + (1 − ỹ) ln(1 − σ(z))], ln σ(z) = −softplus(−z), ln(1 − σ(z)) = −softplus(z)
   loss: (y, z, o) => {
     const s = smooth(y, o);
-    return (o.posWeight ?? 1) * s * softplus(-z) + (1 - s) * softplus(z);
+    return num(o, 'posWeight', 1) * s * softplus(-z) + (1 - s) * softplus(z);
   },
   grad: (y, z, o) => {
     const s = smooth(y, o);
-    return (1 - s) * sigmoid(z) - (o.posWeight ?? 1) * s * sigmoid(-z);
+    return (1 - s) * sigmoid(z) - num(o, 'posWeight', 1) * s * sigmoid(-z);
   },
   gradScale: (y, z, o) => {
     const s = smooth(y, o);
-    return (1 - s) * sigmoid(z) + (o.posWeight ?? 1) * s * sigmoid(-z);
+    return (1 - s) * sigmoid(z) + num(o, 'posWeight', 1) * s * sigmoid(-z);
   },
   ...onLogits,
   cases: [{}, { posWeight: 3 }, { labelSmoothing: 0.1 }, { posWeight: 0.5, labelSmoothing: 0.2 }],
@@ -152,9 +152,9 @@ export const binaryCrossEntropyWithLogits: ElementReference = {
 };
 
 /** The pieces of the focal loss at one example. */
-function focal(y: number, z: number, o: Record<string, number>) {
-  const gamma = o.gamma ?? 2;
-  const alpha = o.alpha ?? 0.25;
+function focal(y: number, z: number, o: Options) {
+  const gamma = num(o, 'gamma', 2);
+  const alpha = num(o, 'alpha', 0.25);
   const p = sigmoid(z);
   const q = sigmoid(-z);
   const ce = y * softplus(-z) + (1 - y) * softplus(z); // −ln pₜ for y ∈ {0, 1}

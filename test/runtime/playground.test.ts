@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type Playground, startPlayground } from '../../examples/playground/serve.js';
 import * as lib from '../../src/node.js';
-import { binaryCrossEntropy, contrastive, huber, init } from '../../src/node.js';
+import { binaryCrossEntropy, contrastive, huber, init, msle, quantile } from '../../src/node.js';
 import { browser as browserPath, CHROMIUM } from '../browsers.js';
 import { elementwiseOf } from '../registry.js';
 
@@ -116,6 +116,29 @@ describe('npm run playground (Chromium)', () => {
     const i = after.x.findIndex((x) => x >= 0.05);
     expect(after.lossValues[i]! / before.lossValues[i]!).toBeCloseTo(10, 10);
     expectSameAsNode(after, (y, x) => binaryCrossEntropy.withGrad(y, x, { posWeight: after.options.posWeight!, reduction: 'none' }));
+  });
+
+  test('q on quantile and ε on msle re-plot, the same values as in Node', async () => {
+    await page.selectOption('#loss', 'quantile');
+    const before = await plotted();
+    expect(before.options).toEqual({ q: 0.5 });
+    await move('q', 40); // step 0.01: q 0.5 → 0.9
+    const after = await plotted();
+    expect(after.options.q).toBeCloseTo(0.9, 12);
+    // Below the target (ŷ < y = 0) an under-prediction now costs 0.9 per unit, not 0.5.
+    const i = after.x.findIndex((x) => x >= -1);
+    expect(after.lossValues[i]! / before.lossValues[i]!).toBeCloseTo(0.9 / 0.5, 10);
+    expectSameAsNode(after, (y, x) => quantile.withGrad(y, x, { q: after.options.q!, reduction: 'none' }));
+
+    await page.selectOption('#loss', 'msle');
+    expect((await plotted()).options).toEqual({ eps: 1e-7 });
+    await move('eps', 6); // 10^−7 → 10^−1
+    const wide = await plotted();
+    expect(wide.options).toEqual({ eps: 0.1 });
+    // Every prediction below ε is ε: a flat loss and a zero gradient there.
+    const j = wide.x.findIndex((x) => x >= 0.05);
+    expect(wide.gradValues[j]).toBe(0);
+    expectSameAsNode(wide, (y, x) => msle.withGrad(y, x, { eps: 0.1, reduction: 'none' }));
   });
 
   test('margin on contrastive (a dissimilar pair against its distance), the same values as in Node', async () => {

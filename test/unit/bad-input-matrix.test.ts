@@ -575,7 +575,7 @@ function optionCases(s: Subject, takes: readonly string[]): Case[] {
         contains: ['withGrad'],
       });
       cases.push({ what: 'accuracy on create', methods: ['create'], opts: { accuracy: true }, argument, contains: [] });
-    } else if (name === 'fromLogits' || name === 'squared' || name === 'swap') {
+    } else if (['fromLogits', 'squared', 'swap', 'logInput', 'full'].includes(name)) {
       for (const v of [1, 'yes', null])
         cases.push({
           what: `${name} = ${shown(v)}`,

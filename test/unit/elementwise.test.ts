@@ -51,6 +51,8 @@ for (const build of BUILDS) {
       for (const dtype of DTYPES) {
         const tol = dtype.name === 'f32' ? entry.f32Tolerance : F64_TOLERANCE;
         const f32 = dtype.name === 'f32';
+        /** Losses within tol of the reference relative to the scale of their terms, where they are a difference (lossScale). */
+        const lossTolerance = (scale: Float64Array) => scale.map((s) => (Number.isFinite(s) ? tol * s : 0));
         /** Gradients within tol of the reference, relative to the scale of the terms they are a difference of. */
         const expectGrad = (actual: ArrayLike<number>, want: ArrayLike<number>, scale: ArrayLike<number>, what: string) =>
           expectClose(
@@ -67,11 +69,11 @@ for (const build of BUILDS) {
               const { y, p } = data(entry, dtype.Array, n, n + 1);
               const e = expected(ref, y, p, opts, undefined, f32);
               const at = `${JSON.stringify(opts)} n=${n}`;
-              expectNear(loss(y, p, opts), e.mean, tol, `mean ${at}`);
-              expectNear(loss(y, p, { ...opts, reduction: 'sum' }), e.sum, tol, `sum ${at}`);
+              expectNear(loss(y, p, opts), e.mean, tol, `mean ${at}`, tol * e.meanScale);
+              expectNear(loss(y, p, { ...opts, reduction: 'sum' }), e.sum, tol, `sum ${at}`, tol * e.sumScale);
               const none = loss(y, p, { ...opts, reduction: 'none' });
               expect(none).toBeInstanceOf(dtype.Array);
-              expectClose(none, e.losses, tol, `none ${at}`);
+              expectClose(none, e.losses, tol, `none ${at}`, lossTolerance(e.lossScale));
               const grad = loss.grad(y, p, opts);
               expect(grad).toBeInstanceOf(dtype.Array);
               expectGrad(grad, e.gradMean, e.gradMeanScale, `grad mean ${at}`);
@@ -106,11 +108,11 @@ for (const build of BUILDS) {
               for (let i = 1; i < n; i += 5) w[i] = 0;
               const e = expected(ref, y, p, opts, w, f32);
               const at = `${JSON.stringify(opts)} n=${n}`;
-              expectNear(loss(y, p, { ...opts, weights: w }), e.mean, tol, `mean ${at}`);
-              expectNear(loss(y, p, { ...opts, weights: w, reduction: 'sum' }), e.sum, tol, `sum ${at}`);
-              expectClose(loss(y, p, { ...opts, weights: w, reduction: 'none' }), e.losses, tol, `none ${at}`);
+              expectNear(loss(y, p, { ...opts, weights: w }), e.mean, tol, `mean ${at}`, tol * e.meanScale);
+              expectNear(loss(y, p, { ...opts, weights: w, reduction: 'sum' }), e.sum, tol, `sum ${at}`, tol * e.sumScale);
+              expectClose(loss(y, p, { ...opts, weights: w, reduction: 'none' }), e.losses, tol, `none ${at}`, lossTolerance(e.lossScale));
               const both = loss.withGrad(y, p, { ...opts, weights: w });
-              expectNear(both.loss, e.mean, tol, `withGrad mean ${at}`);
+              expectNear(both.loss, e.mean, tol, `withGrad mean ${at}`, tol * e.meanScale);
               expectGrad(both.grad, e.gradMean, e.gradMeanScale, `withGrad grad mean ${at}`);
               expectGrad(loss.grad(y, p, { ...opts, weights: w, reduction: 'sum' }), e.gradSum, e.gradSumScale, `grad sum ${at}`);
               expectGrad(loss.grad(y, p, { ...opts, weights: w, reduction: 'none' }), e.gradSum, e.gradSumScale, `grad none ${at}`);
@@ -226,7 +228,13 @@ for (const build of BUILDS) {
             const grad = loss.grad(y, p, { ...opts, reduction: 'sum' });
             // (subnormal results have an absolute precision: a few units of the smallest one)
             const tiny = dtype.name === 'f32' ? 2 ** -146 : 2 ** -1071;
-            expectClose(losses, e.losses.map(dtype.round), tol, `losses ${JSON.stringify(opts)}`, tiny);
+            expectClose(
+              losses,
+              e.losses.map(dtype.round),
+              tol,
+              `losses ${JSON.stringify(opts)}`,
+              lossTolerance(e.lossScale).map((s) => s + tiny),
+            );
             expectClose(
               grad,
               e.gradSum.map(dtype.round),
