@@ -240,6 +240,10 @@ interface CallOptions {
 
 /** The options of a call that gives none: its kernel parameters are the defaults'. */
 function noOptions(defaults: readonly [number, number]): CallOptions {
+  // A call without opts never reads zw (it has no weights), and reads zo only when it wants no
+  // gradient (grad === out, both undefined): as the gradient's pointer, which the kernel writes only
+  // under MODE_GRAD. readOptions writes both fields of the record it reuses.
+  // Stryker disable next-line UnaryOperator: neither -1 is read as a pointer (above)
   return { reduction: MEAN, w: undefined, zw: -1, out: undefined, zo: -1, params: defaults, accuracy: false };
 }
 
@@ -326,6 +330,7 @@ function pass(family: Family, fn: string, want: number, target: unknown, pred: u
     const ag = zg >= 0 ? zg + at : slotAt(SLOT.grad);
     const bad = kernel(m, ay, ap, aw, slotAt(SLOT.losses), ag, scale, params[0], params[1], mode);
     if (bad >= 0) throw outOfDomain(fn, spec, y, p, w, i + bad);
+    // Stryker disable next-line ArithmeticOperator: R_SUM is 0
     total += wasm.f64[wasm.result + R_SUM]!;
     if (accuracy) right += wasm.f64[wasm.result + R_SUM2]!;
     if (grad !== undefined && zg < 0) copyOut(grad, slotAt(SLOT.grad), i, m);
@@ -355,6 +360,10 @@ function readOptions(
   const c = family.call;
   c.reduction = reductionOf(fn, o.reduction);
   c.w = o.weights === undefined ? undefined : like(fn, 'opts.weights', o.weights, p, 'pred');
+  // zw is read only with weights (and wasmPointer gives -1 for undefined). WasmArray weights taken
+  // for ordinary ones are copied chunk by chunk: the same values, only slower, the sums rounded per
+  // chunk as an ordinary array's are.
+  // Stryker disable next-line ConditionalExpression: either way the same values (above)
   c.zw = c.w === undefined ? -1 : wasmPointer(fn, 'opts.weights', o.weights);
   c.out = undefined;
   c.zo = -1;

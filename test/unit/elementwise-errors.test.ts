@@ -8,6 +8,7 @@ import { type ElementwiseEntry, elementwiseOf } from '../registry.js';
 const elementwiseRegistry = elementwiseOf(lib);
 
 import { describeRange } from '../../src/core/args.js';
+import { elementwise } from '../../src/core/elementwise.js';
 
 beforeAll(async () => {
   await init();
@@ -143,4 +144,20 @@ describe.each(elementwiseRegistry.map((e) => [e.name, e]))('%s', (name, entry) =
     expect(loss(y, p)).toBe(right.mean);
     expect(Array.from(loss.grad(y, p) as Float32Array)).toEqual(right.grad);
   });
+});
+
+// Every exported loss names the domain of each argument its kernel can refuse; a spec that does not
+// (here binary cross-entropy's kernel, which refuses a pred outside [0, 1], with only the target's
+// domain described) still names the argument, index and value, and says only "in the domain".
+test('a refused value of an argument whose domain the spec does not describe', () => {
+  const loss = elementwise({
+    name: 'undescribed',
+    kernel: 'binaryCrossEntropy',
+    options: [],
+    params: () => [1e-7, 1],
+    domain: { target: 'in [0, 1]' },
+  }) as AnyLoss;
+  const y = new Float32Array([0.5, 0.5, 0.5]);
+  expectError(() => loss(y, new Float32Array([0.5, 0.5, 2])), 'pred', /^undescribed: pred\[2\] must be in the domain; got 2$/, 2);
+  expectError(() => loss(new Float32Array([0.5, 3, 0.5]), y), 'target', /^undescribed: target\[1\] must be in \[0, 1\]; got 3$/, 1);
 });
