@@ -30,9 +30,9 @@ function ordinaryOverlapsShifted(a: FloatArray, pa: number, b: FloatArray, pb: n
   } else {
     // Two views that both start a buffer cannot be shifted; this spares the `.buffer` reads in the
     // usual case (arrays created with `new`).
-    if ((byteOffsetOf(a) === 0 && byteOffsetOf(b) === 0) || a.buffer !== b.buffer) return false;
     pa = byteOffsetOf(a);
     pb = byteOffsetOf(b);
+    if ((pa === 0 && pb === 0) || a.buffer !== b.buffer) return false;
   }
   return shifted(pa, pb, byteLengthOf(a));
 }
@@ -49,7 +49,8 @@ function shifted(pa: number, pb: number, bytes: number): boolean {
  * of a WasmArray pred gave a silently wrong gradient at the chunk edges.)
  */
 export function overWasm(a: FloatArray): number {
-  return byteOffsetOf(a) !== 0 && a.buffer === wasm.buffer ? byteOffsetOf(a) : -1;
+  const offset = byteOffsetOf(a);
+  return offset !== 0 && a.buffer === wasm.buffer ? offset : -1;
 }
 
 /** Whether two arrays share memory; `allowSame`: the very same elements (same start and length) are fine. */
