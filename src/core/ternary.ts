@@ -176,17 +176,21 @@ function gradients(family: Family, b: Batch, outArg: unknown): void {
     const p = wasmPointer(fn, what, o);
     // Every input element is read before the outputs at its index are written: an output may be
     // any input itself, never a shifted view of one; the two outputs may share nothing.
-    const named: [string, FloatArray | undefined, number][] = [
-      ['target', b.y, b.zy],
-      [inputs[0], xs[0], zx[0]],
-      [inputs[1], xs[1], zx[1]],
-      ['opts.weights', b.w, b.zw],
-    ];
-    for (const [name, x, z] of named) if (x !== undefined && overlapsShifted(g, p, x, z)) throw overlap(fn, what, name);
+    const shifted = shiftedOver(g, p, b, inputs);
+    if (shifted !== undefined) throw overlap(fn, what, shifted);
     if (j === 1 && shares(g, p, grads[0]!, zg[0]!, false)) throw overlap(fn, what, `opts.out.${inputs[0]}`);
     grads.push(g);
     zg.push(p);
   }
+}
+
+/** The argument an output `g` (wasm pointer `p`) overlaps at a shifted offset, if any (written out: no list per call). */
+function shiftedOver(g: FloatArray, p: number, b: Batch, inputs: readonly string[]): string | undefined {
+  if (overlapsShifted(g, p, b.y, b.zy)) return 'target';
+  if (overlapsShifted(g, p, b.xs[0], b.zx[0])) return inputs[0];
+  if (overlapsShifted(g, p, b.xs[1], b.zx[1])) return inputs[1];
+  if (b.w !== undefined && overlapsShifted(g, p, b.w, b.zw)) return 'opts.weights';
+  return undefined;
 }
 
 function run(family: Family, b: Batch, want: number, reduction: number, params: readonly [number, number]): unknown {
