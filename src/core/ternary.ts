@@ -161,7 +161,7 @@ function pass(family: Family, fn: string, want: number, target: unknown, first: 
 
 /** The gradients: opts.out's arrays where given (checked for overlaps), new ones otherwise. */
 function gradients(family: Family, b: Batch, outArg: unknown): void {
-  const { fn, xs, zx, grads, zg } = b;
+  const { fn, xs, grads, zg } = b;
   const { inputs } = family.spec;
   const out = outObject(fn, outArg, inputs);
   for (let j = 0; j < 2; j++) {
