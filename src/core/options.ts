@@ -94,16 +94,17 @@ export function booleanValues(fn: string, flags: readonly BooleanOption[], o: Re
   return values;
 }
 
-/** create() options of an elementwise loss: reduction plus each numeric and boolean option, defaults filled in. */
+/** create() options of an elementwise loss (`arrays`: what its update takes): reduction plus each numeric and boolean option, defaults filled in. */
 export function resolveNumeric(
   fn: string,
   opts: unknown,
   numeric: readonly NumericOption[],
   flags: readonly BooleanOption[] = [],
+  arrays = 'target, pred',
 ): Resolved {
   const resolved: Resolved = { reduction: 'mean' };
   const o = optionsObject(fn, opts) ?? {};
-  refuseCallOptions(fn, o, ['weights', 'out'], 'target, pred');
+  refuseCallOptions(fn, o, ['weights', 'out'], arrays);
   checkOptionNames(fn, o, ['reduction', ...numeric.map((x) => x.name), ...flags.map((x) => x.name)]);
   resolved.reduction = accumulatorReduction(fn, o.reduction, 'example');
   for (const x of numeric) resolved[x.name] = numericOption(fn, x, o[x.name]);

@@ -19,6 +19,7 @@ import {
   SLOT_BYTES,
 } from './abi.js';
 import {
+  type BooleanOption,
   checkOptionNames,
   type FloatArray,
   floatArray,
@@ -32,7 +33,7 @@ import {
 import { GRAD, LOSS, type Opts, reduced, scaleOf, wire } from './call.js';
 import { SimdlossError, show } from './errors.js';
 import { KernelPair } from './kernels.js';
-import { accumulatorReduction, booleanOption, optionsObject, outObject, type Resolved, refuseCallOptions } from './options.js';
+import { booleanValues, optionsObject, outObject, resolveNumeric } from './options.js';
 import { overlapsShifted, shares } from './overlap.js';
 import { chunkAt, slotAt, stageOut } from './staging.js';
 import { bytesOf } from './typed.js';
@@ -48,8 +49,8 @@ export interface TernarySpec {
   inputs: readonly [string, string];
   /** The loss's own numeric options. */
   options: readonly NumericOption[];
-  /** Its boolean options (false when left out). */
-  flags: readonly string[];
+  /** Its boolean options, which `params` turns into numbers for the kernel. */
+  flags: readonly BooleanOption[];
   /** The kernel's two scalar parameters from the option values and the flags, each in spec order. */
   params(values: readonly number[], flags: readonly boolean[]): readonly [number, number];
   /** What an element of an argument with a domain must be, by argument name (checked inside the kernel). */
@@ -69,12 +70,13 @@ interface Family {
 
 export function ternary<L>(spec: TernarySpec): L {
   const [a, b] = spec.inputs;
+  const arrays = `target, ${a}, ${b}`;
   const family: Family = {
     spec,
-    optionNames: ['reduction', 'weights', 'out', ...spec.options.map((o) => o.name), ...spec.flags],
+    optionNames: ['reduction', 'weights', 'out', ...spec.options.map((o) => o.name), ...spec.flags.map((f) => f.name)],
     defaults: spec.params(
       spec.options.map((o) => o.default),
-      spec.flags.map(() => false),
+      spec.flags.map((f) => f.default),
     ),
     kernels: new KernelPair(spec.kernel),
     arguments: { [ARGUMENT_TARGET]: 'target', [ARGUMENT_PRED]: a, [ARGUMENT_SECOND]: b },
@@ -83,37 +85,20 @@ export function ternary<L>(spec: TernarySpec): L {
     name: spec.name,
     options: spec.options,
     arrays: 3,
-    updateArguments: `target, ${a}, ${b}`,
+    updateArguments: arrays,
     grad: true,
     pass,
     family,
-    resolve: (fn, opts) => resolve(family, fn, opts),
+    resolve: (fn, opts) => resolveNumeric(fn, opts, spec.options, spec.flags, arrays),
   });
 }
 
-/** The loss's own options, for a call and for create: the kernel's parameters. */
+/** A call's own options (create's go through resolveNumeric): the kernel's parameters. */
 function parse(family: Family, fn: string, o: Record<string, unknown>): readonly [number, number] {
   const { spec } = family;
   const values = spec.options.map((x) => numericOption(fn, x, o[x.name]));
-  const flags = spec.flags.map((name) => booleanOption(fn, name, o[name]));
+  const flags = booleanValues(fn, spec.flags, o, []);
   return spec.params(values, flags);
-}
-
-/** create(): the shared options, as the JSON an accumulator keeps. */
-function resolve(family: Family, fn: string, opts: unknown): Resolved {
-  const { spec } = family;
-  const o = optionsObject(fn, opts) ?? {};
-  refuseCallOptions(fn, o, ['weights', 'out'], `target, ${spec.inputs.join(', ')}`);
-  checkOptionNames(
-    fn,
-    o,
-    family.optionNames.filter((x) => x !== 'weights' && x !== 'out'),
-  );
-  parse(family, fn, o);
-  const resolved: Resolved = { reduction: accumulatorReduction(fn, o.reduction, 'example') };
-  for (const x of spec.options) resolved[x.name] = numericOption(fn, x, o[x.name]);
-  for (const name of spec.flags) resolved[name] = o[name] === true;
-  return resolved;
 }
 
 /** One call under way: the arrays (wasm pointers: -1 for ordinary arrays) and the gradients. */

@@ -58,7 +58,7 @@ export const gaussianNLL = ternary<TernaryLoss<GaussianNLLOptions, 'mean' | 'var
   kernel: 'gaussianNLL',
   inputs: ['mean', 'variance'],
   options: [{ name: 'eps', default: 1e-6, min: 0, minOpen: true, max: 0.5, maxOpen: true }],
-  flags: ['full'],
+  flags: [{ name: 'full', default: false }],
   params: ([eps], [full]) => [eps!, full ? 0.5 * Math.log(2 * Math.PI) : 0],
   domain: { variance: '≥ 0' },
 });
