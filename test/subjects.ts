@@ -84,12 +84,8 @@ function subject(entry: RegistryEntry): Subject {
       domains,
       width: () => 1,
       data(rows, seed, f32) {
-        const rand = random(seed);
-        const at = (r: readonly [number, number]) => r[0] + (r[1] - r[0]) * rand();
-        const labels = entry.labels;
-        const y = Float64Array.from({ length: rows }, (_, i) =>
-          labels && (labels.share === 1 || i % 2 === 0) ? labels.values[i % labels.values.length]! : at(entry.domain.target),
-        );
+        const at = uniformDraw(seed);
+        const y = targets(rows, entry.labels, entry.domain.target, at);
         const p = Float64Array.from({ length: rows }, () => at(entry.domain.pred));
         return [cast(y, f32), cast(p, f32)];
       },
@@ -225,12 +221,8 @@ function ternarySubject(entry: TernaryEntry): Subject {
       return d ? [{ arg: j, values: d.bad, expected: d.message }] : [];
     }),
     data(rows, seed, f32) {
-      const rand = random(seed);
-      const at = (r: readonly [number, number]) => r[0] + (r[1] - r[0]) * rand();
-      const labels = entry.labels;
-      const y = Float64Array.from({ length: rows }, (_, i) =>
-        labels && (labels.share === 1 || i % 2 === 0) ? labels.values[i % labels.values.length]! : at(entry.domain.target),
-      );
+      const at = uniformDraw(seed);
+      const y = targets(rows, entry.labels, entry.domain.target, at);
       const a = Float64Array.from({ length: rows }, () => at(entry.domain.a));
       const b = Float64Array.from({ length: rows }, () => at(entry.domain.b));
       return [cast(y, f32), cast(a, f32), cast(b, f32)];
@@ -313,4 +305,22 @@ export function call(s: Subject, method: Method, args: Args, opts: unknown): unk
   if (method === 'create') return f.create(opts);
   const { weights, ...rest } = (opts ?? {}) as Record<string, unknown>;
   return f.create(rest).update(...args, ...(weights === undefined ? [] : [weights]));
+}
+
+/** A draw uniform over a range, from a seeded generator. */
+function uniformDraw(seed: number): (range: readonly [number, number]) => number {
+  const rand = random(seed);
+  return (r) => r[0] + (r[1] - r[0]) * rand();
+}
+
+/** Targets for `rows` examples: the entry's labels (all, or every other one by their share), else draws from its domain. */
+function targets(
+  rows: number,
+  labels: { share: number; values: readonly number[] } | undefined,
+  domain: readonly [number, number],
+  at: (range: readonly [number, number]) => number,
+): Float64Array {
+  return Float64Array.from({ length: rows }, (_, i) =>
+    labels && (labels.share === 1 || i % 2 === 0) ? labels.values[i % labels.values.length]! : at(domain),
+  );
 }
