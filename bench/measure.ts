@@ -82,7 +82,9 @@ export async function measure(
     for (const task of bench.tasks) {
       const r = task.result;
       if (r.state !== 'completed') throw new Error(`${what} ${task.name}: ${r.state}`);
-      pooled.get(task.name)!.push(...r.latency.samples!);
+      // (not push(...samples): a task of a few ns has more samples than a call's arguments may be)
+      const samples = pooled.get(task.name)!;
+      for (const sample of r.latency.samples!) samples.push(sample);
     }
   }
   return pooled;

@@ -6,6 +6,7 @@
  */
 import * as lib from '../dist/node.js';
 import { random, uniform } from '../test/random.js';
+import { benchFloor } from './floor.js';
 import { measure, medianOf } from './measure.js';
 import { ownCall, ownCopy } from './own-copy.js';
 import { type LossAndGrad, plain } from './plain.js';
@@ -126,4 +127,5 @@ export async function benchSmallBatch(timeMs: number, useSimd: () => void): Prom
   table('mse', await timeCases('mse', elementwiseCases('mse', sizes), timeMs));
   table('binaryCrossEntropyWithLogits', await timeCases('BCE', elementwiseCases('binaryCrossEntropyWithLogits', sizes), timeMs));
   table('sparseSoftmaxCrossEntropy, 10 classes', await timeCases('softmax CE', softmaxCases(10, [1, 2, 6, 26, 102, 410]), timeMs));
+  await benchFloor(timeMs);
 }
