@@ -282,6 +282,7 @@ export function resolveBins(fn: string, opts: unknown, where = 'opts'): { bins: 
     typeof lo !== 'number' ||
     typeof hi !== 'number' ||
     !(lo < hi) ||
+    !Number.isFinite(hi - lo) ||
     !Number.isFinite(bins / (hi - lo))
   ) {
     throw new SimdlossError(

@@ -98,5 +98,5 @@ export function averagePrecisionRef(y: ArrayLike<number>, s: ArrayLike<number>, 
 /** The bin of a score under create({ bins, range }): ⌊(s − lo)·bins/(hi − lo)⌋, clamped to the end bins. */
 export function binOf(s: number, bins: number, [lo, hi]: readonly [number, number]): number {
   const t = Math.floor((s - lo) * (bins / (hi - lo)));
-  return t < 0 ? 0 : t > bins - 1 ? bins - 1 : t;
+  return Math.min(Math.max(t, 0), bins - 1);
 }
