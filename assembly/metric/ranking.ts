@@ -203,13 +203,11 @@ function rankSweep<T>(n: i32, items: usize, out: usize, curve: usize): i32 {
 }
 
 /**
- * Per-bin weight sums of positives and negatives: bin ⌊(s − lo)·scale⌋ of `bins` (0 below the range,
- * bins − 1 from its top up), added into float64 arrays `positive` and `negative`. Same checks and
- * return as rankItems.
+ * Per-bin weight sums of negatives and positives: bin ⌊(s − lo)·scale⌋ of `bins` (0 below the range,
+ * bins − 1 from its top up), added into `sums`, float64 pairs [negative, positive] per bin (the
+ * target picks the half of the pair: no branch on it). Same checks and return as rankItems.
  */
-function rankBins<T>(
-  n: i32, target: usize, scores: usize, weights: usize, lo: f64, scale: f64, bins: i32, positive: usize, negative: usize,
-): i32 {
+function rankBins<T>(n: i32, target: usize, scores: usize, weights: usize, lo: f64, scale: f64, bins: i32, sums: usize): i32 {
   const last = <f64>(bins - 1);
   for (let i = 0; i < n; i++) {
     const at = <usize>i << alignof<T>();
@@ -220,9 +218,9 @@ function rankBins<T>(
     const w: T = weights ? load<T>(weights + at) : <T>1;
     if (!(w >= 0 && w - w == 0)) return refuse(ARGUMENT_WEIGHTS, i);
     const t = Math.floor((<f64>s - lo) * scale);
-    const b = <usize>(t < 0 ? 0 : t > last ? last : t) << 3;
-    const sums = y == 1 ? positive : negative;
-    store<f64>(sums + b, load<f64>(sums + b) + <f64>w);
+    const b = <usize>(t < 0 ? 0 : t > last ? last : t);
+    const pair = sums + (((b << 1) | <usize>(y == 1)) << 3);
+    store<f64>(pair, load<f64>(pair) + <f64>w);
   }
   return -1;
 }
@@ -245,13 +243,9 @@ export function rankSweep_f32(n: i32, items: usize, out: usize, curve: usize): i
 export function rankSweep_f64(n: i32, items: usize, out: usize, curve: usize): i32 {
   return rankSweep<f64>(n, items, out, curve);
 }
-export function rankBins_f32(
-  n: i32, target: usize, scores: usize, weights: usize, lo: f64, scale: f64, bins: i32, positive: usize, negative: usize,
-): i32 {
-  return rankBins<f32>(n, target, scores, weights, lo, scale, bins, positive, negative);
+export function rankBins_f32(n: i32, target: usize, scores: usize, weights: usize, lo: f64, scale: f64, bins: i32, sums: usize): i32 {
+  return rankBins<f32>(n, target, scores, weights, lo, scale, bins, sums);
 }
-export function rankBins_f64(
-  n: i32, target: usize, scores: usize, weights: usize, lo: f64, scale: f64, bins: i32, positive: usize, negative: usize,
-): i32 {
-  return rankBins<f64>(n, target, scores, weights, lo, scale, bins, positive, negative);
+export function rankBins_f64(n: i32, target: usize, scores: usize, weights: usize, lo: f64, scale: f64, bins: i32, sums: usize): i32 {
+  return rankBins<f64>(n, target, scores, weights, lo, scale, bins, sums);
 }

@@ -99,12 +99,11 @@ export class RankingAccumulator {
       views().u8.fill(0, block, block + 16 * bins);
       const kernel = BINS.of(a.scores instanceof Float32Array);
       const scale = bins / (range[1] - range[0]);
-      const negative = block + 8 * bins;
-      eachChunk(fn, a, 'weights', (m, t, s, w) => kernel(m, t, s, w, range[0], scale, bins, block, negative));
+      eachChunk(fn, a, 'weights', (m, t, s, w) => kernel(m, t, s, w, range[0], scale, bins, block));
       const f64 = views().f64;
       for (let b = 0, at = block / 8; b < bins; b++) {
-        add(this.#sums, 2 * b, f64[at + b]!);
-        add(this.#sums, 2 * (bins + b), f64[at + bins + b]!);
+        add(this.#sums, 2 * (bins + b), f64[at + 2 * b]!);
+        add(this.#sums, 2 * b, f64[at + 2 * b + 1]!);
       }
       this.#count += a.scores.length;
     } finally {
