@@ -81,7 +81,13 @@ export async function benchRanking(sizes: number[], timeMs: number): Promise<voi
           const ws = lib.alloc(n, 'f32');
           wy.array.set(y);
           ws.array.set(s);
-          return { call: () => ({ loss: lib.rocAuc(wy, ws) }), free: () => (wy.free(), ws.free()) };
+          return {
+            call: () => ({ loss: lib.rocAuc(wy, ws) }),
+            free: () => {
+              wy.free();
+              ws.free();
+            },
+          };
         },
       },
       { name: 'binned update', prepare: () => ({ call: () => ({ loss: lib.rocAuc.create().update(y, s).count }) }) },
