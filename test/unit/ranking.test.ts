@@ -78,6 +78,10 @@ describe('ties, signed zeros and infinities, by hand', () => {
     expect(rocAuc(A.of(0, 1, 0, 1), A.of(-Infinity, Infinity, Infinity, 0))).toBe(0.625);
     // Negative scores order as numbers: −1e-3 above −2, below 1e-30.
     expect(rocAuc(A.of(1, 0, 1, 0), A.of(-1e-3, -2, 1e-30, 1e-30))).toBe(0.625);
+    // A curve's thresholds are the scores themselves, negative and infinite ones included.
+    const scores = A.of(-Infinity, Infinity, -2, -1e-3, -0);
+    expectIdentical(rocCurve(A.of(0, 1, 0, 1, 1), scores).thresholds, [Infinity, Infinity, 0, scores[3]!, -2, -Infinity]);
+    expectIdentical(precisionRecallCurve(A.of(0, 1, 0, 1, 1), scores).thresholds, [-Infinity, -2, scores[3]!, 0, Infinity]);
   });
   test('weights: a pair counts w₊·w₋', () => {
     // pos 0.9 (w 2), 0.3 (w 1); neg 0.5 (w 3): 0.9 > 0.5 weighs 6, 0.3 < 0.5 weighs 3: 6/9.
