@@ -84,16 +84,17 @@ function rankItems<T>(n: i32, target: usize, scores: usize, weights: usize, item
     const w: T = weights ? load<T>(weights + at) : <T>1;
     if (!(w >= 0 && w - w == 0)) return refuse(ARGUMENT_WEIGHTS, i); // NaN fails the first test, +∞ the second
     const key = orderedKey<T>(s);
+    const weight: T = w + <T>0; // a weight of -0 as +0: its sign bit is the target's place
     for (let p = 0; p < passes<T>(); p++) {
       const at = histograms + ((<usize>(p * BUCKETS) + <usize>((key >> <u64>(p * DIGIT)) & <u64>(BUCKETS - 1))) << 2);
       store<u32>(at, load<u32>(at) + 1);
     }
     if (sizeof<T>() == 4) {
-      const payload = <u64>reinterpret<u32>(<f32>w) | (<u64>(y == 1) << 31);
+      const payload = <u64>reinterpret<u32>(<f32>weight) | (<u64>(y == 1) << 31);
       store<u64>(items + (<usize>i << 3), (key << 32) | payload);
     } else {
       store<u64>(items + (<usize>i << 4), key);
-      store<u64>(items + (<usize>i << 4), reinterpret<u64>(<f64>w) | (<u64>(y == 1) << 63), 8);
+      store<u64>(items + (<usize>i << 4), reinterpret<u64>(<f64>weight) | (<u64>(y == 1) << 63), 8);
     }
   }
   return -1;

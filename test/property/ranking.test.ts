@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, test, vi } from 'vitest';
 import { BUILDS, expectIdentical } from '../helpers.js';
-import { pairCount } from '../reference/ranking.js';
+import { averagePrecisionRef, pairCount, rocAucRef } from '../reference/ranking.js';
 
 type Lib = typeof import('../../src/node.js');
 
@@ -135,5 +135,57 @@ describe('ranking metrics', () => {
         }
       },
     );
+  });
+  test('adversarial bit patterns (NaN, ±0, subnormals, ±Infinity, extremes): the first refused value named, else the references', () => {
+    const value = (f32: boolean) => (f32 ? fc.float() : fc.double()); // NaN, ±0, subnormals, ±Infinity and extremes by default
+    const row = (f32: boolean) =>
+      fc.record({
+        y: fc.oneof({ weight: 20, arbitrary: fc.constantFrom(0, 1) }, { weight: 1, arbitrary: value(f32) }),
+        s: value(f32),
+        // (weights whose sums stay finite: the references' sums and ours overflow differently)
+        w: fc.oneof(
+          { weight: 20, arbitrary: fc.constantFrom(0, -0, 1, 2.5, 1e-30, 1e30) },
+          { weight: 1, arbitrary: fc.constantFrom(Number.NaN, -1, -1e-30, Infinity, -Infinity) },
+        ),
+      });
+    const cases = fc
+      .boolean()
+      .chain((f32) => fc.record({ f32: fc.constant(f32), rows: fc.array(row(f32), { maxLength: 60 }), weighted: fc.boolean() }));
+    check(cases, ({ f32, rows, weighted }) => {
+      const A = f32 ? Float32Array : Float64Array;
+      const y = A.from(rows, (r) => r.y);
+      const s = A.from(rows, (r) => r.s);
+      const w = weighted ? A.from(rows, (r) => r.w) : undefined;
+      // The first example at fault, and in it the score before the target before the weight.
+      const badWeight = (v: number) => !(v >= 0 && Number.isFinite(v));
+      const at = rows.findIndex((_, i) => Number.isNaN(s[i]) || (y[i] !== 0 && y[i] !== 1) || (w !== undefined && badWeight(w[i]!)));
+      const expected = at < 0 ? undefined : Number.isNaN(s[at]) ? 'scores' : y[at] !== 0 && y[at] !== 1 ? 'target' : 'opts.weights';
+      const weightOf = (i: number) => (w === undefined ? 1 : w[i]!);
+      const both = [0, 1].every((c) => rows.some((_, i) => y[i] === c && weightOf(i) > 0));
+      for (const l of [simd, scalar]) {
+        for (const [f, ref] of [
+          [l.rocAuc, rocAucRef],
+          [l.averagePrecision, averagePrecisionRef],
+        ] as const) {
+          let error: unknown;
+          let got: number | undefined;
+          try {
+            got = f(y, s, optsOf(w));
+          } catch (e) {
+            error = e;
+          }
+          if (expected !== undefined) {
+            expect((error as InstanceType<Lib['SimdlossError']>).argument).toBe(expected);
+            expect((error as InstanceType<Lib['SimdlossError']>).index).toBe(at);
+          } else if (!both) {
+            expect((error as Error).message).toMatch(/target has no (positive|negative) example/);
+          } else {
+            const want = ref(y, s, w);
+            expect(Math.abs(got! - want)).toBeLessThanOrEqual(1e-12);
+          }
+        }
+      }
+      if (expected === undefined && both) expect(scalar.rocAuc(y, s, optsOf(w))).toBe(simd.rocAuc(y, s, optsOf(w)));
+    });
   });
 });

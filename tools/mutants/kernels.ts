@@ -106,8 +106,8 @@ export const mutants: Mutant[] = [
   {
     id: 'rank-items-label-bit',
     file: 'assembly/metric/ranking.ts',
-    find: 'const payload = <u64>reinterpret<u32>(<f32>w) | (<u64>(y == 1) << 31);',
-    replace: 'const payload = <u64>reinterpret<u32>(<f32>w) | (<u64>(y == 1) << 30);',
+    find: 'const payload = <u64>reinterpret<u32>(<f32>weight) | (<u64>(y == 1) << 31);',
+    replace: 'const payload = <u64>reinterpret<u32>(<f32>weight) | (<u64>(y == 1) << 30);',
     tests: RANKING,
     why: "float32 only: the target's bit written into the weight's exponent",
   },
