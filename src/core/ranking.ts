@@ -8,7 +8,7 @@
  * plus 24 bytes per distinct score for a curve. It goes back to the allocator after the call;
  * wasm memory, once grown, does not shrink, and later calls and alloc() reuse it.
  */
-import { ARGUMENT_PRED, ARGUMENT_TARGET, R_ARGUMENT_I32, SLOT, SLOT_BYTES } from './abi.js';
+import { ARGUMENT_PRED, ARGUMENT_TARGET, R_ARGUMENT_I32, RANK_HISTOGRAM_BYTES, SLOT, SLOT_BYTES } from './abi.js';
 import { checkOptionNames, type FloatArray, floatArray, like, wasmPointer } from './args.js';
 import { SimdlossError, show } from './errors.js';
 import { KernelPair } from './kernels.js';
@@ -21,8 +21,7 @@ const ITEMS = new KernelPair('rankItems');
 const SORT = new KernelPair('rankSort');
 const SWEEP = new KernelPair('rankSweep');
 
-/** The sort's histograms: six 11-bit digits of 2048 u32 counters (assembly's RANK_HISTOGRAM_BYTES). */
-export const HISTOGRAM_BYTES = 6 * 2048 * 4;
+const HISTOGRAM_BYTES = RANK_HISTOGRAM_BYTES;
 const BLOCK_ALIGN = 64;
 
 /** What one sweep adds up over the distinct scores, highest first (tp, fp: weight of the positives, negatives in a group). */
