@@ -31,6 +31,10 @@ function check<T>(arb: fc.Arbitrary<T>, predicate: (v: T) => void): void {
   );
 }
 
+type Floats = Float32Array | Float64Array;
+/** A float array of either dtype from any values (the union of the two constructors' overloads is not callable). */
+const floats = (f32: boolean, values: ArrayLike<number>): Floats => (f32 ? Float32Array.from(values) : Float64Array.from(values));
+
 /** Examples with both classes: small integer scores (ties likely, every map below exact on them), integer or real weights. */
 const examples = fc
   .record({
@@ -43,12 +47,23 @@ const examples = fc
   })
   .filter(({ rows, weights }) => [0, 1].every((c) => rows.some((r) => r.y === c && (weights === 'none' || r.w > 0))))
   .map(({ f32, rows, weights }) => {
-    const A = f32 ? Float32Array : Float64Array;
     return {
-      A,
-      y: A.from(rows, (r) => r.y),
-      s: A.from(rows, (r) => r.s),
-      w: weights === 'none' ? undefined : A.from(rows, (r, i) => (weights === 'integer' ? r.w : r.w * (1 + i / 7))),
+      f32,
+      y: floats(
+        f32,
+        rows.map((r) => r.y),
+      ),
+      s: floats(
+        f32,
+        rows.map((r) => r.s),
+      ),
+      w:
+        weights === 'none'
+          ? undefined
+          : floats(
+              f32,
+              rows.map((r, i) => (weights === 'integer' ? r.w : r.w * (1 + i / 7))),
+            ),
     };
   });
 
@@ -59,11 +74,14 @@ const optsOf = (w: Float32Array | Float64Array | undefined) => (w ? { weights: w
 
 describe('ranking metrics', () => {
   test('AUC of the negated scores is 1 − AUC', () => {
-    check(examples, ({ A, y, s, w }) => {
+    check(examples, ({ f32, y, s, w }) => {
       const a = simd.rocAuc(y, s, optsOf(w));
       const b = simd.rocAuc(
         y,
-        A.from(s, (v) => -v),
+        floats(
+          f32,
+          Array.from(s, (v) => -v),
+        ),
         optsOf(w),
       );
       // Unweighted the two are exact fractions rounded once; weighted, sums of up to 120 rounded terms.
@@ -72,10 +90,10 @@ describe('ranking metrics', () => {
   });
   test('invariant under strictly increasing maps of the scores (exact on these scores): the same bits', () => {
     const maps = [(x: number) => 3 * x - 7, (x: number) => x ** 3, (x: number) => 2 ** x, (x: number) => x / 64 + 0.5];
-    check(examples, ({ A, y, s, w }) => {
+    check(examples, ({ f32, y, s, w }) => {
       for (const f of metrics(simd)) {
         const base = f(y, s, optsOf(w));
-        for (const map of maps) expect(f(y, A.from(s, map), optsOf(w))).toBe(base);
+        for (const map of maps) expect(f(y, floats(f32, Array.from(s, map)), optsOf(w))).toBe(base);
       }
     });
   });
@@ -152,10 +170,20 @@ describe('ranking metrics', () => {
       .boolean()
       .chain((f32) => fc.record({ f32: fc.constant(f32), rows: fc.array(row(f32), { maxLength: 60 }), weighted: fc.boolean() }));
     check(cases, ({ f32, rows, weighted }) => {
-      const A = f32 ? Float32Array : Float64Array;
-      const y = A.from(rows, (r) => r.y);
-      const s = A.from(rows, (r) => r.s);
-      const w = weighted ? A.from(rows, (r) => r.w) : undefined;
+      const y = floats(
+        f32,
+        rows.map((r) => r.y),
+      );
+      const s = floats(
+        f32,
+        rows.map((r) => r.s),
+      );
+      const w = weighted
+        ? floats(
+            f32,
+            rows.map((r) => r.w),
+          )
+        : undefined;
       // The first example at fault, and in it the score before the target before the weight.
       const badWeight = (v: number) => !(v >= 0 && Number.isFinite(v));
       const at = rows.findIndex((_, i) => Number.isNaN(s[i]) || (y[i] !== 0 && y[i] !== 1) || (w !== undefined && badWeight(w[i]!)));
