@@ -1,6 +1,6 @@
 /**
  * npm run bench [-- --sizes 1e5,16] [--only mse,huber] [--time 1000] [--json out.json] [--classes 10,1000] [--row-sizes 1e5]
- *                [--rows 1000] [--dim 128] [--tfjs-sizes 1e3,1e5,1e6] [--small]
+ *                [--rows 1000] [--dim 128] [--tfjs-sizes 1e3,1e5,1e6] [--small] [--rank-sizes 1e6]
  *
  * --small: only the small-batch sections (bench/small-batch.ts: the fixed cost of a call and batches
  * of 16 to 4096 values; bench/training.ts: whole training epochs), which otherwise follow the tables
@@ -12,8 +12,8 @@
  * Row-wise losses (an example is a row of C classes) run at each --classes C with N = --row-sizes
  * elements (N / C rows), one-hot or label targets.
  *
- * Without --only, the vector math (bench/math.ts) and the comparison with TensorFlow.js
- * (bench/tfjs.ts) follow.
+ * Without --only, the ranking metrics at each --rank-sizes N (bench/ranking.ts), the vector math
+ * (bench/math.ts) and the comparison with TensorFlow.js (bench/tfjs.ts) follow.
  *
  * For every registry loss and size N: withGrad (forward + gradient, mean, float32) in four
  * variants — the library with ordinary arrays, zero copy, the scalar build, and a plain JS loop —
@@ -33,6 +33,7 @@ import { ownCall, ownCopy } from './own-copy.js';
 import { type LossAndGrad, type PlainLoss, plain } from './plain.js';
 import { type EmbeddingResult, plainEmbedding } from './plain-embedding.js';
 import { plainTernary } from './plain-ternary.js';
+import { benchRanking } from './ranking.js';
 import { referenceLoop } from './reference-loop.js';
 import { benchSmallBatch } from './small-batch.js';
 import { benchTfjs } from './tfjs.js';
@@ -70,6 +71,7 @@ const { values: args } = parseArgs({
     dim: { type: 'string', default: '128' },
     'tfjs-sizes': { type: 'string', default: '1e3,1e5,1e6' },
     small: { type: 'boolean', default: false },
+    'rank-sizes': { type: 'string', default: '1e6' },
   },
 });
 const sizes = args.sizes.split(',').map((s) => Number(s.trim()));
@@ -507,6 +509,7 @@ if (!only || args.small) {
   await benchTraining(timeMs);
 }
 if (!only && !args.small) {
+  await benchRanking(args['rank-sizes'].split(',').map(Number), timeMs);
   await benchMath(timeMs / 2);
   await benchTfjs(args['tfjs-sizes'].split(',').map(Number), timeMs / 3);
 }

@@ -4,6 +4,7 @@
 
 import { plain } from '../bench/plain.js';
 import {
+  averagePrecision,
   binaryCrossEntropy,
   binaryCrossEntropyWithLogits,
   categoricalCrossEntropy,
@@ -12,13 +13,14 @@ import {
   init,
   mae,
   mse,
+  rocAuc,
   smoothL1,
   sparseCategoricalAccuracy,
   sparseSoftmaxCrossEntropy,
 } from '../src/node.js';
 import { random } from '../test/random.js';
 import { lineChart, progressBar } from './chart.js';
-import { type Epoch, loadIris, logisticTrainer, softmaxTrainer, type Trainer } from './iris.js';
+import { CLASS_NAMES, CLASSES, type Epoch, loadIris, logisticTrainer, softmaxTrainer, type Trainer } from './iris.js';
 
 const fast = process.argv.includes('--fast') || !!process.env.CI;
 const tty = process.stdout.isTTY === true;
@@ -179,8 +181,39 @@ async function train(trainer: Trainer): Promise<Epoch[]> {
   );
   return history;
 }
-await train(logisticTrainer(lib, data));
-await train(softmaxTrainer(lib, data));
+const logistic = logisticTrainer(lib, data);
+await train(logistic);
+const softmax = softmaxTrainer(lib, data);
+await train(softmax);
+rankingReport(logistic, softmax);
+
+/**
+ * How well each trained model ranks the test rows: ROC AUC and average precision, the logistic
+ * model's logit as its score, the softmax model's probability of each class one against the rest.
+ */
+function rankingReport(logisticModel: Trainer, softmaxModel: Trainer): void {
+  console.log('\nRanking the test rows: ROC AUC and average precision (rocAuc, averagePrecision)');
+  const line = (label: string, y: Float32Array, s: Float32Array) =>
+    console.log(`  ${label.padEnd(44)}AUC ${rocAuc(y, s).toFixed(4)}  AP ${averagePrecision(y, s).toFixed(4)}`);
+  const oneVsRest = (c: number) => Float32Array.from(data.yTest, (k) => (k === c ? 1 : 0));
+  line(`${CLASS_NAMES[2]} vs the rest, logistic (logit)`, oneVsRest(2), logisticModel.testLogits());
+  const logits = softmaxModel.testLogits();
+  for (let c = 0; c < CLASSES; c++) {
+    line(`${CLASS_NAMES[c]} vs the rest, softmax (p)`, oneVsRest(c), softmaxColumn(logits, c));
+  }
+}
+
+/** Column c of the row-wise softmax of rows × CLASSES logits. */
+function softmaxColumn(logits: Float32Array, c: number): Float32Array {
+  const rows = logits.length / CLASSES;
+  return Float32Array.from({ length: rows }, (_, r) => {
+    const row = logits.subarray(r * CLASSES, (r + 1) * CLASSES);
+    const top = Math.max(...row);
+    let sum = 0;
+    for (const z of row) sum += Math.exp(z - top);
+    return Math.exp(row[c]! - top) / sum;
+  });
+}
 
 // ── 4. Speed ────────────────────────────────────────────────────────────────────────────────────
 const runs = fast ? 15 : 101;

@@ -37,5 +37,6 @@ export type {
 export * from './loss/binary.js';
 export * from './loss/categorical.js';
 export * from './loss/embedding.js';
+export * from './loss/ranking.js';
 export * from './loss/regression.js';
 export * from './loss/ternary.js';

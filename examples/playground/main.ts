@@ -5,6 +5,7 @@ import uPlot from 'uplot';
 import * as simdloss from '../../src/index.js';
 import { elementwiseOf, ternaryOf } from '../../test/registry.js';
 import { type Epoch, loadIris, logisticTrainer, softmaxTrainer, type Trainer } from '../iris.js';
+import { type RankingState, rankingPanel } from './ranking.js';
 
 const { contrastive, init } = simdloss;
 // The test registry's elementwise entries (kind, options, domain, formula), bound to this page's copy of the library.
@@ -22,6 +23,7 @@ const state = {
   gradValues: [] as number[],
   error: '',
   training: { running: false, epoch: 0, trainLoss: NaN, testAccuracy: NaN },
+  ranking: undefined as RankingState | undefined,
 };
 (window as unknown as { __playground: typeof state }).__playground = state;
 
@@ -202,6 +204,8 @@ function plot(): void {
 // ── Training panel ────────────────────────────────────────────────────────────────────────────
 
 const data = loadIris();
+const ranking = rankingPanel(simdloss, $('ranking'), data);
+state.ranking = ranking.state;
 const taskSelect = $<HTMLSelectElement>('task');
 const lrInput = $<HTMLInputElement>('lr');
 const epochsInput = $<HTMLInputElement>('epochs');
@@ -217,6 +221,7 @@ function reset(): void {
   const opts = { lr: Number(lrInput.value) };
   trainer = taskSelect.value === 'logistic' ? logisticTrainer(simdloss, data, opts) : softmaxTrainer(simdloss, data, opts);
   history = [];
+  ranking.update(trainer.testLogits());
   for (const input of [lrInput, epochsInput]) document.querySelector<HTMLOutputElement>(`output[for=${input.id}]`)!.value = input.value;
   lossHistoryChart?.destroy();
   accHistoryChart?.destroy();
@@ -240,6 +245,7 @@ function step(): void {
   lossHistoryChart.setData([epochs, history.map((e) => e.trainLoss), history.map((e) => e.testLoss)]);
   accHistoryChart.setData([epochs, history.map((e) => e.trainAccuracy), history.map((e) => e.testAccuracy)]);
   Object.assign(state.training, { epoch: h.epoch, trainLoss: h.trainLoss, testAccuracy: h.testAccuracy });
+  ranking.update(trainer.testLogits());
   $('status').textContent = `epoch ${h.epoch} · train loss ${h.trainLoss.toFixed(4)} · test accuracy ${h.testAccuracy.toFixed(3)}`;
   if (history.length >= Number(epochsInput.value)) stop();
   else frame = requestAnimationFrame(step);

@@ -69,3 +69,6 @@ export const GRAD_SLOTS = [SLOT_INPUT_GRADS, SLOT_INPUT_GRADS + 1, SLOT_INPUT_GR
 
 /** The argument codes at RESULT_ARGUMENT, in code order: the names error messages give them. */
 export const ARGUMENTS = ['target', 'pred', 'opts.weights'] as const;
+
+/** The ranking sort's histograms: six 11-bit radix digits of 2048 u32 counters each. */
+export const RANK_HISTOGRAM_BYTES = 6 * 2048 * 4;

@@ -41,7 +41,8 @@ function heap(): void {
   }
 }
 
-function take(bytes: number): number {
+/** @internal A block of `bytes` (a multiple of 64), not zeroed: for a temporary of the library itself; give it back with give(). */
+export function take(bytes: number): number {
   heap();
   for (let k = 0; k < freeStart.length; k++) {
     if (freeSize[k]! >= bytes) {
@@ -74,7 +75,8 @@ function take(bytes: number): number {
   return ptr;
 }
 
-function give(ptr: number, bytes: number): void {
+/** @internal Returns a block from take() (or a freed WasmArray's) to the free list. */
+export function give(ptr: number, bytes: number): void {
   let k = 0;
   while (k < freeStart.length && freeStart[k]! < ptr) k++;
   freeStart.splice(k, 0, ptr);

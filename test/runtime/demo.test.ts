@@ -105,6 +105,42 @@ describe('npm run demo (fast, not a TTY)', () => {
     for (let k = 0; k < 2; k++) expect(last[k]![1]).toBeLessThan(first[k]![1]!);
   });
 
+  test('the ranking of the test rows: AUC and AP of the trained models, as the float64 references give them', async () => {
+    const lib = await import('../../src/node.js');
+    const { CLASSES, loadIris, logisticTrainer, softmaxTrainer } = await import('../../examples/iris.js');
+    const { averagePrecisionRef, rocAucRef } = await import('../reference/ranking.js');
+    const data = loadIris();
+    const logistic = logisticTrainer(lib, data);
+    const softmax = softmaxTrainer(lib, data);
+    for (let e = 0; e < 40; e++) logistic.next(); // the demo's fast mode trains 40 epochs
+    for (let e = 0; e < 40; e++) softmax.next();
+    const oneVsRest = (c: number) => Array.from(data.yTest, (k) => (k === c ? 1 : 0));
+    const probability = (z: Float32Array, r: number, c: number) => {
+      const row = Array.from(z.subarray(r * CLASSES, (r + 1) * CLASSES), (v) =>
+        Math.exp(v - Math.max(...z.subarray(r * CLASSES, (r + 1) * CLASSES))),
+      );
+      return Math.fround(row[c]! / row.reduce((a, b) => a + b));
+    };
+    const z = softmax.testLogits();
+    const cases: [string, number[], ArrayLike<number>][] = [
+      ['virginica vs the rest, logistic (logit)', oneVsRest(2), logistic.testLogits()],
+      ...['setosa', 'versicolor', 'virginica'].map(
+        (name, c) =>
+          [`${name} vs the rest, softmax (p)`, oneVsRest(c), Array.from(data.yTest, (_, r) => probability(z, r, c))] as [
+            string,
+            number[],
+            number[],
+          ],
+      ),
+    ];
+    for (const [label, y, s] of cases) {
+      const m = new RegExp(`^ {2}${label.replace(/[()]/g, '\\$&')} +AUC ([\\d.]+) +AP ([\\d.]+)$`, 'm').exec(out);
+      expect(m, label).not.toBeNull();
+      expect(m![1], `${label} AUC`).toBe(rocAucRef(y, s).toFixed(4));
+      expect(m![2], `${label} AP`).toBe(averagePrecisionRef(y, s).toFixed(4));
+    }
+  });
+
   test('the speed table, and a transcript that fits 80 columns with no progress bar', () => {
     for (const loss of ['mse', 'binaryCrossEntropyWithLogits', 'sparseSoftmaxCrossEntropy C=10']) {
       expect(out).toMatch(new RegExp(`^ {2}${loss} +[\\d.]+ ms +[\\d.]+ ms +[\\d.]+×$`, 'm'));

@@ -4,10 +4,12 @@
 import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { RankingState } from '../../examples/playground/ranking.js';
 import { type Playground, startPlayground } from '../../examples/playground/serve.js';
 import * as lib from '../../src/node.js';
 import { binaryCrossEntropy, contrastive, gaussianNLL, huber, init, marginRanking, msle, quantile } from '../../src/node.js';
 import { browser as browserPath, CHROMIUM } from '../browsers.js';
+import { averagePrecisionRef, precisionRecallCurveRef, rocAucRef, rocCurveRef } from '../reference/ranking.js';
 import { elementwiseOf, ternaryOf } from '../registry.js';
 
 const CHROMIUM_ARGS = [
@@ -32,6 +34,7 @@ interface Plotted {
   gradValues: number[];
   error: string;
   training: { running: boolean; epoch: number; trainLoss: number; testAccuracy: number };
+  ranking: RankingState;
 }
 
 let playground: Playground;
@@ -211,6 +214,34 @@ describe('npm run playground (Chromium)', () => {
     expect(await page.textContent('#train')).toBe('Done');
     mkdirSync(artifacts, { recursive: true });
     await page.screenshot({ path: `${artifacts}playground.png`, fullPage: true });
+    expect(errors).toEqual([]);
+  });
+
+  test('the evaluation panel: ROC and precision-recall curves of the trained model, as the float64 references give them', async () => {
+    // After the training test: the softmax model of epoch 150, virginica against the rest, then versicolor.
+    for (const positive of ['virginica', 'versicolor']) {
+      if (positive === 'versicolor') await page.selectOption('#ranking-class', '1');
+      const r = (await plotted()).ranking;
+      expect(r.positive).toBe(positive);
+      expect(r.error).toBe('');
+      expect(r.target).toHaveLength(30);
+      const close = (a: number[], b: number[]) => {
+        expect(a).toHaveLength(b.length);
+        for (const [i, v] of a.entries()) expect(Math.abs(v - b[i]!)).toBeLessThanOrEqual(1e-12);
+      };
+      close([r.auc, r.ap], [rocAucRef(r.target, r.scores), averagePrecisionRef(r.target, r.scores)]);
+      const roc = rocCurveRef(r.target, r.scores);
+      close(r.roc.fpr, roc.fpr);
+      close(r.roc.tpr, roc.tpr);
+      const pr = precisionRecallCurveRef(r.target, r.scores);
+      close(r.pr.recall, [...pr.recall].reverse());
+      close(r.pr.precision, [...pr.precision].reverse());
+      expect(r.auc).toBeGreaterThan(0.9);
+      expect(await page.textContent('#ranking-summary')).toMatch(
+        new RegExp(`^${positive} vs the rest, 30 test rows: ROC AUC ${r.auc.toFixed(4)} · average precision ${r.ap.toFixed(4)}$`),
+      );
+    }
+    await page.screenshot({ path: `${artifacts}playground-evaluation.png`, fullPage: true });
     expect(errors).toEqual([]);
   });
 });

@@ -14,7 +14,8 @@ const tsx = (...args: string[]) =>
 test(
   'npm run bench runs every loss and variant (a short smoke run)',
   () => {
-    const out = tsx('bench/run.ts', '--sizes', '16,100', '--time', '20', '--tfjs-sizes', '1e3');
+    const out = tsx('bench/run.ts', '--sizes', '16,100', '--time', '20', '--tfjs-sizes', '1e3', '--rank-sizes', '1e4');
+    expect(out).toMatch(/^rocAuc summary: 10000 speed simdloss\/plain [\d.]+, simdloss\/objects [\d.]+, binned update [\d.]+ el\/ns$/m);
     for (const { name: loss } of elementwiseOf(lib)) expect(out).toContain(`${loss} summary:`);
     for (const k of [
       'mse',

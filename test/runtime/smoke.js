@@ -54,6 +54,17 @@ export async function smoke(lib, how) {
       check(v === 15.75, `${build}: mse of the lesson example is 15.75, got ${v}`);
     });
 
+    // scikit-learn's documented ranking example: the wasm sort and sweep, and a binned accumulator through JSON.
+    await attempt(`${build}: ranking`, () => {
+      const y = Float64Array.of(0, 0, 1, 1);
+      const s = Float64Array.of(0.1, 0.4, 0.35, 0.8);
+      const auc = lib.rocAuc(y, s);
+      const ap = lib.averagePrecision(Float32Array.from(y), Float32Array.from(s));
+      check(auc === 0.75 && ap === (1 + 2 / 3) / 2, `${build}: rocAuc 0.75 and averagePrecision 0.8333…, got ${auc}, ${ap}`);
+      const binned = lib.rocAuc.fromJSON(JSON.stringify(lib.rocAuc.create({ bins: 4 }).update(y, s))).result();
+      check(binned === 0.875, `${build}: rocAuc over 4 bins is 0.875, got ${binned}`);
+    });
+
     for (const entry of registry) {
       for (const dtype of ['f32', 'f64']) {
         const key = `${entry.name}/${build}/${dtype}`;

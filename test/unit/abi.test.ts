@@ -157,6 +157,39 @@ describe('kernels: every call of every loss reaches an export of both builds wit
     });
   }
 
+  test('the ranking metrics, their curves and accumulators reach their kernels, one parameter count each', () => {
+    current = 'ranking';
+    bySubject.set(current, new Set());
+    for (const A of [Float32Array, Float64Array]) {
+      const y = A.of(0, 1, 1, 0, 1);
+      const s = A.of(0.3, 0.9, 0.3, -1, 2);
+      for (const opts of [undefined, { weights: A.of(1, 2, 0.5, 1, 3) }]) {
+        lib.rocAuc(y, s, opts);
+        lib.averagePrecision(y, s, opts);
+        lib.rocCurve(y, s, opts);
+        lib.precisionRecallCurve(y, s, opts);
+        lib.rocAuc.create().update(y, s, opts?.weights);
+      }
+    }
+    const kernels = [...bySubject.get(current)!].sort();
+    expect(kernels).toEqual([
+      'rankBins_f32',
+      'rankBins_f64',
+      'rankItems_f32',
+      'rankItems_f64',
+      'rankSort_f32',
+      'rankSort_f64',
+      'rankSweep_f32',
+      'rankSweep_f64',
+    ]);
+    for (const k of kernels) {
+      const counts = used.get(k)!;
+      expect(counts.size, `${k} is always called with one parameter count`).toBe(1);
+      for (const build of builds)
+        expect((build.exports[k] as (...a: number[]) => number).length, `${k} (${build.name})`).toBe([...counts][0]);
+    }
+  });
+
   test('every kernel export is called by some loss and named <loss>_<dtype>', () => {
     for (const build of builds) {
       const kernels = Object.entries(build.exports)

@@ -27,8 +27,122 @@ const ELEMENTWISE = ['test/unit/elementwise.test.ts'];
 const BINARY = ['test/unit/elementwise.test.ts', 'test/unit/binary.test.ts', 'test/unit/ties.test.ts'];
 const CATEGORICAL = ['test/unit/categorical.test.ts', 'test/unit/ties.test.ts'];
 const EMBEDDING = ['test/unit/embedding.test.ts'];
+const RANKING = ['test/unit/ranking.test.ts', 'test/unit/ranking-bins.test.ts'];
 
 export const mutants: Mutant[] = [
+  // ---------------------------------------------------------------- assembly/metric/ranking.ts
+  {
+    id: 'rank-key-negative-zero',
+    file: 'assembly/metric/ranking.ts',
+    find: 'const b = <u64>reinterpret<u32>(<f32>s + <f32>0); // -0 + 0 = +0',
+    replace: 'const b = <u64>reinterpret<u32>(<f32>s);',
+    tests: RANKING,
+    why: 'float32 only: -0 keeps its sign bit and sorts below +0 instead of tying with it',
+  },
+  {
+    id: 'rank-key-negatives-unflipped',
+    file: 'assembly/metric/ranking.ts',
+    find: 'return b >> 63 ? ~b : b | 0x8000000000000000;',
+    replace: 'return b >> 63 ? b : b | 0x8000000000000000;',
+    tests: RANKING,
+    why: 'float64 only: negative scores keep their bits, so a larger magnitude sorts higher',
+  },
+  {
+    id: 'rank-sort-shared-digit',
+    file: 'assembly/metric/ranking.ts',
+    find: 'if (c != 0) return c == <u32>n;',
+    replace: 'if (c != 0) return true;',
+    tests: RANKING,
+    why: 'every pass skipped as if all keys shared the digit: nothing is sorted',
+  },
+  {
+    id: 'rank-sort-top-digit',
+    file: 'assembly/metric/ranking.ts',
+    find: 'return sizeof<T>() == 4 ? 3 : 6;',
+    replace: 'return sizeof<T>() == 4 ? 2 : 6;',
+    tests: RANKING,
+    why: 'float32 only: the top digit (sign, exponent) never sorted',
+  },
+  {
+    id: 'rank-scatter-inclusive-prefix',
+    file: 'assembly/metric/ranking.ts',
+    find: 'store<u32>(count + (<usize>b << 2), next);\n      next += c;',
+    replace: 'next += c;\n      store<u32>(count + (<usize>b << 2), next);',
+    tests: RANKING,
+    why: "each bucket starts at the next one's position: items land one bucket late (and past the end)",
+  },
+  {
+    id: 'rank-sweep-ties-whole',
+    file: 'assembly/metric/ranking.ts',
+    find: 'area2 += gfp * (2 * tp + gtp);',
+    replace: 'area2 += gfp * (2 * tp + 2 * gtp);',
+    tests: RANKING,
+    why: 'a positive tied with a negative counted as ordered right, not half',
+  },
+  {
+    id: 'rank-sweep-precision-without-tied-negatives',
+    file: 'assembly/metric/ranking.ts',
+    find: 'if (gtp > 0) precisionSum += gtp * (tp / (tp + fp));',
+    replace: 'if (gtp > 0) precisionSum += gtp * (tp / (tp + fp - gfp));',
+    tests: RANKING,
+    why: 'average precision: the precision at a threshold leaves out the negatives tied with it',
+  },
+  {
+    id: 'rank-sweep-last-item-alone',
+    file: 'assembly/metric/ranking.ts',
+    find: '} while (i >= 0 && keyAt<T>(items, <usize>i) == key);',
+    replace: '} while (i > 0 && keyAt<T>(items, <usize>i) == key);',
+    tests: RANKING,
+    why: 'off by one: the lowest item never joins the group of scores tied with it',
+  },
+  {
+    id: 'rank-items-infinite-weight',
+    file: 'assembly/metric/ranking.ts',
+    find: 'if (!(w >= 0 && w - w == 0)) return refuse(ARGUMENT_WEIGHTS, i); // NaN fails',
+    replace: 'if (!(w >= 0)) return refuse(ARGUMENT_WEIGHTS, i); // NaN fails',
+    tests: RANKING,
+    why: 'an infinite weight accepted by the exact metrics',
+  },
+  {
+    id: 'rank-items-label-bit',
+    file: 'assembly/metric/ranking.ts',
+    find: 'const payload = <u64>reinterpret<u32>(<f32>weight) | (<u64>(y == 1) << 31);',
+    replace: 'const payload = <u64>reinterpret<u32>(<f32>weight) | (<u64>(y == 1) << 30);',
+    tests: RANKING,
+    why: "float32 only: the target's bit written into the weight's exponent",
+  },
+  {
+    id: 'rank-sweep-weight-sign',
+    file: 'assembly/metric/ranking.ts',
+    find: ': reinterpret<f64>(payload & 0x7fffffffffffffff);',
+    replace: ': reinterpret<f64>(payload);',
+    tests: RANKING,
+    why: "float64 only: a positive's weight read with the target bit as its sign",
+  },
+  {
+    id: 'rank-threshold-negative',
+    file: 'assembly/metric/ranking.ts',
+    find: 'return <f64>reinterpret<f32>(k >> 31 ? k & 0x7fffffff : ~k);',
+    replace: 'return <f64>reinterpret<f32>(k >> 31 ? k & 0x7fffffff : k);',
+    tests: RANKING,
+    why: "float32 only: a curve's negative thresholds not mapped back from their keys",
+  },
+  {
+    id: 'rank-bins-overflow-wraps',
+    file: 'assembly/metric/ranking.ts',
+    find: 'const b = <usize>(t < 0 ? 0 : t > last ? last : t);',
+    replace: 'const b = <usize>(t < 0 ? 0 : t > last ? 0 : t);',
+    tests: RANKING,
+    why: 'scores from the top of the range up counted in the first bin instead of the last',
+  },
+  {
+    id: 'rank-bins-round',
+    file: 'assembly/metric/ranking.ts',
+    find: 'const t = Math.floor((<f64>s - lo) * scale);',
+    replace: 'const t = Math.round((<f64>s - lo) * scale);',
+    tests: RANKING,
+    why: 'bins centred on their edges: a score in the upper half of a bin counted in the next',
+  },
   // ---------------------------------------------------------------- assembly/math
   {
     id: 'exp-q1-low-bits',

@@ -1,0 +1,236 @@
+// The ranking metrics' accumulators: exactly the metric of the binned scores, within their stated
+// bound of the exact metric, merged in any order to the same bits, through JSON and back.
+import { beforeAll, describe, expect, test } from 'vitest';
+import { averagePrecision, initSync, rocAuc, SimdlossError } from '../../src/node.js';
+import { BUILDS, DTYPES, expectIdentical, expectNear, random } from '../helpers.js';
+import { averagePrecisionRef, binOf, rocAucRef } from '../reference/ranking.js';
+
+const METRICS = [
+  { f: rocAuc, ref: rocAucRef },
+  { f: averagePrecision, ref: averagePrecisionRef },
+] as const;
+
+/** Seeded examples: scores spread over [−0.2, 1.2] (some outside the default range), weights integers or reals. */
+function data(Ctor: Float32ArrayConstructor | Float64ArrayConstructor, n: number, seed: number, weights: 'none' | 'integer' | 'real') {
+  const rand = random(seed);
+  const y = new Ctor(n);
+  const s = new Ctor(n);
+  const w = weights === 'none' ? undefined : new Ctor(n);
+  for (let i = 0; i < n; i++) {
+    y[i] = rand() < 0.4 ? 1 : 0;
+    s[i] = rand() * 1.1 - 0.2 + 0.3 * y[i]!;
+    if (w) w[i] = weights === 'integer' ? Math.floor(rand() * 4) : rand() * 2;
+  }
+  y[0] = 1;
+  y[1] = 0;
+  if (w) w[0] = w[1] = 1;
+  return { y, s, w };
+}
+
+/** The scores replaced by their bins' indices: the binned scores the accumulator's result is the metric of. */
+function binned(s: Float32Array | Float64Array, bins: number, range: readonly [number, number]): Float64Array {
+  return Float64Array.from(s, (v) => binOf(v, bins, range));
+}
+
+beforeAll(() => {
+  initSync(BUILDS[0].bytes);
+});
+
+describe('the result is exactly the metric of the binned scores', () => {
+  for (const { f } of METRICS) {
+    test.each(DTYPES)(`${f.name} %s`, ({ Array: A }) => {
+      for (const [bins, range] of [
+        [4096, [0, 1]],
+        [1, [0, 1]],
+        [7, [-0.1, 0.9]],
+        [100_000, [-1, 2]],
+      ] as const) {
+        for (const weights of ['none', 'integer'] as const) {
+          const { y, s, w } = data(A, 5000, bins, weights);
+          const acc = f.create({ bins, range }).update(y, s, w);
+          const exact = f(Float64Array.from(y), binned(s, bins, range), w ? { weights: Float64Array.from(w) } : undefined);
+          expect(acc.result(), `bins ${bins} ${weights}`).toBe(exact);
+          expect(acc.count).toBe(5000);
+        }
+      }
+    });
+  }
+  test('out of range and infinite scores fall in the end bins', () => {
+    const acc = rocAuc.create({ bins: 4 });
+    // 1 (the range's top) and ∞ share the last bin with 0.8; −∞ and −3 share the first with 0.
+    acc.update(Float32Array.of(1, 0, 1, 0, 0, 1), Float32Array.of(Infinity, 1, 0.8, -Infinity, -3, 0));
+    // pos {last, last, first}; neg {last, first, first}: last–last ½ ×2, last–first 1 ×4, first–last 0, first–first ½ ×2: 6/9.
+    expect(acc.result()).toBe(6 / 9);
+  });
+});
+
+describe('errorBound() bounds the distance to the exact metric', () => {
+  for (const { f } of METRICS) {
+    test(`${f.name}`, () => {
+      for (const bins of [1, 2, 10, 64, 4096]) {
+        for (const weights of ['none', 'real'] as const) {
+          for (const seed of [1, 2, 3]) {
+            const { y, s, w } = data(Float64Array, 3000, seed * 31 + bins, weights);
+            const acc = f.create({ bins, range: [-0.2, 1.2] }).update(y, s, w);
+            const exact = f(y, s, w ? { weights: w } : undefined);
+            const bound = acc.errorBound();
+            expect(Math.abs(acc.result() - exact), `bins ${bins} ${weights}`).toBeLessThanOrEqual(bound + 1e-12);
+            if (bins === 4096) expect(bound).toBeLessThan(f === rocAuc ? 1e-3 : 2e-2);
+          }
+        }
+      }
+    });
+  }
+  test('a bound that is reached: every pair in one bin', () => {
+    // Positives all above negatives, one bin: exact AUC 1, binned ½, bound ½.
+    const acc = rocAuc.create({ bins: 1 }).update(Float64Array.of(1, 1, 0), Float64Array.of(0.9, 0.8, 0.1));
+    expect([acc.result(), acc.errorBound()]).toEqual([0.5, 0.5]);
+  });
+});
+
+describe('merges: any split, any order, the same bits as one update', () => {
+  for (const { f } of METRICS) {
+    test.each(['none', 'integer'] as const)(`${f.name}, weights %s`, (weights) => {
+      const { y, s, w } = data(Float32Array, 9001, 77, weights);
+      const one = f.create().update(y, s, w);
+      const rand = random(5);
+      for (let trial = 0; trial < 5; trial++) {
+        const cuts = [0, ...Array.from({ length: 6 }, () => Math.floor(rand() * 9001)).sort((a, b) => a - b), 9001];
+        const parts = cuts.slice(1).map((end, k) => {
+          const from = cuts[k]!;
+          return f.create().update(y.subarray(from, end), s.subarray(from, end), w?.subarray(from, end));
+        });
+        for (let k = parts.length - 1; k > 0; k--) {
+          const j = Math.floor(rand() * (k + 1));
+          [parts[k], parts[j]] = [parts[j]!, parts[k]!];
+        }
+        const merged = parts.reduce((a, b) => a.merge(b), f.create());
+        expect(merged.result()).toBe(one.result());
+        expect(merged.count).toBe(9001);
+        expect(merged.toJSON()).toEqual(one.toJSON());
+      }
+    });
+    test(`${f.name}, real weights: within the rounding of the bin sums`, () => {
+      const { y, s, w } = data(Float64Array, 9001, 78, 'real');
+      const one = f.create().update(y, s, w).result();
+      const a = f.create().update(y.subarray(0, 5000), s.subarray(0, 5000), w!.subarray(0, 5000));
+      const b = f.create().update(y.subarray(5000), s.subarray(5000), w!.subarray(5000));
+      // Each bin sum is rounded at most once per example (relative 9001ε), and the sweep is the same.
+      expectNear(b.merge(a).result(), one, 9001 * 2 ** -52, 'merged');
+    });
+  }
+  test('merge with itself doubles every bin', () => {
+    const { y, s } = data(Float64Array, 100, 3, 'none');
+    const acc = rocAuc.create().update(y, s);
+    const twice = rocAuc.create().update(y, s).update(y, s);
+    expect(acc.merge(acc).toJSON()).toEqual(twice.toJSON());
+  });
+  test('refused: another metric, other options, not an accumulator', () => {
+    expect(() => rocAuc.create().merge(averagePrecision.create())).toThrow(
+      /cannot merge an accumulator of averagePrecision into one of rocAuc/,
+    );
+    expect(() => rocAuc.create().merge(rocAuc.create({ bins: 10 }))).toThrow(/different options/);
+    expect(() => rocAuc.create().merge({} as never)).toThrow(/other must be an accumulator/);
+  });
+});
+
+describe('JSON', () => {
+  test.each(METRICS.map((m) => [m.f.name, m.f] as const))('%s: round trip, as object and as text', (_, f) => {
+    const { y, s, w } = data(Float64Array, 2000, 9, 'real');
+    const acc = f.create({ bins: 300, range: [-0.5, 1.5] }).update(y, s, w);
+    for (const state of [acc.toJSON(), JSON.stringify(acc), JSON.parse(JSON.stringify(acc))]) {
+      const back = f.fromJSON(state);
+      expect(back.result()).toBe(acc.result());
+      expect(back.errorBound()).toBe(acc.errorBound());
+      expect(back.count).toBe(2000);
+      expect(back.options).toEqual({ bins: 300, range: [-0.5, 1.5] });
+      expectIdentical(back.update(y, s, w).toJSON().positive, acc.update(y, s, w).toJSON().positive);
+      acc.reset().update(y, s, w);
+    }
+  });
+  test('bad states', () => {
+    const good = rocAuc.create({ bins: 2 }).update(Float64Array.of(1, 0), Float64Array.of(0.9, 0.1)).toJSON();
+    const bad = (change: object, message: RegExp, argument: string) => {
+      let error: unknown;
+      try {
+        rocAuc.fromJSON({ ...good, ...change } as never);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(SimdlossError);
+      expect((error as Error).message).toMatch(message);
+      expect((error as SimdlossError).argument).toBe(argument);
+    };
+    bad({ loss: 'averagePrecision' }, /state.loss must be 'rocAuc'/, 'state.loss');
+    bad({ simdloss: '9.0.0' }, /state.simdloss must be the version/, 'state.simdloss');
+    bad({ count: -1 }, /state.count must be an integer ≥ 0/, 'state.count');
+    bad({ count: 0 }, /state.count is 0 but the bins are not empty/, 'state.count');
+    bad({ positive: [1] }, /state.positive must be an array of 2 numbers/, 'state.positive');
+    bad({ negative: [0, -1] }, /state.negative\[1\] must be a finite number ≥ 0; got -1/, 'state.negative');
+    bad(
+      { positiveCompensation: [0, 'x'] },
+      /state.positiveCompensation\[1\] must be a finite number; got 'x'/,
+      'state.positiveCompensation',
+    );
+    bad({ options: { bins: 0, range: [0, 1] } }, /state.options.bins must be an integer in \[1, 1048576\]; got 0/, 'state.options.bins');
+    bad({ options: { bins: 2, range: [0, 1], x: 1 } }, /unknown option 'x'/, 'state.options.x');
+    bad({ extra: 1 }, /unknown field state.extra/, 'state.extra');
+    expect(() => rocAuc.fromJSON('{')).toThrow(/state is a string but not JSON/);
+    expect(() => rocAuc.fromJSON(3 as never)).toThrow(/state must be an object/);
+  });
+});
+
+describe('create() and update() refuse bad input and change nothing', () => {
+  test('options', () => {
+    for (const [opts, message, argument] of [
+      [{ bins: 0 }, /opts.bins must be an integer in \[1, 1048576\]; got 0/, 'opts.bins'],
+      [{ bins: 2.5 }, /opts.bins must be an integer/, 'opts.bins'],
+      [{ bins: 2 ** 21 }, /opts.bins must be an integer/, 'opts.bins'],
+      [{ range: [1, 0] }, /opts.range must be \[lo, hi\], finite numbers with lo < hi; got \[1, 0\]/, 'opts.range'],
+      [{ range: [0, Infinity] }, /opts.range must be/, 'opts.range'],
+      [{ range: [0, 1, 2] }, /opts.range must be/, 'opts.range'],
+      [{ range: 1 }, /opts.range must be .*; got 1$/, 'opts.range'],
+      [{ weights: Float64Array.of(1) }, /opts.weights is not an accumulator option/, 'opts.weights'],
+      [{ reduction: 'mean' }, /unknown option 'reduction'/, 'opts.reduction'],
+    ] as const) {
+      let error: unknown;
+      try {
+        rocAuc.create(opts as never);
+      } catch (e) {
+        error = e;
+      }
+      expect((error as Error).message, JSON.stringify(opts)).toMatch(message);
+      expect((error as SimdlossError).argument).toBe(argument);
+    }
+    expect(rocAuc.create().options).toEqual({ bins: 4096, range: [0, 1] });
+  });
+  test.each(DTYPES)('a refused batch (%s) leaves the state as it was', ({ Array: A }) => {
+    const { y, s } = data(A, 9000, 4, 'none');
+    const acc = averagePrecision.create().update(y, s);
+    const before = acc.toJSON();
+    const t = y.slice();
+    t[8999] = 3;
+    expect(() => acc.update(t, s)).toThrow(/^averagePrecision.update: target\[8999\] must be 0 or 1; got 3$/);
+    const nan = s.slice();
+    nan[8200] = Number.NaN;
+    expect(() => acc.update(y, nan)).toThrow(/^averagePrecision.update: scores\[8200\] must be a number, not NaN/);
+    expect(() => acc.update(y, s, new A(9000).fill(-2))).toThrow(
+      /^averagePrecision.update: weights\[0\] must be a finite number ≥ 0; got -2$/,
+    );
+    expect(() => acc.update(y, s.subarray(1))).toThrow(/target has 9000 elements but scores has 8999/);
+    expect(acc.toJSON()).toEqual(before);
+    // One class absent: result() says so (an empty accumulator too).
+    expect(() => rocAuc.create().result()).toThrow(/^rocAuc: target has no positive example/);
+    expect(() => rocAuc.create().update(A.of(1), A.of(0.5)).errorBound()).toThrow(/^rocAuc.errorBound: target has no negative example/);
+  });
+});
+
+test('both builds give the same bits', () => {
+  const states = BUILDS.map((build) => {
+    initSync(build.bytes);
+    const { y, s, w } = data(Float32Array, 20_000, 12, 'real');
+    return [rocAuc.create().update(y, s, w).toJSON(), averagePrecision.create({ bins: 77 }).update(y, s).result()];
+  });
+  expect(states[1]).toEqual(states[0]);
+  initSync(BUILDS[0].bytes);
+});
