@@ -18,12 +18,6 @@ export interface RowExpected {
   gradSum: Float64Array;
   /** Σ w_row·[argmax(pred) = target] / Σ w_row over the rows that count. */
   accuracy: number;
-  /**
-   * Per row, unweighted: the size of the rounding error a kernel in the inputs' dtype may make, for
-   * losses whose error is not relative to the row's largest logit (the fuzz's default scale).
-   */
-  lossScale?: Float64Array;
-  gradScale?: Float64Array;
   /** Per row, 1 where a kink of the gradient lies within rounding of the inputs: only finiteness is checked there. */
   kinks?: Uint8Array;
 }
@@ -259,8 +253,6 @@ export function multiMarginRef(labels: ArrayLike<number>, z: ArrayLike<number>, 
   const u = z instanceof Float32Array ? 2 ** -24 : 2 ** -53;
   const losses = new Float64Array(rows);
   const gradSum = new Float64Array(z.length);
-  const lossScale = new Float64Array(rows);
-  const gradScale = new Float64Array(rows);
   const kinks = new Uint8Array(rows);
   let sum = 0;
   let wsum = 0;
@@ -272,8 +264,6 @@ export function multiMarginRef(labels: ArrayLike<number>, z: ArrayLike<number>, 
     const zt = z[r * C + t]!;
     let l = 0;
     let d = 0;
-    let size = m + Math.abs(zt);
-    for (let k = 0; k < C; k++) size = Math.max(size, m + Math.abs(zt) + Math.abs(z[r * C + k]!));
     for (let k = 0; k < C; k++) {
       if (k === t) continue;
       const x = m - zt + z[r * C + k]!;
@@ -290,13 +280,10 @@ export function multiMarginRef(labels: ArrayLike<number>, z: ArrayLike<number>, 
     sum += losses[r]!;
     wsum += wr;
     right += wr * (argmaxRef(z, r * C, C) === t ? 1 : 0);
-    // (p = 2: each x² has error 2|x|·δx with δx ≈ u·size, and |x| ≤ size: the scale is size²; its gradient's, size)
-    lossScale[r] = q * (p === 1 ? size : size * size) * C;
-    gradScale[r] = q * (p === 1 ? 1 : size) * C;
   }
   const mean = wsum > 0 ? sum / wsum : 0;
   const gradMean = gradSum.map((g) => (wsum > 0 ? g / wsum : 0));
-  return { losses, sum, mean, gradSum, gradMean, accuracy: wsum > 0 ? right / wsum : 0, lossScale, gradScale, kinks };
+  return { losses, sum, mean, gradSum, gradMean, accuracy: wsum > 0 ? right / wsum : 0, kinks };
 }
 
 /**
