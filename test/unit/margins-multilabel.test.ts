@@ -117,6 +117,38 @@ for (const build of BUILDS) {
         expect(Array.from(g, Math.abs)).toEqual(dtype.name === 'f32' ? [0, 0] : [0.5, 0.5]);
       });
 
+      test(`${dtype.name}: multiMargin's gradient rows sum to 0, and a row whose label leads every other score by m costs nothing`, () => {
+        const rand = random(13);
+        for (const C of [2, 3, 10, 31, 32, 33, 100]) {
+          for (const o of [{}, { p: 2, margin: 0.5, classWeights: Array.from({ length: C }, (_, k) => 1 + k / C) }]) {
+            const rows = 7;
+            const z = uniform(A, rows * C, [-2, 2], rand);
+            const labels = Int32Array.from({ length: rows }, () => Math.floor(rand() * C));
+            const g = multiMargin.grad(labels, z, { classes: C, ...o, reduction: 'sum' });
+            for (let r = 0; r < rows; r++) {
+              // g_t = −(kr·Σ d) against Σ kr·d: C roundings of terms each ≤ max|g|
+              let s = 0;
+              let m = 0;
+              for (let k = 0; k < C; k++) {
+                s += g[r * C + k]!;
+                m = Math.max(m, Math.abs(g[r * C + k]!));
+              }
+              expect(Math.abs(s), `C=${C} row ${r}`).toBeLessThanOrEqual(2 * C * u[dtype.name] * m);
+            }
+            // Lift each label's score m + 0.25 above the row's largest other: every hinge inactive.
+            const margin = (o as { margin?: number }).margin ?? 1;
+            for (let r = 0; r < rows; r++) {
+              let top = -Infinity;
+              for (let k = 0; k < C; k++) if (k !== labels[r]) top = Math.max(top, z[r * C + k]!);
+              z[r * C + labels[r]!] = top + margin + 0.25;
+            }
+            const both = multiMargin.withGrad(labels, z, { classes: C, ...o });
+            expect(both.loss).toBe(0);
+            expect(both.grad.every((v) => v === 0)).toBe(true);
+          }
+        }
+      });
+
       test(`${dtype.name}: class weights scale the terms and the mean stays over the rows (Σ row weights)`, () => {
         const rand = random(3);
         const C = 6;
