@@ -357,4 +357,51 @@ export const plain: Record<string, PlainLoss> = {
     }
     return { loss: rows > 0 ? sum / rows : 0, grad };
   },
+
+  // Σ_{k≠t} max(0, m − ŷ_t + ŷ_k)^p / C per row; grad p·max(0, ·)^(p−1)/C/rows at k, minus their sum at t.
+  multiMargin(labels, z, { classes, p = 1, margin = 1 }, out) {
+    const C = classes!;
+    const rows = z.length / C;
+    const grad = out ?? new Float32Array(z.length);
+    const s = rows > 0 ? 1 / (rows * C) : 0;
+    let sum = 0;
+    for (let r = 0; r < rows; r++) {
+      const o = r * C;
+      const t = labels[r]!;
+      const a = margin - z[o + t]!;
+      let l = 0;
+      let d = 0;
+      for (let k = 0; k < C; k++) {
+        const x = a + z[o + k]!;
+        if (k !== t && x > 0) {
+          const g = p === 1 ? s : 2 * s * x;
+          l += p === 1 ? x : x * x;
+          grad[o + k] = g;
+          d += g;
+        } else grad[o + k] = 0;
+      }
+      grad[o + t] = -d;
+      sum += l / C;
+    }
+    return { loss: rows > 0 ? sum / rows : 0, grad };
+  },
+
+  // −(1/C)·Σ [y log σ(z) + (1 − y) log σ(−z)] per row, by softplus; grad (σ(z) − y)/C/rows.
+  multilabelSoftMargin(y, z, { classes }, out) {
+    const C = classes!;
+    const rows = z.length / C;
+    const grad = out ?? new Float32Array(z.length);
+    const s = rows > 0 ? 1 / (rows * C) : 0;
+    let sum = 0;
+    for (let i = 0; i < z.length; i++) {
+      const x = z[i]!;
+      const t = y[i]!;
+      const e = Math.exp(-Math.abs(x));
+      const l1p = Math.log1p(e);
+      sum += l1p + (x >= 0 ? (1 - t) * x : -t * x);
+      const sigma = x >= 0 ? 1 / (1 + e) : e / (1 + e);
+      grad[i] = s * (sigma - t);
+    }
+    return { loss: rows > 0 ? sum / (rows * C) : 0, grad };
+  },
 };

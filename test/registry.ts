@@ -62,6 +62,10 @@ export interface RowwiseEntry {
   /** Where logits are drawn from in tests and benchmarks. */
   domain: { pred: readonly [number, number] };
   f32Tolerance: number;
+  /** Class weights scale the terms and 'mean' divides by Σ w_row (PyTorch's margin losses), not by Σ of the targets' class weights. */
+  meanOverRows?: boolean;
+  /** The largest logit magnitude whose loss the dtype holds, for a loss that squares the logits (default: the dtype's range). */
+  hugeLogit?: { f32: number; f64: number };
 }
 
 function rowEntry(
@@ -84,6 +88,8 @@ function rowwiseEntries(lib: Lib): RowwiseEntry[] {
     categoricalAccuracy,
     sparseCategoricalAccuracy,
     topKAccuracy,
+    multiMargin,
+    multilabelSoftMargin,
   } = lib;
   return [
     rowEntry(sparseSoftmaxCrossEntropy, {
@@ -124,6 +130,24 @@ function rowwiseEntries(lib: Lib): RowwiseEntry[] {
     rowEntry(categoricalAccuracy, { target: 'dense', metric: true, domain: { pred: [-3, 3] }, f32Tolerance: 0, cases: [{}] }),
     rowEntry(sparseCategoricalAccuracy, { target: 'labels', metric: true, domain: { pred: [-3, 3] }, f32Tolerance: 0, cases: [{}] }),
     rowEntry(topKAccuracy, { target: 'labels', metric: true, domain: { pred: [-3, 3] }, f32Tolerance: 0, cases: [{}, { k: 1 }, { k: 2 }] }),
+    rowEntry(multiMargin, {
+      target: 'labels',
+      metric: false,
+      domain: { pred: [-3, 3] },
+      f32Tolerance: 2e-5,
+      meanOverRows: true,
+      // ((1e18·1.5)² is a float32 number; the squares of 1e37 are not)
+      hugeLogit: { f32: 1e18, f64: 1e150 },
+      cases: [{}, { p: 2 }, { margin: 0.5, classWeights: rampWeights }, { p: 2, margin: 3, classWeights: rampWeights }, { margin: 0 }],
+    }),
+    rowEntry(multilabelSoftMargin, {
+      target: 'dense',
+      metric: false,
+      domain: { pred: [-8, 8] },
+      f32Tolerance: 2e-5,
+      meanOverRows: true,
+      cases: [{}, { classWeights: rampWeights }],
+    }),
   ];
 }
 

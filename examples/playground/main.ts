@@ -7,7 +7,7 @@ import { elementwiseOf, ternaryOf } from '../../test/registry.js';
 import { type Epoch, loadIris, logisticTrainer, softmaxTrainer, type Trainer } from '../iris.js';
 import { type RankingState, rankingPanel } from './ranking.js';
 
-const { contrastive, init } = simdloss;
+const { contrastive, init, multiMargin, multilabelSoftMargin } = simdloss;
 // The test registry's elementwise entries (kind, options, domain, formula), bound to this page's copy of the library.
 const elementwiseRegistry = elementwiseOf(simdloss);
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -104,6 +104,41 @@ for (const e of ternaryOf(simdloss)) {
     },
   });
 }
+
+// Two row-wise losses on rows small enough to plot: multiMargin over two classes, label 0 with its
+// score held at the target slider, against the other class's score (and its gradient there);
+// multilabelSoftMargin over one class, against its logit.
+curves.push({
+  name: 'multiMargin',
+  options: ['margin'],
+  formula: 'l = (1/C)·Σ_{k≠t} max(0, m − ŷ_t + ŷ_k)^p,  here C = 2, t = 0, p = 1',
+  xLabel: 'score ŷ₁ of the other class',
+  target: { label: 'score ŷ₀ of the label', min: -2, max: 2, step: 0.25, value: 0 },
+  range: (t) => [t - 3, t + 2],
+  compute(t, x, opts) {
+    const rows = new Float64Array(2 * x.length);
+    x.forEach((v, i) => {
+      rows[2 * i] = t;
+      rows[2 * i + 1] = v;
+    });
+    const labels = new Int32Array(x.length);
+    const { loss, grad } = multiMargin.withGrad(labels, rows, { classes: 2, margin: opts.margin!, reduction: 'none' });
+    return { loss, grad: grad.filter((_, i) => i % 2 === 1) };
+  },
+});
+curves.push({
+  name: 'multilabelSoftMargin',
+  options: [],
+  formula: 'l = −(1/C)·Σₖ [yₖ·log σ(zₖ) + (1 − yₖ)·log σ(−zₖ)],  here C = 1',
+  xLabel: 'logit z',
+  target: probability,
+  range: () => [-6, 6],
+  compute(t, x) {
+    const y = new Float64Array(x.length).fill(t);
+    const { loss, grad } = multilabelSoftMargin.withGrad(y, x, { classes: 1, reduction: 'none' });
+    return { loss, grad };
+  },
+});
 
 const POINTS = 241;
 const lossSelect = $<HTMLSelectElement>('loss');

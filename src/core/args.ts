@@ -71,6 +71,8 @@ export interface NumericOption {
   max?: number;
   /** Whether `max` itself is excluded. */
   maxOpen?: boolean;
+  /** The only values allowed, for an option that picks one of a few forms (multiMargin's p: 1 or 2). */
+  values?: readonly number[];
 }
 
 /** A boolean option of a loss (true or false) and its value when opts leaves it out. */
@@ -88,17 +90,19 @@ export function numericOption(fn: string, spec: NumericOption, value: unknown): 
     typeof value === 'number' &&
     Number.isFinite(value) &&
     (spec.minOpen ? value > spec.min : value >= spec.min) &&
-    (spec.maxOpen ? value < max : value <= max)
+    (spec.maxOpen ? value < max : value <= max) &&
+    (spec.values === undefined || spec.values.includes(value))
   ) {
     return value;
   }
   throw new SimdlossError(
-    `${fn}: opts.${spec.name} must be a finite number ${describeRange(spec)}; got ${show(value)}`,
+    `${fn}: opts.${spec.name} must be ${spec.values === undefined ? 'a finite number ' : ''}${describeRange(spec)}; got ${show(value)}`,
     `opts.${spec.name}`,
   );
 }
 
 export function describeRange(spec: NumericOption): string {
+  if (spec.values !== undefined) return spec.values.join(' or ');
   const max = spec.max ?? Infinity;
   if (max === Infinity) return `${spec.minOpen ? '>' : '≥'} ${spec.min}`;
   return `in ${spec.minOpen ? '(' : '['}${spec.min}, ${max}${spec.maxOpen ? ')' : ']'}`;

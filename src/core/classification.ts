@@ -58,7 +58,7 @@ const WIDE_ROWS = 4;
 import { weightSum } from './weights.js';
 
 /** The kernel ABIs of this family: what a kernel takes after (rows, classes, target, pred, weights, losses). */
-export type ClassificationAbi = 'softmax' | 'rowsum' | 'topk' | 'argmax';
+export type ClassificationAbi = 'softmax' | 'rowsum' | 'topk' | 'argmax' | 'terms';
 
 export interface ClassificationSpec {
   name: string;
@@ -69,13 +69,16 @@ export interface ClassificationSpec {
   /**
    * 'softmax': gradient, class weights, a smoothing α, ignoreIndex; 'rowsum': a per-element term
    * summed per row, with gradient and ε; 'topk': a metric counting the rows whose label is among the
-   * top k; 'argmax': a metric comparing argmaxes.
+   * top k; 'argmax': a metric comparing argmaxes; 'terms': per-class terms with gradient, class
+   * weights scaling them (not the mean's denominator) and two scalars (`param`, `second`).
    */
   abi: ClassificationAbi;
   /** Numeric options besides classes, with their ranges (the public `.options`). */
   options: readonly NumericOption[];
   /** The numeric option the kernel takes as its scalar parameter (softmax: α, rowsum: ε); 0 without. */
   param?: string;
+  /** terms: the numeric option the kernel takes as its second scalar; 0 without. */
+  second?: string;
   /** topk: how many top classes count — a number, or the name of the integer option (in [1, classes]; its default capped at classes) that sets it. */
   topK?: number | string;
   /** opts.classWeights: one weight per class. */
@@ -103,6 +106,7 @@ interface KernelCall {
   ignore: number;
   topK: number;
   mode: number;
+  second: number;
 }
 
 const ABIS: Record<ClassificationAbi, { grad: boolean; call(kernel: Kernel, c: KernelCall): number }> = {
@@ -110,6 +114,7 @@ const ABIS: Record<ClassificationAbi, { grad: boolean; call(kernel: Kernel, c: K
   rowsum: { grad: true, call: (k, c) => k(c.m, c.C, c.y, c.p, c.w, c.lo, c.g, c.scale, c.param, c.mode) },
   topk: { grad: false, call: (k, c) => k(c.m, c.C, c.y, c.p, c.w, c.lo, c.topK, c.mode) },
   argmax: { grad: false, call: (k, c) => k(c.m, c.C, c.y, c.p, c.w, c.lo, c.mode) },
+  terms: { grad: true, call: (k, c) => k(c.m, c.C, c.y, c.p, c.w, c.lo, c.g, c.cw, c.scale, c.param, c.second, c.mode) },
 };
 
 /** The denominator kernels, by target: sparse ones take mode bits, dense ones 1 when weighted. */
@@ -135,6 +140,7 @@ interface ClassOptions {
   /** Each numeric option's value, in spec order (the top-k option: its resolved k). */
   values: number[];
   param: number;
+  second: number;
   topK: number;
   classWeights: ArrayLike<number> | undefined;
   ignore: number | undefined;
@@ -193,10 +199,12 @@ function parse(family: Family, fn: string, o: Record<string, unknown>): ClassOpt
     } else values.push(numericOption(fn, option, o[option.name]));
   }
   const at = spec.options.findIndex((x) => x.name === spec.param);
+  const second = spec.options.findIndex((x) => x.name === spec.second);
   return {
     classes: C,
     values,
     param: at < 0 ? 0 : values[at]!,
+    second: second < 0 ? 0 : values[second]!,
     topK,
     classWeights: spec.classWeights && o.classWeights !== undefined ? classWeightsOf(fn, o.classWeights, C) : undefined,
     ignore: spec.ignoreIndex && o.ignoreIndex !== undefined ? int32Option(fn, 'ignoreIndex', o.ignoreIndex) : undefined,
@@ -416,6 +424,7 @@ function run(
       ignore: c.ignore ?? 0,
       topK: c.topK,
       mode: 0,
+      second: c.second,
     },
   };
   if (rows > 0) writeClassWeights(r.call.cw / bytes, C, f32, c.classWeights); // (a row of `classes` values may not even fit a slot)

@@ -201,3 +201,84 @@ export const categoricalHinge = classification({
   abi: 'rowsum',
   options: [],
 }) as RowwiseLoss<object, F32, F64>;
+
+/** Options of {@link multiMargin}, besides classes, reduction, weights, out and accuracy. */
+export interface MultiMarginOptions {
+  /**
+   * The exponent of each hinge: 1 (the Weston–Watkins hinge) or 2 (squared). Only 1 or 2.
+   * @defaultValue 1
+   */
+  p?: number;
+  /**
+   * m: the score of the label must exceed every other by m for a zero loss. ≥ 0.
+   * @defaultValue 1
+   */
+  margin?: number;
+  /**
+   * One weight ≥ 0 per class: each row's terms are scaled by its label's weight (PyTorch's `weight`);
+   * `'mean'` still divides by the rows (Σ of the row weights). Unset, every class weighs 1.
+   */
+  classWeights?: ClassWeights;
+}
+
+/**
+ * Multi-class margin loss (Weston–Watkins; PyTorch's `multi_margin_loss`): per row with label t,
+ * (w_t/C)·Σ_{k≠t} max(0, m − ŷ_t + ŷ_k)^p; labels an Int32Array, one per row. Gradient w_t/C·p·max(0, ·)^(p−1)
+ * at each other class where the hinge is active, minus their sum at t; 0 at the kink (m − ŷ_t + ŷ_k = 0), as PyTorch.
+ *
+ * @example
+ * ```ts
+ * import { multiMargin } from 'simdloss';
+ *
+ * const scores = Float32Array.of(0.1, 0.2, 0.4, 0.8,   2, -1, 0, 0.5);   // 2 rows of 4 classes
+ * const labels = Int32Array.of(3, 0);
+ * multiMargin(labels, scores, { classes: 4 });   // 0.1625: row 1 (0.3 + 0.4 + 0.6)/4, row 2 0
+ * multiMargin.withGrad(labels, scores, { classes: 4, p: 2, margin: 0.5, classWeights: [1, 1, 1, 2] });
+ * ```
+ */
+export const multiMargin = classification({
+  name: 'multiMargin',
+  kernel: 'multiMargin',
+  target: 'labels',
+  abi: 'terms',
+  options: [
+    { name: 'p', default: 1, min: 1, max: 2, values: [1, 2] },
+    { name: 'margin', default: 1, min: 0 },
+  ],
+  param: 'margin',
+  second: 'p',
+  classWeights: true,
+}) as RowwiseLoss<MultiMarginOptions, Labels, Labels>;
+
+/** Options of {@link multilabelSoftMargin}, besides classes, reduction, weights, out and accuracy. */
+export interface MultilabelSoftMarginOptions {
+  /**
+   * One weight ≥ 0 per class, scaling that class's logistic term (PyTorch's `weight`); `'mean'`
+   * still divides by the rows (Σ of the row weights). Unset, every class weighs 1.
+   */
+  classWeights?: ClassWeights;
+}
+
+/**
+ * Multi-label soft margin loss (PyTorch's `multilabel_soft_margin_loss`): per row of logits z and
+ * targets y in [0, 1], −(1/C)·Σₖ wₖ[yₖ log σ(zₖ) + (1 − yₖ) log σ(−zₖ)], from softplus forms (finite
+ * for any finite logit); gradient (wₖ/C)·(σ(zₖ) − yₖ). The `accuracy` option compares argmaxes, as
+ * for the other dense row losses.
+ *
+ * @example
+ * ```ts
+ * import { multilabelSoftMargin } from 'simdloss';
+ *
+ * const logits = Float32Array.of(2, -1, 0.5,   -3, 4, 0);   // 2 rows of 3 labels
+ * const target = Float32Array.of(1, 0, 1,   0, 1, 0);
+ * multilabelSoftMargin(target, logits, { classes: 3 });   // 0.2790
+ * ```
+ */
+export const multilabelSoftMargin = classification({
+  name: 'multilabelSoftMargin',
+  kernel: 'multilabelSoftMargin',
+  target: 'dense',
+  abi: 'terms',
+  options: [],
+  classWeights: true,
+}) as RowwiseLoss<MultilabelSoftMarginOptions, F32, F64>;

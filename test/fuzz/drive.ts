@@ -179,7 +179,7 @@ function rowOf(b: Batch, r: number): Batch {
 /** The denominator of 'mean' as the README defines it: examples, or Σ class weights of the targets over rows that count. */
 export function denominator(entry: RegistryEntry, b: Batch): number {
   const n = examples(entry, b);
-  if (entry.kind !== 'rowwise') return n;
+  if (entry.kind !== 'rowwise' || entry.meanOverRows) return n;
   const C = b.opts.classes as number;
   const cw = b.opts.classWeights as number[] | undefined;
   const ignore = b.opts.ignoreIndex as number | undefined;

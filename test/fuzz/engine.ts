@@ -373,7 +373,10 @@ function reference(entry: RegistryEntry, c: Case): Reference {
     };
     // (log-sum-exp and the target term are as large as the row's largest logit: the loss's error scale)
     const lossScale = Float64Array.from(e.losses, (l, r) => Math.max(Math.abs(l), (w ? w[r]! : 1) * rowMax(b.xs[0]!, r)));
-    const gradScale = Float64Array.from(e.gradSum, (_, i) => (w ? w[Math.floor(i / C)]! : 1) * rowMax(e.gradSum, Math.floor(i / C)) * C);
+    // (a row the reference marks as at a kink: only finiteness is checked)
+    const gradScale = Float64Array.from(e.gradSum, (_, i) =>
+      e.kinks?.[Math.floor(i / C)] ? -1 : (w ? w[Math.floor(i / C)]! : 1) * rowMax(e.gradSum, Math.floor(i / C)) * C,
+    );
     // categoricalHinge: a margin 1 + max ŷ_other − ŷ_t within rounding of 0 is a kink, where the
     // kernel may take the other side (f32: 1 + (−2.9e-13) − 1 = 0, active; float64: inactive)
     if (entry.name === 'categoricalHinge') {
@@ -601,8 +604,8 @@ export function fuzzBatch(use: Use, cases: Case[], stats: Stats, failures: Failu
       if (at === 'overflow' || (at === 'nonfinite' && !metric && !perElement(entry))) {
         // Rows with NaN: NaN (the loss of every non-metric but klDivergence, whose P = 0 terms are 0
         // whatever Q); with ±∞ only or beyond the dtype's range: IEEE's result, the builds agreeing.
-        // (categoricalHinge over one class has no other class to compare: 0 whatever the row)
-        const oneClass = entry.name === 'categoricalHinge' && width === 1;
+        // (categoricalHinge and multiMargin over one class have no other class to compare: 0 whatever the row)
+        const oneClass = (entry.name === 'categoricalHinge' || entry.name === 'multiMargin') && width === 1;
         if (at === 'nonfinite' && entry.name !== 'klDivergence' && !oneClass && hasNaN(entry, c, i) && !Number.isNaN(none[i]!)) {
           fail(`loss[${i}] = ${bits(none, i, c.f32)} for a row with NaN (expected NaN)${inputsAt(entry, c, i)}`);
         }

@@ -5,6 +5,8 @@ export interface RowOpts {
   labelSmoothing?: number;
   classWeights?: ArrayLike<number>;
   ignoreIndex?: number;
+  p?: number;
+  margin?: number;
 }
 
 export interface RowExpected {
@@ -16,6 +18,8 @@ export interface RowExpected {
   gradSum: Float64Array;
   /** Σ w_row·[argmax(pred) = target] / Σ w_row over the rows that count. */
   accuracy: number;
+  /** Per row, 1 where a kink of the gradient lies within rounding of the inputs: only finiteness is checked there. */
+  kinks?: Uint8Array;
 }
 
 /** log Σ e^z, by the max. */
@@ -237,6 +241,81 @@ export function categoricalHingeRef(y: ArrayLike<number>, p: ArrayLike<number>, 
   return { losses, sum, mean, gradSum, gradMean: gradSum.map((g) => (wsum > 0 ? g / wsum : 0)), accuracy: denseAccuracy(y, p, C, w) };
 }
 
+/**
+ * PyTorch's multi_margin_loss per row, label t: (w_t/C)·Σ_{k≠t} max(0, m − z_t + z_k)^p, the gradient
+ * (w_t/C)·p·max(0, x)^(p−1) where x > 0 (0 at the kink), −Σ of them at t; 'mean' over Σ w_row.
+ */
+export function multiMarginRef(labels: ArrayLike<number>, z: ArrayLike<number>, o: RowOpts, w?: ArrayLike<number>): RowExpected {
+  const C = o.classes;
+  const rows = z.length / C;
+  const p = o.p ?? 1;
+  const m = o.margin ?? 1;
+  const u = z instanceof Float32Array ? 2 ** -24 : 2 ** -53;
+  const losses = new Float64Array(rows);
+  const gradSum = new Float64Array(z.length);
+  const kinks = new Uint8Array(rows);
+  let sum = 0;
+  let wsum = 0;
+  let right = 0;
+  for (let r = 0; r < rows; r++) {
+    const wr = w ? w[r]! : 1;
+    const t = labels[r]!;
+    const q = (o.classWeights ? o.classWeights[t]! : 1) / C;
+    const zt = z[r * C + t]!;
+    let l = 0;
+    let d = 0;
+    for (let k = 0; k < C; k++) {
+      if (k === t) continue;
+      const x = m - zt + z[r * C + k]!;
+      // (x is formed in the dtype: within a few units of rounding of |m| + |z_t| + |z_k| of 0, its sign may differ)
+      if (Math.abs(x) <= 4 * u * (m + Math.abs(zt) + Math.abs(z[r * C + k]!))) kinks[r] = 1;
+      const h = Number.isNaN(x) ? x : Math.max(0, x);
+      l += p === 1 ? h : h * h;
+      const dh = p === 1 ? (x > 0 ? 1 : 0) : 2 * h;
+      gradSum[r * C + k] = wr * q * dh;
+      d += dh;
+    }
+    gradSum[r * C + t] = -wr * q * d;
+    losses[r] = wr * q * l;
+    sum += losses[r]!;
+    wsum += wr;
+    right += wr * (argmaxRef(z, r * C, C) === t ? 1 : 0);
+  }
+  const mean = wsum > 0 ? sum / wsum : 0;
+  const gradMean = gradSum.map((g) => (wsum > 0 ? g / wsum : 0));
+  return { losses, sum, mean, gradSum, gradMean, accuracy: wsum > 0 ? right / wsum : 0, kinks };
+}
+
+/**
+ * PyTorch's multilabel_soft_margin_loss per row: (1/C)·Σ_k w_k·[y_k·softplus(−z_k) + (1 − y_k)·softplus(z_k)],
+ * gradient (w_k/C)·(σ(z_k) − y_k); 'mean' over Σ w_row.
+ */
+export function multilabelSoftMarginRef(y: ArrayLike<number>, z: ArrayLike<number>, o: RowOpts, w?: ArrayLike<number>): RowExpected {
+  const C = o.classes;
+  const rows = z.length / C;
+  const softplus = (x: number) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
+  const sigmoid = (x: number) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
+  const losses = new Float64Array(rows);
+  const gradSum = new Float64Array(z.length);
+  let sum = 0;
+  let wsum = 0;
+  for (let r = 0; r < rows; r++) {
+    const wr = w ? w[r]! : 1;
+    let l = 0;
+    for (let k = 0; k < C; k++) {
+      const i = r * C + k;
+      const q = (o.classWeights ? o.classWeights[k]! : 1) / C;
+      l += q * (y[i]! * softplus(-z[i]!) + (1 - y[i]!) * softplus(z[i]!));
+      gradSum[i] = wr * q * (sigmoid(z[i]!) - y[i]!);
+    }
+    losses[r] = wr * l;
+    sum += wr * l;
+    wsum += wr;
+  }
+  const mean = wsum > 0 ? sum / wsum : 0;
+  return { losses, sum, mean, gradSum, gradMean: gradSum.map((g) => (wsum > 0 ? g / wsum : 0)), accuracy: denseAccuracy(y, z, C, w) };
+}
+
 export type RowReference = (
   target: ArrayLike<number>,
   z: ArrayLike<number>,
@@ -268,4 +347,6 @@ export const rowReferences: Record<string, RowReference> = {
   categoricalCrossEntropy: categoricalCrossEntropyRef,
   klDivergence: klDivergenceRef,
   categoricalHinge: categoricalHingeRef,
+  multiMargin: multiMarginRef,
+  multilabelSoftMargin: multilabelSoftMarginRef,
 };

@@ -93,6 +93,7 @@ function defaultOf(r: Reflection): string | undefined {
 }
 /** The range as the code refuses values outside it, written the way the docs write it. */
 function rangeText(o: api.NumericOption): string {
+  if (o.values !== undefined) return o.values.join(' or ');
   const max = o.max ?? Infinity;
   if (max === Infinity) return `${o.minOpen ? '>' : '≥'} ${o.min}`;
   return `${o.minOpen ? '(' : '['}${o.min}, ${max}${o.maxOpen ? ')' : ']'}`;

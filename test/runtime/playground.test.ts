@@ -7,7 +7,18 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { RankingState } from '../../examples/playground/ranking.js';
 import { type Playground, startPlayground } from '../../examples/playground/serve.js';
 import * as lib from '../../src/node.js';
-import { binaryCrossEntropy, contrastive, gaussianNLL, huber, init, marginRanking, msle, quantile } from '../../src/node.js';
+import {
+  binaryCrossEntropy,
+  contrastive,
+  gaussianNLL,
+  huber,
+  init,
+  marginRanking,
+  msle,
+  multilabelSoftMargin,
+  multiMargin,
+  quantile,
+} from '../../src/node.js';
 import { browser as browserPath, CHROMIUM } from '../browsers.js';
 import { averagePrecisionRef, precisionRecallCurveRef, rocAucRef, rocCurveRef } from '../reference/ranking.js';
 import { elementwiseOf, ternaryOf } from '../registry.js';
@@ -86,11 +97,17 @@ afterAll(async () => {
 });
 
 describe('npm run playground (Chromium)', () => {
-  test('loads the built package without errors, offers every elementwise loss, contrastive and the three-input losses', async () => {
+  test('loads the built package without errors, offers every elementwise loss, contrastive, the three-input losses and two row-wise ones', async () => {
     expect(errors).toEqual([]);
     expect(await page.textContent('#build')).toMatch(/^(SIMD|scalar) build$/);
     const names = await page.$$eval('#loss option', (os) => os.map((o) => (o as HTMLOptionElement).value));
-    expect(names).toEqual([...elementwiseOf(lib).map((e) => e.name), 'contrastive', ...ternaryOf(lib).map((e) => e.name)]);
+    expect(names).toEqual([
+      ...elementwiseOf(lib).map((e) => e.name),
+      'contrastive',
+      ...ternaryOf(lib).map((e) => e.name),
+      'multiMargin',
+      'multilabelSoftMargin',
+    ]);
     const p = await plotted();
     expect(p.loss).toBe('huber');
     expect(p.options).toEqual({ delta: 1 });
@@ -190,6 +207,30 @@ describe('npm run playground (Chromium)', () => {
       const { loss, grad } = marginRanking.withGrad(y, x1, new Float64Array(x1.length), { margin: m, reduction: 'none' });
       return { loss, grad: grad.x1 };
     });
+  });
+
+  test('margin on multiMargin (two classes, against the other class’s score), the same values as in Node', async () => {
+    await page.selectOption('#loss', 'multiMargin');
+    await move('margin', 10); // step 0.05: m → m + 0.5
+    const after = await plotted();
+    const m = after.options.margin!;
+    const t = after.target;
+    // ½·max(0, m − ŷ₀ + ŷ₁): zero up to ŷ₁ = ŷ₀ − m, then slope ½
+    expect(after.lossValues[after.x.findIndex((x) => x < t - m)]).toBe(0);
+    expectSameAsNode(after, (y, x) => {
+      const rows = new Float64Array(2 * x.length);
+      x.forEach((v, i) => {
+        rows[2 * i] = y[i]!;
+        rows[2 * i + 1] = v;
+      });
+      const { loss, grad } = multiMargin.withGrad(new Int32Array(x.length), rows, { classes: 2, margin: m, reduction: 'none' });
+      return { loss, grad: grad.filter((_, i) => i % 2 === 1) };
+    });
+    await page.selectOption('#loss', 'multilabelSoftMargin');
+    await page.fill('#target', '0.25');
+    const soft = await plotted();
+    expect(soft.target).toBe(0.25);
+    expectSameAsNode(soft, (y, z) => multilabelSoftMargin.withGrad(y, z, { classes: 1, reduction: 'none' }));
   });
 
   test('a target outside the loss’s domain is reported on the page, not thrown', async () => {

@@ -8,6 +8,8 @@ import {
   categoricalHinge,
   init,
   klDivergence,
+  multilabelSoftMargin,
+  multiMargin,
   SimdlossError,
   softmaxCrossEntropy,
   sparseCategoricalAccuracy,
@@ -42,6 +44,7 @@ const sparse = [
   ['sparseSoftmaxCrossEntropy', sparseSoftmaxCrossEntropy],
   ['sparseCategoricalAccuracy', sparseCategoricalAccuracy],
   ['topKAccuracy', topKAccuracy],
+  ['multiMargin', multiMargin],
 ] as const;
 const dense = [
   ['softmaxCrossEntropy', softmaxCrossEntropy],
@@ -49,6 +52,7 @@ const dense = [
   ['categoricalCrossEntropy', categoricalCrossEntropy],
   ['klDivergence', klDivergence],
   ['categoricalHinge', categoricalHinge],
+  ['multilabelSoftMargin', multilabelSoftMargin],
 ] as const;
 
 describe.each(sparse)('%s', (name, f) => {
@@ -227,6 +231,31 @@ test('softmax losses: class weights, label smoothing, ignoreIndex, accuracy and 
     1,
   );
   expect(sparseSoftmaxCrossEntropy(labels, z, { classes: 3 })).toBeGreaterThan(0);
+});
+
+test('margin losses: class weights are checked as the softmax losses check them; ignoreIndex and labelSmoothing are not theirs', () => {
+  for (const [loss, t] of [
+    [multiMargin, labels],
+    [multilabelSoftMargin, target],
+  ] as const) {
+    const l = loss as AnyLoss;
+    const name = loss.lossName;
+    expectError(
+      () => l(t, z, { classes: 3, classWeights: [1, 1] }),
+      'opts.classWeights',
+      new RegExp(`^${name}: opts.classWeights has 2 elements but opts.classes is 3$`),
+    );
+    expectError(
+      () => l.grad(t, z, { classes: 3, classWeights: [1, Infinity, 1] }),
+      'opts.classWeights',
+      /opts.classWeights\[1\] must be a finite number ≥ 0; got Infinity/,
+      1,
+    );
+    expectError(() => l(t, z, { classes: 3, ignoreIndex: 0 }), 'opts.ignoreIndex', /unknown option 'ignoreIndex'/);
+    expectError(() => l(t, z, { classes: 3, labelSmoothing: 0.1 }), 'opts.labelSmoothing', /unknown option 'labelSmoothing'/);
+    expect(l(t, z, { classes: 3, classWeights: [1, 2, 3] })).toBeGreaterThan(0);
+  }
+  expectError(() => multilabelSoftMargin(target, z, { classes: 3, margin: 1 } as never), 'opts.margin', /unknown option 'margin'/);
 });
 
 test('topKAccuracy: k is an integer in [1, classes]; the default 5 is capped at classes', () => {

@@ -173,7 +173,7 @@ for (const build of BUILDS) {
               both.grad.every((g: number) => g === 0),
               'grad with zero weights',
             ).toBe(true);
-            if (entry.target === 'labels') {
+            if (entry.target === 'labels' && entry.cases.some((c) => 'ignoreIndex' in c)) {
               const all = new Int32Array(9).fill(-100);
               const ignored = loss.withGrad(all, z, { classes: C, ignoreIndex: -100, accuracy: true });
               expect(ignored).toEqual({ loss: 0, grad: new dtype.Array(9 * C), accuracy: 0 });
@@ -301,7 +301,7 @@ for (const build of BUILDS) {
         }
 
         test(`${entry.name} ${dtype.name}: logits of ±100, ±1e4, −120 and rows with one huge logit give finite, right losses and gradients`, () => {
-          const big = dtype.name === 'f32' ? 1e37 : 1e300; // z − m stays finite: the true loss is representable
+          const big = entry.hugeLogit?.[dtype.name] ?? (dtype.name === 'f32' ? 1e37 : 1e300); // z − m stays finite: the true loss is representable
           for (const C of [2, 3, 10, 40, 1000]) {
             const patterns: ((k: number) => number)[] = [
               (k) => (k % 2 ? 100 : -100),

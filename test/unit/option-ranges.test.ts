@@ -16,6 +16,7 @@ import {
   init,
   klDivergence,
   marginRanking,
+  multiMargin,
   SimdlossError,
   smoothL1,
   softmaxCrossEntropy,
@@ -80,6 +81,7 @@ const RANGES: [string, unknown, Call, string, number, boolean, number, boolean][
   ['cosineEmbedding', cosineEmbedding, rows(cosineEmbedding, Float32Array.of(1)), 'margin', 0, false, Infinity, false],
   ['gaussianNLL', gaussianNLL, three(gaussianNLL, y), 'eps', 0, true, 0.5, true],
   ['marginRanking', marginRanking, three(marginRanking, Float32Array.of(1, -1)), 'margin', 0, false, Infinity, false],
+  ['multiMargin', multiMargin, row(multiMargin, labels), 'margin', 0, false, Infinity, false],
 ];
 
 describe.each(RANGES)('%s opts.%s', (name, loss, call, option, min, minOpen, max, maxOpen) => {

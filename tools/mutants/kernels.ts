@@ -28,6 +28,7 @@ const BINARY = ['test/unit/elementwise.test.ts', 'test/unit/binary.test.ts', 'te
 const CATEGORICAL = ['test/unit/categorical.test.ts', 'test/unit/ties.test.ts'];
 const EMBEDDING = ['test/unit/embedding.test.ts'];
 const RANKING = ['test/unit/ranking.test.ts', 'test/unit/ranking-bins.test.ts'];
+const MARGINS = [...CATEGORICAL, 'test/unit/margins-multilabel.test.ts'];
 
 export const mutants: Mutant[] = [
   // ---------------------------------------------------------------- assembly/metric/ranking.ts
@@ -631,6 +632,80 @@ export const mutants: Mutant[] = [
     replace: 'if (j < 0 || v >= neg || (v != v && neg == neg)) {',
     tests: CATEGORICAL,
     why: 'a tie among the other classes picks the last largest, not the first: its gradient on another class',
+  },
+  {
+    id: 'multiMargin-lanes-label-unmasked',
+    file: 'assembly/loss/categorical/multiMargin.ts',
+    find: '    const h = v128.andnot(v128.pmax<T>(x, vzero()), mask);\n    vs = v128.add<T>(vs, isInteger<P>() ? v128.mul<T>(h, h) : h);\n    if (isInteger<G>()) {\n      const d = isInteger<P>() ? v128.add<T>(h, h) : v128.and(v128.gt<T>(h, vzero()), vone<T>());\n      vd = v128.add<T>(vd, d);\n      scatter',
+    replace:
+      '    const h = v128.pmax<T>(x, vzero());\n    vs = v128.add<T>(vs, isInteger<P>() ? v128.mul<T>(h, h) : h);\n    if (isInteger<G>()) {\n      const d = isInteger<P>() ? v128.add<T>(h, h) : v128.and(v128.gt<T>(h, vzero()), vone<T>());\n      vd = v128.add<T>(vd, d);\n      scatter',
+    tests: MARGINS,
+    why: "lanes layout (SIMD, C < 32): the label's own term m^p counted with the others",
+  },
+  {
+    id: 'multiMargin-row-indices-stale',
+    file: 'assembly/loss/categorical/multiMargin.ts',
+    find: '    idx = sizeof<T>() == 4 ? i32x4.add(idx, step) : i64x2.add(idx, step);\n',
+    replace: '',
+    tests: MARGINS,
+    why: 'row-major vector pass (C ≥ 32): the lane indices never advance, so a label past the first vector is not masked',
+  },
+  {
+    id: 'multiMargin-tail-kink',
+    file: 'assembly/loss/categorical/multiMargin.ts',
+    find: '      const dk: T = isInteger<P>() ? h + h : <T>(h > 0);',
+    replace: '      const dk: T = isInteger<P>() ? h + h : <T>(h >= 0);',
+    tests: MARGINS,
+    why: 'p = 1, one element at a time (both builds): the inactive side counted as active, the kink included',
+  },
+  {
+    id: 'multiMargin-weight-of-row',
+    file: 'assembly/loss/categorical/multiMargin.ts',
+    find: '    const q = load<T>(at<T>(cw, t)) / <T>C;',
+    replace: '    const q = load<T>(at<T>(cw, r % C)) / <T>C;',
+    tests: MARGINS,
+    why: "one row at a time: the class weight read at the row's index, not its label's",
+  },
+  {
+    id: 'multiMargin-square-factor',
+    file: 'assembly/loss/categorical/multiMargin.ts',
+    find: '      const d = isInteger<P>() ? v128.add<T>(h, h) : v128.and(v128.gt<T>(h, vzero()), vone<T>());\n      vd = v128.add<T>(vd, d);\n      v128.store',
+    replace:
+      '      const d = isInteger<P>() ? h : v128.and(v128.gt<T>(h, vzero()), vone<T>());\n      vd = v128.add<T>(vd, d);\n      v128.store',
+    tests: MARGINS,
+    why: 'row-major vector pass, p = 2: the factor 2 of d/dx x² lost',
+  },
+  {
+    id: 'multilabel-sides-swapped',
+    file: 'assembly/loss/categorical/multilabel.ts',
+    find: 'const side = v128.xor(yk, v128.and(v128.xor(ny, yk), pos));',
+    replace: 'const side = v128.xor(ny, v128.and(v128.xor(ny, yk), pos));',
+    tests: MARGINS,
+    why: 'vector only: |z| weighted by y where it should be 1 − y and the other way round',
+  },
+  {
+    id: 'multilabel-grad-class-weight',
+    file: 'assembly/loss/categorical/multilabel.ts',
+    find: 'store<T>(g, (kr * wk) * (ny * select<T>(big, small, pos) - yk * select<T>(small, big, pos)));',
+    replace: 'store<T>(g, kr * (ny * select<T>(big, small, pos) - yk * select<T>(small, big, pos)));',
+    tests: MARGINS,
+    why: 'scalar form (tails, the scalar build): the class weight left out of the gradient',
+  },
+  {
+    id: 'multilabel-tail-target-one',
+    file: 'assembly/loss/categorical/multilabel.ts',
+    find: '      bad = bad || !(yk >= 0 && yk <= 1);\n      s += term',
+    replace: '      bad = bad || !(yk >= 0 && yk < 1);\n      s += term',
+    tests: MARGINS,
+    why: 'the row tail refuses a target of exactly 1',
+  },
+  {
+    id: 'multilabel-class-mean',
+    file: 'assembly/loss/categorical/multilabel.ts',
+    find: '    const l = s * invC * wr;',
+    replace: '    const l = s * wr;',
+    tests: MARGINS,
+    why: 'the loss summed over the classes, not averaged (the gradient still averaged)',
   },
   {
     id: 'metric-weight',

@@ -6,3 +6,5 @@ export { sparseDenominator_f32, sparseDenominator_f64, denseDenominator_f32, den
 export { categoricalCrossEntropy_f32, categoricalCrossEntropy_f64, klDivergence_f32, klDivergence_f64 } from "./probability";
 export { categoricalHinge_f32, categoricalHinge_f64 } from "./margins";
 export { categoricalAccuracy_f32, categoricalAccuracy_f64, topKAccuracy_f32, topKAccuracy_f64 } from "./metrics";
+export { multiMargin_f32, multiMargin_f64 } from "./multiMargin";
+export { multilabelSoftMargin_f32, multilabelSoftMargin_f64 } from "./multilabel";
