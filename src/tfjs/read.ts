@@ -24,7 +24,9 @@ export function floats(fn: string, name: string, tensor: Tensor): Float32Array {
       name,
     );
   }
-  return tensor.dataSync() as Float32Array;
+  const values = tensor.dataSync();
+  // the cpu backend keeps a bool tensor cast to float32 in its Uint8Array: read as numbers
+  return values instanceof Float32Array ? values : Float32Array.from(values as ArrayLike<number>);
 }
 
 /**
