@@ -52,12 +52,17 @@ export type TfLossFunction = (yTrue: Tensor, yPred: Tensor, weights?: Tensor) =>
  * @example
  * ```ts
  * import * as tf from '@tensorflow/tfjs';
- * import { sparseSoftmaxCrossEntropy } from 'simdloss';
+ * import { softmaxCrossEntropy, sparseSoftmaxCrossEntropy } from 'simdloss';
  * import { tfLoss } from 'simdloss/tfjs';
  *
+ * const loss = tfLoss(softmaxCrossEntropy);   // classes: yPred's last axis
+ * const y = tf.tensor2d([[0, 1, 0], [0, 0, 1]]);
+ * const z = tf.tensor2d([[2, 0.5, -1], [0.1, 0.2, 3]]);
+ * loss(y, z).dataSync()[0];   // 0.9255
+ * const grad = tf.grad((logits) => loss(y, logits))(z);   // (softmax(z) − y) / 2, simdloss's gradient
+ * // Sparse labels ([batch] or [batch, 1], int32 or whole float32), in a model:
  * const model = tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [4] })] });
  * model.compile({ optimizer: tf.train.sgd(0.1), loss: tfLoss(sparseSoftmaxCrossEntropy, { labelSmoothing: 0.1 }) });
- * await model.fit(x, labels, { epochs: 10 });   // labels: [batch] or [batch, 1] class indices
  * ```
  */
 export function tfLoss(f: BridgedLoss, opts?: TfBridgeOptions): TfLossFunction {
@@ -96,10 +101,14 @@ export function tfLoss(f: BridgedLoss, opts?: TfBridgeOptions): TfLossFunction {
  *
  * @example
  * ```ts
- * import { softmaxCrossEntropy, topKAccuracy } from 'simdloss';
+ * import * as tf from '@tensorflow/tfjs';
+ * import { softmaxCrossEntropy, sparseCategoricalAccuracy, topKAccuracy } from 'simdloss';
  * import { tfLoss, tfMetric } from 'simdloss/tfjs';
  *
- * model.compile({ optimizer: 'adam', loss: tfLoss(softmaxCrossEntropy), metrics: [tfMetric(topKAccuracy, { k: 5 })] });
+ * const accuracy = tfMetric(sparseCategoricalAccuracy);
+ * accuracy(tf.tensor1d([1, 2]), tf.tensor2d([[2, 0.5, -1], [0.1, 0.2, 3]])).dataSync()[0];   // 0.5
+ * const model = tf.sequential({ layers: [tf.layers.dense({ units: 10, inputShape: [4] })] });
+ * model.compile({ optimizer: 'adam', loss: tfLoss(softmaxCrossEntropy), metrics: [tfMetric(topKAccuracy, { k: 3 })] });
  * ```
  */
 export function tfMetric(m: BridgedMetric, opts?: TfBridgeOptions): TfLossFunction {
