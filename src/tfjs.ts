@@ -123,6 +123,51 @@ export function tfMetric(m: BridgedMetric, opts?: TfBridgeOptions): TfLossFuncti
   });
 }
 
+/**
+ * The loss and dL/dyPred of `f` without blocking: the tensors are read with `await data()` (on
+ * webgl, the download no longer stalls the page), then `f.withGrad` runs as in {@link tfLoss}. For a
+ * custom loop: tf.customGrad needs its value at once, so a gradient computed this way reaches the
+ * weights through a second forward pass, `tf.variableGrads(() => tf.sum(tf.mul(model.apply(x), grad)))`,
+ * whose gradient is Jᵀ·grad: the chain rule with simdloss's gradient. The caller disposes `grad`.
+ *
+ * @param f - any simdloss loss (an export with `.withGrad`).
+ * @param opts - the loss's options, as for {@link tfLoss}.
+ * @returns `async (yTrue, yPred, weights?) => ({ loss, grad })`: the loss as a number, the gradient a tensor of yPred's shape.
+ *
+ * @example
+ * ```ts
+ * import * as tf from '@tensorflow/tfjs';
+ * import { binaryCrossEntropyWithLogits } from 'simdloss';
+ * import { tfWithGradAsync } from 'simdloss/tfjs';
+ *
+ * const lossAndGrad = tfWithGradAsync(binaryCrossEntropyWithLogits);
+ * const { loss, grad } = await lossAndGrad(tf.tensor1d([1, 0]), tf.tensor1d([2, -1]));
+ * loss;   // 0.2201
+ * grad.dataSync();   // [-0.0596, 0.1345]: (σ(z) − y) / 2
+ * ```
+ */
+export function tfWithGradAsync(
+  f: BridgedLoss,
+  opts?: TfBridgeOptions,
+): (yTrue: Tensor, yPred: Tensor, weights?: Tensor) => Promise<{ loss: number; grad: Tensor }> {
+  const { name, shape } = described(f, 'tfWithGradAsync');
+  const fn = `tfWithGradAsync(${name})`;
+  if (typeof f.withGrad !== 'function') {
+    throw new SimdlossError(`${fn}: ${name} has no gradient (a metric): use tfMetric(${name})`, 'f');
+  }
+  const options = bridgeOptions(fn, opts);
+  const withGrad = f.withGrad as (...args: unknown[]) => { loss: number; grad: unknown };
+  return async (yTrue, yPred, weights) => {
+    const inputs = tensors(fn, yTrue, yPred, weights);
+    // once downloaded, a backend answers dataSync() from the copy it keeps (webgl caches it on the CPU)
+    await Promise.all(inputs.map((t) => t?.data()));
+    const [t, p, w] = inputs;
+    const layout = layOut(shape, fn, t, p, weighted(fn, options, w));
+    const { loss, grad } = withGrad(...layout.args, layout.opts);
+    return { loss, grad: tensor(layout.gradient(grad), p.shape, 'float32') };
+  };
+}
+
 /** The export's name and shape, or an error for anything that is not a simdloss loss or metric the bridge can lay out. */
 function described(f: unknown, bridge: string): { name: string; shape: Shape } {
   const name = typeof f === 'function' ? (f as { lossName?: unknown }).lossName : undefined;

@@ -3,7 +3,7 @@
 // gradient, metrics, and the inputs it refuses with a SimdlossError naming the argument.
 import { describe, expect, test } from 'vitest';
 import * as simdloss from '../../src/node.js';
-import { type BridgedLoss, type BridgedMetric, tfLoss, tfMetric } from '../../src/tfjs.js';
+import { type BridgedLoss, type BridgedMetric, tfLoss, tfMetric, tfWithGradAsync } from '../../src/tfjs.js';
 import { random } from '../random.js';
 import { tf, useBackend } from './backends.js';
 
@@ -113,6 +113,32 @@ describe('reductions, weights, the upstream gradient, metrics', () => {
     const [gy, , gw] = tf.grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => tfLoss(simdloss.mse)(a, b, c))([y, p, w]);
     expect(Array.from(gy!.dataSync())).toEqual(new Array(12).fill(0));
     expect(Array.from(gw!.dataSync())).toEqual(new Array(12).fill(0));
+  });
+});
+
+describe('tfWithGradAsync', () => {
+  const labels = tf.tensor1d([2, 0, 1, 1], 'int32');
+  const z = floats([4, 3]);
+
+  test("gives tfLoss's loss and gradient, read with await data()", async () => {
+    const { loss, grad } = await tfWithGradAsync(simdloss.sparseSoftmaxCrossEntropy)(labels, z);
+    const want = tf.valueAndGrad((x: tf.Tensor) => tfLoss(simdloss.sparseSoftmaxCrossEntropy)(labels, x))(z);
+    expect(Math.fround(loss)).toBe(want.value.dataSync()[0]);
+    expect(grad.shape).toEqual(z.shape);
+    expect(grad.dataSync()).toEqual(want.grad.dataSync());
+  });
+
+  test('a step of a custom loop through a second forward pass moves the weights as tfLoss in optimizer.minimize does', async () => {
+    const x = floats([4, 5]);
+    const start = floats([5, 3]);
+    const [viaMinimize, viaAsync] = [tf.variable(start.clone()), tf.variable(start.clone())];
+    tf.train.sgd(0.5).minimize(() => tfLoss(simdloss.sparseSoftmaxCrossEntropy)(labels, tf.matMul(x, viaMinimize)));
+    const { grad } = await tfWithGradAsync(simdloss.sparseSoftmaxCrossEntropy)(labels, tf.matMul(x, viaAsync));
+    const { grads } = tf.variableGrads(() => tf.sum(tf.mul(tf.matMul(x, viaAsync), grad)) as tf.Scalar, [viaAsync]);
+    tf.train.sgd(0.5).applyGradients(grads);
+    // both are Jᵀ·g of the same g, through the same matMul gradient: the same float32 operations
+    expect(viaAsync.dataSync()).toEqual(viaMinimize.dataSync());
+    expect(viaAsync.dataSync()).not.toEqual(start.dataSync());
   });
 });
 
