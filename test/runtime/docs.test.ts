@@ -230,7 +230,15 @@ test('every property of every exported interface and class has a doc comment; op
 });
 
 describe('README.md and docs/', () => {
-  const files = ['README.md', 'docs/guide.md', 'docs/numerics.md', 'docs/reliability.md', 'docs/benchmarks.md', 'docs/development.md'];
+  const files = [
+    'README.md',
+    'docs/guide.md',
+    'docs/numerics.md',
+    'docs/reliability.md',
+    'docs/benchmarks.md',
+    'docs/development.md',
+    'docs/tfjs.md',
+  ];
   const read = (f: string): string => readFileSync(join(root, f), 'utf8');
   /** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens. */
   const slug = (heading: string): string =>
