@@ -2,6 +2,7 @@
 // here), the layouts of yTrue and yPred, per-example weights as a third tensor, the upstream
 // gradient, metrics, and the inputs it refuses with a SimdlossError naming the argument.
 import { describe, expect, test } from 'vitest';
+import { SHAPE } from '../../src/core/shape.js';
 import * as simdloss from '../../src/node.js';
 import { type BridgedLoss, type BridgedMetric, tfLoss, tfMetric, tfWithGradAsync } from '../../src/tfjs.js';
 import { random } from '../random.js';
@@ -20,17 +21,32 @@ const floats = (shape: number[], lo = -1, hi = 1) =>
 await useBackend('cpu');
 
 describe('every export', () => {
-  test('the library exports losses with gradients and metrics', () => {
+  // A family whose wiring declares no shape has no (yTrue, yPred) layout: refused, by the same rule.
+  const laidOut = (f: unknown) => (f as { [SHAPE]?: unknown })[SHAPE] !== undefined;
+
+  test('the library exports losses with gradients and metrics, every family of today with a layout', () => {
     expect(withGrad.length).toBeGreaterThan(20);
     expect(exported.length).toBeGreaterThan(withGrad.length);
+    const { mse, softmaxCrossEntropy, sparseSoftmaxCrossEntropy, triplet, contrastive, gaussianNLL } = simdloss;
+    for (const f of [mse, softmaxCrossEntropy, sparseSoftmaxCrossEntropy, triplet, contrastive, gaussianNLL]) {
+      expect(laidOut(f), f.lossName).toBe(true);
+    }
   });
 
-  test.each(withGrad)('%s: tfLoss and tfMetric take it; tfLoss gives a scalar', (_name, f) => {
-    expect(typeof tfLoss(f as BridgedLoss)).toBe('function');
-    expect(typeof tfMetric(f as BridgedMetric)).toBe('function');
+  test.each(withGrad)('%s: tfLoss and tfMetric take it, or refuse it for want of a layout', (name, f) => {
+    if (!laidOut(f)) {
+      expect(() => tfLoss(f as BridgedLoss)).toThrow(`${name}'s arguments have no (yTrue, yPred) layout`);
+      return;
+    }
+    expect(tfLoss(f as BridgedLoss).name).toBe(name);
+    expect(tfMetric(f as BridgedMetric).name).toBe(name);
   });
 
   test.each(exported.filter((e) => !withGrad.includes(e)))('%s (a metric): tfMetric takes it, tfLoss refuses it', (name, m) => {
+    if (!laidOut(m)) {
+      expect(() => tfMetric(m as BridgedMetric)).toThrow(`${name}'s arguments have no (yTrue, yPred) layout`);
+      return;
+    }
     expect(tfMetric(m as BridgedMetric).name).toBe(name);
     expect(() => tfLoss(m as BridgedLoss)).toThrow(
       new RegExp(`tfLoss\\(${name}\\): ${name} has no gradient \\(a metric\\): compile it with tfMetric`),
