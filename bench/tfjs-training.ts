@@ -117,7 +117,8 @@ export async function benchTfjsTraining(timeMs: number, setBackend: (name: 'cpu'
         1,
         `${m.name} ${backend}`,
         timeMs,
-        4,
+        // one timed step a round at the least: a cpu softmax step takes ~0.2–0.7 s here
+        1,
       );
       const [theirs, ours, copies] = VARIANTS.map((v) => medianOf(pooled.get(v)!)) as [number, number, number];
       console.log(
