@@ -3,7 +3,7 @@
  * (its family), and how the gradient goes back into yPred's layout. No loss is named here: a new
  * loss of an existing family is laid out by its family.
  *
- * - elementwise: yTrue and yPred of one size (any shape), one example per element.
+ * - elementwise: yTrue and yPred of one shape (axes of length 1 aside), one example per element.
  * - rows: yPred's last axis is `classes` (unless given); yTrue is one label per row (int32, or
  *   float32 whole numbers: [batch] or [batch, 1]) or a dense target of yPred's size.
  * - embedding: yPred's last axis holds the inputs side by side, `dim` values each
@@ -44,7 +44,7 @@ export function layOut(shape: Shape, fn: string, yTrue: Tensor, yPred: Tensor, o
 }
 
 function elementwise(fn: string, yTrue: Tensor, yPred: Tensor, opts: Options): Layout {
-  sizes(fn, yTrue, yPred, yPred.size, 'the size of yPred');
+  sameShape(fn, yTrue, yPred);
   return { args: [floats(fn, 'yTrue', yTrue), floats(fn, 'yPred', yPred)], opts, gradient: (g) => g as Float32Array };
 }
 
@@ -63,7 +63,7 @@ function labelsOf(fn: string, yTrue: Tensor, yPred: Tensor, count: number): Int3
 }
 
 function denseOf(fn: string, yTrue: Tensor, yPred: Tensor): Float32Array {
-  sizes(fn, yTrue, yPred, yPred.size, 'the size of yPred');
+  sameShape(fn, yTrue, yPred);
   return floats(fn, 'yTrue', yTrue);
 }
 
@@ -87,8 +87,8 @@ function sideBySide(
   if (typeof width !== 'number' || !Number.isInteger(width) || width < 1 || yPred.size % (k * width) !== 0) {
     throw new SimdlossError(
       `${fn}: yPred [${yPred.shape}] must hold its ${k} inputs side by side on its last axis ([${inputs.join(' | ')}], ` +
-        `${given === undefined ? `each a ${k}th of it` : `each opts.${widthOption} = ${given} wide`}); got a last axis of ${yPred.shape.at(-1)}`,
-      'yPred',
+        `${given === undefined ? `each 1/${k} of it` : `each opts.${widthOption} = ${given} wide`}); got a last axis of ${yPred.shape.at(-1)}`,
+      given === undefined ? 'yPred' : `opts.${widthOption}`,
     );
   }
   const rowCount = yPred.size / (k * width);
@@ -145,6 +145,21 @@ function join(parts: Float32Array[], width: number): Float32Array {
 function lastAxis(fn: string, t: Tensor): number {
   if (t.rank === 0) throw new SimdlossError(`${fn}: yPred must have at least one axis; got a scalar`, 'yPred');
   return t.shape[t.rank - 1]!;
+}
+
+/**
+ * yTrue of yPred's shape, axes of length 1 aside ([batch] for [batch, 1]): a size that differs is
+ * refused, never broadcast, and so is the same size in another shape (a transposed target).
+ */
+function sameShape(fn: string, yTrue: Tensor, yPred: Tensor): void {
+  sizes(fn, yTrue, yPred, yPred.size, 'the size of yPred');
+  const [t, p] = [yTrue, yPred].map((x) => x.shape.filter((d) => d !== 1).join(','));
+  if (t !== p) {
+    throw new SimdlossError(
+      `${fn}: yTrue [${yTrue.shape}] must have the shape of yPred [${yPred.shape}] (axes of length 1 aside)`,
+      'yTrue',
+    );
+  }
 }
 
 /** yTrue's size as the layout needs it: sizes that differ are refused, never broadcast. */

@@ -176,6 +176,18 @@ describe('refused, with a SimdlossError naming the argument', () => {
       /yTrue \[4,3\] must have the size of yPred \(9\) for yPred \[3,3\]; got 12/,
     ],
     [
+      'the same size in another shape',
+      () => tfLoss(simdloss.mse)(floats([4, 3]), floats([3, 4])),
+      'yTrue',
+      /yTrue \[4,3\] must have the shape of yPred \[3,4\]/,
+    ],
+    [
+      'a dim that does not divide yPred',
+      () => tfLoss(simdloss.triplet, { dim: 5 })(z, floats([2, 12])),
+      'opts.dim',
+      /each opts\.dim = 5 wide/,
+    ],
+    [
       'one label too many',
       () => tfLoss(simdloss.sparseSoftmaxCrossEntropy)(tf.tensor1d([0, 1, 2, 3]), z),
       'yTrue',
