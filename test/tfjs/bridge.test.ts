@@ -125,6 +125,19 @@ describe('reductions, weights, the upstream gradient, metrics', () => {
     expect(acc(labels, z).dataSync()[0]).toBe(tf.mean(want).dataSync()[0]);
   });
 
+  test('a training step leaves no tensor behind', () => {
+    const x = floats([6, 4]);
+    const labels = tf.tensor1d([0, 1, 2, 2, 1, 0], 'int32');
+    const w = tf.variable(floats([4, 3]));
+    const loss = tfLoss(simdloss.sparseSoftmaxCrossEntropy);
+    const sgd = tf.train.sgd(0.1);
+    const step = () => sgd.minimize(() => loss(labels, tf.matMul(x, w)));
+    step(); // the optimizer's own state, once
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 3; i++) step();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   test('the gradient of yTrue and of the weights is zero (they are data)', () => {
     const [gy, , gw] = tf.grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => tfLoss(simdloss.mse)(a, b, c))([y, p, w]);
     expect(Array.from(gy!.dataSync())).toEqual(new Array(12).fill(0));
