@@ -21,7 +21,7 @@ export async function tfjsSmoke(tf, lib, bridge) {
     'softmaxCrossEntropy: the gradient of the array call',
     grad.dataSync().every((g, i) => g === want.grad[i]),
   );
-  // TensorFlow.js's float32 loss: within (n + 12)·u·A, A = 2·max|z| + log C + 1 (test/tfjs/training.test.ts)
+  // TensorFlow.js's float32 loss: within (n + 12)·u·A, A = 2·max|z| + log C + 1 (test/unit/tfjs-training.test.ts)
   const theirs = tf.losses.softmaxCrossEntropy(y, z, undefined, 0.1).dataSync()[0];
   check('softmaxCrossEntropy: tf.losses.softmaxCrossEntropy', Math.abs(theirs - value.dataSync()[0]) <= 21 * U * (5 + Math.log(3)));
 

@@ -8,7 +8,7 @@ import { describe, expect, test } from 'vitest';
 import * as simdloss from '../../src/node.js';
 import { tfLoss } from '../../src/tfjs.js';
 import { random } from '../random.js';
-import { BACKENDS, tf, useBackend } from './backends.js';
+import { BACKENDS, tf, useBackend } from '../tfjs-backends.js';
 
 const U = 2 ** -24;
 type Fn = (y: tf.Tensor, p: tf.Tensor) => tf.Scalar;

@@ -17,7 +17,7 @@ import { describe, expect, test } from 'vitest';
 import { binaryCrossEntropyWithLogits, mse, softmaxCrossEntropy, sparseSoftmaxCrossEntropy } from '../../src/node.js';
 import { tfLoss } from '../../src/tfjs.js';
 import { random } from '../random.js';
-import { BACKENDS, tf, useBackend } from './backends.js';
+import { BACKENDS, tf, useBackend } from '../tfjs-backends.js';
 
 type LossFn = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Scalar;
 

@@ -6,7 +6,7 @@ import { SHAPE } from '../../src/core/shape.js';
 import * as simdloss from '../../src/node.js';
 import { type BridgedLoss, type BridgedMetric, tfLoss, tfMetric, tfWithGradAsync } from '../../src/tfjs.js';
 import { random } from '../random.js';
-import { tf, useBackend } from './backends.js';
+import { tf, useBackend } from '../tfjs-backends.js';
 
 const exported = Object.entries(simdloss).filter(([, v]) => typeof v === 'function' && typeof (v as BridgedMetric).lossName === 'string');
 const withGrad = exported.filter(([, v]) => typeof (v as BridgedLoss).withGrad === 'function');
