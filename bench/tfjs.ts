@@ -5,6 +5,8 @@
  * of the loss and the gradient, and the tensors disposed. Also the relative error of each loss
  * against a float64 sum of the same per-example formula at N = 1e6.
  *
+ * Then one training step through simdloss/tfjs against TensorFlow.js's own loss (bench/tfjs-training.ts).
+ *
  * Run by `npm run bench` after the losses (unless --only), or alone: `npm run bench:tfjs`
  * [-- --sizes 1e3,1e5,1e6] [--time 300].
  */
@@ -14,6 +16,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import * as simdloss from '../dist/node.js';
 import { random } from '../test/random.js';
 import { measure, medianOf, type Prepared, ROUNDS } from './measure.js';
+import { benchTfjsTraining } from './tfjs-training.js';
 
 type Arrays = { target: Float32Array; pred: Float32Array };
 interface Kernel {
@@ -231,6 +234,7 @@ export async function benchTfjs(sizes = [1e3, 1e5, 1e6], timeMs = 300): Promise<
     console.log('\nrelative error of the loss against a float64 sum of the same formula, N = 1e6:');
     for (const line of errors) console.log(line);
   }
+  await benchTfjsTraining(timeMs, backend);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -34,3 +34,24 @@ for (const entry of entries) {
   else if (entry.name.endsWith('.d.ts')) cpSync(join(dist, entry.name), join(cjs, entry.name));
 }
 writeFileSync(join(cjs, 'package.json'), '{ "type": "commonjs" }\n');
+
+// simdloss/tfjs: tfjs-core stays the user's (a peer), and SimdlossError is the one require('simdloss')
+// exports, so that instanceof holds across the two entries.
+await build({
+  entryPoints: [join(dist, 'tfjs.js')],
+  outfile: join(dist, 'tfjs.cjs'),
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node18',
+  external: ['@tensorflow/tfjs-core'],
+  plugins: [
+    {
+      name: 'simdloss-errors',
+      setup(b) {
+        b.onResolve({ filter: /\/core\/errors\.js$/ }, () => ({ path: 'simdloss', external: true }));
+      },
+    },
+  ],
+  logLevel: 'warning',
+});

@@ -5,6 +5,7 @@
  */
 import { MEAN, type NumericOption, SUM } from './args.js';
 import { SimdlossError } from './errors.js';
+import { SHAPE, type Shape } from './shape.js';
 import { type Json, type Sums, streaming } from './stream.js';
 
 export const LOSS = 1;
@@ -35,6 +36,8 @@ export interface Wiring<S> {
   /** One function per family, not a closure per loss: the public function calls it directly (measured: a closure between them cost mse ~5% at N = 16). */
   pass: Pass<S>;
   family: S;
+  /** What its arrays are, for adapters outside the call path (simdloss/tfjs); a family without one is refused there. */
+  shape?: Shape;
   /** create()'s options checked, defaults filled in: the JSON an accumulator's state keeps. */
   resolve(fn: string, opts: unknown): { reduction: 'mean' | 'sum'; [key: string]: Json };
 }
@@ -51,6 +54,7 @@ export function wire<F, S>(w: Wiring<S>): F {
     ? { [name]: (a: unknown, b: unknown, opts?: Opts) => pass(family, name, LOSS, a, b, opts) }[name]!
     : { [name]: (a: unknown, b: unknown, c: unknown, opts?: Opts) => pass(family, name, LOSS, a, b, opts, c) }[name]!;
   const props: PropertyDescriptorMap = { lossName: { value: name }, options: { value: w.options } };
+  if (w.shape) props[SHAPE] = { value: w.shape };
   if (w.grad) {
     props.grad = {
       value: two

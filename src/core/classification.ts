@@ -176,6 +176,7 @@ export function classification(spec: ClassificationSpec): unknown {
     grad,
     pass,
     family,
+    shape: { kind: 'rows', target: spec.target },
     resolve: (fn, opts) => resolve(family, fn, opts),
   };
   return wire(wiring);

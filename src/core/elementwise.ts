@@ -280,6 +280,7 @@ function elementwiseWiring(spec: ElementwiseSpec, grad: boolean): Wiring<Family>
     grad,
     pass,
     family,
+    shape: { kind: 'elementwise' },
     resolve: (fn, opts) => resolveNumeric(fn, opts, spec.options, flags),
   };
 }

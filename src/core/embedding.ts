@@ -69,6 +69,7 @@ export function embedding<L>(spec: EmbeddingSpec): L {
     grad: true,
     pass,
     family,
+    shape: { kind: 'embedding', label: spec.label !== undefined, inputs: spec.inputs },
     resolve: (fn, opts) => resolve(family, fn, opts),
   });
 }

@@ -89,6 +89,7 @@ export function ternary<L>(spec: TernarySpec): L {
     grad: true,
     pass,
     family,
+    shape: { kind: 'ternary', inputs: spec.inputs },
     resolve: (fn, opts) => resolveNumeric(fn, opts, spec.options, spec.flags, arrays),
   });
 }

@@ -34,6 +34,7 @@ interface Reflection {
 }
 
 // TypeDoc's ReflectionKind values.
+const MODULE = 2;
 const INTERFACE = 256;
 const PROPERTY = 1024;
 const CLASS = 128;
@@ -68,7 +69,8 @@ beforeAll(() => {
     for (const c of r.children ?? []) walk(c);
   };
   walk(project);
-  for (const c of project.children ?? []) byName.set(c.name, c);
+  // two entry points (simdloss, simdloss/tfjs): each is a module whose children are its exports
+  for (const m of project.children ?? []) for (const c of m.kind === MODULE ? (m.children ?? []) : [m]) byName.set(c.name, c);
 }, 120_000);
 
 afterAll(() => {
@@ -214,7 +216,7 @@ test('every property of every exported interface and class has a doc comment; op
   const undocumented: string[] = [];
   const withoutDefault: string[] = [];
   let checked = 0;
-  for (const r of project.children ?? []) {
+  for (const r of byName.values()) {
     if (r.kind !== INTERFACE && r.kind !== CLASS) continue;
     for (const p of r.children ?? []) {
       if (p.kind !== PROPERTY || p.inheritedFrom !== undefined) continue; // Error's own (message, stack …) are the platform's
@@ -231,7 +233,15 @@ test('every property of every exported interface and class has a doc comment; op
 });
 
 describe('README.md and docs/', () => {
-  const files = ['README.md', 'docs/guide.md', 'docs/numerics.md', 'docs/reliability.md', 'docs/benchmarks.md', 'docs/development.md'];
+  const files = [
+    'README.md',
+    'docs/guide.md',
+    'docs/numerics.md',
+    'docs/reliability.md',
+    'docs/benchmarks.md',
+    'docs/development.md',
+    'docs/tfjs.md',
+  ];
   const read = (f: string): string => readFileSync(join(root, f), 'utf8');
   /** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens. */
   const slug = (heading: string): string =>
@@ -291,7 +301,7 @@ describe('every @example in the reference runs, and the values its comments stat
       }
       for (const c of [...(r.children ?? []), ...(r.signatures ?? [])]) walk(c, owner);
     };
-    for (const r of project.children ?? []) walk(r, r.name);
+    for (const r of byName.values()) walk(r, r.name);
     return found;
   };
   /** The value a comment states: a quoted string, the number(s) it starts with, or what follows its last '=' or ':'. */
@@ -331,9 +341,18 @@ describe('every @example in the reference runs, and the values its comments stat
         'alloc',
         'initSync',
         'SimdlossError',
+        'tfLoss',
       ]),
     );
     const lib = await import('../../src/node.js');
+    const bridge = await import('../../src/tfjs.js');
+    const tf = await import('@tensorflow/tfjs');
+    const { log, warn } = console;
+    console.log = console.warn = () => {}; // the cpu backend's banner, at its first tensor
+    await tf.setBackend('cpu');
+    tf.dispose(tf.scalar(0));
+    console.log = log;
+    console.warn = warn;
     const bytes = readFileSync(join(root, 'wasm/simdloss-simd.wasm'));
     const module = new WebAssembly.Module(bytes);
     lib.initSync(module); // examples outside the init one assume a loaded library, as in Node
@@ -345,6 +364,10 @@ describe('every @example in the reference runs, and the values its comments stat
         .map((line) => {
           const imported = /^import \{([^}]*)\} from 'simdloss';$/.exec(line);
           if (imported) return `const {${imported[1]}} = lib;`;
+          // simdloss/tfjs's examples: TensorFlow.js (its cpu backend in Node) and the bridge
+          if (line === "import * as tf from '@tensorflow/tfjs';") return 'const tf = __tf;';
+          const bridged = /^import \{([^}]*)\} from 'simdloss\/tfjs';$/.exec(line);
+          if (bridged) return `const {${bridged[1]}} = __bridge;`;
           const m = /^(\s*)([^=/]+?);\s*\/\/\s*(.+)$/.exec(line); // an expression statement with a comment
           if (m === null || /^\s*(const|let|await init|initSync)\b/.test(m[2]!) || m[2]!.includes(';')) return line;
           const value = stated(m[3]!);
@@ -370,8 +393,8 @@ describe('every @example in the reference runs, and the values its comments stat
             ),
         );
       };
-      const run = new (Object.getPrototypeOf(async () => {}).constructor)('lib', 'bytes', 'module', '__check', body);
-      await run(lib, bytes, module, check);
+      const run = new (Object.getPrototypeOf(async () => {}).constructor)('lib', 'bytes', 'module', '__check', '__tf', '__bridge', body);
+      await run(lib, bytes, module, check, tf, bridge);
     }
     expect(checked).toBeGreaterThanOrEqual(29);
   });

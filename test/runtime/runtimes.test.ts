@@ -5,7 +5,18 @@
 // simdloss/inline). Every runtime must pass every check and give bit-for-bit the numbers the
 // repository's own source gives here.
 import { execFile } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -127,6 +138,13 @@ beforeAll(async () => {
     ],
     consumer,
   );
+  // simdloss/tfjs's peer, the cpu backend and the union package Node users import: the repository's
+  // install, linked (the consumer installs offline); Node resolves their own imports from where they
+  // really are, so the union's tfjs-core and the bridge's are one module.
+  mkdirSync(join(consumer, 'node_modules/@tensorflow'));
+  for (const peer of ['tfjs', 'tfjs-core', 'tfjs-backend-cpu']) {
+    symlinkSync(join(repo, 'node_modules/@tensorflow', peer), join(consumer, 'node_modules/@tensorflow', peer), 'dir');
+  }
 
   server = createServer((req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url!, 'http://x').pathname));
@@ -166,10 +184,13 @@ describe('the packed artifact', () => {
     const js = files.filter((f) => f.endsWith('.js'));
     expect(js.filter((f) => !files.includes(f.replace(/\.js$/, '.d.ts')))).toEqual([]);
     const cjs = files.filter((f) => f.endsWith('.cjs'));
-    expect(cjs.sort()).toEqual(['dist/inline.cjs', 'dist/node.cjs']);
+    expect(cjs.sort()).toEqual(['dist/inline.cjs', 'dist/node.cjs', 'dist/tfjs.cjs']);
     expect(cjs.filter((f) => !files.includes(f.replace(/^dist\/(.+)\.cjs$/, 'dist/cjs/$1.d.ts')))).toEqual([]);
     const pkg = JSON.parse(readFileSync(join(consumer, 'node_modules/simdloss/package.json'), 'utf8'));
     expect(Object.keys(pkg.dependencies)).toEqual(['@assemblyscript/loader']);
+    // TensorFlow.js only as an optional peer, for simdloss/tfjs
+    expect(pkg.peerDependencies).toEqual({ '@tensorflow/tfjs-core': expect.any(String) });
+    expect(pkg.peerDependenciesMeta).toEqual({ '@tensorflow/tfjs-core': { optional: true } });
   });
 
   test('npm pack --dry-run warns about nothing in the package', async () => {
@@ -204,6 +225,12 @@ describe('the packed artifact', () => {
       'dist/cjs/inline.d.ts',
       'dist/inline.d.ts',
       'dist/inline.d.ts',
+    ]);
+    expect(modes.map((mode) => resolved('./tfjs', mode))).toEqual([
+      'dist/cjs/tfjs.d.ts',
+      'dist/cjs/tfjs.d.ts',
+      'dist/tfjs.d.ts',
+      'dist/tfjs.d.ts',
     ]);
   });
 
@@ -278,6 +305,48 @@ describe.each(NODES)('%s', (_, nodePath, version) => {
         '15.75\n',
       );
       expect(await run(node, ['-e', `const {mse}=require('simdloss/inline'); console.log(${lesson})`], consumer)).toBe('15.75\n');
+    },
+    6 * STEP,
+  );
+});
+
+/** What simdloss/tfjs's smoke gives from the repository's source, with the same tfjs-core: every runtime must give the same. */
+let tfjsBaseline: Promise<unknown> | undefined;
+function tfjsExpected(): Promise<unknown> {
+  tfjsBaseline ??= (async () => {
+    const tf = await import('@tensorflow/tfjs');
+    const { log, warn } = console;
+    console.log = console.warn = () => {}; // the cpu backend's tfjs-node banner
+    try {
+      await tf.setBackend('cpu');
+      // @ts-expect-error: a plain JS module of the consumer project
+      const { tfjsSmoke } = await import('./consumer/tfjs-smoke.js');
+      return tfjsSmoke(tf, await import('../../src/node.js'), await import('../../src/tfjs.js'));
+    } finally {
+      console.log = log;
+      console.warn = warn;
+    }
+  })();
+  return tfjsBaseline;
+}
+
+function expectLikeTfjsBaseline(result: { failures: string[]; values: unknown }, expected: { values: unknown }) {
+  expect(result.failures).toEqual([]);
+  expect(result.values).toEqual(expected.values);
+}
+
+describe.each(NODES)('%s, simdloss/tfjs', (_, nodePath) => {
+  test(
+    'ES module and CommonJS, with @tensorflow/tfjs on its cpu backend',
+    async () => {
+      const expected = (await tfjsExpected()) as { failures: string[]; values: unknown };
+      expect(expected.failures).toEqual([]);
+      const node = await nodePath();
+      const esm = parse(await run(node, ['tfjs.mjs'], consumer)) as never as { entry: string; failures: string[]; values: unknown };
+      expectLikeTfjsBaseline(esm, expected);
+      const cjs = parse(await run(node, ['tfjs.cjs'], consumer)) as never as { entry: string; failures: string[]; values: unknown };
+      expect(cjs.entry).toBe(join(consumer, 'node_modules/simdloss/dist/tfjs.cjs'));
+      expectLikeTfjsBaseline(cjs, expected);
     },
     6 * STEP,
   );
@@ -447,6 +516,20 @@ describe('browsers', () => {
       consumer,
     );
     expect(readdirSync(join(consumer, 'inline/out'))).toEqual(['main.js']);
+    await run(
+      bin('esbuild'),
+      [
+        'tfjs/main.js',
+        '--bundle',
+        '--format=esm',
+        '--platform=browser',
+        '--loader:.wasm=file',
+        '--outdir=tfjs/out',
+        '--public-path=./out',
+        '--log-level=warning',
+      ],
+      consumer,
+    );
     await webpack();
     expect(readdirSync(join(consumer, 'webpack/out')).filter((f) => f.endsWith('.wasm'))).toHaveLength(2);
     await rollup();
@@ -520,6 +603,20 @@ describe('browsers', () => {
         await tab.waitForFunction(() => (window as any).result !== undefined, undefined, { timeout: STEP }).catch(() => {});
         expect(errors).toEqual([]);
         expectPage(page, await tab.evaluate(() => (window as any).result));
+      } finally {
+        await tab.close();
+      }
+    });
+    test('simdloss/tfjs in an esbuild bundle with @tensorflow/tfjs-core, its gradients and the cpu backend', async () => {
+      const tab = await browser.newPage();
+      const errors: string[] = [];
+      tab.on('pageerror', (e) => errors.push(e.message));
+      try {
+        await tab.goto(`${origin}/tfjs/index.html`, { timeout: STEP });
+        await tab.waitForFunction(() => (window as any).result !== undefined, undefined, { timeout: STEP }).catch(() => {});
+        expect(errors).toEqual([]);
+        const expected = (await tfjsExpected()) as { failures: string[]; values: unknown };
+        expectLikeTfjsBaseline(await tab.evaluate(() => (window as any).result), expected);
       } finally {
         await tab.close();
       }

@@ -6,8 +6,9 @@ import * as lib from '../../src/node.js';
 import { elementwiseOf } from '../registry.js';
 
 const root = new URL('../..', import.meta.url).pathname;
-// (the bench's smoke run, every section at a few ms a task, takes ~2 min on a loaded 2-core machine)
-const TIMEOUT = 300_000;
+// (the bench's smoke run, every section at a few ms a task, takes ~2 min on a loaded 2-core machine,
+// 4.4 min at a load average of 33 with the TensorFlow.js training steps, whose cpu softmax step alone is ~0.5 s)
+const TIMEOUT = 480_000;
 const tsx = (...args: string[]) =>
   execFileSync(process.execPath, ['--import', 'tsx', ...args], { cwd: root, encoding: 'utf8', timeout: TIMEOUT, stdio: 'pipe' });
 
@@ -36,6 +37,9 @@ test(
     for (const table of ['mse', 'binaryCrossEntropyWithLogits', 'sparseSoftmaxCrossEntropy, 10 classes'])
       expect(out).toContain(`\n${table}: withGrad into a reused out`);
     expect(out).toMatch(/^synthetic, batch 64 .* +[\d.]+ ms +[\d.]+ ms +[\d.]+×$/m);
+    for (const model of ['softmax head, batch 256, 1000 classes', 'logistic, batch 4096'])
+      for (const backend of ['cpu', 'wasm'])
+        expect(out).toMatch(new RegExp(`^${model} +${backend} +[\\d.]+ +[\\d.]+ +[\\d.]+ +[\\d.]+×$`, 'm'));
   },
   TIMEOUT,
 );
