@@ -26,6 +26,8 @@ interface Kernel {
   tfjs(target: tf.Tensor, pred: tf.Tensor): tf.Scalar;
   /** Per-example float64 loss, summed and divided by the number of examples. */
   reference(a: Arrays, classes: number): number;
+  /** Its own sizes (a multiple of its rows), instead of --sizes. */
+  sizes?: number[];
 }
 
 const uniform = (n: number, lo: number, hi: number, rand: () => number) => Float32Array.from({ length: n }, () => lo + (hi - lo) * rand());
@@ -58,6 +60,61 @@ function softmaxKernel(classes: number): Kernel {
     },
   };
 }
+
+/** Segmentation masks: rows of 256×256 values, 16 of them; MONAI's soft Dice and Tversky written with tf ops. */
+const MASK = 65536;
+const SMOOTH = 1e-5;
+const masks = (n: number, rand: () => number): Arrays => ({
+  target: Float32Array.from({ length: n }, () => (rand() < 0.3 ? 1 : 0)),
+  pred: uniform(n, 0, 1, rand),
+});
+/** Σ over each row of y·p, y and p (float64), for the overlap references. */
+function rowSums({ target, pred }: Arrays, dim: number, f: (tp: number, sy: number, sp: number) => number): number {
+  let total = 0;
+  for (let r = 0; r < pred.length; r += dim) {
+    let tp = 0;
+    let sy = 0;
+    let sp = 0;
+    for (let k = r; k < r + dim; k++) {
+      tp += target[k]! * pred[k]!;
+      sy += target[k]!;
+      sp += pred[k]!;
+    }
+    total += f(tp, sy, sp);
+  }
+  return total / (pred.length / dim);
+}
+const overlapKernels: Kernel[] = [
+  {
+    name: 'dice 256×256 masks',
+    classes: MASK,
+    sizes: [16 * MASK],
+    data: masks,
+    simdloss: ({ target, pred }) => simdloss.dice.withGrad(target, pred, { dim: MASK }),
+    tfjs: (y, p) => {
+      const [y2, p2] = [y.reshape([-1, MASK]), p.reshape([-1, MASK])];
+      const overlap = tf.add(tf.mul(2, tf.sum(tf.mul(y2, p2), 1)), SMOOTH);
+      return tf.mean(tf.sub(1, tf.div(overlap, tf.add(tf.add(tf.sum(y2, 1), tf.sum(p2, 1)), SMOOTH)))) as tf.Scalar;
+    },
+    reference: (a) => rowSums(a, MASK, (tp, sy, sp) => 1 - (2 * tp + SMOOTH) / (sy + sp + SMOOTH)),
+  },
+  {
+    name: 'tversky 256×256 masks',
+    classes: MASK,
+    sizes: [16 * MASK],
+    data: masks,
+    simdloss: ({ target, pred }) => simdloss.tversky.withGrad(target, pred, { dim: MASK }),
+    tfjs: (y, p) => {
+      const [y2, p2] = [y.reshape([-1, MASK]), p.reshape([-1, MASK])];
+      const tp = tf.sum(tf.mul(y2, p2), 1);
+      const fp = tf.sum(tf.mul(tf.sub(1, y2), p2), 1);
+      const fn = tf.sum(tf.mul(y2, tf.sub(1, p2)), 1);
+      const den = tf.add(tf.add(tf.add(tp, tf.mul(0.5, fp)), tf.mul(0.5, fn)), SMOOTH);
+      return tf.mean(tf.sub(1, tf.div(tf.add(tp, SMOOTH), den))) as tf.Scalar;
+    },
+    reference: (a) => rowSums(a, MASK, (tp, sy, sp) => 1 - (tp + SMOOTH) / (tp + 0.5 * (sp - tp) + 0.5 * (sy - tp) + SMOOTH)),
+  },
+];
 
 export const KERNELS: Kernel[] = [
   {
@@ -121,6 +178,7 @@ export const KERNELS: Kernel[] = [
   },
   softmaxKernel(10),
   softmaxKernel(1000),
+  ...overlapKernels,
 ];
 
 const VARIANTS = ['simdloss', 'tfjs wasm', 'tfjs cpu'] as const;
@@ -180,7 +238,7 @@ export async function benchTfjs(sizes = [1e3, 1e5, 1e6], timeMs = 300): Promise<
   // variant runs for warmMs first; then the variants are timed in interleaved rounds (measure.ts).
   const warmMs = 2 * timeMs;
   for (const k of KERNELS) {
-    const n = Math.min(1e5, Math.max(...sizes));
+    const n = k.sizes?.[0] ?? Math.min(1e5, Math.max(...sizes));
     const a = k.data(n, random(n + k.name.length), k.classes ?? 1);
     for (const variant of VARIANTS) {
       const { call } = await prepare(variant, k, a);
@@ -195,7 +253,7 @@ export async function benchTfjs(sizes = [1e3, 1e5, 1e6], timeMs = 300): Promise<
   );
   const errors: string[] = [];
   for (const k of KERNELS) {
-    for (const n of sizes) {
+    for (const n of k.sizes ?? sizes) {
       const rand = random(n + k.name.length);
       const a = k.data(n, rand, k.classes ?? 1);
       const want = k.reference(a, k.classes ?? 1);

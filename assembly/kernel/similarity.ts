@@ -34,7 +34,7 @@ import { byteOffset, hsum, lanes, setResult } from "./shared";
 //   narrow(): bool               float32 rows may be summed in float32 lanes (bounded values)
 //   readsPred(): bool            c₂ may be non-zero (else the gradient pass reads the target only)
 //   checked(): bool              false: no domain to check
-//   vbad<T>(y, p): v128 mask     sbad<T>(y, p): i32 argument code, or -1
+//   sbad<T>(y, p): i32           the argument code of y or p outside the domain (an interval), or -1
 //   finish(a, b, c, p0, p1, p2): f64   the row's loss from its sums; sets c₀, c₁, c₂ (setCoefficients)
 
 /** The row under way: its three sums, then the gradient's three coefficients (float64 each). */
@@ -119,23 +119,27 @@ function sums<T, L>(op: L, n: i32, y: usize, p: usize): i32 {
 function narrowBlock<L>(op: L, i: i32, end: i32, y: usize, p: usize): bool {
   if (ASC_FEATURE_SIMD) {
     let va = f32x4.splat(0);
-    let vb = va, vc = va, bad = va;
+    let vb = va, vc = va;
+    let lo = f32x4.splat(Infinity), hi = f32x4.splat(-Infinity);
     for (; i < end; i += 4) {
       const off = byteOffset<f32>(i);
       const yv = v128.load(y + off), pv = v128.load(p + off);
       va = v128.add<f32>(va, v128.mul<f32>(yv, pv));
       vb = v128.add<f32>(vb, op.squares() ? v128.mul<f32>(yv, yv) : yv);
       vc = v128.add<f32>(vc, op.squares() ? v128.mul<f32>(pv, pv) : pv);
-      if (op.checked()) bad = v128.or(bad, op.vbad<f32>(yv, pv));
+      if (op.checked()) {
+        lo = v128.min<f32>(lo, v128.min<f32>(yv, pv));
+        hi = v128.max<f32>(hi, v128.max<f32>(yv, pv));
+      }
     }
-    if (op.checked() && v128.any_true(bad)) return true;
+    if (op.checked() && outside<L>(op, hmin<f32>(lo), hmax<f32>(hi))) return true;
     addSums(hsum<f32>(va), hsum<f32>(vb), hsum<f32>(vc));
     return false;
   }
   let a0: f32 = 0, a1: f32 = 0, a2: f32 = 0, a3: f32 = 0;
   let b0: f32 = 0, b1: f32 = 0, b2: f32 = 0, b3: f32 = 0;
   let c0: f32 = 0, c1: f32 = 0, c2: f32 = 0, c3: f32 = 0;
-  let bad = false;
+  let lo: f32 = Infinity, hi: f32 = -Infinity;
   for (; i < end; i += 4) {
     const off = byteOffset<f32>(i);
     const y0 = load<f32>(y + off), y1 = load<f32>(y + off, 4), y2 = load<f32>(y + off, 8), y3 = load<f32>(y + off, 12);
@@ -149,10 +153,11 @@ function narrowBlock<L>(op: L, i: i32, end: i32, y: usize, p: usize): bool {
       c0 += q0; c1 += q1; c2 += q2; c3 += q3;
     }
     if (op.checked()) {
-      bad = bad || op.sbad<f32>(y0, q0) >= 0 || op.sbad<f32>(y1, q1) >= 0 || op.sbad<f32>(y2, q2) >= 0 || op.sbad<f32>(y3, q3) >= 0;
+      lo = min<f32>(lo, min<f32>(min<f32>(min<f32>(y0, q0), min<f32>(y1, q1)), min<f32>(min<f32>(y2, q2), min<f32>(y3, q3))));
+      hi = max<f32>(hi, max<f32>(max<f32>(max<f32>(y0, q0), max<f32>(y1, q1)), max<f32>(max<f32>(y2, q2), max<f32>(y3, q3))));
     }
   }
-  if (op.checked() && bad) return true;
+  if (op.checked() && outside<L>(op, lo, hi)) return true;
   addSums((<f64>a0 + <f64>a1) + (<f64>a2 + <f64>a3), (<f64>b0 + <f64>b1) + (<f64>b2 + <f64>b3), (<f64>c0 + <f64>c1) + (<f64>c2 + <f64>c3));
   return false;
 }
@@ -177,7 +182,8 @@ function narrowBlock<L>(op: L, i: i32, end: i32, y: usize, p: usize): bool {
 function wideBlock<T, L>(op: L, i: i32, end: i32, y: usize, p: usize): bool {
   if (ASC_FEATURE_SIMD) {
     let alo = f64x2.splat(0);
-    let ahi = alo, blo = alo, bhi = alo, clo = alo, chi = alo, bad = alo;
+    let ahi = alo, blo = alo, bhi = alo, clo = alo, chi = alo;
+    let lo = f64x2.splat(Infinity), hi = f64x2.splat(-Infinity);
     for (; i < end; i += 4) {
       const off = byteOffset<T>(i);
       const yv = v128.load(y + off), pv = v128.load(p + off);
@@ -190,17 +196,18 @@ function wideBlock<T, L>(op: L, i: i32, end: i32, y: usize, p: usize): bool {
       clo = v128.add<f64>(clo, op.squares() ? v128.mul<f64>(plo, plo) : plo);
       chi = v128.add<f64>(chi, op.squares() ? v128.mul<f64>(phi, phi) : phi);
       if (op.checked()) {
-        bad = v128.or(bad, v128.or(op.vbad<f64>(ylo, plo), op.vbad<f64>(yhi, phi)));
+        lo = v128.min<f64>(lo, v128.min<f64>(v128.min<f64>(ylo, plo), v128.min<f64>(yhi, phi)));
+        hi = v128.max<f64>(hi, v128.max<f64>(v128.max<f64>(ylo, plo), v128.max<f64>(yhi, phi)));
       }
     }
-    if (op.checked() && v128.any_true(bad)) return true;
+    if (op.checked() && outside<L>(op, hmin<f64>(lo), hmax<f64>(hi))) return true;
     addSums(combine(alo, ahi), combine(blo, bhi), combine(clo, chi));
     return false;
   }
   let a0: f64 = 0, a1: f64 = 0, a2: f64 = 0, a3: f64 = 0;
   let b0: f64 = 0, b1: f64 = 0, b2: f64 = 0, b3: f64 = 0;
   let c0: f64 = 0, c1: f64 = 0, c2: f64 = 0, c3: f64 = 0;
-  let bad = false;
+  let lo: f64 = Infinity, hi: f64 = -Infinity;
   for (; i < end; i += 4) {
     const y0 = sv<T>(y, i), y1 = sv<T>(y, i + 1), y2 = sv<T>(y, i + 2), y3 = sv<T>(y, i + 3);
     const q0 = sv<T>(p, i), q1 = sv<T>(p, i + 1), q2 = sv<T>(p, i + 2), q3 = sv<T>(p, i + 3);
@@ -213,12 +220,38 @@ function wideBlock<T, L>(op: L, i: i32, end: i32, y: usize, p: usize): bool {
       c0 += q0; c1 += q1; c2 += q2; c3 += q3;
     }
     if (op.checked()) {
-      bad = bad || op.sbad<f64>(y0, q0) >= 0 || op.sbad<f64>(y1, q1) >= 0 || op.sbad<f64>(y2, q2) >= 0 || op.sbad<f64>(y3, q3) >= 0;
+      lo = min<f64>(lo, min<f64>(min<f64>(min<f64>(y0, q0), min<f64>(y1, q1)), min<f64>(min<f64>(y2, q2), min<f64>(y3, q3))));
+      hi = max<f64>(hi, max<f64>(max<f64>(max<f64>(y0, q0), max<f64>(y1, q1)), max<f64>(max<f64>(y2, q2), max<f64>(y3, q3))));
     }
   }
-  if (op.checked() && bad) return true;
+  if (op.checked() && outside<L>(op, lo, hi)) return true;
   addSums((a0 + a1) + (a2 + a3), (b0 + b1) + (b2 + b3), (c0 + c1) + (c2 + c3));
   return false;
+}
+
+// A domain is an interval: a block is inside it when its least and greatest values are (min and max
+// propagate NaN, which no interval holds). Checking each element cost the float32 sums pass 6 more
+// operations per vector (two comparisons, and, not, for each of y and p); min and max cost 4.
+// @ts-ignore: decorator
+@inline function outside<L>(op: L, lo: f64, hi: f64): bool {
+  return op.sbad<f64>(lo, hi) >= 0;
+}
+
+// @ts-ignore: decorator
+@inline function hmin<T>(v: v128): f64 {
+  if (sizeof<T>() == 4) {
+    return <f64>min<f32>(min<f32>(v128.extract_lane<f32>(v, 0), v128.extract_lane<f32>(v, 1)),
+                         min<f32>(v128.extract_lane<f32>(v, 2), v128.extract_lane<f32>(v, 3)));
+  }
+  return min<f64>(v128.extract_lane<f64>(v, 0), v128.extract_lane<f64>(v, 1));
+}
+// @ts-ignore: decorator
+@inline function hmax<T>(v: v128): f64 {
+  if (sizeof<T>() == 4) {
+    return <f64>max<f32>(max<f32>(v128.extract_lane<f32>(v, 0), v128.extract_lane<f32>(v, 1)),
+                         max<f32>(v128.extract_lane<f32>(v, 2), v128.extract_lane<f32>(v, 3)));
+  }
+  return max<f64>(v128.extract_lane<f64>(v, 0), v128.extract_lane<f64>(v, 1));
 }
 
 // @ts-ignore: decorator

@@ -6,11 +6,6 @@ import { ARGUMENT_PRED, ARGUMENT_TARGET } from "../abi";
 import { setCoefficients, similarity } from "../kernel/similarity";
 
 // @ts-ignore: decorator
-@inline function vout01<T>(x: v128): v128 {
-  return v128.not(v128.and(v128.ge<T>(x, v128.splat<T>(0)), v128.le<T>(x, v128.splat<T>(1))));
-}
-
-// @ts-ignore: decorator
 @inline function sout01<T>(x: T): bool {
   return !(x >= 0 && x <= 1);
 }
@@ -28,8 +23,6 @@ import { setCoefficients, similarity } from "../kernel/similarity";
   @inline readsPred(): bool { return false; }
   // @ts-ignore: decorator
   @inline checked(): bool { return true; }
-  // @ts-ignore: decorator
-  @inline vbad<T>(y: v128, p: v128): v128 { return v128.or(vout01<T>(y), vout01<T>(p)); }
   // @ts-ignore: decorator
   @inline sbad<T>(y: T, p: T): i32 { return sout01<T>(y) ? ARGUMENT_TARGET : sout01<T>(p) ? ARGUMENT_PRED : -1; }
 }
@@ -84,8 +77,6 @@ const NORM_FLOOR: f64 = 1e-12;
   @inline readsPred(): bool { return true; }
   // @ts-ignore: decorator
   @inline checked(): bool { return false; }
-  // @ts-ignore: decorator
-  @inline vbad<T>(y: v128, p: v128): v128 { return v128.splat<i32>(0); }
   // @ts-ignore: decorator
   @inline sbad<T>(y: T, p: T): i32 { return -1; }
   // @ts-ignore: decorator

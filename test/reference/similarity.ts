@@ -57,7 +57,8 @@ function sum(n: number, f: (i: number) => number): number {
 // and c₁ = −2/d within 4.6e-5 and 1.6e-5, then rounded to float32 and combined in 2 operations (3·2⁻²⁴).
 // Tversky: FP = Σp − TP and FN = Σy − TP add α·γ·(Σp + TP) and β·γ·(Σy + TP) ≤ 2·max(α, β)·γ·d to d
 // (α, β ≤ 1 in the cases), so |δd| ≤ 3γ·d and |δq| ≤ 4γ ≈ 6.1e-5, the gradient ~9.2e-5 with rounding.
-const OVERLAP_BAD = [-0.5, 1.5, -1e-30, 1.0000001, NaN, Infinity, -Infinity];
+// (each exact in float32: a message shows the value as stored)
+const OVERLAP_BAD = [-0.5, 1.5, -(2 ** -100), 1 + 2 ** -23, NaN, Infinity, -Infinity];
 
 export const dice: SimilarityReference = {
   row(y, p, opts) {

@@ -8,7 +8,7 @@ import { type Playground, startPlayground } from '../../examples/playground/serv
 import * as lib from '../../src/node.js';
 import { binaryCrossEntropy, contrastive, gaussianNLL, huber, init, marginRanking, msle, quantile } from '../../src/node.js';
 import { browser as browserPath, CHROMIUM } from '../browsers.js';
-import { elementwiseOf, ternaryOf } from '../registry.js';
+import { elementwiseOf, similarityOf, ternaryOf } from '../registry.js';
 
 const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -83,11 +83,16 @@ afterAll(async () => {
 });
 
 describe('npm run playground (Chromium)', () => {
-  test('loads the built package without errors, offers every elementwise loss, contrastive and the three-input losses', async () => {
+  test('loads the built package without errors, offers every elementwise loss, contrastive, the three-input and the similarity losses', async () => {
     expect(errors).toEqual([]);
     expect(await page.textContent('#build')).toMatch(/^(SIMD|scalar) build$/);
     const names = await page.$$eval('#loss option', (os) => os.map((o) => (o as HTMLOptionElement).value));
-    expect(names).toEqual([...elementwiseOf(lib).map((e) => e.name), 'contrastive', ...ternaryOf(lib).map((e) => e.name)]);
+    expect(names).toEqual([
+      ...elementwiseOf(lib).map((e) => e.name),
+      'contrastive',
+      ...ternaryOf(lib).map((e) => e.name),
+      ...similarityOf(lib).map((e) => e.name),
+    ]);
     const p = await plotted();
     expect(p.loss).toBe('huber');
     expect(p.options).toEqual({ delta: 1 });
