@@ -6,7 +6,7 @@
  * against a float64 sum of the same per-example formula at N = 1e6.
  *
  * Run by `npm run bench` after the losses (unless --only), or alone: `npm run bench:tfjs`
- * [-- --sizes 1e3,1e5,1e6] [--time 300].
+ * [-- --sizes 1e3,1e5,1e6] [--time 300] [--only dice,tversky] (kernels by name, or by the name's first word).
  */
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
@@ -225,7 +225,8 @@ async function backend(name: 'wasm' | 'cpu'): Promise<void> {
   }
 }
 
-export async function benchTfjs(sizes = [1e3, 1e5, 1e6], timeMs = 300): Promise<void> {
+export async function benchTfjs(sizes = [1e3, 1e5, 1e6], timeMs = 300, only?: string[]): Promise<void> {
+  const kernels = only === undefined ? KERNELS : KERNELS.filter((k) => only.some((o) => k.name === o || k.name.startsWith(`${o} `)));
   await simdloss.init();
   // Production mode: what a user timing TensorFlow.js would run (no debug checks), and it keeps the
   // cpu backend from printing its tfjs-node banner into the table.
@@ -237,7 +238,7 @@ export async function benchTfjs(sizes = [1e3, 1e5, 1e6], timeMs = 300): Promise<
   // el/ns right after the backend started, 3.0 in a quiet process). Every kernel's call on every
   // variant runs for warmMs first; then the variants are timed in interleaved rounds (measure.ts).
   const warmMs = 2 * timeMs;
-  for (const k of KERNELS) {
+  for (const k of kernels) {
     const n = k.sizes?.[0] ?? Math.min(1e5, Math.max(...sizes));
     const a = k.data(n, random(n + k.name.length), k.classes ?? 1);
     for (const variant of VARIANTS) {
@@ -252,7 +253,7 @@ export async function benchTfjs(sizes = [1e3, 1e5, 1e6], timeMs = 300): Promise<
     ['kernel'.padEnd(34), 'N'.padStart(5), ...VARIANTS.map((v) => v.padStart(10)), '÷ wasm'.padStart(7), '÷ cpu'.padStart(7)].join('  '),
   );
   const errors: string[] = [];
-  for (const k of KERNELS) {
+  for (const k of kernels) {
     for (const n of k.sizes ?? sizes) {
       const rand = random(n + k.name.length);
       const a = k.data(n, rand, k.classes ?? 1);
@@ -293,7 +294,7 @@ export async function benchTfjs(sizes = [1e3, 1e5, 1e6], timeMs = 300): Promise<
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { values } = parseArgs({
-    options: { sizes: { type: 'string', default: '1e3,1e5,1e6' }, time: { type: 'string', default: '300' } },
+    options: { sizes: { type: 'string', default: '1e3,1e5,1e6' }, time: { type: 'string', default: '300' }, only: { type: 'string' } },
   });
-  await benchTfjs(values.sizes.split(',').map(Number), Number(values.time));
+  await benchTfjs(values.sizes.split(',').map(Number), Number(values.time), values.only?.split(','));
 }

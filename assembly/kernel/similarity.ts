@@ -16,25 +16,24 @@
 // the sums are added in the same order as over the whole row: both ways give bit-identical results.
 //
 // Sums: float32 rows of bounded values (dice, tversky: [0, 1]) are summed in float32 lanes flushed
-// into float64 every BLOCK elements (256 additions per lane: within ~1.5e-5 relative at worst,
+// into float64 every BLOCK elements (128 additions per lane: within ~7.6e-6 relative at worst,
 // typically ~1e-7); widening them to float64 lanes first tripled the instructions of the sums pass
 // (4 promotions, 6 float64 additions per 4 elements against 3 float32 ones). Cosine's squares are
 // summed in float64 lanes, as cosineEmbedding's: a norm must neither overflow nor underflow. Lane
-// order, shared by both builds: element j of a block goes to accumulator j mod 4, combined as
-// (s0 + s1) + (s2 + s3) in float64 (the SIMD build: one f32x4, or two f64x2 for lanes 0–1 and
-// 2–3); the dim mod 4 tail is added last, in order, in float64.
+// order, shared by both builds: float32 lanes take element j of a block into accumulator j mod 8
+// (two f32x4), float64 lanes j mod 4 (two f64x2), combined in float64 as narrowBlock and combine()
+// say; the tail (dim mod 8, or mod 4) is added last, in order, in float64.
 
-import { BLOCK, MODE_GRAD, MODE_LOSSES, MODE_SEGMENT_FIRST, MODE_SEGMENT_GRAD, MODE_SEGMENT_SUMS, MODE_WEIGHTED, RESULT_ARGUMENT,
+import { ARGUMENT_PRED, ARGUMENT_TARGET, BLOCK, MODE_GRAD, MODE_LOSSES, MODE_SEGMENT_FIRST, MODE_SEGMENT_GRAD, MODE_SEGMENT_SUMS, MODE_WEIGHTED, RESULT_ARGUMENT,
   RESULT_SUM } from "../abi";
 import { factorOk } from "../loss/embedding/rows";
 import { byteOffset, hsum, lanes, setResult } from "./shared";
 
 /** What a loss file provides (an @unmanaged class called on a null instance, as in elementwise.ts): */
 //   squares(): bool              its sums are Σ y·p, Σ y², Σ p²; else Σ y·p, Σ y, Σ p
-//   narrow(): bool               float32 rows may be summed in float32 lanes (bounded values)
+//   narrow(): bool               float32 rows are summed in float32 lanes (bounded values; not with squares)
 //   readsPred(): bool            c₂ may be non-zero (else the gradient pass reads the target only)
-//   checked(): bool              false: no domain to check
-//   sbad<T>(y, p): i32           the argument code of y or p outside the domain (an interval), or -1
+//   unit(): bool                 target and pred must lie in [0, 1] (else any value passes)
 //   finish(a, b, c, p0, p1, p2): f64   the row's loss from its sums; sets c₀, c₁, c₂ (setCoefficients)
 
 /** The row under way: its three sums, then the gradient's three coefficients (float64 each). */
@@ -84,19 +83,23 @@ export function similarity<T, L>(rows: i32, dim: i32, y: usize, p: usize, w: usi
 
 /** Adds the sums of n elements to the row's; returns -1, or the index of the first element outside the domain. */
 function sums<T, L>(op: L, n: i32, y: usize, p: usize): i32 {
-  const n4 = n & ~3;
+  const narrow = sizeof<T>() == 4 && op.narrow();
+  const nm = n & (narrow ? ~7 : ~3);
   let i = 0;
-  while (i < n4) {
-    const end = min(i + BLOCK, n4);
-    const bad = sizeof<T>() == 4 && op.narrow() ? narrowBlock<L>(op, i, end, y, p) : wideBlock<T, L>(op, i, end, y, p);
-    if (bad) return firstBad<T, L>(op, i, end, y, p);
+  while (i < nm) {
+    const end = min(i + BLOCK, nm);
+    const suspect = narrow ? narrowBlock<L>(op, i, end, y, p) : wideBlock<T, L>(op, i, end, y, p);
+    if (suspect) {
+      const bad = firstBad<T>(i, end, y, p);
+      if (bad >= 0) return bad;
+    }
     i = end;
   }
   let a = load<f64>(ROW), b = load<f64>(ROW, 8), c = load<f64>(ROW, 16);
   for (; i < n; i++) {
     const off = byteOffset<T>(i);
     const yv = load<T>(y + off), pv = load<T>(p + off);
-    if (op.checked() && op.sbad<T>(yv, pv) >= 0) return firstBad<T, L>(op, i, n, y, p);
+    if (op.unit() && outsideUnit<T>(yv, pv) >= 0) return firstBad<T>(i, n, y, p);
     const yd = <f64>yv, pd = <f64>pv;
     a += yd * pd;
     b += op.squares() ? yd * yd : yd;
@@ -115,51 +118,77 @@ function sums<T, L>(op: L, n: i32, y: usize, p: usize): i32 {
   store<f64>(ROW, load<f64>(ROW, 16) + c, 16);
 }
 
-/** One block of a float32 row [i, end) in float32 lanes; true if it holds a value outside the domain. */
+/**
+ * One block of a float32 row [i, end) in float32 lanes, eight elements a step (two vectors, so that
+ * each lane's chain of additions waits for one addition per eight elements, not per four: the step
+ * was bound by that latency); element j goes to accumulator j mod 8, combined as (s₀ + s₄) and so on,
+ * then as four. Unit losses: true if the block may hold a value outside [0, 1] (then scanned).
+ * (Measured, dice.withGrad zero copy at 2 × 65,536 on a loaded machine: 0.64 el/ns with one vector a
+ * step and wasm's min/max for the check, 3.0 el/ns with two vectors and the unsigned maximum below.)
+ */
 function narrowBlock<L>(op: L, i: i32, end: i32, y: usize, p: usize): bool {
   if (ASC_FEATURE_SIMD) {
-    let va = f32x4.splat(0);
-    let vb = va, vc = va;
-    let lo = f32x4.splat(Infinity), hi = f32x4.splat(-Infinity);
-    for (; i < end; i += 4) {
+    let a0 = f32x4.splat(0);
+    let a1 = a0, b0 = a0, b1 = a0, c0 = a0, c1 = a0, m = a0;
+    for (; i < end; i += 8) {
       const off = byteOffset<f32>(i);
-      const yv = v128.load(y + off), pv = v128.load(p + off);
-      va = v128.add<f32>(va, v128.mul<f32>(yv, pv));
-      vb = v128.add<f32>(vb, op.squares() ? v128.mul<f32>(yv, yv) : yv);
-      vc = v128.add<f32>(vc, op.squares() ? v128.mul<f32>(pv, pv) : pv);
-      if (op.checked()) {
-        lo = v128.min<f32>(lo, v128.min<f32>(yv, pv));
-        hi = v128.max<f32>(hi, v128.max<f32>(yv, pv));
-      }
+      const y0 = v128.load(y + off), y1 = v128.load(y + off, 16);
+      const p0 = v128.load(p + off), p1 = v128.load(p + off, 16);
+      a0 = v128.add<f32>(a0, v128.mul<f32>(y0, p0));
+      a1 = v128.add<f32>(a1, v128.mul<f32>(y1, p1));
+      b0 = v128.add<f32>(b0, y0);
+      b1 = v128.add<f32>(b1, y1);
+      c0 = v128.add<f32>(c0, p0);
+      c1 = v128.add<f32>(c1, p1);
+      if (op.unit()) m = v128.max<u32>(m, v128.max<u32>(v128.max<u32>(y0, p0), v128.max<u32>(y1, p1)));
     }
-    if (op.checked() && outside<L>(op, hmin<f32>(lo), hmax<f32>(hi))) return true;
-    addSums(hsum<f32>(va), hsum<f32>(vb), hsum<f32>(vc));
-    return false;
+    addSums(hsum<f32>(v128.add<f32>(a0, a1)), hsum<f32>(v128.add<f32>(b0, b1)), hsum<f32>(v128.add<f32>(c0, c1)));
+    return op.unit() && v128.any_true(v128.gt<u32>(m, v128.splat<u32>(ONE_BITS)));
   }
-  let a0: f32 = 0, a1: f32 = 0, a2: f32 = 0, a3: f32 = 0;
-  let b0: f32 = 0, b1: f32 = 0, b2: f32 = 0, b3: f32 = 0;
-  let c0: f32 = 0, c1: f32 = 0, c2: f32 = 0, c3: f32 = 0;
-  let lo: f32 = Infinity, hi: f32 = -Infinity;
-  for (; i < end; i += 4) {
-    const off = byteOffset<f32>(i);
-    const y0 = load<f32>(y + off), y1 = load<f32>(y + off, 4), y2 = load<f32>(y + off, 8), y3 = load<f32>(y + off, 12);
-    const q0 = load<f32>(p + off), q1 = load<f32>(p + off, 4), q2 = load<f32>(p + off, 8), q3 = load<f32>(p + off, 12);
-    a0 += y0 * q0; a1 += y1 * q1; a2 += y2 * q2; a3 += y3 * q3;
-    if (op.squares()) {
-      b0 += y0 * y0; b1 += y1 * y1; b2 += y2 * y2; b3 += y3 * y3;
-      c0 += q0 * q0; c1 += q1 * q1; c2 += q2 * q2; c3 += q3 * q3;
-    } else {
-      b0 += y0; b1 += y1; b2 += y2; b3 += y3;
-      c0 += q0; c1 += q1; c2 += q2; c3 += q3;
-    }
-    if (op.checked()) {
-      lo = min<f32>(lo, min<f32>(min<f32>(min<f32>(y0, q0), min<f32>(y1, q1)), min<f32>(min<f32>(y2, q2), min<f32>(y3, q3))));
-      hi = max<f32>(hi, max<f32>(max<f32>(max<f32>(y0, q0), max<f32>(y1, q1)), max<f32>(max<f32>(y2, q2), max<f32>(y3, q3))));
+  let a0: f32 = 0, a1: f32 = 0, a2: f32 = 0, a3: f32 = 0, a4: f32 = 0, a5: f32 = 0, a6: f32 = 0, a7: f32 = 0;
+  let b0: f32 = 0, b1: f32 = 0, b2: f32 = 0, b3: f32 = 0, b4: f32 = 0, b5: f32 = 0, b6: f32 = 0, b7: f32 = 0;
+  let c0: f32 = 0, c1: f32 = 0, c2: f32 = 0, c3: f32 = 0, c4: f32 = 0, c5: f32 = 0, c6: f32 = 0, c7: f32 = 0;
+  let m: u32 = 0;
+  for (; i < end; i += 8) {
+    const y0 = fy(y, i), y1 = fy(y, i + 1), y2 = fy(y, i + 2), y3 = fy(y, i + 3);
+    const y4 = fy(y, i + 4), y5 = fy(y, i + 5), y6 = fy(y, i + 6), y7 = fy(y, i + 7);
+    const q0 = fy(p, i), q1 = fy(p, i + 1), q2 = fy(p, i + 2), q3 = fy(p, i + 3);
+    const q4 = fy(p, i + 4), q5 = fy(p, i + 5), q6 = fy(p, i + 6), q7 = fy(p, i + 7);
+    a0 += y0 * q0; a1 += y1 * q1; a2 += y2 * q2; a3 += y3 * q3; a4 += y4 * q4; a5 += y5 * q5; a6 += y6 * q6; a7 += y7 * q7;
+    b0 += y0; b1 += y1; b2 += y2; b3 += y3; b4 += y4; b5 += y5; b6 += y6; b7 += y7;
+    c0 += q0; c1 += q1; c2 += q2; c3 += q3; c4 += q4; c5 += q5; c6 += q6; c7 += q7;
+    if (op.unit()) {
+      m = umax(m, umax(umax(umax(bits(y0), bits(q0)), umax(bits(y1), bits(q1))), umax(umax(bits(y2), bits(q2)), umax(bits(y3), bits(q3)))));
+      m = umax(m, umax(umax(umax(bits(y4), bits(q4)), umax(bits(y5), bits(q5))), umax(umax(bits(y6), bits(q6)), umax(bits(y7), bits(q7)))));
     }
   }
-  if (op.checked() && outside<L>(op, lo, hi)) return true;
-  addSums((<f64>a0 + <f64>a1) + (<f64>a2 + <f64>a3), (<f64>b0 + <f64>b1) + (<f64>b2 + <f64>b3), (<f64>c0 + <f64>c1) + (<f64>c2 + <f64>c3));
-  return false;
+  addSums(eight(a0, a1, a2, a3, a4, a5, a6, a7), eight(b0, b1, b2, b3, b4, b5, b6, b7), eight(c0, c1, c2, c3, c4, c5, c6, c7));
+  return op.unit() && m > ONE_BITS;
+}
+
+// The unit interval's check by bits: a float32 in [0, 1] is at most 1.0's bits (0x3f800000) as an
+// unsigned integer; anything negative (the sign bit), above 1, ±∞ or NaN is more. (So is −0, which
+// is in [0, 1]: a block holding one is scanned, element by element, for nothing.) One unsigned max
+// per vector instead of a comparison each side of y and p (6 operations).
+const ONE_BITS: u32 = 0x3f800000;
+
+// @ts-ignore: decorator
+@inline function bits(x: f32): u32 {
+  return reinterpret<u32>(x);
+}
+// @ts-ignore: decorator
+@inline function umax(a: u32, b: u32): u32 {
+  return select<u32>(a, b, a > b);
+}
+// @ts-ignore: decorator
+@inline function fy(x: usize, j: i32): f32 {
+  return load<f32>(x + byteOffset<f32>(j));
+}
+
+/** The scalar twin of hsum(s₀…₃ + s₄…₇): eight float32 accumulators combined as the SIMD build's two vectors. */
+// @ts-ignore: decorator
+@inline function eight(s0: f32, s1: f32, s2: f32, s3: f32, s4: f32, s5: f32, s6: f32, s7: f32): f64 {
+  return (<f64>(s0 + s4) + <f64>(s1 + s5)) + (<f64>(s2 + s6) + <f64>(s3 + s7));
 }
 
 /** Elements 0–1 (lo) or 2–3 (hi) of four consecutive T values at x (v: the first 16 bytes there), as f64x2. */
@@ -195,14 +224,14 @@ function wideBlock<T, L>(op: L, i: i32, end: i32, y: usize, p: usize): bool {
       bhi = v128.add<f64>(bhi, op.squares() ? v128.mul<f64>(yhi, yhi) : yhi);
       clo = v128.add<f64>(clo, op.squares() ? v128.mul<f64>(plo, plo) : plo);
       chi = v128.add<f64>(chi, op.squares() ? v128.mul<f64>(phi, phi) : phi);
-      if (op.checked()) {
-        lo = v128.min<f64>(lo, v128.min<f64>(v128.min<f64>(ylo, plo), v128.min<f64>(yhi, phi)));
-        hi = v128.max<f64>(hi, v128.max<f64>(v128.max<f64>(ylo, plo), v128.max<f64>(yhi, phi)));
+      if (op.unit()) {
+        lo = v128.pmin<f64>(lo, v128.pmin<f64>(v128.pmin<f64>(ylo, plo), v128.pmin<f64>(yhi, phi)));
+        hi = v128.pmax<f64>(hi, v128.pmax<f64>(v128.pmax<f64>(ylo, plo), v128.pmax<f64>(yhi, phi)));
       }
     }
-    if (op.checked() && outside<L>(op, hmin<f64>(lo), hmax<f64>(hi))) return true;
-    addSums(combine(alo, ahi), combine(blo, bhi), combine(clo, chi));
-    return false;
+    const a = combine(alo, ahi), b = combine(blo, bhi), c = combine(clo, chi);
+    addSums(a, b, c);
+    return op.unit() && outside(hmin<f64>(lo), hmax<f64>(hi), b + c);
   }
   let a0: f64 = 0, a1: f64 = 0, a2: f64 = 0, a3: f64 = 0;
   let b0: f64 = 0, b1: f64 = 0, b2: f64 = 0, b3: f64 = 0;
@@ -219,39 +248,48 @@ function wideBlock<T, L>(op: L, i: i32, end: i32, y: usize, p: usize): bool {
       b0 += y0; b1 += y1; b2 += y2; b3 += y3;
       c0 += q0; c1 += q1; c2 += q2; c3 += q3;
     }
-    if (op.checked()) {
-      lo = min<f64>(lo, min<f64>(min<f64>(min<f64>(y0, q0), min<f64>(y1, q1)), min<f64>(min<f64>(y2, q2), min<f64>(y3, q3))));
-      hi = max<f64>(hi, max<f64>(max<f64>(max<f64>(y0, q0), max<f64>(y1, q1)), max<f64>(max<f64>(y2, q2), max<f64>(y3, q3))));
+    if (op.unit()) {
+      lo = pmin<f64>(lo, pmin<f64>(pmin<f64>(pmin<f64>(y0, q0), pmin<f64>(y1, q1)), pmin<f64>(pmin<f64>(y2, q2), pmin<f64>(y3, q3))));
+      hi = pmax<f64>(hi, pmax<f64>(pmax<f64>(pmax<f64>(y0, q0), pmax<f64>(y1, q1)), pmax<f64>(pmax<f64>(y2, q2), pmax<f64>(y3, q3))));
     }
   }
-  if (op.checked() && outside<L>(op, lo, hi)) return true;
-  addSums((a0 + a1) + (a2 + a3), (b0 + b1) + (b2 + b3), (c0 + c1) + (c2 + c3));
-  return false;
+  const a = (a0 + a1) + (a2 + a3), b = (b0 + b1) + (b2 + b3), c = (c0 + c1) + (c2 + c3);
+  addSums(a, b, c);
+  return op.unit() && outside(lo, hi, b + c);
 }
 
-// A domain is an interval: a block is inside it when its least and greatest values are (min and max
-// propagate NaN, which no interval holds). Checking each element cost the float32 sums pass 6 more
-// operations per vector (two comparisons, and, not, for each of y and p); min and max cost 4.
+// A float64-lane block is in [0, 1] when its least and greatest values are. They are taken with
+// pmin/pmax (one x86 instruction each; wasm's min and max, which propagate NaN, take several in V8),
+// which skip a NaN: but a NaN in y or p makes the block's Σ y + Σ p NaN.
 // @ts-ignore: decorator
-@inline function outside<L>(op: L, lo: f64, hi: f64): bool {
-  return op.sbad<f64>(lo, hi) >= 0;
+@inline function outside(lo: f64, hi: f64, sums: f64): bool {
+  return !(lo >= 0 && hi <= 1) || isNaN<f64>(sums);
+}
+
+// @ts-ignore: decorator
+@inline function pmin<T>(a: T, b: T): T {
+  return select<T>(b, a, b < a);
+}
+// @ts-ignore: decorator
+@inline function pmax<T>(a: T, b: T): T {
+  return select<T>(b, a, a < b);
 }
 
 // @ts-ignore: decorator
 @inline function hmin<T>(v: v128): f64 {
   if (sizeof<T>() == 4) {
-    return <f64>min<f32>(min<f32>(v128.extract_lane<f32>(v, 0), v128.extract_lane<f32>(v, 1)),
-                         min<f32>(v128.extract_lane<f32>(v, 2), v128.extract_lane<f32>(v, 3)));
+    return <f64>pmin<f32>(pmin<f32>(v128.extract_lane<f32>(v, 0), v128.extract_lane<f32>(v, 1)),
+                          pmin<f32>(v128.extract_lane<f32>(v, 2), v128.extract_lane<f32>(v, 3)));
   }
-  return min<f64>(v128.extract_lane<f64>(v, 0), v128.extract_lane<f64>(v, 1));
+  return pmin<f64>(v128.extract_lane<f64>(v, 0), v128.extract_lane<f64>(v, 1));
 }
 // @ts-ignore: decorator
 @inline function hmax<T>(v: v128): f64 {
   if (sizeof<T>() == 4) {
-    return <f64>max<f32>(max<f32>(v128.extract_lane<f32>(v, 0), v128.extract_lane<f32>(v, 1)),
-                         max<f32>(v128.extract_lane<f32>(v, 2), v128.extract_lane<f32>(v, 3)));
+    return <f64>pmax<f32>(pmax<f32>(v128.extract_lane<f32>(v, 0), v128.extract_lane<f32>(v, 1)),
+                          pmax<f32>(v128.extract_lane<f32>(v, 2), v128.extract_lane<f32>(v, 3)));
   }
-  return max<f64>(v128.extract_lane<f64>(v, 0), v128.extract_lane<f64>(v, 1));
+  return pmax<f64>(v128.extract_lane<f64>(v, 0), v128.extract_lane<f64>(v, 1));
 }
 
 // @ts-ignore: decorator
@@ -259,11 +297,17 @@ function wideBlock<T, L>(op: L, i: i32, end: i32, y: usize, p: usize): bool {
   return <f64>load<T>(x + byteOffset<T>(j));
 }
 
-// The rare path: a block held a value outside the domain; find the first one with the scalar check.
-function firstBad<T, L>(op: L, start: i32, end: i32, y: usize, p: usize): i32 {
+/** The argument code of y or p outside [0, 1] (NaN included), or -1. */
+// @ts-ignore: decorator
+@inline function outsideUnit<T>(y: T, p: T): i32 {
+  return !(y >= 0 && y <= 1) ? ARGUMENT_TARGET : !(p >= 0 && p <= 1) ? ARGUMENT_PRED : -1;
+}
+
+// The rare path: a block may hold a value outside [0, 1]; find the first one, element by element.
+function firstBad<T>(start: i32, end: i32, y: usize, p: usize): i32 {
   for (let i = start; i < end; i++) {
     const off = byteOffset<T>(i);
-    const argument = op.sbad<T>(load<T>(y + off), load<T>(p + off));
+    const argument = outsideUnit<T>(load<T>(y + off), load<T>(p + off));
     if (argument >= 0) {
       setResult<i32>(RESULT_ARGUMENT, argument);
       return i;

@@ -2,13 +2,7 @@
 // soft Dice and Tversky overlap of masks, cosine similarity. Each row's loss comes from three sums
 // over the row, in float64; its gradient with respect to pred is c₀ + c₁·y + c₂·p.
 
-import { ARGUMENT_PRED, ARGUMENT_TARGET } from "../abi";
 import { setCoefficients, similarity } from "../kernel/similarity";
-
-// @ts-ignore: decorator
-@inline function sout01<T>(x: T): bool {
-  return !(x >= 0 && x <= 1);
-}
 
 /**
  * Base of the overlap losses: sums Σ y·p, Σ y, Σ p; target and pred in [0, 1] (NaN refused), which
@@ -22,9 +16,7 @@ import { setCoefficients, similarity } from "../kernel/similarity";
   // @ts-ignore: decorator
   @inline readsPred(): bool { return false; }
   // @ts-ignore: decorator
-  @inline checked(): bool { return true; }
-  // @ts-ignore: decorator
-  @inline sbad<T>(y: T, p: T): i32 { return sout01<T>(y) ? ARGUMENT_TARGET : sout01<T>(p) ? ARGUMENT_PRED : -1; }
+  @inline unit(): bool { return true; }
 }
 
 /**
@@ -76,9 +68,7 @@ const NORM_FLOOR: f64 = 1e-12;
   // @ts-ignore: decorator
   @inline readsPred(): bool { return true; }
   // @ts-ignore: decorator
-  @inline checked(): bool { return false; }
-  // @ts-ignore: decorator
-  @inline sbad<T>(y: T, p: T): i32 { return -1; }
+  @inline unit(): bool { return false; }
   // @ts-ignore: decorator
   @inline finish(yp: f64, yy: f64, pp: f64, p0: f64, p1: f64, p2: f64): f64 {
     const ny = sqrt<f64>(max<f64>(yy, NORM_FLOOR));
