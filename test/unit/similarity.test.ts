@@ -269,14 +269,16 @@ describe('degenerate rows and extreme values, on both builds', () => {
             }
           }
         }
-        // Cosine: a zero target row gives loss 0 and gradient 0; a zero pred row a finite gradient.
-        const y = C.of(0, 0, 0, 1, 2, 3);
-        const p = C.of(1, 2, 3, 0, 0, 0);
+        // Cosine: a zero target row gives loss 0 and gradient 0; a zero pred row a finite gradient, and a
+        // pred row of norm below the floor 1e-6 the floor's (no second term: the floor is a constant).
+        const y = C.of(0, 0, 0, 1, 2, 3, 1, 2, 3);
+        const p = C.of(1, 2, 3, 0, 0, 0, 1e-7, -3e-7, 2e-7);
         const both = cosineSimilarity.withGrad(y, p, { dim: 3, reduction: 'none' }) as { loss: Float; grad: Float };
         expectIdentical(both.loss.subarray(0, 1), [0], 'zero target row');
         expectIdentical(both.grad.subarray(0, 3), [0, 0, 0], 'zero target row');
         const cosine = entries.find((e) => e.name === 'cosineSimilarity')!;
-        check(referenceRows(cosine.reference, y, p, 3, {}), 3, tol(cosine), 'zero pred', { grad: both.grad }, 'sum');
+        check(referenceRows(cosine.reference, y, p, 3, {}), 3, tol(cosine), 'zero and tiny pred', { grad: both.grad }, 'sum');
+        check(referenceRows(cosine.reference, y, p, 3, {}), 3, tol(cosine), 'zero and tiny pred', { loss: both.loss }, 'none');
         // Scale: cos is scale-free for norms from 1e-6 (the floor) to 1e30 (float32: squares beyond float32) and 1e150 (float64).
         const big = dtype.name === 'f32' ? 1e30 : 1e150;
         for (const s of [1e-6, big]) {
