@@ -29,6 +29,7 @@ import {
   wasmPointer,
 } from './args.js';
 import { GRAD, LOSS, type Opts, reduced, SUMS, scaleOf, wire } from './call.js';
+import type { F32, F64 } from './elementwise.js';
 import { SimdlossError, show } from './errors.js';
 import { KernelPair } from './kernels.js';
 import { WasmArray } from './memory.js';
@@ -336,9 +337,6 @@ export interface SimilarityGradOptions<In> {
   /** Receives the gradient (same dtype and length as pred) and is returned. */
   out?: In;
 }
-
-type F32 = Float32Array | WasmArray<'f32'>;
-type F64 = Float64Array | WasmArray<'f64'>;
 
 /** An accumulator of a similarity loss: batches of whole rows (target, pred, row weights?). */
 export interface SimilarityAccumulator extends AccumulatorBase {

@@ -48,8 +48,10 @@ const OVERLAP_DOMAIN = 'in [0, 1]';
  *
  * const mask = Float32Array.of(1, 1, 0, 0,   0, 1, 1, 0);   // 2 rows of dim 4
  * const prob = Float32Array.of(1, 0.5, 0, 0,   0, 1, 1, 0);
- * dice(mask, prob, { dim: 4, reduction: 'none' });        // [1 − 3/3.5, 0] (≈ 0.1429, 0)
+ * // row 0: 1 − (2·1.5 + s)/(2 + 1.5 + s); row 1 matches its mask exactly
+ * dice(mask, prob, { dim: 4, reduction: 'none' });        // [0.1429, 0]
  * const { loss, grad } = dice.withGrad(mask, prob, { dim: 4 });
+ * loss;                                                   // 0.07143
  * ```
  */
 export const dice = similarity<SimilarityLoss<DiceOptions>>({
