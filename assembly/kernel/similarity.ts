@@ -24,8 +24,8 @@
 // (two f32x4), float64 lanes j mod 4 (two f64x2), combined in float64 as narrowBlock and combine()
 // say; the tail (dim mod 8, or mod 4) is added last, in order, in float64.
 
-import { ARGUMENT_PRED, ARGUMENT_TARGET, BLOCK, MODE_GRAD, MODE_LOSSES, MODE_SEGMENT_FIRST, MODE_SEGMENT_GRAD, MODE_SEGMENT_SUMS, MODE_WEIGHTED, RESULT_ARGUMENT,
-  RESULT_SUM } from "../abi";
+import { ARGUMENT_PRED, ARGUMENT_TARGET, BLOCK, MODE_GRAD, MODE_LOSSES, MODE_SEGMENT_FIRST, MODE_SEGMENT_GRAD, MODE_SEGMENT_SUMS,
+  MODE_WEIGHTED, RESULT_ARGUMENT, RESULT_SUM } from "../abi";
 import { factorOk } from "../loss/embedding/rows";
 import { byteOffset, hsum, lanes, setResult } from "./shared";
 
