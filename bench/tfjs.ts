@@ -26,8 +26,8 @@ interface Kernel {
   tfjs(target: tf.Tensor, pred: tf.Tensor): tf.Scalar;
   /** Per-example float64 loss, summed and divided by the number of examples. */
   reference(a: Arrays, classes: number): number;
-  /** Its own sizes (a multiple of its rows), instead of --sizes. */
-  sizes?: number[];
+  /** Its own size (whole rows) for the largest of --sizes, which it is timed at alone. */
+  size?(largest: number): number;
 }
 
 const uniform = (n: number, lo: number, hi: number, rand: () => number) => Float32Array.from({ length: n }, () => lo + (hi - lo) * rand());
@@ -68,6 +68,8 @@ const masks = (n: number, rand: () => number): Arrays => ({
   target: Float32Array.from({ length: n }, () => (rand() < 0.3 ? 1 : 0)),
   pred: uniform(n, 0, 1, rand),
 });
+/** Whole masks, at least as many values as `largest`: 16 masks (1,048,576 values) for 1e6. */
+const masksFor = (largest: number): number => Math.max(1, Math.ceil(largest / MASK)) * MASK;
 /** Σ over each row of y·p, y and p (float64), for the overlap references. */
 function rowSums({ target, pred }: Arrays, dim: number, f: (tp: number, sy: number, sp: number) => number): number {
   let total = 0;
@@ -88,7 +90,7 @@ const overlapKernels: Kernel[] = [
   {
     name: 'dice 256×256 masks',
     classes: MASK,
-    sizes: [16 * MASK],
+    size: masksFor,
     data: masks,
     simdloss: ({ target, pred }) => simdloss.dice.withGrad(target, pred, { dim: MASK }),
     tfjs: (y, p) => {
@@ -101,7 +103,7 @@ const overlapKernels: Kernel[] = [
   {
     name: 'tversky 256×256 masks',
     classes: MASK,
-    sizes: [16 * MASK],
+    size: masksFor,
     data: masks,
     simdloss: ({ target, pred }) => simdloss.tversky.withGrad(target, pred, { dim: MASK }),
     tfjs: (y, p) => {
@@ -239,7 +241,7 @@ export async function benchTfjs(sizes = [1e3, 1e5, 1e6], timeMs = 300, only?: st
   // variant runs for warmMs first; then the variants are timed in interleaved rounds (measure.ts).
   const warmMs = 2 * timeMs;
   for (const k of kernels) {
-    const n = k.sizes?.[0] ?? Math.min(1e5, Math.max(...sizes));
+    const n = k.size?.(Math.max(...sizes)) ?? Math.min(1e5, Math.max(...sizes));
     const a = k.data(n, random(n + k.name.length), k.classes ?? 1);
     for (const variant of VARIANTS) {
       const { call } = await prepare(variant, k, a);
@@ -254,7 +256,7 @@ export async function benchTfjs(sizes = [1e3, 1e5, 1e6], timeMs = 300, only?: st
   );
   const errors: string[] = [];
   for (const k of kernels) {
-    for (const n of k.sizes ?? sizes) {
+    for (const n of k.size ? [k.size(Math.max(...sizes))] : sizes) {
       const rand = random(n + k.name.length);
       const a = k.data(n, rand, k.classes ?? 1);
       const want = k.reference(a, k.classes ?? 1);
