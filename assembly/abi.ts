@@ -17,6 +17,12 @@ export const MODE_IGNORE: i32 = 64;
 export const MODE_SQUARED: i32 = 8;
 /** Triplet: the negative distance is min(d(a, n), d(p, n)). */
 export const MODE_SWAP: i32 = 16;
+/** Similarity rows wider than a slot, streamed a segment at a time: add this segment to the row's sums. */
+export const MODE_SEGMENT_SUMS: i32 = 8;
+/** With MODE_SEGMENT_SUMS: the row's first segment (its sums start from 0). */
+export const MODE_SEGMENT_FIRST: i32 = 16;
+/** Similarity: the row's loss from the sums of its segments, and this segment's gradient. */
+export const MODE_SEGMENT_GRAD: i32 = 32;
 
 // float32 lanes are flushed into a float64 total every BLOCK elements: 256 additions per lane at
 // most, so a block's rounding error stays near 2⁻²⁴·256 relative, independent of n.

@@ -1,6 +1,6 @@
 /**
  * npm run bench [-- --sizes 1e5,16] [--only mse,huber] [--time 1000] [--json out.json] [--classes 10,1000] [--row-sizes 1e5]
- *                [--rows 1000] [--dim 128] [--tfjs-sizes 1e3,1e5,1e6] [--small] [--rank-sizes 1e6]
+ *                [--rows 1000] [--dim 128] [--tfjs-sizes 1e3,1e5,1e6] [--small] [--rank-sizes 1e6] [--masks 16x65536]
  *
  * --small: only the small-batch sections (bench/small-batch.ts: the fixed cost of a call and batches
  * of 16 to 4096 values; bench/training.ts: whole training epochs), which otherwise follow the tables
@@ -11,6 +11,9 @@
  *
  * Row-wise losses (an example is a row of C classes) run at each --classes C with N = --row-sizes
  * elements (N / C rows), one-hot or label targets.
+ *
+ * Similarity losses run at one batch: the overlap losses (dice, tversky) at --masks rows × values
+ * (16 masks of 256×256 by default, a mask of 0/1 and probabilities), cosine similarity at --rows × --dim.
  *
  * Without --only, the ranking metrics at each --rank-sizes N (bench/ranking.ts), the vector math
  * (bench/math.ts) and the comparison with TensorFlow.js (bench/tfjs.ts) follow.
@@ -26,12 +29,22 @@ import { parseArgs } from 'node:util';
 import * as lib from '../dist/node.js';
 import { alloc, initSync } from '../dist/node.js';
 import { random, uniform } from '../test/random.js';
-import { type EmbeddingEntry, elementwiseOf, embeddingOf, registryOf, rowwiseOf, type TernaryEntry, ternaryOf } from '../test/registry.js';
+import {
+  type EmbeddingEntry,
+  elementwiseOf,
+  embeddingOf,
+  registryOf,
+  rowwiseOf,
+  similarityOf,
+  type TernaryEntry,
+  ternaryOf,
+} from '../test/registry.js';
 import { benchMath } from './math.js';
 import { measure, medianOf, type Prepared, ROUNDS, sawNaN } from './measure.js';
 import { ownCall, ownCopy } from './own-copy.js';
 import { type LossAndGrad, type PlainLoss, plain } from './plain.js';
 import { type EmbeddingResult, plainEmbedding } from './plain-embedding.js';
+import { plainSimilarity } from './plain-similarity.js';
 import { plainTernary } from './plain-ternary.js';
 import { benchRanking } from './ranking.js';
 import { referenceLoop } from './reference-loop.js';
@@ -45,6 +58,7 @@ const elementwiseRegistry = elementwiseOf(lib);
 const rowwiseRegistry = rowwiseOf(lib);
 const embeddingRegistry = embeddingOf(lib);
 const ternaryRegistry = ternaryOf(lib);
+const similarityRegistry = similarityOf(lib);
 /** The baselines of the losses with one gradient per input: embedding and three-input losses. */
 const plainRows = { ...plainEmbedding, ...plainTernary };
 
@@ -72,6 +86,7 @@ const { values: args } = parseArgs({
     'tfjs-sizes': { type: 'string', default: '1e3,1e5,1e6' },
     small: { type: 'boolean', default: false },
     'rank-sizes': { type: 'string', default: '1e6' },
+    masks: { type: 'string', default: '16x65536' },
   },
 });
 const sizes = args.sizes.split(',').map((s) => Number(s.trim()));
@@ -84,6 +99,9 @@ const classCounts = args.classes.split(',').map((s) => Number(s.trim()));
 const rowSizes = args['row-sizes'].split(',').map((s) => Number(s.trim()));
 if (classCounts.some((c) => !Number.isSafeInteger(c) || c < 1)) fail(`--classes must be positive integers; got ${args.classes}`);
 if (rowSizes.some((n) => !Number.isSafeInteger(n) || n < 1)) fail(`--row-sizes must be positive integers; got ${args['row-sizes']}`);
+const maskShape = args.masks.split('x').map(Number) as [number, number];
+if (maskShape.length !== 2 || maskShape.some((x) => !Number.isSafeInteger(x) || x < 1))
+  fail(`--masks must be rowsxvalues; got ${args.masks}`);
 const embedRows = Number(args.rows);
 const embedDim = Number(args.dim);
 if (!Number.isSafeInteger(embedRows) || embedRows < 1 || !Number.isSafeInteger(embedDim) || embedDim < 1) {
@@ -101,6 +119,10 @@ for (const e of registry) {
   }
   if (e.kind === 'ternary') {
     if (!plainTernary[e.name]) fail(`registry entry '${e.name}' has no plain-JS implementation: add one to bench/plain-ternary.ts`);
+    continue;
+  }
+  if (e.kind === 'similarity') {
+    if (!plainSimilarity[e.name]) fail(`registry entry '${e.name}' has no plain-JS implementation: add one to bench/plain-similarity.ts`);
     continue;
   }
   if (e.kind === 'rowwise' && !plain[e.name]) fail(`registry entry '${e.name}' has no plain-JS implementation: add one to bench/plain.ts`);
@@ -272,6 +294,23 @@ const items: Item[] = [
         },
       })),
     ),
+  // Similarity losses: masks of 0/1 against probabilities (dice, tversky), or rows from the domain.
+  ...similarityRegistry.map((e) => {
+    const [rows, dim] = e.masks ? maskShape : [embedRows, embedDim];
+    return {
+      name: e.name,
+      loss: e.loss,
+      opts: { ...defaults(e.options), dim },
+      plain: plainSimilarity[e.name]!,
+      baselines: baselinesOf(() => ownCopy(plainSimilarity[e.name]!)),
+      sizes: [rows * dim],
+      data(n: number, rand: () => number) {
+        const y = uniform(Float32Array, n, e.domain.target, rand);
+        if (e.masks) for (let i = 0; i < n; i++) y[i] = rand() < 0.3 ? 1 : 0;
+        return { y, p: uniform(Float32Array, n, e.domain.pred, rand) };
+      },
+    };
+  }),
 ];
 
 use(true);

@@ -8,7 +8,7 @@
  * Then one training step through simdloss/tfjs against TensorFlow.js's own loss (bench/tfjs-training.ts).
  *
  * Run by `npm run bench` after the losses (unless --only), or alone: `npm run bench:tfjs`
- * [-- --sizes 1e3,1e5,1e6] [--time 300].
+ * [-- --sizes 1e3,1e5,1e6] [--time 300] [--only dice,tversky] (kernels by name, or by the name's first word).
  */
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
@@ -29,6 +29,8 @@ interface Kernel {
   tfjs(target: tf.Tensor, pred: tf.Tensor): tf.Scalar;
   /** Per-example float64 loss, summed and divided by the number of examples. */
   reference(a: Arrays, classes: number): number;
+  /** Its own size (whole rows) for the largest of --sizes, which it is timed at alone. */
+  size?(largest: number): number;
 }
 
 const uniform = (n: number, lo: number, hi: number, rand: () => number) => Float32Array.from({ length: n }, () => lo + (hi - lo) * rand());
@@ -61,6 +63,63 @@ function softmaxKernel(classes: number): Kernel {
     },
   };
 }
+
+/** Segmentation masks: rows of 256×256 values, 16 of them; MONAI's soft Dice and Tversky written with tf ops. */
+const MASK = 65536;
+const SMOOTH = 1e-5;
+const masks = (n: number, rand: () => number): Arrays => ({
+  target: Float32Array.from({ length: n }, () => (rand() < 0.3 ? 1 : 0)),
+  pred: uniform(n, 0, 1, rand),
+});
+/** Whole masks, at least as many values as `largest`: 16 masks (1,048,576 values) for 1e6. */
+const masksFor = (largest: number): number => Math.max(1, Math.ceil(largest / MASK)) * MASK;
+/** Σ over each row of y·p, y and p (float64), for the overlap references. */
+function rowSums({ target, pred }: Arrays, dim: number, f: (tp: number, sy: number, sp: number) => number): number {
+  let total = 0;
+  for (let r = 0; r < pred.length; r += dim) {
+    let tp = 0;
+    let sy = 0;
+    let sp = 0;
+    for (let k = r; k < r + dim; k++) {
+      tp += target[k]! * pred[k]!;
+      sy += target[k]!;
+      sp += pred[k]!;
+    }
+    total += f(tp, sy, sp);
+  }
+  return total / (pred.length / dim);
+}
+const overlapKernels: Kernel[] = [
+  {
+    name: 'dice 256×256 masks',
+    classes: MASK,
+    size: masksFor,
+    data: masks,
+    simdloss: ({ target, pred }) => simdloss.dice.withGrad(target, pred, { dim: MASK }),
+    tfjs: (y, p) => {
+      const [y2, p2] = [y.reshape([-1, MASK]), p.reshape([-1, MASK])];
+      const overlap = tf.add(tf.mul(2, tf.sum(tf.mul(y2, p2), 1)), SMOOTH);
+      return tf.mean(tf.sub(1, tf.div(overlap, tf.add(tf.add(tf.sum(y2, 1), tf.sum(p2, 1)), SMOOTH)))) as tf.Scalar;
+    },
+    reference: (a) => rowSums(a, MASK, (tp, sy, sp) => 1 - (2 * tp + SMOOTH) / (sy + sp + SMOOTH)),
+  },
+  {
+    name: 'tversky 256×256 masks',
+    classes: MASK,
+    size: masksFor,
+    data: masks,
+    simdloss: ({ target, pred }) => simdloss.tversky.withGrad(target, pred, { dim: MASK }),
+    tfjs: (y, p) => {
+      const [y2, p2] = [y.reshape([-1, MASK]), p.reshape([-1, MASK])];
+      const tp = tf.sum(tf.mul(y2, p2), 1);
+      const fp = tf.sum(tf.mul(tf.sub(1, y2), p2), 1);
+      const fn = tf.sum(tf.mul(y2, tf.sub(1, p2)), 1);
+      const den = tf.add(tf.add(tf.add(tp, tf.mul(0.5, fp)), tf.mul(0.5, fn)), SMOOTH);
+      return tf.mean(tf.sub(1, tf.div(tf.add(tp, SMOOTH), den))) as tf.Scalar;
+    },
+    reference: (a) => rowSums(a, MASK, (tp, sy, sp) => 1 - (tp + SMOOTH) / (tp + 0.5 * (sp - tp) + 0.5 * (sy - tp) + SMOOTH)),
+  },
+];
 
 export const KERNELS: Kernel[] = [
   {
@@ -124,6 +183,7 @@ export const KERNELS: Kernel[] = [
   },
   softmaxKernel(10),
   softmaxKernel(1000),
+  ...overlapKernels,
 ];
 
 const VARIANTS = ['simdloss', 'tfjs wasm', 'tfjs cpu'] as const;
@@ -170,7 +230,8 @@ async function backend(name: 'wasm' | 'cpu'): Promise<void> {
   }
 }
 
-export async function benchTfjs(sizes = [1e3, 1e5, 1e6], timeMs = 300): Promise<void> {
+export async function benchTfjs(sizes = [1e3, 1e5, 1e6], timeMs = 300, only?: string[]): Promise<void> {
+  const kernels = only === undefined ? KERNELS : KERNELS.filter((k) => only.some((o) => k.name === o || k.name.startsWith(`${o} `)));
   await simdloss.init();
   // Production mode: what a user timing TensorFlow.js would run (no debug checks), and it keeps the
   // cpu backend from printing its tfjs-node banner into the table.
@@ -182,8 +243,8 @@ export async function benchTfjs(sizes = [1e3, 1e5, 1e6], timeMs = 300): Promise<
   // el/ns right after the backend started, 3.0 in a quiet process). Every kernel's call on every
   // variant runs for warmMs first; then the variants are timed in interleaved rounds (measure.ts).
   const warmMs = 2 * timeMs;
-  for (const k of KERNELS) {
-    const n = Math.min(1e5, Math.max(...sizes));
+  for (const k of kernels) {
+    const n = k.size?.(Math.max(...sizes)) ?? Math.min(1e5, Math.max(...sizes));
     const a = k.data(n, random(n + k.name.length), k.classes ?? 1);
     for (const variant of VARIANTS) {
       const { call } = await prepare(variant, k, a);
@@ -197,8 +258,8 @@ export async function benchTfjs(sizes = [1e3, 1e5, 1e6], timeMs = 300): Promise<
     ['kernel'.padEnd(34), 'N'.padStart(5), ...VARIANTS.map((v) => v.padStart(10)), '÷ wasm'.padStart(7), '÷ cpu'.padStart(7)].join('  '),
   );
   const errors: string[] = [];
-  for (const k of KERNELS) {
-    for (const n of sizes) {
+  for (const k of kernels) {
+    for (const n of k.size ? [k.size(Math.max(...sizes))] : sizes) {
       const rand = random(n + k.name.length);
       const a = k.data(n, rand, k.classes ?? 1);
       const want = k.reference(a, k.classes ?? 1);
@@ -239,7 +300,7 @@ export async function benchTfjs(sizes = [1e3, 1e5, 1e6], timeMs = 300): Promise<
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { values } = parseArgs({
-    options: { sizes: { type: 'string', default: '1e3,1e5,1e6' }, time: { type: 'string', default: '300' } },
+    options: { sizes: { type: 'string', default: '1e3,1e5,1e6' }, time: { type: 'string', default: '300' }, only: { type: 'string' } },
   });
-  await benchTfjs(values.sizes.split(',').map(Number), Number(values.time));
+  await benchTfjs(values.sizes.split(',').map(Number), Number(values.time), values.only?.split(','));
 }

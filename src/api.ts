@@ -15,6 +15,13 @@ export type {
 export { SimdlossError } from './core/errors.js';
 export { type InitInfo, type InitOptions, initSync, simdSupported } from './core/init.js';
 export { alloc, type Dtype, memory, type TypedArrayOf, WasmArray } from './core/memory.js';
+export type {
+  SimilarityAccumulator,
+  SimilarityGradOptions,
+  SimilarityLoss,
+  SimilarityNoneOptions,
+  SimilarityReduceOptions,
+} from './core/similarity.js';
 export type { AccumulatorBase, AccumulatorState, Json } from './core/stream.js';
 export type {
   EmbeddingAccumulator,
@@ -39,4 +46,5 @@ export * from './loss/categorical.js';
 export * from './loss/embedding.js';
 export * from './loss/ranking.js';
 export * from './loss/regression.js';
+export * from './loss/similarity.js';
 export * from './loss/ternary.js';

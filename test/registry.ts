@@ -12,8 +12,10 @@
  */
 import type { NumericOption } from '../src/core/args.js';
 import type { ElementwiseLoss } from '../src/core/elementwise.js';
+import type { SimilarityLoss } from '../src/core/similarity.js';
 import type { PairLoss, TernaryLoss, TripletLoss } from '../src/core/types.js';
 import { type ElementFamily, type ElementFormula, type ElementReference, references } from './reference/index.js';
+import { type SimilarityReference, similarityReferences } from './reference/similarity.js';
 import { type TernaryReference, ternaryReferences } from './reference/ternary.js';
 
 type Lib = typeof import('../src/api.js');
@@ -202,7 +204,41 @@ function ternaryEntries(lib: Lib): TernaryEntry[] {
   });
 }
 
-export type RegistryEntry = ElementwiseEntry | RowwiseEntry | EmbeddingEntry | TernaryEntry;
+/**
+ * A similarity loss (target, pred): an example is one row of `dim` values of each, the gradient is
+ * dL/dpred. Its reference's test-side data, joined with the export by name.
+ */
+export interface SimilarityEntry extends Omit<SimilarityReference, 'row'> {
+  name: string;
+  family: 'similarity';
+  kind: 'similarity';
+  loss: SimilarityLoss<any>;
+  /** The loss's own numeric options with their ranges. */
+  options: readonly NumericOption[];
+  /** The float64 formula. */
+  reference: SimilarityReference;
+}
+
+function similarityEntries(lib: Lib): SimilarityEntry[] {
+  const exports = lib as unknown as Record<string, unknown>;
+  return Object.entries(similarityReferences).flatMap(([name, reference]) => {
+    const loss = exports[name];
+    if (!isLossLike(loss)) return []; // unmatchedOf reports it
+    const { row: _row, ...data } = reference;
+    const entry: SimilarityEntry = {
+      ...data,
+      name,
+      family: 'similarity',
+      kind: 'similarity',
+      loss: loss as SimilarityLoss<any>,
+      options: loss.options,
+      reference,
+    };
+    return [entry];
+  });
+}
+
+export type RegistryEntry = ElementwiseEntry | RowwiseEntry | EmbeddingEntry | TernaryEntry | SimilarityEntry;
 
 function embedding(
   loss: PairLoss<any> | TripletLoss<any>,
@@ -237,6 +273,7 @@ function entriesOf(lib: Lib): RegistryEntry[] {
     }),
     embedding(cosineEmbedding, { inputs: ['a', 'b'], labels: 'sign', cases: [{}, { margin: 0.3 }], f32Tolerance: 1e-5 }),
     ...ternaryEntries(lib),
+    ...similarityEntries(lib),
   ];
 }
 
@@ -245,6 +282,7 @@ export const elementwiseOf = (lib: object) => registryOf(lib).filter((e): e is E
 export const rowwiseOf = (lib: object) => registryOf(lib).filter((e): e is RowwiseEntry => e.kind === 'rowwise');
 export const embeddingOf = (lib: object) => registryOf(lib).filter((e): e is EmbeddingEntry => e.kind === 'embedding');
 export const ternaryOf = (lib: object) => registryOf(lib).filter((e): e is TernaryEntry => e.kind === 'ternary');
+export const similarityOf = (lib: object) => registryOf(lib).filter((e): e is SimilarityEntry => e.kind === 'similarity');
 
 /**
  * What the join leaves over: losses the library exports that no entry drives (an elementwise or
@@ -259,6 +297,8 @@ export function unmatchedOf(lib: object): { withoutReference: string[]; withoutL
     const v = exports[k];
     return isLossLike(v) && typeof v.grad === 'function' && !driven.has(k);
   });
-  const withoutLoss = [...Object.keys(references), ...Object.keys(ternaryReferences)].filter((name) => !isLossLike(exports[name]));
+  const withoutLoss = [...Object.keys(references), ...Object.keys(ternaryReferences), ...Object.keys(similarityReferences)].filter(
+    (name) => !isLossLike(exports[name]),
+  );
   return { withoutReference, withoutLoss };
 }

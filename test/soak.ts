@@ -287,7 +287,7 @@ function compare(
       // log-probabilities ≥ ln 0.01 sums terms up to ~10 (cancelling to a small loss: measured 4e-8
       // off at a loss of 7.7e-5 in float32); embedding rows: to the largest, the scale their
       // tolerance is stated on.
-      const floor = s.kind === 'rowwise' ? 10 : s.kind === 'embedding' || s.kind === 'ternary' ? max : 0;
+      const floor = s.kind === 'rowwise' ? 10 : s.kind === 'embedding' || s.kind === 'ternary' || s.kind === 'similarity' ? max : 0;
       for (let i = 0; i < rows; i++) {
         if (!near(loss[i], right.losses[i]!, sizes[i]! + floor)) {
           fail(`${what}: loss[${i}] ${loss[i]}, reference ${right.losses[i]}`);

@@ -11,7 +11,7 @@ import { random } from './random.js';
 import { applies } from './reference/domains.js';
 import { embeddingReferences } from './reference/embedding.js';
 import { expected, rowReferences } from './reference/index.js';
-import { type RegistryEntry, registryOf, type TernaryEntry } from './registry.js';
+import { type RegistryEntry, registryOf, type SimilarityEntry, type TernaryEntry } from './registry.js';
 
 export type AnyLoss = any; // the registry holds functions of several option types; each caller passes the right ones
 export type Method = 'f' | 'grad' | 'withGrad' | 'create' | 'update';
@@ -30,7 +30,7 @@ export interface Right {
 export interface Subject {
   name: string;
   loss: AnyLoss;
-  kind: 'elementwise' | 'rowwise' | 'embedding' | 'ternary';
+  kind: 'elementwise' | 'rowwise' | 'embedding' | 'ternary' | 'similarity';
   /** Names of the array arguments in call order; `ref` is the one the others are checked against. */
   args: readonly string[];
   ref: number;
@@ -137,6 +137,7 @@ function subject(entry: RegistryEntry): Subject {
     };
   }
   if (entry.kind === 'ternary') return ternarySubject(entry);
+  if (entry.kind === 'similarity') return similaritySubject(entry);
   const ref = embeddingReferences[entry.name]!;
   const hasLabel = entry.labels !== 'none';
   const names = hasLabel ? ['label', ...entry.inputs] : [...entry.inputs];
@@ -238,6 +239,50 @@ function ternarySubject(entry: TernaryEntry): Subject {
         const g = ref.grads(t![i]!, x1![i]!, x2![i]!, {}, f32);
         entry.inputs.forEach((k, j) => {
           grad[k]![i] = wsum > 0 ? (w(i) * g[j]!) / wsum : 0;
+        });
+      }
+      const total = sum(losses);
+      return { losses, loss: wsum > 0 ? total / wsum : 0, sum: total, grad };
+    },
+  };
+}
+
+/** A similarity loss: (target, pred), rows of DIM values of each, dL/dpred. */
+function similaritySubject(entry: SimilarityEntry): Subject {
+  const ref = entry.reference;
+  return {
+    name: entry.name,
+    loss: entry.loss,
+    kind: 'similarity',
+    args: ['target', 'pred'],
+    ref: 1,
+    outKeys: [undefined],
+    ints: new Set(),
+    base: { dim: DIM },
+    numeric: entry.options,
+    grad: true,
+    f32Tolerance: entry.f32Tolerance,
+    width: () => DIM,
+    domains: entry.checked ? [0, 1].map((arg) => ({ arg, values: entry.checked!.bad, expected: entry.checked!.message })) : [],
+    data(rows, seed, f32) {
+      const at = uniformDraw(seed);
+      const y = Float64Array.from({ length: rows * DIM }, () => at(entry.domain.target));
+      const p = Float64Array.from({ length: rows * DIM }, () => at(entry.domain.pred));
+      return [cast(y, f32), cast(p, f32)];
+    },
+    reference([y, p], _, weights) {
+      const t = y as ArrayLike<number> & { subarray(a: number, b: number): ArrayLike<number> };
+      const q = p as typeof t;
+      const rows = t.length / DIM;
+      const w = (r: number) => (weights ? weights[r]! : 1);
+      const wsum = weights ? sum(weights) : rows;
+      const losses = new Float64Array(rows);
+      const grad = new Float64Array(rows * DIM);
+      for (let r = 0; r < rows; r++) {
+        const row = ref.row(t.subarray(r * DIM, (r + 1) * DIM), q.subarray(r * DIM, (r + 1) * DIM), {});
+        losses[r] = w(r) * row.loss;
+        row.grad.forEach((g, j) => {
+          grad[r * DIM + j] = wsum > 0 ? (w(r) * g) / wsum : 0;
         });
       }
       const total = sum(losses);

@@ -3,7 +3,7 @@
 // rewritten to the package as built (dist/index.js, through the page's import map).
 import uPlot from 'uplot';
 import * as simdloss from '../../src/index.js';
-import { elementwiseOf, ternaryOf } from '../../test/registry.js';
+import { elementwiseOf, similarityOf, ternaryOf } from '../../test/registry.js';
 import { type Epoch, loadIris, logisticTrainer, softmaxTrainer, type Trainer } from '../iris.js';
 import { type RankingState, rankingPanel } from './ranking.js';
 
@@ -139,6 +139,24 @@ curves.push({
     return { loss, grad };
   },
 });
+// The similarity losses: a row of two values, its first along the x axis (pred (x, ½), target (y, 1 − y)).
+for (const e of similarityOf(simdloss)) {
+  curves.push({
+    name: e.name,
+    options: e.options.map((o) => o.name).filter((n) => (SLIDERS as readonly string[]).includes(n)),
+    formula: e.formula,
+    xLabel: 'pred[0] of a row (x, ½)',
+    target: { label: 'target row (y, 1 − y)', min: 0, max: 1, step: 0.05, value: 1 },
+    range: () => [e.domain.pred[0], e.domain.pred[1]],
+    compute(t, x, opts) {
+      const y = new Float64Array(2 * x.length).map((_, k) => (k % 2 === 0 ? t : 1 - t));
+      const p = new Float64Array(2 * x.length).map((_, k) => (k % 2 === 0 ? x[k / 2]! : 0.5));
+      const { loss, grad } = e.loss.withGrad(y, p, { ...opts, dim: 2, reduction: 'none' as const });
+      // (the options record hides the 'none' overload from the type checker)
+      return { loss: loss as unknown as Float64Array, grad: grad.filter((_, k) => k % 2 === 0) };
+    },
+  });
+}
 
 const POINTS = 241;
 const lossSelect = $<HTMLSelectElement>('loss');

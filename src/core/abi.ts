@@ -21,6 +21,12 @@ export const MODE_IGNORE = 64;
 export const MODE_SQUARED = 8;
 /** Triplet: the negative distance is min(d(a, n), d(p, n)). */
 export const MODE_SWAP = 16;
+/** Similarity rows wider than a slot, streamed a segment at a time: add this segment to the row's sums. */
+export const MODE_SEGMENT_SUMS = 8;
+/** With MODE_SEGMENT_SUMS: the row's first segment (its sums start from 0). */
+export const MODE_SEGMENT_FIRST = 16;
+/** Similarity: the row's loss from the sums of its segments, and this segment's gradient. */
+export const MODE_SEGMENT_GRAD = 32;
 
 /** Elements per block: float32 lane sums are flushed into a float64 total every BLOCK elements. */
 export const BLOCK = 1024;

@@ -2,7 +2,7 @@
 // shared by the property tests and the differential fuzz (no test-runner import: tools/fuzz.ts uses it).
 
 import { elementwiseData, ternaryData, uniform } from '../random.js';
-import type { EmbeddingEntry, RegistryEntry, RowwiseEntry } from '../registry.js';
+import type { EmbeddingEntry, RegistryEntry, RowwiseEntry, SimilarityEntry } from '../registry.js';
 
 export type Float = Float32Array | Float64Array;
 export type Ctor = Float32ArrayConstructor | Float64ArrayConstructor;
@@ -52,7 +52,11 @@ export const perElement = (entry: RegistryEntry): boolean => entry.kind === 'ele
 /** Number of examples (rows for the row-wise and embedding kinds). */
 export function examples(entry: RegistryEntry, b: Batch): number {
   const n = b.xs[0]!.length;
-  return entry.kind === 'rowwise' ? n / (b.opts.classes as number) : entry.kind === 'embedding' ? n / (b.opts.dim as number) : n;
+  return entry.kind === 'rowwise'
+    ? n / (b.opts.classes as number)
+    : entry.kind === 'embedding' || entry.kind === 'similarity'
+      ? n / (b.opts.dim as number)
+      : n;
 }
 
 /** Whether the entry returns a gradient. */
@@ -65,7 +69,7 @@ export function resolveCase(entry: RegistryEntry, caseIndex: number, width: numb
   for (const [k, v] of Object.entries(c)) o[k] = typeof v === 'function' ? v(width) : v;
   if (entry.kind === 'rowwise') o.classes = width;
   if (typeof o.k === 'number') o.k = Math.min(o.k, width); // topK: k ≤ classes
-  if (entry.kind === 'embedding') o.dim = width;
+  if (entry.kind === 'embedding' || entry.kind === 'similarity') o.dim = width;
   return o;
 }
 
@@ -87,7 +91,21 @@ export function draw(entry: RegistryEntry, C: Ctor, n: number, width: number, ca
     const { y, a, b } = ternaryData(entry, C, n, rand, opts as Record<string, number | boolean>);
     return { target: y, xs: [a, b], opts };
   }
+  if (entry.kind === 'similarity') return { ...similarityData(entry, C, n, width, rand), opts };
   return { ...embeddingData(entry, C, n, width, rand), opts };
+}
+
+/** Rows from the domain; with masks, every other row's target of 0 and 1; every 4th target row 0 (an empty mask, a zero vector). */
+function similarityData(entry: SimilarityEntry, C: Ctor, rows: number, dim: number, rand: () => number): Omit<Batch, 'opts'> {
+  const y = uniform(C, rows * dim, entry.domain.target, rand);
+  const p = uniform(C, rows * dim, entry.domain.pred, rand);
+  for (let r = 0; r < rows; r++) {
+    for (let k = r * dim; k < (r + 1) * dim; k++) {
+      if (r % 4 === 3) y[k] = 0;
+      else if (entry.masks && r % 2 === 0) y[k] = rand() < 0.4 ? 1 : 0;
+    }
+  }
+  return { target: y, xs: [p] };
 }
 
 function rowData(entry: RowwiseEntry, C: Ctor, rows: number, classes: number, rand: () => number): Omit<Batch, 'opts'> {

@@ -7,6 +7,7 @@ import { random } from '../random.js';
 import { applies } from '../reference/domains.js';
 import { embeddingReferences } from '../reference/embedding.js';
 import { expected, type Options, references, rowReferences } from '../reference/index.js';
+import { similarityReferences } from '../reference/similarity.js';
 import { ternaryExpected, ternaryReferences } from '../reference/ternary.js';
 import type { RegistryEntry } from '../registry.js';
 import {
@@ -79,6 +80,8 @@ function writeBits(a: Float, i: number, rand: () => number, what: 'nan' | 'subno
 // The documented domain: which inputs are refused, per loss (docs/guide.md). Everything else is accepted.
 
 const unit = (v: number) => v >= 0 && v <= 1;
+/** Values at the edges of [0, 1], for arguments checked against it. */
+const UNIT_EDGES = [0, 1, -0, 2 ** -30, 1 - 2 ** -24, 2 ** -149];
 
 /** An embedding label's domain, from the kind of label its entry draws (absent: not checked). */
 function labelDomain(entry: RegistryEntry & { kind: 'embedding' }): ((v: number) => boolean) | undefined {
@@ -90,6 +93,7 @@ export function knows(entry: RegistryEntry): boolean {
   if (entry.kind === 'elementwise') return entry.name in references;
   if (entry.kind === 'embedding') return entry.name in embeddingReferences;
   if (entry.kind === 'ternary') return entry.name in ternaryReferences;
+  if (entry.kind === 'similarity') return entry.name in similarityReferences;
   return entry.name in rowReferences;
 }
 
@@ -98,11 +102,13 @@ export function refusesSome(entry: RegistryEntry): boolean {
   if (entry.kind === 'elementwise') return entry.checks.target !== undefined || entry.checks.pred !== undefined;
   if (entry.kind === 'embedding') return labelDomain(entry) !== undefined;
   if (entry.kind === 'ternary') return Object.keys(entry.checks).length > 0;
+  if (entry.kind === 'similarity') return entry.checked !== undefined;
   return true;
 }
 
 /** Whether every NaN and ±∞ the entry can meet is refused (every argument checked): a fuzz run then sees none accepted. */
 export function refusesEveryNonFinite(entry: RegistryEntry): boolean {
+  if (entry.kind === 'similarity') return entry.checked !== undefined;
   return (
     entry.kind === 'elementwise' &&
     applies(entry.checks.target, {}) &&
@@ -131,6 +137,16 @@ export function firstInvalid(entry: RegistryEntry, b: Batch): { arguments: strin
     const arrays = [b.target as Float, b.xs[0]!, b.xs[1]!];
     for (let i = 0; i < arrays[0]!.length; i++) {
       const bad = names.filter((name, j) => entry.checks[name] !== undefined && !entry.checks[name]!.accepts(arrays[j]![i]!));
+      if (bad.length > 0) return { arguments: bad, index: i };
+    }
+    return undefined;
+  }
+  if (entry.kind === 'similarity') {
+    if (entry.checked === undefined) return undefined;
+    const y = b.target as Float;
+    const p = b.xs[0]!;
+    for (let i = 0; i < p.length; i++) {
+      const bad = [...(unit(y[i]!) ? [] : ['target']), ...(unit(p[i]!) ? [] : ['pred'])];
       if (bad.length > 0) return { arguments: bad, index: i };
     }
     return undefined;
@@ -181,7 +197,9 @@ export function makeCase(entry: RegistryEntry, rand: () => number): Case {
   const checkedTarget =
     entry.kind === 'elementwise' || entry.kind === 'ternary'
       ? entry.checks.target !== undefined
-      : entry.kind === 'rowwise' || labelDomain(entry) !== undefined;
+      : entry.kind === 'similarity'
+        ? entry.checked !== undefined
+        : entry.kind === 'rowwise' || labelDomain(entry) !== undefined;
   const predCheck = entry.kind === 'elementwise' ? entry.checks.pred : undefined;
   const inputEdges = (j: number) =>
     entry.kind === 'elementwise'
@@ -190,14 +208,16 @@ export function makeCase(entry: RegistryEntry, rand: () => number): Case {
         : undefined
       : entry.kind === 'ternary'
         ? entry.checks[entry.inputs[j]!]?.edges
-        : undefined;
+        : entry.kind === 'similarity' && entry.checked !== undefined
+          ? UNIT_EDGES
+          : undefined;
   // (edges in [0, 1] for the targets checked against it: row-wise and binary embedding labels)
   const targetEdges =
     entry.kind === 'elementwise' || entry.kind === 'ternary'
       ? entry.checks.target?.edges
       : entry.kind === 'embedding' && entry.labels === 'sign'
         ? undefined
-        : [0, 1, -0, 2 ** -30, 1 - 2 ** -24, 2 ** -149];
+        : UNIT_EDGES;
   for (const [j, x] of batch.xs.entries()) {
     const predEdges = inputEdges(j);
     if (predEdges && !dirty) {
@@ -363,6 +383,7 @@ function reference(entry: RegistryEntry, c: Case): Reference {
     };
   }
   if (entry.kind === 'ternary') return ternaryReference(entry, c);
+  if (entry.kind === 'similarity') return similarityReference(entry, c);
   if (entry.kind === 'rowwise') {
     const e = rowReferences[entry.name]!(b.target!, b.xs[0]!, b.opts as never, w);
     const C = b.opts.classes as number;
@@ -421,6 +442,30 @@ function reference(entry: RegistryEntry, c: Case): Reference {
   }
   for (const g of gradScale) for (let i = 0; i < g.length; i++) if (g[i]! >= 0) g[i] = Math.max(g[i]!, floor);
   return { losses, lossScale, grads, gradScale };
+}
+
+/** Row by row: the loss (weighted; its scale the loss's range, 1) and its gradient (weighted; its scale the row's gradScale). */
+function similarityReference(entry: RegistryEntry & { kind: 'similarity' }, c: Case): Reference {
+  const b = c.batch;
+  const dim = b.opts.dim as number;
+  const y = b.target as Float;
+  const p = b.xs[0]!;
+  const rows = examples(entry, b);
+  const losses = new Float64Array(rows);
+  const lossScale = new Float64Array(rows);
+  const grads = new Float64Array(p.length);
+  const gradScale = new Float64Array(p.length);
+  for (let r = 0; r < rows; r++) {
+    const wr = c.weights ? c.weights[r]! : 1;
+    const row = entry.reference.row(y.subarray(r * dim, (r + 1) * dim), p.subarray(r * dim, (r + 1) * dim), b.opts as never);
+    losses[r] = wr * row.loss;
+    lossScale[r] = wr;
+    for (let i = 0; i < dim; i++) {
+      grads[r * dim + i] = wr * row.grad[i]!;
+      gradScale[r * dim + i] = wr * row.gradScale;
+    }
+  }
+  return { losses, lossScale, grads: [grads], gradScale: [gradScale] };
 }
 
 /** As an elementwise reference: the formula in float64, rounded to the dtype, then weighted in it; −1 scales within 1e-5 of a kink. */
@@ -592,7 +637,11 @@ export function fuzzBatch(use: Use, cases: Case[], stats: Stats, failures: Failu
     // 4. Against the float64 reference, example by example, by the policy for its inputs (region()).
     const none = a.none!;
     const width =
-      entry.kind === 'rowwise' ? (c.batch.opts.classes as number) : entry.kind === 'embedding' ? (c.batch.opts.dim as number) : 1;
+      entry.kind === 'rowwise'
+        ? (c.batch.opts.classes as number)
+        : entry.kind === 'embedding' || entry.kind === 'similarity'
+          ? (c.batch.opts.dim as number)
+          : 1;
     const regions = Array.from(none, (_, i) => (isKnown(entry, c, i) ? ('known' as const) : region(entry, c, i)));
     stats.known += regions.filter((r) => r === 'known').length;
     stats.nonFinite += regions.filter((r) => r === 'nonfinite').length;
@@ -649,7 +698,10 @@ function valuesOf(entry: RegistryEntry, c: Case, i: number): { target: number[];
   const row = (x: ArrayLike<number>) => Array.from({ length: width }, (_, k) => x[i * width + k]!);
   const target =
     b.target === undefined ? [] : b.target instanceof Int32Array || entry.kind === 'embedding' ? [b.target[i]!] : row(b.target);
-  return { target, inputs: b.xs.map(row) };
+  // (a similarity loss's target row is summed as its pred row is: an input of the sums)
+  return entry.kind === 'similarity'
+    ? { target: [], inputs: [row(b.target as Float), ...b.xs.map(row)] }
+    : { target, inputs: b.xs.map(row) };
 }
 
 function hasNaN(entry: RegistryEntry, c: Case, i: number): boolean {
@@ -676,11 +728,12 @@ function region(entry: RegistryEntry, c: Case, i: number): 'finite' | 'overflow'
     hi = Math.max(hi, x);
   }
   if (hi - lo > max) return 'overflow';
-  if (entry.kind === 'embedding' && !c.f32 && real.some((x) => Math.abs(x) > 1e150)) return 'overflow';
+  const squares = entry.kind === 'embedding' || entry.kind === 'similarity';
+  if (squares && !c.f32 && real.some((x) => Math.abs(x) > 1e150)) return 'overflow';
   // (float64 rows of norm below 1e-150: their squares underflow — in the reference too, which then
   // gives ±∞ where the kernel's rescaled sums stay finite)
   if (
-    entry.kind === 'embedding' &&
+    squares &&
     !c.f32 &&
     v.inputs.some((x) => {
       const m = Math.max(...x.map(Math.abs));
@@ -697,7 +750,7 @@ function region(entry: RegistryEntry, c: Case, i: number): 'finite' | 'overflow'
 function exampleOf(entry: RegistryEntry, c: Case, i: number): number {
   return entry.kind === 'rowwise'
     ? Math.floor(i / (c.batch.opts.classes as number))
-    : entry.kind === 'embedding'
+    : entry.kind === 'embedding' || entry.kind === 'similarity'
       ? Math.floor(i / (c.batch.opts.dim as number))
       : i;
 }

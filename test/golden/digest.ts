@@ -7,7 +7,14 @@ import * as lib from '../../src/node.js';
 import { binaryAccuracy, initSync } from '../../src/node.js';
 import { type Audit, loadAudit } from '../audit.js';
 import { elementwiseData, random, ternaryData, uniform } from '../random.js';
-import { type ElementwiseEntry, type EmbeddingEntry, type RowwiseEntry, registryOf, type TernaryEntry } from '../registry.js';
+import {
+  type ElementwiseEntry,
+  type EmbeddingEntry,
+  type RowwiseEntry,
+  registryOf,
+  type SimilarityEntry,
+  type TernaryEntry,
+} from '../registry.js';
 
 export type Digest = Record<string, string>;
 /**
@@ -285,6 +292,32 @@ function ternary(digest: Digests, entry: TernaryEntry): void {
   }
 }
 
+/** Rows within a slot, and wider than one (float32 and float64), with masks and an empty row among them. */
+const SIMILARITY_DIMS = [5, 131, 8193];
+
+function similarity(digest: Digests, entry: SimilarityEntry): void {
+  const loss = entry.loss as AnyLoss;
+  for (const dim of SIMILARITY_DIMS) {
+    const rows = dim > 1000 ? 3 : ROWS;
+    for (const [dtype, Ctor] of DTYPES) {
+      const rand = random(5000 + dim + dtype.length);
+      const y = uniform(Ctor, rows * dim, entry.domain.target, rand);
+      const p = uniform(Ctor, rows * dim, entry.domain.pred, rand);
+      for (let r = 0; r < rows; r++) {
+        if (r % 4 === 1) y.fill(0, r * dim, (r + 1) * dim);
+        else if (entry.masks && r % 2 === 0) for (let k = r * dim; k < (r + 1) * dim; k++) y[k] = rand() < 0.4 ? 1 : 0;
+      }
+      const w = uniform(Ctor, rows, [0, 2], rand);
+      const table = calls(
+        (o) => loss(y, p, o),
+        (m, o) => loss[m](y, p, o),
+        false,
+      );
+      for (const c of entry.cases) record(digest, `${entry.name} ${dtype} ${JSON.stringify({ ...c, dim })}`, table, { ...c, dim }, w);
+    }
+  }
+}
+
 /** Every loss and metric of the registry, and binaryAccuracy (a metric outside it), in one build. */
 export function lossDigest(bytes: Uint8Array): Digests {
   initSync(bytes);
@@ -293,6 +326,7 @@ export function lossDigest(bytes: Uint8Array): Digests {
     if (entry.kind === 'elementwise') elementwise(digest, entry, entry.loss, entry.cases, false);
     else if (entry.kind === 'rowwise') rowwise(digest, entry);
     else if (entry.kind === 'ternary') ternary(digest, entry);
+    else if (entry.kind === 'similarity') similarity(digest, entry);
     else embedding(digest, entry);
   }
   const unit = { target: [0, 1], pred: [0, 1] } as const;

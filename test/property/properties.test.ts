@@ -238,7 +238,9 @@ function klSlack(b: Batch, f32: boolean): Float64Array {
 
 describe('loss ≥ 0 where the math says so', () => {
   // (a loss that may be negative says so: poissonNLL's and gaussianNLL's references)
-  const nonNegative = registryOf(lib).filter((e) => !((e.kind === 'elementwise' || e.kind === 'ternary') && e.signed));
+  const nonNegative = registryOf(lib).filter(
+    (e) => !(((e.kind === 'elementwise' || e.kind === 'ternary') && e.signed) || (e.kind === 'similarity' && e.range[0] < 0)),
+  );
   test.each(nonNegative.map((e) => [e.name, e] as const))('%s', (_, entry) => {
     check(draws(entry), (d) => {
       const b = nonNegativeBatch(entry, d);
@@ -620,6 +622,7 @@ function lossScales(entry: RegistryEntry, b: Batch, losses: ArrayLike<number>): 
     return Float64Array.from(losses, (l, i) => Math.max(Math.abs(l), e.lossScale[i]!) + 2 ** -140);
   }
   if (entry.kind === 'rowwise') return new Float64Array(losses.length).fill(Math.max(1, maxAbs(losses)));
+  if (entry.kind === 'similarity') return new Float64Array(losses.length).fill(1); // (the loss's range is within [−1, 1])
   return Float64Array.from(embeddingScales(entry, b)!, (row) => row.scale + 2 ** -140);
 }
 
@@ -642,6 +645,7 @@ function gradScales(entry: RegistryEntry, b: Batch, grads: Float[], kinks: boole
     return [e.gradSumScale.map((s, i) => Math.max(s, Math.abs(e.gradSum[i]!)) + 2 ** -140)];
   }
   if (entry.kind === 'rowwise') return grads.map((g) => new Float64Array(g.length).fill(Math.max(1, maxAbs(g))));
+  if (entry.kind === 'similarity') return [similarityGradScales(entry, b)];
   const rows = embeddingScales(entry, b)!;
   const dim = b.opts.dim as number;
   const margin = (b.opts.margin as number | undefined) ?? 1;
@@ -657,6 +661,19 @@ function gradScales(entry: RegistryEntry, b: Batch, grads: Float[], kinks: boole
       return kinks && row.kinkGap < 1e-4 * row.scale ? -1 : Math.max(row.gradScale, extra[r]!, maxAbs(g)) + 2 ** -140;
     }),
   );
+}
+
+/** A similarity batch's gradient scales (of the sum): each element its row's gradScale from the reference. */
+function similarityGradScales(entry: RegistryEntry & { kind: 'similarity' }, b: Batch): Float64Array {
+  const dim = b.opts.dim as number;
+  const y = b.target as Float;
+  const p = b.xs[0]!;
+  const out = new Float64Array(p.length);
+  for (let r = 0; r < p.length / dim; r++) {
+    const row = entry.reference.row(y.subarray(r * dim, (r + 1) * dim), p.subarray(r * dim, (r + 1) * dim), b.opts as never);
+    out.fill(row.gradScale + 2 ** -140, r * dim, (r + 1) * dim);
+  }
+  return out;
 }
 
 describe('ordinary arrays and WasmArrays (or their .array) give bit-identical results in any mix', () => {

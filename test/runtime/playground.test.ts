@@ -21,7 +21,7 @@ import {
 } from '../../src/node.js';
 import { browser as browserPath, CHROMIUM } from '../browsers.js';
 import { averagePrecisionRef, precisionRecallCurveRef, rocAucRef, rocCurveRef } from '../reference/ranking.js';
-import { elementwiseOf, ternaryOf } from '../registry.js';
+import { elementwiseOf, similarityOf, ternaryOf } from '../registry.js';
 
 const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -97,7 +97,7 @@ afterAll(async () => {
 });
 
 describe('npm run playground (Chromium)', () => {
-  test('loads the built package without errors, offers every elementwise loss, contrastive, the three-input losses and two row-wise ones', async () => {
+  test('loads the built package without errors, offers every elementwise loss, contrastive, the three-input, two row-wise and the similarity losses', async () => {
     expect(errors).toEqual([]);
     expect(await page.textContent('#build')).toMatch(/^(SIMD|scalar) build$/);
     const names = await page.$$eval('#loss option', (os) => os.map((o) => (o as HTMLOptionElement).value));
@@ -107,6 +107,7 @@ describe('npm run playground (Chromium)', () => {
       ...ternaryOf(lib).map((e) => e.name),
       'multiMargin',
       'multilabelSoftMargin',
+      ...similarityOf(lib).map((e) => e.name),
     ]);
     const p = await plotted();
     expect(p.loss).toBe('huber');

@@ -163,6 +163,12 @@ function inputs(entry, dtype) {
     const args = draw ? [F.from({ length: rows }, draw), ...embeddings] : embeddings;
     return { args, dtypes: args.map(() => dtype), rows, opts: { dim }, metric: false, gradKeys: entry.inputs };
   }
+  if (entry.kind === 'similarity') {
+    const dim = 6;
+    const rows = 9;
+    const [target, pred] = [entry.domain.target, entry.domain.pred].map((d) => F.from({ length: rows * dim }, () => uniform(d)));
+    return { args: [target, pred], dtypes: [dtype, dtype], rows, opts: { dim }, metric: false };
+  }
   return undefined;
 }
 

@@ -230,9 +230,12 @@ function mixedAndLengthCases(s: Subject, valid: Args): Case[] {
   }
   // The ref argument itself: its length must be a whole number of examples.
   if (s.width(s.ref) > 1) {
-    const argument = s.kind === 'rowwise' ? 'opts.classes' : refName;
+    // (a similarity loss's target and pred both lose an element: then only the rows are wrong)
+    const argument = s.kind === 'rowwise' ? 'opts.classes' : s.kind === 'similarity' ? 'opts.dim' : refName;
     const resize = (a: Args) =>
-      a.map((x, i) => (i === s.ref || (s.kind === 'embedding' && i > s.ref) ? resized(x as Float64Array, -1) : x));
+      a.map((x, i) =>
+        i === s.ref || (s.kind === 'embedding' && i > s.ref) || s.kind === 'similarity' ? resized(x as Float64Array, -1) : x,
+      );
     cases.push({
       what: `${refName} not whole rows`,
       methods: all,

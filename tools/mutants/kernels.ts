@@ -29,6 +29,7 @@ const CATEGORICAL = ['test/unit/categorical.test.ts', 'test/unit/ties.test.ts'];
 const EMBEDDING = ['test/unit/embedding.test.ts'];
 const RANKING = ['test/unit/ranking.test.ts', 'test/unit/ranking-bins.test.ts'];
 const MARGINS = [...CATEGORICAL, 'test/unit/margins-multilabel.test.ts'];
+const SIMILARITY = ['test/unit/similarity.test.ts'];
 
 export const mutants: Mutant[] = [
   // ---------------------------------------------------------------- assembly/metric/ranking.ts
@@ -821,5 +822,119 @@ export const mutants: Mutant[] = [
     replace: 'return x == 0 || (m > 0 && m < Infinity);',
     tests: EMBEDDING,
     why: 'a subnormal per-row factor accepted: the row loses its digits instead of taking the float64 path',
+  },
+
+  // ---------------------------------------------------------------- similarity (dice, tversky, cosineSimilarity)
+  {
+    id: 'similarity-segment-no-reset',
+    file: 'assembly/kernel/similarity.ts',
+    find: '    if (mode & MODE_SEGMENT_FIRST) resetSums();\n',
+    replace: '',
+    tests: SIMILARITY,
+    why: "a wide row's sums start from the previous row's",
+  },
+  {
+    id: 'similarity-eight-lanes-order',
+    file: 'assembly/kernel/similarity.ts',
+    find: 'return (<f64>(s0 + s4) + <f64>(s1 + s5)) + (<f64>(s2 + s6) + <f64>(s3 + s7));',
+    replace: 'return (<f64>(s0 + s1) + <f64>(s4 + s5)) + (<f64>(s2 + s3) + <f64>(s6 + s7));',
+    tests: SIMILARITY,
+    why: "scalar only: the float32 lane sums combined in another order than the SIMD build's",
+  },
+  {
+    id: 'similarity-tail-square',
+    file: 'assembly/kernel/similarity.ts',
+    find: '    b += op.squares() ? yd * yd : yd;',
+    replace: '    b += op.squares() ? yd * pd : yd;',
+    tests: SIMILARITY,
+    why: "the row's tail adds y·p to ‖y‖² (rows whose dim is not a multiple of 4)",
+  },
+  {
+    id: 'similarity-unit-bits',
+    file: 'assembly/kernel/similarity.ts',
+    find: 'const ONE_BITS: u32 = 0x3f800000;',
+    replace: 'const ONE_BITS: u32 = 0x3f800001;',
+    tests: SIMILARITY,
+    why: 'the [0, 1] check by bits lets the float32 just above 1 through',
+  },
+  {
+    id: 'similarity-nan-unchecked',
+    file: 'assembly/kernel/similarity.ts',
+    find: 'return !(lo >= 0 && hi <= 1) || isNaN<f64>(sums);',
+    replace: 'return !(lo >= 0 && hi <= 1);',
+    tests: SIMILARITY,
+    why: 'pmin/pmax skip a NaN: without the sums a NaN in a float64 row passes the check',
+  },
+  {
+    id: 'similarity-grad-unweighted',
+    file: 'assembly/kernel/similarity.ts',
+    find: 'if (mode & MODE_GRAD) gradient<T, L>(op, dim, y + off, p + off, g + off, scale * wr);',
+    replace: 'if (mode & MODE_GRAD) gradient<T, L>(op, dim, y + off, p + off, g + off, scale);',
+    tests: SIMILARITY,
+    why: 'the row weight left out of the gradient',
+  },
+  {
+    id: 'similarity-loss-unweighted',
+    file: 'assembly/kernel/similarity.ts',
+    find: '    const wl = l * wr;',
+    replace: '    const wl = l;',
+    tests: SIMILARITY,
+    why: 'the row weight left out of the loss',
+  },
+  {
+    id: 'similarity-grad-tail-sign',
+    file: 'assembly/kernel/similarity.ts',
+    find: '    if (op.readsPred()) v += a2 * load<T>(p + off);\n    store<T>(g + off, v);',
+    replace: '    if (op.readsPred()) v -= a2 * load<T>(p + off);\n    store<T>(g + off, v);',
+    tests: SIMILARITY,
+    why: "the gradient's tail (past the last vector) subtracts the pred term",
+  },
+  {
+    id: 'dice-grad-sign',
+    file: 'assembly/loss/similarity.ts',
+    find: 'setCoefficients(q / d, -2 / d, 0);',
+    replace: 'setCoefficients(q / d, 2 / d, 0);',
+    tests: SIMILARITY,
+    why: "the sign of the target's term of the Dice gradient",
+  },
+  {
+    id: 'dice-smooth-numerator',
+    file: 'assembly/loss/similarity.ts',
+    find: 'const q = (2 * tp + s) / d;',
+    replace: 'const q = (2 * tp) / d;',
+    tests: SIMILARITY,
+    why: 'the smoothing term left out of the numerator (an empty mask then costs 1)',
+  },
+  {
+    id: 'tversky-weights-swapped',
+    file: 'assembly/loss/similarity.ts',
+    find: 'const d = tp + alpha * fp + beta * fn + s;',
+    replace: 'const d = tp + beta * fp + alpha * fn + s;',
+    tests: SIMILARITY,
+    why: 'α and β weigh the wrong error',
+  },
+  {
+    id: 'tversky-grad-alpha',
+    file: 'assembly/loss/similarity.ts',
+    find: 'setCoefficients(alpha * q / d, ((1 - alpha - beta) * q - 1) / d, 0);',
+    replace: 'setCoefficients(q / d, ((1 - alpha - beta) * q - 1) / d, 0);',
+    tests: SIMILARITY,
+    why: "α dropped from the gradient's constant term",
+  },
+  {
+    id: 'cosine-floor-always',
+    file: 'assembly/loss/similarity.ts',
+    find: 'setCoefficients(0, -inv, pp >= NORM_FLOOR ? cos / np2 : 0);',
+    replace: 'setCoefficients(0, -inv, cos / np2);',
+    tests: SIMILARITY,
+    why: "a floored norm differentiated as if it were the row's norm",
+  },
+  {
+    id: 'cosine-target-floor',
+    file: 'assembly/loss/similarity.ts',
+    find: 'const ny = sqrt<f64>(max<f64>(yy, NORM_FLOOR));',
+    replace: 'const ny = sqrt<f64>(yy);',
+    tests: SIMILARITY,
+    why: 'no floor on the target norm: a zero target row gives 0/0',
   },
 ];
