@@ -16,7 +16,8 @@ for (const build of BUILDS) {
     });
 
     for (const dtype of DTYPES) {
-      const A = dtype.Array;
+      // (one constructor type for both dtypes: the union of the two has no callable from() or reduce())
+      const A = dtype.Array as Float64ArrayConstructor;
       const tol = dtype.name === 'f32' ? 1e-6 : 1e-14;
 
       test(`${dtype.name}: multiMargin by hand — rows of 4 classes, p 1 and 2, margin, class weights`, () => {
