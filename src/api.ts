@@ -16,6 +16,7 @@ export { SimdlossError } from './core/errors.js';
 export { type InitInfo, type InitOptions, initSync, simdSupported } from './core/init.js';
 export { alloc, type Dtype, memory, type TypedArrayOf, WasmArray } from './core/memory.js';
 export type { AccumulatorBase, AccumulatorState, Json } from './core/stream.js';
+export type { TallyAccumulator, TallyState } from './core/tally-stream.js';
 export type {
   EmbeddingAccumulator,
   EmbeddingGradOptions,
@@ -39,3 +40,6 @@ export * from './loss/categorical.js';
 export * from './loss/embedding.js';
 export * from './loss/regression.js';
 export * from './loss/ternary.js';
+export * from './metric/calibration.js';
+export * from './metric/confusion.js';
+export * from './metric/f1.js';
