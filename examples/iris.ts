@@ -125,6 +125,8 @@ export interface TrainOptions {
 export interface Trainer {
   readonly name: string;
   next(): Epoch;
+  /** The model's logits on the test rows now (one a row for logistic regression, CLASSES for softmax). */
+  testLogits(): Float32Array;
 }
 
 /** Mini-batches of the training rows, reshuffled every epoch. */
@@ -153,6 +155,7 @@ export function softmaxTrainer(lib: Lib, data: Split, { batch = 16, lr = 0.5, se
   let epoch = 0;
   return {
     name: 'softmax regression (3 classes)',
+    testLogits: () => model.forward(data.xTest, nTest),
     next() {
       let loss = 0;
       let right = 0;
@@ -185,6 +188,7 @@ export function logisticTrainer(lib: Lib, data: Split, { batch = 16, lr = 0.5, s
   let epoch = 0;
   return {
     name: `logistic regression (${CLASS_NAMES[positive]} vs the rest)`,
+    testLogits: () => model.forward(data.xTest, yTest.length),
     next() {
       let loss = 0;
       let right = 0;
