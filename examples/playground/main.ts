@@ -4,7 +4,8 @@
 import uPlot from 'uplot';
 import * as simdloss from '../../src/index.js';
 import { elementwiseOf, ternaryOf } from '../../test/registry.js';
-import { type Epoch, loadIris, logisticTrainer, softmaxTrainer, type Trainer } from '../iris.js';
+import { CLASSES, type Epoch, loadIris, logisticTrainer, softmaxTrainer, type Trainer } from '../iris.js';
+import { probabilitiesOf, type Reliability, reliabilityDiagram } from './reliability.js';
 
 const { contrastive, init } = simdloss;
 // The test registry's elementwise entries (kind, options, domain, formula), bound to this page's copy of the library.
@@ -22,6 +23,7 @@ const state = {
   gradValues: [] as number[],
   error: '',
   training: { running: false, epoch: 0, trainLoss: NaN, testAccuracy: NaN },
+  reliability: undefined as Reliability | undefined,
 };
 (window as unknown as { __playground: typeof state }).__playground = state;
 
@@ -211,6 +213,13 @@ let history: Epoch[] = [];
 let frame = 0;
 let lossHistoryChart: uPlot;
 let accHistoryChart: uPlot;
+let reliability: ReturnType<typeof reliabilityDiagram> | undefined;
+
+/** The evaluation section: the reliability diagram of the model being trained, on the test rows. */
+function evaluate(): void {
+  const { target, probs } = probabilitiesOf(trainer.testLogits(), data.yTest, CLASSES, 2);
+  state.reliability = reliability!.update(target, probs);
+}
 
 function reset(): void {
   stop();
@@ -220,6 +229,9 @@ function reset(): void {
   for (const input of [lrInput, epochsInput]) document.querySelector<HTMLOutputElement>(`output[for=${input.id}]`)!.value = input.value;
   lossHistoryChart?.destroy();
   accHistoryChart?.destroy();
+  reliability?.destroy();
+  $('reliability-chart').replaceChildren();
+  reliability = reliabilityDiagram($('reliability-chart'), simdloss.calibration);
   lossHistoryChart = lineChart($('train-loss-chart'), 'loss', 'epoch', [
     { label: 'train', stroke: '#1f77b4' },
     { label: 'test', stroke: '#ff7f0e' },
@@ -240,6 +252,7 @@ function step(): void {
   lossHistoryChart.setData([epochs, history.map((e) => e.trainLoss), history.map((e) => e.testLoss)]);
   accHistoryChart.setData([epochs, history.map((e) => e.trainAccuracy), history.map((e) => e.testAccuracy)]);
   Object.assign(state.training, { epoch: h.epoch, trainLoss: h.trainLoss, testAccuracy: h.testAccuracy });
+  evaluate();
   $('status').textContent = `epoch ${h.epoch} · train loss ${h.trainLoss.toFixed(4)} · test accuracy ${h.testAccuracy.toFixed(3)}`;
   if (history.length >= Number(epochsInput.value)) stop();
   else frame = requestAnimationFrame(step);

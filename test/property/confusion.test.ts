@@ -39,15 +39,17 @@ const draws = fc.integer({ min: 1, max: 12 }).chain((C) =>
   }),
 );
 
+const sum = (a: ArrayLike<number>) => Array.from(a).reduce((x, v) => x + v, 0);
+
 type Draw = { C: number; rows: { t: number; k: number; s: number[]; w: number }[]; f32: boolean };
 
 function arrays(d: Draw) {
-  const F = d.f32 ? Float32Array : Float64Array;
+  const float = (values: number[]): Float32Array | Float64Array => (d.f32 ? Float32Array.from(values) : Float64Array.from(values));
   return {
     y: Int32Array.from(d.rows, (r) => r.t),
     k: Int32Array.from(d.rows, (r) => r.k),
-    s: F.from(d.rows.flatMap((r) => r.s)),
-    w: F.from(d.rows, (r) => r.w / 8),
+    s: float(d.rows.flatMap((r) => r.s)),
+    w: float(d.rows.map((r) => r.w / 8)),
   };
 }
 
@@ -55,10 +57,10 @@ test('the matrix total is Σ w, row sums are the weight of each true class, and 
   check(draws, (d) => {
     const { y, s, w } = arrays(d);
     const m = confusionMatrix(y, s, { classes: d.C, weights: w });
-    const total = w.reduce((a, b) => a + b, 0);
+    const total = sum(w);
     expect(m.reduce((a, b) => a + b, 0)).toBe(total);
     const { support } = precisionRecallF1(m);
-    for (let c = 0; c < d.C; c++) expect(support[c]).toBe(w.reduce((a, wi, i) => a + (y[i] === c ? wi : 0), 0));
+    for (let c = 0; c < d.C; c++) expect(support[c]).toBe(sum(w.filter((_, i) => y[i] === c)));
     let trace = 0;
     for (let c = 0; c < d.C; c++) trace += m[c * d.C + c]!;
     const micro = precisionRecallF1(m, { average: 'micro' });

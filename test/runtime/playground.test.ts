@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type Playground, startPlayground } from '../../examples/playground/serve.js';
 import * as lib from '../../src/node.js';
-import { binaryCrossEntropy, contrastive, gaussianNLL, huber, init, marginRanking, msle, quantile } from '../../src/node.js';
+import { binaryCrossEntropy, calibration, contrastive, gaussianNLL, huber, init, marginRanking, msle, quantile } from '../../src/node.js';
 import { browser as browserPath, CHROMIUM } from '../browsers.js';
 import { elementwiseOf, ternaryOf } from '../registry.js';
 
@@ -32,6 +32,12 @@ interface Plotted {
   gradValues: number[];
   error: string;
   training: { running: boolean; epoch: number; trainLoss: number; testAccuracy: number };
+  reliability?: {
+    target: number[];
+    probs: number[];
+    bins: number;
+    result: { ece: number; mce: number; count: number[]; confidence: number[]; accuracy: number[] };
+  };
 }
 
 let playground: Playground;
@@ -211,6 +217,24 @@ describe('npm run playground (Chromium)', () => {
     expect(await page.textContent('#train')).toBe('Done');
     mkdirSync(artifacts, { recursive: true });
     await page.screenshot({ path: `${artifacts}playground.png`, fullPage: true });
+    expect(errors).toEqual([]);
+  });
+
+  test('the evaluation panel: the trained model\u2019s reliability diagram, the values calibration gives in Node', async () => {
+    const r = (await plotted()).reliability!;
+    expect(r.target).toHaveLength(30);
+    expect(r.result.count.reduce((a, b) => a + b, 0)).toBe(30);
+    const node = calibration(Int32Array.from(r.target), Float32Array.from(r.probs), { bins: r.bins });
+    expect(r.result).toEqual({
+      ece: node.ece,
+      mce: node.mce,
+      count: [...node.bins.count],
+      confidence: [...node.bins.confidence],
+      accuracy: [...node.bins.accuracy],
+    });
+    expect(await page.textContent('#reliability-chart')).toMatch(/ECE 0\.\d{4} · MCE [01]\.\d{4} · 30 test rows in 10 bins/);
+    expect(await page.locator('#reliability-chart canvas').count()).toBe(1);
+    await page.locator('#evaluation').screenshot({ path: `${artifacts}evaluation.png` });
     expect(errors).toEqual([]);
   });
 });

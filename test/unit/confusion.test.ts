@@ -27,7 +27,9 @@ function scoresOf<A extends Float32ArrayConstructor | Float64ArrayConstructor>(C
 }
 
 function dyadic<A extends Float32ArrayConstructor | Float64ArrayConstructor>(Ctor: A, n: number, rand: () => number) {
-  return Ctor.from({ length: n }, () => Math.floor(rand() * 32) / 8) as InstanceType<A>;
+  const a = new Ctor(n) as InstanceType<A>;
+  for (let i = 0; i < n; i++) a[i] = Math.floor(rand() * 32) / 8;
+  return a;
 }
 
 /** The SimdlossError `run` throws: argument, index, and the words its message must contain. */
@@ -183,12 +185,12 @@ for (const build of BUILDS) {
             const got = precisionRecallF1(m, { average });
             const want = prfRef(m, C, average);
             for (const key of ['precision', 'recall', 'f1', 'support'] as const)
-              expectNear(got[key], want[key], 1e-14, `${average} ${key}, C = ${C}`);
+              expectNear(got[key], want[key] as number, 1e-14, `${average} ${key}, C = ${C}`);
           }
           const got = precisionRecallF1(m, { average: 'none' });
           const want = prfRef(m, C, 'none');
           for (const key of ['precision', 'recall', 'f1', 'support'] as const) {
-            for (let k = 0; k < C; k++) expectNear(got[key][k]!, want[key][k]!, 1e-15, `${key}[${k}], C = ${C}`);
+            for (let k = 0; k < C; k++) expectNear(got[key][k]!, (want[key] as number[])[k]!, 1e-15, `${key}[${k}], C = ${C}`);
           }
         }
       }
@@ -257,12 +259,12 @@ describe('bad input: a SimdlossError naming argument, index, range and value; th
   test('NaN scores, with the element index (row·C + class), in every SIMD lane and the tail', () => {
     for (const { Array: A } of DTYPES) {
       for (let at = 0; at < 30; at++) {
-        const scores = A.from({ length: 30 }, (_, i) => i % 4);
+        const scores = new A(30).map((_, i) => i % 4);
         scores[at] = Number.NaN;
         refused(() => confusionMatrix(new Int32Array(10), scores, { classes: 3 }), 'pred', at, `pred[${at}]`, 'NaN');
       }
       // a bad label in an earlier row than the NaN is reported first
-      const scores = A.from({ length: 12 }, () => 0);
+      const scores = new A(12);
       scores[7] = Number.NaN;
       refused(() => confusionMatrix(Int32Array.of(0, 9, 0, 0), scores, { classes: 3 }), 'labels', 1);
     }
