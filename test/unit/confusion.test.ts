@@ -249,6 +249,14 @@ describe('bad input: a SimdlossError naming argument, index, range and value; th
     );
     refused(() => confusionMatrix(Int32Array.of(0, 1, -1), s.subarray(0, 9), { classes: 3 }), 'labels', 2, 'got -1');
     refused(() => confusionMatrix(Int32Array.of(0, 1), Int32Array.of(1, 7), { classes: 3 }), 'pred', 1, 'pred[1]', 'got 7');
+    // in a lanes group of score rows (rows 8–15 of float32, 10–11 of float64), both builds
+    for (const { Array: A } of DTYPES) {
+      const labels = new Int32Array(16);
+      labels[10] = -1;
+      refused(() => confusionMatrix(labels, new A(48), { classes: 3 }), 'labels', 10, 'labels[10]', 'got -1');
+      labels[10] = 3;
+      refused(() => confusionMatrix(labels, new A(48), { classes: 3 }), 'labels', 10, 'got 3');
+    }
     // past the first chunks: the index is the example's, not the chunk's
     const far = new Int32Array(20_000);
     far[19_999] = 5;

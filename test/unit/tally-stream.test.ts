@@ -142,6 +142,15 @@ describe.each(METRICS)('$name', (m) => {
   });
 });
 
+test('a cell keeps what its float64 sum rounds away in its compensation, whichever addend is larger', () => {
+  // 0.5 + 2⁵³ rounds to 2⁵³: the compensation holds the 0.5, in the kernel's step and in a merge's
+  const acc = binaryConfusion.create().update(Int32Array.of(1, 1), Float64Array.of(1, 1), Float64Array.of(0.5, 2 ** 53));
+  expect(acc.toJSON().sums[0]).toBe(2 ** 53);
+  expect(acc.toJSON().compensations[0]).toBe(0.5);
+  const other = binaryConfusion.create().update(Int32Array.of(1), Float64Array.of(1), Float64Array.of(0.5));
+  expect(acc.merge(other).result().tp).toBe(2 ** 53 + 1);
+});
+
 test('weighted sums that overflow survive the JSON trip as Infinity', () => {
   const acc = binaryConfusion.create();
   acc.update(Int32Array.of(1, 1), Float64Array.of(1, 1), Float64Array.of(1.7e308, 1.7e308));
