@@ -13,7 +13,7 @@ import type { BinaryTarget, Floats } from './confusion.js';
 const BINS = new KernelPair('calibration');
 
 /** The most bins: each takes 48 bytes of wasm memory during a call (and 6 numbers in a state). */
-export const MAX_BINS = 65536;
+const MAX_BINS = 65536;
 
 /** Options of {@link calibration}. */
 export interface CalibrationOptions {
@@ -58,6 +58,8 @@ export type CalibrationAccumulator = TallyAccumulator<[target: BinaryTarget, pro
 
 /** {@link calibration}: the function, and its accumulators. */
 export interface CalibrationMetric {
+  /** The metric's exported name, as its accumulators' states name it. */
+  readonly metricName: 'calibration';
   (target: BinaryTarget, probs: Floats, opts?: CalibrationOptions): Calibration;
   /** An accumulator: `bins` fixed here, batches and their weights given to `update`. */
   create(opts?: Omit<CalibrationOptions, 'weights'>): CalibrationAccumulator;
@@ -133,7 +135,7 @@ const calibrationSpec: TallySpec<Calibration> = {
  * import { calibration } from 'simdloss';
  *
  * const { ece, mce, bins } = calibration(Int32Array.of(0, 1, 1, 1), Float64Array.of(0.1, 0.3, 0.8, 0.9), { bins: 2 });
- * bins.count;        // Float64Array [2, 2]
+ * bins.count;        // [2, 2]
  * bins.confidence;   // [0.2, 0.85]
  * bins.accuracy;     // [0.5, 1]
  * ece;               // 0.225 = ½·0.3 + ½·0.15

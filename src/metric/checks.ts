@@ -5,6 +5,9 @@ import { checkOptionNames } from '../core/args.js';
 import { SimdlossError, show } from '../core/errors.js';
 import { rederive, WasmArray } from '../core/memory.js';
 
+/** The most classes a confusion matrix may have: its C² cells of 16 bytes then fill 256 MiB of wasm memory. */
+export const MAX_CLASSES = 4096;
+
 /** The typed array behind an argument (a WasmArray's live view; a view detached by the table's allocation re-derived). */
 export function arrayOf(fn: string, name: string, x: unknown): unknown {
   const again = rederive(x);

@@ -11,13 +11,10 @@ import type { WasmArray } from '../core/memory.js';
 import { countInto, operand, pass, type Table, values } from '../core/tally.js';
 import { type TallyAccumulator, type TallySpec, tallying } from '../core/tally-stream.js';
 import type { Labels } from '../core/types.js';
-import { arrayOf, binaryTargetOf, floatsOf, integerOption, labelsOf, optionsOf, weightsOf } from './checks.js';
+import { arrayOf, binaryTargetOf, floatsOf, integerOption, labelsOf, MAX_CLASSES, optionsOf, weightsOf } from './checks.js';
 
 /** Float32 or float64 values, or a WasmArray of one. */
 export type Floats = Float32Array | Float64Array | WasmArray<'f32'> | WasmArray<'f64'>;
-
-/** The most classes a confusion matrix may have: its C² cells of 16 bytes then fill 256 MiB of wasm memory. */
-export const MAX_CLASSES = 4096;
 
 const LABELS = new KernelPair('confusionLabels');
 const SCORES = new KernelPair('confusionScores');
@@ -41,6 +38,8 @@ export type ConfusionMatrixAccumulator = TallyAccumulator<[labels: Labels, pred:
 
 /** {@link confusionMatrix}: the function, and its accumulators. */
 export interface ConfusionMatrixMetric {
+  /** The metric's exported name, as its accumulators' states name it. */
+  readonly metricName: 'confusionMatrix';
   (labels: Labels, pred: Labels | Floats, opts: ConfusionMatrixOptions): Float64Array;
   /** An accumulator: options fixed here (`classes`), batches and their weights given to `update`. */
   create(opts: Omit<ConfusionMatrixOptions, 'weights'>): ConfusionMatrixAccumulator;
@@ -107,10 +106,10 @@ const confusionSpec: TallySpec<Float64Array> = {
  * ```ts
  * import { confusionMatrix } from 'simdloss';
  *
- * confusionMatrix(Int32Array.of(2, 0, 2, 2, 0, 1), Int32Array.of(0, 0, 2, 2, 0, 2), { classes: 3 });
- * // Float64Array [2, 0, 0,  0, 0, 1,  1, 0, 2]: rows are true labels, columns predictions
+ * const labels = Int32Array.of(2, 0, 2, 2, 0, 1);
+ * confusionMatrix(labels, Int32Array.of(0, 0, 2, 2, 0, 2), { classes: 3 });   // [2, 0, 0,  0, 0, 1,  1, 0, 2]: rows true, columns predicted
  * const acc = confusionMatrix.create({ classes: 3 });   // exact and mergeable: counts are integers
- * acc.update(Int32Array.of(1), Float32Array.of(0.1, 0.7, 0.2)).result();   // [0, 0, 0,  0, 1, 0,  0, 0, 0]
+ * acc.update(Int32Array.of(1), Float32Array.of(0.1, 0.7, 0.2)).result();   // [0, 0, 0,  0, 1, 0,  0, 0, 0]: argmax of the scores
  * ```
  */
 export const confusionMatrix: ConfusionMatrixMetric = Object.defineProperty(
@@ -166,6 +165,8 @@ export type BinaryConfusionAccumulator = TallyAccumulator<[target: BinaryTarget,
 
 /** {@link binaryConfusion}: the function, and its accumulators. */
 export interface BinaryConfusionMetric {
+  /** The metric's exported name, as its accumulators' states name it. */
+  readonly metricName: 'binaryConfusion';
   (target: BinaryTarget, scores: Floats, opts?: BinaryConfusionOptions): BinaryCounts;
   /** An accumulator: the threshold fixed here, batches and their weights given to `update`. */
   create(opts?: Omit<BinaryConfusionOptions, 'weights'>): BinaryConfusionAccumulator;
@@ -221,10 +222,10 @@ const binarySpec: TallySpec<BinaryCounts> = {
  * ```ts
  * import { binaryConfusion } from 'simdloss';
  *
- * binaryConfusion(Int32Array.of(1, 0, 1, 0), Float32Array.of(0.9, 0.6, 0.3, 0.1));
- * // { tp: 1, fp: 1, fn: 1, tn: 1 } (positive where score > 0.5)
- * binaryConfusion(Int32Array.of(1, 0, 1, 0), Float32Array.of(0.9, 0.6, 0.3, 0.1), { threshold: 0.2 });
- * // { tp: 2, fp: 1, fn: 0, tn: 1 }
+ * const target = Int32Array.of(1, 0, 1, 0);
+ * const scores = Float32Array.of(0.9, 0.6, 0.3, 0.1);
+ * binaryConfusion(target, scores).tp;   // 1 (positive where score > 0.5: tp 1, fp 1, fn 1, tn 1)
+ * binaryConfusion(target, scores, { threshold: 0.2 }).tp;   // 2
  * ```
  */
 export const binaryConfusion: BinaryConfusionMetric = Object.defineProperty(

@@ -1,8 +1,7 @@
 /** Precision, recall and F1 per class, and their averages, read from a confusion matrix. */
 
 import { SimdlossError, show } from '../core/errors.js';
-import { optionsOf } from './checks.js';
-import { MAX_CLASSES } from './confusion.js';
+import { MAX_CLASSES, optionsOf } from './checks.js';
 
 /** How per-class scores are combined: 'none' (per-class arrays), 'macro', 'micro' or 'weighted'. */
 export type Average = 'none' | 'macro' | 'micro' | 'weighted';
@@ -21,17 +20,25 @@ export interface PrecisionRecallF1Options<A extends Average = Average> {
 
 /** Per-class precision, recall, F1 and support (the examples of each true class), each an array of C values. */
 export interface PerClassScores {
+  /** tp / (tp + fp) of each class: of the examples predicted k, the share truly k. */
   precision: Float64Array;
+  /** tp / (tp + fn) of each class: of the examples truly k, the share predicted k. */
   recall: Float64Array;
+  /** 2tp / (2tp + fp + fn) of each class: the harmonic mean of its precision and recall. */
   f1: Float64Array;
+  /** The examples of each true class (with weights, their Σ w): the matrix's row sums. */
   support: Float64Array;
 }
 
 /** Averaged precision, recall and F1; support is the matrix's total. */
 export interface AveragedScores {
+  /** The averaged precision. */
   precision: number;
+  /** The averaged recall. */
   recall: number;
+  /** The averaged F1 ('macro' and 'weighted': the mean of the per-class F1, not the F1 of the mean precision and recall). */
   f1: number;
+  /** The matrix's total: every example (with weights, Σ w). */
   support: number;
 }
 
@@ -111,8 +118,10 @@ function mean(x: Float64Array, weights?: Float64Array): number {
  * import { confusionMatrix, precisionRecallF1 } from 'simdloss';
  *
  * const m = confusionMatrix(Int32Array.of(2, 0, 2, 2, 0, 1), Int32Array.of(0, 0, 2, 2, 0, 2), { classes: 3 });
- * precisionRecallF1(m, { average: 'macro' });   // { precision: 0.4444, recall: 0.5556, f1: 0.4889, support: 6 }
- * precisionRecallF1(m).f1;                      // Float64Array [0.8, 0, 0.6667]
+ * precisionRecallF1(m, { average: 'macro' }).precision;   // 0.4444
+ * precisionRecallF1(m, { average: 'macro' }).f1;          // 0.4889 = (0.8 + 0 + 0.6667) / 3
+ * precisionRecallF1(m, { average: 'micro' }).f1;          // 0.6667 = accuracy, 4 of 6
+ * precisionRecallF1(m).f1;                                // [0.8, 0, 0.6667] per class
  * ```
  */
 export function precisionRecallF1(matrix: Float64Array | readonly number[], opts?: PrecisionRecallF1Options<'none'>): PerClassScores;
