@@ -59,7 +59,8 @@ export async function benchConfusion(timeMs: number): Promise<void> {
     { name: 'labels: simdloss', prepare: () => once(() => confusionMatrix(labels, pred, { classes: C })) },
     { name: 'labels: plain JS', prepare: () => once(() => plainConfusion(labels, undefined, pred, C)) },
   ];
-  const samples = await measure(tasks, 1, 'confusionMatrix', timeMs);
+  // 3 samples a round at the least (not measure's 8): a call is 10–200 ms, so 5 rounds give each task 15 or more.
+  const samples = await measure(tasks, 1, 'confusionMatrix', timeMs, 3);
   const ms = (name: string) => medianOf(samples.get(name)!);
   console.log(`\nconfusionMatrix, N = 1e6 examples, C = ${C}, float32 scores (median ms a call; ratio to plain JS)`);
   for (const name of samples.keys()) {

@@ -35,6 +35,8 @@ test(
     for (const table of ['mse', 'binaryCrossEntropyWithLogits', 'sparseSoftmaxCrossEntropy, 10 classes'])
       expect(out).toContain(`\n${table}: withGrad into a reused out`);
     expect(out).toMatch(/^synthetic, batch 64 .* +[\d.]+ ms +[\d.]+ ms +[\d.]+×$/m);
+    for (const variant of ['scores: simdloss', 'scores: zero-copy', 'labels: simdloss'])
+      expect(out).toMatch(new RegExp(`^confusionMatrix, N = 1e6[^]*^ {2}${variant} +[\\d.]+ ms +[\\d.]+×$`, 'm'));
   },
   TIMEOUT,
 );
