@@ -162,7 +162,8 @@ describe('kernels: every call of every loss reaches an export of both builds wit
     bySubject.set(current, new Set());
     for (const A of [Float32Array, Float64Array]) {
       const labels = Int32Array.of(0, 2, 1, 1, 0);
-      const scores = A.from({ length: 15 }, (_, i) => (i * 7) % 5);
+      const scores = new A(15);
+      for (let i = 0; i < 15; i++) scores[i] = (i * 7) % 5;
       const probs = A.of(0.1, 0.9, 0.5, 1, 0);
       const binary = Int32Array.of(0, 1, 1, 0, 1);
       for (const weights of [undefined, A.of(1, 2, 0.5, 1, 3)]) {
