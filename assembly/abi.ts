@@ -15,6 +15,8 @@ export const MODE_ENTROPY: i32 = 32;
 export const MODE_IGNORE: i32 = 64;
 /** Triplet: the squared distance. */
 export const MODE_SQUARED: i32 = 8;
+/** Binary metrics: the target is read as the scores' float type (0 or 1), not as Int32 labels. */
+export const MODE_FLOAT_TARGET: i32 = 8;
 /** Triplet: the negative distance is min(d(a, n), d(p, n)). */
 export const MODE_SWAP: i32 = 16;
 /** Similarity rows wider than a slot, streamed a segment at a time: add this segment to the row's sums. */

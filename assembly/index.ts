@@ -11,6 +11,8 @@ export * from "./loss/embedding";
 export * from "./loss/ternary";
 export * from "./metric/ranking";
 export * from "./loss/similarity";
+export * from "./metric/confusion";
+export * from "./metric/calibration";
 
 /** 1 in the SIMD build, 0 in the scalar build (the same source, compiled with and without `--enable simd`). */
 export const SIMD: i32 = ASC_FEATURE_SIMD ? 1 : 0;

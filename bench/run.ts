@@ -39,6 +39,7 @@ import {
   type TernaryEntry,
   ternaryOf,
 } from '../test/registry.js';
+import { benchConfusion } from './confusion.js';
 import { benchMath } from './math.js';
 import { measure, medianOf, type Prepared, ROUNDS, sawNaN } from './measure.js';
 import { ownCall, ownCopy } from './own-copy.js';
@@ -94,7 +95,8 @@ if (sizes.some((n) => !Number.isSafeInteger(n) || n < 1)) fail(`--sizes must be 
 const timeMs = Number(args.time);
 if (!(timeMs > 0)) fail(`--time must be a positive number of ms; got ${args.time}`);
 const only = args.only?.split(',').map((s) => s.trim());
-for (const name of only ?? []) if (!registry.some((e) => e.name === name)) fail(`--only: no loss named '${name}'`);
+for (const name of only ?? [])
+  if (!registry.some((e) => e.name === name) && name !== 'confusionMatrix') fail(`--only: no loss named '${name}'`);
 const classCounts = args.classes.split(',').map((s) => Number(s.trim()));
 const rowSizes = args['row-sizes'].split(',').map((s) => Number(s.trim()));
 if (classCounts.some((c) => !Number.isSafeInteger(c) || c < 1)) fail(`--classes must be positive integers; got ${args.classes}`);
@@ -543,6 +545,7 @@ async function timeRows(
   );
 }
 
+if (!args.small && (!only || only.includes('confusionMatrix'))) await benchConfusion(timeMs);
 if (!only || args.small) {
   await benchSmallBatch(timeMs, () => use(true));
   await benchTraining(timeMs);

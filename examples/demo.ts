@@ -5,14 +5,18 @@
 import { plain } from '../bench/plain.js';
 import {
   averagePrecision,
+  binaryConfusion,
   binaryCrossEntropy,
   binaryCrossEntropyWithLogits,
+  calibration,
   categoricalCrossEntropy,
+  confusionMatrix,
   type ElementwiseLoss,
   huber,
   init,
   mae,
   mse,
+  precisionRecallF1,
   rocAuc,
   smoothL1,
   sparseCategoricalAccuracy,
@@ -183,8 +187,10 @@ async function train(trainer: Trainer): Promise<Epoch[]> {
 }
 const logistic = logisticTrainer(lib, data);
 await train(logistic);
+evaluateLogistic(logistic);
 const softmax = softmaxTrainer(lib, data);
 await train(softmax);
+evaluateSoftmax(softmax);
 rankingReport(logistic, softmax);
 
 /**
@@ -213,6 +219,36 @@ function softmaxColumn(logits: Float32Array, c: number): Float32Array {
     for (const z of row) sum += Math.exp(z - top);
     return Math.exp(row[c]! - top) / sum;
   });
+}
+
+/** The trained logistic model on the test rows: its counts at p > 0.5 (logit > 0) and its calibration. */
+function evaluateLogistic(trainer: Trainer): void {
+  const logits = trainer.testLogits();
+  const target = Int32Array.from(data.yTest, (c) => Number(c === 2));
+  const c = binaryConfusion(target, logits, { threshold: 0 });
+  console.log(`  test counts at p > 0.5 (binaryConfusion): tp ${c.tp}, fp ${c.fp}, fn ${c.fn}, tn ${c.tn}`);
+  const m = Float64Array.of(c.tn, c.fp, c.fn, c.tp); // the two-class matrix, negatives first
+  const f1 = precisionRecallF1(m).f1[1]!;
+  line('F1 of virginica (precisionRecallF1)', f4(f1));
+  const probs = Float32Array.from(logits, (z) => 1 / (1 + Math.exp(-z)));
+  const cal = calibration(target, probs, { bins: 5 });
+  line('calibration over 5 bins: ECE', f4(cal.ece));
+  line('calibration over 5 bins: MCE', f4(cal.mce));
+}
+
+/** The trained softmax model on the test rows: its confusion matrix (argmax of the logits) and F1. */
+function evaluateSoftmax(trainer: Trainer): void {
+  const m = confusionMatrix(data.yTest, trainer.testLogits(), { classes: CLASSES });
+  console.log('  test confusion matrix (confusionMatrix; rows true, columns predicted):');
+  console.log(`  ${''.padEnd(12)}${CLASS_NAMES.map((n) => n.padStart(12)).join('')}`);
+  for (let t = 0; t < CLASSES; t++) {
+    console.log(
+      `  ${CLASS_NAMES[t]!.padEnd(12)}${Array.from(m.subarray(t * CLASSES, (t + 1) * CLASSES), (v) => String(v).padStart(12)).join('')}`,
+    );
+  }
+  line('F1 per class (precisionRecallF1)', list(precisionRecallF1(m).f1, 4));
+  line('macro F1', f4(precisionRecallF1(m, { average: 'macro' }).f1));
+  line('micro F1 (= accuracy: one label a row)', f4(precisionRecallF1(m, { average: 'micro' }).f1));
 }
 
 // ── 4. Speed ────────────────────────────────────────────────────────────────────────────────────

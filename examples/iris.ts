@@ -125,7 +125,7 @@ export interface TrainOptions {
 export interface Trainer {
   readonly name: string;
   next(): Epoch;
-  /** The model's logits on the test rows as they stand (rows × outputs). */
+  /** The model's logits on the test rows now (one a row for logistic regression, CLASSES for softmax). */
   testLogits(): Float32Array;
 }
 

@@ -23,6 +23,7 @@ export type {
   SimilarityReduceOptions,
 } from './core/similarity.js';
 export type { AccumulatorBase, AccumulatorState, Json } from './core/stream.js';
+export type { TallyAccumulator, TallyState } from './core/tally-stream.js';
 export type {
   EmbeddingAccumulator,
   EmbeddingGradOptions,
@@ -48,3 +49,6 @@ export * from './loss/ranking.js';
 export * from './loss/regression.js';
 export * from './loss/similarity.js';
 export * from './loss/ternary.js';
+export * from './metric/calibration.js';
+export * from './metric/confusion.js';
+export * from './metric/f1.js';

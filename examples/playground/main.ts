@@ -4,8 +4,9 @@
 import uPlot from 'uplot';
 import * as simdloss from '../../src/index.js';
 import { elementwiseOf, similarityOf, ternaryOf } from '../../test/registry.js';
-import { type Epoch, loadIris, logisticTrainer, softmaxTrainer, type Trainer } from '../iris.js';
+import { CLASSES, type Epoch, loadIris, logisticTrainer, softmaxTrainer, type Trainer } from '../iris.js';
 import { type RankingState, rankingPanel } from './ranking.js';
+import { probabilitiesOf, type Reliability, reliabilityDiagram } from './reliability.js';
 
 const { contrastive, init, multiMargin, multilabelSoftMargin } = simdloss;
 // The test registry's elementwise entries (kind, options, domain, formula), bound to this page's copy of the library.
@@ -24,6 +25,7 @@ const state = {
   error: '',
   training: { running: false, epoch: 0, trainLoss: NaN, testAccuracy: NaN },
   ranking: undefined as RankingState | undefined,
+  reliability: undefined as Reliability | undefined,
 };
 (window as unknown as { __playground: typeof state }).__playground = state;
 
@@ -268,6 +270,13 @@ let history: Epoch[] = [];
 let frame = 0;
 let lossHistoryChart: uPlot;
 let accHistoryChart: uPlot;
+let reliability: ReturnType<typeof reliabilityDiagram> | undefined;
+
+/** The evaluation section: the reliability diagram of the model being trained, on the test rows. */
+function evaluate(): void {
+  const { target, probs } = probabilitiesOf(trainer.testLogits(), data.yTest, CLASSES, 2);
+  state.reliability = reliability!.update(target, probs);
+}
 
 function reset(): void {
   stop();
@@ -278,6 +287,9 @@ function reset(): void {
   for (const input of [lrInput, epochsInput]) document.querySelector<HTMLOutputElement>(`output[for=${input.id}]`)!.value = input.value;
   lossHistoryChart?.destroy();
   accHistoryChart?.destroy();
+  reliability?.destroy();
+  $('reliability-chart').replaceChildren();
+  reliability = reliabilityDiagram($('reliability-chart'), simdloss.calibration);
   lossHistoryChart = lineChart($('train-loss-chart'), 'loss', 'epoch', [
     { label: 'train', stroke: '#1f77b4' },
     { label: 'test', stroke: '#ff7f0e' },
@@ -299,6 +311,7 @@ function step(): void {
   accHistoryChart.setData([epochs, history.map((e) => e.trainAccuracy), history.map((e) => e.testAccuracy)]);
   Object.assign(state.training, { epoch: h.epoch, trainLoss: h.trainLoss, testAccuracy: h.testAccuracy });
   ranking.update(trainer.testLogits());
+  evaluate();
   $('status').textContent = `epoch ${h.epoch} · train loss ${h.trainLoss.toFixed(4)} · test accuracy ${h.testAccuracy.toFixed(3)}`;
   if (history.length >= Number(epochsInput.value)) stop();
   else frame = requestAnimationFrame(step);

@@ -27,6 +27,8 @@ export const MODE_SEGMENT_SUMS = 8;
 export const MODE_SEGMENT_FIRST = 16;
 /** Similarity: the row's loss from the sums of its segments, and this segment's gradient. */
 export const MODE_SEGMENT_GRAD = 32;
+/** Binary metrics: the target is read as the scores' float type (0 or 1), not as Int32 labels. */
+export const MODE_FLOAT_TARGET = 8;
 
 /** Elements per block: float32 lane sums are flushed into a float64 total every BLOCK elements. */
 export const BLOCK = 1024;

@@ -318,6 +318,22 @@ function similarity(digest: Digests, entry: SimilarityEntry): void {
   }
 }
 
+/** The counting metrics (outside the registry): score rows with ties, weights of any value, every bin. */
+function counting(digest: Digests): void {
+  for (const [dtype, Ctor] of DTYPES) {
+    const rand = random(4242);
+    const n = ELEMENTS;
+    const labels = Int32Array.from({ length: n }, () => Math.floor(rand() * 7));
+    const scores = uniform(Ctor, 7 * n, [0, 5], rand).map(Math.floor); // ties in most rows
+    const w = uniform(Ctor, n, [0, 3], rand);
+    const binary = labels.map((t) => t & 1);
+    const probs = uniform(Ctor, n, [0, 1], rand);
+    split(digest, `confusionMatrix ${dtype}`, lib.confusionMatrix(labels, scores, { classes: 7, weights: w }), false);
+    split(digest, `binaryConfusion ${dtype}`, lib.binaryConfusion(binary, probs, { threshold: 0.3, weights: w }), false);
+    split(digest, `calibration ${dtype}`, lib.calibration(binary, probs, { bins: 13, weights: w }), false);
+  }
+}
+
 /** Every loss and metric of the registry, and binaryAccuracy (a metric outside it), in one build. */
 export function lossDigest(bytes: Uint8Array): Digests {
   initSync(bytes);
@@ -337,6 +353,7 @@ export function lossDigest(bytes: Uint8Array): Digests {
     [{}, { threshold: 0.3 }],
     true,
   );
+  counting(digest);
   return digest;
 }
 

@@ -141,6 +141,30 @@ describe('npm run demo (fast, not a TTY)', () => {
     }
   });
 
+  test('the trained models evaluated: confusion counts, F1 and calibration agree with each other and the accuracy', () => {
+    const finals = [...out.matchAll(/final test accuracy: ([\d.]+) \((\d+)\/30\)/g)].map((m) => Number(m[2]));
+    const matrix = [...out.matchAll(/^ {2}(?:setosa|versicolor|virginica) +(\d+) +(\d+) +(\d+)$/gm)].flatMap((m) => m.slice(1).map(Number));
+    expect(matrix).toHaveLength(9);
+    for (let t = 0; t < 3; t++) expect(matrix[3 * t]! + matrix[3 * t + 1]! + matrix[3 * t + 2]!).toBe(10); // 10 test rows a class
+    expect(matrix[0]! + matrix[4]! + matrix[8]!).toBe(finals[1]); // the diagonal: the softmax model's right answers
+    const f1 = (k: number) => {
+      const predicted = matrix[k]! + matrix[3 + k]! + matrix[6 + k]!;
+      return (2 * matrix[4 * k]!) / (predicted + 10);
+    };
+    const perClass = /F1 per class \(precisionRecallF1\)\s+(.+)$/m.exec(out)![1]!.split(', ').map(Number);
+    perClass.forEach((v, k) => {
+      expect(Math.abs(v - f1(k))).toBeLessThanOrEqual(5e-5);
+    });
+    expect(Math.abs(value('macro F1') - (f1(0) + f1(1) + f1(2)) / 3)).toBeLessThanOrEqual(5e-5);
+    expect(Math.abs(value('micro F1') - finals[1]! / 30)).toBeLessThanOrEqual(5e-5);
+    const [tp, fp, fn, tn] = /tp (\d+), fp (\d+), fn (\d+), tn (\d+)/.exec(out)!.slice(1).map(Number) as [number, number, number, number];
+    expect(tp + fn).toBe(10);
+    expect(tp + tn).toBe(finals[0]);
+    expect(fp + tn).toBe(20);
+    expect(Math.abs(value('F1 of virginica') - (2 * tp) / (2 * tp + fp + fn))).toBeLessThanOrEqual(5e-5);
+    expect(value('calibration over 5 bins: ECE')).toBeLessThanOrEqual(value('calibration over 5 bins: MCE'));
+  });
+
   test('the speed table, and a transcript that fits 80 columns with no progress bar', () => {
     for (const loss of ['mse', 'binaryCrossEntropyWithLogits', 'sparseSoftmaxCrossEntropy C=10']) {
       expect(out).toMatch(new RegExp(`^ {2}${loss} +[\\d.]+ ms +[\\d.]+ ms +[\\d.]+×$`, 'm'));

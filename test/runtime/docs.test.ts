@@ -101,10 +101,12 @@ function rangeText(o: api.NumericOption): string {
   return `${o.minOpen ? '(' : '['}${o.min}, ${max}${o.maxOpen ? ')' : ']'}`;
 }
 
-/** Every loss and metric the package exports (whatever has `create`), with its declared type in the reference. */
+/** Every loss and metric the package exports (whatever has `create` and a `lossName`), with its declared type in the reference. */
 const losses = Object.entries(api).filter(
-  ([, f]) => typeof f === 'function' && typeof (f as { create?: unknown }).create === 'function',
+  ([, f]) => typeof f === 'function' && typeof (f as { create?: unknown }).create === 'function' && 'lossName' in f,
 ) as [string, api.ElementwiseLoss][];
+/** The counting metrics (a `metricName`, a table for a result, no reduction). */
+const counting = Object.entries(api).filter(([, f]) => typeof f === 'function' && 'metricName' in f);
 
 test('npm run docs builds the reference with no warning and no error', () => {
   expect(output).not.toMatch(/warning|error/i);
@@ -178,6 +180,24 @@ describe('every option of every loss: documented, with its range and the default
       expect(summary(props.get(x.name)!), `${iface!.name}.${x.name} states its range`).toContain(rangeText(x));
     }
   });
+});
+
+test('every counting metric is documented, its options interface states each default create() fills in', () => {
+  for (const [name, f] of counting) {
+    const r = byName.get(name);
+    expect(r, name).toBeDefined();
+    expect(summary(r!).length, `${name} has a summary`).toBeGreaterThan(20);
+    const iface = byName.get(`${name[0]!.toUpperCase()}${name.slice(1)}Options`);
+    expect(iface?.kind, `${name}'s options interface`).toBe(INTERFACE);
+    const props = new Map((iface!.children ?? []).map((p) => [p.name, p]));
+    const acc = (f as unknown as { create(o: object): { options: Record<string, unknown> } }).create(
+      name === 'confusionMatrix' ? { classes: 3 } : {},
+    );
+    for (const [key, value] of Object.entries(acc.options)) {
+      if (key === 'classes') continue; // required: no default
+      expect(defaultOf(props.get(key)!), `${iface!.name}.${key}'s @defaultValue`).toBe(String(value));
+    }
+  }
 });
 
 test("the common options say reduction's default, 'mean', as the code applies it", () => {
@@ -269,7 +289,9 @@ describe('README.md and docs/', () => {
 
   test('every export that has a loss or metric shape is in the README table', () => {
     const readme = read('README.md');
-    for (const [name] of losses) expect(readme, name).toMatch(new RegExp(`^\\| \`${name}[\`(]`, 'm'));
+    expect(counting.length).toBeGreaterThanOrEqual(3);
+    for (const [name] of [...losses, ...counting, ['precisionRecallF1']])
+      expect(readme, name).toMatch(new RegExp(`^\\| \`${name}[\`(]`, 'm'));
   });
 
   test('every relative link points to a file that exists, and every #anchor to a heading in it', () => {

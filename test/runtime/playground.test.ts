@@ -9,6 +9,7 @@ import { type Playground, startPlayground } from '../../examples/playground/serv
 import * as lib from '../../src/node.js';
 import {
   binaryCrossEntropy,
+  calibration,
   contrastive,
   gaussianNLL,
   huber,
@@ -46,6 +47,12 @@ interface Plotted {
   error: string;
   training: { running: boolean; epoch: number; trainLoss: number; testAccuracy: number };
   ranking: RankingState;
+  reliability?: {
+    target: number[];
+    probs: number[];
+    bins: number;
+    result: { ece: number; mce: number; count: number[]; confidence: number[]; accuracy: number[] };
+  };
 }
 
 let playground: Playground;
@@ -284,6 +291,23 @@ describe('npm run playground (Chromium)', () => {
       );
     }
     await page.screenshot({ path: `${artifacts}playground-evaluation.png`, fullPage: true });
+  });
+
+  test('the evaluation panel: the trained model\u2019s reliability diagram, the values calibration gives in Node', async () => {
+    const r = (await plotted()).reliability!;
+    expect(r.target).toHaveLength(30);
+    expect(r.result.count.reduce((a, b) => a + b, 0)).toBe(30);
+    const node = calibration(Int32Array.from(r.target), Float32Array.from(r.probs), { bins: r.bins });
+    expect(r.result).toEqual({
+      ece: node.ece,
+      mce: node.mce,
+      count: [...node.bins.count],
+      confidence: [...node.bins.confidence],
+      accuracy: [...node.bins.accuracy],
+    });
+    expect(await page.textContent('#reliability-chart')).toMatch(/ECE 0\.\d{4} · MCE [01]\.\d{4} · 30 test rows in 10 bins/);
+    expect(await page.locator('#reliability-chart canvas').count()).toBe(1);
+    await page.locator('#evaluation').screenshot({ path: `${artifacts}evaluation.png` });
     expect(errors).toEqual([]);
   });
 });

@@ -40,6 +40,8 @@ test(
     for (const model of ['softmax head, batch 256, 1000 classes', 'logistic, batch 4096'])
       for (const backend of ['cpu', 'wasm'])
         expect(out).toMatch(new RegExp(`^${model} +${backend} +[\\d.]+ +[\\d.]+ +[\\d.]+ +[\\d.]+×$`, 'm'));
+    for (const variant of ['scores: simdloss', 'scores: zero-copy', 'labels: simdloss'])
+      expect(out).toMatch(new RegExp(`^confusionMatrix, N = 1e6[^]*^ {2}${variant} +[\\d.]+ ms +[\\d.]+×$`, 'm'));
   },
   TIMEOUT,
 );

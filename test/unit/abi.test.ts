@@ -190,6 +190,39 @@ describe('kernels: every call of every loss reaches an export of both builds wit
     }
   });
 
+  test('the counting metrics and their accumulators reach their kernels, one parameter count each', () => {
+    current = 'counting';
+    bySubject.set(current, new Set());
+    for (const A of [Float32Array, Float64Array]) {
+      const labels = Int32Array.of(0, 2, 1, 1, 0);
+      const scores = new A(15);
+      for (let i = 0; i < 15; i++) scores[i] = (i * 7) % 5;
+      const probs = A.of(0.1, 0.9, 0.5, 1, 0);
+      const binary = Int32Array.of(0, 1, 1, 0, 1);
+      for (const weights of [undefined, A.of(1, 2, 0.5, 1, 3)]) {
+        lib.confusionMatrix(labels, scores, { classes: 3, weights });
+        lib.confusionMatrix(labels, Int32Array.of(1, 2, 0, 1, 1), { classes: 3, weights });
+        lib.binaryConfusion(binary, probs, { weights });
+        lib.binaryConfusion(A.from(binary), probs, { weights });
+        lib.calibration(binary, probs, { weights });
+        lib.calibration.create({ bins: 4 }).update(binary, probs, weights);
+      }
+    }
+    const kernels = [...bySubject.get(current)!].sort();
+    expect(kernels).toEqual(
+      ['binaryConfusion', 'calibration', 'confusionLabels', 'confusionScores'].flatMap((k) => [`${k}_f32`, `${k}_f64`]),
+    );
+    for (const k of kernels) {
+      const counts = used.get(k)!;
+      expect(counts.size, `${k} is always called with one parameter count`).toBe(1);
+      for (const build of builds) {
+        const fn = build.exports[k] as (...a: number[]) => number;
+        expect(fn.length, `${k} (${build.name})`).toBe([...counts][0]);
+        expect(fn(...new Array<number>(fn.length).fill(0)), `${k}(0, …) in ${build.name}`).toBe(-1);
+      }
+    }
+  });
+
   test('every kernel export is called by some loss and named <loss>_<dtype>', () => {
     for (const build of builds) {
       const kernels = Object.entries(build.exports)

@@ -30,6 +30,8 @@ const EMBEDDING = ['test/unit/embedding.test.ts'];
 const RANKING = ['test/unit/ranking.test.ts', 'test/unit/ranking-bins.test.ts'];
 const MARGINS = [...CATEGORICAL, 'test/unit/margins-multilabel.test.ts'];
 const SIMILARITY = ['test/unit/similarity.test.ts'];
+const CONFUSION = ['test/unit/confusion.test.ts', 'test/property/confusion.test.ts', 'test/unit/tally-stream.test.ts'];
+const CALIBRATION = ['test/unit/calibration.test.ts', 'test/unit/tally-stream.test.ts'];
 
 export const mutants: Mutant[] = [
   // ---------------------------------------------------------------- assembly/metric/ranking.ts
@@ -936,5 +938,104 @@ export const mutants: Mutant[] = [
     replace: 'const ny = sqrt<f64>(yy);',
     tests: SIMILARITY,
     why: 'no floor on the target norm: a zero target row gives 0/0',
+  },
+  // ---------------------------------------------------------------- assembly/metric
+  {
+    id: 'confusion-lanes-tie-upper',
+    file: 'assembly/metric/confusion.ts',
+    find: 'const gt0 = v128.gt<T>(v0, best0);',
+    replace: 'const gt0 = v128.ge<T>(v0, best0);',
+    tests: CONFUSION,
+    why: 'vector only: a tie in the first group of rows goes to the higher class',
+    filter: 'confusionMatrix|both builds|ties',
+  },
+  {
+    id: 'confusion-lanes-crossed-groups',
+    file: 'assembly/metric/confusion.ts',
+    find: 'best1 = v128.bitselect(v1, best1, gt1);',
+    replace: 'best1 = v128.bitselect(v1, best1, gt0);',
+    tests: CONFUSION,
+    why: "vector only: the second group's running maximum follows the first group's comparisons",
+    filter: 'confusionMatrix|both builds',
+  },
+  {
+    id: 'confusion-lanes-nan-unseen',
+    file: 'assembly/metric/confusion.ts',
+    find: 'let bad = v128.or(v128.ne<T>(best0, best0), v128.ne<T>(best1, best1));',
+    replace: 'let bad = v128.ne<T>(best1, best1);',
+    tests: CONFUSION,
+    why: "vector only: a NaN first score of the first group's rows is not refused",
+    filter: 'NaN',
+  },
+  {
+    id: 'confusion-row-tie-upper',
+    file: 'assembly/metric/confusion.ts',
+    find: '    if (v > best) {\n      best = v;\n      at = k;',
+    replace: '    if (v >= best) {\n      best = v;\n      at = k;',
+    tests: CONFUSION,
+    why: 'scalar twin only: a tie goes to the higher class',
+    filter: 'confusionMatrix|both builds|ties',
+  },
+  {
+    id: 'confusion-signed-label-check',
+    file: 'assembly/metric/confusion.ts',
+    find: '  if (<u32>t >= <u32>C) return refuse(ARGUMENT_TARGET, i);\n  const cell',
+    replace: '  if (t >= C) return refuse(ARGUMENT_TARGET, i);\n  const cell',
+    tests: CONFUSION,
+    why: 'a negative label in a lanes group accepted: it counts into memory before the table',
+    filter: 'labels',
+  },
+  {
+    id: 'confusion-weight-ignored',
+    file: 'assembly/metric/confusion.ts',
+    find: '  addTo(cell, wi);\n  return -1;',
+    replace: '  addTo(cell, 1);\n  return -1;',
+    tests: CONFUSION,
+    why: 'every example counts 1 whatever its weight',
+    filter: 'weight',
+  },
+  {
+    id: 'binary-threshold-inclusive',
+    file: 'assembly/metric/confusion.ts',
+    find: '(v > threshold ? 0 : 2)',
+    replace: '(v >= threshold ? 0 : 2)',
+    tests: CONFUSION,
+    why: 'a score equal to the threshold counted positive',
+    filter: 'binaryConfusion',
+  },
+  {
+    id: 'binary-target-cells-swapped',
+    file: 'assembly/metric/confusion.ts',
+    find: '(v > threshold ? 0 : 2) + 1 - t)',
+    replace: '(v > threshold ? 0 : 2) + t)',
+    tests: CONFUSION,
+    why: 'positives and negatives swapped: tp where fp belongs',
+    filter: 'binaryConfusion',
+  },
+  {
+    id: 'calibration-one-past-last-bin',
+    file: 'assembly/metric/calibration.ts',
+    find: 'min(<i32>(v * <f64>B), B - 1)',
+    replace: 'min(<i32>(v * <f64>B), B)',
+    tests: CALIBRATION,
+    why: 'a probability of exactly 1 counted one bin past the last',
+    filter: 'calibration|hand',
+  },
+  {
+    id: 'calibration-unweighted-positives',
+    file: 'assembly/metric/calibration.ts',
+    find: 'addTo(bin + 2 * CELL, wi * <f64>t);',
+    replace: 'addTo(bin + 2 * CELL, <f64>t);',
+    tests: CALIBRATION,
+    why: "the positives counted without their weight: a weighted bin's accuracy is wrong",
+    filter: 'calibration',
+  },
+  {
+    id: 'tally-compensation-one-branch',
+    file: 'assembly/metric/tally.ts',
+    find: '(abs(s) >= abs(x) ? s - t + x : x - t + s)',
+    replace: '(s - t + x)',
+    tests: ['test/unit/tally-stream.test.ts'],
+    why: "Neumaier's step as Kahan's: the low part of a sum is lost when the new weight is the larger",
   },
 ];

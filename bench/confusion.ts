@@ -1,0 +1,70 @@
+/**
+ * confusionMatrix at N = 1e6 examples, C = 10 classes, float32: from rows of scores (argmax, then
+ * count) and from predicted labels, against the plain JS loop that most code writes (a first-largest
+ * argmax per row, then one increment). Part of `npm run bench`; `--only confusionMatrix` runs it alone.
+ */
+import { alloc, confusionMatrix } from '../dist/node.js';
+import { random, uniform } from '../test/random.js';
+import { measure, medianOf, type Prepared } from './measure.js';
+
+const N = 1e6;
+const C = 10;
+
+/** The plain JS baseline: what a hand-written evaluation loop does. */
+function plainConfusion(labels: Int32Array, scores: Float32Array | undefined, pred: Int32Array | undefined, C: number): Float64Array {
+  const m = new Float64Array(C * C);
+  for (let r = 0; r < labels.length; r++) {
+    let k = 0;
+    if (scores !== undefined) {
+      let best = scores[r * C]!;
+      for (let j = 1; j < C; j++) {
+        const v = scores[r * C + j]!;
+        if (v > best) {
+          best = v;
+          k = j;
+        }
+      }
+    } else k = pred![r]!;
+    m[labels[r]! * C + k]! += 1;
+  }
+  return m;
+}
+
+export async function benchConfusion(timeMs: number): Promise<void> {
+  const rand = random(17);
+  const labels = Int32Array.from({ length: N }, () => Math.floor(rand() * C));
+  const scores = uniform(Float32Array, N * C, [0, 1], rand);
+  const pred = Int32Array.from({ length: N }, () => Math.floor(rand() * C));
+  const want = plainConfusion(labels, scores, undefined, C);
+  const got = confusionMatrix(labels, scores, { classes: C });
+  if (got.some((v, i) => v !== want[i])) throw new Error('confusionMatrix and the plain loop disagree');
+  const once = (f: () => Float64Array): Prepared => ({ call: () => ({ loss: f()[0]! }) });
+  const zeroCopy = (): Prepared => {
+    const y = alloc(N, 'i32');
+    const s = alloc(N * C, 'f32');
+    y.array.set(labels);
+    s.array.set(scores);
+    return {
+      call: () => ({ loss: confusionMatrix(y, s, { classes: C })[0]! }),
+      free: () => {
+        y.free();
+        s.free();
+      },
+    };
+  };
+  const tasks = [
+    { name: 'scores: simdloss', prepare: () => once(() => confusionMatrix(labels, scores, { classes: C })) },
+    { name: 'scores: zero-copy', prepare: zeroCopy },
+    { name: 'scores: plain JS', prepare: () => once(() => plainConfusion(labels, scores, undefined, C)) },
+    { name: 'labels: simdloss', prepare: () => once(() => confusionMatrix(labels, pred, { classes: C })) },
+    { name: 'labels: plain JS', prepare: () => once(() => plainConfusion(labels, undefined, pred, C)) },
+  ];
+  // 3 samples a round at the least (not measure's 8): a call is 10–200 ms, so 5 rounds give each task 15 or more.
+  const samples = await measure(tasks, 1, 'confusionMatrix', timeMs, 3);
+  const ms = (name: string) => medianOf(samples.get(name)!);
+  console.log(`\nconfusionMatrix, N = 1e6 examples, C = ${C}, float32 scores (median ms a call; ratio to plain JS)`);
+  for (const name of samples.keys()) {
+    const base = ms(name.startsWith('scores') ? 'scores: plain JS' : 'labels: plain JS');
+    console.log(`  ${name.padEnd(20)}${ms(name).toFixed(2).padStart(9)} ms  ${(base / ms(name)).toFixed(2).padStart(6)}×`);
+  }
+}
