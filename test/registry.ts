@@ -84,6 +84,9 @@ function rowwiseEntries(lib: Lib): RowwiseEntry[] {
     categoricalAccuracy,
     sparseCategoricalAccuracy,
     topKAccuracy,
+    nll,
+    softmaxFocal,
+    sparseSoftmaxFocal,
   } = lib;
   return [
     rowEntry(sparseSoftmaxCrossEntropy, {
@@ -124,6 +127,33 @@ function rowwiseEntries(lib: Lib): RowwiseEntry[] {
     rowEntry(categoricalAccuracy, { target: 'dense', metric: true, domain: { pred: [-3, 3] }, f32Tolerance: 0, cases: [{}] }),
     rowEntry(sparseCategoricalAccuracy, { target: 'labels', metric: true, domain: { pred: [-3, 3] }, f32Tolerance: 0, cases: [{}] }),
     rowEntry(topKAccuracy, { target: 'labels', metric: true, domain: { pred: [-3, 3] }, f32Tolerance: 0, cases: [{}, { k: 1 }, { k: 2 }] }),
+    rowEntry(nll, {
+      target: 'labels',
+      metric: false,
+      domain: { pred: [-10, 0] },
+      f32Tolerance: 1e-6,
+      cases: [{}, { classWeights: rampWeights }, { ignoreIndex: 1 }, { classWeights: rampWeights, ignoreIndex: 0 }],
+    }),
+    rowEntry(softmaxFocal, {
+      target: 'dense',
+      metric: false,
+      domain: { pred: [-8, 8] },
+      f32Tolerance: 2e-5,
+      cases: [{}, { gamma: 0 }, { gamma: 0.5, alpha: rampWeights }, { labelSmoothing: 0.1 }, { gamma: 3.5, alpha: 1, labelSmoothing: 0.3 }],
+    }),
+    rowEntry(sparseSoftmaxFocal, {
+      target: 'labels',
+      metric: false,
+      domain: { pred: [-8, 8] },
+      f32Tolerance: 2e-5,
+      cases: [
+        {},
+        { gamma: 0, alpha: rampWeights },
+        { gamma: 0.5, ignoreIndex: 1 },
+        { labelSmoothing: 0.1 },
+        { gamma: 3.5, alpha: rampWeights, labelSmoothing: 0.3, ignoreIndex: 0 },
+      ],
+    }),
   ];
 }
 

@@ -58,7 +58,7 @@ const WIDE_ROWS = 4;
 import { weightSum } from './weights.js';
 
 /** The kernel ABIs of this family: what a kernel takes after (rows, classes, target, pred, weights, losses). */
-export type ClassificationAbi = 'softmax' | 'rowsum' | 'topk' | 'argmax';
+export type ClassificationAbi = 'softmax' | 'rowsum' | 'topk' | 'argmax' | 'focal';
 
 export interface ClassificationSpec {
   name: string;
@@ -86,6 +86,10 @@ export interface ClassificationSpec {
   logits?: string;
   /** The kernel that sums the mean's denominator when class weights or ignoreIndex are given. */
   denominator?: string;
+  /** focal: the numeric option the kernel takes as its second scalar. */
+  param2?: string;
+  /** The numeric option that may also be one value per class (focal's α): it fills the class-weights slot. */
+  perClass?: string;
 }
 
 /** What a call hands its kernel; one object per call, refilled per chunk. */
@@ -100,6 +104,7 @@ interface KernelCall {
   cw: number;
   scale: number;
   param: number;
+  param2: number;
   ignore: number;
   topK: number;
   mode: number;
@@ -110,6 +115,7 @@ const ABIS: Record<ClassificationAbi, { grad: boolean; call(kernel: Kernel, c: K
   rowsum: { grad: true, call: (k, c) => k(c.m, c.C, c.y, c.p, c.w, c.lo, c.g, c.scale, c.param, c.mode) },
   topk: { grad: false, call: (k, c) => k(c.m, c.C, c.y, c.p, c.w, c.lo, c.topK, c.mode) },
   argmax: { grad: false, call: (k, c) => k(c.m, c.C, c.y, c.p, c.w, c.lo, c.mode) },
+  focal: { grad: true, call: (k, c) => k(c.m, c.C, c.y, c.p, c.w, c.lo, c.g, c.cw, c.scale, c.param, c.param2, c.ignore, c.mode) },
 };
 
 /** The denominator kernels, by target: sparse ones take mode bits, dense ones 1 when weighted. */
@@ -139,6 +145,9 @@ interface ClassOptions {
   classWeights: ArrayLike<number> | undefined;
   ignore: number | undefined;
   fromLogits: boolean;
+  param2: number;
+  /** What fills the class-weights slot besides class weights: the perClass option's array, or its one number. */
+  perClass: ArrayLike<number> | number | undefined;
 }
 
 export function classification(spec: ClassificationSpec): unknown {
@@ -186,14 +195,25 @@ function parse(family: Family, fn: string, o: Record<string, unknown>): ClassOpt
   }
   const values: number[] = [];
   let topK = typeof spec.topK === 'number' ? spec.topK : 0;
+  let perClass: ArrayLike<number> | number | undefined;
   for (const option of spec.options) {
+    const v = o[option.name];
     if (option.name === spec.topK) {
-      topK = topKOption(fn, option, o[option.name], C);
+      topK = topKOption(fn, option, v, C);
       values.push(topK);
-    } else values.push(numericOption(fn, option, o[option.name]));
+    } else if (option.name === spec.perClass && v !== undefined && typeof v !== 'number') {
+      perClass = perClassOf(fn, option.name, v, C);
+      values.push(Number.NaN);
+    } else {
+      values.push(numericOption(fn, option, v));
+      if (option.name === spec.perClass) perClass = values[values.length - 1];
+    }
   }
   const at = spec.options.findIndex((x) => x.name === spec.param);
+  const at2 = spec.options.findIndex((x) => x.name === spec.param2);
   return {
+    param2: at2 < 0 ? 0 : values[at2]!,
+    perClass,
     classes: C,
     values,
     param: at < 0 ? 0 : values[at]!,
@@ -218,7 +238,7 @@ function resolve(family: Family, fn: string, opts: unknown): Resolved {
   const c = parse(family, fn, o);
   const resolved: Resolved = { reduction, classes: c.classes };
   spec.options.forEach((x, j) => {
-    resolved[x.name] = c.values[j]!;
+    resolved[x.name] = x.name === spec.perClass && typeof c.perClass === 'object' ? Array.from(c.perClass) : c.values[j]!;
   });
   if (c.classWeights !== undefined) resolved.classWeights = Array.from(c.classWeights);
   if (c.ignore !== undefined) resolved.ignoreIndex = c.ignore;
@@ -413,12 +433,13 @@ function run(
       cw: at(3, SLOT_CLASS_WEIGHTS),
       scale: 1,
       param: 0,
+      param2: c.param2,
       ignore: c.ignore ?? 0,
       topK: c.topK,
       mode: 0,
     },
   };
-  if (rows > 0) writeClassWeights(r.call.cw / bytes, C, f32, c.classWeights); // (a row of `classes` values may not even fit a slot)
+  if (rows > 0) writeClassWeights(r.call.cw / bytes, C, f32, c.classWeights ?? c.perClass); // (a row of `classes` values may not even fit a slot)
 
   // Denominator of 'mean' (and of accuracy): Σ weights, or the class-weighted / ignoring sums.
   const weights = w === undefined ? rows : weightSum(fn, w, x.zw, rows, chunkOf(Math.floor(SLOT_BYTES / bytes)));
@@ -447,9 +468,9 @@ function run(
   return { loss, grad: g };
 }
 
-function writeClassWeights(at: number, C: number, f32: boolean, classWeights: ArrayLike<number> | undefined): void {
+function writeClassWeights(at: number, C: number, f32: boolean, classWeights: ArrayLike<number> | number | undefined): void {
   const view = f32 ? wasm.f32 : wasm.f64;
-  if (classWeights === undefined) fillRange(view, 1, at, at + C);
+  if (classWeights === undefined || typeof classWeights === 'number') fillRange(view, classWeights ?? 1, at, at + C);
   else for (let j = 0; j < C; j++) view[at + j] = classWeights[j]!;
 }
 
@@ -553,18 +574,22 @@ function labelArray(fn: string, x: unknown): Int32Array {
   throw new SimdlossError(`${fn}: labels must be an Int32Array (or a WasmArray of 'i32'); got ${seen}${hint}`, 'labels');
 }
 
-function classWeightsOf(fn: string, x: unknown, C: number): ArrayLike<number> {
-  const a = x instanceof WasmArray ? x.arrayFor(fn, 'opts.classWeights') : x;
+function classWeightsOf(fn: string, x: unknown, C: number, name = 'classWeights', what = 'an array of numbers'): ArrayLike<number> {
+  const a = x instanceof WasmArray ? x.arrayFor(fn, `opts.${name}`) : x;
   if (!(a instanceof Float32Array || a instanceof Float64Array || Array.isArray(a))) {
-    throw new SimdlossError(`${fn}: opts.classWeights must be an array of numbers (one per class); got ${show(x)}`, 'opts.classWeights');
+    throw new SimdlossError(`${fn}: opts.${name} must be ${what} (one per class); got ${show(x)}`, `opts.${name}`);
   }
-  if (a.length !== C)
-    throw new SimdlossError(`${fn}: opts.classWeights has ${a.length} elements but opts.classes is ${C}`, 'opts.classWeights');
+  if (a.length !== C) throw new SimdlossError(`${fn}: opts.${name} has ${a.length} elements but opts.classes is ${C}`, `opts.${name}`);
   for (let j = 0; j < C; j++) {
     const v = a[j];
     if (typeof v !== 'number' || !(v >= 0) || v === Infinity) {
-      throw new SimdlossError(`${fn}: opts.classWeights[${j}] must be a finite number ≥ 0; got ${show(v)}`, 'opts.classWeights', j);
+      throw new SimdlossError(`${fn}: opts.${name}[${j}] must be a finite number ≥ 0; got ${show(v)}`, `opts.${name}`, j);
     }
   }
   return a as ArrayLike<number>;
+}
+
+/** A per-class option given as an array: one finite value ≥ 0 per class (given as a number, numericOption checks it). */
+function perClassOf(fn: string, name: string, x: unknown, C: number): ArrayLike<number> {
+  return classWeightsOf(fn, x, C, name, 'a number or an array of numbers');
 }

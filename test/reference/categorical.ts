@@ -5,6 +5,9 @@ export interface RowOpts {
   labelSmoothing?: number;
   classWeights?: ArrayLike<number>;
   ignoreIndex?: number;
+  /** Focal: the exponent γ and α (one number, or one per class). */
+  gamma?: number;
+  alpha?: number | ArrayLike<number>;
 }
 
 export interface RowExpected {
@@ -237,6 +240,105 @@ export function categoricalHingeRef(y: ArrayLike<number>, p: ArrayLike<number>, 
   return { losses, sum, mean, gradSum, gradMean: gradSum.map((g) => (wsum > 0 ? g / wsum : 0)), accuracy: denseAccuracy(y, p, C, w) };
 }
 
+/** −w_t·x_t per row on log-probabilities x; 'mean' over Σ w_row·w_t of the rows not ignored. */
+export function nllRef(labels: ArrayLike<number>, x: ArrayLike<number>, o: RowOpts, weights?: ArrayLike<number>): RowExpected {
+  const C = o.classes;
+  const rows = x.length / C;
+  const losses = new Float64Array(rows);
+  const gradSum = new Float64Array(x.length);
+  let sum = 0;
+  let denominator = 0;
+  let right = 0;
+  let counted = 0;
+  for (let r = 0; r < rows; r++) {
+    const t = labels[r]!;
+    if (t === o.ignoreIndex) continue;
+    const wr = weights ? weights[r]! : 1;
+    const wt = o.classWeights ? o.classWeights[t]! : 1;
+    losses[r] = -wr * wt * x[r * C + t]!;
+    sum += losses[r]!;
+    gradSum[r * C + t] = -wr * wt;
+    denominator += wr * wt;
+    right += wr * (argmaxRef(x, r * C, C) === t ? 1 : 0);
+    counted += wr;
+  }
+  const mean = denominator > 0 ? sum / denominator : 0;
+  return {
+    losses,
+    mean,
+    sum,
+    gradSum,
+    gradMean: gradSum.map((g) => (denominator > 0 ? g / denominator : 0)),
+    accuracy: counted > 0 ? right / counted : 0,
+  };
+}
+
+/**
+ * Softmax focal cross-entropy on logits, dense targets or labels (one-hot): ỹ = (1 − α_s)y + α_s/C,
+ * cₖ = αₖỹₖ, l = −Σ cₖ(1 − pₖ)^γ log pₖ with log pₖ = zₖ − lse; 1 − pₖ as Σ_{j≠k} pⱼ for the
+ * largest p (the only one that may exceed ½), else 1 − pₖ. Gradient by the chain rule:
+ * dl/dzⱼ = bⱼ − pⱼ Σ bₖ, bₖ = cₖ(1 − pₖ)^γ (γ pₖ log pₖ / (1 − pₖ) − 1) (the ratio's limit −pₖ where 1 − pₖ = 0).
+ * 'mean' over Σ w_row of the rows not ignored.
+ */
+export function softmaxFocalRef(
+  target: ArrayLike<number>,
+  sparse: boolean,
+  z: ArrayLike<number>,
+  o: RowOpts,
+  weights?: ArrayLike<number>,
+): RowExpected {
+  const C = o.classes;
+  const rows = z.length / C;
+  const smoothing = o.labelSmoothing ?? 0;
+  const gamma = o.gamma ?? 2;
+  const alpha = (k: number) => (typeof o.alpha === 'number' ? o.alpha : o.alpha === undefined ? 0.25 : o.alpha[k]!);
+  const losses = new Float64Array(rows);
+  const gradSum = new Float64Array(z.length);
+  let sum = 0;
+  let denominator = 0;
+  let right = 0;
+  const y = new Float64Array(C);
+  const b = new Float64Array(C);
+  const p = new Float64Array(C);
+  for (let r = 0; r < rows; r++) {
+    const wr = weights ? weights[r]! : 1;
+    if (sparse) {
+      const t = target[r]!;
+      if (t === o.ignoreIndex) continue;
+      y.fill(0);
+      y[t] = 1;
+    } else for (let k = 0; k < C; k++) y[k] = target[r * C + k]!;
+    const { m, lse } = logSumExp(z, r * C, C);
+    const top = argmaxRef(z, r * C, C);
+    let rest = 0; // Σ_{j≠top} p_j
+    for (let k = 0; k < C; k++) {
+      p[k] = Math.exp(z[r * C + k]! - lse);
+      if (k !== top) rest += Math.exp(z[r * C + k]! - m);
+    }
+    rest /= Math.exp(lse - m);
+    let l = 0;
+    let B = 0;
+    for (let k = 0; k < C; k++) {
+      const c = alpha(k) * ((1 - smoothing) * y[k]! + smoothing / C);
+      const logp = z[r * C + k]! - lse;
+      const u = k === top ? rest : 1 - p[k]!;
+      const pw = u ** gamma;
+      l -= c === 0 ? 0 : c * pw * logp;
+      const ratio = u > 0 ? (p[k]! * logp) / u : -p[k]!;
+      b[k] = c * pw * (gamma * ratio - 1);
+      B += b[k]!;
+    }
+    for (let k = 0; k < C; k++) gradSum[r * C + k] = wr * (b[k]! - p[k]! * B);
+    losses[r] = wr * l;
+    sum += wr * l;
+    denominator += wr;
+    right += wr * (argmaxRef(z, r * C, C) === argmaxRef(y, 0, C) ? 1 : 0);
+  }
+  const mean = denominator > 0 ? sum / denominator : 0;
+  const gradMean = gradSum.map((g) => (denominator > 0 ? g / denominator : 0));
+  return { losses, mean, sum, gradMean, gradSum, accuracy: denominator > 0 ? right / denominator : 0 };
+}
+
 export type RowReference = (
   target: ArrayLike<number>,
   z: ArrayLike<number>,
@@ -268,4 +370,7 @@ export const rowReferences: Record<string, RowReference> = {
   categoricalCrossEntropy: categoricalCrossEntropyRef,
   klDivergence: klDivergenceRef,
   categoricalHinge: categoricalHingeRef,
+  nll: nllRef,
+  softmaxFocal: (t, z, o, w) => softmaxFocalRef(t, false, z, o, w),
+  sparseSoftmaxFocal: (t, z, o, w) => softmaxFocalRef(t, true, z, o, w),
 };

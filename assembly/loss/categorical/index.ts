@@ -6,3 +6,6 @@ export { sparseDenominator_f32, sparseDenominator_f64, denseDenominator_f32, den
 export { categoricalCrossEntropy_f32, categoricalCrossEntropy_f64, klDivergence_f32, klDivergence_f64 } from "./probability";
 export { categoricalHinge_f32, categoricalHinge_f64 } from "./margins";
 export { categoricalAccuracy_f32, categoricalAccuracy_f64, topKAccuracy_f32, topKAccuracy_f64 } from "./metrics";
+export { nll_f32, nll_f64 } from "./nll";
+export { sparseSoftmaxFocal_f32, sparseSoftmaxFocal_f64, softmaxFocal_f32, softmaxFocal_f64 } from "./focal";
+export { sparseRowCount_f32, sparseRowCount_f64 } from "./denominators";

@@ -1,0 +1,61 @@
+// Negative log-likelihood on log-probabilities (PyTorch's nll_loss), an i32 label per row and class
+// weights w_k: l = −w_t·x_t, dl/dx = −w_t at the label and 0 elsewhere. Only the label's value is
+// read: like PyTorch, the log-probabilities are not checked (a NaN at the label gives a NaN loss).
+// Kernel ABI: the softmax one (kernel/classification.ts), its smoothing scalar unused.
+
+import { ARGUMENT_TARGET, MODE_ACCURACY, MODE_GRAD, MODE_IGNORE, MODE_LOSSES, MODE_WEIGHTED, RESULT_ARGUMENT, RESULT_CORRECT,
+  RESULT_COUNTED, RESULT_SUM } from "../../abi";
+import { at, countLabel } from "../../kernel/classification";
+import { Off, On, setResult } from "../../kernel/shared";
+
+function nll<T, G>(rows: i32, C: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, cw: usize, scale: f64, ignore: i32,
+                   flags: i32): i32 {
+  setResult<f64>(RESULT_CORRECT, 0);
+  setResult<f64>(RESULT_COUNTED, 0);
+  const weighted = (flags & MODE_WEIGHTED) != 0;
+  const accuracy = (flags & MODE_ACCURACY) != 0;
+  const ignoring = (flags & MODE_IGNORE) != 0;
+  const storing = (flags & MODE_LOSSES) != 0;
+  const rb = <usize>C << alignof<T>();
+  const k = <T>scale;
+  let total: f64 = 0;
+  for (let r = 0; r < rows; r++) {
+    const z = p + <usize>r * rb;
+    const gr = g + <usize>r * rb;
+    const t = load<i32>(y + (<usize>r << 2));
+    let l: T = 0;
+    if (ignoring && t == ignore) {
+      if (isInteger<G>()) memory.fill(gr, 0, rb);
+    } else {
+      if (t < 0 || t >= C) {
+        setResult<i32>(RESULT_ARGUMENT, ARGUMENT_TARGET);
+        return r;
+      }
+      const wr: T = weighted ? load<T>(at<T>(w, r)) : <T>1;
+      if (accuracy) countLabel<T>(z, t, C, wr);
+      const wt = load<T>(at<T>(cw, t));
+      l = -(wt * load<T>(at<T>(z, t))) * wr; // read before the gradient may overwrite it (out = pred)
+      if (isInteger<G>()) {
+        memory.fill(gr, 0, rb);
+        store<T>(at<T>(gr, t), -(wt * (k * wr)));
+      }
+    }
+    if (storing) store<T>(at<T>(lo, r), l);
+    total += <f64>l;
+  }
+  setResult<f64>(RESULT_SUM, total);
+  return -1;
+}
+
+// Kernel ABI: (rows, C, labels, logProbs, weights, losses, grad, classWeights: byte offsets; gradient
+// scale, (unused), ignoreIndex, mode bits) → -1 or the row of the first label outside [0, C).
+export function nll_f32(rows: i32, C: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, cw: usize, k: f64, _a: f64, ignore: i32,
+                        mode: i32): i32 {
+  if (mode & MODE_GRAD) return nll<f32, On>(rows, C, y, p, w, lo, g, cw, k, ignore, mode);
+  return nll<f32, Off>(rows, C, y, p, w, lo, g, cw, k, ignore, mode);
+}
+export function nll_f64(rows: i32, C: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, cw: usize, k: f64, _a: f64, ignore: i32,
+                        mode: i32): i32 {
+  if (mode & MODE_GRAD) return nll<f64, On>(rows, C, y, p, w, lo, g, cw, k, ignore, mode);
+  return nll<f64, Off>(rows, C, y, p, w, lo, g, cw, k, ignore, mode);
+}
