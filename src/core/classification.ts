@@ -201,7 +201,7 @@ function parse(family: Family, fn: string, o: Record<string, unknown>): ClassOpt
     if (option.name === spec.topK) {
       topK = topKOption(fn, option, v, C);
       values.push(topK);
-    } else if (option.name === spec.perClass && v !== undefined && typeof v !== 'number') {
+    } else if (option.name === spec.perClass && (Array.isArray(v) || ArrayBuffer.isView(v) || v instanceof WasmArray)) {
       perClass = perClassOf(fn, option.name, v, C);
       values.push(Number.NaN);
     } else {

@@ -19,6 +19,8 @@ export interface RowExpected {
   gradSum: Float64Array;
   /** Σ w_row·[argmax(pred) = target] / Σ w_row over the rows that count. */
   accuracy: number;
+  /** Focal: per row, w_row·Σₖ |bₖ| (the terms its gradient is a difference of). */
+  termScale?: Float64Array;
 }
 
 /** log Σ e^z, by the max. */
@@ -240,7 +242,7 @@ export function categoricalHingeRef(y: ArrayLike<number>, p: ArrayLike<number>, 
   return { losses, sum, mean, gradSum, gradMean: gradSum.map((g) => (wsum > 0 ? g / wsum : 0)), accuracy: denseAccuracy(y, p, C, w) };
 }
 
-/** −w_t·x_t per row on log-probabilities x; 'mean' over Σ w_row·w_t of the rows not ignored. */
+/** −w_t·x_t per row on log-probabilities x (NaN if the row has one); 'mean' over Σ w_row·w_t of the rows not ignored. */
 export function nllRef(labels: ArrayLike<number>, x: ArrayLike<number>, o: RowOpts, weights?: ArrayLike<number>): RowExpected {
   const C = o.classes;
   const rows = x.length / C;
@@ -255,9 +257,11 @@ export function nllRef(labels: ArrayLike<number>, x: ArrayLike<number>, o: RowOp
     if (t === o.ignoreIndex) continue;
     const wr = weights ? weights[r]! : 1;
     const wt = o.classWeights ? o.classWeights[t]! : 1;
-    losses[r] = -wr * wt * x[r * C + t]!;
+    // A NaN anywhere in the row: NaN, as in the other row-wise losses (PyTorch reads the label's value alone).
+    const nan = Array.from({ length: C }, (_, k) => x[r * C + k]!).some(Number.isNaN) ? Number.NaN : 0;
+    losses[r] = -wr * wt * x[r * C + t]! + nan;
     sum += losses[r]!;
-    gradSum[r * C + t] = -wr * wt;
+    gradSum[r * C + t] = -wr * wt + nan;
     denominator += wr * wt;
     right += wr * (argmaxRef(x, r * C, C) === t ? 1 : 0);
     counted += wr;
@@ -300,6 +304,7 @@ export function softmaxFocalRef(
   const y = new Float64Array(C);
   const b = new Float64Array(C);
   const p = new Float64Array(C);
+  const termScale = new Float64Array(rows);
   for (let r = 0; r < rows; r++) {
     const wr = weights ? weights[r]! : 1;
     if (sparse) {
@@ -328,7 +333,10 @@ export function softmaxFocalRef(
       b[k] = c * pw * (gamma * ratio - 1);
       B += b[k]!;
     }
-    for (let k = 0; k < C; k++) gradSum[r * C + k] = wr * (b[k]! - p[k]! * B);
+    for (let k = 0; k < C; k++) {
+      gradSum[r * C + k] = wr * (b[k]! - p[k]! * B);
+      termScale[r] = termScale[r]! + wr * Math.abs(b[k]!);
+    }
     losses[r] = wr * l;
     sum += wr * l;
     denominator += wr;
@@ -336,7 +344,7 @@ export function softmaxFocalRef(
   }
   const mean = denominator > 0 ? sum / denominator : 0;
   const gradMean = gradSum.map((g) => (denominator > 0 ? g / denominator : 0));
-  return { losses, mean, sum, gradMean, gradSum, accuracy: denominator > 0 ? right / denominator : 0 };
+  return { losses, mean, sum, gradMean, gradSum, accuracy: denominator > 0 ? right / denominator : 0, termScale };
 }
 
 export type RowReference = (

@@ -1,12 +1,33 @@
 // Negative log-likelihood on log-probabilities (PyTorch's nll_loss), an i32 label per row and class
-// weights w_k: l = −w_t·x_t, dl/dx = −w_t at the label and 0 elsewhere. Only the label's value is
-// read: like PyTorch, the log-probabilities are not checked (a NaN at the label gives a NaN loss).
+// weights w_k: l = −w_t·x_t, dl/dx = −w_t at the label and 0 elsewhere. As in PyTorch the values
+// are not checked (a log-probability above 0 gives a negative loss); as in the other row-wise
+// losses a NaN anywhere in the row makes its loss and its gradient at the label NaN.
 // Kernel ABI: the softmax one (kernel/classification.ts), its smoothing scalar unused.
 
 import { ARGUMENT_TARGET, MODE_ACCURACY, MODE_GRAD, MODE_IGNORE, MODE_LOSSES, MODE_WEIGHTED, RESULT_ARGUMENT, RESULT_CORRECT,
   RESULT_COUNTED, RESULT_SUM } from "../../abi";
 import { at, countLabel } from "../../kernel/classification";
-import { Off, On, setResult } from "../../kernel/shared";
+import { Off, On, lanes, setResult } from "../../kernel/shared";
+
+/** NaN if one of the row's C values is NaN, else 0 (SIMD across the row, then its tail; the same answer in both builds). */
+function nanOf<T>(z: usize, C: i32): T {
+  let nan = false;
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const V = lanes<T>();
+    let any = v128.splat<i32>(0);
+    for (; i + V <= C; i += V) {
+      const v = v128.load(at<T>(z, i));
+      any = v128.or(any, v128.ne<T>(v, v));
+    }
+    nan = v128.any_true(any);
+  }
+  for (; i < C; i++) {
+    const v = load<T>(at<T>(z, i));
+    nan = nan || v != v;
+  }
+  return nan ? <T>NaN : <T>0;
+}
 
 function nll<T, G>(rows: i32, C: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, cw: usize, scale: f64, ignore: i32,
                    flags: i32): i32 {
@@ -34,10 +55,11 @@ function nll<T, G>(rows: i32, C: i32, y: usize, p: usize, w: usize, lo: usize, g
       const wr: T = weighted ? load<T>(at<T>(w, r)) : <T>1;
       if (accuracy) countLabel<T>(z, t, C, wr);
       const wt = load<T>(at<T>(cw, t));
-      l = -(wt * load<T>(at<T>(z, t))) * wr; // read before the gradient may overwrite it (out = pred)
+      const nan = nanOf<T>(z, C); // read before the gradient may overwrite the row (out = pred)
+      l = -(wt * load<T>(at<T>(z, t))) * wr + nan;
       if (isInteger<G>()) {
         memory.fill(gr, 0, rb);
-        store<T>(at<T>(gr, t), -(wt * (k * wr)));
+        store<T>(at<T>(gr, t), -(wt * (k * wr)) + nan);
       }
     }
     if (storing) store<T>(at<T>(lo, r), l);
