@@ -6,7 +6,17 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type Playground, startPlayground } from '../../examples/playground/serve.js';
 import * as lib from '../../src/node.js';
-import { binaryCrossEntropy, contrastive, gaussianNLL, huber, init, marginRanking, msle, quantile } from '../../src/node.js';
+import {
+  binaryCrossEntropy,
+  contrastive,
+  gaussianNLL,
+  huber,
+  init,
+  marginRanking,
+  msle,
+  quantile,
+  sparseSoftmaxFocal,
+} from '../../src/node.js';
 import { browser as browserPath, CHROMIUM } from '../browsers.js';
 import { elementwiseOf, ternaryOf } from '../registry.js';
 
@@ -83,11 +93,18 @@ afterAll(async () => {
 });
 
 describe('npm run playground (Chromium)', () => {
-  test('loads the built package without errors, offers every elementwise loss, contrastive and the three-input losses', async () => {
+  test('loads the built package without errors, offers every elementwise loss, contrastive, the three-input losses and the focal and nll rows', async () => {
     expect(errors).toEqual([]);
     expect(await page.textContent('#build')).toMatch(/^(SIMD|scalar) build$/);
     const names = await page.$$eval('#loss option', (os) => os.map((o) => (o as HTMLOptionElement).value));
-    expect(names).toEqual([...elementwiseOf(lib).map((e) => e.name), 'contrastive', ...ternaryOf(lib).map((e) => e.name)]);
+    expect(names).toEqual([
+      ...elementwiseOf(lib).map((e) => e.name),
+      'contrastive',
+      ...ternaryOf(lib).map((e) => e.name),
+      'sparseSoftmaxFocal',
+      'softmaxFocal',
+      'nll',
+    ]);
     const p = await plotted();
     expect(p.loss).toBe('huber');
     expect(p.options).toEqual({ delta: 1 });
@@ -186,6 +203,28 @@ describe('npm run playground (Chromium)', () => {
     expectSameAsNode(after, (y, x1) => {
       const { loss, grad } = marginRanking.withGrad(y, x1, new Float64Array(x1.length), { margin: m, reduction: 'none' });
       return { loss, grad: grad.x1 };
+    });
+  });
+
+  test('γ on sparseSoftmaxFocal (a row of three logits against the first), the same values as in Node', async () => {
+    await page.selectOption('#loss', 'sparseSoftmaxFocal');
+    const before = await plotted();
+    expect(before.target).toBe(0);
+    await move('gamma', 10, 'ArrowLeft'); // step 0.1: γ 2 → 1
+    const after = await plotted();
+    expect(after.options.gamma).toBeCloseTo(1, 12);
+    expect(after.lossValues).not.toEqual(before.lossValues);
+    // A confident right row is down-weighted less with a smaller γ: (1 − p)¹ > (1 − p)².
+    const i = after.x.findIndex((x) => x >= 4);
+    expect(after.lossValues[i]!).toBeGreaterThan(before.lossValues[i]!);
+    expectSameAsNode(after, (y, x) => {
+      const z = new Float64Array(3 * x.length);
+      x.forEach((v, j) => {
+        z.set([v, 1, -1], 3 * j);
+      });
+      const o = { classes: 3, reduction: 'none' as const, ...after.options };
+      const { loss, grad } = sparseSoftmaxFocal.withGrad(Int32Array.from(y), z, o);
+      return { loss, grad: grad.filter((_, j) => j % 3 === 0) };
     });
   });
 

@@ -140,7 +140,10 @@ export function focalRow<T, D, S, Q, G>(r: i32, C: i32, rb: usize, y: usize, p: 
 }
 // @ts-ignore: decorator
 @inline function vcoef<T, D>(cw: usize, yr: usize, k: i32): v128 {
-  if (isInteger<D>()) return v128.mul<T>(v128.load(at<T>(cw, k)), v128.add<T>(v128.mul<T>(v128.load(at<T>(yr, k)), vparam(P_A)), vparam(P_B)));
+  if (isInteger<D>()) {
+    const smoothed = v128.add<T>(v128.mul<T>(v128.load(at<T>(yr, k)), vparam(P_A)), vparam(P_B));
+    return v128.mul<T>(v128.load(at<T>(cw, k)), smoothed);
+  }
   return v128.mul<T>(v128.load(at<T>(cw, k)), vparam(P_B));
 }
 
