@@ -313,28 +313,32 @@ export function softmaxFocalRef(
       y.fill(0);
       y[t] = 1;
     } else for (let k = 0; k < C; k++) y[k] = target[r * C + k]!;
-    const { m, lse } = logSumExp(z, r * C, C);
+    // lse = m + log1p(Σ_{j≠top} e^{zⱼ − m}) and 1 − p_top = Σ_{j≠top} pⱼ: exact as p_top → 1.
     const top = argmaxRef(z, r * C, C);
-    let rest = 0; // Σ_{j≠top} p_j
-    for (let k = 0; k < C; k++) {
-      p[k] = Math.exp(z[r * C + k]! - lse);
-      if (k !== top) rest += Math.exp(z[r * C + k]! - m);
-    }
-    rest /= Math.exp(lse - m);
+    const m = z[r * C + top]!;
+    let rest = 0;
+    for (let k = 0; k < C; k++) if (k !== top) rest += Math.exp(z[r * C + k]! - m);
+    const lse = Math.log1p(rest); // of z − m: m + lse would round away the digits of log p_top
+    for (let k = 0; k < C; k++) p[k] = Math.exp(z[r * C + k]! - m - lse);
     let l = 0;
     let B = 0;
+    const u = new Float64Array(C);
     for (let k = 0; k < C; k++) {
       const c = alpha(k) * ((1 - smoothing) * y[k]! + smoothing / C);
-      const logp = z[r * C + k]! - lse;
-      const u = k === top ? rest : 1 - p[k]!;
-      const pw = u ** gamma;
+      const logp = z[r * C + k]! - m - lse;
+      u[k] = k === top ? rest / (1 + rest) : 1 - p[k]!;
+      const pw = u[k]! ** gamma;
       l -= c === 0 ? 0 : c * pw * logp;
-      const ratio = u > 0 ? (p[k]! * logp) / u : -p[k]!;
+      const ratio = u[k]! > 0 ? (p[k]! * logp) / u[k]! : -p[k]!;
       b[k] = c * pw * (gamma * ratio - 1);
       B += b[k]!;
     }
+    // bₖ − pₖΣb; at the top as b·u − p·Σ_{j≠top} bⱼ, without the cancellation of b − p·b.
+    let others = 0;
+    for (let k = 0; k < C; k++) if (k !== top) others += b[k]!;
     for (let k = 0; k < C; k++) {
-      gradSum[r * C + k] = wr * (b[k]! - p[k]! * B);
+      const g = k === top ? b[k]! * u[k]! - p[k]! * others : b[k]! - p[k]! * B;
+      gradSum[r * C + k] = wr * g;
       termScale[r] = termScale[r]! + wr * Math.abs(b[k]!);
     }
     losses[r] = wr * l;

@@ -45,30 +45,54 @@ export function focalRow<T, D, S, Q, G>(r: i32, C: i32, rb: usize, y: usize, p: 
   const stored = !isInteger<D>() && !isInteger<S>() && isInteger<G>(); // e^d in the gradient's place
   rowScalars<T>(z, gr, C, nv, m, stored);
   let loss: T = 0;
-  let B: T = 0;
+  let lo: T = 0; // Σ b_k below the max, and at it (p → 1 there: kept apart, see termGrad)
+  let top: T = 0;
   if (isInteger<D>() || isInteger<S>()) {
     const bad = termSums<T, D, Q>(z, yr, cw, C, nv, m);
     if (isInteger<D>() && bad) return firstBadTarget<T>(r, 1, C, y);
     loss = load<T>(ACC);
-    B = load<T>(ACC + 16);
+    lo = load<T>(ACC + 16);
+    top = load<T>(ACC + 32);
   }
   let bt: T = 0;
   if (!isInteger<D>()) {
     const at_ = sparam<T>(P_A) * load<T>(at<T>(cw, t));
     bt = at_ * sterm<T, Q>(zt - m, load<T>(ROW), load<T>(ROW + 8), load<T>(ROW + 16));
     loss += at_ * load<T>(TERMS);
-    B += bt;
+    if (zt - m == 0) top += bt;
+    else lo += bt;
   }
   store<T>(ROW_LOSS, loss * wr);
   if (isInteger<G>()) {
     const kr = sparam<T>(P_SCALE) * wr;
-    if (stored) storedGrad<T>(gr, C, nv, t, -B * load<T>(ROW + 8), kr, bt);
+    if (stored) storedGrad<T>(gr, C, nv, t, -bt * load<T>(ROW + 8), kr, bt * load<T>(TERMS + 32));
     else {
-      termGrad<T, D, Q>(z, yr, cw, gr, C, nv, m, B, kr);
-      if (!isInteger<D>()) store<T>(at<T>(gr, t), load<T>(at<T>(gr, t)) + kr * bt);
+      termGrad<T, D, Q>(z, yr, cw, gr, C, nv, m, lo, top, kr);
+      if (!isInteger<D>()) labelGrad<T, Q>(zt - m, scoef<T, D>(cw, yr, t), bt, gr, t, lo, top, kr);
     }
   }
   return -1;
+}
+
+/** Sparse with smoothing: the label's element again, its b the smoothing's and the label's own together. */
+// @ts-ignore: decorator
+@inline function labelGrad<T, Q>(d: T, c: T, bt: T, gr: usize, t: i32, lo: T, top: T, kr: T): void {
+  const b = c * sterm<T, Q>(d, load<T>(ROW), load<T>(ROW + 8), load<T>(ROW + 16)) + bt;
+  store<T>(at<T>(gr, t), kr * gradAt<T>(b, load<T>(TERMS + 16), load<T>(TERMS + 32), d == 0, lo, top));
+}
+
+/**
+ * g = b − p·Σb; at the max, where p → 1, as b·u − p·(Σ below + (Σ at − b)) (= the same, without the
+ * cancellation of b − p·b: Σ at − b is exactly 0 for a unique max).
+ */
+// @ts-ignore: decorator
+@inline function gradAt<T>(b: T, p: T, u: T, atMax: bool, lo: T, top: T): T {
+  return select<T>(b * u - p * (lo + (top - b)), b - p * (lo + top), atMax);
+}
+// @ts-ignore: decorator
+@inline function vgradAt<T>(b: v128, p: v128, u: v128, atMax: v128, lo: v128, top: v128): v128 {
+  const near1 = v128.sub<T>(v128.mul<T>(b, u), v128.mul<T>(p, v128.add<T>(lo, v128.sub<T>(top, b))));
+  return v128.bitselect(near1, v128.sub<T>(b, v128.mul<T>(p, v128.add<T>(lo, top))), atMax);
 }
 
 /** Pass 2: n₀ and Σ (the exponentials stored in the gradient's place when `stored`), then lse, 1/s and u at the max at ROW. */
@@ -147,17 +171,19 @@ export function focalRow<T, D, S, Q, G>(r: i32, C: i32, rb: usize, y: usize, p: 
   return v128.mul<T>(v128.load(at<T>(cw, k)), vparam(P_B));
 }
 
-/** Pass 3: Σ c_k·H_k (the loss) at ACC and Σ b_k at ACC + 16; true if a dense target is outside [0, 1]. */
+/** Pass 3: Σ c_k·H_k (the loss) at ACC, Σ b_k below the max at ACC + 16 and at it at ACC + 32; true if a dense target is outside [0, 1]. */
 function termSums<T, D, Q>(z: usize, yr: usize, cw: usize, C: i32, nv: i32, m: T): bool {
   const lse = load<T>(ROW), inv = load<T>(ROW + 8), umax = load<T>(ROW + 16);
   let loss: T = 0;
-  let B: T = 0;
+  let lo: T = 0;
+  let top: T = 0;
   let bad = false;
   if (nv > 0) {
     if (ASC_FEATURE_SIMD) bad = vectorTermSums<T, D, Q>(z, yr, cw, nv, m);
     else bad = scalarTermSums<T, D, Q>(z, yr, cw, nv, m);
     loss = combineSum<T>(ACC);
-    B = combineSum<T>(ACC + 16);
+    lo = combineSum<T>(ACC + 16);
+    top = combineSum<T>(ACC + 32);
   }
   for (let i = nv; i < C; i++) {
     if (isInteger<D>()) {
@@ -165,12 +191,15 @@ function termSums<T, D, Q>(z: usize, yr: usize, cw: usize, C: i32, nv: i32, m: T
       bad = bad || !(yk >= 0 && yk <= 1);
     }
     const c = scoef<T, D>(cw, yr, i);
-    const F = sterm<T, Q>(load<T>(at<T>(z, i)) - m, lse, inv, umax);
+    const d = load<T>(at<T>(z, i)) - m;
+    const b = c * sterm<T, Q>(d, lse, inv, umax);
     loss += c * load<T>(TERMS);
-    B += c * F;
+    lo += select<T>(0, b, d == 0);
+    top += select<T>(b, 0, d == 0);
   }
   store<T>(ACC, loss);
-  store<T>(ACC + 16, B);
+  store<T>(ACC + 16, lo);
+  store<T>(ACC + 32, top);
   return bad;
 }
 
@@ -180,7 +209,8 @@ function termSums<T, D, Q>(z: usize, yr: usize, cw: usize, C: i32, nv: i32, m: T
   const vm = v128.splat<T>(m);
   const lse = v128.splat<T>(load<T>(ROW)), inv = v128.splat<T>(load<T>(ROW + 8)), umax = v128.splat<T>(load<T>(ROW + 16));
   let vl = vzero();
-  let vb = vl;
+  let vlo = vl;
+  let vtop = vl;
   let vbad = vl;
   for (let k = 0; k < nv; k += V) {
     if (isInteger<D>()) {
@@ -188,12 +218,16 @@ function termSums<T, D, Q>(z: usize, yr: usize, cw: usize, C: i32, nv: i32, m: T
       vbad = v128.or(vbad, v128.not(v128.and(v128.ge<T>(yk, vzero()), v128.le<T>(yk, vone<T>()))));
     }
     const c = vcoef<T, D>(cw, yr, k);
-    const F = vterm<T, Q>(v128.sub<T>(v128.load(at<T>(z, k)), vm), lse, inv, umax);
+    const d = v128.sub<T>(v128.load(at<T>(z, k)), vm);
+    const b = v128.mul<T>(c, vterm<T, Q>(d, lse, inv, umax));
+    const atMax = v128.eq<T>(d, vzero());
     vl = v128.add<T>(vl, v128.mul<T>(c, v128.load(TERMS)));
-    vb = v128.add<T>(vb, v128.mul<T>(c, F));
+    vlo = v128.add<T>(vlo, v128.andnot(b, atMax));
+    vtop = v128.add<T>(vtop, v128.and(b, atMax));
   }
   v128.store(ACC, vl);
-  v128.store(ACC + 16, vb);
+  v128.store(ACC + 16, vlo);
+  v128.store(ACC + 32, vtop);
   return v128.any_true(vbad);
 }
 
@@ -205,6 +239,7 @@ function termSums<T, D, Q>(z: usize, yr: usize, cw: usize, C: i32, nv: i32, m: T
   for (let j = 0; j < V; j++) {
     store<T>(at<T>(ACC, j), 0);
     store<T>(at<T>(ACC + 16, j), 0);
+    store<T>(at<T>(ACC + 32, j), 0);
   }
   for (let k = 0; k < nv; k += V) {
     for (let j = 0; j < V; j++) {
@@ -213,44 +248,47 @@ function termSums<T, D, Q>(z: usize, yr: usize, cw: usize, C: i32, nv: i32, m: T
         bad = bad || !(yk >= 0 && yk <= 1);
       }
       const c = scoef<T, D>(cw, yr, k + j);
-      const F = sterm<T, Q>(load<T>(at<T>(z, k + j)) - m, lse, inv, umax);
+      const d = load<T>(at<T>(z, k + j)) - m;
+      const b = c * sterm<T, Q>(d, lse, inv, umax);
       store<T>(at<T>(ACC, j), load<T>(at<T>(ACC, j)) + c * load<T>(TERMS));
-      store<T>(at<T>(ACC + 16, j), load<T>(at<T>(ACC + 16, j)) + c * F);
+      store<T>(at<T>(ACC + 16, j), load<T>(at<T>(ACC + 16, j)) + select<T>(0, b, d == 0));
+      store<T>(at<T>(ACC + 32, j), load<T>(at<T>(ACC + 32, j)) + select<T>(b, 0, d == 0));
     }
   }
   return bad;
 }
 
-/** Pass 4: g_k = kr·(c_k·F_k − p_k·B), each element recomputed from z and written in its place. */
-function termGrad<T, D, Q>(z: usize, yr: usize, cw: usize, gr: usize, C: i32, nv: i32, m: T, B: T, kr: T): void {
+/** Pass 4: g_k = kr·gradAt(c_k·F_k, …), each element recomputed from z and written in its place. */
+function termGrad<T, D, Q>(z: usize, yr: usize, cw: usize, gr: usize, C: i32, nv: i32, m: T, lo: T, top: T, kr: T): void {
   const lse = load<T>(ROW), inv = load<T>(ROW + 8), umax = load<T>(ROW + 16);
   const V = lanes<T>();
   if (ASC_FEATURE_SIMD) {
-    const vm = v128.splat<T>(m), vB = v128.splat<T>(B), vk = v128.splat<T>(kr);
+    const vm = v128.splat<T>(m), vlo = v128.splat<T>(lo), vtop = v128.splat<T>(top), vk = v128.splat<T>(kr);
     const vlse = v128.splat<T>(lse), vinv = v128.splat<T>(inv), vumax = v128.splat<T>(umax);
     for (let k = 0; k < nv; k += V) {
-      const c = vcoef<T, D>(cw, yr, k);
-      const F = vterm<T, Q>(v128.sub<T>(v128.load(at<T>(z, k)), vm), vlse, vinv, vumax);
-      v128.store(at<T>(gr, k), v128.mul<T>(vk, v128.sub<T>(v128.mul<T>(c, F), v128.mul<T>(v128.load(TERMS + 16), vB))));
+      const d = v128.sub<T>(v128.load(at<T>(z, k)), vm);
+      const b = v128.mul<T>(vcoef<T, D>(cw, yr, k), vterm<T, Q>(d, vlse, vinv, vumax));
+      const g = vgradAt<T>(b, v128.load(TERMS + 16), v128.load(TERMS + 32), v128.eq<T>(d, vzero()), vlo, vtop);
+      v128.store(at<T>(gr, k), v128.mul<T>(vk, g));
     }
   } else {
-    for (let k = 0; k < nv; k++) termGradAt<T, D, Q>(z, yr, cw, gr, k, m, B, kr, lse, inv, umax);
+    for (let k = 0; k < nv; k++) termGradAt<T, D, Q>(z, yr, cw, gr, k, m, lo, top, kr, lse, inv, umax);
   }
-  for (let i = nv; i < C; i++) termGradAt<T, D, Q>(z, yr, cw, gr, i, m, B, kr, lse, inv, umax);
+  for (let i = nv; i < C; i++) termGradAt<T, D, Q>(z, yr, cw, gr, i, m, lo, top, kr, lse, inv, umax);
 }
 
 // @ts-ignore: decorator
-@inline function termGradAt<T, D, Q>(z: usize, yr: usize, cw: usize, gr: usize, k: i32, m: T, B: T, kr: T, lse: T, inv: T, umax: T): void {
-  const c = scoef<T, D>(cw, yr, k);
-  const F = sterm<T, Q>(load<T>(at<T>(z, k)) - m, lse, inv, umax);
-  store<T>(at<T>(gr, k), kr * (c * F - load<T>(TERMS + 16) * B));
+@inline function termGradAt<T, D, Q>(z: usize, yr: usize, cw: usize, gr: usize, k: i32, m: T, lo: T, top: T, kr: T, lse: T, inv: T,
+                                     umax: T): void {
+  const d = load<T>(at<T>(z, k)) - m;
+  const b = scoef<T, D>(cw, yr, k) * sterm<T, Q>(d, lse, inv, umax);
+  store<T>(at<T>(gr, k), kr * gradAt<T>(b, load<T>(TERMS + 16), load<T>(TERMS + 32), d == 0, lo, top));
 }
 
-/** Sparse without smoothing: g_k = kr·e_k·q from the exponentials in the gradient's place, the label's element last. */
+/** Sparse without smoothing: g_k = kr·e_k·q from the exponentials in the gradient's place; the label's b_t·u_t (= b_t − p_t·b_t) last. */
 // @ts-ignore: decorator
-@inline function storedGrad<T>(gr: usize, C: i32, nv: i32, t: i32, q: T, kr: T, bt: T): void {
+@inline function storedGrad<T>(gr: usize, C: i32, nv: i32, t: i32, q: T, kr: T, gt: T): void {
   const V = lanes<T>();
-  const et = load<T>(at<T>(gr, t));
   if (ASC_FEATURE_SIMD) {
     const vq = v128.splat<T>(q), vk = v128.splat<T>(kr);
     for (let k = 0; k < nv; k += V) v128.store(at<T>(gr, k), v128.mul<T>(vk, v128.mul<T>(v128.load(at<T>(gr, k)), vq)));
@@ -258,5 +296,5 @@ function termGrad<T, D, Q>(z: usize, yr: usize, cw: usize, gr: usize, C: i32, nv
     for (let k = 0; k < nv; k++) store<T>(at<T>(gr, k), kr * (load<T>(at<T>(gr, k)) * q));
   }
   for (let i = nv; i < C; i++) store<T>(at<T>(gr, i), kr * (load<T>(at<T>(gr, i)) * q));
-  store<T>(at<T>(gr, t), kr * (et * q + bt));
+  store<T>(at<T>(gr, t), kr * gt);
 }
