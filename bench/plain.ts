@@ -404,4 +404,84 @@ export const plain: Record<string, PlainLoss> = {
     }
     return { loss: rows > 0 ? sum / (rows * C) : 0, grad };
   },
+
+  // Row-wise on log-probabilities: −x_label per row, grad −1/rows at the label (a new gradient is
+  // zeroed by its allocation; a reused one is cleared first).
+  nll(labels, x, { classes }, out) {
+    const C = classes!;
+    const rows = x.length / C;
+    const grad = out ?? new Float32Array(x.length);
+    if (out) grad.fill(0);
+    const s = rows > 0 ? 1 / rows : 0;
+    let sum = 0;
+    for (let r = 0; r < rows; r++) {
+      const t = labels[r]!;
+      sum -= x[r * C + t]!;
+      grad[r * C + t] = -s;
+    }
+    return { loss: rows > 0 ? sum / rows : 0, grad };
+  },
+
+  // Row-wise focal, labels: −α(1 − p_t)^γ log p_t with p = softmax(z) by log-sum-exp; grad by the
+  // chain rule, b = α(1 − p_t)^γ(γ p_t log p_t / (1 − p_t) − 1): b − p_t b at the label, −p_k b elsewhere.
+  sparseSoftmaxFocal(labels, z, { classes, gamma = 2, alpha = 0.25 }, out) {
+    const C = classes!;
+    const rows = z.length / C;
+    const grad = out ?? new Float32Array(z.length);
+    const s = rows > 0 ? 1 / rows : 0;
+    let sum = 0;
+    for (let r = 0; r < rows; r++) {
+      const o = r * C;
+      let m = -Infinity;
+      for (let k = 0; k < C; k++) if (z[o + k]! > m) m = z[o + k]!;
+      let total = 0;
+      for (let k = 0; k < C; k++) {
+        const e = Math.exp(z[o + k]! - m);
+        grad[o + k] = e;
+        total += e;
+      }
+      const t = labels[r]!;
+      const logp = z[o + t]! - m - Math.log(total);
+      const p = grad[o + t]! / total;
+      const u = 1 - p;
+      const pw = u ** gamma;
+      sum -= alpha * pw * logp;
+      const b = alpha * pw * (u > 0 ? (gamma * p * logp) / u - 1 : -gamma * p - 1);
+      const q = (-s * b) / total;
+      for (let k = 0; k < C; k++) grad[o + k] = grad[o + k]! * q;
+      grad[o + t] = grad[o + t]! + s * b;
+    }
+    return { loss: rows > 0 ? sum / rows : 0, grad };
+  },
+
+  // Row-wise focal, dense targets: −Σ α y_k (1 − p_k)^γ log p_k per row; grad b_k − p_k Σ b, b as above per class.
+  softmaxFocal(y, z, { classes, gamma = 2, alpha = 0.25 }, out) {
+    const C = classes!;
+    const rows = z.length / C;
+    const grad = out ?? new Float32Array(z.length);
+    const s = rows > 0 ? 1 / rows : 0;
+    let sum = 0;
+    for (let r = 0; r < rows; r++) {
+      const o = r * C;
+      let m = -Infinity;
+      for (let k = 0; k < C; k++) if (z[o + k]! > m) m = z[o + k]!;
+      let total = 0;
+      for (let k = 0; k < C; k++) total += Math.exp(z[o + k]! - m);
+      const lse = m + Math.log(total);
+      let B = 0;
+      for (let k = 0; k < C; k++) {
+        const logp = z[o + k]! - lse;
+        const p = Math.exp(logp);
+        const u = 1 - p;
+        const pw = u ** gamma;
+        const c = alpha * y[o + k]!;
+        sum -= c * pw * logp;
+        const b = c * pw * (u > 0 ? (gamma * p * logp) / u - 1 : -gamma * p - 1);
+        grad[o + k] = b;
+        B += b;
+      }
+      for (let k = 0; k < C; k++) grad[o + k] = s * (grad[o + k]! - Math.exp(z[o + k]! - lse) * B);
+    }
+    return { loss: rows > 0 ? sum / rows : 0, grad };
+  },
 };

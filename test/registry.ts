@@ -92,6 +92,9 @@ function rowwiseEntries(lib: Lib): RowwiseEntry[] {
     topKAccuracy,
     multiMargin,
     multilabelSoftMargin,
+    nll,
+    softmaxFocal,
+    sparseSoftmaxFocal,
   } = lib;
   return [
     rowEntry(sparseSoftmaxCrossEntropy, {
@@ -149,6 +152,33 @@ function rowwiseEntries(lib: Lib): RowwiseEntry[] {
       f32Tolerance: 2e-5,
       meanOverRows: true,
       cases: [{}, { classWeights: rampWeights }],
+    }),
+    rowEntry(nll, {
+      target: 'labels',
+      metric: false,
+      domain: { pred: [-10, 0] },
+      f32Tolerance: 1e-6,
+      cases: [{}, { classWeights: rampWeights }, { ignoreIndex: 1 }, { classWeights: rampWeights, ignoreIndex: 0 }],
+    }),
+    rowEntry(softmaxFocal, {
+      target: 'dense',
+      metric: false,
+      domain: { pred: [-8, 8] },
+      f32Tolerance: 2e-5,
+      cases: [{}, { gamma: 0 }, { gamma: 0.5, alpha: rampWeights }, { labelSmoothing: 0.1 }, { gamma: 3.5, alpha: 1, labelSmoothing: 0.3 }],
+    }),
+    rowEntry(sparseSoftmaxFocal, {
+      target: 'labels',
+      metric: false,
+      domain: { pred: [-8, 8] },
+      f32Tolerance: 2e-5,
+      cases: [
+        {},
+        { gamma: 0, alpha: rampWeights },
+        { gamma: 0.5, ignoreIndex: 1 },
+        { labelSmoothing: 0.1 },
+        { gamma: 3.5, alpha: rampWeights, labelSmoothing: 0.3, ignoreIndex: 0 },
+      ],
     }),
   ];
 }

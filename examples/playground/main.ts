@@ -8,7 +8,7 @@ import { CLASSES, type Epoch, loadIris, logisticTrainer, softmaxTrainer, type Tr
 import { type RankingState, rankingPanel } from './ranking.js';
 import { probabilitiesOf, type Reliability, reliabilityDiagram } from './reliability.js';
 
-const { contrastive, init, multiMargin, multilabelSoftMargin } = simdloss;
+const { contrastive, init, multiMargin, multilabelSoftMargin, nll, softmaxFocal, sparseSoftmaxFocal } = simdloss;
 // The test registry's elementwise entries (kind, options, domain, formula), bound to this page's copy of the library.
 const elementwiseRegistry = elementwiseOf(simdloss);
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -156,6 +156,53 @@ for (const e of similarityOf(simdloss)) {
       const { loss, grad } = e.loss.withGrad(y, p, { ...opts, dim: 2, reduction: 'none' as const });
       // (the options record hides the 'none' overload from the type checker)
       return { loss: loss as unknown as Float64Array, grad: grad.filter((_, k) => k % 2 === 0) };
+    },
+  });
+}
+// Row-wise losses: each point a row of three classes, the first along the x axis and the others held
+// at 1 and −1 (nll: log-probabilities −1 and −2), the label from the target slider; the gradient
+// plotted is the first class's.
+const rowCurves = [
+  {
+    name: 'sparseSoftmaxFocal',
+    loss: sparseSoftmaxFocal,
+    formula: 'l = −α(1 − p_t)^γ ln p_t,  p = softmax(z)',
+    held: [1, -1],
+    xLabel: 'logit z₀',
+    range: [-6, 6],
+  },
+  {
+    name: 'softmaxFocal',
+    loss: softmaxFocal,
+    formula: 'l = −Σₖ α(1 − pₖ)^γ yₖ ln pₖ,  y one-hot',
+    held: [1, -1],
+    xLabel: 'logit z₀',
+    range: [-6, 6],
+  },
+  { name: 'nll', loss: nll, formula: 'l = −x_t on log-probabilities x', held: [-1, -2], xLabel: 'log-probability x₀', range: [-6, 0] },
+] as const;
+for (const r of rowCurves) {
+  const loss = r.loss;
+  curves.push({
+    name: r.name,
+    options: loss.options.map((o) => o.name).filter((n) => (SLIDERS as readonly string[]).includes(n)),
+    formula: r.formula,
+    xLabel: r.xLabel,
+    target: { label: 'label t (class 0–2)', min: 0, max: 2, step: 1, value: 0 },
+    range: () => [r.range[0], r.range[1]],
+    compute(t, x, opts) {
+      const z = new Float64Array(3 * x.length);
+      x.forEach((v, i) => {
+        z.set([v, ...r.held], 3 * i);
+      });
+      const labels = new Int32Array(x.length).fill(t);
+      const target = r.name === 'softmaxFocal' ? z.map((_, i) => (i % 3 === t ? 1 : 0)) : labels;
+      const { loss: l, grad } = (loss.withGrad as (...a: unknown[]) => { loss: Float64Array; grad: Float64Array })(target, z, {
+        ...opts,
+        classes: 3,
+        reduction: 'none',
+      });
+      return { loss: l, grad: grad.filter((_, i) => i % 3 === 0) };
     },
   });
 }

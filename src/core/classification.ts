@@ -58,7 +58,7 @@ const WIDE_ROWS = 4;
 import { weightSum } from './weights.js';
 
 /** The kernel ABIs of this family: what a kernel takes after (rows, classes, target, pred, weights, losses). */
-export type ClassificationAbi = 'softmax' | 'rowsum' | 'topk' | 'argmax' | 'terms';
+export type ClassificationAbi = 'softmax' | 'rowsum' | 'topk' | 'argmax' | 'terms' | 'focal';
 
 export interface ClassificationSpec {
   name: string;
@@ -77,7 +77,7 @@ export interface ClassificationSpec {
   options: readonly NumericOption[];
   /** The numeric option the kernel takes as its scalar parameter (softmax: α, rowsum: ε); 0 without. */
   param?: string;
-  /** terms: the numeric option the kernel takes as its second scalar; 0 without. */
+  /** terms, focal: the numeric option the kernel takes as its second scalar; 0 without. */
   second?: string;
   /** topk: how many top classes count — a number, or the name of the integer option (in [1, classes]; its default capped at classes) that sets it. */
   topK?: number | string;
@@ -89,6 +89,8 @@ export interface ClassificationSpec {
   logits?: string;
   /** The kernel that sums the mean's denominator when class weights or ignoreIndex are given. */
   denominator?: string;
+  /** The numeric option that may also be one value per class (focal's α): it fills the class-weights slot. */
+  perClass?: string;
 }
 
 /** What a call hands its kernel; one object per call, refilled per chunk. */
@@ -115,6 +117,7 @@ const ABIS: Record<ClassificationAbi, { grad: boolean; call(kernel: Kernel, c: K
   topk: { grad: false, call: (k, c) => k(c.m, c.C, c.y, c.p, c.w, c.lo, c.topK, c.mode) },
   argmax: { grad: false, call: (k, c) => k(c.m, c.C, c.y, c.p, c.w, c.lo, c.mode) },
   terms: { grad: true, call: (k, c) => k(c.m, c.C, c.y, c.p, c.w, c.lo, c.g, c.cw, c.scale, c.param, c.second, c.mode) },
+  focal: { grad: true, call: (k, c) => k(c.m, c.C, c.y, c.p, c.w, c.lo, c.g, c.cw, c.scale, c.param, c.second, c.ignore, c.mode) },
 };
 
 /** The denominator kernels, by target: sparse ones take mode bits, dense ones 1 when weighted. */
@@ -145,6 +148,8 @@ interface ClassOptions {
   classWeights: ArrayLike<number> | undefined;
   ignore: number | undefined;
   fromLogits: boolean;
+  /** What fills the class-weights slot besides class weights: the perClass option's array, or its one number. */
+  perClass: ArrayLike<number> | number | undefined;
 }
 
 export function classification(spec: ClassificationSpec): unknown {
@@ -193,15 +198,24 @@ function parse(family: Family, fn: string, o: Record<string, unknown>): ClassOpt
   }
   const values: number[] = [];
   let topK = typeof spec.topK === 'number' ? spec.topK : 0;
+  let perClass: ArrayLike<number> | number | undefined;
   for (const option of spec.options) {
+    const v = o[option.name];
     if (option.name === spec.topK) {
-      topK = topKOption(fn, option, o[option.name], C);
+      topK = topKOption(fn, option, v, C);
       values.push(topK);
-    } else values.push(numericOption(fn, option, o[option.name]));
+    } else if (option.name === spec.perClass && (Array.isArray(v) || ArrayBuffer.isView(v) || v instanceof WasmArray)) {
+      perClass = perClassOf(fn, option.name, v, C);
+      values.push(Number.NaN);
+    } else {
+      values.push(numericOption(fn, option, v));
+      if (option.name === spec.perClass) perClass = values[values.length - 1];
+    }
   }
   const at = spec.options.findIndex((x) => x.name === spec.param);
   const second = spec.options.findIndex((x) => x.name === spec.second);
   return {
+    perClass,
     classes: C,
     values,
     param: at < 0 ? 0 : values[at]!,
@@ -227,7 +241,7 @@ function resolve(family: Family, fn: string, opts: unknown): Resolved {
   const c = parse(family, fn, o);
   const resolved: Resolved = { reduction, classes: c.classes };
   spec.options.forEach((x, j) => {
-    resolved[x.name] = c.values[j]!;
+    resolved[x.name] = x.name === spec.perClass && typeof c.perClass === 'object' ? Array.from(c.perClass) : c.values[j]!;
   });
   if (c.classWeights !== undefined) resolved.classWeights = Array.from(c.classWeights);
   if (c.ignore !== undefined) resolved.ignoreIndex = c.ignore;
@@ -428,7 +442,7 @@ function run(
       second: c.second,
     },
   };
-  if (rows > 0) writeClassWeights(r.call.cw / bytes, C, f32, c.classWeights); // (a row of `classes` values may not even fit a slot)
+  if (rows > 0) writeClassWeights(r.call.cw / bytes, C, f32, c.classWeights ?? c.perClass); // (a row of `classes` values may not even fit a slot)
 
   // Denominator of 'mean' (and of accuracy): Σ weights, or the class-weighted / ignoring sums.
   const weights = w === undefined ? rows : weightSum(fn, w, x.zw, rows, chunkOf(Math.floor(SLOT_BYTES / bytes)));
@@ -457,9 +471,9 @@ function run(
   return { loss, grad: g };
 }
 
-function writeClassWeights(at: number, C: number, f32: boolean, classWeights: ArrayLike<number> | undefined): void {
+function writeClassWeights(at: number, C: number, f32: boolean, classWeights: ArrayLike<number> | number | undefined): void {
   const view = f32 ? wasm.f32 : wasm.f64;
-  if (classWeights === undefined) fillRange(view, 1, at, at + C);
+  if (classWeights === undefined || typeof classWeights === 'number') fillRange(view, classWeights ?? 1, at, at + C);
   else for (let j = 0; j < C; j++) view[at + j] = classWeights[j]!;
 }
 
@@ -563,18 +577,22 @@ function labelArray(fn: string, x: unknown): Int32Array {
   throw new SimdlossError(`${fn}: labels must be an Int32Array (or a WasmArray of 'i32'); got ${seen}${hint}`, 'labels');
 }
 
-function classWeightsOf(fn: string, x: unknown, C: number): ArrayLike<number> {
-  const a = x instanceof WasmArray ? x.arrayFor(fn, 'opts.classWeights') : x;
+function classWeightsOf(fn: string, x: unknown, C: number, name = 'classWeights', what = 'an array of numbers'): ArrayLike<number> {
+  const a = x instanceof WasmArray ? x.arrayFor(fn, `opts.${name}`) : x;
   if (!(a instanceof Float32Array || a instanceof Float64Array || Array.isArray(a))) {
-    throw new SimdlossError(`${fn}: opts.classWeights must be an array of numbers (one per class); got ${show(x)}`, 'opts.classWeights');
+    throw new SimdlossError(`${fn}: opts.${name} must be ${what} (one per class); got ${show(x)}`, `opts.${name}`);
   }
-  if (a.length !== C)
-    throw new SimdlossError(`${fn}: opts.classWeights has ${a.length} elements but opts.classes is ${C}`, 'opts.classWeights');
+  if (a.length !== C) throw new SimdlossError(`${fn}: opts.${name} has ${a.length} elements but opts.classes is ${C}`, `opts.${name}`);
   for (let j = 0; j < C; j++) {
     const v = a[j];
     if (typeof v !== 'number' || !(v >= 0) || v === Infinity) {
-      throw new SimdlossError(`${fn}: opts.classWeights[${j}] must be a finite number ≥ 0; got ${show(v)}`, 'opts.classWeights', j);
+      throw new SimdlossError(`${fn}: opts.${name}[${j}] must be a finite number ≥ 0; got ${show(v)}`, `opts.${name}`, j);
     }
   }
   return a as ArrayLike<number>;
+}
+
+/** A per-class option given as an array: one finite value ≥ 0 per class (given as a number, numericOption checks it). */
+function perClassOf(fn: string, name: string, x: unknown, C: number): ArrayLike<number> {
+  return classWeightsOf(fn, x, C, name, 'a number or an array of numbers');
 }

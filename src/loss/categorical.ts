@@ -282,3 +282,119 @@ export const multilabelSoftMargin = classification({
   options: [],
   classWeights: true,
 }) as RowwiseLoss<MultilabelSoftMarginOptions, F32, F64>;
+
+/** Options of {@link nll}, besides classes, reduction, weights, out and accuracy. */
+export interface NLLOptions {
+  /**
+   * Rows whose label equals it contribute no loss and no gradient, and are left out of the mean
+   * (PyTorch's `ignore_index`). An integer in the int32 range; unset, no label is ignored.
+   */
+  ignoreIndex?: number;
+  /**
+   * One weight ≥ 0 per class, scaling each row's loss by its label's weight; `'mean'` then divides
+   * by Σ of the weights of the rows' labels (PyTorch's `weight`). Unset, every class weighs 1.
+   */
+  classWeights?: ClassWeights;
+}
+
+/**
+ * −x_label per row on log-probabilities x (PyTorch's `nll_loss`), for models that end in
+ * log-softmax; labels an Int32Array, one per row. Gradient −w_label at the label, 0 elsewhere.
+ * Only the label's value enters: as in PyTorch the log-probabilities are not checked (a value
+ * above 0 gives a negative loss, a NaN at the label a NaN loss).
+ *
+ * @example
+ * ```ts
+ * import { nll } from 'simdloss';
+ *
+ * const logProbs = Float32Array.of(-0.2, -1.8, -3,   -2.5, -2.4, -0.2);   // 2 rows of 3 classes
+ * nll(Int32Array.of(0, 2), logProbs, { classes: 3 });   // 0.2
+ * nll(Int32Array.of(0, 2), logProbs, { classes: 3, classWeights: [1, 1, 3] });   // (0.2 + 0.6) / 4 = 0.2
+ * ```
+ */
+export const nll = classification({
+  name: 'nll',
+  kernel: 'nll',
+  target: 'labels',
+  abi: 'softmax',
+  options: [],
+  denominator: 'sparseDenominator',
+  classWeights: true,
+  ignoreIndex: true,
+}) as RowwiseLoss<NLLOptions, Labels, Labels>;
+
+/** Options of {@link softmaxFocal}, besides classes, reduction, weights, out and accuracy. */
+export interface SoftmaxFocalOptions {
+  /**
+   * γ ≥ 0, the focusing exponent of (1 − pₖ)^γ; 0 gives α-weighted softmax cross-entropy.
+   * @defaultValue 2
+   */
+  gamma?: number;
+  /**
+   * αₖ: one number ≥ 0 for every class, or one per class (an array of `classes` numbers ≥ 0,
+   * e.g. inverse class frequencies), scaling each class's term.
+   * @defaultValue 0.25
+   */
+  alpha?: number | ClassWeights;
+  /**
+   * The target becomes (1 − labelSmoothing)·y + labelSmoothing/classes. In [0, 1].
+   * @defaultValue 0
+   */
+  labelSmoothing?: number;
+}
+
+/** Options of {@link sparseSoftmaxFocal}, besides classes, reduction, weights, out and accuracy. */
+export interface SparseSoftmaxFocalOptions extends SoftmaxFocalOptions {
+  /**
+   * Rows whose label equals it contribute no loss and no gradient, and are left out of the mean
+   * and of Σ weights (label smoothing applies to the other rows). An integer in the int32 range;
+   * unset, no label is ignored.
+   */
+  ignoreIndex?: number;
+}
+
+const focalOptions = [
+  { name: 'gamma', default: 2, min: 0 },
+  { name: 'alpha', default: 0.25, min: 0 },
+  { name: 'labelSmoothing', default: 0, min: 0, max: 1 },
+] as const;
+
+/**
+ * −Σₖ αₖ(1 − pₖ)^γ yₖ log pₖ per row, p = softmax(z), from logits and dense targets in [0, 1]
+ * (Keras's `CategoricalFocalCrossentropy(from_logits=True)`, without its clip of p): log pₖ by
+ * log-sum-exp and 1 − pₖ from the same sums (not 1 − eˣ), finite and accurate for logits of ±1e4
+ * and for pₖ → 1. `'mean'` averages over rows.
+ *
+ * @example
+ * ```ts
+ * import { softmaxFocal, sparseSoftmaxFocal } from 'simdloss';
+ *
+ * const logits = Float32Array.of(2, 0.5, -1,   0.1, 0.2, 3);   // 2 rows of 3 classes
+ * softmaxFocal(Float32Array.of(1, 0, 0,   0, 0, 1), logits, { classes: 3 });   // 0.001534
+ * sparseSoftmaxFocal(Int32Array.of(0, 2), logits, { classes: 3, gamma: 1, alpha: [1, 1, 2] });   // 0.03725
+ * ```
+ */
+export const softmaxFocal = classification({
+  name: 'softmaxFocal',
+  kernel: 'softmaxFocal',
+  target: 'dense',
+  abi: 'focal',
+  options: focalOptions,
+  param: 'gamma',
+  second: 'labelSmoothing',
+  perClass: 'alpha',
+}) as RowwiseLoss<SoftmaxFocalOptions, F32, F64>;
+
+/** {@link softmaxFocal} with labels (an Int32Array, one per row) for one-hot targets, and `ignoreIndex`. */
+export const sparseSoftmaxFocal = classification({
+  name: 'sparseSoftmaxFocal',
+  kernel: 'sparseSoftmaxFocal',
+  target: 'labels',
+  abi: 'focal',
+  options: focalOptions,
+  param: 'gamma',
+  second: 'labelSmoothing',
+  perClass: 'alpha',
+  denominator: 'sparseRowCount',
+  ignoreIndex: true,
+}) as RowwiseLoss<SparseSoftmaxFocalOptions, Labels, Labels>;

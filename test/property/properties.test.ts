@@ -22,6 +22,7 @@ import {
   weightedDenominator,
 } from '../fuzz/drive.js';
 import { BUILDS, expectIdentical, random } from '../helpers.js';
+import { rowReferences } from '../reference/categorical.js';
 import { embeddingReferences } from '../reference/embedding.js';
 import { expected, type Options, references } from '../reference/index.js';
 import { type Opts, ternaryExpected } from '../reference/ternary.js';
@@ -365,7 +366,9 @@ function rowSumExcess(entry: RegistryEntry, b: Batch, g: Float, reduction: 'mean
 describe('softmax cross-entropy: every gradient row sums to 0 (within (2C + 10)·u·kr·S)', () => {
   // The gradient is softmax(z)·Σc − c (times the gradient's scale): its row sums vanish for any
   // target, normalised or not. That holds for the softmax losses and for klDivergence on logits.
-  const softmax = rowwiseOf(lib).filter((e) => /softmax/i.test(e.name) || e.cases.some((c) => c.fromLogits === true));
+  const softmax = rowwiseOf(lib).filter(
+    (e) => (/softmax/i.test(e.name) && !/focal/i.test(e.name)) || e.cases.some((c) => c.fromLogits === true),
+  );
   const casesOf = (entry: RegistryEntry) =>
     entry.cases
       .map((c, i) => [c, i] as const)
@@ -425,6 +428,65 @@ describe('softmax cross-entropy: every gradient row sums to 0 (within (2C + 10)�
         }
       }
     }
+  });
+});
+
+describe('softmax focal: every gradient row sums to 0 (within (2C + 10)·u·kr·Σ|bₖ|)', () => {
+  // g = kr·(b − p·Σb): Σ g = kr·(Σb − Σb·Σp) vanishes. The kernel sums the same rounded bₖ it
+  // subtracts from, and p = e·fl(1/s) with s the rounded Σ e: Σb rounds by (C − 1)u·Σ|b|, Σp is
+  // 1 ± (C + 1)u, and each gₖ's product, difference and scaling round by u·(|bₖ| + pₖ|Σb|) at most
+  // twice: |Σ g| ≤ (2C + 8)·u·kr·Σ|bₖ| (|Σb| ≤ Σ|b|), with room for the test's own sum. (Sparse
+  // without smoothing: gₖ = kr·eₖ·q, q = −b_t/s, the same bound with Σ|b| = |b_t|.)
+  const focal = rowwiseOf(lib).filter((e) => /focal/i.test(e.name));
+  test('the registry has such losses', () => expect(focal.map((e) => e.name)).toEqual(['softmaxFocal', 'sparseSoftmaxFocal']));
+  test.each(focal.map((e) => [e.name, e] as const))('%s', (_, entry) => {
+    check(draws(entry), (d) => {
+      const b = batchOf(entry, d);
+      const C = b.opts.classes as number;
+      const e = rowReferences[entry.name]!(b.target!, b.xs[0]!, b.opts as never);
+      const u = d.f32 ? 2 ** -24 : 2 ** -53;
+      for (const reduction of ['mean', 'sum'] as const) {
+        const g = call(entry, 'grad', b, { reduction }).grads![0]!;
+        const N = reduction === 'mean' ? denominator(entry, b) : 1;
+        const kr = N > 0 ? 1 / N : 0;
+        for (let r = 0; r < e.losses.length; r++) {
+          const sum = exactishSum(g.subarray(r * C, (r + 1) * C));
+          const bound = (2 * C + 10) * u * kr * e.termScale![r]!;
+          if (!(Math.abs(sum) <= bound)) throw new Error(`${at(entry, d)} ${reduction}: row ${r} sums to ${sum} (bound ${bound})`);
+        }
+      }
+    });
+  });
+});
+
+describe('softmax focal with γ = 0 is softmax cross-entropy with α as class weights', () => {
+  // l = −Σ αₖỹₖ log pₖ and its gradient, the same sums in another order: within the float32
+  // tolerance of either (relative to the row's loss, ≥ 1 on these logits), 1e-12 in float64.
+  // ('sum' and 'none': the two 'mean's divide by different things, rows and Σ αₖyₖ.)
+  const pairs = [
+    ['softmaxFocal', 'softmaxCrossEntropy'],
+    ['sparseSoftmaxFocal', 'sparseSoftmaxCrossEntropy'],
+  ] as const;
+  test.each(pairs)('%s vs %s', (focalName, ceName) => {
+    const focal = byName(lib, focalName);
+    const ce = byName(lib, ceName);
+    check(draws(focal), (d) => {
+      const b = batchOf(focal, d);
+      const C = b.opts.classes as number;
+      const rand = random(d.seed ^ 0x5bd1e995);
+      const alpha = Array.from({ length: C }, () => 2 * rand());
+      const { gamma: _g, alpha: _a, ...rest } = b.opts;
+      const f = { ...b, opts: { ...rest, gamma: 0, alpha } };
+      const c = { ...b, opts: { ...rest, classWeights: alpha } };
+      const tol = d.f32 ? focal.f32Tolerance : F64_TOLERANCE;
+      const lf = call(focal, 'loss', f, { reduction: 'none' }).loss as Float;
+      const lc = call(ce, 'loss', c, { reduction: 'none' }).loss as Float;
+      for (let r = 0; r < lf.length; r++) near(lf[r]!, lc[r]!, tol, Math.max(1, Math.abs(lc[r]!)), `${at(focal, d)} none[${r}]`);
+      const gf = call(focal, 'grad', f, { reduction: 'sum' }).grads![0]!;
+      const gc = call(ce, 'grad', c, { reduction: 'sum' }).grads![0]!;
+      const scale = Math.max(1, maxAbs(gc));
+      for (let i = 0; i < gf.length; i++) near(gf[i]!, gc[i]!, tol, scale, `${at(focal, d)} grad[${i}]`);
+    });
   });
 });
 

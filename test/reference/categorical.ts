@@ -7,6 +7,9 @@ export interface RowOpts {
   ignoreIndex?: number;
   p?: number;
   margin?: number;
+  /** Focal: the exponent γ and α (one number, or one per class). */
+  gamma?: number;
+  alpha?: number | ArrayLike<number>;
 }
 
 export interface RowExpected {
@@ -20,6 +23,8 @@ export interface RowExpected {
   accuracy: number;
   /** Per row, 1 where a kink of the gradient lies within rounding of the inputs: only finiteness is checked there. */
   kinks?: Uint8Array;
+  /** Focal: per row, w_row·Σₖ |bₖ| (the terms its gradient is a difference of). */
+  termScale?: Float64Array;
 }
 
 /** log Σ e^z, by the max. */
@@ -316,6 +321,115 @@ export function multilabelSoftMarginRef(y: ArrayLike<number>, z: ArrayLike<numbe
   return { losses, sum, mean, gradSum, gradMean: gradSum.map((g) => (wsum > 0 ? g / wsum : 0)), accuracy: denseAccuracy(y, z, C, w) };
 }
 
+/** −w_t·x_t per row on log-probabilities x (NaN if the row has one); 'mean' over Σ w_row·w_t of the rows not ignored. */
+export function nllRef(labels: ArrayLike<number>, x: ArrayLike<number>, o: RowOpts, weights?: ArrayLike<number>): RowExpected {
+  const C = o.classes;
+  const rows = x.length / C;
+  const losses = new Float64Array(rows);
+  const gradSum = new Float64Array(x.length);
+  let sum = 0;
+  let denominator = 0;
+  let right = 0;
+  let counted = 0;
+  for (let r = 0; r < rows; r++) {
+    const t = labels[r]!;
+    if (t === o.ignoreIndex) continue;
+    const wr = weights ? weights[r]! : 1;
+    const wt = o.classWeights ? o.classWeights[t]! : 1;
+    // A NaN anywhere in the row: NaN, as in the other row-wise losses (PyTorch reads the label's value alone).
+    const nan = Array.from({ length: C }, (_, k) => x[r * C + k]!).some(Number.isNaN) ? Number.NaN : 0;
+    losses[r] = -wr * wt * x[r * C + t]! + nan;
+    sum += losses[r]!;
+    gradSum[r * C + t] = -wr * wt + nan;
+    denominator += wr * wt;
+    right += wr * (argmaxRef(x, r * C, C) === t ? 1 : 0);
+    counted += wr;
+  }
+  const mean = denominator > 0 ? sum / denominator : 0;
+  return {
+    losses,
+    mean,
+    sum,
+    gradSum,
+    gradMean: gradSum.map((g) => (denominator > 0 ? g / denominator : 0)),
+    accuracy: counted > 0 ? right / counted : 0,
+  };
+}
+
+/**
+ * Softmax focal cross-entropy on logits, dense targets or labels (one-hot): ỹ = (1 − α_s)y + α_s/C,
+ * cₖ = αₖỹₖ, l = −Σ cₖ(1 − pₖ)^γ log pₖ with log pₖ = zₖ − lse; 1 − pₖ as Σ_{j≠k} pⱼ for the
+ * largest p (the only one that may exceed ½), else 1 − pₖ. Gradient by the chain rule:
+ * dl/dzⱼ = bⱼ − pⱼ Σ bₖ, bₖ = cₖ(1 − pₖ)^γ (γ pₖ log pₖ / (1 − pₖ) − 1) (the ratio's limit −pₖ where 1 − pₖ = 0).
+ * 'mean' over Σ w_row of the rows not ignored.
+ */
+export function softmaxFocalRef(
+  target: ArrayLike<number>,
+  sparse: boolean,
+  z: ArrayLike<number>,
+  o: RowOpts,
+  weights?: ArrayLike<number>,
+): RowExpected {
+  const C = o.classes;
+  const rows = z.length / C;
+  const smoothing = o.labelSmoothing ?? 0;
+  const gamma = o.gamma ?? 2;
+  const alpha = (k: number) => (typeof o.alpha === 'number' ? o.alpha : o.alpha === undefined ? 0.25 : o.alpha[k]!);
+  const losses = new Float64Array(rows);
+  const gradSum = new Float64Array(z.length);
+  let sum = 0;
+  let denominator = 0;
+  let right = 0;
+  const y = new Float64Array(C);
+  const b = new Float64Array(C);
+  const p = new Float64Array(C);
+  const termScale = new Float64Array(rows);
+  for (let r = 0; r < rows; r++) {
+    const wr = weights ? weights[r]! : 1;
+    if (sparse) {
+      const t = target[r]!;
+      if (t === o.ignoreIndex) continue;
+      y.fill(0);
+      y[t] = 1;
+    } else for (let k = 0; k < C; k++) y[k] = target[r * C + k]!;
+    // lse = m + log1p(Σ_{j≠top} e^{zⱼ − m}) and 1 − p_top = Σ_{j≠top} pⱼ: exact as p_top → 1.
+    const top = argmaxRef(z, r * C, C);
+    const m = z[r * C + top]!;
+    let rest = 0;
+    for (let k = 0; k < C; k++) if (k !== top) rest += Math.exp(z[r * C + k]! - m);
+    const lse = Math.log1p(rest); // of z − m: m + lse would round away the digits of log p_top
+    for (let k = 0; k < C; k++) p[k] = Math.exp(z[r * C + k]! - m - lse);
+    let l = 0;
+    let B = 0;
+    const u = new Float64Array(C);
+    for (let k = 0; k < C; k++) {
+      const c = alpha(k) * ((1 - smoothing) * y[k]! + smoothing / C);
+      const logp = z[r * C + k]! - m - lse;
+      u[k] = k === top ? rest / (1 + rest) : 1 - p[k]!;
+      const pw = u[k]! ** gamma;
+      l -= c === 0 ? 0 : c * pw * logp;
+      const ratio = u[k]! > 0 ? (p[k]! * logp) / u[k]! : -p[k]!;
+      b[k] = c * pw * (gamma * ratio - 1);
+      B += b[k]!;
+    }
+    // bₖ − pₖΣb; at the top as b·u − p·Σ_{j≠top} bⱼ, without the cancellation of b − p·b.
+    let others = 0;
+    for (let k = 0; k < C; k++) if (k !== top) others += b[k]!;
+    for (let k = 0; k < C; k++) {
+      const g = k === top ? b[k]! * u[k]! - p[k]! * others : b[k]! - p[k]! * B;
+      gradSum[r * C + k] = wr * g;
+      termScale[r] = termScale[r]! + wr * Math.abs(b[k]!);
+    }
+    losses[r] = wr * l;
+    sum += wr * l;
+    denominator += wr;
+    right += wr * (argmaxRef(z, r * C, C) === argmaxRef(y, 0, C) ? 1 : 0);
+  }
+  const mean = denominator > 0 ? sum / denominator : 0;
+  const gradMean = gradSum.map((g) => (denominator > 0 ? g / denominator : 0));
+  return { losses, mean, sum, gradMean, gradSum, accuracy: denominator > 0 ? right / denominator : 0, termScale };
+}
+
 export type RowReference = (
   target: ArrayLike<number>,
   z: ArrayLike<number>,
@@ -349,4 +463,7 @@ export const rowReferences: Record<string, RowReference> = {
   categoricalHinge: categoricalHingeRef,
   multiMargin: multiMarginRef,
   multilabelSoftMargin: multilabelSoftMarginRef,
+  nll: nllRef,
+  softmaxFocal: (t, z, o, w) => softmaxFocalRef(t, false, z, o, w),
+  sparseSoftmaxFocal: (t, z, o, w) => softmaxFocalRef(t, true, z, o, w),
 };

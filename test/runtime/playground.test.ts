@@ -19,6 +19,7 @@ import {
   multilabelSoftMargin,
   multiMargin,
   quantile,
+  sparseSoftmaxFocal,
 } from '../../src/node.js';
 import { browser as browserPath, CHROMIUM } from '../browsers.js';
 import { averagePrecisionRef, precisionRecallCurveRef, rocAucRef, rocCurveRef } from '../reference/ranking.js';
@@ -104,7 +105,7 @@ afterAll(async () => {
 });
 
 describe('npm run playground (Chromium)', () => {
-  test('loads the built package without errors, offers every elementwise loss, contrastive, the three-input, two row-wise and the similarity losses', async () => {
+  test('loads the built package without errors, offers every elementwise loss, contrastive, the three-input losses, the row-wise ones and the similarity losses', async () => {
     expect(errors).toEqual([]);
     expect(await page.textContent('#build')).toMatch(/^(SIMD|scalar) build$/);
     const names = await page.$$eval('#loss option', (os) => os.map((o) => (o as HTMLOptionElement).value));
@@ -115,6 +116,9 @@ describe('npm run playground (Chromium)', () => {
       'multiMargin',
       'multilabelSoftMargin',
       ...similarityOf(lib).map((e) => e.name),
+      'sparseSoftmaxFocal',
+      'softmaxFocal',
+      'nll',
     ]);
     const p = await plotted();
     expect(p.loss).toBe('huber');
@@ -239,6 +243,28 @@ describe('npm run playground (Chromium)', () => {
     const soft = await plotted();
     expect(soft.target).toBe(0.25);
     expectSameAsNode(soft, (y, z) => multilabelSoftMargin.withGrad(y, z, { classes: 1, reduction: 'none' }));
+  });
+
+  test('γ on sparseSoftmaxFocal (a row of three logits against the first), the same values as in Node', async () => {
+    await page.selectOption('#loss', 'sparseSoftmaxFocal');
+    const before = await plotted();
+    expect(before.target).toBe(0);
+    await move('gamma', 10, 'ArrowLeft'); // step 0.1: γ 2 → 1
+    const after = await plotted();
+    expect(after.options.gamma).toBeCloseTo(1, 12);
+    expect(after.lossValues).not.toEqual(before.lossValues);
+    // A confident right row is down-weighted less with a smaller γ: (1 − p)¹ > (1 − p)².
+    const i = after.x.findIndex((x) => x >= 4);
+    expect(after.lossValues[i]!).toBeGreaterThan(before.lossValues[i]!);
+    expectSameAsNode(after, (y, x) => {
+      const z = new Float64Array(3 * x.length);
+      x.forEach((v, j) => {
+        z.set([v, 1, -1], 3 * j);
+      });
+      const o = { classes: 3, reduction: 'none' as const, ...after.options };
+      const { loss, grad } = sparseSoftmaxFocal.withGrad(Int32Array.from(y), z, o);
+      return { loss, grad: grad.filter((_, j) => j % 3 === 0) };
+    });
   });
 
   test('a target outside the loss’s domain is reported on the page, not thrown', async () => {

@@ -60,3 +60,29 @@ export function denseDenominator_f32(rows: i32, C: i32, y: usize, w: usize, cw: 
 export function denseDenominator_f64(rows: i32, C: i32, y: usize, w: usize, cw: usize, weighted: i32): i32 {
   return denseDenominator<f64>(rows, C, y, w, cw, weighted);
 }
+
+/** Sparse, rows counted by their weight alone (the class-weights slot holds something else, as focal's α): d = w, 0 for ignored rows. */
+function sparseRowCount<T>(rows: i32, C: i32, y: usize, w: usize, _cw: usize, ignore: i32, flags: i32): i32 {
+  const weighted = (flags & MODE_WEIGHTED) != 0;
+  const ignoring = (flags & MODE_IGNORE) != 0;
+  let n: f64 = 0;
+  for (let r = 0; r < rows; r++) {
+    const t = load<i32>(y + (<usize>r << 2));
+    if (ignoring && t == ignore) continue;
+    if (t < 0 || t >= C) {
+      setResult<i32>(RESULT_ARGUMENT, ARGUMENT_TARGET);
+      return r;
+    }
+    n += weighted ? <f64>load<T>(at<T>(w, r)) : 1;
+  }
+  setResult<f64>(RESULT_SUM2, n);
+  setResult<f64>(RESULT_COUNTED, n);
+  return -1;
+}
+
+export function sparseRowCount_f32(rows: i32, C: i32, y: usize, w: usize, cw: usize, ignore: i32, mode: i32): i32 {
+  return sparseRowCount<f32>(rows, C, y, w, cw, ignore, mode);
+}
+export function sparseRowCount_f64(rows: i32, C: i32, y: usize, w: usize, cw: usize, ignore: i32, mode: i32): i32 {
+  return sparseRowCount<f64>(rows, C, y, w, cw, ignore, mode);
+}

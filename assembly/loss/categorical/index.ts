@@ -8,3 +8,6 @@ export { categoricalHinge_f32, categoricalHinge_f64 } from "./margins";
 export { categoricalAccuracy_f32, categoricalAccuracy_f64, topKAccuracy_f32, topKAccuracy_f64 } from "./metrics";
 export { multiMargin_f32, multiMargin_f64 } from "./multiMargin";
 export { multilabelSoftMargin_f32, multilabelSoftMargin_f64 } from "./multilabel";
+export { nll_f32, nll_f64 } from "./nll";
+export { sparseSoftmaxFocal_f32, sparseSoftmaxFocal_f64, softmaxFocal_f32, softmaxFocal_f64 } from "./focal";
+export { sparseRowCount_f32, sparseRowCount_f64 } from "./denominators";

@@ -10,3 +10,5 @@ export const P_SCALE = 3;
 /** Probability losses: the clamp floor ε, and −1. */
 export const P_EPS = 4;
 export const P_NEG = 5;
+/** Focal losses: the exponent γ. */
+export const P_GAMMA = 6;

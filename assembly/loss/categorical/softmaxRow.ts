@@ -109,7 +109,7 @@ export function softmaxRow<T, D, S, E, G>(r: i32, C: i32, rb: usize, y: usize, p
 
 /** Pass 1: the row's max; the first nv classes in V lanes (vectorMax or its twin), then the rest in order. */
 // @ts-ignore: decorator
-@inline function rowMax<T>(z: usize, C: i32, nv: i32): T {
+@inline export function rowMax<T>(z: usize, C: i32, nv: i32): T {
   let m: T;
   let i = nv;
   if (nv > 0) {

@@ -1,0 +1,89 @@
+// Softmax focal cross-entropy from logits (Keras's CategoricalFocalCrossentropy(from_logits=True),
+// without its clip of p), sparse (an i32 label per row) or dense, α_k per class (in the class-weights
+// slot), label smoothing (ỹ = (1 − α_s)y + α_s/C), per row in the working dtype:
+//   m = max z, d_k = z_k − m, n₀ = #{d_k = 0}, Σ = Σ_{d_k≠0} e^{d_k}, s = n₀ + Σ
+//   ℓ_k = d_k − lse = log p_k, lse = log1p(Σ) where the max is unique, else log s (exact as p → 1)
+//   u_k = 1 − p_k: 1 − e^{d_k}/s below the max (p < ½: no cancellation), (n₀ − 1 + Σ)/s at it
+//   l = −Σ_k c_k u_k^γ ℓ_k,   c_k = α_k ỹ_k
+//   dl/dz_j = b_j − p_j Σ_k b_k,   b_k = c_k u_k^γ (γ p_k ℓ_k / u_k − 1)
+// Sparse targets without smoothing have one c_k ≠ 0: the exponentials are stored in the gradient's
+// place and scaled once, as softmax cross-entropy does. Otherwise every element has a b_k: a pass
+// sums them and the next recomputes each from z (which the gradient may overwrite: out = pred).
+//
+// Compile-time switches (On / Off): D dense targets (else labels); S smoothing of sparse targets;
+// Q γ = 2 (u² by one multiply); G the gradient.
+
+import { MODE_ACCURACY, MODE_GRAD, MODE_IGNORE, MODE_LOSSES, MODE_WEIGHTED, RESULT_CORRECT, RESULT_COUNTED, RESULT_SUM } from "../../abi";
+import { ROW_LOSS, at } from "../../kernel/classification";
+import { Off, On, setParam, setResult } from "../../kernel/shared";
+import { focalRow } from "./focalRow";
+import { P_A, P_B, P_GAMMA, P_SCALE } from "./params";
+
+function focal<T, D, S, Q, G>(rows: i32, C: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, cw: usize,
+                              scale: f64, gamma: f64, smoothing: f64, ignore: i32, flags: i32): i32 {
+  setParam<T>(P_A, 1 - smoothing);
+  setParam<T>(P_B, smoothing / <f64>C);
+  setParam<T>(P_SCALE, scale);
+  setParam<T>(P_GAMMA, gamma);
+  setResult<f64>(RESULT_CORRECT, 0);
+  setResult<f64>(RESULT_COUNTED, 0);
+  const weighted = (flags & MODE_WEIGHTED) != 0;
+  const accuracy = (flags & MODE_ACCURACY) != 0;
+  const ignoring = (flags & MODE_IGNORE) != 0;
+  const storing = (flags & MODE_LOSSES) != 0;
+  const rb = <usize>C << alignof<T>();
+  let total: f64 = 0;
+  for (let r = 0; r < rows; r++) {
+    const bad = focalRow<T, D, S, Q, G>(r, C, rb, y, p, w, g, cw, ignoring, ignore, weighted, accuracy);
+    if (bad >= 0) return bad;
+    const l = load<T>(ROW_LOSS);
+    if (storing) store<T>(at<T>(lo, r), l);
+    total += <f64>l;
+  }
+  setResult<f64>(RESULT_SUM, total);
+  return -1;
+}
+
+function withPower<T, D, S, G>(rows: i32, C: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, cw: usize,
+                               k: f64, gamma: f64, smoothing: f64, ignore: i32, mode: i32): i32 {
+  if (gamma == 2) return focal<T, D, S, On, G>(rows, C, y, p, w, lo, g, cw, k, gamma, smoothing, ignore, mode);
+  return focal<T, D, S, Off, G>(rows, C, y, p, w, lo, g, cw, k, gamma, smoothing, ignore, mode);
+}
+
+function sparseModes<T>(rows: i32, C: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, cw: usize,
+                        k: f64, gamma: f64, smoothing: f64, ignore: i32, mode: i32): i32 {
+  const grad = (mode & MODE_GRAD) != 0;
+  if (smoothing > 0) {
+    if (grad) return withPower<T, Off, On, On>(rows, C, y, p, w, lo, g, cw, k, gamma, smoothing, ignore, mode);
+    return withPower<T, Off, On, Off>(rows, C, y, p, w, lo, g, cw, k, gamma, smoothing, ignore, mode);
+  }
+  if (grad) return withPower<T, Off, Off, On>(rows, C, y, p, w, lo, g, cw, k, gamma, smoothing, ignore, mode);
+  return withPower<T, Off, Off, Off>(rows, C, y, p, w, lo, g, cw, k, gamma, smoothing, ignore, mode);
+}
+
+function denseModes<T>(rows: i32, C: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, cw: usize,
+                       k: f64, gamma: f64, smoothing: f64, ignore: i32, mode: i32): i32 {
+  if (mode & MODE_GRAD) return withPower<T, On, Off, On>(rows, C, y, p, w, lo, g, cw, k, gamma, smoothing, ignore, mode);
+  return withPower<T, On, Off, Off>(rows, C, y, p, w, lo, g, cw, k, gamma, smoothing, ignore, mode);
+}
+
+// Kernel ABI: (rows, C, labels or target, logits, weights, losses, grad, α per class: byte offsets;
+// gradient scale, γ, label smoothing, ignoreIndex, mode bits) → -1 or the index of the first bad
+// element (labels: the row), its argument code at RESULT_ARGUMENT; Σ w·l at RESULT_SUM, accuracy at
+// RESULT_CORRECT / RESULT_COUNTED.
+export function sparseSoftmaxFocal_f32(rows: i32, C: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, cw: usize, k: f64,
+                                       gamma: f64, smoothing: f64, ignore: i32, mode: i32): i32 {
+  return sparseModes<f32>(rows, C, y, p, w, lo, g, cw, k, gamma, smoothing, ignore, mode);
+}
+export function sparseSoftmaxFocal_f64(rows: i32, C: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, cw: usize, k: f64,
+                                       gamma: f64, smoothing: f64, ignore: i32, mode: i32): i32 {
+  return sparseModes<f64>(rows, C, y, p, w, lo, g, cw, k, gamma, smoothing, ignore, mode);
+}
+export function softmaxFocal_f32(rows: i32, C: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, cw: usize, k: f64,
+                                 gamma: f64, smoothing: f64, ignore: i32, mode: i32): i32 {
+  return denseModes<f32>(rows, C, y, p, w, lo, g, cw, k, gamma, smoothing, ignore, mode);
+}
+export function softmaxFocal_f64(rows: i32, C: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, cw: usize, k: f64,
+                                 gamma: f64, smoothing: f64, ignore: i32, mode: i32): i32 {
+  return denseModes<f64>(rows, C, y, p, w, lo, g, cw, k, gamma, smoothing, ignore, mode);
+}

@@ -1,0 +1,83 @@
+// Negative log-likelihood on log-probabilities (PyTorch's nll_loss), an i32 label per row and class
+// weights w_k: l = −w_t·x_t, dl/dx = −w_t at the label and 0 elsewhere. As in PyTorch the values
+// are not checked (a log-probability above 0 gives a negative loss); as in the other row-wise
+// losses a NaN anywhere in the row makes its loss and its gradient at the label NaN.
+// Kernel ABI: the softmax one (kernel/classification.ts), its smoothing scalar unused.
+
+import { ARGUMENT_TARGET, MODE_ACCURACY, MODE_GRAD, MODE_IGNORE, MODE_LOSSES, MODE_WEIGHTED, RESULT_ARGUMENT, RESULT_CORRECT,
+  RESULT_COUNTED, RESULT_SUM } from "../../abi";
+import { at, countLabel } from "../../kernel/classification";
+import { Off, On, lanes, setResult } from "../../kernel/shared";
+
+/** NaN if one of the row's C values is NaN, else 0 (SIMD across the row, then its tail; the same answer in both builds). */
+function nanOf<T>(z: usize, C: i32): T {
+  let nan = false;
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const V = lanes<T>();
+    let any = v128.splat<i32>(0);
+    for (; i + V <= C; i += V) {
+      const v = v128.load(at<T>(z, i));
+      any = v128.or(any, v128.ne<T>(v, v));
+    }
+    nan = v128.any_true(any);
+  }
+  for (; i < C; i++) {
+    const v = load<T>(at<T>(z, i));
+    nan = nan || v != v;
+  }
+  return nan ? <T>NaN : <T>0;
+}
+
+function nll<T, G>(rows: i32, C: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, cw: usize, scale: f64, ignore: i32,
+                   flags: i32): i32 {
+  setResult<f64>(RESULT_CORRECT, 0);
+  setResult<f64>(RESULT_COUNTED, 0);
+  const weighted = (flags & MODE_WEIGHTED) != 0;
+  const accuracy = (flags & MODE_ACCURACY) != 0;
+  const ignoring = (flags & MODE_IGNORE) != 0;
+  const storing = (flags & MODE_LOSSES) != 0;
+  const rb = <usize>C << alignof<T>();
+  const k = <T>scale;
+  let total: f64 = 0;
+  for (let r = 0; r < rows; r++) {
+    const z = p + <usize>r * rb;
+    const gr = g + <usize>r * rb;
+    const t = load<i32>(y + (<usize>r << 2));
+    let l: T = 0;
+    if (ignoring && t == ignore) {
+      if (isInteger<G>()) memory.fill(gr, 0, rb);
+    } else {
+      if (t < 0 || t >= C) {
+        setResult<i32>(RESULT_ARGUMENT, ARGUMENT_TARGET);
+        return r;
+      }
+      const wr: T = weighted ? load<T>(at<T>(w, r)) : <T>1;
+      if (accuracy) countLabel<T>(z, t, C, wr);
+      const wt = load<T>(at<T>(cw, t));
+      const nan = nanOf<T>(z, C); // read before the gradient may overwrite the row (out = pred)
+      l = -(wt * load<T>(at<T>(z, t))) * wr + nan;
+      if (isInteger<G>()) {
+        memory.fill(gr, 0, rb);
+        store<T>(at<T>(gr, t), -(wt * (k * wr)) + nan);
+      }
+    }
+    if (storing) store<T>(at<T>(lo, r), l);
+    total += <f64>l;
+  }
+  setResult<f64>(RESULT_SUM, total);
+  return -1;
+}
+
+// Kernel ABI: (rows, C, labels, logProbs, weights, losses, grad, classWeights: byte offsets; gradient
+// scale, (unused), ignoreIndex, mode bits) → -1 or the row of the first label outside [0, C).
+export function nll_f32(rows: i32, C: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, cw: usize, k: f64, _a: f64, ignore: i32,
+                        mode: i32): i32 {
+  if (mode & MODE_GRAD) return nll<f32, On>(rows, C, y, p, w, lo, g, cw, k, ignore, mode);
+  return nll<f32, Off>(rows, C, y, p, w, lo, g, cw, k, ignore, mode);
+}
+export function nll_f64(rows: i32, C: i32, y: usize, p: usize, w: usize, lo: usize, g: usize, cw: usize, k: f64, _a: f64, ignore: i32,
+                        mode: i32): i32 {
+  if (mode & MODE_GRAD) return nll<f64, On>(rows, C, y, p, w, lo, g, cw, k, ignore, mode);
+  return nll<f64, Off>(rows, C, y, p, w, lo, g, cw, k, ignore, mode);
+}
