@@ -17,6 +17,8 @@ export const MODE_IGNORE: i32 = 64;
 export const MODE_SQUARED: i32 = 8;
 /** Triplet: the negative distance is min(d(a, n), d(p, n)). */
 export const MODE_SWAP: i32 = 16;
+/** infoNCE: the mean of both directions, anchors → positives and positives → anchors (CLIP). */
+export const MODE_SYMMETRIC: i32 = 8;
 
 // float32 lanes are flushed into a float64 total every BLOCK elements: 256 additions per lane at
 // most, so a block's rounding error stays near 2⁻²⁴·256 relative, independent of n.

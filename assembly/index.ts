@@ -9,6 +9,7 @@ export * from "./loss/binary";
 export * from "./loss/categorical";
 export * from "./loss/embedding";
 export * from "./loss/ternary";
+export * from "./loss/inbatch";
 
 /** 1 in the SIMD build, 0 in the scalar build (the same source, compiled with and without `--enable simd`). */
 export const SIMD: i32 = ASC_FEATURE_SIMD ? 1 : 0;

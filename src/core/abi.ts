@@ -21,6 +21,8 @@ export const MODE_IGNORE = 64;
 export const MODE_SQUARED = 8;
 /** Triplet: the negative distance is min(d(a, n), d(p, n)). */
 export const MODE_SWAP = 16;
+/** infoNCE: the mean of both directions (CLIP). */
+export const MODE_SYMMETRIC = 8;
 
 /** Elements per block: float32 lane sums are flushed into a float64 total every BLOCK elements. */
 export const BLOCK = 1024;
