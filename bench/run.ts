@@ -26,7 +26,17 @@ import { parseArgs } from 'node:util';
 import * as lib from '../dist/node.js';
 import { alloc, initSync } from '../dist/node.js';
 import { random, uniform } from '../test/random.js';
-import { type EmbeddingEntry, elementwiseOf, embeddingOf, registryOf, rowwiseOf, type TernaryEntry, ternaryOf } from '../test/registry.js';
+import {
+  type EmbeddingEntry,
+  elementwiseOf,
+  embeddingOf,
+  inbatchOf,
+  registryOf,
+  rowwiseOf,
+  type TernaryEntry,
+  ternaryOf,
+} from '../test/registry.js';
+import { benchInbatch } from './inbatch.js';
 import { benchMath } from './math.js';
 import { measure, medianOf, type Prepared, ROUNDS, sawNaN } from './measure.js';
 import { ownCall, ownCopy } from './own-copy.js';
@@ -77,7 +87,9 @@ if (sizes.some((n) => !Number.isSafeInteger(n) || n < 1)) fail(`--sizes must be 
 const timeMs = Number(args.time);
 if (!(timeMs > 0)) fail(`--time must be a positive number of ms; got ${args.time}`);
 const only = args.only?.split(',').map((s) => s.trim());
-for (const name of only ?? []) if (!registry.some((e) => e.name === name)) fail(`--only: no loss named '${name}'`);
+const inbatchNames = inbatchOf(lib).map((e) => e.name);
+for (const name of only ?? [])
+  if (!registry.some((e) => e.name === name) && !inbatchNames.includes(name)) fail(`--only: no loss named '${name}'`);
 const classCounts = args.classes.split(',').map((s) => Number(s.trim()));
 const rowSizes = args['row-sizes'].split(',').map((s) => Number(s.trim()));
 if (classCounts.some((c) => !Number.isSafeInteger(c) || c < 1)) fail(`--classes must be positive integers; got ${args.classes}`);
@@ -502,6 +514,7 @@ async function timeRows(
   );
 }
 
+if (!args.small && (!only || only.some((name) => inbatchNames.includes(name)))) await benchInbatch(1024, 128, 2 * timeMs);
 if (!only || args.small) {
   await benchSmallBatch(timeMs, () => use(true));
   await benchTraining(timeMs);

@@ -163,7 +163,7 @@ describe('kernels: every call of every loss reaches an export of both builds wit
       current = e.name;
       bySubject.set(e.name, new Set());
       for (const C of [Float32Array, Float64Array]) {
-        const x = C.from({ length: 12 }, (_, i) => Math.sin(i + 1));
+        const x = new C(12).map((_, i) => Math.sin(i + 1));
         const opts = { dim: 3 };
         e.loss(x, x, opts);
         e.loss.grad(x, x, { ...opts, reduction: 'none' });
