@@ -13,6 +13,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, test } from 'vitest';
 import * as lib from '../../src/node.js';
 import { alloc, initSync, SimdlossError } from '../../src/node.js';
+import { special } from '../fuzz/engine.js';
 import { BUILDS, DTYPES, expectIdentical, random } from '../helpers.js';
 import type { BatchResult, Opts } from '../reference/inbatch.js';
 import { type InbatchEntry, inbatchOf } from '../registry.js';
@@ -440,5 +441,36 @@ describe('bad input', () => {
     if (e.name === 'infoNCE') refuse(() => e.loss(a, b, { dim: 3, symmetric: 1 }), 'opts.symmetric', /true or false/);
     // still usable afterwards
     expect(Number.isFinite(e.loss(a, b, { dim: 3 }))).toBe(true);
+  });
+});
+
+describe('differential fuzz: adversarial values (specials, edges, random bits) through both builds', () => {
+  test.each(entries.map((e) => [e.name, e] as const))('%s: the same bits in both builds; finite results from finite input', (_, e) => {
+    const rand = random(Number(process.env.FUZZ_SEED ?? 20261205) + e.name.length);
+    const [ka, kb] = e.reference.inputs;
+    for (let c = 0; c < 150; c++) {
+      const C = rand() < 0.5 ? Float32Array : Float64Array;
+      const n = 1 + Math.floor(rand() * 20);
+      const dim = 1 + Math.floor(rand() * 12);
+      const xs = [rows(C, n, dim, Math.floor(rand() * 1e9)), rows(C, n, dim, Math.floor(rand() * 1e9))];
+      const share = rand() < 0.3 ? 0 : rand() * 0.3;
+      for (const x of xs) for (let i = 0; i < x.length; i++) if (rand() < share) special(x, i, rand);
+      const opts: Record<string, unknown> = { dim, temperature: [0.01, 0.1, 0.5, 3][Math.floor(rand() * 4)], reduction: 'none' };
+      if (e.name === 'infoNCE') opts.symmetric = rand() < 0.5;
+      const finite = xs.every((x: Arr) => Array.from(x as ArrayLike<number>).every(Number.isFinite));
+      const results = BUILDS.map((build) => {
+        initSync(build.bytes);
+        const r = e.loss.withGrad(xs[0], xs[1], opts);
+        return [r.loss, r.grad[ka], r.grad[kb]] as ArrayLike<number>[];
+      });
+      const what = `case ${c}: n ${n}, dim ${dim}, ${C.name}, ${JSON.stringify(opts)}`;
+      results[0]!.forEach((x, j) => {
+        for (let i = 0; i < x.length; i++) {
+          const [p, q] = [x[i]!, results[1]![j]![i]!];
+          if (!Object.is(p, q) && !(Number.isNaN(p) && Number.isNaN(q))) expect.fail(`${what}: output ${j}[${i}] ${p} vs ${q}`);
+          if (finite && !Number.isFinite(p)) expect.fail(`${what}: output ${j}[${i}] = ${p} from finite input`);
+        }
+      });
+    }
   });
 });
