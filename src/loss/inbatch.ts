@@ -49,7 +49,7 @@ export interface NTXentOptions {
  *
  * const anchors = Float32Array.of(1, 0, 0, 1);     // 2 rows of dim 2
  * const positives = Float32Array.of(2, 0, 0, 3);   // the same directions
- * infoNCE(anchors, positives, { dim: 2 });         // log(1 + e^−10) = 4.54e-5 (τ = 0.1)
+ * infoNCE(anchors, positives, { dim: 2 });         // 4.54e-5: log(1 + e^−10), each row's cosines 1 and 0 over τ = 0.1
  * const { loss, grad } = infoNCE.withGrad(anchors, positives, { dim: 2, symmetric: true });
  * grad.anchors; grad.positives;                    // each 2 × 2
  * ```
@@ -75,7 +75,7 @@ export const infoNCE = inbatch<InbatchLoss<InfoNCEOptions, 'anchors' | 'positive
  *
  * const a = Float32Array.of(1, 0, 0, 1);
  * const b = Float32Array.of(1, 0.1, 0.1, 1);
- * ntXent(a, b, { dim: 2, reduction: 'none' });     // 4 losses: a₀, a₁, b₀, b₁
+ * ntXent(a, b, { dim: 2, reduction: 'none' });     // [0.265, 0.265, 0.3147, 0.3147]: a₀, a₁, b₀, b₁
  * const { grad } = ntXent.withGrad(a, b, { dim: 2, temperature: 0.2 });
  * grad.a; grad.b;
  * ```
