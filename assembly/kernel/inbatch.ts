@@ -19,6 +19,8 @@
 // Float32 lanes: a dot product adds ≤ 256 products per lane between float64 flushes (BLOCK), a
 // row's gradient ≤ CHUNK = 256 terms, a column's ≤ STRIP terms per strip and ≤ FLUSH_STRIPS
 // partials: each partial is within 256·2⁻²⁴ ≈ 1.5e-5 of its terms' absolute sum, typically ~1e-7.
+// Measured at dim 1024, τ = 0.1: row losses within 6.6e-8 of float64 (the bound: 3.1e-4); float64
+// lanes, as the float64 kernel has them, took 1.6–1.9× the float32 time at 1024 × 128.
 
 import { BLOCK } from "../abi";
 import { exp64, exp64x2, expNonPositive32, expNonPositive32x4 } from "../math/exp";
