@@ -82,8 +82,13 @@ function check(what: string, got: Result, want: Result): void {
   }
 }
 
-/** The multiply-add peak and the similarity pass alone, in GFLOP/s (medians of `rounds`). */
-function peakAndSimilarity(n: number, dim: number, rounds: number): { peak: number; similarity: number } {
+/**
+ * The multiply-add peak and the similarity pass alone, in GFLOP/s: the fastest of `rounds`
+ * interleaved runs of each. On a shared machine a run's time includes whatever else ran on its core
+ * meanwhile, more often the longer it is; the fastest runs are the ones that had the core. (Medians
+ * on a loaded 2-core VM put the pass at 9 of 38 GFLOP/s; the fastest of 200, at 28 of 39.)
+ */
+function peakAndSimilarity(n: number, dim: number, rounds: number, iterations: number): { peak: number; similarity: number } {
   const audit = loadAudit('simd') as unknown as {
     memory: WebAssembly.Memory;
     heapBase(): number;
@@ -97,7 +102,6 @@ function peakAndSimilarity(n: number, dim: number, rounds: number): { peak: numb
   audit.memory.grow(Math.ceil(Math.max(0, need - audit.memory.buffer.byteLength) / 65536));
   const rows = uniform(Float32Array, 2 * n * dim, [-0.1, 0.1], random(7));
   new Float32Array(audit.memory.buffer, x, 2 * n * dim).set(rows);
-  const iterations = 2e7;
   const peak: number[] = [];
   const similarity: number[] = [];
   for (let r = 0; r < rounds; r++) {
@@ -109,7 +113,7 @@ function peakAndSimilarity(n: number, dim: number, rounds: number): { peak: numb
     audit.similarity_f32(n, dim, x, y, work, 10);
     similarity.push((2 * n * n * dim) / ((performance.now() - t0) * 1e6));
   }
-  return { peak: medianOf(peak), similarity: medianOf(similarity) };
+  return { peak: Math.max(...peak), similarity: Math.max(...similarity) };
 }
 
 export async function benchInbatch(n = 1024, dim = 128, timeMs = 4000): Promise<void> {
@@ -167,9 +171,10 @@ export async function benchInbatch(n = 1024, dim = 128, timeMs = 4000): Promise<
   );
   console.log(`ntXent.withGrad ${n} × ${dim} (2n = ${2 * n} rows, zero copy): ${medianOf(nt.get('ntXent')!).toFixed(1)} ms`);
   for (const w of [wa, wb, ga, gb]) w.free();
-  const { peak, similarity } = peakAndSimilarity(n, dim, 15);
+  // the peak loop: 96 flops an iteration, ~38 GFLOP/s here: 1e6 iterations take ~2.5 ms
+  const { peak, similarity } = peakAndSimilarity(n, dim, 60, 1e6);
   console.log(
-    `similarity pass ${n} × ${n} × ${dim}: ${similarity.toFixed(2)} GFLOP/s; f32x4 multiply-add peak of one core ${peak.toFixed(2)} GFLOP/s; ` +
+    `similarity pass ${n} × ${n} × ${dim}: ${similarity.toFixed(2)} GFLOP/s; f32x4 multiply-add peak of one core ${peak.toFixed(2)} GFLOP/s (fastest of 60); ` +
       `${((100 * similarity) / peak).toFixed(0)}% of peak`,
   );
   const s = ms('zero-copy');

@@ -1,6 +1,6 @@
 /**
  * npm run bench [-- --sizes 1e5,16] [--only mse,huber] [--time 1000] [--json out.json] [--classes 10,1000] [--row-sizes 1e5]
- *                [--rows 1000] [--dim 128] [--tfjs-sizes 1e3,1e5,1e6] [--small]
+ *                [--rows 1000] [--dim 128] [--tfjs-sizes 1e3,1e5,1e6] [--inbatch 1024x128] [--small]
  *
  * --small: only the small-batch sections (bench/small-batch.ts: the fixed cost of a call and batches
  * of 16 to 4096 values; bench/training.ts: whole training epochs), which otherwise follow the tables
@@ -8,6 +8,8 @@
  *
  * Embedding losses run at one batch of --rows × --dim, float32, default options; three-input losses
  * (target, a, b) at each of --sizes elements, with the embedding losses' variants.
+ *
+ * In-batch losses (infoNCE, ntXent) run at one batch of --inbatch rows × dim (bench/inbatch.ts).
  *
  * Row-wise losses (an example is a row of C classes) run at each --classes C with N = --row-sizes
  * elements (N / C rows), one-hot or label targets.
@@ -79,6 +81,7 @@ const { values: args } = parseArgs({
     rows: { type: 'string', default: '1000' },
     dim: { type: 'string', default: '128' },
     'tfjs-sizes': { type: 'string', default: '1e3,1e5,1e6' },
+    inbatch: { type: 'string', default: '1024x128' },
     small: { type: 'boolean', default: false },
   },
 });
@@ -514,7 +517,11 @@ async function timeRows(
   );
 }
 
-if (!args.small && (!only || only.some((name) => inbatchNames.includes(name)))) await benchInbatch(1024, 128, 2 * timeMs);
+const [inbatchRows, inbatchDim] = args.inbatch.split('x').map(Number) as [number, number];
+if (!(Number.isSafeInteger(inbatchRows) && inbatchRows > 1 && Number.isSafeInteger(inbatchDim) && inbatchDim > 0)) {
+  fail(`--inbatch must be rows x dim, e.g. 1024x128; got ${args.inbatch}`);
+}
+if (!args.small && (!only || only.some((name) => inbatchNames.includes(name)))) await benchInbatch(inbatchRows, inbatchDim, 2 * timeMs);
 if (!only || args.small) {
   await benchSmallBatch(timeMs, () => use(true));
   await benchTraining(timeMs);
