@@ -668,13 +668,12 @@ export const mutants: Mutant[] = [
     why: "vector only: the fourth candidate's products accumulated into the other row's logit",
   },
   {
-    id: 'inbatch-dot-scalar-order',
+    id: 'inbatch-dot-scalar-fused',
     file: 'assembly/kernel/inbatch.ts',
-    find: '      total += (<f64>s0 + <f64>s1) + (<f64>s2 + <f64>s3);\n    } else {\n      let s0: f64 = 0, s1: f64 = 0;\n      for (; k < end; k += 2) {\n        s0 += at',
-    replace:
-      '      total += ((<f64>s0 + <f64>s1) + <f64>s2) + <f64>s3;\n    } else {\n      let s0: f64 = 0, s1: f64 = 0;\n      for (; k < end; k += 2) {\n        s0 += at',
+    find: 's0 += at<f32>(x, k) * at<f32>(y, k); s1 += at<f32>(x, k + 1) * at<f32>(y, k + 1);',
+    replace: 's0 = <f32>(<f64>s0 + <f64>at<f32>(x, k) * <f64>at<f32>(y, k)); s1 += at<f32>(x, k + 1) * at<f32>(y, k + 1);',
     tests: INBATCH,
-    why: "scalar only: the lanes combined in another order (a rounding change): the builds' bits differ",
+    why: "scalar only: lane 0's product and sum rounded once, as a fused multiply-add: the builds' bits differ",
   },
   {
     id: 'inbatch-self-candidate',
