@@ -34,6 +34,7 @@ const SHAPES: readonly (readonly [number, number])[] = [
   [9, 130],
   [4, 1100],
   [300, 3],
+  [260, 9],
 ];
 
 type Arr = any; // Float32Array or Float64Array: each test passes one dtype to losses typed for both
