@@ -25,6 +25,8 @@ export const MODE_SEGMENT_SUMS: i32 = 8;
 export const MODE_SEGMENT_FIRST: i32 = 16;
 /** Similarity: the row's loss from the sums of its segments, and this segment's gradient. */
 export const MODE_SEGMENT_GRAD: i32 = 32;
+/** infoNCE: the mean of both directions, anchors → positives and positives → anchors (CLIP). */
+export const MODE_SYMMETRIC: i32 = 8;
 
 // float32 lanes are flushed into a float64 total every BLOCK elements: 256 additions per lane at
 // most, so a block's rounding error stays near 2⁻²⁴·256 relative, independent of n.

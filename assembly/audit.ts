@@ -3,6 +3,7 @@
 // AssemblyScript's std Math (musl's algorithms, < 1 ulp in float64: ~2⁻²⁹ of a float32 ulp).
 
 import { exp32, exp32x4, exp64, exp64x2, expNonPositive32, expNonPositive32x4, expQuick32, expQuick32x4 } from "./math/exp";
+import { layout, logits } from "./kernel/inbatch";
 import { log1p32, log1p32x4, log1p64, log1p64x2, log32, log32x4, log64, log64x2 } from "./math/log";
 import {
   SIGMA, logistic32, logistic32x4, sigmoid32, sigmoid32x4, sigmoid64, sigmoid64x2, softplus32, softplus32x4, softplus64, softplus64x2,
@@ -238,4 +239,39 @@ function each64<F>(x: usize, y: usize, n: i32): void {
 /** First byte free for the caller's arrays. */
 export function heapBase(): usize {
   return __heap_base;
+}
+
+// The bench's yardsticks for the in-batch losses (bench/inbatch.ts), compiled with the kernels' flags.
+
+const PEAK_C = memory.data<f32>([0.999, 0.999, 0.999, 0.999], 16);
+const PEAK_D = memory.data<f32>([0.001, 0.001, 0.001, 0.001], 16);
+
+/**
+ * The 128-bit float32 multiply-add peak of one core: `iterations` × 12 independent chains of
+ * a = a·c + d (f32x4 mul then add: wasm SIMD has no fused multiply-add without relaxed SIMD),
+ * 96 flops per iteration. Twelve chains cover the mul + add latency with registers to spare.
+ */
+export function peakMulAdd(iterations: i32): f32 {
+  if (!ASC_FEATURE_SIMD) return 0; // the scalar audit build has no peak to measure
+  const c = v128.load(PEAK_C), d = v128.load(PEAK_D);
+  let a0 = f32x4.splat(1);
+  let a1 = f32x4.splat(2), a2 = f32x4.splat(3), a3 = f32x4.splat(4), a4 = f32x4.splat(5), a5 = f32x4.splat(6);
+  let a6 = f32x4.splat(7), a7 = f32x4.splat(8), a8 = f32x4.splat(9), a9 = f32x4.splat(10), a10 = f32x4.splat(11), a11 = f32x4.splat(12);
+  for (let i = 0; i < iterations; i++) {
+    a0 = f32x4.add(f32x4.mul(a0, c), d); a1 = f32x4.add(f32x4.mul(a1, c), d);
+    a2 = f32x4.add(f32x4.mul(a2, c), d); a3 = f32x4.add(f32x4.mul(a3, c), d);
+    a4 = f32x4.add(f32x4.mul(a4, c), d); a5 = f32x4.add(f32x4.mul(a5, c), d);
+    a6 = f32x4.add(f32x4.mul(a6, c), d); a7 = f32x4.add(f32x4.mul(a7, c), d);
+    a8 = f32x4.add(f32x4.mul(a8, c), d); a9 = f32x4.add(f32x4.mul(a9, c), d);
+    a10 = f32x4.add(f32x4.mul(a10, c), d); a11 = f32x4.add(f32x4.mul(a11, c), d);
+  }
+  const s = f32x4.add(f32x4.add(f32x4.add(a0, a1), f32x4.add(a2, a3)), f32x4.add(f32x4.add(a4, a5), f32x4.add(a6, a7)));
+  const t = f32x4.add(s, f32x4.add(f32x4.add(a8, a9), f32x4.add(a10, a11)));
+  return f32x4.extract_lane(t, 0) + f32x4.extract_lane(t, 3);
+}
+
+/** The similarity pass alone: n normalised rows at x against n at y, strip by strip (2·n²·dim flops). */
+export function similarity_f32(n: i32, dim: i32, x: usize, y: usize, work: usize, invTau: f64): void {
+  layout<f32>(2 * n, dim, work);
+  for (let i0 = 0; i0 < n; i0 += 16) logits<f32>(min(16, n - i0), n, dim, x + <usize>i0 * dim * 4, y, invTau);
 }

@@ -13,6 +13,7 @@ export * from "./metric/ranking";
 export * from "./loss/similarity";
 export * from "./metric/confusion";
 export * from "./metric/calibration";
+export * from "./loss/inbatch";
 
 /** 1 in the SIMD build, 0 in the scalar build (the same source, compiled with and without `--enable simd`). */
 export const SIMD: i32 = ASC_FEATURE_SIMD ? 1 : 0;

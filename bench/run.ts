@@ -1,6 +1,7 @@
 /**
  * npm run bench [-- --sizes 1e5,16] [--only mse,huber] [--time 1000] [--json out.json] [--classes 10,1000] [--row-sizes 1e5]
  *                [--rows 1000] [--dim 128] [--tfjs-sizes 1e3,1e5,1e6] [--small] [--rank-sizes 1e6] [--masks 16x65536]
+ *                [--inbatch 1024x128]
  *
  * --small: only the small-batch sections (bench/small-batch.ts: the fixed cost of a call and batches
  * of 16 to 4096 values; bench/training.ts: whole training epochs), which otherwise follow the tables
@@ -8,6 +9,8 @@
  *
  * Embedding losses run at one batch of --rows × --dim, float32, default options; three-input losses
  * (target, a, b) at each of --sizes elements, with the embedding losses' variants.
+ *
+ * In-batch losses (infoNCE, ntXent) run at one batch of --inbatch rows × dim (bench/inbatch.ts).
  *
  * Row-wise losses (an example is a row of C classes) run at each --classes C with N = --row-sizes
  * elements (N / C rows), one-hot or label targets.
@@ -33,6 +36,7 @@ import {
   type EmbeddingEntry,
   elementwiseOf,
   embeddingOf,
+  inbatchOf,
   registryOf,
   rowwiseOf,
   similarityOf,
@@ -40,6 +44,7 @@ import {
   ternaryOf,
 } from '../test/registry.js';
 import { benchConfusion } from './confusion.js';
+import { benchInbatch } from './inbatch.js';
 import { benchMath } from './math.js';
 import { measure, medianOf, type Prepared, ROUNDS, sawNaN } from './measure.js';
 import { ownCall, ownCopy } from './own-copy.js';
@@ -85,6 +90,7 @@ const { values: args } = parseArgs({
     rows: { type: 'string', default: '1000' },
     dim: { type: 'string', default: '128' },
     'tfjs-sizes': { type: 'string', default: '1e3,1e5,1e6' },
+    inbatch: { type: 'string', default: '1024x128' },
     small: { type: 'boolean', default: false },
     'rank-sizes': { type: 'string', default: '1e6' },
     masks: { type: 'string', default: '16x65536' },
@@ -95,8 +101,10 @@ if (sizes.some((n) => !Number.isSafeInteger(n) || n < 1)) fail(`--sizes must be 
 const timeMs = Number(args.time);
 if (!(timeMs > 0)) fail(`--time must be a positive number of ms; got ${args.time}`);
 const only = args.only?.split(',').map((s) => s.trim());
+const inbatchNames = inbatchOf(lib).map((e) => e.name);
 for (const name of only ?? [])
-  if (!registry.some((e) => e.name === name) && name !== 'confusionMatrix') fail(`--only: no loss named '${name}'`);
+  if (!registry.some((e) => e.name === name) && name !== 'confusionMatrix' && !inbatchNames.includes(name))
+    fail(`--only: no loss named '${name}'`);
 const classCounts = args.classes.split(',').map((s) => Number(s.trim()));
 const rowSizes = args['row-sizes'].split(',').map((s) => Number(s.trim()));
 if (classCounts.some((c) => !Number.isSafeInteger(c) || c < 1)) fail(`--classes must be positive integers; got ${args.classes}`);
@@ -546,6 +554,11 @@ async function timeRows(
 }
 
 if (!args.small && (!only || only.includes('confusionMatrix'))) await benchConfusion(timeMs);
+const [inbatchRows, inbatchDim] = args.inbatch.split('x').map(Number) as [number, number];
+if (!(Number.isSafeInteger(inbatchRows) && inbatchRows > 1 && Number.isSafeInteger(inbatchDim) && inbatchDim > 0)) {
+  fail(`--inbatch must be rows x dim, e.g. 1024x128; got ${args.inbatch}`);
+}
+if (!args.small && (!only || only.some((name) => inbatchNames.includes(name)))) await benchInbatch(inbatchRows, inbatchDim, 2 * timeMs);
 if (!only || args.small) {
   await benchSmallBatch(timeMs, () => use(true));
   await benchTraining(timeMs);

@@ -211,7 +211,7 @@ function tfjsCall(k: Kernel, a: Arrays) {
   };
 }
 
-async function backend(name: 'wasm' | 'cpu'): Promise<void> {
+export async function backend(name: 'wasm' | 'cpu'): Promise<void> {
   if (tf.getBackend() === name) return;
   if (tf.engine().registry[name]) {
     // started already: the switch is synchronous, no banner
@@ -296,6 +296,33 @@ export async function benchTfjs(sizes = [1e3, 1e5, 1e6], timeMs = 300, only?: st
     for (const line of errors) console.log(line);
   }
   await benchTfjsTraining(timeMs, backend);
+}
+
+/**
+ * infoNCE (anchors → positives, mean) as a TensorFlow.js user writes it with tf ops: rows divided by
+ * max(‖x‖, 1e-8), `matMul` of the two batches, `logSoftmax`, the diagonal picked by a one-hot mask,
+ * and `tf.valueAndGrads` for both inputs. The call makes the tensors from the typed arrays and reads
+ * the loss and both gradients back (`dataSync`), as a training step must.
+ */
+export function tfjsInfoNCE(n: number, dim: number, tau: number): (a: Float32Array, b: Float32Array) => Prepared<{ loss: number }> {
+  const f = (x: tf.Tensor, y: tf.Tensor): tf.Scalar => {
+    const xn = tf.div(x, tf.maximum(tf.norm(x, 'euclidean', 1, true), 1e-8));
+    const yn = tf.div(y, tf.maximum(tf.norm(y, 'euclidean', 1, true), 1e-8));
+    const logits = tf.div(tf.matMul(xn, yn, false, true), tau);
+    const eye = tf.oneHot(tf.range(0, n, 1, 'int32'), n);
+    return tf.neg(tf.mean(tf.sum(tf.mul(tf.logSoftmax(logits), eye), 1))) as tf.Scalar;
+  };
+  const valueAndGrads = tf.valueAndGrads(f as (...xs: tf.Tensor[]) => tf.Scalar);
+  return (a, b) => ({
+    call: () => {
+      const { value, grads } = tf.tidy(() => valueAndGrads([tf.tensor2d(a, [n, dim]), tf.tensor2d(b, [n, dim])]));
+      const loss = value.dataSync()[0]!;
+      grads[0]!.dataSync();
+      grads[1]!.dataSync();
+      tf.dispose([value, ...grads]);
+      return { loss };
+    },
+  });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -16,6 +16,7 @@ import {
   init,
   mae,
   mse,
+  ntXent,
   precisionRecallF1,
   rocAuc,
   smoothL1,
@@ -25,6 +26,7 @@ import {
 import { random } from '../test/random.js';
 import { lineChart, progressBar } from './chart.js';
 import { CLASS_NAMES, CLASSES, type Epoch, loadIris, logisticTrainer, softmaxTrainer, type Trainer } from './iris.js';
+import { scatter, simclr } from './simclr.js';
 
 const fast = process.argv.includes('--fast') || !!process.env.CI;
 const tty = process.stdout.isTTY === true;
@@ -299,3 +301,14 @@ for (const [name, lib, js] of cases) {
 }
 console.log('  Both write the gradient into a reused array; results checked equal first.');
 console.log('  A quick sample on a possibly busy machine: `npm run bench` measures properly.');
+
+// ── 5. Contrastive learning ─────────────────────────────────────────────────────────────────────
+heading('5. SimCLR in miniature: iris without labels, ntXent over two noisy views');
+console.log('An encoder 4 → 16 (tanh) → 2 (examples/simclr.ts), all 120 rows a batch, τ 0.2;');
+console.log('labels only score the 2-D embeddings afterwards (nearest neighbour by cosine).');
+const contrastiveEpochs = 200;
+const run = simclr({ ntXent }, data, contrastiveEpochs);
+console.log(lineChart('ntXent loss (mean over 240 views)', run.losses, { width: 60, height: 7, digits: 2 }));
+console.log(`  neighbours' species accuracy of the embeddings: ${run.before.toFixed(3)} before, ${run.after.toFixed(3)} after`);
+console.log('  directions of the embeddings (s setosa, c versicolor, g virginica):');
+console.log(scatter(run.embeddings, data.yTrain));

@@ -13,6 +13,7 @@ export type {
   ReduceOptions,
 } from './core/elementwise.js';
 export { SimdlossError } from './core/errors.js';
+export type { InbatchAccumulator, InbatchGradOptions, InbatchLoss, InbatchNoneOptions, InbatchReduceOptions } from './core/inbatch.js';
 export { type InitInfo, type InitOptions, initSync, simdSupported } from './core/init.js';
 export { alloc, type Dtype, memory, type TypedArrayOf, WasmArray } from './core/memory.js';
 export type {
@@ -45,6 +46,7 @@ export type {
 export * from './loss/binary.js';
 export * from './loss/categorical.js';
 export * from './loss/embedding.js';
+export * from './loss/inbatch.js';
 export * from './loss/ranking.js';
 export * from './loss/regression.js';
 export * from './loss/similarity.js';

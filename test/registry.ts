@@ -14,6 +14,7 @@ import type { NumericOption } from '../src/core/args.js';
 import type { ElementwiseLoss } from '../src/core/elementwise.js';
 import type { SimilarityLoss } from '../src/core/similarity.js';
 import type { PairLoss, TernaryLoss, TripletLoss } from '../src/core/types.js';
+import { type InbatchReference, inbatchReferences } from './reference/inbatch.js';
 import { type ElementFamily, type ElementFormula, type ElementReference, references } from './reference/index.js';
 import { type SimilarityReference, similarityReferences } from './reference/similarity.js';
 import { type TernaryReference, ternaryReferences } from './reference/ternary.js';
@@ -315,6 +316,29 @@ export const ternaryOf = (lib: object) => registryOf(lib).filter((e): e is Terna
 export const similarityOf = (lib: object) => registryOf(lib).filter((e): e is SimilarityEntry => e.kind === 'similarity');
 
 /**
+ * An in-batch loss (infoNCE, ntXent): two batches of rows, every row against every other. Kept
+ * apart from registryOf (whose suites drive one example at a time): test/unit/inbatch.test.ts,
+ * the golden digest and the bench drive these.
+ */
+export interface InbatchEntry {
+  name: string;
+  kind: 'inbatch';
+  loss: any;
+  options: readonly NumericOption[];
+  reference: InbatchReference;
+}
+
+/** The in-batch entries: each reference of test/reference/inbatch.ts joined with the export of its name. */
+export function inbatchOf(lib: object): InbatchEntry[] {
+  const exports = lib as Record<string, unknown>;
+  return Object.entries(inbatchReferences).flatMap(([name, reference]) => {
+    const loss = exports[name];
+    if (!isLossLike(loss)) return [];
+    return [{ name, kind: 'inbatch' as const, loss, options: loss.options, reference }];
+  });
+}
+
+/**
  * What the join leaves over: losses the library exports that no entry drives (an elementwise or
  * three-input loss without a float64 reference in test/reference/<family>.ts; a row-wise or embedding loss without
  * an entry here), and references of no exported loss. Metrics without a gradient that are not
@@ -322,13 +346,16 @@ export const similarityOf = (lib: object) => registryOf(lib).filter((e): e is Si
  */
 export function unmatchedOf(lib: object): { withoutReference: string[]; withoutLoss: string[] } {
   const exports = lib as Record<string, unknown>;
-  const driven = new Set(registryOf(lib).map((e) => e.name));
+  const driven = new Set([...registryOf(lib), ...inbatchOf(lib)].map((e) => e.name));
   const withoutReference = Object.keys(exports).filter((k) => {
     const v = exports[k];
     return isLossLike(v) && typeof v.grad === 'function' && !driven.has(k);
   });
-  const withoutLoss = [...Object.keys(references), ...Object.keys(ternaryReferences), ...Object.keys(similarityReferences)].filter(
-    (name) => !isLossLike(exports[name]),
-  );
+  const withoutLoss = [
+    ...Object.keys(references),
+    ...Object.keys(ternaryReferences),
+    ...Object.keys(similarityReferences),
+    ...Object.keys(inbatchReferences),
+  ].filter((name) => !isLossLike(exports[name]));
   return { withoutReference, withoutLoss };
 }

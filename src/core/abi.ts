@@ -29,6 +29,8 @@ export const MODE_SEGMENT_FIRST = 16;
 export const MODE_SEGMENT_GRAD = 32;
 /** Binary metrics: the target is read as the scores' float type (0 or 1), not as Int32 labels. */
 export const MODE_FLOAT_TARGET = 8;
+/** infoNCE: the mean of both directions (CLIP). */
+export const MODE_SYMMETRIC = 8;
 
 /** Elements per block: float32 lane sums are flushed into a float64 total every BLOCK elements. */
 export const BLOCK = 1024;

@@ -10,6 +10,8 @@ import { elementwiseData, random, ternaryData, uniform } from '../random.js';
 import {
   type ElementwiseEntry,
   type EmbeddingEntry,
+  type InbatchEntry,
+  inbatchOf,
   type RowwiseEntry,
   registryOf,
   type SimilarityEntry,
@@ -318,6 +320,36 @@ function similarity(digest: Digests, entry: SimilarityEntry): void {
   }
 }
 
+/** Batch shapes of the in-batch losses: a tail of the 2 × 4 logit blocks and of the lanes; more than a 16-row strip. */
+const BATCHES = [
+  [19, 5],
+  [7, 131],
+] as const;
+
+function inbatch(digest: Digests, entry: InbatchEntry): void {
+  const loss = entry.loss as AnyLoss;
+  for (const [n, dim] of BATCHES) {
+    for (const [dtype, Ctor] of DTYPES) {
+      const rand = random(5000 + n + dim + dtype.length);
+      const a = uniform(Ctor, n * dim, [-1, 1], rand);
+      const b = uniform(Ctor, n * dim, [-1, 1], rand);
+      b.set(a.subarray(0, dim)); // a positive equal to its anchor
+      a.fill(0, dim, 2 * dim); // a zero row
+      const table = Object.fromEntries(
+        Object.entries(
+          calls(
+            (o) => loss(a, b, o),
+            (m, o) => loss[m](a, b, o),
+            false,
+          ),
+        ).filter(([name]) => !name.startsWith('weighted')),
+      );
+      for (const c of entry.reference.cases)
+        record(digest, `${entry.name} ${dtype} ${JSON.stringify({ ...c, dim, n })}`, table, { ...c, dim }, a);
+    }
+  }
+}
+
 /** The counting metrics (outside the registry): score rows with ties, weights of any value, every bin. */
 function counting(digest: Digests): void {
   for (const [dtype, Ctor] of DTYPES) {
@@ -345,6 +377,7 @@ export function lossDigest(bytes: Uint8Array): Digests {
     else if (entry.kind === 'similarity') similarity(digest, entry);
     else embedding(digest, entry);
   }
+  for (const entry of inbatchOf(lib)) inbatch(digest, entry);
   const unit = { target: [0, 1], pred: [0, 1] } as const;
   elementwise(
     digest,

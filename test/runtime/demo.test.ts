@@ -93,8 +93,9 @@ describe('npm run demo (fast, not a TTY)', () => {
     expect(out.match(/^ {2}training loss$/gm)).toHaveLength(2);
     expect(out.match(/^ {2}test accuracy$/gm)).toHaveLength(2);
     // Each chart: 7 plot rows (3 of them labelled), the curve a point in every column.
-    expect(out.match(/^ {4}\d\.\d\d ┤/gm)).toHaveLength(12);
-    expect(out.match(/^ {4}(\d\.\d\d| {4}) ┤/gm)).toHaveLength(28);
+    const iris = out.slice(out.indexOf('3. Training on iris'), out.indexOf('4. Speed'));
+    expect(iris.match(/^ {4}\d\.\d\d ┤/gm)).toHaveLength(12);
+    expect(iris.match(/^ {4}(\d\.\d\d| {4}) ┤/gm)).toHaveLength(28);
     expect(out.match(/•/g)!.length).toBeGreaterThanOrEqual(4 * 40);
     // Epoch table: the first epoch and the last, the loss falling between them.
     const rows = [...out.matchAll(/^ +(\d+) +([\d.]+) +([\d.]+) +([\d.]+) +([\d.]+)$/gm)].map((m) => m.slice(1).map(Number));
@@ -163,6 +164,17 @@ describe('npm run demo (fast, not a TTY)', () => {
     expect(fp + tn).toBe(20);
     expect(Math.abs(value('F1 of virginica') - (2 * tp) / (2 * tp + fp + fn))).toBeLessThanOrEqual(5e-5);
     expect(value('calibration over 5 bins: ECE')).toBeLessThanOrEqual(value('calibration over 5 bins: MCE'));
+  });
+
+  test('SimCLR on iris: ntXent falls and the embeddings cluster by species better than before training', () => {
+    const simclr = out.slice(out.indexOf('5. SimCLR'));
+    const m = /species accuracy of the embeddings: ([\d.]+) before, ([\d.]+) after/.exec(simclr);
+    expect(m).not.toBeNull();
+    expect(Number(m![2])).toBeGreaterThan(Number(m![1]));
+    const labels = [...simclr.matchAll(/^ {4}(\d\.\d\d) ┤/gm)].map((x) => Number(x[1]));
+    expect(labels).toHaveLength(3); // the loss chart's top, middle and bottom: its first value above its last
+    expect(labels[0]).toBeGreaterThan(labels[2]!);
+    expect(simclr).toMatch(/│.*s/);
   });
 
   test('the speed table, and a transcript that fits 80 columns with no progress bar', () => {

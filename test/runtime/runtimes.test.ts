@@ -24,7 +24,7 @@ import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { browser as browserPath, CHROMIUM, FIREFOX } from '../browsers.js';
-import { type RegistryEntry, registryOf } from '../registry.js';
+import { inbatchOf, type RegistryEntry, registryOf } from '../registry.js';
 import { type SmokeCase, type SmokeResult, smoke } from './smoke.js';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
@@ -100,7 +100,8 @@ const TYPES: Record<string, string> = {
 beforeAll(async () => {
   // What the repository's source computes here: the numbers every runtime must reproduce.
   const source = await import('../../src/node.js');
-  const cases = registryOf(source).map(smokeCase);
+  const inbatch = inbatchOf(source).map((e) => ({ name: e.name, kind: e.kind, inputs: e.reference.inputs }) as unknown as SmokeCase);
+  const cases = [...registryOf(source).map(smokeCase), ...inbatch];
   baseline = await smoke(source, { cases });
   expect(baseline.failures).toEqual([]);
 

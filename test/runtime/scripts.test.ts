@@ -15,8 +15,22 @@ const tsx = (...args: string[]) =>
 test(
   'npm run bench runs every loss and variant (a short smoke run)',
   () => {
-    const out = tsx('bench/run.ts', '--sizes', '16,100', '--time', '20', '--tfjs-sizes', '1e3', '--rank-sizes', '1e4');
+    const out = tsx(
+      'bench/run.ts',
+      '--sizes',
+      '16,100',
+      '--time',
+      '20',
+      '--tfjs-sizes',
+      '1e3',
+      '--rank-sizes',
+      '1e4',
+      '--inbatch',
+      '64x16',
+    );
     expect(out).toMatch(/^rocAuc summary: 10000 speed simdloss\/plain [\d.]+, simdloss\/objects [\d.]+, binned update [\d.]+ el\/ns$/m);
+    expect(out).toMatch(/^infoNCE summary: 64×16 simdloss\/plain [\d.]+, simdloss\/tfjs wasm [\d.]+/m);
+    expect(out).toMatch(/^similarity pass 64 × 64 × 16: [\d.]+ GFLOP\/s; .* [\d.]+% of peak$/m);
     for (const { name: loss } of elementwiseOf(lib)) expect(out).toContain(`${loss} summary:`);
     for (const k of [
       'mse',

@@ -155,6 +155,13 @@ function inputs(entry, dtype) {
     const [a, b] = [entry.domain.a, entry.domain.b].map((d) => F.from({ length: n }, () => uniform(d)));
     return { args: [target, a, b], dtypes: [dtype, dtype, dtype], rows: n, opts: {}, metric: false, gradKeys: entry.inputs };
   }
+  if (entry.kind === 'inbatch') {
+    const dim = 6;
+    const n = 9;
+    const [a, b] = [0, 1].map(() => F.from({ length: n * dim }, () => uniform([-2, 2])));
+    const rows = entry.name === 'ntXent' ? 2 * n : n; // ntXent: one loss per row of a and of b
+    return { args: [a, b], dtypes: [dtype, dtype], rows, opts: { dim }, metric: false, gradKeys: entry.inputs };
+  }
   if (entry.kind === 'embedding') {
     const dim = 6;
     const rows = 9;
@@ -216,7 +223,9 @@ function runLoss(lib, entry, { args, dtypes, rows, opts, metric, gradKeys }, key
   } finally {
     for (const w of [...wasmArgs, ...outs]) w.free();
   }
-  if (typeof f.create === 'function') out.push(String(stream(f, args, rows, opts, loss, key, check)));
+  if (typeof f.create === 'function') {
+    out.push(String(entry.kind === 'inbatch' ? batchMean(f, args, opts, loss, key, check) : stream(f, args, rows, opts, loss, key, check)));
+  }
   return out.concat(Array.from(none, String), ...grad.map((g) => Array.from(g, String)));
 }
 
@@ -230,6 +239,15 @@ function stream(f, args, rows, opts, loss, key, check) {
   const result = acc.result();
   const tolerance = args[args.length - 1] instanceof Float32Array ? 1e-6 : 1e-12; // float32 lanes are summed per batch
   check(Math.abs(result - loss) <= tolerance * Math.abs(loss), `${key}: accumulator ${result} is the one-shot ${loss}`);
+  return result;
+}
+
+/** In-batch losses keep the mean of batch losses: the same batch twice, once through JSON, is that batch's loss. */
+function batchMean(f, args, opts, loss, key, check) {
+  const acc = f.create(opts).update(...args);
+  acc.merge(f.fromJSON(JSON.stringify(f.create(opts).update(...args))));
+  const result = acc.result();
+  check(result === loss, `${key}: accumulator ${result} of the batch twice is its loss ${loss}`);
   return result;
 }
 

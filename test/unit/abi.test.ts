@@ -10,7 +10,7 @@ import * as abi from '../../src/core/abi.js';
 import { adopt, wasm } from '../../src/core/wasm.js';
 import * as lib from '../../src/node.js';
 import { BUILDS } from '../helpers.js';
-import { registryOf } from '../registry.js';
+import { inbatchOf, registryOf } from '../registry.js';
 import { call, methodsOf, type Subject, subjects } from '../subjects.js';
 
 type Exports = Record<string, unknown>;
@@ -222,6 +222,29 @@ describe('kernels: every call of every loss reaches an export of both builds wit
       }
     }
   });
+
+  // The in-batch losses are no subjects (no weights, whole batches): their calls, and the workspace size they ask for.
+  for (const e of inbatchOf(lib)) {
+    test(e.name, () => {
+      current = e.name;
+      bySubject.set(e.name, new Set());
+      for (const C of [Float32Array, Float64Array]) {
+        const x = new C(12).map((_, i) => Math.sin(i + 1));
+        const opts = { dim: 3 };
+        e.loss(x, x, opts);
+        e.loss.grad(x, x, { ...opts, reduction: 'none' });
+        e.loss.withGrad(x, x, { ...opts, reduction: 'sum' });
+        e.loss.create(opts).update(x, x);
+      }
+      const kernels = [...bySubject.get(e.name)!];
+      expect(new Set(kernels)).toEqual(new Set(['_f32', '_f64'].flatMap((t) => [`${e.name}${t}`, `inbatchWorkspace${t}`])));
+      for (const k of kernels) {
+        const [n] = used.get(k)!;
+        expect(used.get(k)!.size).toBe(1);
+        for (const build of builds) expect((build.exports[k] as (...a: number[]) => number).length, `${k} (${build.name})`).toBe(n);
+      }
+    });
+  }
 
   test('every kernel export is called by some loss and named <loss>_<dtype>', () => {
     for (const build of builds) {

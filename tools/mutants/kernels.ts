@@ -32,6 +32,7 @@ const MARGINS = [...CATEGORICAL, 'test/unit/margins-multilabel.test.ts'];
 const SIMILARITY = ['test/unit/similarity.test.ts'];
 const CONFUSION = ['test/unit/confusion.test.ts', 'test/property/confusion.test.ts', 'test/unit/tally-stream.test.ts'];
 const CALIBRATION = ['test/unit/calibration.test.ts', 'test/unit/tally-stream.test.ts'];
+const INBATCH = ['test/unit/inbatch.test.ts'];
 
 export const mutants: Mutant[] = [
   // ---------------------------------------------------------------- assembly/metric/ranking.ts
@@ -1118,5 +1119,94 @@ export const mutants: Mutant[] = [
     replace: '(s - t + x)',
     tests: ['test/unit/tally-stream.test.ts'],
     why: "Neumaier's step as Kahan's: the low part of a sum is lost when the new weight is the larger",
+  },
+  // ---------------------------------------------------------------- assembly/kernel/inbatch.ts, assembly/loss/inbatch.ts
+  {
+    id: 'inbatch-floor',
+    file: 'assembly/kernel/inbatch.ts',
+    find: 'export const FLOOR: f64 = 1e-8;',
+    replace: 'export const FLOOR: f64 = 1e-6;',
+    tests: INBATCH,
+    why: "the norm's floor a hundred times too high: rows of norm 1e-7 lose their direction",
+  },
+  {
+    id: 'inbatch-norm-unscaled',
+    file: 'assembly/kernel/inbatch.ts',
+    find: 'n = big * sqrt<f64>(ss);',
+    replace: 'n = sqrt<f64>(ss);',
+    tests: INBATCH,
+    why: "the row's largest element, divided out to keep the norm in range, not multiplied back",
+  },
+  {
+    id: 'inbatch-logits-tail',
+    file: 'assembly/kernel/inbatch.ts',
+    find: '  for (; k < dim; k++) total += <f64>at<T>(x, k) * <f64>at<T>(y, k);\n  return total;\n}\n\n/**\n * Logits',
+    replace: '  for (; k < dim - 1; k++) total += <f64>at<T>(x, k) * <f64>at<T>(y, k);\n  return total;\n}\n\n/**\n * Logits',
+    tests: INBATCH,
+    why: "vector only: the register block's dim mod L tail one element short",
+  },
+  {
+    id: 'inbatch-logits-rows-crossed',
+    file: 'assembly/kernel/inbatch.ts',
+    find: 'a3 = madd<T>(a3, u0, v); a7 = madd<T>(a7, u1, v);',
+    replace: 'a3 = madd<T>(a3, u1, v); a7 = madd<T>(a7, u0, v);',
+    tests: INBATCH,
+    why: "vector only: the fourth candidate's products accumulated into the other row's logit",
+  },
+  {
+    id: 'inbatch-dot-scalar-fused',
+    file: 'assembly/kernel/inbatch.ts',
+    find: 's0 += at<f32>(x, k) * at<f32>(y, k); s1 += at<f32>(x, k + 1) * at<f32>(y, k + 1);',
+    replace: 's0 = <f32>(<f64>s0 + <f64>at<f32>(x, k) * <f64>at<f32>(y, k)); s1 += at<f32>(x, k + 1) * at<f32>(y, k + 1);',
+    tests: INBATCH,
+    why: "scalar only: lane 0's product and sum rounded once, as a fused multiply-add: the builds' bits differ",
+  },
+  {
+    id: 'inbatch-self-candidate',
+    file: 'assembly/kernel/inbatch.ts',
+    find: 'if (self) store<T>(z + byteOffset<T>(i), <T>-Infinity);',
+    replace: 'if (self) store<T>(z + byteOffset<T>(i), <T>0);',
+    tests: INBATCH,
+    why: "ntXent's own row kept among its candidates (with logit 0)",
+  },
+  {
+    id: 'inbatch-target-wrap',
+    file: 'assembly/kernel/inbatch.ts',
+    find: 'if (t >= M) t -= M;',
+    replace: 'if (t > M) t -= M;',
+    tests: INBATCH,
+    why: "ntXent: b₀'s pair index not wrapped to a₀, read past its row",
+  },
+  {
+    id: 'inbatch-chunk-short',
+    file: 'assembly/kernel/inbatch.ts',
+    find: 'for (let j0 = 0; j0 < M; j0 += CHUNK) {\n    const end = min(j0 + CHUNK, M);\n    let a0',
+    replace: 'for (let j0 = 0; j0 < M; j0 += CHUNK) {\n    const end = min(j0 + CHUNK - 1, M);\n    let a0',
+    tests: INBATCH,
+    why: 'vector only: the 4-row gradient block skips the last candidate of every chunk',
+  },
+  {
+    id: 'inbatch-last-flush',
+    file: 'assembly/kernel/inbatch.ts',
+    find: 'if (grad && strips > 0) flushColumns<T>(M, dim, yAt);',
+    replace: 'if (grad && strips > 1) flushColumns<T>(M, dim, yAt);',
+    tests: INBATCH,
+    why: "a single strip's column partials never added into the gradient sums",
+  },
+  {
+    id: 'inbatch-projection-sign',
+    file: 'assembly/kernel/inbatch.ts',
+    find: '<T>((load<f64>(g + (<usize>k << 3)) - <f64>at<T>(h, k) * d) * c)',
+    replace: '<T>((load<f64>(g + (<usize>k << 3)) + <f64>at<T>(h, k) * d) * c)',
+    tests: INBATCH,
+    why: "the normalisation's projection added instead of removed: the gradient keeps its radial part",
+  },
+  {
+    id: 'inbatch-symmetric-half',
+    file: 'assembly/loss/inbatch.ts',
+    find: 'const lw: f64 = symmetric ? 0.5 : 1;',
+    replace: 'const lw: f64 = 1;',
+    tests: INBATCH,
+    why: 'the symmetric loss the sum of both directions, not their mean',
   },
 ];
