@@ -1,8 +1,8 @@
 // The evaluation every node runs: which accumulators a shard's predictions feed, and how merged
 // states become the metrics served. One line per accumulator: its metric, options, the arguments
-// it reads from a batch, and what its result reports. A new metric (an AUC accumulator, say) is
+// it reads from a batch, and what its result reports. A new metric is
 // one more line in ACCUMULATORS; scoring, merging, storing and serving follow from the table.
-import { calibration, confusionMatrix, precisionRecallF1 } from '../../src/api.js';
+import { calibration, confusionMatrix, precisionRecallF1, rocAuc } from '../../src/api.js';
 
 export const CLASSES = 3;
 
@@ -71,6 +71,13 @@ export const ACCUMULATORS: Record<string, Entry> = {
     { bins: 10 },
     (b) => [b.correct, b.confidence],
     (c) => ({ ece: c.ece, mce: c.mce, count: [...c.bins.count] }),
+  ),
+  // How well the top class's probability tells right answers from wrong ones: ROC AUC over 4096 bins.
+  confidenceAuc: entry(
+    rocAuc,
+    { bins: 4096 },
+    (b) => [Float32Array.from(b.correct), b.confidence],
+    (auc) => auc,
   ),
 };
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { CLASSES, shard } from '../../examples/edge-eval/metrics.js';
-import { calibration, confusionMatrix, init, precisionRecallF1 } from '../../src/node.js';
+import { calibration, confusionMatrix, init, precisionRecallF1, rocAuc } from '../../src/node.js';
 import { random } from '../helpers.js';
 
 const SHARDS = 8;
@@ -76,6 +76,8 @@ function oneMachine() {
       },
     },
     calibration: { ece: c.ece, mce: c.mce, count: [...c.bins.count] },
+    // the binned AUC of everything in one update (exact merges of counts: the shards must give its bits)
+    confidenceAuc: rocAuc.create({ bins: 4096 }).update(Float32Array.from(correct), confidence).result(),
   };
 }
 
