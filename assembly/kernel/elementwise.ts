@@ -1,4 +1,4 @@
-// The one loop every elementwise loss runs: a main loop of two vectors (one for costly losses), one
+// The one loop every elementwise loss runs: a main loop of four vectors (one for costly losses), one
 // vector at a time up to the block end, partial sums flushed into float64 every block, then a scalar
 // tail (the scalar build: four elements at a time, same blocks, same tail).
 //
@@ -114,9 +114,25 @@ function loop<T, L, G, W, S, A>(n: i32, y: usize, p: usize, w: usize, lo: usize,
       const end = min(i + BLOCK, nv);
       let acc0 = v128.splat<T>(<T>0);
       let acc1 = acc0;
+      let acc2 = acc0;
+      let acc3 = acc0;
       let bad = acc0;
       let hits = acc0;
-      // (a costly step has work enough for the CPU to overlap: one vector per iteration, one copy less)
+      // The memory-bound losses add four vectors into four sums: each sum waits for its previous
+      // addition (4 cycles), so two held mse to 2 elements a cycle, 5.3 el/ns here where gcc's four reach
+      // 7.4; with four, 6.1. (The others keep two: quantile took 8% longer with four. A costly step has
+      // work enough for the CPU to overlap: one vector per iteration, one copy less.)
+      if (specialised<L>()) for (; i + 4 * V <= end; i += 4 * V) {
+        acc0 = v128.add<T>(acc0, vstep<T, L, G>(op, byteOffset<T>(i), y, p, w, lo, g, vk, G_, W_, S_));
+        acc1 = v128.add<T>(acc1, vstep<T, L, G>(op, byteOffset<T>(i + V), y, p, w, lo, g, vk, G_, W_, S_));
+        acc2 = v128.add<T>(acc2, vstep<T, L, G>(op, byteOffset<T>(i + 2 * V), y, p, w, lo, g, vk, G_, W_, S_));
+        acc3 = v128.add<T>(acc3, vstep<T, L, G>(op, byteOffset<T>(i + 3 * V), y, p, w, lo, g, vk, G_, W_, S_));
+        if (op.checked()) bad = v128.or(bad, v128.or(vbad2<T, L>(op, i, y, p), vbad2<T, L>(op, i + 2 * V, y, p)));
+        if (isInteger<A>()) if (A_) {
+          hits = v128.add<T>(hits, vright2<T, L>(op, i, y, p, w, W_));
+          hits = v128.add<T>(hits, vright2<T, L>(op, i + 2 * V, y, p, w, W_));
+        }
+      }
       if (!costly<L>()) for (; i + 2 * V <= end; i += 2 * V) {
         acc0 = v128.add<T>(acc0, vstep<T, L, G>(op, byteOffset<T>(i), y, p, w, lo, g, vk, G_, W_, S_));
         acc1 = v128.add<T>(acc1, vstep<T, L, G>(op, byteOffset<T>(i + V), y, p, w, lo, g, vk, G_, W_, S_));
@@ -129,7 +145,7 @@ function loop<T, L, G, W, S, A>(n: i32, y: usize, p: usize, w: usize, lo: usize,
         if (isInteger<A>()) if (A_) hits = v128.add<T>(hits, vright<T, L>(op, byteOffset<T>(i), y, p, w, W_));
       }
       if (op.checked() && v128.any_true(bad)) return firstBad<T, L>(op, start, end, y, p);
-      total += hsum<T>(v128.add<T>(acc0, acc1));
+      total += hsum<T>(v128.add<T>(v128.add<T>(acc0, acc1), v128.add<T>(acc2, acc3)));
       if (isInteger<A>()) if (A_) right += hsum<T>(hits);
     }
   } else {
