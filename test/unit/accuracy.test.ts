@@ -19,7 +19,13 @@ test('a sum of 17 000 001 unit losses is exact (a float32 running sum stops at 1
   expect(mae(target, pred)).toBe(1);
 });
 
-test('the mean of 4 000 037 random float32 squared errors is within 1e-9 of the float64 sum of the same values', () => {
+// Each float32 lane sum of mse adds at most BLOCK / (4 lanes × 4 sums) = 64 squares, then two more
+// float32 additions join the four sums: every block's sum of positive terms is within (64 + 2)·u of
+// exact (u = 2⁻²⁴), and the float64 total of the blocks adds nothing of that order. The sampled error
+// is far smaller (1.1e-9 here): a bound that held only for this seed's draw would be luck.
+const LANE_BOUND = (64 + 2) * 2 ** -24;
+
+test('the mean of 4 000 037 random float32 squared errors is within (64 + 2)·u of the float64 sum of the same values', () => {
   const n = 4_000_037;
   const rand = random(99);
   const target = uniform(Float32Array, n, [-3, 3], rand);
@@ -29,5 +35,5 @@ test('the mean of 4 000 037 random float32 squared errors is within 1e-9 of the 
     const r = Math.fround(pred[i]! - target[i]!);
     exact += Math.fround(r * r); // the float32 per-element losses, summed in float64
   }
-  expect(Math.abs(mse(target, pred) - exact / n) / (exact / n)).toBeLessThan(1e-9);
+  expect(Math.abs(mse(target, pred) - exact / n) / (exact / n)).toBeLessThanOrEqual(LANE_BOUND);
 });
