@@ -15,7 +15,7 @@ import { KernelPair } from './kernels.js';
 import { give, rederive, take } from './memory.js';
 import { optionsObject } from './options.js';
 import { areaOf, bothClasses, eachChunk, operands, precisionOf, type Totals } from './ranking.js';
-import { canonical, compatible, versionRange } from './stream.js';
+import { canonical, stateObject } from './stream.js';
 import { ready, views } from './wasm.js';
 
 const BINS = new KernelPair('rankBins');
@@ -191,7 +191,7 @@ export class RankingAccumulator {
   /** @internal restores a state of `name` (validated), for `fromJSON` */
   static restore(name: string, kind: RankingKind, json: unknown): RankingAccumulator {
     const fn = `${name}.fromJSON`;
-    const o = stateObject(fn, json);
+    const o = stateObject(fn, json, STATE_KEYS);
     if (o.loss !== name) {
       throw new SimdlossError(
         `${fn}: state.loss must be '${name}' (restore a state with the metric that wrote it); got ${show(o.loss)}`,
@@ -294,32 +294,6 @@ export function resolveBins(fn: string, opts: unknown, where = 'opts'): { bins: 
 
 function showRange(range: unknown): string {
   return Array.isArray(range) ? `[${range.map(show).join(', ')}]` : show(range);
-}
-
-function stateObject(fn: string, json: unknown): Record<string, unknown> {
-  let state = json;
-  if (typeof state === 'string') {
-    try {
-      state = JSON.parse(state);
-    } catch {
-      throw new SimdlossError(`${fn}: state is a string but not JSON; got ${show(json)}`, 'state');
-    }
-  }
-  if (typeof state !== 'object' || state === null || Array.isArray(state)) {
-    throw new SimdlossError(`${fn}: state must be an object from toJSON() (or its JSON text); got ${show(state)}`, 'state');
-  }
-  const o = state as Record<string, unknown>;
-  for (const key of Object.keys(o)) {
-    if (!STATE_KEYS.includes(key))
-      throw new SimdlossError(`${fn}: unknown field state.${key} (a state has: ${STATE_KEYS.join(', ')})`, `state.${key}`);
-  }
-  if (typeof o.simdloss !== 'string' || !compatible(o.simdloss, VERSION)) {
-    throw new SimdlossError(
-      `${fn}: state.simdloss must be the version of the simdloss that wrote it, within ${versionRange(VERSION)}; got ${show(o.simdloss)}`,
-      'state.simdloss',
-    );
-  }
-  return o;
 }
 
 function binArray(fn: string, key: string, x: unknown, bins: number, sum: boolean): number[] {

@@ -188,34 +188,7 @@ export class Accumulator implements AccumulatorBase {
   /** Restores a state (validated); used by `f.fromJSON`. */
   static restore(spec: StreamSpec, json: unknown): Accumulator {
     const fn = `${spec.name}.fromJSON`;
-    let state = json;
-    if (typeof state === 'string') {
-      try {
-        state = JSON.parse(state);
-      } catch {
-        throw new SimdlossError(`${fn}: state is a string but not JSON; got ${show(json)}`, 'state');
-      }
-    }
-    if (typeof state !== 'object' || state === null || Array.isArray(state)) {
-      throw new SimdlossError(`${fn}: state must be an object from toJSON() (or its JSON text); got ${show(state)}`, 'state');
-    }
-    const o = state as Record<string, unknown>;
-    for (const key of Object.keys(o)) {
-      if (!STATE_KEYS.includes(key))
-        throw new SimdlossError(`${fn}: unknown field state.${key} (a state has: ${STATE_KEYS.join(', ')})`, `state.${key}`);
-    }
-    if (typeof o.simdloss !== 'string') {
-      throw new SimdlossError(
-        `${fn}: state.simdloss must be the version string of the simdloss that wrote it; got ${show(o.simdloss)}`,
-        'state.simdloss',
-      );
-    }
-    if (!compatible(o.simdloss, VERSION)) {
-      throw new SimdlossError(
-        `${fn}: state.simdloss is '${o.simdloss}', which this simdloss (${VERSION}) does not read: states are kept within ${versionRange(VERSION)}`,
-        'state.simdloss',
-      );
-    }
+    const o = stateObject(fn, json, STATE_KEYS);
     if (o.loss !== spec.name) {
       throw new SimdlossError(
         `${fn}: state.loss must be '${spec.name}' (restore a state with the loss that wrote it); got ${show(o.loss)}`,
@@ -255,6 +228,41 @@ export function streaming(f: object, spec: StreamSpec): void {
     create: { value: (opts?: unknown) => new Accumulator(spec, spec.resolve(`${spec.name}.create`, opts)) },
     fromJSON: { value: (state: unknown) => Accumulator.restore(spec, state) },
   });
+}
+
+/**
+ * An accumulator's state as given to fromJSON (the object, or its JSON text): an object of the
+ * known `keys`, written by a simdloss whose states this one reads.
+ */
+export function stateObject(fn: string, json: unknown, keys: readonly string[]): Record<string, unknown> {
+  let state = json;
+  if (typeof state === 'string') {
+    try {
+      state = JSON.parse(state);
+    } catch {
+      throw new SimdlossError(`${fn}: state is a string but not JSON; got ${show(json)}`, 'state');
+    }
+  }
+  if (typeof state !== 'object' || state === null || Array.isArray(state)) {
+    throw new SimdlossError(`${fn}: state must be an object from toJSON() (or its JSON text); got ${show(state)}`, 'state');
+  }
+  const o = state as Record<string, unknown>;
+  for (const key of Object.keys(o)) {
+    if (!keys.includes(key)) throw new SimdlossError(`${fn}: unknown field state.${key} (a state has: ${keys.join(', ')})`, `state.${key}`);
+  }
+  if (typeof o.simdloss !== 'string') {
+    throw new SimdlossError(
+      `${fn}: state.simdloss must be the version string of the simdloss that wrote it; got ${show(o.simdloss)}`,
+      'state.simdloss',
+    );
+  }
+  if (!compatible(o.simdloss, VERSION)) {
+    throw new SimdlossError(
+      `${fn}: state.simdloss is '${o.simdloss}', which this simdloss (${VERSION}) does not read: states are kept within ${versionRange(VERSION)}`,
+      'state.simdloss',
+    );
+  }
+  return o;
 }
 
 /** A state written by version `theirs` is read by `ours` when semver-compatible: same major, and same minor while major is 0. */

@@ -7,7 +7,7 @@
 
 import { VERSION } from '../version.js';
 import { SimdlossError, show } from './errors.js';
-import { canonical, compatible, type Json, versionRange } from './stream.js';
+import { canonical, type Json, stateObject } from './stream.js';
 import { addPair, type Table, values } from './tally.js';
 
 /** How one counting metric streams. */
@@ -129,7 +129,7 @@ export class TallyAccumulator<A extends unknown[], R> {
   /** @internal Restores a state (validated); used by `f.fromJSON`. */
   static restore<A extends unknown[], R>(spec: TallySpec<R>, json: unknown): TallyAccumulator<A, R> {
     const fn = `${spec.name}.fromJSON`;
-    const o = stateObject(fn, json);
+    const o = stateObject(fn, json, STATE_KEYS);
     checkHeader(fn, spec.name, o);
     let options: { [key: string]: Json };
     try {
@@ -166,33 +166,7 @@ export class TallyAccumulator<A extends unknown[], R> {
 
 const STATE_KEYS = ['simdloss', 'metric', 'options', 'sums', 'compensations', 'count'];
 
-function stateObject(fn: string, json: unknown): Record<string, unknown> {
-  let state = json;
-  if (typeof state === 'string') {
-    try {
-      state = JSON.parse(state);
-    } catch {
-      throw new SimdlossError(`${fn}: state is a string but not JSON; got ${show(json)}`, 'state');
-    }
-  }
-  if (typeof state !== 'object' || state === null || Array.isArray(state)) {
-    throw new SimdlossError(`${fn}: state must be an object from toJSON() (or its JSON text); got ${show(state)}`, 'state');
-  }
-  const o = state as Record<string, unknown>;
-  for (const key of Object.keys(o)) {
-    if (!STATE_KEYS.includes(key))
-      throw new SimdlossError(`${fn}: unknown field state.${key} (a state has: ${STATE_KEYS.join(', ')})`, `state.${key}`);
-  }
-  return o;
-}
-
 function checkHeader(fn: string, name: string, o: Record<string, unknown>): void {
-  if (typeof o.simdloss !== 'string' || !compatible(o.simdloss, VERSION)) {
-    throw new SimdlossError(
-      `${fn}: state.simdloss must be the version of the simdloss that wrote it, within ${versionRange(VERSION)}; got ${show(o.simdloss)}`,
-      'state.simdloss',
-    );
-  }
   if (o.metric !== name) {
     throw new SimdlossError(
       `${fn}: state.metric must be '${name}' (restore a state with the metric that wrote it); got ${show(o.metric)}`,

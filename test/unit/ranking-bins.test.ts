@@ -162,7 +162,7 @@ describe('JSON', () => {
       expect((error as SimdlossError).argument).toBe(argument);
     };
     bad({ loss: 'averagePrecision' }, /state.loss must be 'rocAuc'/, 'state.loss');
-    bad({ simdloss: '9.0.0' }, /state.simdloss must be the version/, 'state.simdloss');
+    bad({ simdloss: '9.0.0' }, /state.simdloss is '9.0.0', which this simdloss .* does not read/, 'state.simdloss');
     bad({ count: -1 }, /state.count must be an integer ≥ 0/, 'state.count');
     bad({ count: 0 }, /state.count is 0 but the bins are not empty/, 'state.count');
     bad({ positive: [1] }, /state.positive must be an array of 2 numbers/, 'state.positive');
