@@ -93,7 +93,14 @@ export function classifier<T, L>(n: i32, y: usize, p: usize, w: usize, lo: usize
   }
 }
 
-/** G: write the gradient; W: weighted; S: store per-example losses; A: count the examples classified right. */
+/**
+ * G: write the gradient; W: weighted; S: store per-example losses; A: count the examples classified right.
+ *
+ * The memory-bound losses (specialised, no domain, no accuracy) add four vectors into four sums: each
+ * sum waits for its previous addition (4 cycles), so two held mse to 2 elements a cycle, 5.3 el/ns here
+ * where gcc's four reach 7.5; with four, 7.0. The others keep two (quantile took 8% longer with four).
+ * A costly step has work enough for the CPU to overlap: one vector per iteration, one copy less.
+ */
 function loop<T, L, G, W, S, A>(n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize,
                                 scale: f64, a: f64, b: f64, mode: i32): i32 {
   const op = changetype<L>(0);
@@ -112,26 +119,13 @@ function loop<T, L, G, W, S, A>(n: i32, y: usize, p: usize, w: usize, lo: usize,
     while (i < nv) {
       const start = i;
       const end = min(i + BLOCK, nv);
-      let acc0 = v128.splat<T>(<T>0);
-      let acc1 = acc0;
-      let acc2 = acc0;
-      let acc3 = acc0;
-      let bad = acc0;
-      let hits = acc0;
-      // The memory-bound losses add four vectors into four sums: each sum waits for its previous
-      // addition (4 cycles), so two held mse to 2 elements a cycle, 5.3 el/ns here where gcc's four reach
-      // 7.4; with four, 6.1. (The others keep two: quantile took 8% longer with four. A costly step has
-      // work enough for the CPU to overlap: one vector per iteration, one copy less.)
-      if (specialised<L>()) for (; i + 4 * V <= end; i += 4 * V) {
+      let acc0 = v128.splat<T>(<T>0), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+      let bad = acc0, hits = acc0;
+      if (specialised<L>() && !op.checked() && !A_) for (; i + 4 * V <= end; i += 4 * V) {
         acc0 = v128.add<T>(acc0, vstep<T, L, G>(op, byteOffset<T>(i), y, p, w, lo, g, vk, G_, W_, S_));
         acc1 = v128.add<T>(acc1, vstep<T, L, G>(op, byteOffset<T>(i + V), y, p, w, lo, g, vk, G_, W_, S_));
         acc2 = v128.add<T>(acc2, vstep<T, L, G>(op, byteOffset<T>(i + 2 * V), y, p, w, lo, g, vk, G_, W_, S_));
         acc3 = v128.add<T>(acc3, vstep<T, L, G>(op, byteOffset<T>(i + 3 * V), y, p, w, lo, g, vk, G_, W_, S_));
-        if (op.checked()) bad = v128.or(bad, v128.or(vbad2<T, L>(op, i, y, p), vbad2<T, L>(op, i + 2 * V, y, p)));
-        if (isInteger<A>()) if (A_) {
-          hits = v128.add<T>(hits, vright2<T, L>(op, i, y, p, w, W_));
-          hits = v128.add<T>(hits, vright2<T, L>(op, i + 2 * V, y, p, w, W_));
-        }
       }
       if (!costly<L>()) for (; i + 2 * V <= end; i += 2 * V) {
         acc0 = v128.add<T>(acc0, vstep<T, L, G>(op, byteOffset<T>(i), y, p, w, lo, g, vk, G_, W_, S_));
@@ -156,10 +150,7 @@ function loop<T, L, G, W, S, A>(n: i32, y: usize, p: usize, w: usize, lo: usize,
     while (i < n4) {
       const start = i;
       const end = min(i + BLOCK, n4);
-      let s0 = <T>0;
-      let s1 = <T>0;
-      let s2 = <T>0;
-      let s3 = <T>0;
+      let s0 = <T>0, s1 = <T>0, s2 = <T>0, s3 = <T>0;
       let hits = <T>0;
       let bad = false;
       for (; i < end; i += 4) {
