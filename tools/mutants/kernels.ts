@@ -306,10 +306,10 @@ export const mutants: Mutant[] = [
   {
     id: 'elementwise-odd-vectors-dropped',
     file: 'assembly/kernel/elementwise.ts',
-    find: 'total += hsum<T>(v128.add<T>(acc0, acc1));',
-    replace: 'total += hsum<T>(acc0);',
+    find: 'total += hsum<T>(v128.add<T>(v128.add<T>(acc0, acc1), v128.add<T>(acc2, acc3)));',
+    replace: 'total += hsum<T>(v128.add<T>(acc0, v128.add<T>(acc2, acc3)));',
     tests: ELEMENTWISE,
-    why: 'vector only: the second accumulator of the unrolled loop never added',
+    why: 'vector only: the second accumulator of the unrolled loops never added',
   },
   {
     id: 'elementwise-fused-weight',
