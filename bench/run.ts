@@ -102,9 +102,9 @@ const timeMs = Number(args.time);
 if (!(timeMs > 0)) fail(`--time must be a positive number of ms; got ${args.time}`);
 const only = args.only?.split(',').map((s) => s.trim());
 const inbatchNames = inbatchOf(lib).map((e) => e.name);
-for (const name of only ?? [])
-  if (!registry.some((e) => e.name === name) && name !== 'confusionMatrix' && !inbatchNames.includes(name))
-    fail(`--only: no loss named '${name}'`);
+/** What --only may name: every registry loss, and the sections beside the registry. */
+const benchable = [...registry.map((e) => e.name), ...inbatchNames, 'confusionMatrix'];
+for (const name of only ?? []) if (!benchable.includes(name)) fail(`--only: no loss named '${name}'`);
 const classCounts = args.classes.split(',').map((s) => Number(s.trim()));
 const rowSizes = args['row-sizes'].split(',').map((s) => Number(s.trim()));
 if (classCounts.some((c) => !Number.isSafeInteger(c) || c < 1)) fail(`--classes must be positive integers; got ${args.classes}`);
