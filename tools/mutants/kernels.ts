@@ -808,6 +808,24 @@ export const mutants: Mutant[] = [
     why: "the class weight read at the row's index instead of its label",
     filter: 'nll',
   },
+  {
+    id: 'nll-grad-vectors-not-cleared',
+    file: 'assembly/loss/categorical/nll.ts',
+    find: 'if (isInteger<G>()) v128.store(at<T>(gr, i), zero);',
+    replace: '',
+    tests: [...CATEGORICAL, 'test/unit/focal.test.ts', 'test/unit/driver-staging.test.ts'],
+    why: "the gradient's whole vectors of a row left as they were (stale values from the scratch area or the caller's out)",
+    filter: 'nll',
+  },
+  {
+    id: 'nll-grad-tail-not-cleared',
+    file: 'assembly/loss/categorical/nll.ts',
+    find: 'if (isInteger<G>()) store<T>(at<T>(gr, i), 0);',
+    replace: '',
+    tests: [...CATEGORICAL, 'test/unit/focal.test.ts', 'test/unit/driver-staging.test.ts'],
+    why: "the gradient's tail of a row (all of it below V classes) left as it was",
+    filter: 'nll',
+  },
 
   // ---------------------------------------------------------------- assembly/loss/embedding
   {

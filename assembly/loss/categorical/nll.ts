@@ -9,22 +9,27 @@ import { ARGUMENT_TARGET, MODE_ACCURACY, MODE_GRAD, MODE_IGNORE, MODE_LOSSES, MO
 import { at, countLabel } from "../../kernel/classification";
 import { Off, On, lanes, setResult } from "../../kernel/shared";
 
-/** NaN if one of the row's C values is NaN, else 0 (SIMD across the row, then its tail; the same answer in both builds). */
-function nanOf<T>(z: usize, C: i32): T {
+/** NaN if one of the row's C values is NaN, else 0 (SIMD across the row, then its tail; the same answer in both builds).
+ * With the gradient on, the row's gradient is zeroed in the same pass: a `memory.fill` per row cost ~19 ns a row of 10
+ * (zero copy ran at 0.72× a plain loop), and each value is read before its slot is written, so out = pred is safe. */
+function scanRow<T, G>(z: usize, gr: usize, C: i32): T {
   let nan = false;
   let i = 0;
   if (ASC_FEATURE_SIMD) {
     const V = lanes<T>();
     let any = v128.splat<i32>(0);
+    const zero = v128.splat<i32>(0);
     for (; i + V <= C; i += V) {
       const v = v128.load(at<T>(z, i));
       any = v128.or(any, v128.ne<T>(v, v));
+      if (isInteger<G>()) v128.store(at<T>(gr, i), zero);
     }
     nan = v128.any_true(any);
   }
   for (; i < C; i++) {
     const v = load<T>(at<T>(z, i));
     nan = nan || v != v;
+    if (isInteger<G>()) store<T>(at<T>(gr, i), 0);
   }
   return nan ? <T>NaN : <T>0;
 }
@@ -46,7 +51,7 @@ function nll<T, G>(rows: i32, C: i32, y: usize, p: usize, w: usize, lo: usize, g
     const t = load<i32>(y + (<usize>r << 2));
     let l: T = 0;
     if (ignoring && t == ignore) {
-      if (isInteger<G>()) memory.fill(gr, 0, rb);
+      scanRow<T, G>(z, gr, C);
     } else {
       if (t < 0 || t >= C) {
         setResult<i32>(RESULT_ARGUMENT, ARGUMENT_TARGET);
@@ -55,12 +60,10 @@ function nll<T, G>(rows: i32, C: i32, y: usize, p: usize, w: usize, lo: usize, g
       const wr: T = weighted ? load<T>(at<T>(w, r)) : <T>1;
       if (accuracy) countLabel<T>(z, t, C, wr);
       const wt = load<T>(at<T>(cw, t));
-      const nan = nanOf<T>(z, C); // read before the gradient may overwrite the row (out = pred)
-      l = -(wt * load<T>(at<T>(z, t))) * wr + nan;
-      if (isInteger<G>()) {
-        memory.fill(gr, 0, rb);
-        store<T>(at<T>(gr, t), -(wt * (k * wr)) + nan);
-      }
+      l = -(wt * load<T>(at<T>(z, t))) * wr; // read before the scan may zero it (out = pred)
+      const nan = scanRow<T, G>(z, gr, C);
+      l += nan;
+      if (isInteger<G>()) store<T>(at<T>(gr, t), -(wt * (k * wr)) + nan);
     }
     if (storing) store<T>(at<T>(lo, r), l);
     total += <f64>l;
