@@ -30,6 +30,10 @@ const ZERO: usize = memory.data(16, 16);
   return v128.load(ZERO);
 }
 
+/** Lane indices (0, 1, 2, 3 as i32; 0, 1 as i64) and the step between vectors (V), to mask one class's lane. */
+export const IOTA32: usize = memory.data<i32>([0, 1, 2, 3, 4, 4, 4, 4], 16);
+export const IOTA64: usize = memory.data<i64>([0, 1, 2, 2], 16);
+
 /** The scalar build's stand-in for vector accumulators: 8 slots of 16 bytes (the lanes of a v128). */
 export const ACC: usize = memory.data(8 * 16, 16);
 

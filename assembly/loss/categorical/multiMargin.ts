@@ -11,12 +11,9 @@
 
 import { ARGUMENT_TARGET, MODE_ACCURACY, MODE_GRAD, MODE_LOSSES, MODE_WEIGHTED, RESULT_ARGUMENT, RESULT_CORRECT, RESULT_COUNTED,
   RESULT_SUM } from "../../abi";
-import { ACC, LANES_BELOW, ROW_LOSS, at, combineSum, countLabel, gather, scatter, vzero } from "../../kernel/classification";
+import { ACC, IOTA32, IOTA64, LANES_BELOW, ROW_LOSS, at, combineSum, countLabel, gather, scatter, vzero }
+  from "../../kernel/classification";
 import { Off, On, lanes, setResult, vone } from "../../kernel/shared";
-
-/** Lane indices (0, 1, 2, 3 as i32; 0, 1 as i64) and the step between vectors (V), for the label's mask. */
-const IOTA32: usize = memory.data<i32>([0, 1, 2, 3, 4, 4, 4, 4], 16);
-const IOTA64: usize = memory.data<i64>([0, 1, 2, 2], 16);
 
 /** max(0, x) keeping a NaN: v128.pmax(x, 0) = x < 0 ? 0 : x. */
 // @ts-ignore: decorator
