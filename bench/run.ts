@@ -47,6 +47,7 @@ import { benchConfusion } from './confusion.js';
 import { benchInbatch } from './inbatch.js';
 import { benchMath } from './math.js';
 import { measure, medianOf, type Prepared, ROUNDS, sawNaN } from './measure.js';
+import { newArrayFloor } from './new-array.js';
 import { ownCall, ownCopy } from './own-copy.js';
 import { type LossAndGrad, type PlainLoss, plain } from './plain.js';
 import { type EmbeddingResult, plainEmbedding } from './plain-embedding.js';
@@ -394,6 +395,16 @@ for (const e of items.filter((e) => selected(e.name))) {
       `zero-copy/plain ${faster(big, 'zero-copy', BASELINE)}, (simdloss, out)/(plain JS, out) ${faster(big, 'simdloss, out', 'plain JS, out')}, ` +
       `zero-copy/simdloss ${faster(big, 'zero-copy', 'simdloss')}, zero-copy/(simdloss, out) ${faster(big, 'zero-copy', 'simdloss, out')}${small}`,
   );
+  if (e.label) {
+    // A similarity loss's gradient is megabytes: what returning a new one costs by itself.
+    const { fresh, reused } = await newArrayFloor(big, timeMs);
+    const us = (ms: number) => `${(ms * 1e3).toFixed(0)} µs`;
+    const over = median(e.name, big, 'simdloss')! - median(e.name, big, 'simdloss, out')!;
+    console.log(
+      `${e.name} new-array floor: new Float32Array + one set ${us(fresh)}, the set into a reused array ${us(reused)}: ` +
+        `the allocation ${us(fresh - reused)}; simdloss − (simdloss, out) ${us(over / 1e6)}`,
+    );
+  }
 }
 
 // Embedding losses: the same variants at one batch of embedRows × embedDim, float32, default options;
