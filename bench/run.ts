@@ -47,6 +47,7 @@ import { benchConfusion } from './confusion.js';
 import { benchInbatch } from './inbatch.js';
 import { benchMath } from './math.js';
 import { measure, medianOf, type Prepared, ROUNDS, sawNaN } from './measure.js';
+import { newArrayFloor } from './new-array.js';
 import { ownCall, ownCopy } from './own-copy.js';
 import { type LossAndGrad, type PlainLoss, plain } from './plain.js';
 import { type EmbeddingResult, plainEmbedding } from './plain-embedding.js';
@@ -150,6 +151,8 @@ interface Item {
   baselines: { fresh: PlainLoss; out: PlainLoss };
   /** The baseline is the float64 reference's formula in a loop, not a hand-written one. */
   referenceBaseline?: boolean;
+  /** How a size reads in its table (rows × values); else as N. */
+  label?(n: number): string;
 }
 
 // Each build compiled once: re-instantiating a compiled Module reuses V8's optimised code, so
@@ -314,6 +317,7 @@ const items: Item[] = [
       plain: plainSimilarity[e.name]!,
       baselines: baselinesOf(() => ownCopy(plainSimilarity[e.name]!)),
       sizes: [rows * dim],
+      label: () => `${rows}×${dim}`,
       data(n: number, rand: () => number) {
         const y = uniform(Float32Array, n, e.domain.target, rand);
         if (e.masks) for (let i = 0; i < n; i++) y[i] = rand() < 0.3 ? 1 : 0;
@@ -366,12 +370,14 @@ for (const e of items.filter((e) => selected(e.name))) {
   console.log(`\n${e.name} ${JSON.stringify(opts)}`);
   if (e.referenceBaseline)
     console.log(`(baseline '${BASELINE}': the float64 reference's formula in a loop; bench/plain.ts has no hand-written loop for it)`);
-  console.log(['N'.padStart(7), 'variant'.padEnd(14), 'el/ns'.padStart(8), 'vs plain JS', 'spread (MAD)'].join('  '));
+  const label = e.label ?? fmtN;
+  const width = Math.max(7, ...e.sizes.map((n) => label(n).length));
+  console.log(['N'.padStart(width), 'variant'.padEnd(14), 'el/ns'.padStart(8), 'vs plain JS', 'spread (MAD)'].join('  '));
   for (const n of e.sizes) {
     const base = median(e.name, n, BASELINE)!;
     for (const r of rows.filter((r) => r.loss === e.name && r.n === n)) {
       const t = r.medianNs;
-      const cells = [fmtN(n).padStart(7), r.variant.padEnd(14), fmt(n / t).padStart(8), `${fmt(base / t)}×`.padStart(11)];
+      const cells = [label(n).padStart(width), r.variant.padEnd(14), fmt(n / t).padStart(8), `${fmt(base / t)}×`.padStart(11)];
       console.log(`${cells.join('  ')}  ±${Math.round((100 * r.madNs) / t)}%`);
     }
   }
@@ -381,11 +387,24 @@ for (const e of items.filter((e) => selected(e.name))) {
     const tb = median(e.name, n, b);
     return ta && tb ? fmt(tb / ta) : 'n/a';
   };
+  // At N = 1e5, or at the item's own size where it has one (a similarity loss's batch); N = 16 where timed.
+  const big = e.sizes.includes(1e5) ? 1e5 : e.sizes[e.sizes.length - 1]!;
+  const small = e.sizes.includes(16) ? `; N=16 time simdloss/plain ${faster(16, BASELINE, 'simdloss')} (< 1: simdloss faster)` : '';
   console.log(
-    `${e.name} summary: N=1e5 speed simdloss/plain ${faster(1e5, 'simdloss', BASELINE)}, zero-copy/plain ${faster(1e5, 'zero-copy', BASELINE)}, ` +
-      `(simdloss, out)/(plain JS, out) ${faster(1e5, 'simdloss, out', 'plain JS, out')}, ` +
-      `zero-copy/simdloss ${faster(1e5, 'zero-copy', 'simdloss')}, zero-copy/(simdloss, out) ${faster(1e5, 'zero-copy', 'simdloss, out')}; N=16 time simdloss/plain ${faster(16, BASELINE, 'simdloss')} (< 1: simdloss faster)`,
+    `${e.name} summary: ${e.label ? label(big) : `N=${fmtN(big)}`} speed simdloss/plain ${faster(big, 'simdloss', BASELINE)}, ` +
+      `zero-copy/plain ${faster(big, 'zero-copy', BASELINE)}, (simdloss, out)/(plain JS, out) ${faster(big, 'simdloss, out', 'plain JS, out')}, ` +
+      `zero-copy/simdloss ${faster(big, 'zero-copy', 'simdloss')}, zero-copy/(simdloss, out) ${faster(big, 'zero-copy', 'simdloss, out')}${small}`,
   );
+  if (e.label) {
+    // A similarity loss's gradient is megabytes: what returning a new one costs by itself.
+    const { fresh, reused } = await newArrayFloor(big, timeMs);
+    const us = (ms: number) => `${(ms * 1e3).toFixed(0)} µs`;
+    const over = median(e.name, big, 'simdloss')! - median(e.name, big, 'simdloss, out')!;
+    console.log(
+      `${e.name} new-array floor: new Float32Array + one set ${us(fresh)}, the set into a reused array ${us(reused)}: ` +
+        `the allocation ${us(fresh - reused)}; simdloss − (simdloss, out) ${us(over / 1e6)}`,
+    );
+  }
 }
 
 // Embedding losses: the same variants at one batch of embedRows × embedDim, float32, default options;

@@ -31,6 +31,8 @@ interface Kernel {
   reference(a: Arrays, classes: number): number;
   /** Its own size (whole rows) for the largest of --sizes, which it is timed at alone. */
   size?(largest: number): number;
+  /** How its N column reads (rows × values), where a power of ten would round its size. */
+  label?(n: number): string;
 }
 
 const uniform = (n: number, lo: number, hi: number, rand: () => number) => Float32Array.from({ length: n }, () => lo + (hi - lo) * rand());
@@ -73,6 +75,9 @@ const masks = (n: number, rand: () => number): Arrays => ({
 });
 /** Whole masks, at least as many values as `largest`: 16 masks (1,048,576 values) for 1e6. */
 const masksFor = (largest: number): number => Math.max(1, Math.ceil(largest / MASK)) * MASK;
+const maskLabel = (n: number): string => `${n / MASK}×${MASK}`;
+/** N as 1e5 where that is exact, else every digit. */
+const sizeLabel = (n: number): string => (Number(n.toExponential(0)) === n ? n.toExponential(0).replace('+', '') : String(n));
 /** Σ over each row of y·p, y and p (float64), for the overlap references. */
 function rowSums({ target, pred }: Arrays, dim: number, f: (tp: number, sy: number, sp: number) => number): number {
   let total = 0;
@@ -94,6 +99,7 @@ const overlapKernels: Kernel[] = [
     name: 'dice 256×256 masks',
     classes: MASK,
     size: masksFor,
+    label: maskLabel,
     data: masks,
     simdloss: ({ target, pred }) => simdloss.dice.withGrad(target, pred, { dim: MASK }),
     tfjs: (y, p) => {
@@ -107,6 +113,7 @@ const overlapKernels: Kernel[] = [
     name: 'tversky 256×256 masks',
     classes: MASK,
     size: masksFor,
+    label: maskLabel,
     data: masks,
     simdloss: ({ target, pred }) => simdloss.tversky.withGrad(target, pred, { dim: MASK }),
     tfjs: (y, p) => {
@@ -255,7 +262,7 @@ export async function benchTfjs(sizes = [1e3, 1e5, 1e6], timeMs = 300, only?: st
     `\nsimdloss vs TensorFlow.js ${tf.version.tfjs}: withGrad / tf.valueAndGrad, float32, mean; el/ns (median of ${ROUNDS} interleaved rounds), and simdloss's speed-up`,
   );
   console.log(
-    ['kernel'.padEnd(34), 'N'.padStart(5), ...VARIANTS.map((v) => v.padStart(10)), '÷ wasm'.padStart(7), '÷ cpu'.padStart(7)].join('  '),
+    ['kernel'.padEnd(34), 'N'.padStart(8), ...VARIANTS.map((v) => v.padStart(10)), '÷ wasm'.padStart(7), '÷ cpu'.padStart(7)].join('  '),
   );
   const errors: string[] = [];
   for (const k of kernels) {
@@ -283,7 +290,7 @@ export async function benchTfjs(sizes = [1e3, 1e5, 1e6], timeMs = 300, only?: st
       console.log(
         [
           k.name.padEnd(34),
-          n.toExponential(0).replace('+', '').padStart(5),
+          (k.label?.(n) ?? sizeLabel(n)).padStart(8),
           ...rates.map((r) => fmt(r).padStart(10)),
           `${(mine / wasm).toFixed(1)}×`.padStart(7),
           `${(mine / cpu).toFixed(1)}×`.padStart(7),

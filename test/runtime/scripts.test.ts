@@ -44,6 +44,12 @@ test(
     for (const fn of ['exp', 'log', 'log1p', 'softplus', 'sigmoid'])
       expect(out).toMatch(new RegExp(`^${fn} +f32 +[\\d.]+ +[\\d.]+ +[\\d.]+`, 'm'));
     for (const loss of ['contrastive', 'triplet', 'cosineEmbedding']) expect(out).toContain(`${loss} summary: 1000×128`);
+    for (const loss of ['dice', 'tversky', 'cosineSimilarity']) {
+      expect(out).toMatch(new RegExp(`^${loss} summary: \\d+×\\d+ speed simdloss/plain [\\d.]+, zero-copy/plain [\\d.]+`, 'm'));
+      expect(out).toMatch(
+        new RegExp(`^${loss} new-array floor: .* the allocation -?\\d+ µs; simdloss − \\(simdloss, out\\) -?\\d+ µs$`, 'm'),
+      );
+    }
     for (const variant of ['simdloss', 'simdloss, out', 'zero-copy', 'scalar build', 'plain JS', 'plain JS, out']) {
       expect(out).toContain(`  ${variant}  `);
     }
