@@ -84,7 +84,7 @@ export class RankingAccumulator {
     return this.#count;
   }
 
-  /** Adds a batch: `target` of 0 and 1, `scores` (not NaN; ±Infinity fall in the end bins), optional `weights` (finite, ≥ 0), all of one dtype. A batch that fails validation changes nothing. Returns this. */
+  /** Adds a batch: `target` of 0 and 1 (Int32Array labels, or floats of the scores' dtype), `scores` (not NaN; ±Infinity fall in the end bins), optional `weights` (finite, ≥ 0, of the scores' dtype). A batch that fails validation changes nothing. Returns this. */
   update(target: unknown, scores: unknown, weights?: unknown): this {
     const fn = `${this.lossName}.update`;
     ready();

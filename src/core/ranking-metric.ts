@@ -14,10 +14,11 @@ export interface RankingOptions {
 export interface RankingMetric<O = RankingAccumulatorOptions> {
   /**
    * The metric of `scores` (a higher score: more likely positive) against `target` (0 or 1 per
-   * example, same dtype and length). Throws SimdlossError for a target other than 0 or 1, a NaN
+   * example, same length: Int32Array labels, or floats of the scores' dtype, as the counting metrics
+   * take them). Throws SimdlossError for a target other than 0 or 1, a NaN
    * score, a bad weight, or a class absent (or of zero total weight).
    */
-  (target: FloatArray | WasmArray, scores: FloatArray | WasmArray, opts?: RankingOptions): number;
+  (target: FloatArray | Int32Array | WasmArray, scores: FloatArray | WasmArray, opts?: RankingOptions): number;
   /** No numeric option on the call (the accumulator's are in `create`). */
   readonly options: readonly [];
   /** An accumulator over equal-width bins of the scores: bounded memory, exact merges, JSON state. */

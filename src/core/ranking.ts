@@ -8,13 +8,14 @@
  * plus 24 bytes per distinct score for a curve. It goes back to the allocator after the call;
  * wasm memory, once grown, does not shrink, and later calls and alloc() reuse it.
  */
+import { binaryTargetOf } from '../metric/checks.js';
 import { ARGUMENT_PRED, ARGUMENT_TARGET, R_ARGUMENT_I32, RANK_HISTOGRAM_BYTES, SLOT, SLOT_BYTES } from './abi.js';
 import { checkOptionNames, type FloatArray, floatArray, like, wasmPointer } from './args.js';
 import { SimdlossError, show } from './errors.js';
 import { KernelPair } from './kernels.js';
 import { give, rederive, take } from './memory.js';
 import { optionsObject } from './options.js';
-import { chunkAt } from './staging.js';
+import { chunkAt, slotAt } from './staging.js';
 import { chunkOf, ready, views, wasm } from './wasm.js';
 
 const ITEMS = new KernelPair('rankItems');
@@ -45,7 +46,8 @@ export interface Points {
 
 /** The arguments of one batch: the arrays and their wasm pointers (-1 for an ordinary array). */
 export interface Operands {
-  target: FloatArray;
+  /** Int32Array labels are converted to the scores' dtype chunk by chunk, so the kernels read one target type. */
+  target: FloatArray | Int32Array;
   scores: FloatArray;
   weights: FloatArray | undefined;
   zt: number;
@@ -53,16 +55,20 @@ export interface Operands {
   zw: number;
 }
 
-/** Checks scores, then target and weights against them (dtype, length); `weightsName` as messages name it. */
+/**
+ * Checks scores, then target and weights against them (dtype, length); `weightsName` as messages name
+ * it. The target is what the counting metrics take: Int32Array labels, or floats of the scores' dtype.
+ */
 export function operands(fn: string, target: unknown, scores: unknown, weights: unknown, weightsName: string): Operands {
   const s = floatArray(fn, 'scores', scores);
-  const t = like(fn, 'target', target, s, 'scores');
+  const t = binaryTargetOf(fn, target, s, 'scores');
   const w = weights === undefined ? undefined : like(fn, weightsName, weights, s, 'scores');
+  const zt = wasmPointer(fn, 'target', target);
   return {
     target: t,
     scores: s,
     weights: w,
-    zt: wasmPointer(fn, 'target', target),
+    zt: t instanceof Int32Array ? -1 : zt,
     zs: wasmPointer(fn, 'scores', scores),
     zw: w === undefined ? -1 : wasmPointer(fn, weightsName, weights),
   };
@@ -84,12 +90,25 @@ export function eachChunk(
   const chunk = chunkFor(a.scores);
   for (let i = 0; i < n; i += chunk) {
     const m = Math.min(chunk, n - i);
-    const t = chunkAt(a.target, a.zt, SLOT.target, i, m);
+    const t = a.target instanceof Int32Array ? labelsAsScores(a.target, a.scores, i, m) : chunkAt(a.target, a.zt, SLOT.target, i, m);
     const s = chunkAt(a.scores, a.zs, SLOT.pred, i, m);
     const w = a.weights === undefined ? 0 : chunkAt(a.weights, a.zw, SLOT.weights, i, m);
     const bad = kernel(m, t, s, w, i);
     if (bad >= 0) throw refused(fn, a, weightsName, i + bad);
   }
+}
+
+/**
+ * Labels [i, i + m) written into the target slot as floats of the scores' dtype (an integer converts
+ * exactly to float64; to float32 a label other than 0 and 1 may round, but stays refused, and the
+ * message shows the label itself).
+ */
+function labelsAsScores(labels: Int32Array, scores: FloatArray, i: number, m: number): number {
+  const to = slotAt(SLOT.target);
+  const from = labels.subarray(i, i + m);
+  if (scores instanceof Float32Array) wasm.f32.set(from, to >> 2);
+  else wasm.f64.set(from, to >> 3);
+  return to;
 }
 
 function refused(fn: string, a: Operands, weightsName: string, i: number): SimdlossError {
