@@ -13,8 +13,7 @@ import { checkOptionNames } from './args.js';
 import { SimdlossError, show } from './errors.js';
 import { KernelPair } from './kernels.js';
 import { give, rederive, take } from './memory.js';
-import { optionsObject } from './options.js';
-import { areaOf, bothClasses, eachChunk, operands, precisionOf, type Totals } from './ranking.js';
+import { areaOf, bothClasses, eachChunk, metricOptions, operands, precisionOf, type Totals } from './ranking.js';
 import { canonical, stateObject } from './stream.js';
 import { ready, views } from './wasm.js';
 
@@ -255,7 +254,10 @@ function add(s: Float64Array, i: number, x: number): void {
 
 /** create() options (or a state's, `where` naming them in messages): bins and range, defaults filled in. */
 export function resolveBins(fn: string, opts: unknown, where = 'opts'): { bins: number; range: [number, number] } {
-  const o = optionsObject(fn, opts) ?? {};
+  if (where !== 'opts' && (typeof opts !== 'object' || opts === null || Array.isArray(opts))) {
+    throw new SimdlossError(`${fn}: ${where} must be an object of bins and range; got ${show(opts)}`, where);
+  }
+  const o = metricOptions(fn, opts) ?? {};
   if (where === 'opts' && 'weights' in o) {
     throw new SimdlossError(
       `${fn}: opts.weights is not an accumulator option (weights go with each batch: update(target, scores, weights))`,
@@ -269,11 +271,11 @@ export function resolveBins(fn: string, opts: unknown, where = 'opts'): { bins: 
       ? e
       : new SimdlossError((e as Error).message.replace('opts.', `${where}.`), `${where}.${(e as SimdlossError).argument!.slice(5)}`);
   }
-  const bins = o.bins ?? 4096;
+  const bins = o.bins === undefined ? 4096 : o.bins; // null is a value, refused, not the default
   if (typeof bins !== 'number' || !Number.isInteger(bins) || bins < 1 || bins > MAX_BINS) {
     throw new SimdlossError(`${fn}: ${where}.bins must be an integer in [1, ${MAX_BINS}]; got ${show(bins)}`, `${where}.bins`);
   }
-  const range = o.range ?? [0, 1];
+  const range = o.range === undefined ? [0, 1] : o.range;
   const [lo, hi] = Array.isArray(range) ? (range as unknown[]) : [];
   if (
     !Array.isArray(range) ||

@@ -118,9 +118,15 @@ function refused(fn: string, a: Operands, weightsName: string, i: number): Simdl
   return new SimdlossError(`${fn}: ${weightsName}[${i}] must be a finite number ≥ 0; got ${show(a.weights![i])}`, weightsName, i);
 }
 
+/** An options object as the counting metrics read one: undefined (or null) for none, and not an array. */
+export function metricOptions(fn: string, opts: unknown): Record<string, unknown> | undefined {
+  if (Array.isArray(opts)) throw new SimdlossError(`${fn}: opts must be an object; got ${show(opts)}`, 'opts');
+  return optionsObject(fn, opts);
+}
+
 /** The one-shot call's options: only `weights`. */
 function weightsOf(fn: string, opts: unknown): unknown {
-  const o = optionsObject(fn, opts);
+  const o = metricOptions(fn, opts);
   if (o === undefined) return undefined;
   checkOptionNames(fn, o, ['weights']);
   return o.weights;
