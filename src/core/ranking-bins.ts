@@ -13,7 +13,17 @@ import { checkOptionNames } from './args.js';
 import { SimdlossError, show } from './errors.js';
 import { KernelPair } from './kernels.js';
 import { give, rederive, take } from './memory.js';
-import { areaOf, bothClasses, eachChunk, metricOptions, operands, precisionOf, type Totals } from './ranking.js';
+import {
+  areaOf,
+  bothClasses,
+  eachChunk,
+  metricOptions,
+  operands,
+  precisionOf,
+  rescaling,
+  type Totals,
+  timesPowerOfTwo,
+} from './ranking.js';
 import { canonical, stateObject } from './stream.js';
 import { ready, views } from './wasm.js';
 
@@ -153,11 +163,12 @@ export class RankingAccumulator {
     const fn = `${this.lossName}.errorBound`;
     const totals = this.#sweep(fn);
     const bins = this.options.bins;
+    const k = this.#exponent();
     let sum = 0;
     let through = 0;
     for (let b = bins - 1; b >= 0; b--) {
-      const p = this.#bin(b);
-      const n = this.#bin(bins + b);
+      const p = this.#bin(b, k);
+      const n = this.#bin(bins + b, k);
       through += p + n;
       if (p > 0) sum += this.#kind === 'auc' ? p * n : p * (Math.max(p, n) / through);
     }
@@ -218,21 +229,35 @@ export class RankingAccumulator {
     return acc;
   }
 
-  /** Bin k's weight (k < bins: positives; bins + b: negatives of bin b). */
-  #bin(k: number): number {
-    return this.#sums[2 * k]! + this.#sums[2 * k + 1]!;
+  /** Bin k's weight (k < bins: positives; bins + b: negatives of bin b), times 2^scale. */
+  #bin(k: number, scale = 0): number {
+    const w = this.#sums[2 * k]! + this.#sums[2 * k + 1]!;
+    return scale === 0 ? w : timesPowerOfTwo(w, scale);
+  }
+
+  /** The power of two the sweep scales bin weights by, so that its products stay in float64's range (see rescaling). */
+  #exponent(): number {
+    const bins = this.options.bins;
+    let positive = 0;
+    let negative = 0;
+    for (let b = 0; b < bins; b++) {
+      positive += this.#bin(b);
+      negative += this.#bin(bins + b);
+    }
+    return rescaling({ area2: 2 * positive * negative, precisionSum: 0, positive, negative });
   }
 
   /** The sweep of rankSweep over the bins, highest first, each bin one group of tied scores. */
   #sweep(fn: string): Totals {
     const bins = this.options.bins;
+    const k = this.#exponent();
     let tp = 0;
     let fp = 0;
     let area2 = 0;
     let precisionSum = 0;
     for (let b = bins - 1; b >= 0; b--) {
-      const gtp = this.#bin(b);
-      const gfp = this.#bin(bins + b);
+      const gtp = this.#bin(b, k);
+      const gfp = this.#bin(bins + b, k);
       area2 += gfp * (2 * tp + gtp);
       tp += gtp;
       fp += gfp;

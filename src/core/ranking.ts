@@ -139,6 +139,25 @@ function weightsOf(fn: string, opts: unknown): unknown {
 export function rank(fn: string, target: unknown, scores: unknown, opts: unknown, curve: boolean): { totals: Totals; points?: Points } {
   ready();
   const weights = weightsOf(fn, opts);
+  let run = sortAndSweep(fn, target, scores, weights, curve);
+  if (weights !== undefined) {
+    const w = like(fn, 'opts.weights', rederive(weights), floatArray(fn, 'scores', rederive(scores)), 'scores');
+    const k = rescaling(run.totals, w);
+    if (k !== 0)
+      run = sortAndSweep(
+        fn,
+        target,
+        scores,
+        w.map((v) => timesPowerOfTwo(v, k)),
+        curve,
+      );
+  }
+  bothClasses(fn, run.totals);
+  return run;
+}
+
+/** One sort and sweep of the examples (checked), in a temporary block. */
+function sortAndSweep(fn: string, target: unknown, scores: unknown, weights: unknown, curve: boolean): { totals: Totals; points?: Points } {
   let a = operands(fn, target, scores, weights, 'opts.weights');
   const n = a.scores.length;
   const f32 = a.scores instanceof Float32Array;
@@ -161,11 +180,39 @@ export function rank(fn: string, target: unknown, scores: unknown, opts: unknown
     const f64 = views().f64;
     const at = (block + HISTOGRAM_BYTES) / 8;
     const totals = { area2: f64[at]!, precisionSum: f64[at + 1]!, positive: f64[at + 2]!, negative: f64[at + 3]! };
-    bothClasses(fn, totals);
     return curve ? { totals, points: pointsAt(f64, curveAt, count) } : { totals };
   } finally {
     give(block, bytes);
   }
+}
+
+/**
+ * The ROC area sums products of weights (Σ fp·(2·TP + tp), up to 2·P·N): weights near 1e150 overflow
+ * it to Infinity, subnormal ones underflow P·N to 0 (the AUC came out NaN). Scaling every weight by
+ * one power of two changes no ratio and rounds nothing (within float64's range), so such sums are
+ * taken again with weights scaled to bring √(P·N) to 1. Returns that power's exponent, 0 when the
+ * sums are in range (always for float32 weights: P·N stays within 2^±320).
+ */
+export function rescaling(t: Totals, w?: ArrayLike<number>): number {
+  const { positive: p, negative: n } = t;
+  if (!(p > 0 && n > 0)) return 0; // a class absent: refused as such
+  const pairs = p * n;
+  if (Number.isFinite(t.area2) && Number.isFinite(t.precisionSum) && pairs >= 2 ** -960 && pairs <= 2 ** 960) return 0;
+  if (Number.isFinite(p) && Number.isFinite(n)) {
+    const k = -Math.round((Math.log2(p) + Math.log2(n)) / 2);
+    return Math.min(k, 1000 - Math.ceil(Math.log2(Math.max(p, n)))); // the larger sum stays finite
+  }
+  // A sum overflowed: bring the largest weight, times the number of examples, below 1.
+  if (w === undefined) return 0;
+  let max = 0;
+  for (let i = 0; i < w.length; i++) max = Math.max(max, w[i]!);
+  return -Math.ceil(Math.log2(max)) - Math.ceil(Math.log2(w.length + 1));
+}
+
+/** x·2^k, exact unless it leaves float64's range (2^k alone may not be a float64). */
+export function timesPowerOfTwo(x: number, k: number): number {
+  const half = Math.trunc(k / 2);
+  return x * 2 ** half * 2 ** (k - half);
 }
 
 function pointsAt(f64: Float64Array, at: number, count: number): Points {
