@@ -21,6 +21,8 @@ export interface RankingMetric<O = RankingAccumulatorOptions> {
   (target: FloatArray | Int32Array | WasmArray, scores: FloatArray | WasmArray, opts?: RankingOptions): number;
   /** No numeric option on the call (the accumulator's are in `create`). */
   readonly options: readonly [];
+  /** The metric's exported name, as its accumulators' states name it; a metric has no `reduction` (one number over all the examples). */
+  readonly metricName: string;
   /** An accumulator over equal-width bins of the scores: bounded memory, exact merges, JSON state. */
   create(opts?: O): RankingAccumulator;
   /** Restores an accumulator from its `toJSON()` state (or that state's JSON text). */
@@ -37,6 +39,7 @@ export function rankingMetric(name: string, kind: RankingKind): RankingMetric {
   }[name]!;
   Object.defineProperties(f, {
     options: { value: Object.freeze([]) },
+    metricName: { value: name },
     create: { value: (opts?: unknown) => new RankingAccumulator(name, kind, resolveBins(`${name}.create`, opts)) },
     fromJSON: { value: (state: unknown) => RankingAccumulator.restore(name, kind, state) },
   });
