@@ -1,10 +1,12 @@
 // `npm run fuzz -- --minutes N [--seed S]`: the differential fuzz of test/fuzz/engine.ts for N
-// minutes (default 1) over every registry loss, SIMD build against scalar build against the float64
-// reference. Prints per loss: cases, calls, elements, refused cases and failures; exits 1 on any
-// failure, with a reproduction for each of the first ones.
+// minutes (default 1) over every registry loss, and of test/fuzz/metrics.ts over every evaluation
+// metric (the last fifth of the time), SIMD build against scalar build against the float64
+// references. Prints per loss and metric: cases, calls, elements, refused cases and failures; exits
+// 1 on any failure, with a reproduction for each of the first ones.
 import { readFileSync } from 'node:fs';
 import * as lib from '../src/node.js';
 import { type Build, fuzz } from '../test/fuzz/engine.js';
+import { fuzzMetrics } from '../test/fuzz/metrics.js';
 import { registryOf } from '../test/registry.js';
 
 const args = process.argv.slice(2);
@@ -35,16 +37,21 @@ const use = (build: Build) => {
 console.log(`fuzz: seed ${seed}, ${minutes} min`);
 const started = Date.now();
 let last = started;
-const { stats, failures, cases } = fuzz(use, {
-  seed,
-  deadline: started + minutes * 60_000,
-  onBatch() {
-    if (Date.now() - last > 30_000) {
-      last = Date.now();
-      console.log(`  … ${Math.round((last - started) / 1000)} s`);
-    }
-  },
-});
+const onBatch = () => {
+  if (Date.now() - last > 30_000) {
+    last = Date.now();
+    console.log(`  … ${Math.round((last - started) / 1000)} s`);
+  }
+};
+const losses = fuzz(use, { seed, deadline: started + minutes * 48_000, onBatch });
+const useLib = (build: Build) => {
+  use(build);
+  return lib;
+};
+const metrics = fuzzMetrics(useLib, { seed, deadline: started + minutes * 60_000, onBatch });
+const stats = { ...losses.stats, ...metrics.stats };
+const failures = [...losses.failures, ...metrics.failures];
+const cases = losses.cases + metrics.cases;
 
 const rows = Object.entries(stats).map(([name, s]) => ({ loss: name, ...s }));
 console.table(rows);

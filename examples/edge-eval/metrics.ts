@@ -76,7 +76,7 @@ export const ACCUMULATORS: Record<string, Entry> = {
   confidenceAuc: entry(
     rocAuc,
     { bins: 4096 },
-    (b) => [Float32Array.from(b.correct), b.confidence],
+    (b) => [b.correct, b.confidence],
     (auc) => auc,
   ),
 };

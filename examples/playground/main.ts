@@ -7,6 +7,7 @@ import { elementwiseOf, similarityOf, ternaryOf } from '../../test/registry.js';
 import { CLASSES, type Epoch, loadIris, logisticTrainer, softmaxTrainer, type Trainer } from '../iris.js';
 import { type RankingState, rankingPanel } from './ranking.js';
 import { probabilitiesOf, type Reliability, reliabilityDiagram } from './reliability.js';
+import { type UploadState, uploadPanel } from './upload.js';
 
 const { contrastive, init, multiMargin, multilabelSoftMargin, nll, softmaxFocal, sparseSoftmaxFocal } = simdloss;
 // The test registry's elementwise entries (kind, options, domain, formula), bound to this page's copy of the library.
@@ -26,6 +27,7 @@ const state = {
   training: { running: false, epoch: 0, trainLoss: NaN, testAccuracy: NaN },
   ranking: undefined as RankingState | undefined,
   reliability: undefined as Reliability | undefined,
+  upload: undefined as UploadState | undefined,
 };
 (window as unknown as { __playground: typeof state }).__playground = state;
 
@@ -308,6 +310,7 @@ function plot(): void {
 const data = loadIris();
 const ranking = rankingPanel(simdloss, $('ranking'), data);
 state.ranking = ranking.state;
+state.upload = uploadPanel(simdloss, $('upload')).state;
 const taskSelect = $<HTMLSelectElement>('task');
 const lrInput = $<HTMLInputElement>('lr');
 const epochsInput = $<HTMLInputElement>('epochs');

@@ -14,7 +14,14 @@ export interface Reliability {
 }
 
 /** A reliability diagram drawn into `el`; `update` re-computes and re-draws it from new probabilities. */
-export function reliabilityDiagram(el: HTMLElement, calibration: typeof Calibrate, bins = 10, width = 520, height = 220) {
+export function reliabilityDiagram(
+  el: HTMLElement,
+  calibration: typeof Calibrate,
+  bins = 10,
+  width = 520,
+  height = 220,
+  rows = 'test rows',
+) {
   const centers = Array.from({ length: bins }, (_, b) => (b + 0.5) / bins);
   const chart = new uPlot(
     {
@@ -42,7 +49,7 @@ export function reliabilityDiagram(el: HTMLElement, calibration: typeof Calibrat
     const r: Calibration = calibration(target, probs, { bins });
     const shown = (a: Float64Array) => Array.from(a, (v, b) => (r.bins.count[b]! > 0 ? v : null));
     chart.setData([centers, shown(r.bins.accuracy), shown(r.bins.confidence), centers]);
-    caption.textContent = `ECE ${r.ece.toFixed(4)} · MCE ${r.mce.toFixed(4)} · ${probs.length} test rows in ${bins} bins (empty bins not drawn)`;
+    caption.textContent = `ECE ${r.ece.toFixed(4)} · MCE ${r.mce.toFixed(4)} · ${probs.length} ${rows} in ${bins} bins (empty bins not drawn)`;
     Object.assign(drawn, {
       target: [...target],
       probs: [...probs],

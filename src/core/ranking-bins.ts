@@ -13,8 +13,17 @@ import { checkOptionNames } from './args.js';
 import { SimdlossError, show } from './errors.js';
 import { KernelPair } from './kernels.js';
 import { give, rederive, take } from './memory.js';
-import { optionsObject } from './options.js';
-import { areaOf, bothClasses, eachChunk, operands, precisionOf, type Totals } from './ranking.js';
+import {
+  areaOf,
+  bothClasses,
+  eachChunk,
+  metricOptions,
+  operands,
+  precisionOf,
+  rescaling,
+  type Totals,
+  timesPowerOfTwo,
+} from './ranking.js';
 import { canonical, stateObject } from './stream.js';
 import { ready, views } from './wasm.js';
 
@@ -84,7 +93,7 @@ export class RankingAccumulator {
     return this.#count;
   }
 
-  /** Adds a batch: `target` of 0 and 1, `scores` (not NaN; ±Infinity fall in the end bins), optional `weights` (finite, ≥ 0), all of one dtype. A batch that fails validation changes nothing. Returns this. */
+  /** Adds a batch: `target` of 0 and 1 (Int32Array labels, or floats of the scores' dtype), `scores` (not NaN; ±Infinity fall in the end bins), optional `weights` (finite, ≥ 0, of the scores' dtype). A batch that fails validation changes nothing. Returns this. */
   update(target: unknown, scores: unknown, weights?: unknown): this {
     const fn = `${this.lossName}.update`;
     ready();
@@ -154,11 +163,12 @@ export class RankingAccumulator {
     const fn = `${this.lossName}.errorBound`;
     const totals = this.#sweep(fn);
     const bins = this.options.bins;
+    const k = this.#exponent();
     let sum = 0;
     let through = 0;
     for (let b = bins - 1; b >= 0; b--) {
-      const p = this.#bin(b);
-      const n = this.#bin(bins + b);
+      const p = this.#bin(b, k);
+      const n = this.#bin(bins + b, k);
       through += p + n;
       if (p > 0) sum += this.#kind === 'auc' ? p * n : p * (Math.max(p, n) / through);
     }
@@ -219,21 +229,35 @@ export class RankingAccumulator {
     return acc;
   }
 
-  /** Bin k's weight (k < bins: positives; bins + b: negatives of bin b). */
-  #bin(k: number): number {
-    return this.#sums[2 * k]! + this.#sums[2 * k + 1]!;
+  /** Bin k's weight (k < bins: positives; bins + b: negatives of bin b), times 2^scale. */
+  #bin(k: number, scale = 0): number {
+    const w = this.#sums[2 * k]! + this.#sums[2 * k + 1]!;
+    return scale === 0 ? w : timesPowerOfTwo(w, scale);
+  }
+
+  /** The power of two the sweep scales bin weights by, so that its products stay in float64's range (see rescaling). */
+  #exponent(): number {
+    const bins = this.options.bins;
+    let positive = 0;
+    let negative = 0;
+    for (let b = 0; b < bins; b++) {
+      positive += this.#bin(b);
+      negative += this.#bin(bins + b);
+    }
+    return rescaling({ area2: 2 * positive * negative, precisionSum: 0, positive, negative });
   }
 
   /** The sweep of rankSweep over the bins, highest first, each bin one group of tied scores. */
   #sweep(fn: string): Totals {
     const bins = this.options.bins;
+    const k = this.#exponent();
     let tp = 0;
     let fp = 0;
     let area2 = 0;
     let precisionSum = 0;
     for (let b = bins - 1; b >= 0; b--) {
-      const gtp = this.#bin(b);
-      const gfp = this.#bin(bins + b);
+      const gtp = this.#bin(b, k);
+      const gfp = this.#bin(bins + b, k);
       area2 += gfp * (2 * tp + gtp);
       tp += gtp;
       fp += gfp;
@@ -255,7 +279,10 @@ function add(s: Float64Array, i: number, x: number): void {
 
 /** create() options (or a state's, `where` naming them in messages): bins and range, defaults filled in. */
 export function resolveBins(fn: string, opts: unknown, where = 'opts'): { bins: number; range: [number, number] } {
-  const o = optionsObject(fn, opts) ?? {};
+  if (where !== 'opts' && (typeof opts !== 'object' || opts === null || Array.isArray(opts))) {
+    throw new SimdlossError(`${fn}: ${where} must be an object of bins and range; got ${show(opts)}`, where);
+  }
+  const o = metricOptions(fn, opts) ?? {};
   if (where === 'opts' && 'weights' in o) {
     throw new SimdlossError(
       `${fn}: opts.weights is not an accumulator option (weights go with each batch: update(target, scores, weights))`,
@@ -269,11 +296,11 @@ export function resolveBins(fn: string, opts: unknown, where = 'opts'): { bins: 
       ? e
       : new SimdlossError((e as Error).message.replace('opts.', `${where}.`), `${where}.${(e as SimdlossError).argument!.slice(5)}`);
   }
-  const bins = o.bins ?? 4096;
+  const bins = o.bins === undefined ? 4096 : o.bins; // null is a value, refused, not the default
   if (typeof bins !== 'number' || !Number.isInteger(bins) || bins < 1 || bins > MAX_BINS) {
     throw new SimdlossError(`${fn}: ${where}.bins must be an integer in [1, ${MAX_BINS}]; got ${show(bins)}`, `${where}.bins`);
   }
-  const range = o.range ?? [0, 1];
+  const range = o.range === undefined ? [0, 1] : o.range;
   const [lo, hi] = Array.isArray(range) ? (range as unknown[]) : [];
   if (
     !Array.isArray(range) ||

@@ -14,12 +14,15 @@ export interface RankingOptions {
 export interface RankingMetric<O = RankingAccumulatorOptions> {
   /**
    * The metric of `scores` (a higher score: more likely positive) against `target` (0 or 1 per
-   * example, same dtype and length). Throws SimdlossError for a target other than 0 or 1, a NaN
+   * example, same length: Int32Array labels, or floats of the scores' dtype, as the counting metrics
+   * take them). Throws SimdlossError for a target other than 0 or 1, a NaN
    * score, a bad weight, or a class absent (or of zero total weight).
    */
-  (target: FloatArray | WasmArray, scores: FloatArray | WasmArray, opts?: RankingOptions): number;
+  (target: FloatArray | Int32Array | WasmArray, scores: FloatArray | WasmArray, opts?: RankingOptions): number;
   /** No numeric option on the call (the accumulator's are in `create`). */
   readonly options: readonly [];
+  /** The metric's exported name, as its accumulators' states name it; a metric has no `reduction` (one number over all the examples). */
+  readonly metricName: string;
   /** An accumulator over equal-width bins of the scores: bounded memory, exact merges, JSON state. */
   create(opts?: O): RankingAccumulator;
   /** Restores an accumulator from its `toJSON()` state (or that state's JSON text). */
@@ -36,6 +39,7 @@ export function rankingMetric(name: string, kind: RankingKind): RankingMetric {
   }[name]!;
   Object.defineProperties(f, {
     options: { value: Object.freeze([]) },
+    metricName: { value: name },
     create: { value: (opts?: unknown) => new RankingAccumulator(name, kind, resolveBins(`${name}.create`, opts)) },
     fromJSON: { value: (state: unknown) => RankingAccumulator.restore(name, kind, state) },
   });

@@ -8,13 +8,14 @@
  * plus 24 bytes per distinct score for a curve. It goes back to the allocator after the call;
  * wasm memory, once grown, does not shrink, and later calls and alloc() reuse it.
  */
+import { binaryTargetOf } from '../metric/checks.js';
 import { ARGUMENT_PRED, ARGUMENT_TARGET, R_ARGUMENT_I32, RANK_HISTOGRAM_BYTES, SLOT, SLOT_BYTES } from './abi.js';
 import { checkOptionNames, type FloatArray, floatArray, like, wasmPointer } from './args.js';
 import { SimdlossError, show } from './errors.js';
 import { KernelPair } from './kernels.js';
 import { give, rederive, take } from './memory.js';
 import { optionsObject } from './options.js';
-import { chunkAt } from './staging.js';
+import { chunkAt, slotAt } from './staging.js';
 import { chunkOf, ready, views, wasm } from './wasm.js';
 
 const ITEMS = new KernelPair('rankItems');
@@ -45,7 +46,8 @@ export interface Points {
 
 /** The arguments of one batch: the arrays and their wasm pointers (-1 for an ordinary array). */
 export interface Operands {
-  target: FloatArray;
+  /** Int32Array labels are converted to the scores' dtype chunk by chunk, so the kernels read one target type. */
+  target: FloatArray | Int32Array;
   scores: FloatArray;
   weights: FloatArray | undefined;
   zt: number;
@@ -53,16 +55,20 @@ export interface Operands {
   zw: number;
 }
 
-/** Checks scores, then target and weights against them (dtype, length); `weightsName` as messages name it. */
+/**
+ * Checks scores, then target and weights against them (dtype, length); `weightsName` as messages name
+ * it. The target is what the counting metrics take: Int32Array labels, or floats of the scores' dtype.
+ */
 export function operands(fn: string, target: unknown, scores: unknown, weights: unknown, weightsName: string): Operands {
   const s = floatArray(fn, 'scores', scores);
-  const t = like(fn, 'target', target, s, 'scores');
+  const t = binaryTargetOf(fn, target, s, 'scores');
   const w = weights === undefined ? undefined : like(fn, weightsName, weights, s, 'scores');
+  const zt = wasmPointer(fn, 'target', target);
   return {
     target: t,
     scores: s,
     weights: w,
-    zt: wasmPointer(fn, 'target', target),
+    zt: t instanceof Int32Array ? -1 : zt,
     zs: wasmPointer(fn, 'scores', scores),
     zw: w === undefined ? -1 : wasmPointer(fn, weightsName, weights),
   };
@@ -84,12 +90,25 @@ export function eachChunk(
   const chunk = chunkFor(a.scores);
   for (let i = 0; i < n; i += chunk) {
     const m = Math.min(chunk, n - i);
-    const t = chunkAt(a.target, a.zt, SLOT.target, i, m);
+    const t = a.target instanceof Int32Array ? labelsAsScores(a.target, a.scores, i, m) : chunkAt(a.target, a.zt, SLOT.target, i, m);
     const s = chunkAt(a.scores, a.zs, SLOT.pred, i, m);
     const w = a.weights === undefined ? 0 : chunkAt(a.weights, a.zw, SLOT.weights, i, m);
     const bad = kernel(m, t, s, w, i);
     if (bad >= 0) throw refused(fn, a, weightsName, i + bad);
   }
+}
+
+/**
+ * Labels [i, i + m) written into the target slot as floats of the scores' dtype (an integer converts
+ * exactly to float64; to float32 a label other than 0 and 1 may round, but stays refused, and the
+ * message shows the label itself).
+ */
+function labelsAsScores(labels: Int32Array, scores: FloatArray, i: number, m: number): number {
+  const to = slotAt(SLOT.target);
+  const from = labels.subarray(i, i + m);
+  if (scores instanceof Float32Array) wasm.f32.set(from, to >> 2);
+  else wasm.f64.set(from, to >> 3);
+  return to;
 }
 
 function refused(fn: string, a: Operands, weightsName: string, i: number): SimdlossError {
@@ -99,9 +118,15 @@ function refused(fn: string, a: Operands, weightsName: string, i: number): Simdl
   return new SimdlossError(`${fn}: ${weightsName}[${i}] must be a finite number ≥ 0; got ${show(a.weights![i])}`, weightsName, i);
 }
 
+/** An options object as the counting metrics read one: undefined (or null) for none, and not an array. */
+export function metricOptions(fn: string, opts: unknown): Record<string, unknown> | undefined {
+  if (Array.isArray(opts)) throw new SimdlossError(`${fn}: opts must be an object; got ${show(opts)}`, 'opts');
+  return optionsObject(fn, opts);
+}
+
 /** The one-shot call's options: only `weights`. */
 function weightsOf(fn: string, opts: unknown): unknown {
-  const o = optionsObject(fn, opts);
+  const o = metricOptions(fn, opts);
   if (o === undefined) return undefined;
   checkOptionNames(fn, o, ['weights']);
   return o.weights;
@@ -114,6 +139,25 @@ function weightsOf(fn: string, opts: unknown): unknown {
 export function rank(fn: string, target: unknown, scores: unknown, opts: unknown, curve: boolean): { totals: Totals; points?: Points } {
   ready();
   const weights = weightsOf(fn, opts);
+  let run = sortAndSweep(fn, target, scores, weights, curve);
+  if (weights !== undefined) {
+    const w = like(fn, 'opts.weights', rederive(weights), floatArray(fn, 'scores', rederive(scores)), 'scores');
+    const k = rescaling(run.totals, w);
+    if (k !== 0)
+      run = sortAndSweep(
+        fn,
+        target,
+        scores,
+        w.map((v) => timesPowerOfTwo(v, k)),
+        curve,
+      );
+  }
+  bothClasses(fn, run.totals);
+  return run;
+}
+
+/** One sort and sweep of the examples (checked), in a temporary block. */
+function sortAndSweep(fn: string, target: unknown, scores: unknown, weights: unknown, curve: boolean): { totals: Totals; points?: Points } {
   let a = operands(fn, target, scores, weights, 'opts.weights');
   const n = a.scores.length;
   const f32 = a.scores instanceof Float32Array;
@@ -136,11 +180,39 @@ export function rank(fn: string, target: unknown, scores: unknown, opts: unknown
     const f64 = views().f64;
     const at = (block + HISTOGRAM_BYTES) / 8;
     const totals = { area2: f64[at]!, precisionSum: f64[at + 1]!, positive: f64[at + 2]!, negative: f64[at + 3]! };
-    bothClasses(fn, totals);
     return curve ? { totals, points: pointsAt(f64, curveAt, count) } : { totals };
   } finally {
     give(block, bytes);
   }
+}
+
+/**
+ * The ROC area sums products of weights (Σ fp·(2·TP + tp), up to 2·P·N): weights near 1e150 overflow
+ * it to Infinity, subnormal ones underflow P·N to 0 (the AUC came out NaN). Scaling every weight by
+ * one power of two changes no ratio and rounds nothing (within float64's range), so such sums are
+ * taken again with weights scaled to bring √(P·N) to 1. Returns that power's exponent, 0 when the
+ * sums are in range (always for float32 weights: P·N stays within 2^±320).
+ */
+export function rescaling(t: Totals, w?: ArrayLike<number>): number {
+  const { positive: p, negative: n } = t;
+  if (!(p > 0 && n > 0)) return 0; // a class absent: refused as such
+  const pairs = p * n;
+  if (Number.isFinite(t.area2) && Number.isFinite(t.precisionSum) && pairs >= 2 ** -960 && pairs <= 2 ** 960) return 0;
+  if (Number.isFinite(p) && Number.isFinite(n)) {
+    const k = -Math.round((Math.log2(p) + Math.log2(n)) / 2);
+    return Math.min(k, 1000 - Math.ceil(Math.log2(Math.max(p, n)))); // the larger sum stays finite
+  }
+  // A sum overflowed: bring the largest weight, times the number of examples, below 1.
+  if (w === undefined) return 0;
+  let max = 0;
+  for (let i = 0; i < w.length; i++) max = Math.max(max, w[i]!);
+  return -Math.ceil(Math.log2(max)) - Math.ceil(Math.log2(w.length + 1));
+}
+
+/** x·2^k, exact unless it leaves float64's range (2^k alone may not be a float64). */
+export function timesPowerOfTwo(x: number, k: number): number {
+  const half = Math.trunc(k / 2);
+  return x * 2 ** half * 2 ** (k - half);
 }
 
 function pointsAt(f64: Float64Array, at: number, count: number): Points {

@@ -21,7 +21,7 @@ export type { PrecisionRecallCurve, RankingMetric, RankingOptions, RocCurve } fr
 /**
  * Area under the ROC curve (scikit-learn's `roc_auc_score`): the weighted fraction of
  * positive–negative pairs the scores order right, a tie counting half (the trapezoid over tied
- * scores). Targets are 0 or 1 in the scores' dtype; scores are any numbers but NaN (−0 and +0 tie,
+ * scores). Targets are 0 or 1, as Int32Array labels or in the scores' dtype; scores are any numbers but NaN (−0 and +0 tie,
  * ±Infinity allowed). The sort runs in wasm and takes a temporary block of 16 bytes per example for
  * float32 scores, 32 for float64. `create({ bins, range })` accumulates binned scores in bounded
  * memory: exactly the AUC of the binned scores, within `errorBound()` of the exact one.
@@ -69,7 +69,7 @@ export const averagePrecision: RankingMetric<RankingAccumulatorOptions> = rankin
  * thresholds;   // [Infinity, 0.8, 0.4, 0.35, 0.1]
  * ```
  */
-export function rocCurve(target: FloatArray | WasmArray, scores: FloatArray | WasmArray, opts?: RankingOptions): RocCurve {
+export function rocCurve(target: FloatArray | Int32Array | WasmArray, scores: FloatArray | WasmArray, opts?: RankingOptions): RocCurve {
   return rocCurveOf(target, scores, opts);
 }
 
@@ -88,7 +88,7 @@ export function rocCurve(target: FloatArray | WasmArray, scores: FloatArray | Wa
  * ```
  */
 export function precisionRecallCurve(
-  target: FloatArray | WasmArray,
+  target: FloatArray | Int32Array | WasmArray,
   scores: FloatArray | WasmArray,
   opts?: RankingOptions,
 ): PrecisionRecallCurve {

@@ -105,8 +105,19 @@ function rangeText(o: api.NumericOption): string {
 const losses = Object.entries(api).filter(
   ([, f]) => typeof f === 'function' && typeof (f as { create?: unknown }).create === 'function' && 'lossName' in f,
 ) as [string, api.ElementwiseLoss][];
-/** The counting metrics (a `metricName`, a table for a result, no reduction). */
-const counting = Object.entries(api).filter(([, f]) => typeof f === 'function' && 'metricName' in f);
+/** The metrics (each says so by its `metricName`: counting and ranking metrics, which reduce nothing). */
+const metrics = Object.entries(api).filter(([, f]) => typeof f === 'function' && 'metricName' in f);
+/** An accumulator of `f` with its defaults (the options it requires given: classes, dim). */
+function accumulatorOf(f: unknown): { options: Record<string, unknown> } | undefined {
+  for (const opts of [{}, { classes: 2 }, { dim: 2 }]) {
+    try {
+      return (f as { create(o: object): { options: Record<string, unknown> } }).create(opts);
+    } catch {
+      // the next shape of options
+    }
+  }
+  return undefined;
+}
 
 test('npm run docs builds the reference with no warning and no error', () => {
   expect(output).not.toMatch(/warning|error/i);
@@ -182,20 +193,26 @@ describe('every option of every loss: documented, with its range and the default
   });
 });
 
-test('every counting metric is documented, its options interface states each default create() fills in', () => {
-  for (const [name, f] of counting) {
+test('every metric is documented, its options interface states each default create() fills in', () => {
+  expect(metrics.length).toBeGreaterThanOrEqual(5); // 3 counting metrics with accumulators and 2 ranking ones today
+  for (const [name, f] of metrics) {
     const r = byName.get(name);
     expect(r, name).toBeDefined();
     expect(summary(r!).length, `${name} has a summary`).toBeGreaterThan(20);
-    const iface = byName.get(`${name[0]!.toUpperCase()}${name.slice(1)}Options`);
+    // RankingMetric<O>: O names the interface; a counting metric's is named after it.
+    const argument = r!.type?.typeArguments?.[0];
+    const iface =
+      argument?.type === 'reference' && argument.target !== undefined
+        ? byId.get(argument.target)
+        : byName.get(`${name[0]!.toUpperCase()}${name.slice(1)}Options`);
     expect(iface?.kind, `${name}'s options interface`).toBe(INTERFACE);
     const props = new Map((iface!.children ?? []).map((p) => [p.name, p]));
-    const acc = (f as unknown as { create(o: object): { options: Record<string, unknown> } }).create(
-      name === 'confusionMatrix' ? { classes: 3 } : {},
-    );
-    for (const [key, value] of Object.entries(acc.options)) {
+    const acc = accumulatorOf(f);
+    expect(acc, `${name}.create`).toBeDefined();
+    for (const [key, value] of Object.entries(acc!.options)) {
       if (key === 'classes') continue; // required: no default
-      expect(defaultOf(props.get(key)!), `${iface!.name}.${key}'s @defaultValue`).toBe(String(value));
+      const written = defaultOf(props.get(key)!);
+      expect(written, `${iface!.name}.${key}'s @defaultValue`).toBe(Array.isArray(value) ? JSON.stringify(value) : String(value));
     }
   }
 });
@@ -211,9 +228,12 @@ test("the common options say reduction's default, 'mean', as the code applies it
         // the next shape of options
       }
     }
-    // (the ranking metrics reduce nothing: one number over all the examples)
-    if (name === 'rocAuc' || name === 'averagePrecision') expect(acc!.options).not.toHaveProperty('reduction');
-    else expect(acc!.options.reduction).toBe('mean');
+    expect(acc!.options.reduction, name).toBe('mean');
+  }
+  // A metric (it says so by its metricName) reduces nothing: its accumulator has no reduction, and refuses one.
+  for (const [name, f] of metrics) {
+    expect(accumulatorOf(f)!.options, name).not.toHaveProperty('reduction');
+    expect(() => (f as unknown as { create(o: object): unknown }).create({ reduction: 'mean', classes: 2 }), name).toThrow(/reduction/);
   }
   for (const name of [
     'ReduceOptions',
@@ -289,8 +309,8 @@ describe('README.md and docs/', () => {
 
   test('every export that has a loss or metric shape is in the README table', () => {
     const readme = read('README.md');
-    expect(counting.length).toBeGreaterThanOrEqual(3);
-    for (const [name] of [...losses, ...counting, ['precisionRecallF1']])
+    expect(metrics.length).toBeGreaterThanOrEqual(5);
+    for (const [name] of [...losses, ...metrics, ['precisionRecallF1']])
       expect(readme, name).toMatch(new RegExp(`^\\| \`${name}[\`(]`, 'm'));
   });
 

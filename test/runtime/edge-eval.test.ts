@@ -77,7 +77,7 @@ function oneMachine() {
     },
     calibration: { ece: c.ece, mce: c.mce, count: [...c.bins.count] },
     // the binned AUC of everything in one update (exact merges of counts: the shards must give its bits)
-    confidenceAuc: rocAuc.create({ bins: 4096 }).update(Float32Array.from(correct), confidence).result(),
+    confidenceAuc: rocAuc.create({ bins: 4096 }).update(correct, confidence).result(),
   };
 }
 

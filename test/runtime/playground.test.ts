@@ -6,6 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { RankingState } from '../../examples/playground/ranking.js';
 import { type Playground, startPlayground } from '../../examples/playground/serve.js';
+import type { UploadState } from '../../examples/playground/upload.js';
 import * as lib from '../../src/node.js';
 import {
   binaryCrossEntropy,
@@ -48,6 +49,7 @@ interface Plotted {
   error: string;
   training: { running: boolean; epoch: number; trainLoss: number; testAccuracy: number };
   ranking: RankingState;
+  upload: UploadState;
   reliability?: {
     target: number[];
     probs: number[];
@@ -334,6 +336,76 @@ describe('npm run playground (Chromium)', () => {
     expect(await page.textContent('#reliability-chart')).toMatch(/ECE 0\.\d{4} · MCE [01]\.\d{4} · 30 test rows in 10 bins/);
     expect(await page.locator('#reliability-chart canvas').count()).toBe(1);
     await page.locator('#evaluation').screenshot({ path: `${artifacts}evaluation.png` });
+    expect(errors).toEqual([]);
+  });
+  test('the evaluation panel: an uploaded CSV of target,score rows, its curves and reliability as the references and Node give them', async () => {
+    // A header, CRLF line ends, a blank line, tied scores, a score of exactly 0 and of 1.
+    const rows = [
+      [1, 0.9],
+      [0, 0.8],
+      [1, 0.8],
+      [0, 0.35],
+      [1, 0.6],
+      [0, 0.1],
+      [0, 0.6],
+      [1, 1],
+      [0, 0],
+      [1, 0.45],
+    ] as const;
+    const csv = `target,score\r\n${rows.map(([t, v]) => `${t},${v}`).join('\r\n')}\r\n\r\n`;
+    const upload = (name: string, text: string) =>
+      page.setInputFiles('#upload-file', { name, mimeType: 'text/csv', buffer: Buffer.from(text) });
+    await upload('scores.csv', csv);
+    await page.waitForFunction(() => (window as unknown as { __playground: Plotted }).__playground.upload.rows > 0);
+    const u = (await plotted()).upload;
+    expect(u.error).toBe('');
+    expect(u.rows).toBe(rows.length);
+    const y = rows.map(([t]) => t);
+    const s = rows.map(([, v]) => v);
+    const close = (a: number[], b: number[]) => {
+      expect(a).toHaveLength(b.length);
+      for (const [i, v] of a.entries()) expect(Math.abs(v - b[i]!)).toBeLessThanOrEqual(1e-12);
+    };
+    close([u.auc, u.ap], [rocAucRef(y, s), averagePrecisionRef(y, s)]);
+    const roc = rocCurveRef(y, s);
+    close(u.roc.fpr, roc.fpr);
+    close(u.roc.tpr, roc.tpr);
+    const pr = precisionRecallCurveRef(y, s);
+    close(u.pr.recall, [...pr.recall].reverse());
+    close(u.pr.precision, [...pr.precision].reverse());
+    const node = calibration(Int32Array.from(y), Float32Array.from(s), { bins: u.reliability!.bins });
+    expect(u.reliability!.result).toEqual({
+      ece: node.ece,
+      mce: node.mce,
+      count: [...node.bins.count],
+      confidence: [...node.bins.confidence],
+      accuracy: [...node.bins.accuracy],
+    });
+    expect(await page.textContent('#upload-summary')).toBe(
+      `scores.csv: 10 rows · ROC AUC ${u.auc.toFixed(4)} · average precision ${u.ap.toFixed(4)}`,
+    );
+    expect(await page.locator('#upload canvas').count()).toBe(3);
+    await page.locator('#evaluation').screenshot({ path: `${artifacts}evaluation-upload.png` });
+
+    // Bad files: the problem is shown on the page, by line, and nothing is thrown.
+    const shown = async (name: string, text: string) => {
+      await upload(name, text);
+      await page.waitForFunction((n) => (window as unknown as { __playground: Plotted }).__playground.upload.file === n, name);
+      return (await page.textContent('#upload-error')) ?? '';
+    };
+    expect(await shown('label.csv', 'target,score\n1,0.5\n0,0.2\n2,0.7\n')).toBe('label.csv: line 4: target must be 0 or 1; got “2”');
+    expect(await shown('score.csv', '1,0.5\n0,abc\n')).toBe('score.csv: line 2: score must be a finite number; got “abc”');
+    expect(await shown('fields.csv', '1,0.5,3\n')).toMatch(/^fields\.csv: line 1: expected two fields, target,score; got 3/);
+    expect(await shown('empty.csv', 'target,score\n')).toBe('empty.csv: the file has no rows of target,score');
+    // One class only: the library's own refusal, shown.
+    expect(await shown('one.csv', '1,0.5\n1,0.2\n')).toMatch(/^one\.csv: rocCurve: target has no negative example \(0\)/);
+    // Scores that are not probabilities: the curves are drawn, the reliability diagram says why it is not.
+    expect(await shown('logits.csv', '1,2.5\n0,-1\n1,0.5\n')).toMatch(
+      /^no reliability diagram: calibration: probs\[0\] must be a probability in \[0, 1\]; got 2\.5$/,
+    );
+    const logits = (await plotted()).upload;
+    expect(logits.rows).toBe(3);
+    expect(logits.auc).toBe(1);
     expect(errors).toEqual([]);
   });
 });
