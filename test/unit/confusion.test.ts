@@ -340,6 +340,14 @@ describe('bad input: a SimdlossError naming argument, index, range and value; th
         scores[at] = Number.NaN;
         refused(() => confusionMatrix(new Int32Array(10), scores, { classes: 3 }), 'pred', at, `pred[${at}]`, 'NaN');
       }
+      // rows read as whole vectors: the largest last, a NaN anywhere (no vector's ties hide it)
+      for (const C of [2, 5, 8, 9, 10, 13, 17]) {
+        for (let at = 0; at < 4 * C; at++) {
+          const scores = new A(4 * C).map((_, i) => i % C);
+          scores[at] = Number.NaN;
+          refused(() => confusionMatrix(new Int32Array(4), scores, { classes: C }), 'pred', at, `pred[${at}]`, 'NaN');
+        }
+      }
       // a bad label in an earlier row than the NaN is reported first
       const scores = new A(12);
       scores[7] = Number.NaN;
