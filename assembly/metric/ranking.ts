@@ -214,7 +214,9 @@ function rankSweep<T>(n: i32, items: usize, out: usize, curve: usize): i32 {
 function rankBins<T>(n: i32, target: usize, scores: usize, weights: usize, lo: f64, scale: f64, bins: i32, sums: usize): i32 {
   let i = 0;
   if (ASC_FEATURE_SIMD) {
-    i = weights ? binLanes<T, On>(n, target, scores, weights, lo, scale, bins, sums) : binLanes<T, Off>(n, target, scores, 0, lo, scale, bins, sums);
+    i = weights
+      ? binLanes<T, On>(n, target, scores, weights, lo, scale, bins, sums)
+      : binLanes<T, Off>(n, target, scores, 0, lo, scale, bins, sums);
   }
   const last = <f64>(bins - 1);
   for (; i < n; i++) {
@@ -250,7 +252,9 @@ function rankBins<T>(n: i32, target: usize, scores: usize, weights: usize, lo: f
  * refused value.
  */
 // @ts-ignore: decorator
-@inline function binLanes<T, Weighted>(n: i32, target: usize, scores: usize, weights: usize, lo: f64, scale: f64, bins: i32, sums: usize): i32 {
+@inline function binLanes<T, Weighted>(
+  n: i32, target: usize, scores: usize, weights: usize, lo: f64, scale: f64, bins: i32, sums: usize,
+): i32 {
   const V = 16 / sizeof<T>();
   const vlo = f64x2.splat(lo);
   const vscale = f64x2.splat(scale);

@@ -244,9 +244,9 @@ describe('update() in wasm lanes: every batch length around a vector, scores on 
       initSync(build.bytes);
       for (let n = 0; n <= 17; n++) {
         for (const weighted of [false, true]) {
-          const y = A.from({ length: n }, (_, i) => ((i * 5) % 3 === 0 ? 1 : 0));
-          const s = A.from({ length: n }, (_, i) => EDGES[(i * 7 + n) % EDGES.length]!);
-          const w = weighted ? A.from({ length: n }, (_, i) => 0.1 + i) : undefined;
+          const y = A.from(Array.from({ length: n }, (_, i) => ((i * 5) % 3 === 0 ? 1 : 0)));
+          const s = A.from(Array.from({ length: n }, (_, i) => EDGES[(i * 7 + n) % EDGES.length]!));
+          const w = weighted ? A.from(Array.from({ length: n }, (_, i) => 0.1 + i)) : undefined;
           const positive = new Array<number>(8).fill(0);
           const negative = new Array<number>(8).fill(0);
           for (let i = 0; i < n; i++) {
@@ -266,7 +266,7 @@ describe('update() in wasm lanes: every batch length around a vector, scores on 
             t[at] = 0.5;
             if (at + 1 < n) t[at + 1] = 2;
             expect(() => rocAuc.create({ bins: 8 }).update(t, s, w)).toThrow(new RegExp(`target\\[${at}\\] must be 0 or 1`));
-            const bad = A.from({ length: n }, () => 1);
+            const bad = new A(n).fill(1);
             bad[at] = at % 2 === 0 ? Infinity : -1;
             expect(() => rocAuc.create({ bins: 8 }).update(y, s, bad)).toThrow(new RegExp(`weights\\[${at}\\] must be a finite number`));
           }
