@@ -10,23 +10,31 @@ import { measure, medianOf, type Prepared } from './measure.js';
 const N = 1e6;
 const C = 10;
 
-/** The plain JS baseline: what a hand-written evaluation loop does. */
-function plainConfusion(labels: Int32Array, scores: Float32Array | undefined, pred: Int32Array | undefined, C: number): Float64Array {
+/**
+ * The plain JS baselines: what a hand-written evaluation loop does. One function per input kind, as a
+ * user writes it: one function taking either (scores or labels, the other undefined) made V8's code
+ * for the labels loop 1.2× slower (3.06 against 2.57 ms at N = 1e6, loaded machine).
+ */
+function plainScores(labels: Int32Array, scores: Float32Array, C: number): Float64Array {
   const m = new Float64Array(C * C);
   for (let r = 0; r < labels.length; r++) {
     let k = 0;
-    if (scores !== undefined) {
-      let best = scores[r * C]!;
-      for (let j = 1; j < C; j++) {
-        const v = scores[r * C + j]!;
-        if (v > best) {
-          best = v;
-          k = j;
-        }
+    let best = scores[r * C]!;
+    for (let j = 1; j < C; j++) {
+      const v = scores[r * C + j]!;
+      if (v > best) {
+        best = v;
+        k = j;
       }
-    } else k = pred![r]!;
+    }
     m[labels[r]! * C + k]! += 1;
   }
+  return m;
+}
+
+function plainLabels(labels: Int32Array, pred: Int32Array, C: number): Float64Array {
+  const m = new Float64Array(C * C);
+  for (let r = 0; r < labels.length; r++) m[labels[r]! * C + pred[r]!]! += 1;
   return m;
 }
 
@@ -35,7 +43,7 @@ export async function benchConfusion(timeMs: number): Promise<void> {
   const labels = Int32Array.from({ length: N }, () => Math.floor(rand() * C));
   const scores = uniform(Float32Array, N * C, [0, 1], rand);
   const pred = Int32Array.from({ length: N }, () => Math.floor(rand() * C));
-  const want = plainConfusion(labels, scores, undefined, C);
+  const want = plainScores(labels, scores, C);
   const got = confusionMatrix(labels, scores, { classes: C });
   if (got.some((v, i) => v !== want[i])) throw new Error('confusionMatrix and the plain loop disagree');
   const once = (f: () => Float64Array): Prepared => ({ call: () => ({ loss: f()[0]! }) });
@@ -55,9 +63,9 @@ export async function benchConfusion(timeMs: number): Promise<void> {
   const tasks = [
     { name: 'scores: simdloss', prepare: () => once(() => confusionMatrix(labels, scores, { classes: C })) },
     { name: 'scores: zero-copy', prepare: zeroCopy },
-    { name: 'scores: plain JS', prepare: () => once(() => plainConfusion(labels, scores, undefined, C)) },
+    { name: 'scores: plain JS', prepare: () => once(() => plainScores(labels, scores, C)) },
     { name: 'labels: simdloss', prepare: () => once(() => confusionMatrix(labels, pred, { classes: C })) },
-    { name: 'labels: plain JS', prepare: () => once(() => plainConfusion(labels, undefined, pred, C)) },
+    { name: 'labels: plain JS', prepare: () => once(() => plainLabels(labels, pred, C)) },
   ];
   // 3 samples a round at the least (not measure's 8): a call is 10–200 ms, so 5 rounds give each task 15 or more.
   const samples = await measure(tasks, 1, 'confusionMatrix', timeMs, 3);

@@ -18,7 +18,7 @@
  * Similarity losses run at one batch: the overlap losses (dice, tversky) at --masks rows × values
  * (16 masks of 256×256 by default, a mask of 0/1 and probabilities), cosine similarity at --rows × --dim.
  *
- * Without --only, the ranking metrics at each --rank-sizes N (bench/ranking.ts), the vector math
+ * Without --only (or with --only rocAuc), the ranking metrics at each --rank-sizes N (bench/ranking.ts); without --only, the vector math
  * (bench/math.ts) and the comparison with TensorFlow.js (bench/tfjs.ts) follow.
  *
  * For every registry loss and size N: withGrad (forward + gradient, mean, float32) in four
@@ -104,7 +104,7 @@ if (!(timeMs > 0)) fail(`--time must be a positive number of ms; got ${args.time
 const only = args.only?.split(',').map((s) => s.trim());
 const inbatchNames = inbatchOf(lib).map((e) => e.name);
 /** What --only may name: every registry loss, and the sections beside the registry. */
-const benchable = [...registry.map((e) => e.name), ...inbatchNames, 'confusionMatrix'];
+const benchable = [...registry.map((e) => e.name), ...inbatchNames, 'confusionMatrix', 'rocAuc'];
 for (const name of only ?? []) if (!benchable.includes(name)) fail(`--only: no loss named '${name}'`);
 const classCounts = args.classes.split(',').map((s) => Number(s.trim()));
 const rowSizes = args['row-sizes'].split(',').map((s) => Number(s.trim()));
@@ -582,8 +582,8 @@ if (!only || args.small) {
   await benchSmallBatch(timeMs, () => use(true));
   await benchTraining(timeMs);
 }
+if (!args.small && (!only || only.includes('rocAuc'))) await benchRanking(args['rank-sizes'].split(',').map(Number), timeMs);
 if (!only && !args.small) {
-  await benchRanking(args['rank-sizes'].split(',').map(Number), timeMs);
   await benchMath(timeMs / 2);
   await benchTfjs(args['tfjs-sizes'].split(',').map(Number), timeMs / 3);
 }

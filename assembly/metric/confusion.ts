@@ -6,11 +6,20 @@
 // both builds refuse the same first value.
 
 import { ARGUMENT_PRED, ARGUMENT_TARGET, ARGUMENT_WEIGHTS, MODE_FLOAT_TARGET, MODE_WEIGHTED } from "../abi";
-import { byteOffset, lanes } from "../kernel/shared";
+import { byteOffset, lanes, Off, On } from "../kernel/shared";
+import { argmaxFew, argmaxShort, argmaxWide, bitClasses } from "./argmax";
 import { addTo, binaryAt, refuse, weightAt } from "./tally";
 
-/** Where the lanes argmax leaves its 2V row indices (lane j of the width of T, low 32 bits read). */
-const ARGMAX: usize = memory.data(32, 16);
+/** Which argmax the lanes take: rows shorter than a vector, of one to three vectors, or longer. */
+const SHORT = 0;
+const TWO = 1;
+const THREE = 2;
+const WIDE = 3;
+/** Rows a block of the lanes loop; with rows of more than TOUCH_ABOVE bytes in all, their cache lines are loaded first. */
+const TOUCH_ROWS: i32 = 64;
+const TOUCH_ABOVE: usize = 65536;
+/** Where the touched bytes go, so that their loads stay. */
+const SINK: usize = memory.data(4, 4);
 
 /** Adds example i (true label t, predicted k) to the table; -1, or i when its target or weight is refused. */
 // @ts-ignore: decorator
@@ -57,66 +66,75 @@ function argmaxRow<T>(row: usize, C: i32): i32 {
   return at;
 }
 
-/** Lane j = the T at `at + j·stride` (j < V), each loaded straight into its lane. */
-// @ts-ignore: decorator
-@inline function gather<T>(at: usize, stride: usize): v128 {
-  if (sizeof<T>() == 8) return v128.load64_lane(at + stride, v128.load64_zero(at), 1);
-  let v = v128.load32_zero(at);
-  v = v128.load32_lane(at + stride, v, 1);
-  v = v128.load32_lane(at + 2 * stride, v, 2);
-  return v128.load32_lane(at + 3 * stride, v, 3);
+/** Counts row r scalar: its target, then its scores' argmax (the first NaN refused), then its weight; -1, or the refused index. */
+function countRow<T>(r: i32, C: i32, y: usize, s: usize, w: usize, table: usize, mode: i32): i32 {
+  const t = load<i32>(y + (<usize>r << 2));
+  if (<u32>t >= <u32>C) return refuse(ARGUMENT_TARGET, r);
+  const k = argmaxRow<T>(s + <usize>r * (<usize>C << alignof<T>()), C);
+  if (k < 0) return refuse(ARGUMENT_PRED, r * C - 1 - k);
+  return count<T>(r, C, t, k, w, table, mode);
 }
 
 /**
- * Argmax of 2V rows at once, two groups of V (lane j of group g walks row gV + j, `rb` bytes apart;
- * two independent chains: 1.6× faster than one, best of 15 calls at N = 1e6, C = 10), left at
- * ARGMAX; false when any score is NaN (the scalar loop then finds the first). A strict > keeps
- * the lower index on ties, as argmaxRow.
+ * Counts rows [0, n) with the lanes argmax `kind` (a constant where inlined). A row whose argmax is
+ * -1, or whose label is refused, takes the scalar step, out of line; the loop walks pointers, not
+ * an index, so that V8 keeps its values in registers.
  */
 // @ts-ignore: decorator
-@inline function argmaxLanes<T>(row: usize, rb: usize, C: i32): bool {
-  const second = row + <usize>lanes<T>() * rb;
-  let best0 = gather<T>(row, rb);
-  let best1 = gather<T>(second, rb);
-  let bad = v128.or(v128.ne<T>(best0, best0), v128.ne<T>(best1, best1));
-  let at0 = v128.splat<i32>(0);
-  let at1 = at0;
-  for (let k = 1; k < C; k++) {
-    const v0 = gather<T>(row + byteOffset<T>(k), rb);
-    const v1 = gather<T>(second + byteOffset<T>(k), rb);
-    const gt0 = v128.gt<T>(v0, best0);
-    const gt1 = v128.gt<T>(v1, best1);
-    const kv = sizeof<T>() == 4 ? v128.splat<i32>(k) : v128.splat<i64>(k);
-    best0 = v128.bitselect(v0, best0, gt0);
-    best1 = v128.bitselect(v1, best1, gt1);
-    at0 = v128.bitselect(kv, at0, gt0);
-    at1 = v128.bitselect(kv, at1, gt1);
-    bad = v128.or(bad, v128.or(v128.ne<T>(v0, v0), v128.ne<T>(v1, v1)));
+@inline function countLanes<T, Weighted>(kind: i32, n: i32, C: i32, y: usize, s: usize, w: usize, table: usize, mode: i32): i32 {
+  const rb = <usize>C << alignof<T>();
+  const tail = byteOffset<T>(C - lanes<T>());
+  const stop = y + (<usize>n << 2);
+  const cells = <u64>C * <u64>C;
+  // Rows beyond a scratch slot's worth come from memory, not a cache that a copy just filled: one
+  // load a cache line, a block of rows ahead of the work on them, keeps many lines in flight at once
+  // (the work alone leaves V8's window a few lines deep: 2× slower at N = 1e6, C = 10, zero copy).
+  const ahead = <usize>n * rb > TOUCH_ABOVE ? <usize>TOUCH_ROWS * rb : 0;
+  let row = s;
+  let sink: u32 = 0;
+  for (let at = y; at < stop; ) {
+    const block = min(at + (TOUCH_ROWS << 2), stop);
+    const last = min(row + ahead, s + <usize>n * rb);
+    for (let p = row; p < last; p += 64) sink |= load<u8>(p);
+    for (; at < block; at += 4) {
+      const k = kind == SHORT ? argmaxShort<T>(row, C) : kind == WIDE ? argmaxWide<T>(row, C) : argmaxFew<T>(row, tail, kind == THREE);
+      const t = load<i32>(at);
+      // One test for both: a label outside [0, C), or k = -1, puts the cell's index at C² or above.
+      const cell = <u64><u32>t * <u64>C + <u64><u32>k;
+      if (isInteger<Weighted>() || cell >= cells) {
+        const r = <i32>((at - y) >> 2);
+        const bad = k < 0 ? countRow<T>(r, C, y, s, w, table, mode) : count<T>(r, C, t, k, w, table, mode);
+        if (bad >= 0) return bad;
+      } else {
+        const to = table + (<usize>cell << 4);
+        store<f64>(to, load<f64>(to) + 1);
+      }
+      row += rb;
+    }
   }
-  v128.store(ARGMAX, at0);
-  v128.store(ARGMAX, at1, 16);
-  return !v128.any_true(bad);
+  store<u32>(SINK, sink);
+  return -1;
+}
+
+/** countLanes with the argmax that fits C, and its loop for weights or for counts. */
+// @ts-ignore: decorator
+@inline function countWithLanes<T, Weighted>(n: i32, C: i32, y: usize, s: usize, w: usize, table: usize, mode: i32): i32 {
+  const V = lanes<T>();
+  if (C < V) return countLanes<T, Weighted>(SHORT, n, C, y, s, w, table, mode);
+  if (C > 3 * V) return countLanes<T, Weighted>(WIDE, n, C, y, s, w, table, mode);
+  bitClasses<T>(C);
+  if (C > 2 * V) return countLanes<T, Weighted>(THREE, n, C, y, s, w, table, mode);
+  return countLanes<T, Weighted>(TWO, n, C, y, s, w, table, mode);
 }
 
 function countScores<T>(n: i32, C: i32, y: usize, s: usize, w: usize, table: usize, mode: i32): i32 {
-  const rb = <usize>C << alignof<T>();
-  let r = 0;
   if (ASC_FEATURE_SIMD) {
-    const V = 2 * lanes<T>();
-    for (; r + V <= n; r += V) {
-      if (!argmaxLanes<T>(s + <usize>r * rb, rb, C)) break; // a NaN among these rows: the loop below finds it
-      for (let j = 0; j < V; j++) {
-        const bad = count<T>(r + j, C, load<i32>(y + (<usize>(r + j) << 2)), load<i32>(ARGMAX + <usize>j * sizeof<T>()), w, table, mode);
-        if (bad >= 0) return bad;
-      }
-    }
+    return (mode & MODE_WEIGHTED) != 0
+      ? countWithLanes<T, On>(n, C, y, s, w, table, mode)
+      : countWithLanes<T, Off>(n, C, y, s, w, table, mode);
   }
-  for (; r < n; r++) {
-    const t = load<i32>(y + (<usize>r << 2));
-    if (<u32>t >= <u32>C) return refuse(ARGUMENT_TARGET, r);
-    const k = argmaxRow<T>(s + <usize>r * rb, C);
-    if (k < 0) return refuse(ARGUMENT_PRED, r * C - 1 - k);
-    const bad = count<T>(r, C, t, k, w, table, mode);
+  for (let r = 0; r < n; r++) {
+    const bad = countRow<T>(r, C, y, s, w, table, mode);
     if (bad >= 0) return bad;
   }
   return -1;

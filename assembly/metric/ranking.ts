@@ -8,7 +8,7 @@
 // Sorting moves the payload with its key, so the sweep reads no other array.
 
 import { ARGUMENT_PRED, ARGUMENT_TARGET, ARGUMENT_WEIGHTS, RESULT_ARGUMENT } from "../abi";
-import { setResult } from "../kernel/shared";
+import { Off, On, setResult } from "../kernel/shared";
 
 /** Bits per radix digit: 2048 counters (8 KiB) stay in L1 while a pass scatters. */
 const DIGIT: i32 = 11;
@@ -206,11 +206,20 @@ function rankSweep<T>(n: i32, items: usize, out: usize, curve: usize): i32 {
 /**
  * Per-bin weight sums of negatives and positives: bin ⌊(s − lo)·scale⌋ of `bins` (0 below the range,
  * bins − 1 from its top up), added into `sums`, float64 pairs [negative, positive] per bin (the
- * target picks the half of the pair: no branch on it). Same checks and return as rankItems.
+ * target picks the half of the pair: no branch on it). Same checks and return as rankItems. The SIMD
+ * build checks V examples and finds their bins at once (the same float64 steps: the same bins), then
+ * adds their weights in order, so both builds add the same values to each bin in the same order;
+ * V examples with any refused value go to the scalar loop, which refuses the first.
  */
 function rankBins<T>(n: i32, target: usize, scores: usize, weights: usize, lo: f64, scale: f64, bins: i32, sums: usize): i32 {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    i = weights
+      ? binLanes<T, On>(n, target, scores, weights, lo, scale, bins, sums)
+      : binLanes<T, Off>(n, target, scores, 0, lo, scale, bins, sums);
+  }
   const last = <f64>(bins - 1);
-  for (let i = 0; i < n; i++) {
+  for (; i < n; i++) {
     const at = <usize>i << alignof<T>();
     const s = load<T>(scores + at);
     if (s != s) return refuse(ARGUMENT_PRED, i);
@@ -224,6 +233,68 @@ function rankBins<T>(n: i32, target: usize, scores: usize, weights: usize, lo: f
     store<f64>(pair, load<f64>(pair) + <f64>w);
   }
   return -1;
+}
+
+/**
+ * The bins of two scores in float64 lanes, each plus 2⁵², so that its low 32 bits are the bin: an
+ * integer below 2³¹ plus 2⁵² is exact, and the add is one instruction where V8's i32x4.trunc_sat is five.
+ */
+// @ts-ignore: decorator
+@inline function binBits(s: v128, lo: v128, scale: v128, last: v128, magic: v128): v128 {
+  // pmax(t, 0) is t < 0 ? 0 : t, pmin(t, last) is t > last ? last : t: the scalar clamp, -0 and ±∞ included.
+  const t = f64x2.pmin(f64x2.pmax(f64x2.floor(f64x2.mul(f64x2.sub(s, lo), scale)), f64x2.splat(0)), last);
+  return f64x2.add(t, magic);
+}
+
+/**
+ * rankBins' vector loop over whole groups of V examples (Weighted: a constant, where inlined); returns
+ * the first example it left to the scalar loop: n rounded down to V, or the first of V with a
+ * refused value.
+ */
+// @ts-ignore: decorator
+@inline function binLanes<T, Weighted>(
+  n: i32, target: usize, scores: usize, weights: usize, lo: f64, scale: f64, bins: i32, sums: usize,
+): i32 {
+  const V = 16 / sizeof<T>();
+  const vlo = f64x2.splat(lo);
+  const vscale = f64x2.splat(scale);
+  const vlast = f64x2.splat(<f64>(bins - 1));
+  const magic = f64x2.splat(4503599627370496); // 2⁵²
+  const zero = v128.splat<T>(0);
+  const one = v128.splat<T>(1);
+  let i = 0;
+  for (; i + V <= n; i += V) {
+    const at = <usize>i << alignof<T>();
+    const s = v128.load(scores + at);
+    const y = v128.load(target + at);
+    const w = isInteger<Weighted>() ? v128.load(weights + at) : one;
+    let ok = v128.and(v128.eq<T>(s, s), v128.or(v128.eq<T>(y, zero), v128.eq<T>(y, one)));
+    if (isInteger<Weighted>()) ok = v128.and(ok, v128.and(v128.ge<T>(w, zero), v128.eq<T>(v128.sub<T>(w, w), zero)));
+    if (i8x16.bitmask(ok) != 0xffff) break;
+    // Each pair's byte offset: 16 bytes a bin, 8 more for a positive.
+    const positive = v128.and(v128.eq<T>(y, one), sizeof<T>() == 4 ? i32x4.splat(8) : i64x2.splat(8));
+    if (sizeof<T>() == 4) {
+      const low = binBits(f64x2.promote_low_f32x4(s), vlo, vscale, vlast, magic);
+      const high = binBits(f64x2.promote_low_f32x4(v128.shuffle<i32>(s, s, 2, 3, 2, 3)), vlo, vscale, vlast, magic);
+      const pairs = v128.or(i32x4.shl(v128.shuffle<i32>(low, high, 0, 2, 4, 6), 4), positive);
+      addAt(sums, i32x4.extract_lane(pairs, 0), isInteger<Weighted>() ? <f64>v128.extract_lane<f32>(w, 0) : 1);
+      addAt(sums, i32x4.extract_lane(pairs, 1), isInteger<Weighted>() ? <f64>v128.extract_lane<f32>(w, 1) : 1);
+      addAt(sums, i32x4.extract_lane(pairs, 2), isInteger<Weighted>() ? <f64>v128.extract_lane<f32>(w, 2) : 1);
+      addAt(sums, i32x4.extract_lane(pairs, 3), isInteger<Weighted>() ? <f64>v128.extract_lane<f32>(w, 3) : 1);
+    } else {
+      const bits = binBits(s, vlo, vscale, vlast, magic);
+      const pairs = v128.or(i32x4.shl(v128.shuffle<i32>(bits, bits, 0, 2, 0, 2), 4), v128.shuffle<i32>(positive, positive, 0, 2, 0, 2));
+      addAt(sums, i32x4.extract_lane(pairs, 0), isInteger<Weighted>() ? v128.extract_lane<f64>(w, 0) : 1);
+      addAt(sums, i32x4.extract_lane(pairs, 1), isInteger<Weighted>() ? v128.extract_lane<f64>(w, 1) : 1);
+    }
+  }
+  return i;
+}
+
+/** Adds x to the float64 at byte offset `at` of `sums`. */
+// @ts-ignore: decorator
+@inline function addAt(sums: usize, at: i32, x: f64): void {
+  store<f64>(sums + <usize>at, load<f64>(sums + <usize>at) + x);
 }
 
 export function rankItems_f32(n: i32, target: usize, scores: usize, weights: usize, items: usize, histograms: usize): i32 {

@@ -13,7 +13,9 @@ import { argmaxRef, binaryRef, confusionRef, prfRef } from '../reference/confusi
 
 const EPS = 2 ** -52;
 const ROW_COUNTS = [0, 1, 2, 3, 4, 5, 7, 8, 9, 17, 819, 820, 821, 4095, 4097, 8193];
-const CLASS_COUNTS = [1, 2, 3, 4, 5, 10, 33];
+// Every way the lanes read a row: shorter than a vector, two vectors (overlapping or not), three, more
+// (float32: 1–3, 4–8, 9–12, 13+; float64: 1, 2–4, 5–6, 7+).
+const CLASS_COUNTS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 13, 17, 33];
 
 function labelsOf(n: number, C: number, rand: () => number): Int32Array {
   return Int32Array.from({ length: n }, () => Math.floor(rand() * C));
@@ -196,6 +198,73 @@ for (const build of BUILDS) {
       }
     });
 
+    test.each(DTYPES.map((d) => [d.name, d]))(
+      'score rows: the largest at every class, tied with every later class, whatever vector each lies in (%s)',
+      (_, d) => {
+        for (const C of [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 16, 17, 33]) {
+          // Row i·C + j holds the largest score at class i and at class j ≥ i: the answer is i.
+          const rows: number[] = [];
+          for (let i = 0; i < C; i++) {
+            for (let j = i; j < C; j++) {
+              const row = Array.from({ length: C }, (_, k) => -1 - ((k * 7) % 5));
+              row[i] = 2;
+              row[j] = 2;
+              rows.push(...row);
+            }
+          }
+          const n = rows.length / C;
+          const s = d.Array.from(rows);
+          const y = labelsOf(n, C, random(C));
+          const want = confusionRef(y, s, C);
+          expectIdentical(confusionMatrix(y, s, { classes: C }), want, `C = ${C}`);
+          // -0 tied with +0, and -∞ the largest (a row of -∞ but one NaN-free), read as the same rows
+          const signed = s.map((v, at) => (v === 2 ? (at % 2 === 0 ? -0 : 0) : v - 1));
+          expectIdentical(confusionMatrix(y, signed, { classes: C }), confusionRef(y, signed, C), `C = ${C}, ±0`);
+          const lowest = s.map((v) => (v === 2 ? -Infinity : Number.NEGATIVE_INFINITY));
+          expectIdentical(confusionMatrix(y, lowest, { classes: C }), confusionRef(y, lowest, C), `C = ${C}, all -∞`);
+        }
+      },
+    );
+
+    test.each(DTYPES.map((d) => [d.name, d]))(
+      'score rows with +∞ and -∞ together (a NaN lane sum, no NaN): the scalar step counts them (%s)',
+      (_, d) => {
+        for (const C of [2, 3, 4, 5, 8, 9, 12, 13, 17]) {
+          const n = 9;
+          const s = new d.Array(n * C).fill(0);
+          for (let r = 0; r < n; r++) {
+            s[r * C + (r % C)] = Infinity;
+            s[r * C + ((r + 1) % C)] = -Infinity;
+            if (r % 3 === 0) s[r * C + ((r + 4) % C)] = -Infinity;
+          }
+          const y = labelsOf(n, C, random(C + 1));
+          expectIdentical(confusionMatrix(y, s, { classes: C }), confusionRef(y, s, C), `C = ${C}`);
+        }
+      },
+    );
+
+    test('rows in wasm memory past a scratch slot (their cache lines loaded a block ahead): counts, and the first bad value', () => {
+      for (const [n, C] of [
+        [2000, 10],
+        [1639, 10],
+        [4097, 17],
+        [9001, 3],
+      ] as const) {
+        const rand = random(n + C);
+        const y = alloc(n, 'i32');
+        y.array.set(labelsOf(n, C, rand));
+        const s = alloc(n * C, 'f32');
+        s.array.set(scoresOf(Float32Array, n, C, rand));
+        expectIdentical(confusionMatrix(y, s, { classes: C }), confusionRef(y.array.slice(), s.array.slice(), C), `n = ${n}, C = ${C}`);
+        s.array[(n - 1) * C + C - 1] = Number.NaN;
+        refused(() => confusionMatrix(y, s, { classes: C }), 'pred', n * C - 1, 'NaN');
+        y.array[n - 2] = C;
+        refused(() => confusionMatrix(y, s, { classes: C }), 'labels', n - 2, `got ${C}`);
+        y.free();
+        s.free();
+      }
+    });
+
     test('arguments in wasm memory (WasmArray, and its view) give the same counts as copies', () => {
       const n = 9000;
       const rand = random(3);
@@ -270,6 +339,14 @@ describe('bad input: a SimdlossError naming argument, index, range and value; th
         const scores = new A(30).map((_, i) => i % 4);
         scores[at] = Number.NaN;
         refused(() => confusionMatrix(new Int32Array(10), scores, { classes: 3 }), 'pred', at, `pred[${at}]`, 'NaN');
+      }
+      // rows read as whole vectors: the largest last, a NaN anywhere (no vector's ties hide it)
+      for (const C of [2, 5, 8, 9, 10, 13, 17]) {
+        for (let at = 0; at < 4 * C; at++) {
+          const scores = new A(4 * C).map((_, i) => i % C);
+          scores[at] = Number.NaN;
+          refused(() => confusionMatrix(new Int32Array(4), scores, { classes: C }), 'pred', at, `pred[${at}]`, 'NaN');
+        }
       }
       // a bad label in an earlier row than the NaN is reported first
       const scores = new A(12);

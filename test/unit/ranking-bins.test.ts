@@ -234,3 +234,45 @@ test('both builds give the same bits', () => {
   expect(states[1]).toEqual(states[0]);
   initSync(BUILDS[0].bytes);
 });
+
+describe('update() in wasm lanes: every batch length around a vector, scores on bin edges and range ends', () => {
+  // Scores on the edges of 8 bins over [0, 1] (exact in float32), the range's ends and just inside them,
+  // outside it, ±∞ and -0: each bin's sums are the float64 sums of its examples' weights, in order.
+  const EDGES = [0, 1, 0.125, 0.5, 0.875, 0.999, 1e-9, -0, -0.5, 2, Infinity, -Infinity, 0.25, 0.625, 0.375];
+  for (const build of BUILDS) {
+    test.each(DTYPES)(`${build.name} build, %s`, ({ Array: A }) => {
+      initSync(build.bytes);
+      for (let n = 0; n <= 17; n++) {
+        for (const weighted of [false, true]) {
+          const y = A.from(Array.from({ length: n }, (_, i) => ((i * 5) % 3 === 0 ? 1 : 0)));
+          const s = A.from(Array.from({ length: n }, (_, i) => EDGES[(i * 7 + n) % EDGES.length]!));
+          const w = weighted ? A.from(Array.from({ length: n }, (_, i) => 0.1 + i)) : undefined;
+          const positive = new Array<number>(8).fill(0);
+          const negative = new Array<number>(8).fill(0);
+          for (let i = 0; i < n; i++) {
+            const b = binOf(s[i]!, 8, [0, 1]);
+            if (y[i] === 1) positive[b]! += w ? w[i]! : 1;
+            else negative[b]! += w ? w[i]! : 1;
+          }
+          const state = rocAuc.create({ bins: 8 }).update(y, s, w).toJSON();
+          expect(state.positive, `n = ${n}, weighted ${weighted}`).toEqual(positive);
+          expect(state.negative, `n = ${n}, weighted ${weighted}`).toEqual(negative);
+          // A bad value in any lane: refused with its index, the first of them when two are bad.
+          for (let at = 0; at < n; at++) {
+            const nan = s.slice();
+            nan[at] = Number.NaN;
+            expect(() => rocAuc.create({ bins: 8 }).update(y, nan, w)).toThrow(new RegExp(`scores\\[${at}\\] must be a number`));
+            const t = y.slice();
+            t[at] = 0.5;
+            if (at + 1 < n) t[at + 1] = 2;
+            expect(() => rocAuc.create({ bins: 8 }).update(t, s, w)).toThrow(new RegExp(`target\\[${at}\\] must be 0 or 1`));
+            const bad = new A(n).fill(1);
+            bad[at] = at % 2 === 0 ? Infinity : -1;
+            expect(() => rocAuc.create({ bins: 8 }).update(y, s, bad)).toThrow(new RegExp(`weights\\[${at}\\] must be a finite number`));
+          }
+        }
+      }
+      initSync(BUILDS[0].bytes);
+    });
+  }
+});
