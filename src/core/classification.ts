@@ -47,7 +47,7 @@ import {
   type Resolved,
   refuseCallOptions,
 } from './options.js';
-import { overlapsShifted, shares, shiftedOut } from './overlap.js';
+import { Apart, overlapsShifted, shares, shiftedOut } from './overlap.js';
 import { keysOf, sameKeys, sameValue } from './plan.js';
 import { chunkAt, copyIn, copyLabelsIn, copyOut, slotAt, stageOut } from './staging.js';
 import { bytesOf, fillRange } from './typed.js';
@@ -140,6 +140,8 @@ interface Family {
   /** What a call under way uses, reused by the next one (a call cannot start while one is under way: no caller's code runs in between). */
   operands: Operands;
   rows: Rows;
+  /** The last opts.out found not to overlap its inputs. */
+  apart: Apart;
 }
 
 /** The options of a call as read once: classes, reduction, accuracy and the named options, then the loss's own. */
@@ -213,6 +215,7 @@ export function classification(spec: ClassificationSpec): unknown {
     },
     operands: newOperands(),
     rows: undefined as unknown as Rows,
+    apart: new Apart(),
   };
   family.rows = newRows(family);
   const wiring: Wiring<Family> = {
@@ -476,14 +479,17 @@ function operands(family: Family, fn: string, C: number, target: unknown, pred: 
     // The weights (one per row: as long as out only with one class) are read a chunk at a time,
     // after earlier chunks' gradients are written.
     const w = x.w;
-    const overlapped = overlapsShifted(g, x.zo, p, x.zp)
-      ? 'pred'
-      : !family.labels && overlapsShifted(g, x.zo, y as FloatArray, x.zy)
-        ? family.targetName
-        : w !== undefined && (w.length === g.length ? overlapsShifted(g, x.zo, w, x.zw) : shares(g, x.zo, w, x.zw, false))
-          ? 'opts.weights'
-          : undefined;
-    if (overlapped !== undefined) throw shiftedOut(fn, overlapped);
+    if (!family.apart.holds(g, p, y, w)) {
+      const overlapped = overlapsShifted(g, x.zo, p, x.zp)
+        ? 'pred'
+        : !family.labels && overlapsShifted(g, x.zo, y as FloatArray, x.zy)
+          ? family.targetName
+          : w !== undefined && (w.length === g.length ? overlapsShifted(g, x.zo, w, x.zw) : shares(g, x.zo, w, x.zw, false))
+            ? 'opts.weights'
+            : undefined;
+      if (overlapped !== undefined) throw shiftedOut(fn, overlapped);
+      family.apart.remember(g, p, y, w);
+    }
   }
   return x;
 }

@@ -411,30 +411,31 @@ function readAll(
   zp: number,
 ) {
   checkOptionNames(fn, o, family.optionNames);
-  const names = family.optionNames;
-  const read: unknown[] = [o.reduction, o.accuracy];
-  for (let j = family.ownOptionsAt; j < names.length; j++) read.push(o[names[j]!]);
   const c = family.call;
-  c.reduction = reductionOf(fn, read[0]);
+  const reduction = o.reduction;
+  c.reduction = reductionOf(fn, reduction);
   readArrays(family, fn, want, o, c, y, zy, p, zp);
-  c.accuracy = accuracyOption(fn, read[1], want === (LOSS | GRAD), family.withGradName);
+  const accuracy = o.accuracy;
+  c.accuracy = accuracyOption(fn, accuracy, want === (LOSS | GRAD), family.withGradName);
+  const names = family.optionNames;
+  if (family.ownOptionsAt === names.length) {
+    c.params = family.defaults;
+    return c;
+  }
+  const read: unknown[] = [reduction, accuracy];
+  for (let j = family.ownOptionsAt; j < names.length; j++) read.push(o[names[j]!]);
   const numeric = family.spec.options;
   const flags = family.flags;
-  if (numeric.length + flags.length === 0) c.params = family.defaults;
-  else {
-    const values = family.values;
-    for (let j = 0; j < numeric.length; j++) values[j] = numericOption(fn, numeric[j]!, read[2 + j]);
-    const on = family.flagValues;
-    for (let j = 0; j < flags.length; j++) {
-      const value = read[2 + numeric.length + j];
-      on[j] = value === undefined ? flags[j]!.default : booleanOption(fn, flags[j]!.name, value);
-    }
-    c.params = family.spec.params(values, on);
+  const values = family.values;
+  for (let j = 0; j < numeric.length; j++) values[j] = numericOption(fn, numeric[j]!, read[2 + j]);
+  const on = family.flagValues;
+  for (let j = 0; j < flags.length; j++) {
+    const value = read[2 + numeric.length + j];
+    on[j] = value === undefined ? flags[j]!.default : booleanOption(fn, flags[j]!.name, value);
   }
+  c.params = family.spec.params(values, on);
   // A plan only for a loss with options of its own: without, the checks it spares cost no more than its own (measured: mse.withGrad of WasmArrays at N = 16 ~3% slower with one).
-  if (want !== SUMS && family.ownOptionsAt < names.length) {
-    family.plan = { opts: o, want, keys: keysOf(o), read, reduction: c.reduction, accuracy: c.accuracy, params: c.params };
-  }
+  if (want !== SUMS) family.plan = { opts: o, want, keys: keysOf(o), read, reduction: c.reduction, accuracy: c.accuracy, params: c.params };
   return c;
 }
 
