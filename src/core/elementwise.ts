@@ -372,8 +372,10 @@ function pass(family: Family, fn: string, want: number, target: unknown, pred: u
 
 /**
  * The options of one call, checked, into family.call (every field written, so nothing of an earlier
- * call is left). The scalar options come from the family's plan when `opts` is the object it was made
- * from and nothing read from it has changed; the arrays (weights, out) are checked on every call.
+ * call is left). A loss with options of its own takes them from its plan when `opts` is the object
+ * the plan was made from and nothing read from it has changed (plan.ts); the arrays (weights, out)
+ * are checked on every call. One function, as before the plan, so that V8 still inlines the checks
+ * it calls (split in two, mse.withGrad of WasmArrays ran ~15% more instructions, Node 20).
  */
 function readOptions(
   family: Family,
@@ -387,80 +389,11 @@ function readOptions(
 ): CallOptions {
   const o = optionsObject(fn, opts)!;
   const plan = family.plan;
-  if (o !== plan.opts || want !== plan.want || !unchanged(family, plan, o)) return readAll(family, fn, want, o, y, zy, p, zp);
-  const c = family.call;
-  c.reduction = plan.reduction;
-  readArrays(family, fn, want, o, c, y, zy, p, zp);
-  c.accuracy = plan.accuracy;
-  c.params = plan.params;
-  return c;
-}
-
-/**
- * Every option read once and checked, in the order of their messages; the plan then made from what
- * was read (not for an accumulator's batches: each is a new object).
- */
-function readAll(
-  family: Family,
-  fn: string,
-  want: number,
-  o: Record<string, unknown>,
-  y: FloatArray,
-  zy: number,
-  p: FloatArray,
-  zp: number,
-) {
-  checkOptionNames(fn, o, family.optionNames);
+  const hit = o === plan.opts && want === plan.want && unchanged(family, plan, o);
+  if (!hit) checkOptionNames(fn, o, family.optionNames);
   const c = family.call;
   const reduction = o.reduction;
-  c.reduction = reductionOf(fn, reduction);
-  readArrays(family, fn, want, o, c, y, zy, p, zp);
-  const accuracy = o.accuracy;
-  c.accuracy = accuracyOption(fn, accuracy, want === (LOSS | GRAD), family.withGradName);
-  const names = family.optionNames;
-  if (family.ownOptionsAt === names.length) {
-    c.params = family.defaults;
-    return c;
-  }
-  const read: unknown[] = [reduction, accuracy];
-  for (let j = family.ownOptionsAt; j < names.length; j++) read.push(o[names[j]!]);
-  const numeric = family.spec.options;
-  const flags = family.flags;
-  const values = family.values;
-  for (let j = 0; j < numeric.length; j++) values[j] = numericOption(fn, numeric[j]!, read[2 + j]);
-  const on = family.flagValues;
-  for (let j = 0; j < flags.length; j++) {
-    const value = read[2 + numeric.length + j];
-    on[j] = value === undefined ? flags[j]!.default : booleanOption(fn, flags[j]!.name, value);
-  }
-  c.params = family.spec.params(values, on);
-  // A plan only for a loss with options of its own: without, the checks it spares cost no more than its own (measured: mse.withGrad of WasmArrays at N = 16 ~3% slower with one).
-  if (want !== SUMS) family.plan = { opts: o, want, keys: keysOf(o), read, reduction: c.reduction, accuracy: c.accuracy, params: c.params };
-  return c;
-}
-
-/** Whether every option the plan read from `o` still has its value, and `o` the same keys. */
-function unchanged(family: Family, plan: Plan, o: Record<string, unknown>): boolean {
-  const read = plan.read;
-  // (reduction and accuracy are strings and booleans: no -0 to tell from 0)
-  if (o.reduction !== read[0] || o.accuracy !== read[1]) return false;
-  const names = family.optionNames;
-  for (let j = family.ownOptionsAt, k = 2; j < names.length; j++, k++) if (!sameValue(o[names[j]!], read[k])) return false;
-  return sameKeys(o, plan.keys);
-}
-
-/** opts.weights and opts.out, checked against the arrays of this call. */
-function readArrays(
-  family: Family,
-  fn: string,
-  want: number,
-  o: Record<string, unknown>,
-  c: CallOptions,
-  y: FloatArray,
-  zy: number,
-  p: FloatArray,
-  zp: number,
-): void {
+  c.reduction = hit ? plan.reduction : reductionOf(fn, reduction);
   c.w = o.weights === undefined ? undefined : like(fn, 'opts.weights', o.weights, p, 'pred');
   // zw is read only with weights (and wasmPointer gives -1 for undefined). WasmArray weights taken
   // for ordinary ones are copied chunk by chunk: the same values, only slower, the sums rounded per
@@ -487,6 +420,46 @@ function readArrays(
     c.out = out;
     c.zo = zo;
   }
+  const accuracy = o.accuracy;
+  c.accuracy = hit ? plan.accuracy : accuracyOption(fn, accuracy, want === (LOSS | GRAD), family.withGradName);
+  if (hit) c.params = plan.params;
+  else if (family.ownOptionsAt === family.optionNames.length) c.params = family.defaults;
+  else c.params = ownOptions(family, fn, want, o, reduction, accuracy);
+  return c;
+}
+
+/**
+ * The loss's own options read once and checked, and the plan made from what was read (not for an
+ * accumulator's batches: each is a new object). A loss without options of its own keeps no plan:
+ * its checks cost no more than the plan's (measured: mse.withGrad of WasmArrays at N = 16 ~3% slower with one).
+ */
+function ownOptions(family: Family, fn: string, want: number, o: Record<string, unknown>, reduction: unknown, accuracy: unknown) {
+  const names = family.optionNames;
+  const read: unknown[] = [reduction, accuracy];
+  for (let j = family.ownOptionsAt; j < names.length; j++) read.push(o[names[j]!]);
+  const numeric = family.spec.options;
+  const flags = family.flags;
+  const values = family.values;
+  for (let j = 0; j < numeric.length; j++) values[j] = numericOption(fn, numeric[j]!, read[2 + j]);
+  const on = family.flagValues;
+  for (let j = 0; j < flags.length; j++) {
+    const value = read[2 + numeric.length + j];
+    on[j] = value === undefined ? flags[j]!.default : booleanOption(fn, flags[j]!.name, value);
+  }
+  const params = family.spec.params(values, on);
+  const c = family.call;
+  if (want !== SUMS) family.plan = { opts: o, want, keys: keysOf(o), read, reduction: c.reduction, accuracy: c.accuracy, params };
+  return params;
+}
+
+/** Whether every option the plan read from `o` still has its value, and `o` the same keys. */
+function unchanged(family: Family, plan: Plan, o: Record<string, unknown>): boolean {
+  const read = plan.read;
+  // (reduction and accuracy are strings and booleans: no -0 to tell from 0)
+  if (o.reduction !== read[0] || o.accuracy !== read[1]) return false;
+  const names = family.optionNames;
+  for (let j = family.ownOptionsAt, k = 2; j < names.length; j++, k++) if (!sameValue(o[names[j]!], read[k])) return false;
+  return sameKeys(o, plan.keys);
 }
 
 function newArray(f32: boolean, n: number): FloatArray {

@@ -156,17 +156,17 @@ describe('the classification family', () => {
   const smoothed = (a: number) => (1 - a) * (lse - 1) + (a / 3) * (3 * lse - 1);
 
   test('a changed option, reduction and ignoreIndex, and a misspelt key', () => {
-    const opts: Record<string, unknown> = { classes: 3 };
+    const opts: { classes: number; [key: string]: unknown } = { classes: 3 };
     expect(sparseSoftmaxCrossEntropy(labels, z, opts)).toBeCloseTo(lse - 1, 6);
     opts.labelSmoothing = 0.3;
     expect(sparseSoftmaxCrossEntropy(labels, z, opts)).toBeCloseTo(smoothed(0.3), 6);
     opts.labelSmoothing = 0.6;
     expect(sparseSoftmaxCrossEntropy(labels, z, opts)).toBeCloseTo(smoothed(0.6), 6);
     opts.reduction = 'none';
-    const losses = sparseSoftmaxCrossEntropy(labels, z, opts) as Float32Array;
+    const losses = sparseSoftmaxCrossEntropy(labels, z, opts) as unknown as Float32Array;
     expect(losses[0]).toBeCloseTo(smoothed(0.6), 6);
     opts.ignoreIndex = 0;
-    expect((sparseSoftmaxCrossEntropy(labels, z, opts) as Float32Array)[0]).toBe(0);
+    expect((sparseSoftmaxCrossEntropy(labels, z, opts) as unknown as Float32Array)[0]).toBe(0);
     delete opts.ignoreIndex;
     delete opts.reduction;
     opts.clases = 3;
@@ -176,7 +176,7 @@ describe('the classification family', () => {
   });
 
   test('classes changed to one that does not divide pred, then back', () => {
-    const opts: Record<string, unknown> = { classes: 3 };
+    const opts: { classes: number; [key: string]: unknown } = { classes: 3 };
     sparseSoftmaxCrossEntropy(labels, z, opts);
     opts.classes = 2;
     expect(refusal(() => sparseSoftmaxCrossEntropy(labels, z, opts))).toBe(
@@ -199,7 +199,7 @@ describe('the classification family', () => {
   test('out swapped, and the gradient written to the new one', () => {
     const out1 = new Float32Array(3);
     const out2 = new Float32Array(3);
-    const opts: Record<string, unknown> = { classes: 3, out: out1 };
+    const opts: { classes: number; [key: string]: unknown } = { classes: 3, out: out1 };
     expect(sparseSoftmaxCrossEntropy.withGrad(labels, z, opts).grad).toBe(out1);
     opts.out = out2;
     expect(sparseSoftmaxCrossEntropy.withGrad(labels, z, opts).grad).toBe(out2);
