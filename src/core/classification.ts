@@ -47,7 +47,8 @@ import {
   type Resolved,
   refuseCallOptions,
 } from './options.js';
-import { overlapsShifted, shares, shiftedOut } from './overlap.js';
+import { Apart, overlapsShifted, shares, shiftedOut } from './overlap.js';
+import { keysOf, sameKeys, sameValue } from './plan.js';
 import { chunkAt, copyIn, copyLabelsIn, copyOut, slotAt, stageOut } from './staging.js';
 import { bytesOf, fillRange } from './typed.js';
 import { chunkOf, type Kernel, ready, views, wasm } from './wasm.js';
@@ -135,6 +136,37 @@ interface Family {
   kernels: KernelPair;
   logits: KernelPair | undefined;
   denominator: KernelPair | undefined;
+  plan: Plan;
+  /** What a call under way uses, reused by the next one (a call cannot start while one is under way: no caller's code runs in between). */
+  operands: Operands;
+  rows: Rows;
+  /** The last opts.out found not to overlap its inputs. */
+  apart: Apart;
+}
+
+/** The options of a call as read once: classes, reduction, accuracy and the named options, then the loss's own. */
+interface Read {
+  classes: unknown;
+  reduction: unknown;
+  accuracy: unknown;
+  classWeights: unknown;
+  ignoreIndex: unknown;
+  fromLogits: unknown;
+  /** The loss's own options, in spec order. */
+  own: unknown[];
+  [name: string]: unknown;
+}
+
+/** What the last call parsed out of its options object (see plan.ts). */
+interface Plan {
+  /** The object, undefined when there is no plan. */
+  opts: object | undefined;
+  want: number;
+  keys: readonly string[];
+  read: Read;
+  parsed: ClassOptions;
+  reduction: number;
+  accuracy: boolean;
 }
 
 /** The loss's own options, checked once for the call and for create. */
@@ -172,7 +204,20 @@ export function classification(spec: ClassificationSpec): unknown {
     kernels: new KernelPair(spec.kernel),
     logits: spec.logits === undefined ? undefined : new KernelPair(spec.logits),
     denominator: spec.denominator === undefined ? undefined : new KernelPair(spec.denominator),
+    plan: {
+      opts: undefined,
+      want: 0,
+      keys: [],
+      read: undefined as unknown as Read,
+      parsed: undefined as unknown as ClassOptions,
+      reduction: 0,
+      accuracy: false,
+    },
+    operands: newOperands(),
+    rows: undefined as unknown as Rows,
+    apart: new Apart(),
   };
+  family.rows = newRows(family);
   const wiring: Wiring<Family> = {
     name: spec.name,
     options: spec.options,
@@ -249,6 +294,70 @@ function resolve(family: Family, fn: string, opts: unknown): Resolved {
   return resolved;
 }
 
+/**
+ * The options a call reads besides the arrays (weights, out), each read once: what parse checks and
+ * what a plan compares. A plain object of one shape, so that its reads stay monomorphic.
+ */
+function snapshot(family: Family, o: Record<string, unknown>): Read {
+  const own = family.spec.options.map((x) => o[x.name]);
+  const read: Read = {
+    classes: o.classes,
+    reduction: o.reduction,
+    accuracy: o.accuracy,
+    classWeights: o.classWeights,
+    ignoreIndex: o.ignoreIndex,
+    fromLogits: o.fromLogits,
+    own,
+  };
+  family.spec.options.forEach((x, j) => {
+    read[x.name] = own[j];
+  });
+  return read;
+}
+
+/** Whether every option the plan read from `o` still has its value, and `o` the same keys. */
+function unchanged(family: Family, plan: Plan, o: Record<string, unknown>): boolean {
+  const s = plan.read;
+  if (
+    !sameValue(o.classes, s.classes) ||
+    !sameValue(o.reduction, s.reduction) ||
+    !sameValue(o.accuracy, s.accuracy) ||
+    !sameValue(o.classWeights, s.classWeights) ||
+    !sameValue(o.ignoreIndex, s.ignoreIndex) ||
+    !sameValue(o.fromLogits, s.fromLogits)
+  ) {
+    return false;
+  }
+  const own = family.spec.options;
+  for (let j = 0; j < own.length; j++) if (!sameValue(o[own[j]!.name], s.own[j])) return false;
+  return sameKeys(o, plan.keys);
+}
+
+/**
+ * The plan of a call whose options all passed. Not for an accumulator's batches (each a new object),
+ * nor with an array of class weights (or per-class values), whose elements can change in place
+ * between calls and are checked on every call.
+ */
+function keep(
+  family: Family,
+  o: Record<string, unknown>,
+  want: number,
+  read: Read,
+  c: ClassOptions,
+  reduction: number,
+  accuracy: boolean,
+): void {
+  if (want === SUMS || c.classWeights !== undefined || typeof c.perClass === 'object') return;
+  const plan = family.plan;
+  plan.opts = o;
+  plan.read = read;
+  plan.want = want;
+  plan.keys = keysOf(o);
+  plan.parsed = c;
+  plan.reduction = reduction;
+  plan.accuracy = accuracy;
+}
+
 /** The arrays of a call, checked, with their wasm pointers (-1: an ordinary array). */
 interface Operands {
   y: FloatArray | Int32Array;
@@ -267,15 +376,21 @@ function pass(family: Family, fn: string, want: number, target: unknown, pred: u
   ready();
   views();
   const o = optionsObject(fn, opts, NEEDS_CLASSES)!;
-  checkOptionNames(fn, o, family.optionNames);
+  const plan = family.plan;
+  const hit = o === plan.opts && want === plan.want && unchanged(family, plan, o);
+  // (no plan while one is made: a refused option leaves none)
+  if (!hit) plan.opts = undefined;
+  if (!hit) checkOptionNames(fn, o, family.optionNames);
   const p = floatArray(fn, 'pred', pred);
-  const c = parse(family, fn, o);
+  const read = hit ? plan.read : snapshot(family, o);
+  const c = hit ? plan.parsed : parse(family, fn, read);
   const C = c.classes;
   if (p.length % C !== 0) {
     throw new SimdlossError(`${fn}: opts.classes must divide the length of pred; got ${C} for ${p.length} elements`, 'opts.classes');
   }
-  const reduction = reductionOf(fn, o.reduction);
-  const accuracy = accuracyOption(fn, o.accuracy, want === (LOSS | GRAD), 'withGrad');
+  const reduction = hit ? plan.reduction : reductionOf(fn, read.reduction);
+  const accuracy = hit ? plan.accuracy : accuracyOption(fn, read.accuracy, want === (LOSS | GRAD), 'withGrad');
+  if (!hit) keep(family, o, want, read, c, reduction, accuracy);
   if (o.out !== undefined && !(want & GRAD))
     throw new SimdlossError(`${fn}: opts.out is for the gradient; ${family.spec.name}() returns none`, 'opts.out');
   const rows = p.length / C;
@@ -290,6 +405,7 @@ function pass(family: Family, fn: string, want: number, target: unknown, pred: u
     return run(family, fn, want, c, reduction, accuracy, x, wide);
   } finally {
     wide?.free();
+    release(family.operands);
   }
 }
 
@@ -330,17 +446,16 @@ function operands(family: Family, fn: string, C: number, target: unknown, pred: 
   } else {
     y = like(fn, 'target', target, p, 'pred');
   }
-  const x: Operands = {
-    y,
-    zy: wasmPointer(fn, family.targetName, target),
-    p,
-    zp: wasmPointer(fn, 'pred', pred),
-    w: undefined,
-    zw: -1,
-    out: undefined,
-    zo: -1,
-    outArg: out,
-  };
+  const x = family.operands;
+  x.y = y;
+  x.zy = wasmPointer(fn, family.targetName, target);
+  x.p = p;
+  x.zp = wasmPointer(fn, 'pred', pred);
+  x.w = undefined;
+  x.zw = -1;
+  x.out = undefined;
+  x.zo = -1;
+  x.outArg = out;
   if (weights !== undefined) {
     const w = floatArray(fn, 'opts.weights', weights);
     x.w = w;
@@ -364,19 +479,26 @@ function operands(family: Family, fn: string, C: number, target: unknown, pred: 
     // The weights (one per row: as long as out only with one class) are read a chunk at a time,
     // after earlier chunks' gradients are written.
     const w = x.w;
-    const overlapped = overlapsShifted(g, x.zo, p, x.zp)
-      ? 'pred'
-      : !family.labels && overlapsShifted(g, x.zo, y as FloatArray, x.zy)
-        ? family.targetName
-        : w !== undefined && (w.length === g.length ? overlapsShifted(g, x.zo, w, x.zw) : shares(g, x.zo, w, x.zw, false))
-          ? 'opts.weights'
-          : undefined;
-    if (overlapped !== undefined) throw shiftedOut(fn, overlapped);
+    if (!family.apart.holds(g, p, y, w)) {
+      const overlapped = overlapsShifted(g, x.zo, p, x.zp)
+        ? 'pred'
+        : !family.labels && overlapsShifted(g, x.zo, y as FloatArray, x.zy)
+          ? family.targetName
+          : w !== undefined && (w.length === g.length ? overlapsShifted(g, x.zo, w, x.zw) : shares(g, x.zo, w, x.zw, false))
+            ? 'opts.weights'
+            : undefined;
+      if (overlapped !== undefined) throw shiftedOut(fn, overlapped);
+      family.apart.remember(g, p, y, w);
+    }
   }
   return x;
 }
 
-/** One call under way: its arrays, where their rows are staged, and the kernel's arguments. */
+/**
+ * One call under way: its arrays, where their rows are staged, the kernel's arguments and what the
+ * loss pass adds up. One record per loss, refilled by every call (each field written before it is
+ * read), so that a call allocates no more than its result.
+ */
 interface Rows {
   family: Family;
   fn: string;
@@ -391,6 +513,76 @@ interface Rows {
   stageP: number;
   stageG: number;
   call: KernelCall;
+  /** The loss pass's sums: Σ w·l, and the rows classified right and counted (with accuracy). */
+  sum: number;
+  correct: number;
+  counted: number;
+}
+
+/** The family's operands record, refilled by every call; emptied after it, so that it holds no caller's array. */
+function newOperands(): Operands {
+  return { y: EMPTY, zy: -1, p: EMPTY, zp: -1, w: undefined, zw: -1, out: undefined, zo: -1, outArg: undefined };
+}
+
+const EMPTY = new Float32Array(0);
+
+function release(x: Operands): void {
+  x.y = EMPTY;
+  x.p = EMPTY;
+  x.w = undefined;
+  x.out = undefined;
+  x.outArg = undefined;
+}
+
+function newRows(family: Family): Rows {
+  return {
+    family,
+    fn: '',
+    x: family.operands,
+    options: undefined as unknown as ClassOptions,
+    rows: 0,
+    rowBytes: 0,
+    chunk: 1,
+    stageY: 0,
+    stageP: 0,
+    stageG: 0,
+    call: { m: 0, C: 0, y: 0, p: 0, w: 0, lo: 0, g: 0, cw: 0, scale: 1, param: 0, ignore: 0, topK: 0, mode: 0, second: 0 },
+    sum: 0,
+    correct: 0,
+    counted: 0,
+  };
+}
+
+/** Fills the family's record for a call of `rows` rows of `rowBytes` each; returns it. */
+function begin(
+  family: Family,
+  fn: string,
+  c: ClassOptions,
+  x: Operands,
+  rows: number,
+  rowBytes: number,
+  chunk: number,
+  wide: number,
+): Rows {
+  const r = family.rows;
+  r.fn = fn;
+  r.x = x;
+  r.options = c;
+  r.rows = rows;
+  r.rowBytes = rowBytes;
+  r.chunk = chunk;
+  // A wide row's staging: rows 0–3 of the block (wide: its pointer, or -1 for the scratch slots).
+  r.stageY = wide >= 0 ? wide : slotAt(SLOT.target);
+  r.stageP = wide >= 0 ? wide + rowBytes : slotAt(SLOT.pred);
+  r.stageG = wide >= 0 ? wide + 2 * rowBytes : slotAt(SLOT.grad);
+  const call = r.call;
+  call.C = c.classes;
+  call.lo = slotAt(SLOT.losses);
+  call.cw = wide >= 0 ? wide + 3 * rowBytes : slotAt(SLOT_CLASS_WEIGHTS);
+  call.ignore = c.ignore ?? 0;
+  call.topK = c.topK;
+  call.second = c.second;
+  return r;
 }
 
 function run(
@@ -413,41 +605,14 @@ function run(
   const grad = want & GRAD ? (x.out ?? (f32 ? new Float32Array(p.length) : new Float64Array(p.length))) : undefined;
   const zg = grad === x.out ? x.zo : -1;
   const copies = x.zy < 0 || x.zp < 0 || (w !== undefined && x.zw < 0) || (grad !== undefined && zg < 0) || losses !== undefined;
-  const at = (row: number, slot: number) => (wide !== undefined ? wide.ptr + row * rowBytes : slotAt(slot));
-  const r: Rows = {
-    family,
-    fn,
-    x,
-    options: c,
-    rows,
-    rowBytes,
-    chunk: wide !== undefined ? 1 : copies ? chunkOf(Math.max(1, Math.floor(SLOT_BYTES / Math.max(rowBytes, 4)))) : Math.max(rows, 1),
-    stageY: at(0, SLOT.target),
-    stageP: at(1, SLOT.pred),
-    stageG: at(2, SLOT.grad),
-    call: {
-      m: 0,
-      C,
-      y: 0,
-      p: 0,
-      w: 0,
-      lo: slotAt(SLOT.losses),
-      g: 0,
-      cw: at(3, SLOT_CLASS_WEIGHTS),
-      scale: 1,
-      param: 0,
-      ignore: c.ignore ?? 0,
-      topK: c.topK,
-      mode: 0,
-      second: c.second,
-    },
-  };
-  if (rows > 0) writeClassWeights(r.call.cw / bytes, C, f32, c.classWeights ?? c.perClass); // (a row of `classes` values may not even fit a slot)
+  const chunk = wide !== undefined ? 1 : copies ? chunkOf(Math.max(1, Math.floor(SLOT_BYTES / Math.max(rowBytes, 4)))) : Math.max(rows, 1);
+  const r = begin(family, fn, c, x, rows, rowBytes, chunk, wide === undefined ? -1 : wide.ptr);
+  const call = r.call;
+  if (rows > 0) writeClassWeights(call.cw / bytes, C, f32, c.classWeights ?? c.perClass); // (a row of `classes` values may not even fit a slot)
 
   // Denominator of 'mean' (and of accuracy): Σ weights, or the class-weighted / ignoring sums.
   const weights = w === undefined ? rows : weightSum(fn, w, x.zw, rows, chunkOf(Math.floor(SLOT_BYTES / bytes)));
   const abi = c.fromLogits ? 'softmax' : family.spec.abi;
-  const call = r.call;
   call.mode =
     (grad !== undefined ? MODE_GRAD : 0) |
     (w !== undefined ? MODE_WEIGHTED : 0) |
@@ -462,19 +627,25 @@ function run(
   if (family.labels && abi === 'softmax' && call.param > 0) call.mode |= MODE_SMOOTH;
 
   const kernel = (c.fromLogits ? family.logits! : family.kernels).of(f32);
-  const t = lossPass(r, kernel, ABIS[abi].call, zg, grad, losses);
-  const loss = reduced(want, reduction, t.sum, denominator, rows, losses);
+  lossPass(r, kernel, ABIS[abi].call, zg, grad, losses);
+  const loss = reduced(want, reduction, r.sum, denominator, rows, losses);
   if (want === LOSS || want === SUMS) return loss;
   const g = x.out !== undefined && x.outArg instanceof WasmArray ? x.outArg.array : grad;
   if (want === GRAD) return g;
-  if (accuracy) return { loss, grad: g, accuracy: t.counted > 0 ? t.correct / t.counted : 0 };
+  if (accuracy) return { loss, grad: g, accuracy: r.counted > 0 ? r.correct / r.counted : 0 };
   return { loss, grad: g };
 }
 
+const SHORT_ROW = 64;
+
 function writeClassWeights(at: number, C: number, f32: boolean, classWeights: ArrayLike<number> | number | undefined): void {
   const view = f32 ? wasm.f32 : wasm.f64;
-  if (classWeights === undefined || typeof classWeights === 'number') fillRange(view, classWeights ?? 1, at, at + C);
-  else for (let j = 0; j < C; j++) view[at + j] = classWeights[j]!;
+  if (classWeights === undefined || typeof classWeights === 'number') {
+    const value = classWeights ?? 1;
+    // A few classes by a loop: fill is a runtime call (measured: ~140 instructions a call at 10 classes, Node 20).
+    if (C <= SHORT_ROW) for (let j = 0; j < C; j++) view[at + j] = value;
+    else fillRange(view, value, at, at + C);
+  } else for (let j = 0; j < C; j++) view[at + j] = classWeights[j]!;
 }
 
 /** Sets the kernel's target, pred and weights pointers for rows [i, i + m), staging what is not in wasm memory. */
@@ -510,10 +681,12 @@ function lossPass(
   zg: number,
   grad: FloatArray | undefined,
   losses: FloatArray | undefined,
-) {
+): void {
   const { call, rowBytes } = r;
   const accuracy = (call.mode & MODE_ACCURACY) !== 0;
-  const t = { sum: 0, correct: 0, counted: 0 };
+  r.sum = 0;
+  r.correct = 0;
+  r.counted = 0;
   for (let i = 0; i < r.rows; i += r.chunk) {
     const m = Math.min(r.chunk, r.rows - i);
     place(r, i, m);
@@ -521,15 +694,14 @@ function lossPass(
     const bad = abi(kernel, call);
     if (bad >= 0) throw refused(r, bad, i);
     const result = rowResult();
-    t.sum += wasm.f64[result + R_SUM]!;
+    r.sum += wasm.f64[result + R_SUM]!;
     if (accuracy) {
-      t.correct += wasm.f64[result + R_CORRECT]!;
-      t.counted += wasm.f64[result + R_COUNTED]!;
+      r.correct += wasm.f64[result + R_CORRECT]!;
+      r.counted += wasm.f64[result + R_COUNTED]!;
     }
     if (grad !== undefined && zg < 0) copyOut(grad, r.stageG, i * call.C, m * call.C);
     if (losses !== undefined) stageOut(losses, SLOT.losses, i, m);
   }
-  return t;
 }
 
 /** The error for the value a kernel refused in the chunk of rows from `i`: a label or target (argument code 0), else pred. */

@@ -79,12 +79,6 @@ export function accumulatorReduction(fn: string, value: unknown, example: string
   return reduction === SUM ? 'sum' : 'mean';
 }
 
-/** Each numeric option's value (its default when left out) into `values`, in `numeric` order. */
-export function numericValues(fn: string, numeric: readonly NumericOption[], o: Record<string, unknown>, values: number[]): number[] {
-  for (let j = 0; j < numeric.length; j++) values[j] = numericOption(fn, numeric[j]!, o[numeric[j]!.name]);
-  return values;
-}
-
 /** Each boolean option's value (its default when left out) into `values`, in `flags` order. */
 export function booleanValues(fn: string, flags: readonly BooleanOption[], o: Record<string, unknown>, values: boolean[]): boolean[] {
   for (let j = 0; j < flags.length; j++) {

@@ -77,3 +77,33 @@ export function shiftedOut(fn: string, overlapped: string): SimdlossError {
     'opts.out',
   );
 }
+
+/**
+ * The last output and inputs found apart (no shifted overlap): a training loop passes the same arrays
+ * to every call, and for ordinary arrays the check reads byteOffset, a getter call each. The verdict
+ * depends only on each array's buffer, offset, length and wasm pointer, which a typed array keeps for
+ * life (memory growth detaches a view: its length becomes 0, which the length checks before this one
+ * see; a WasmArray re-derives a new view), so the same four arrays need no second look. Only small
+ * arrays are kept (where the check's cost shows), so that a large input is not held after its last call.
+ */
+const APART_MAX = 4096;
+
+export class Apart {
+  out: FloatArray | undefined = undefined;
+  p: FloatArray | undefined = undefined;
+  y: FloatArray | Int32Array | undefined = undefined;
+  w: FloatArray | undefined = undefined;
+
+  /** Whether these arrays are the ones remembered. */
+  holds(out: FloatArray, p: FloatArray, y: FloatArray | Int32Array, w: FloatArray | undefined): boolean {
+    return out === this.out && p === this.p && y === this.y && w === this.w;
+  }
+
+  remember(out: FloatArray, p: FloatArray, y: FloatArray | Int32Array, w: FloatArray | undefined): void {
+    if (p.length > APART_MAX) return;
+    this.out = out;
+    this.p = p;
+    this.y = y;
+    this.w = w;
+  }
+}

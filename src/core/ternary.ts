@@ -66,6 +66,8 @@ interface Family {
   kernels: KernelPair;
   /** The argument code the kernel leaves at RESULT_ARGUMENT → the argument's name. */
   arguments: Readonly<Record<number, string>>;
+  /** The call under way, refilled by every call (no caller's code runs during one), emptied after it. */
+  batch: Batch;
 }
 
 export function ternary<L>(spec: TernarySpec): L {
@@ -80,6 +82,7 @@ export function ternary<L>(spec: TernarySpec): L {
     ),
     kernels: new KernelPair(spec.kernel),
     arguments: { [ARGUMENT_TARGET]: 'target', [ARGUMENT_PRED]: a, [ARGUMENT_SECOND]: b },
+    batch: { fn: '', y: EMPTY, zy: -1, xs: [EMPTY, EMPTY], zx: [-1, -1], grads: [EMPTY, EMPTY], zg: [-1, -1], w: undefined, zw: -1 },
   };
   return wire<L, Family>({
     name: spec.name,
@@ -108,13 +111,17 @@ interface Batch {
   y: FloatArray;
   zy: number;
   /** The two inputs, in argument order, and their gradients. */
-  xs: readonly [FloatArray, FloatArray];
-  zx: readonly [number, number];
-  grads: FloatArray[];
-  zg: number[];
+  xs: [FloatArray, FloatArray];
+  zx: [number, number];
+  grads: [FloatArray, FloatArray];
+  zg: [number, number];
   w: FloatArray | undefined;
   zw: number;
 }
+
+const EMPTY = new Float32Array(0);
+/** The options of a call without opts: nothing read from it is there. */
+const NO_OPTIONS: Record<string, unknown> = Object.freeze({});
 
 function pass(family: Family, fn: string, want: number, target: unknown, first: unknown, opts: Opts, second?: unknown): unknown {
   ready();
@@ -123,26 +130,36 @@ function pass(family: Family, fn: string, want: number, target: unknown, first: 
   const a = floatArray(fn, na, first);
   const y = like(fn, 'target', target, a, na);
   const b = like(fn, nb, second, a, na);
-  const o = optionsObject(fn, opts) ?? {};
+  const o = optionsObject(fn, opts) ?? NO_OPTIONS;
   checkOptionNames(fn, o, family.optionNames);
   const reduction = reductionOf(fn, o.reduction);
   const params = opts === undefined || opts === null ? family.defaults : parse(family, fn, o);
   const w = o.weights === undefined ? undefined : like(fn, 'opts.weights', o.weights, a, na);
-  const batch: Batch = {
-    fn,
-    y,
-    zy: wasmPointer(fn, 'target', target),
-    xs: [a, b],
-    zx: [wasmPointer(fn, na, first), wasmPointer(fn, nb, second)],
-    grads: [],
-    zg: [],
-    w,
-    zw: w === undefined ? -1 : wasmPointer(fn, 'opts.weights', o.weights),
-  };
-  if (want & GRAD) gradients(family, batch, o.out);
-  else if (o.out !== undefined)
-    throw new SimdlossError(`${fn}: opts.out is for the gradients; ${family.spec.name}() returns none`, 'opts.out');
-  return run(family, batch, want, reduction, params);
+  const batch = family.batch;
+  batch.fn = fn;
+  batch.y = y;
+  batch.zy = wasmPointer(fn, 'target', target);
+  batch.xs[0] = a;
+  batch.xs[1] = b;
+  batch.zx[0] = wasmPointer(fn, na, first);
+  batch.zx[1] = wasmPointer(fn, nb, second);
+  batch.w = w;
+  batch.zw = w === undefined ? -1 : wasmPointer(fn, 'opts.weights', o.weights);
+  try {
+    if (want & GRAD) gradients(family, batch, o.out);
+    else if (o.out !== undefined)
+      throw new SimdlossError(`${fn}: opts.out is for the gradients; ${family.spec.name}() returns none`, 'opts.out');
+    return run(family, batch, want, reduction, params);
+  } finally {
+    release(batch);
+  }
+}
+
+/** Drops the caller's arrays from the family's record once the call is over. */
+function release(b: Batch): void {
+  b.y = EMPTY;
+  b.xs[0] = b.xs[1] = b.grads[0] = b.grads[1] = EMPTY;
+  b.w = undefined;
 }
 
 /** The gradients: opts.out's arrays where given (checked for overlaps), new ones otherwise. */
@@ -153,8 +170,8 @@ function gradients(family: Family, b: Batch, outArg: unknown): void {
   for (let j = 0; j < 2; j++) {
     const o = out?.[inputs[j]!];
     if (o === undefined) {
-      grads.push(xs[0] instanceof Float32Array ? new Float32Array(xs[0].length) : new Float64Array(xs[0].length));
-      zg.push(-1);
+      grads[j] = xs[0] instanceof Float32Array ? new Float32Array(xs[0].length) : new Float64Array(xs[0].length);
+      zg[j] = -1;
       continue;
     }
     const what = `opts.out.${inputs[j]}`;
@@ -165,8 +182,8 @@ function gradients(family: Family, b: Batch, outArg: unknown): void {
     const shifted = shiftedOver(g, p, b, inputs);
     if (shifted !== undefined) throw overlap(fn, what, shifted);
     if (j === 1 && shares(g, p, grads[0]!, zg[0]!, false)) throw overlap(fn, what, `opts.out.${inputs[0]}`);
-    grads.push(g);
-    zg.push(p);
+    grads[j] = g;
+    zg[j] = p;
   }
 }
 
@@ -194,7 +211,6 @@ function run(family: Family, b: Batch, want: number, reduction: number, params: 
   const mode = (grad ? MODE_GRAD : 0) | (w !== undefined ? MODE_WEIGHTED : 0) | (losses !== undefined ? MODE_LOSSES : 0);
   const kernel = family.kernels.of(f32);
   const lo = slotAt(SLOT.losses);
-  const gat = (j: number, i: number) => (grad && zg[j]! >= 0 ? zg[j]! + i * bytes : slotAt(GRAD_SLOTS[j]!));
   let total = 0;
   for (let i = 0; i < n; i += chunk) {
     const m = Math.min(chunk, n - i);
@@ -202,7 +218,20 @@ function run(family: Family, b: Batch, want: number, reduction: number, params: 
     const aa = chunkAt(xs[0], zx[0], IN_SLOTS[0], i, m);
     const ab = chunkAt(xs[1], zx[1], IN_SLOTS[1], i, m);
     const aw = w === undefined ? 0 : chunkAt(w, zw, SLOT.weights, i, m);
-    const bad = kernel(m, ay, aa, ab, aw, lo, gat(0, i), gat(1, i), scale, params[0], params[1], mode);
+    const bad = kernel(
+      m,
+      ay,
+      aa,
+      ab,
+      aw,
+      lo,
+      gradAt(b, grad, 0, i * bytes),
+      gradAt(b, grad, 1, i * bytes),
+      scale,
+      params[0],
+      params[1],
+      mode,
+    );
     if (bad >= 0) throw outOfDomain(family, b, i + bad);
     total += wasm.f64[wasm.result + R_SUM]!;
     if (grad) for (let j = 0; j < 2; j++) if (zg[j]! < 0) stageOut(grads[j]!, GRAD_SLOTS[j]!, i, m);
@@ -213,6 +242,11 @@ function run(family: Family, b: Batch, want: number, reduction: number, params: 
   const [na, nb] = family.spec.inputs;
   const named = { [na]: grads[0]!, [nb]: grads[1]! };
   return want === GRAD ? named : { loss, grad: named };
+}
+
+/** Where gradient j of the chunk at byte `at` is written: in place, or its staging slot. */
+function gradAt(b: Batch, grad: boolean, j: 0 | 1, at: number): number {
+  return grad && b.zg[j] >= 0 ? b.zg[j] + at : slotAt(GRAD_SLOTS[j]!);
 }
 
 /** The error for the element the kernel refused: the argument it belongs to comes from RESULT. */

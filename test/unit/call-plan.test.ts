@@ -1,0 +1,210 @@
+// A loss keeps what it parsed out of an options object for the next call with the same object. The
+// object is the caller's: every change between calls — a value, a key added, deleted or misspelt, an
+// array swapped or changed in place, an option inherited from its prototype — must give what a first
+// call with that object gives. Expected values are worked out by hand from the definitions below.
+import { beforeAll, describe, expect, test } from 'vitest';
+import { alloc, huber, init, mse, SimdlossError, sparseSoftmaxCrossEntropy } from '../../src/node.js';
+
+beforeAll(async () => {
+  await init();
+});
+
+/** The message of the SimdlossError `run` throws. */
+function refusal(run: () => unknown): string {
+  try {
+    run();
+  } catch (e) {
+    if (!(e instanceof SimdlossError)) throw e;
+    return e.message;
+  }
+  return expect.fail('no error thrown');
+}
+
+// Two examples, each off by 0.25: a squared error of 1/16. Huber with δ ≥ 0.25: ½e² = 1/32 each;
+// with δ = 0.1: δ(|e| − δ/2) = 0.1 · 0.2 = 0.02 each.
+const y = Float32Array.of(0, 1);
+const p = Float32Array.of(0.25, 0.75);
+const HUBER_NAMES = "huber: unknown option 'reductoin' (this loss takes: reduction, weights, out, delta)";
+
+describe('an options object changed between calls', () => {
+  test('a changed value, a key added, a key deleted', () => {
+    const opts: Record<string, unknown> = { delta: 1 };
+    expect(huber(y, p, opts)).toBeCloseTo(1 / 32, 7);
+    expect(huber(y, p, opts)).toBeCloseTo(1 / 32, 7);
+    opts.reduction = 'sum';
+    expect(huber(y, p, opts)).toBeCloseTo(1 / 16, 7);
+    opts.delta = 0.1;
+    expect(huber(y, p, opts)).toBeCloseTo(0.04, 7);
+    delete opts.reduction;
+    expect(huber(y, p, opts)).toBeCloseTo(0.02, 7);
+    delete opts.delta; // back to the default δ = 1
+    expect(huber(y, p, opts)).toBeCloseTo(1 / 32, 7);
+  });
+
+  test('a value made invalid is refused with its first-call message', () => {
+    const opts: Record<string, unknown> = { delta: 1 };
+    huber(y, p, opts);
+    opts.delta = -1;
+    expect(refusal(() => huber(y, p, opts))).toBe('huber: opts.delta must be a finite number > 0; got -1');
+    opts.delta = 1;
+    opts.reduction = 'avg';
+    expect(refusal(() => huber(y, p, opts))).toBe("huber: opts.reduction must be 'mean', 'sum' or 'none'; got 'avg'");
+  });
+
+  test('a misspelt key added is refused, also when it replaces a key of the same count', () => {
+    const opts: Record<string, unknown> = { delta: 1 };
+    huber(y, p, opts);
+    opts.reductoin = 'sum';
+    expect(refusal(() => huber(y, p, opts))).toBe(HUBER_NAMES);
+    delete opts.reductoin;
+    expect(huber(y, p, opts)).toBeCloseTo(1 / 32, 7);
+    // An option given as undefined, then deleted and a misspelt one added: as many keys as before.
+    const same: Record<string, unknown> = { delta: 1, reduction: undefined };
+    huber(y, p, same);
+    delete same.reduction;
+    same.reductoin = 'sum';
+    expect(refusal(() => huber(y, p, same))).toBe(HUBER_NAMES);
+  });
+
+  test('a loss without options of its own refuses a misspelt key added later', () => {
+    const opts: Record<string, unknown> = {};
+    expect(mse(y, p, opts)).toBeCloseTo(1 / 16, 7);
+    opts.reductoin = 'sum';
+    expect(refusal(() => mse(y, p, opts))).toBe("mse: unknown option 'reductoin' (this loss takes: reduction, weights, out)");
+  });
+
+  test('out swapped for another array, then for a shifted view of pred', () => {
+    const out1 = new Float32Array(2);
+    const out2 = new Float32Array(2);
+    const opts: Record<string, unknown> = { delta: 1, out: out1 };
+    // d/dp of the mean of ½e²: e / 2 = ±0.125
+    expect(huber.withGrad(y, p, opts).grad).toBe(out1);
+    opts.out = out2;
+    const { grad } = huber.withGrad(y, p, opts);
+    expect(grad).toBe(out2);
+    expect(Array.from(out2)).toEqual([0.125, -0.125]);
+    const pred = new Float32Array(3);
+    pred.set(p);
+    const inPlace = pred.subarray(0, 2);
+    opts.out = inPlace;
+    huber.withGrad(y, inPlace, opts);
+    opts.out = pred.subarray(1, 3);
+    expect(refusal(() => huber.withGrad(y, inPlace, opts))).toBe(
+      'huber.withGrad: opts.out overlaps pred at a different offset (it may be pred itself, not a shifted view)',
+    );
+  });
+
+  test('weights swapped, and changed in place, are read on every call', () => {
+    const w = Float32Array.of(1, 1);
+    const opts: Record<string, unknown> = { delta: 1, weights: w };
+    expect(huber(y, p, opts)).toBeCloseTo(1 / 32, 7);
+    opts.weights = Float32Array.of(2, 0);
+    expect(huber(y, p, { ...opts })).toBeCloseTo(1 / 32, 7);
+    expect(huber(y, p, opts)).toBeCloseTo(1 / 32, 7);
+    opts.reduction = 'sum';
+    expect(huber(y, p, opts)).toBeCloseTo(1 / 16, 7);
+    (opts.weights as Float32Array)[1] = -1;
+    expect(refusal(() => huber(y, p, opts))).toBe('huber: opts.weights[1] must be a finite number ≥ 0; got -1');
+  });
+
+  test('accuracy asked of a call that computes no gradient, with the object of an earlier withGrad', () => {
+    const z = Float32Array.of(1, 0, 0);
+    const labels = Int32Array.of(0);
+    const opts = { classes: 3, accuracy: true };
+    expect(sparseSoftmaxCrossEntropy.withGrad(labels, z, opts).accuracy).toBe(1);
+    expect(refusal(() => sparseSoftmaxCrossEntropy(labels, z, opts))).toBe('sparseSoftmaxCrossEntropy: opts.accuracy is for withGrad');
+  });
+
+  test('a frozen object gives the same on every call', () => {
+    const opts = Object.freeze({ delta: 0.1, reduction: 'sum' as const });
+    for (let i = 0; i < 3; i++) expect(huber(y, p, opts)).toBeCloseTo(0.04, 7);
+  });
+
+  test('options inherited from the prototype are read, and a change to the prototype is seen', () => {
+    const proto: Record<string, unknown> = { reduction: 'sum' };
+    const opts = Object.create(proto) as Record<string, unknown>;
+    opts.delta = 1;
+    expect(huber(y, p, opts)).toBeCloseTo(1 / 16, 7);
+    proto.reduction = 'mean';
+    expect(huber(y, p, opts)).toBeCloseTo(1 / 32, 7);
+    proto.reductoin = 'sum';
+    expect(refusal(() => huber(y, p, opts))).toBe(HUBER_NAMES);
+  });
+
+  test('zero copy: the same object with WasmArrays, a WasmArray freed between calls', () => {
+    const wy = alloc(2);
+    const wp = alloc(2);
+    const out = alloc(2);
+    wy.array.set(y);
+    wp.array.set(p);
+    const opts = { delta: 1, out };
+    expect(huber.withGrad(wy, wp, opts).loss).toBeCloseTo(1 / 32, 7);
+    expect(huber.withGrad(wy, wp, opts).grad).toBe(out.array);
+    out.free();
+    expect(refusal(() => huber.withGrad(wy, wp, opts))).toBe('huber.withGrad: opts.out is a WasmArray used after free()');
+    wy.free();
+    wp.free();
+  });
+});
+
+describe('the classification family', () => {
+  // One row of logits (1, 0, 0), label 0: L = ln(e + 2) − 1. With smoothing α the target is
+  // (1 − α)·onehot + α/3: L_α = (1 − α)(ln(e + 2) − 1) + (α/3)(3 ln(e + 2) − 1).
+  const z = Float32Array.of(1, 0, 0);
+  const labels = Int32Array.of(0);
+  const lse = Math.log(Math.E + 2);
+  const smoothed = (a: number) => (1 - a) * (lse - 1) + (a / 3) * (3 * lse - 1);
+
+  test('a changed option, reduction and ignoreIndex, and a misspelt key', () => {
+    const opts: { classes: number; [key: string]: unknown } = { classes: 3 };
+    expect(sparseSoftmaxCrossEntropy(labels, z, opts)).toBeCloseTo(lse - 1, 6);
+    opts.labelSmoothing = 0.3;
+    expect(sparseSoftmaxCrossEntropy(labels, z, opts)).toBeCloseTo(smoothed(0.3), 6);
+    opts.labelSmoothing = 0.6;
+    expect(sparseSoftmaxCrossEntropy(labels, z, opts)).toBeCloseTo(smoothed(0.6), 6);
+    opts.reduction = 'none';
+    const losses = sparseSoftmaxCrossEntropy(labels, z, opts) as unknown as Float32Array;
+    expect(losses[0]).toBeCloseTo(smoothed(0.6), 6);
+    opts.ignoreIndex = 0;
+    expect((sparseSoftmaxCrossEntropy(labels, z, opts) as unknown as Float32Array)[0]).toBe(0);
+    delete opts.ignoreIndex;
+    delete opts.reduction;
+    opts.clases = 3;
+    expect(refusal(() => sparseSoftmaxCrossEntropy(labels, z, opts))).toBe(
+      "sparseSoftmaxCrossEntropy: unknown option 'clases' (this loss takes: classes, reduction, weights, labelSmoothing, out, accuracy, classWeights, ignoreIndex)",
+    );
+  });
+
+  test('classes changed to one that does not divide pred, then back', () => {
+    const opts: { classes: number; [key: string]: unknown } = { classes: 3 };
+    sparseSoftmaxCrossEntropy(labels, z, opts);
+    opts.classes = 2;
+    expect(refusal(() => sparseSoftmaxCrossEntropy(labels, z, opts))).toBe(
+      'sparseSoftmaxCrossEntropy: opts.classes must divide the length of pred; got 2 for 3 elements',
+    );
+    opts.classes = 3;
+    expect(sparseSoftmaxCrossEntropy(labels, z, opts)).toBeCloseTo(lse - 1, 6);
+  });
+
+  test('class weights changed in place are checked on every call', () => {
+    const classWeights = [1, 1, 1];
+    const opts = { classes: 3, classWeights };
+    expect(sparseSoftmaxCrossEntropy(labels, z, opts)).toBeCloseTo(lse - 1, 6);
+    classWeights[0] = -1;
+    expect(refusal(() => sparseSoftmaxCrossEntropy(labels, z, opts))).toBe(
+      'sparseSoftmaxCrossEntropy: opts.classWeights[0] must be a finite number ≥ 0; got -1',
+    );
+  });
+
+  test('out swapped, and the gradient written to the new one', () => {
+    const out1 = new Float32Array(3);
+    const out2 = new Float32Array(3);
+    const opts: { classes: number; [key: string]: unknown } = { classes: 3, out: out1 };
+    expect(sparseSoftmaxCrossEntropy.withGrad(labels, z, opts).grad).toBe(out1);
+    opts.out = out2;
+    expect(sparseSoftmaxCrossEntropy.withGrad(labels, z, opts).grad).toBe(out2);
+    // softmax − onehot: e/(e + 2) − 1, 1/(e + 2), 1/(e + 2)
+    expect(out2[0]).toBeCloseTo(Math.E / (Math.E + 2) - 1, 6);
+    expect(out2[1]).toBeCloseTo(1 / (Math.E + 2), 6);
+  });
+});
