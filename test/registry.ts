@@ -69,6 +69,15 @@ export interface RowwiseEntry {
   meanOverRows?: boolean;
   /** The largest logit magnitude whose loss the dtype holds, for a loss that squares the logits (default: the dtype's range). */
   hugeLogit?: { f32: number; f64: number };
+  /** The boolean option under which the dense target is given as log P: a case with it set takes log t for each target t drawn. */
+  logTarget?: string;
+}
+
+/** The target a call with options `o` takes: log t (0 → −∞) under the entry's log-target option, else t itself. */
+export function targetsFor<A>(entry: { logTarget?: string }, o: Record<string, unknown>, t: A): A {
+  if (entry.logTarget === undefined || o[entry.logTarget] !== true) return t;
+  if (!(t instanceof Float32Array || t instanceof Float64Array)) return t;
+  return t.map(Math.log) as A;
 }
 
 function rowEntry(
@@ -130,7 +139,8 @@ function rowwiseEntries(lib: Lib): RowwiseEntry[] {
       metric: false,
       domain: { pred: [0.01, 0.99] },
       f32Tolerance: 2e-5,
-      cases: [{}, { eps: 0.05 }, { fromLogits: true }],
+      cases: [{}, { eps: 0.05 }, { fromLogits: true }, { logTarget: true }, { logTarget: true, fromLogits: true }],
+      logTarget: 'logTarget',
     }),
     rowEntry(categoricalHinge, { target: 'dense', metric: false, domain: { pred: [-3, 3] }, f32Tolerance: 1e-6, cases: [{}] }),
     rowEntry(categoricalAccuracy, { target: 'dense', metric: true, domain: { pred: [-3, 3] }, f32Tolerance: 0, cases: [{}] }),

@@ -88,6 +88,11 @@ export interface ClassificationSpec {
   ignoreIndex?: boolean;
   /** opts.fromLogits: with true, this kernel (softmax ABI, MODE_ENTROPY) takes over, on logits. */
   logits?: string;
+  /**
+   * opts.logTarget: with true, the dense target is log P (each value ≤ 0, −∞ for P = 0) and these
+   * kernels (rowsum ABI) take over: `kernel` on probabilities, `logits` with fromLogits.
+   */
+  logTarget?: { kernel: string; logits: string };
   /** The kernel that sums the mean's denominator when class weights or ignoreIndex are given. */
   denominator?: string;
   /** The numeric option that may also be one value per class (focal's α): it fills the class-weights slot. */
@@ -135,6 +140,7 @@ interface Family {
   optionNames: readonly string[];
   kernels: KernelPair;
   logits: KernelPair | undefined;
+  logTarget: { kernel: KernelPair; logits: KernelPair } | undefined;
   denominator: KernelPair | undefined;
   plan: Plan;
   /** What a call under way uses, reused by the next one (a call cannot start while one is under way: no caller's code runs in between). */
@@ -152,6 +158,7 @@ interface Read {
   classWeights: unknown;
   ignoreIndex: unknown;
   fromLogits: unknown;
+  logTarget: unknown;
   /** The loss's own options, in spec order. */
   own: unknown[];
   [name: string]: unknown;
@@ -180,6 +187,7 @@ interface ClassOptions {
   classWeights: ArrayLike<number> | undefined;
   ignore: number | undefined;
   fromLogits: boolean;
+  logTarget: boolean;
   /** What fills the class-weights slot besides class weights: the perClass option's array, or its one number. */
   perClass: ArrayLike<number> | number | undefined;
 }
@@ -198,11 +206,16 @@ export function classification(spec: ClassificationSpec): unknown {
       ...spec.options.map((o) => o.name),
       ...(grad ? ['out', 'accuracy'] : []),
       ...(spec.logits ? ['fromLogits'] : []),
+      ...(spec.logTarget ? ['logTarget'] : []),
       ...(spec.classWeights ? ['classWeights'] : []),
       ...(spec.ignoreIndex ? ['ignoreIndex'] : []),
     ],
     kernels: new KernelPair(spec.kernel),
     logits: spec.logits === undefined ? undefined : new KernelPair(spec.logits),
+    logTarget:
+      spec.logTarget === undefined
+        ? undefined
+        : { kernel: new KernelPair(spec.logTarget.kernel), logits: new KernelPair(spec.logTarget.logits) },
     denominator: spec.denominator === undefined ? undefined : new KernelPair(spec.denominator),
     plan: {
       opts: undefined,
@@ -269,6 +282,7 @@ function parse(family: Family, fn: string, o: Record<string, unknown>): ClassOpt
     classWeights: spec.classWeights && o.classWeights !== undefined ? classWeightsOf(fn, o.classWeights, C) : undefined,
     ignore: spec.ignoreIndex && o.ignoreIndex !== undefined ? int32Option(fn, 'ignoreIndex', o.ignoreIndex) : undefined,
     fromLogits: spec.logits !== undefined && booleanOption(fn, 'fromLogits', o.fromLogits),
+    logTarget: spec.logTarget !== undefined && booleanOption(fn, 'logTarget', o.logTarget),
   };
 }
 
@@ -291,6 +305,7 @@ function resolve(family: Family, fn: string, opts: unknown): Resolved {
   if (c.classWeights !== undefined) resolved.classWeights = Array.from(c.classWeights);
   if (c.ignore !== undefined) resolved.ignoreIndex = c.ignore;
   if (spec.logits !== undefined) resolved.fromLogits = c.fromLogits;
+  if (spec.logTarget !== undefined) resolved.logTarget = c.logTarget;
   return resolved;
 }
 
@@ -307,6 +322,7 @@ function snapshot(family: Family, o: Record<string, unknown>): Read {
     classWeights: o.classWeights,
     ignoreIndex: o.ignoreIndex,
     fromLogits: o.fromLogits,
+    logTarget: o.logTarget,
     own,
   };
   family.spec.options.forEach((x, j) => {
@@ -324,7 +340,8 @@ function unchanged(family: Family, plan: Plan, o: Record<string, unknown>): bool
     !sameValue(o.accuracy, s.accuracy) ||
     !sameValue(o.classWeights, s.classWeights) ||
     !sameValue(o.ignoreIndex, s.ignoreIndex) ||
-    !sameValue(o.fromLogits, s.fromLogits)
+    !sameValue(o.fromLogits, s.fromLogits) ||
+    !sameValue(o.logTarget, s.logTarget)
   ) {
     return false;
   }
@@ -612,22 +629,21 @@ function run(
 
   // Denominator of 'mean' (and of accuracy): Σ weights, or the class-weighted / ignoring sums.
   const weights = w === undefined ? rows : weightSum(fn, w, x.zw, rows, chunkOf(Math.floor(SLOT_BYTES / bytes)));
-  const abi = c.fromLogits ? 'softmax' : family.spec.abi;
+  const route = routeOf(family, c);
   call.mode =
     (grad !== undefined ? MODE_GRAD : 0) |
     (w !== undefined ? MODE_WEIGHTED : 0) |
     (losses !== undefined ? MODE_LOSSES : 0) |
     (accuracy ? MODE_ACCURACY : 0) |
     (c.ignore !== undefined ? MODE_IGNORE : 0) |
-    (c.fromLogits ? MODE_ENTROPY : 0);
+    (route.abi === 'softmax' && c.fromLogits ? MODE_ENTROPY : 0);
   const denominator =
     family.denominator !== undefined && (c.classWeights !== undefined || c.ignore !== undefined) ? denominatorPass(r, f32) : weights;
   call.scale = scaleOf(reduction, denominator);
   call.param = c.fromLogits ? 0 : c.param;
-  if (family.labels && abi === 'softmax' && call.param > 0) call.mode |= MODE_SMOOTH;
+  if (family.labels && route.abi === 'softmax' && call.param > 0) call.mode |= MODE_SMOOTH;
 
-  const kernel = (c.fromLogits ? family.logits! : family.kernels).of(f32);
-  lossPass(r, kernel, ABIS[abi].call, zg, grad, losses);
+  lossPass(r, route.kernels.of(f32), ABIS[route.abi].call, zg, grad, losses);
   const loss = reduced(want, reduction, r.sum, denominator, rows, losses);
   if (want === LOSS || want === SUMS) return loss;
   const g = x.out !== undefined && x.outArg instanceof WasmArray ? x.outArg.array : grad;
@@ -637,6 +653,13 @@ function run(
 }
 
 const SHORT_ROW = 64;
+
+/** Which kernels a call runs, with which ABI: the loss's own, or those its fromLogits and logTarget options select. */
+function routeOf(family: Family, c: ClassOptions): { kernels: KernelPair; abi: ClassificationAbi } {
+  if (c.logTarget) return { kernels: c.fromLogits ? family.logTarget!.logits : family.logTarget!.kernel, abi: 'rowsum' };
+  if (c.fromLogits) return { kernels: family.logits!, abi: 'softmax' };
+  return { kernels: family.kernels, abi: family.spec.abi };
+}
 
 function writeClassWeights(at: number, C: number, f32: boolean, classWeights: ArrayLike<number> | number | undefined): void {
   const view = f32 ? wasm.f32 : wasm.f64;
@@ -715,7 +738,8 @@ function refused(r: Rows, bad: number, i: number): SimdlossError {
       return new SimdlossError(`${fn}: labels[${at}] must be an integer in [0, ${C - 1}]${ignoring}; got ${show(x.y[at])}`, 'labels', at);
     }
     const at = i * C + bad;
-    return new SimdlossError(`${fn}: target[${at}] must be in [0, 1]; got ${show(x.y[at])}`, 'target', at);
+    const range = r.options.logTarget ? 'be a log-probability in [-Infinity, 0] (logTarget)' : 'be in [0, 1]';
+    return new SimdlossError(`${fn}: target[${at}] must ${range}; got ${show(x.y[at])}`, 'target', at);
   }
   return new SimdlossError(`${fn}: pred[${i * C + bad}] is out of the domain`, 'pred', i * C + bad);
 }

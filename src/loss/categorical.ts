@@ -94,6 +94,13 @@ export interface KLDivergenceOptions {
    * @defaultValue false
    */
   fromLogits?: boolean;
+  /**
+   * The target is given as log P (PyTorch's `log_target`): each value ≤ 0, −∞ for P = 0 (a
+   * value above 0 or NaN is refused; rows are not checked to sum to 1, as P is not). The term is
+   * e^y·(y − log Q), 0 where e^y = 0; the gradient is the same as for the target e^y.
+   * @defaultValue false
+   */
+  logTarget?: boolean;
 }
 
 /** Options of {@link topKAccuracy}, besides classes, reduction and weights. */
@@ -177,7 +184,8 @@ export const categoricalCrossEntropy = classification({
 /**
  * KL(P‖Q) = Σ P log(P/Q) per row, 0·log 0 = 0; P the target, Q the prediction clamped to [ε, 1]
  * (gradient −P/Q at the clamped Q). With fromLogits, Q = softmax(pred) through log-softmax (no
- * clamp; gradient softmax(z)·ΣP − P). 'mean' divides by the rows: PyTorch's 'batchmean'.
+ * clamp; gradient softmax(z)·ΣP − P). 'mean' divides by the rows: PyTorch's 'batchmean'. With
+ * logTarget the target is log P (≤ 0, −∞ allowed) and each term e^y·(y − log Q), with or without fromLogits.
  */
 export const klDivergence = classification({
   name: 'klDivergence',
@@ -187,6 +195,7 @@ export const klDivergence = classification({
   options: [{ name: 'eps', default: 1e-7, min: 0, minOpen: true, max: 0.5, maxOpen: true }],
   param: 'eps',
   logits: 'softmaxCrossEntropy',
+  logTarget: { kernel: 'klDivergenceLogTarget', logits: 'klDivergenceLogTargetLogits' },
 }) as RowwiseLoss<KLDivergenceOptions, F32, F64>;
 
 /**

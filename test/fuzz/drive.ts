@@ -2,7 +2,7 @@
 // shared by the property tests and the differential fuzz (no test-runner import: tools/fuzz.ts uses it).
 
 import { elementwiseData, ternaryData, uniform } from '../random.js';
-import type { EmbeddingEntry, RegistryEntry, RowwiseEntry, SimilarityEntry } from '../registry.js';
+import { type EmbeddingEntry, type RegistryEntry, type RowwiseEntry, type SimilarityEntry, targetsFor } from '../registry.js';
 
 export type Float = Float32Array | Float64Array;
 export type Ctor = Float32ArrayConstructor | Float64ArrayConstructor;
@@ -86,7 +86,7 @@ export function draw(entry: RegistryEntry, C: Ctor, n: number, width: number, ca
     const { y, p } = elementwiseData(entry, C, n, rand);
     return { target: y, xs: [p], opts };
   }
-  if (entry.kind === 'rowwise') return { ...rowData(entry, C, n, width, rand), opts };
+  if (entry.kind === 'rowwise') return { ...rowData(entry, C, n, width, rand, opts), opts };
   if (entry.kind === 'ternary') {
     const { y, a, b } = ternaryData(entry, C, n, rand, opts as Record<string, number | boolean>);
     return { target: y, xs: [a, b], opts };
@@ -108,7 +108,14 @@ function similarityData(entry: SimilarityEntry, C: Ctor, rows: number, dim: numb
   return { target: y, xs: [p] };
 }
 
-function rowData(entry: RowwiseEntry, C: Ctor, rows: number, classes: number, rand: () => number): Omit<Batch, 'opts'> {
+function rowData(
+  entry: RowwiseEntry,
+  C: Ctor,
+  rows: number,
+  classes: number,
+  rand: () => number,
+  o: Record<string, unknown>,
+): Omit<Batch, 'opts'> {
   const z = uniform(C, rows * classes, entry.domain.pred, rand);
   if (entry.metric) for (let i = 0; i < z.length; i++) z[i] = Math.round(z[i]! * 2) / 2; // ties occur
   if (entry.target === 'labels') return { target: Int32Array.from({ length: rows }, () => Math.floor(rand() * classes)), xs: [z] };
@@ -123,7 +130,7 @@ function rowData(entry: RowwiseEntry, C: Ctor, rows: number, classes: number, ra
       if (kind === 1 && s > 0) for (let k = 0; k < classes; k++) t[r * classes + k] = t[r * classes + k]! / s;
     }
   }
-  return { target: t, xs: [z] };
+  return { target: targetsFor(entry, o, t), xs: [z] };
 }
 
 function embeddingData(entry: EmbeddingEntry, C: Ctor, rows: number, dim: number, rand: () => number): Omit<Batch, 'opts'> {

@@ -82,6 +82,12 @@ function writeBits(a: Float, i: number, rand: () => number, what: 'nan' | 'subno
 const unit = (v: number) => v >= 0 && v <= 1;
 /** Values at the edges of [0, 1], for arguments checked against it. */
 const UNIT_EDGES = [0, 1, -0, 2 ** -30, 1 - 2 ** -24, 2 ** -149];
+/** A log-probability target: ≤ 0, −∞ included (P = 0); its edges, down to where e^y underflows. */
+const logUnit = (v: number) => v <= 0;
+const LOG_EDGES = [0, -0, -Infinity, -(2 ** -30), -80, -104, -746, -1e4];
+/** Whether the case gives a row-wise entry's dense target as log P. */
+const logTargetOf = (entry: RegistryEntry, o: Record<string, unknown>): boolean =>
+  entry.kind === 'rowwise' && entry.logTarget !== undefined && o[entry.logTarget] === true;
 
 /** An embedding label's domain, from the kind of label its entry draws (absent: not checked). */
 function labelDomain(entry: RegistryEntry & { kind: 'embedding' }): ((v: number) => boolean) | undefined {
@@ -160,7 +166,8 @@ export function firstInvalid(entry: RegistryEntry, b: Batch): { arguments: strin
       return undefined;
     }
     const t = b.target as Float;
-    for (let i = 0; i < t.length; i++) if (!unit(t[i]!)) return { arguments: ['target'], index: i };
+    const ok = logTargetOf(entry, b.opts) ? logUnit : unit;
+    for (let i = 0; i < t.length; i++) if (!ok(t[i]!)) return { arguments: ['target'], index: i };
     return undefined;
   }
   const ok = labelDomain(entry);
@@ -217,7 +224,9 @@ export function makeCase(entry: RegistryEntry, rand: () => number): Case {
       ? entry.checks.target?.edges
       : entry.kind === 'embedding' && entry.labels === 'sign'
         ? undefined
-        : UNIT_EDGES;
+        : logTargetOf(entry, batch.opts)
+          ? LOG_EDGES
+          : UNIT_EDGES;
   for (const [j, x] of batch.xs.entries()) {
     const predEdges = inputEdges(j);
     if (predEdges && !dirty) {

@@ -16,6 +16,7 @@ import {
   registryOf,
   type SimilarityEntry,
   type TernaryEntry,
+  targetsFor,
 } from '../registry.js';
 
 export type Digest = Record<string, string>;
@@ -228,8 +229,8 @@ function rowwise(digest: Digests, entry: RowwiseEntry): void {
       }
       const w = uniform(Ctor, ROWS, [0, 2], rand);
       const table = calls(
-        (o) => loss(t, z, o),
-        (m, o) => loss[m](t, z, o),
+        (o) => loss(targetsFor(entry, o as Record<string, unknown>, t), z, o),
+        (m, o) => loss[m](targetsFor(entry, o as Record<string, unknown>, t), z, o),
         entry.metric,
       );
       for (const c of entry.cases) {

@@ -188,10 +188,11 @@ export function categoricalCrossEntropyRef(
 export function klDivergenceRef(
   y: ArrayLike<number>,
   p: ArrayLike<number>,
-  o: RowOpts & { eps?: number; fromLogits?: boolean },
+  o: RowOpts & { eps?: number; fromLogits?: boolean; logTarget?: boolean },
   w?: ArrayLike<number>,
 ): RowExpected {
   const eps = o.eps ?? 1e-7;
+  if (o.logTarget) return klLogTargetRef(y, p, o.classes, o.fromLogits ? undefined : eps, w);
   if (!o.fromLogits) {
     return rowSumRef(
       (t, q) => (t > 0 ? t * (Math.log(t) - Math.log(clamp(q, eps))) : 0),
@@ -217,6 +218,49 @@ export function klDivergenceRef(
   const rows = e.losses.length;
   const wsum = w ? Array.from(w).reduce((a, b) => a + b, 0) : rows;
   return { ...e, sum, mean: wsum > 0 ? sum / wsum : 0 };
+}
+
+/**
+ * KL with the target given as y = log P (PyTorch's `log_target`): Σ e^y·(y − log Q), 0 where e^y = 0.
+ * On probabilities (eps given) log Q = log clamp(q, ε) and d/dq = −e^y / clamp(q, ε); on logits
+ * log Q = (z − m) − log Σ e^(z−m) and d/dz = softmax(z)·Σ e^y − e^y.
+ */
+function klLogTargetRef(
+  y: ArrayLike<number>,
+  p: ArrayLike<number>,
+  C: number,
+  eps: number | undefined,
+  w?: ArrayLike<number>,
+): RowExpected {
+  const rows = p.length / C;
+  const losses = new Float64Array(rows);
+  const gradSum = new Float64Array(p.length);
+  let sum = 0;
+  let wsum = 0;
+  for (let r = 0; r < rows; r++) {
+    const wr = w ? w[r]! : 1;
+    let m = -Infinity;
+    let s = 0;
+    let mass = 0;
+    if (eps === undefined) {
+      for (let k = 0; k < C; k++) m = Math.max(m, p[r * C + k]!);
+      for (let k = 0; k < C; k++) s += Math.exp(p[r * C + k]! - m);
+      for (let k = 0; k < C; k++) mass += Math.exp(y[r * C + k]!);
+    }
+    let l = 0;
+    for (let k = 0; k < C; k++) {
+      const i = r * C + k;
+      const P = Math.exp(y[i]!);
+      const logQ = eps === undefined ? p[i]! - m - Math.log(s) : Math.log(clamp(p[i]!, eps));
+      if (P > 0) l += P * (y[i]! - logQ);
+      gradSum[i] = wr * (eps === undefined ? (Math.exp(p[i]! - m) / s) * mass - P : -P / clamp(p[i]!, eps));
+    }
+    losses[r] = wr * l;
+    sum += wr * l;
+    wsum += wr;
+  }
+  const mean = wsum > 0 ? sum / wsum : 0;
+  return { losses, sum, mean, gradSum, gradMean: gradSum.map((g) => (wsum > 0 ? g / wsum : 0)), accuracy: denseAccuracy(y, p, C, w) };
 }
 
 /** max(0, 1 + max_{k≠t} ŷ_k − ŷ_t), t = argmax target; gradient ∓1 where the margin is ≥ 0. */
@@ -433,7 +477,7 @@ export function softmaxFocalRef(
 export type RowReference = (
   target: ArrayLike<number>,
   z: ArrayLike<number>,
-  o: RowOpts & { k?: number; eps?: number; fromLogits?: boolean },
+  o: RowOpts & { k?: number; eps?: number; fromLogits?: boolean; logTarget?: boolean },
   weights?: ArrayLike<number>,
 ) => RowExpected;
 

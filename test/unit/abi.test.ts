@@ -10,7 +10,7 @@ import * as abi from '../../src/core/abi.js';
 import { adopt, wasm } from '../../src/core/wasm.js';
 import * as lib from '../../src/node.js';
 import { BUILDS } from '../helpers.js';
-import { inbatchOf, registryOf } from '../registry.js';
+import { inbatchOf, registryOf, targetsFor } from '../registry.js';
 import { call, methodsOf, type Subject, subjects } from '../subjects.js';
 
 type Exports = Record<string, unknown>;
@@ -126,10 +126,12 @@ describe('kernels: every call of every loss reaches an export of both builds wit
       const rows = 5;
       for (const f32 of [true, false]) {
         const args = s.data(rows, 7, f32);
+        const entry = registryOf(lib).find((e) => e.name === s.name) ?? {};
         for (const opts of optionSets(s, rows, f32)) {
+          const given = [targetsFor(entry, opts, args[0]), ...args.slice(1)];
           for (const method of methodsOf(s)) {
             if (method !== 'f' && (opts.reduction === 'none' || opts.reduction === 'sum') && method === 'update') continue;
-            call(s, method, args, opts);
+            call(s, method, given, opts);
           }
         }
       }

@@ -581,7 +581,7 @@ function optionCases(s: Subject, takes: readonly string[]): Case[] {
         contains: ['withGrad'],
       });
       cases.push({ what: 'accuracy on create', methods: ['create'], opts: { accuracy: true }, argument, contains: [] });
-    } else if (['fromLogits', 'squared', 'swap', 'logInput', 'full'].includes(name)) {
+    } else if (['fromLogits', 'squared', 'swap', 'logInput', 'full', 'logTarget'].includes(name)) {
       for (const v of [1, 'yes', null])
         cases.push({
           what: `${name} = ${shown(v)}`,

@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import * as lib from '../../src/node.js';
 import { alloc, initSync, memory } from '../../src/node.js';
-import { type RowwiseEntry, rowwiseOf } from '../registry.js';
+import { type RowwiseEntry, rowwiseOf, targetsFor } from '../registry.js';
 
 const rowwiseRegistry = rowwiseOf(lib);
 
@@ -30,7 +30,7 @@ function resolve(c: Case, C: number): Record<string, unknown> {
 
 /** Logits from the entry's domain (metrics: in steps of 0.5, so that ties occur); labels, or dense
  * targets mixing one-hot rows, soft rows that sum to 1 and rows that do not. */
-function rowData(entry: RowwiseEntry, Array_: Ctor, C: number, rows: number, seed: number) {
+function rowData(entry: RowwiseEntry, Array_: Ctor, C: number, rows: number, seed: number, o: Record<string, unknown> = {}) {
   const rand = random(seed);
   const n = C * rows;
   const z = uniform(Array_, n, entry.domain.pred, rand);
@@ -48,7 +48,7 @@ function rowData(entry: RowwiseEntry, Array_: Ctor, C: number, rows: number, see
       if (r % 3 === 1) for (let k = 0; k < C; k++) t[r * C + k] = t[r * C + k]! / s;
     }
   }
-  return { t, z };
+  return { t: targetsFor(entry, o, t), z };
 }
 
 const maxAbs = (a: ArrayLike<number>): number => Array.from(a).reduce((m, x) => Math.max(m, Math.abs(x)), 0);
@@ -82,7 +82,7 @@ for (const build of BUILDS) {
             for (const rows of rowsFor(C)) {
               for (const c of entry.cases) {
                 const o = resolve(c, C);
-                const { t, z } = rowData(entry, dtype.Array, C, rows, C * 131 + rows);
+                const { t, z } = rowData(entry, dtype.Array, C, rows, C * 131 + rows, o);
                 const e = ref(t, z, o as never);
                 const at = `${JSON.stringify(c)} C=${C} rows=${rows}`;
                 expectNear(loss(t, z, o), e.mean, tol, `mean ${at}`, tol);
@@ -106,7 +106,7 @@ for (const build of BUILDS) {
               if (rows * C > 400_000) continue;
               for (const c of entry.cases) {
                 const o = resolve(c, C);
-                const { t, z } = rowData(entry, dtype.Array, C, rows, 7 * C + rows);
+                const { t, z } = rowData(entry, dtype.Array, C, rows, 7 * C + rows, o);
                 for (const reduction of ['mean', 'sum'] as const) {
                   const both = loss.withGrad(t, z, { ...o, reduction });
                   expect(both.loss).toBe(loss(t, z, { ...o, reduction }));
@@ -131,7 +131,7 @@ for (const build of BUILDS) {
               if (rows * C > 100_000) continue;
               for (const c of entry.cases) {
                 const o = resolve(c, C);
-                const { t, z } = rowData(entry, dtype.Array, C, rows, 5 * C + rows);
+                const { t, z } = rowData(entry, dtype.Array, C, rows, 5 * C + rows, o);
                 const w = uniform(dtype.Array, rows, [0, 2], random(rows));
                 for (let i = 1; i < rows; i += 5) w[i] = 0;
                 const e = ref(t, z, o as never, w);
@@ -239,13 +239,15 @@ for (const build of BUILDS) {
             wa.array.set(w);
             for (const c of entry.cases) {
               const o = resolve(c, C);
+              const tc = targetsFor(entry, o, t);
+              ta.array.set(tc as never);
               for (const reduction of ['mean', 'sum', 'none'] as const) {
-                const plain = loss.withGrad(t, z, { ...o, reduction, weights: w, accuracy: true });
+                const plain = loss.withGrad(tc, z, { ...o, reduction, weights: w, accuracy: true });
                 for (const [ti, zi, wi] of [
                   [ta, za, wa],
                   [ta.array, z, wa],
-                  [t, za, w],
-                  [t, z, wa.array],
+                  [tc, za, w],
+                  [tc, z, wa.array],
                 ] as const) {
                   const mixed = loss.withGrad(ti, zi, { ...o, reduction, weights: wi, accuracy: true });
                   if (reduction === 'none') expectIdentical(mixed.loss, plain.loss, `${reduction} C=${C}`);
@@ -281,7 +283,7 @@ for (const build of BUILDS) {
               for (const c of entry.cases.filter((c) => !('eps' in c))) {
                 const o = resolve(c, C);
                 const rows = 5;
-                const { t, z } = rowData(entry, Float64Array, C, rows, 23 * C);
+                const { t, z } = rowData(entry, Float64Array, C, rows, 23 * C, o);
                 const w = uniform(Float64Array, rows, [0.5, 2], random(5));
                 for (const weights of [undefined, w]) {
                   const grad = loss.grad(t, z, { ...o, weights });
@@ -324,9 +326,10 @@ for (const build of BUILDS) {
                 : new dtype.Array(Array.from({ length: rows * C }, (_, i) => (i % C === (Math.floor(i / C) * 7) % C ? 1 : 0)));
             for (const c of entry.cases) {
               const o = resolve(c, C);
-              const e = ref(t, z, o as never);
-              const both = loss.withGrad(t, z, { ...o, reduction: 'sum' });
-              const lossesNone = loss(t, z, { ...o, reduction: 'none' });
+              const tc = targetsFor(entry, o, t);
+              const e = ref(tc, z, o as never);
+              const both = loss.withGrad(tc, z, { ...o, reduction: 'sum' });
+              const lossesNone = loss(tc, z, { ...o, reduction: 'none' });
               expect(Array.from(lossesNone).every(Number.isFinite), `finite losses ${JSON.stringify(c)} C=${C}`).toBe(true);
               expect(Array.from(both.grad as ArrayLike<number>).every(Number.isFinite), `finite grad C=${C}`).toBe(true);
               close(lossesNone, e.losses, tol, `losses ${JSON.stringify(c)} C=${C}`);
@@ -348,7 +351,7 @@ for (const build of BUILDS) {
               for (const c of entry.cases) {
                 if ((c.k as number) > C) continue;
                 const o = resolve(c, C);
-                const { t, z } = rowData(entry, dtype.Array, C, rows, 3 * C + rows);
+                const { t, z } = rowData(entry, dtype.Array, C, rows, 3 * C + rows, o);
                 if (rows > 3) z[C + (rows % C)] = NaN; // row 1: a NaN counts as the largest
                 const e = ref(t, z, o as never);
                 const at = `${JSON.stringify(c)} C=${C} rows=${rows}`;
@@ -385,9 +388,9 @@ describe('the SIMD and scalar builds agree', () => {
         const runs = BUILDS.map((build) => {
           initSync(build.bytes);
           return [...CLASSES.slice(0, 40), 1000, 8193].map((C) => {
-            const { t, z } = rowData(entry, dtype.Array, C, C > 40 ? 3 : 9, 31 * C);
-            const w = uniform(dtype.Array, C > 40 ? 3 : 9, [0, 2], random(C));
             const o = resolve(c, C);
+            const { t, z } = rowData(entry, dtype.Array, C, C > 40 ? 3 : 9, 31 * C, o);
+            const w = uniform(dtype.Array, C > 40 ? 3 : 9, [0, 2], random(C));
             return { C, mean: loss(t, z, o) as number, both: loss.withGrad(t, z, { ...o, weights: w, reduction: 'none' }) };
           });
         });
@@ -463,7 +466,7 @@ describe('accumulators: whole rows in any split, any merge order, through JSON =
           for (const c of entry.cases) {
             if ((c.k as number) > C) continue;
             const o = resolve(c, C);
-            const { t, z } = rowData(entry, dtype.Array, C, rows, 41 * C);
+            const { t, z } = rowData(entry, dtype.Array, C, rows, 41 * C, o);
             const w = uniform(dtype.Array, rows, [0, 2], random(C));
             for (const reduction of ['mean', 'sum'] as const) {
               for (const weights of [undefined, w]) {

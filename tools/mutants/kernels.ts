@@ -26,6 +26,7 @@ const MATH = ['test/property/math.test.ts', 'test/unit/math-quick.test.ts'];
 const ELEMENTWISE = ['test/unit/elementwise.test.ts'];
 const BINARY = ['test/unit/elementwise.test.ts', 'test/unit/binary.test.ts', 'test/unit/ties.test.ts'];
 const CATEGORICAL = ['test/unit/categorical.test.ts', 'test/unit/ties.test.ts'];
+const KL_LOG_TARGET = ['test/unit/categorical.test.ts', 'test/unit/kl-log-target.test.ts'];
 const EMBEDDING = ['test/unit/embedding.test.ts'];
 const RANKING = ['test/unit/ranking.test.ts', 'test/unit/ranking-bins.test.ts'];
 const MARGINS = [...CATEGORICAL, 'test/unit/margins-multilabel.test.ts'];
@@ -656,6 +657,61 @@ export const mutants: Mutant[] = [
     replace: 'if (isInteger<G>()) v128.store(at<T>(gr, k), op.vgrad<T>(yk, pk));',
     tests: CATEGORICAL,
     why: 'vector only: the gradient scale (1/n, weight) not applied',
+  },
+  // ---------------------------------------------------------------- assembly/loss/categorical/klLogTarget.ts
+  {
+    id: 'kl-log-target-vector-infinity-guard',
+    file: 'assembly/loss/categorical/klLogTarget.ts',
+    find: 'return v128.and(v128.mul<T>(e, v128.sub<T>(y, logq)), v128.gt<T>(e, vzero()));',
+    replace: 'return v128.mul<T>(e, v128.sub<T>(y, logq));',
+    tests: KL_LOG_TARGET,
+    why: 'vector only: y = −∞ (P = 0) left as −∞·0 = NaN',
+    filter: 'klDivergence',
+  },
+  {
+    id: 'kl-log-target-scalar-infinity-guard',
+    file: 'assembly/loss/categorical/klLogTarget.ts',
+    find: 'return select<T>(e * (y - logq), 0, e > 0);',
+    replace: 'return e * (y - logq);',
+    tests: KL_LOG_TARGET,
+    why: 'scalar and tails: y = −∞ (P = 0) left as −∞·0 = NaN',
+    filter: 'klDivergence',
+  },
+  {
+    id: 'kl-log-target-grad-sign',
+    file: 'assembly/loss/categorical/klLogTarget.ts',
+    find: 'if (isInteger<G>()) v128.store(at<T>(gr, k), v128.mul<T>(vk, v128.div<T>(v128.neg<T>(e), qc)));',
+    replace: 'if (isInteger<G>()) v128.store(at<T>(gr, k), v128.mul<T>(vk, v128.div<T>(e, qc)));',
+    tests: KL_LOG_TARGET,
+    why: 'vector only, probabilities: the gradient +e^y/Q instead of −e^y/Q',
+    filter: 'klDivergence',
+  },
+  {
+    id: 'kl-log-target-logits-grad-without-exp',
+    file: 'assembly/loss/categorical/klLogTarget.ts',
+    find: 'store<T>(at<T>(gr, k), kr * (e * q - sexp<T>(load<T>(at<T>(yr, k)))));',
+    replace: 'store<T>(at<T>(gr, k), kr * (e * q - load<T>(at<T>(yr, k))));',
+    tests: KL_LOG_TARGET,
+    why: 'scalar and tails, logits: the gradient subtracts y = log P instead of e^y = P',
+    filter: 'klDivergence',
+  },
+  {
+    id: 'kl-log-target-logits-mass',
+    file: 'assembly/loss/categorical/klLogTarget.ts',
+    find: 'store<T>(ROW_LOSS, a + sp * slog<T>(s));',
+    replace: 'store<T>(ROW_LOSS, a + slog<T>(s));',
+    tests: KL_LOG_TARGET,
+    why: 'logits: log Σe^d not weighted by Σ e^y (right only for rows that sum to 1)',
+    filter: 'klDivergence',
+  },
+  {
+    id: 'kl-log-target-refuses-zero',
+    file: 'assembly/loss/categorical/klLogTarget.ts',
+    find: 'if (!(load<T>(at<T>(y, i)) <= 0)) {',
+    replace: 'if (!(load<T>(at<T>(y, i)) < 0)) {',
+    tests: KL_LOG_TARGET,
+    why: 'y = 0 (P = 1) refused as out of range',
+    filter: 'klDivergence',
   },
   {
     id: 'categoricalHinge-kink',

@@ -4,6 +4,9 @@
 export { sparseSoftmaxCrossEntropy_f32, sparseSoftmaxCrossEntropy_f64, softmaxCrossEntropy_f32, softmaxCrossEntropy_f64 } from "./softmax";
 export { sparseDenominator_f32, sparseDenominator_f64, denseDenominator_f32, denseDenominator_f64 } from "./denominators";
 export { categoricalCrossEntropy_f32, categoricalCrossEntropy_f64, klDivergence_f32, klDivergence_f64 } from "./probability";
+export {
+  klDivergenceLogTarget_f32, klDivergenceLogTarget_f64, klDivergenceLogTargetLogits_f32, klDivergenceLogTargetLogits_f64,
+} from "./klLogTarget";
 export { categoricalHinge_f32, categoricalHinge_f64 } from "./margins";
 export { categoricalAccuracy_f32, categoricalAccuracy_f64, topKAccuracy_f32, topKAccuracy_f64 } from "./metrics";
 export { multiMargin_f32, multiMargin_f64 } from "./multiMargin";

@@ -55,9 +55,15 @@ import { P_EPS, P_NEG, P_SCALE } from "./params";
   }
 }
 
+/** pmin(pmax(p, ε), 1): p clamped to [ε, 1] (a NaN p stays NaN). */
+// @ts-ignore: decorator
+@inline export function vclampUnit<T>(p: v128): v128 {
+  return v128.pmin<T>(v128.pmax<T>(p, vparam(P_EPS)), vone<T>());
+}
+
 /** min(max(p, ε), 1) as one lane of pmin(pmax(p, ε), 1) (a NaN p stays NaN). */
 // @ts-ignore: decorator
-@inline function clampUnit<T>(p: T): T {
+@inline export function clampUnit<T>(p: T): T {
   const eps = sparam<T>(P_EPS);
   const lo = select<T>(eps, p, p < eps);
   return select<T>(<T>1, lo, <T>1 < lo);
