@@ -3,7 +3,7 @@
 // array swapped or changed in place, an option inherited from its prototype — must give what a first
 // call with that object gives. Expected values are worked out by hand from the definitions below.
 import { beforeAll, describe, expect, test } from 'vitest';
-import { alloc, huber, init, mse, SimdlossError, sparseSoftmaxCrossEntropy } from '../../src/node.js';
+import { alloc, huber, init, klDivergence, mse, SimdlossError, sparseSoftmaxCrossEntropy } from '../../src/node.js';
 
 beforeAll(async () => {
   await init();
@@ -173,6 +173,27 @@ describe('the classification family', () => {
     expect(refusal(() => sparseSoftmaxCrossEntropy(labels, z, opts))).toBe(
       "sparseSoftmaxCrossEntropy: unknown option 'clases' (this loss takes: classes, reduction, weights, labelSmoothing, out, accuracy, classWeights, ignoreIndex)",
     );
+  });
+
+  test('logTarget and fromLogits switched on and off on the same object', () => {
+    // P = (½, ½) against Q = (¼, ¾): KL = ½ ln 2 + ½ ln ⅔, whichever way P and Q are given.
+    const kl = 0.5 * Math.log(2) + 0.5 * Math.log(2 / 3);
+    const P = Float32Array.of(0.5, 0.5);
+    const logP = Float32Array.of(Math.log(0.5), Math.log(0.5));
+    const Q = Float32Array.of(0.25, 0.75);
+    const logits = Float32Array.of(Math.log(0.25), Math.log(0.75));
+    const opts: { classes: number; [key: string]: unknown } = { classes: 2 };
+    expect(klDivergence(P, Q, opts)).toBeCloseTo(kl, 6);
+    opts.logTarget = true;
+    expect(refusal(() => klDivergence(P, Q, opts))).toContain('target[0] must be a log-probability in [-Infinity, 0] (logTarget)');
+    expect(klDivergence(logP, Q, opts)).toBeCloseTo(kl, 6);
+    expect(klDivergence(logP, Q, opts)).toBeCloseTo(kl, 6);
+    opts.fromLogits = true;
+    expect(klDivergence(logP, logits, opts)).toBeCloseTo(kl, 6);
+    opts.logTarget = false;
+    expect(refusal(() => klDivergence(logP, logits, opts))).toContain('target[0] must be in [0, 1]');
+    delete opts.logTarget;
+    expect(klDivergence(P, logits, opts)).toBeCloseTo(kl, 6);
   });
 
   test('classes changed to one that does not divide pred, then back', () => {
