@@ -1,10 +1,11 @@
 // The softmax focal loss of one row (focal.ts: the formula and the switches D, S, Q, G), row-major:
-// SIMD across the classes of the row, then its tail one element at a time. The scalar build's twin
+// SIMD across the classes of the row for C ≥ LANES_BELOW, then its tail one element at a time (every
+// class below LANES_BELOW, as each lane of focalLanes.ts does). The scalar build's twin
 // of each vector pass keeps V strided accumulators in memory (ACC) and combines them in the same
 // order, so both builds agree bit for bit.
 
 import { ARGUMENT_TARGET, RESULT_ARGUMENT } from "../../abi";
-import { ACC, ROW_LOSS, at, combineSum, countDense, countLabel, firstBadTarget, vzero } from "../../kernel/classification";
+import { ACC, LANES_BELOW, ROW_LOSS, at, combineSum, countDense, countLabel, firstBadTarget, vzero } from "../../kernel/classification";
 import { lanes, setResult, sparam, vone, vparam } from "../../kernel/shared";
 import { slog, slog1p } from "../../math";
 import { TERMS, sterm, vterm } from "./focalTerms";
@@ -39,7 +40,7 @@ export function focalRow<T, D, S, Q, G>(r: i32, C: i32, rb: usize, y: usize, p: 
     if (isInteger<D>()) countDense<T>(z, yr, C, wr);
     else countLabel<T>(z, t, C, wr);
   }
-  const nv = C & ~(lanes<T>() - 1);
+  const nv = C < LANES_BELOW ? 0 : C & ~(lanes<T>() - 1);
   const m = rowMax<T>(z, C, nv);
   const zt: T = isInteger<D>() ? <T>0 : load<T>(at<T>(z, t)); // before the gradient may overwrite it
   const stored = !isInteger<D>() && !isInteger<S>() && isInteger<G>(); // e^d in the gradient's place
@@ -90,7 +91,7 @@ export function focalRow<T, D, S, Q, G>(r: i32, C: i32, rb: usize, y: usize, p: 
   return select<T>(b * u - p * (lo + (top - b)), b - p * (lo + top), atMax);
 }
 // @ts-ignore: decorator
-@inline function vgradAt<T>(b: v128, p: v128, u: v128, atMax: v128, lo: v128, top: v128): v128 {
+@inline export function vgradAt<T>(b: v128, p: v128, u: v128, atMax: v128, lo: v128, top: v128): v128 {
   const near1 = v128.sub<T>(v128.mul<T>(b, u), v128.mul<T>(p, v128.add<T>(lo, v128.sub<T>(top, b))));
   return v128.bitselect(near1, v128.sub<T>(b, v128.mul<T>(p, v128.add<T>(lo, top))), atMax);
 }
