@@ -100,7 +100,9 @@ export function focalLanes<T, D, S, Q, G>(r: i32, C: i32, rb: usize, y: usize, p
   }
   const s = v128.add<T>(n0, lo);
   const inv = v128.div<T>(one, s);
-  v128.store(LROW, v128.bitselect(vlog1p<T>(lo), vlog<T>(s), v128.eq<T>(n0, one)));
+  const unique = v128.eq<T>(n0, one); // nearly always, in every lane: one log, not two
+  const l1p = vlog1p<T>(lo);
+  v128.store(LROW, i32x4.all_true(unique) ? l1p : v128.bitselect(l1p, vlog<T>(s), unique));
   v128.store(LROW + 16, inv);
   v128.store(LROW + 32, v128.mul<T>(v128.add<T>(v128.sub<T>(n0, one), lo), inv));
 }
