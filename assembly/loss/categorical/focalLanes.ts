@@ -16,7 +16,10 @@ import { vexpq } from "./softmaxTerms";
 /** Lane j: row j's log-sum-exp, 1/s and u at the max (focalRow's ROW). */
 const LROW: usize = memory.data(48, 16);
 
-/** V rows r… (labels valid and not ignored): their losses left at ROW_LOSS, their gradient written. -1, or the index of the first bad target element. */
+/**
+ * V rows r… (labels valid and not ignored): their losses left at ROW_LOSS, their gradient written.
+ * -1, or the index of the first bad target element.
+ */
 export function focalLanes<T, D, S, Q, G>(r: i32, C: i32, rb: usize, y: usize, p: usize, w: usize, g: usize, cw: usize,
                                           weighted: bool, accuracy: bool): i32 {
   const z = p + <usize>r * rb;
@@ -107,7 +110,10 @@ export function focalLanes<T, D, S, Q, G>(r: i32, C: i32, rb: usize, y: usize, p
   v128.store(LROW + 32, v128.mul<T>(v128.add<T>(v128.sub<T>(n0, one), lo), inv));
 }
 
-/** Pass 3 of each lane: Σ c_k·H_k, Σ b below and at the max at ACC, + 16, + 32; b_k and p_k at BUF_E and BUF_C; whether a dense target is outside [0, 1]. */
+/**
+ * Pass 3 of each lane: Σ c_k·H_k, Σ b below and at the max at ACC, + 16, + 32; b_k and p_k at BUF_E
+ * and BUF_C; whether a dense target is outside [0, 1].
+ */
 // @ts-ignore: decorator
 @inline function lanesTermSums<T, D, Q>(yr: usize, cw: usize, C: i32, rb: usize, vm: v128): bool {
   const lse = v128.load(LROW), inv = v128.load(LROW + 16), umax = v128.load(LROW + 32);
