@@ -8,7 +8,9 @@
 //   dl/dz_j = b_j − p_j Σ_k b_k,   b_k = c_k u_k^γ (γ p_k ℓ_k / u_k − 1)
 // Sparse targets without smoothing have one c_k ≠ 0: the exponentials are stored in the gradient's
 // place and scaled once, as softmax cross-entropy does. Otherwise every element has a b_k: a pass
-// sums them and the next recomputes each from z (which the gradient may overwrite: out = pred).
+// sums them, keeping each in the gradient's place, and the next reads it back (and recomputes it
+// from z where that place is z itself: out = pred). softmaxFocal C = 1000 withGrad, zero copy:
+// 0.15 → 0.19 elements/ns against recomputing always.
 //
 // Below LANES_BELOW classes the SIMD build takes V rows at a time in the lanes layout (focalLanes.ts),
 // each row's classes in order as focalRow.ts takes them there.
