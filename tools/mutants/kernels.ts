@@ -835,8 +835,8 @@ export const mutants: Mutant[] = [
   {
     id: 'focal-kept-b-over-pred',
     file: 'assembly/loss/categorical/focalRow.ts',
-    find: 'const kept = isInteger<G>() && !stored && gr != z;',
-    replace: 'const kept = isInteger<G>() && !stored;',
+    find: 'const kept = isInteger<G>() && !stored && gr != z && gr != yr;',
+    replace: 'const kept = isInteger<G>() && !stored && gr != yr;',
     tests: [...CATEGORICAL, 'test/unit/focal.test.ts'],
     why: "b_k kept in the gradient's place when that place is pred itself: the gradient pass reads b as a logit",
     filter: 'Focal',

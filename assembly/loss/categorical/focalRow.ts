@@ -44,7 +44,7 @@ export function focalRow<T, D, S, Q, G>(r: i32, C: i32, rb: usize, y: usize, p: 
   const m = rowMax<T>(z, C, nv);
   const zt: T = isInteger<D>() ? <T>0 : load<T>(at<T>(z, t)); // before the gradient may overwrite it
   const stored = !isInteger<D>() && !isInteger<S>() && isInteger<G>(); // e^d in the gradient's place
-  const kept = isInteger<G>() && !stored && gr != z; // b_k in the gradient's place (unless it is z itself)
+  const kept = isInteger<G>() && !stored && gr != z && gr != yr; // b_k in the gradient's place, unless that is z or y itself
   rowScalars<T>(z, gr, C, nv, m, stored);
   let loss: T = 0;
   let lo: T = 0; // Σ b_k below the max, and at it (p → 1 there: kept apart, see termGrad)

@@ -57,6 +57,10 @@ function multilabel<T, G>(rows: i32, C: i32, y: usize, p: usize, w: usize, lo: u
   let total: f64 = 0;
   setResult<f64>(RESULT_CORRECT, 0);
   setResult<f64>(RESULT_COUNTED, 0);
+  if (isInteger<G>() && g == y) { // out = target: the gradient overwrites each target as it goes, so all are checked first
+    const bad = firstBadTarget<T>(0, rows, C, y);
+    if (bad >= 0) return bad;
+  }
   let r = 0;
   if (ASC_FEATURE_SIMD && C < LANES_BELOW && rows >= lanes<T>()) {
     const R = min<i32>(blockRows<T>(C), rows & ~(lanes<T>() - 1));
