@@ -43,11 +43,11 @@ export const ROW_LOSS: usize = ACC + 7 * 16;
 /** Lane j = element at `at + j·stride` (j < V): the rows of a lanes group, class by class. */
 // @ts-ignore: decorator
 @inline export function gather<T>(at: usize, stride: usize): v128 {
-  let v = v128.splat<T>(load<T>(at));
-  v = v128.replace_lane<T>(v, 1, load<T>(at + stride));
+  let v = v128.load_splat<T>(at);
+  v = v128.load_lane<T>(at + stride, v, 1);
   if (sizeof<T>() == 4) {
-    v = v128.replace_lane<T>(v, 2, load<T>(at + 2 * stride));
-    v = v128.replace_lane<T>(v, 3, load<T>(at + 3 * stride));
+    v = v128.load_lane<T>(at + 2 * stride, v, 2);
+    v = v128.load_lane<T>(at + 3 * stride, v, 3);
   }
   return v;
 }
@@ -55,11 +55,11 @@ export const ROW_LOSS: usize = ACC + 7 * 16;
 /** The inverse of gather: lane j to `at + j·stride`. */
 // @ts-ignore: decorator
 @inline export function scatter<T>(at: usize, stride: usize, v: v128): void {
-  store<T>(at, v128.extract_lane<T>(v, 0));
-  store<T>(at + stride, v128.extract_lane<T>(v, 1));
+  v128.store_lane<T>(at, v, 0);
+  v128.store_lane<T>(at + stride, v, 1);
   if (sizeof<T>() == 4) {
-    store<T>(at + 2 * stride, v128.extract_lane<T>(v, 2));
-    store<T>(at + 3 * stride, v128.extract_lane<T>(v, 3));
+    v128.store_lane<T>(at + 2 * stride, v, 2);
+    v128.store_lane<T>(at + 3 * stride, v, 3);
   }
 }
 

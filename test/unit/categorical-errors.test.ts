@@ -12,6 +12,7 @@ import {
   multiMargin,
   SimdlossError,
   softmaxCrossEntropy,
+  softmaxFocal,
   sparseCategoricalAccuracy,
   sparseSoftmaxCrossEntropy,
   topKAccuracy,
@@ -320,5 +321,32 @@ test('without ignoreIndex no label is skipped, whatever its value; with it, any 
     expect(only.loss).toBe(second.loss);
     expect(Array.from(only.grad.subarray(0, 3))).toEqual([0, 0, 0]);
     expect(Array.from(only.grad.subarray(3))).toEqual(Array.from(second.grad));
+  }
+});
+
+// Kernels that keep values in the gradient's place before the row's targets are all checked
+// (multilabelSoftMargin's gradient, softmaxFocal's b_k) must not then read those values back as targets.
+test.each([
+  ['multilabelSoftMargin', multilabelSoftMargin],
+  ['softmaxFocal', softmaxFocal],
+] as const)('%s: out = the target itself (zero copy), a target outside [0, 1] refused at its index', (_, f) => {
+  const loss = f as AnyLoss;
+  for (const dtype of ['f32', 'f64'] as const) {
+    for (const C of [10, 1000]) {
+      for (const value of [-0.5, 1.5]) {
+        const rows = 5;
+        const t = alloc(rows * C, dtype);
+        const p = alloc(rows * C, dtype);
+        for (let i = 0; i < rows * C; i++) {
+          p.array[i] = Math.sin(i);
+          t.array[i] = 1 / C;
+        }
+        const bad = 3 * C + 7;
+        t.array[bad] = value;
+        expectError(() => loss.withGrad(t, p, { classes: C, out: t }), 'target', new RegExp(`target\\[${bad}\\]`), bad);
+        t.free();
+        p.free();
+      }
+    }
   }
 });

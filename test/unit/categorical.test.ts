@@ -19,7 +19,11 @@ const F64_TOLERANCE = 1e-11;
 // Every class count of both layouts and the switch (32), a wide row, and rows wider than a 32 KiB
 // slot (4097 float64, 8193 float32).
 const CLASSES = [...Array.from({ length: 40 }, (_, i) => i + 1), 1000, 4097, 8193];
-const rowsFor = (C: number): number[] => (C <= 40 ? [1, 2, 3, 4, 5, 9] : C === 1000 ? [1, 3, 5] : [1, 2]);
+/** Small class counts whose rows the SIMD build takes V at a time (lanes layout, blocks of rows): every row count to 9 there. */
+const GROUPED = [2, 3, 5, 10];
+const ONE_TO_NINE = Array.from({ length: 9 }, (_, i) => i + 1);
+const rowsFor = (C: number): number[] =>
+  GROUPED.includes(C) ? ONE_TO_NINE : C <= 40 ? [1, 2, 3, 4, 5, 9] : C === 1000 ? [1, 3, 5] : [1, 2];
 
 /** The case's options for C classes (class weights are a function of C). */
 function resolve(c: Case, C: number): Record<string, unknown> {
@@ -401,6 +405,43 @@ describe('the SIMD and scalar builds agree', () => {
           expectNear(simd.mean, scalar.mean, tol, `mean ${at}`);
           expectIdentical(simd.both.loss, scalar.both.loss, `losses ${at}`);
           expectIdentical(simd.both.grad, scalar.both.grad, `grad ${at}`);
+        });
+      }
+    }
+  });
+});
+
+// Row counts around the edges of a group of V rows (4, 2) and of a block of rows (multilabelSoftMargin:
+// 512 bytes of rows, 12 rows of 10 float32, 64 rows of 2), where the scalar build takes each row alone.
+const GROUP_ROWS = [...ONE_TO_NINE, 11, 12, 13, 16, 17, 25, 31, 63, 64, 65, 67];
+
+describe('the SIMD and scalar builds agree at every row count around a group of rows', () => {
+  test.each(losses.map((e) => [e.name, e]))('%s: C = 2, 3, 5, 10, rows 1–9 and around the blocks', (_, entry) => {
+    const loss = entry.loss as AnyLoss;
+    for (const dtype of DTYPES) {
+      for (const c of entry.cases) {
+        const runs = BUILDS.map((build) => {
+          initSync(build.bytes);
+          return GROUPED.flatMap((C) =>
+            GROUP_ROWS.map((rows) => {
+              const { t, z } = rowData(entry, dtype.Array, C, rows, 17 * C + rows);
+              const w = uniform(dtype.Array, rows, [0, 2], random(rows));
+              const o = { ...resolve(c, C), weights: w, reduction: 'none' };
+              return {
+                at: `${dtype.name} ${JSON.stringify(c)} C=${C} rows=${rows}`,
+                both: loss.withGrad(t, z, o),
+                plain: loss.withGrad(t, z, resolve(c, C)),
+              };
+            }),
+          );
+        });
+        const tol = dtype.name === 'f32' ? entry.f32Tolerance : F64_TOLERANCE;
+        runs[0]!.forEach((simd, i) => {
+          const scalar = runs[1]![i]!;
+          expectIdentical(simd.both.loss, scalar.both.loss, `losses ${simd.at}`);
+          expectIdentical(simd.both.grad, scalar.both.grad, `grad ${simd.at}`);
+          expectIdentical(simd.plain.grad, scalar.plain.grad, `mean grad ${simd.at}`);
+          expectNear(simd.plain.loss, scalar.plain.loss, tol, `mean ${simd.at}`); // Σ in float64: a lanes group may add its rows first
         });
       }
     }

@@ -1,10 +1,11 @@
 // The softmax focal loss of one row (focal.ts: the formula and the switches D, S, Q, G), row-major:
-// SIMD across the classes of the row, then its tail one element at a time. The scalar build's twin
+// SIMD across the classes of the row for C ≥ LANES_BELOW, then its tail one element at a time (every
+// class below LANES_BELOW, as each lane of focalLanes.ts does). The scalar build's twin
 // of each vector pass keeps V strided accumulators in memory (ACC) and combines them in the same
 // order, so both builds agree bit for bit.
 
 import { ARGUMENT_TARGET, RESULT_ARGUMENT } from "../../abi";
-import { ACC, ROW_LOSS, at, combineSum, countDense, countLabel, firstBadTarget, vzero } from "../../kernel/classification";
+import { ACC, LANES_BELOW, ROW_LOSS, at, combineSum, countDense, countLabel, firstBadTarget, vzero } from "../../kernel/classification";
 import { lanes, setResult, sparam, vone, vparam } from "../../kernel/shared";
 import { slog, slog1p } from "../../math";
 import { TERMS, sterm, vterm } from "./focalTerms";
@@ -39,16 +40,17 @@ export function focalRow<T, D, S, Q, G>(r: i32, C: i32, rb: usize, y: usize, p: 
     if (isInteger<D>()) countDense<T>(z, yr, C, wr);
     else countLabel<T>(z, t, C, wr);
   }
-  const nv = C & ~(lanes<T>() - 1);
+  const nv = C < LANES_BELOW ? 0 : C & ~(lanes<T>() - 1);
   const m = rowMax<T>(z, C, nv);
   const zt: T = isInteger<D>() ? <T>0 : load<T>(at<T>(z, t)); // before the gradient may overwrite it
   const stored = !isInteger<D>() && !isInteger<S>() && isInteger<G>(); // e^d in the gradient's place
+  const kept = isInteger<G>() && !stored && gr != z && gr != yr; // b_k in the gradient's place, unless that is z or y itself
   rowScalars<T>(z, gr, C, nv, m, stored);
   let loss: T = 0;
   let lo: T = 0; // Σ b_k below the max, and at it (p → 1 there: kept apart, see termGrad)
   let top: T = 0;
   if (isInteger<D>() || isInteger<S>()) {
-    const bad = termSums<T, D, Q>(z, yr, cw, C, nv, m);
+    const bad = termSums<T, D, Q>(z, yr, cw, C, nv, m, kept ? gr : 0);
     if (isInteger<D>() && bad) return firstBadTarget<T>(r, 1, C, y);
     loss = load<T>(ACC);
     lo = load<T>(ACC + 16);
@@ -67,7 +69,7 @@ export function focalRow<T, D, S, Q, G>(r: i32, C: i32, rb: usize, y: usize, p: 
     const kr = sparam<T>(P_SCALE) * wr;
     if (stored) storedGrad<T>(gr, C, nv, t, -bt * load<T>(ROW + 8), kr, bt * load<T>(TERMS + 32));
     else {
-      termGrad<T, D, Q>(z, yr, cw, gr, C, nv, m, lo, top, kr);
+      termGrad<T, D, Q>(z, yr, cw, gr, C, nv, m, lo, top, kr, kept);
       if (!isInteger<D>()) labelGrad<T, Q>(zt - m, scoef<T, D>(cw, yr, t), bt, gr, t, lo, top, kr);
     }
   }
@@ -90,7 +92,7 @@ export function focalRow<T, D, S, Q, G>(r: i32, C: i32, rb: usize, y: usize, p: 
   return select<T>(b * u - p * (lo + (top - b)), b - p * (lo + top), atMax);
 }
 // @ts-ignore: decorator
-@inline function vgradAt<T>(b: v128, p: v128, u: v128, atMax: v128, lo: v128, top: v128): v128 {
+@inline export function vgradAt<T>(b: v128, p: v128, u: v128, atMax: v128, lo: v128, top: v128): v128 {
   const near1 = v128.sub<T>(v128.mul<T>(b, u), v128.mul<T>(p, v128.add<T>(lo, v128.sub<T>(top, b))));
   return v128.bitselect(near1, v128.sub<T>(b, v128.mul<T>(p, v128.add<T>(lo, top))), atMax);
 }
@@ -172,15 +174,15 @@ export function focalRow<T, D, S, Q, G>(r: i32, C: i32, rb: usize, y: usize, p: 
 }
 
 /** Pass 3: Σ c_k·H_k (the loss) at ACC, Σ b_k below the max at ACC + 16 and at it at ACC + 32; true if a dense target is outside [0, 1]. */
-function termSums<T, D, Q>(z: usize, yr: usize, cw: usize, C: i32, nv: i32, m: T): bool {
+function termSums<T, D, Q>(z: usize, yr: usize, cw: usize, C: i32, nv: i32, m: T, gb: usize): bool {
   const lse = load<T>(ROW), inv = load<T>(ROW + 8), umax = load<T>(ROW + 16);
   let loss: T = 0;
   let lo: T = 0;
   let top: T = 0;
   let bad = false;
   if (nv > 0) {
-    if (ASC_FEATURE_SIMD) bad = vectorTermSums<T, D, Q>(z, yr, cw, nv, m);
-    else bad = scalarTermSums<T, D, Q>(z, yr, cw, nv, m);
+    if (ASC_FEATURE_SIMD) bad = vectorTermSums<T, D, Q>(z, yr, cw, nv, m, gb);
+    else bad = scalarTermSums<T, D, Q>(z, yr, cw, nv, m, gb);
     loss = combineSum<T>(ACC);
     lo = combineSum<T>(ACC + 16);
     top = combineSum<T>(ACC + 32);
@@ -196,6 +198,7 @@ function termSums<T, D, Q>(z: usize, yr: usize, cw: usize, C: i32, nv: i32, m: T
     loss += c * load<T>(TERMS);
     lo += select<T>(0, b, d == 0);
     top += select<T>(b, 0, d == 0);
+    if (gb) store<T>(at<T>(gb, i), b);
   }
   store<T>(ACC, loss);
   store<T>(ACC + 16, lo);
@@ -204,7 +207,7 @@ function termSums<T, D, Q>(z: usize, yr: usize, cw: usize, C: i32, nv: i32, m: T
 }
 
 // @ts-ignore: decorator
-@inline function vectorTermSums<T, D, Q>(z: usize, yr: usize, cw: usize, nv: i32, m: T): bool {
+@inline function vectorTermSums<T, D, Q>(z: usize, yr: usize, cw: usize, nv: i32, m: T, gb: usize): bool {
   const V = lanes<T>();
   const vm = v128.splat<T>(m);
   const lse = v128.splat<T>(load<T>(ROW)), inv = v128.splat<T>(load<T>(ROW + 8)), umax = v128.splat<T>(load<T>(ROW + 16));
@@ -224,6 +227,7 @@ function termSums<T, D, Q>(z: usize, yr: usize, cw: usize, C: i32, nv: i32, m: T
     vl = v128.add<T>(vl, v128.mul<T>(c, v128.load(TERMS)));
     vlo = v128.add<T>(vlo, v128.andnot(b, atMax));
     vtop = v128.add<T>(vtop, v128.and(b, atMax));
+    if (gb) v128.store(at<T>(gb, k), b);
   }
   v128.store(ACC, vl);
   v128.store(ACC + 16, vlo);
@@ -232,7 +236,7 @@ function termSums<T, D, Q>(z: usize, yr: usize, cw: usize, C: i32, nv: i32, m: T
 }
 
 // @ts-ignore: decorator
-@inline function scalarTermSums<T, D, Q>(z: usize, yr: usize, cw: usize, nv: i32, m: T): bool {
+@inline function scalarTermSums<T, D, Q>(z: usize, yr: usize, cw: usize, nv: i32, m: T, gb: usize): bool {
   const V = lanes<T>();
   const lse = load<T>(ROW), inv = load<T>(ROW + 8), umax = load<T>(ROW + 16);
   let bad = false;
@@ -253,13 +257,17 @@ function termSums<T, D, Q>(z: usize, yr: usize, cw: usize, C: i32, nv: i32, m: T
       store<T>(at<T>(ACC, j), load<T>(at<T>(ACC, j)) + c * load<T>(TERMS));
       store<T>(at<T>(ACC + 16, j), load<T>(at<T>(ACC + 16, j)) + select<T>(0, b, d == 0));
       store<T>(at<T>(ACC + 32, j), load<T>(at<T>(ACC + 32, j)) + select<T>(b, 0, d == 0));
+      if (gb) store<T>(at<T>(gb, k + j), b);
     }
   }
   return bad;
 }
 
-/** Pass 4: g_k = kr·gradAt(c_k·F_k, …), each element recomputed from z and written in its place. */
-function termGrad<T, D, Q>(z: usize, yr: usize, cw: usize, gr: usize, C: i32, nv: i32, m: T, lo: T, top: T, kr: T): void {
+/**
+ * Pass 4: g_k = kr·gradAt(c_k·F_k, …), written in each element's place; b_k = c_k·F_k as pass 3 left
+ * it there when `kept`, else recomputed from z. (u enters gradAt only at the max, where it is umax.)
+ */
+function termGrad<T, D, Q>(z: usize, yr: usize, cw: usize, gr: usize, C: i32, nv: i32, m: T, lo: T, top: T, kr: T, kept: bool): void {
   const lse = load<T>(ROW), inv = load<T>(ROW + 8), umax = load<T>(ROW + 16);
   const V = lanes<T>();
   if (ASC_FEATURE_SIMD) {
@@ -267,22 +275,38 @@ function termGrad<T, D, Q>(z: usize, yr: usize, cw: usize, gr: usize, C: i32, nv
     const vlse = v128.splat<T>(lse), vinv = v128.splat<T>(inv), vumax = v128.splat<T>(umax);
     for (let k = 0; k < nv; k += V) {
       const d = v128.sub<T>(v128.load(at<T>(z, k)), vm);
-      const b = v128.mul<T>(vcoef<T, D>(cw, yr, k), vterm<T, Q>(d, vlse, vinv, vumax));
-      const g = vgradAt<T>(b, v128.load(TERMS + 16), v128.load(TERMS + 32), v128.eq<T>(d, vzero()), vlo, vtop);
+      let b: v128;
+      let p: v128;
+      if (kept) {
+        b = v128.load(at<T>(gr, k));
+        p = v128.mul<T>(vexpq<T>(d), vinv);
+      } else {
+        b = v128.mul<T>(vcoef<T, D>(cw, yr, k), vterm<T, Q>(d, vlse, vinv, vumax));
+        p = v128.load(TERMS + 16);
+      }
+      const g = vgradAt<T>(b, p, vumax, v128.eq<T>(d, vzero()), vlo, vtop);
       v128.store(at<T>(gr, k), v128.mul<T>(vk, g));
     }
   } else {
-    for (let k = 0; k < nv; k++) termGradAt<T, D, Q>(z, yr, cw, gr, k, m, lo, top, kr, lse, inv, umax);
+    for (let k = 0; k < nv; k++) termGradAt<T, D, Q>(z, yr, cw, gr, k, m, lo, top, kr, lse, inv, umax, kept);
   }
-  for (let i = nv; i < C; i++) termGradAt<T, D, Q>(z, yr, cw, gr, i, m, lo, top, kr, lse, inv, umax);
+  for (let i = nv; i < C; i++) termGradAt<T, D, Q>(z, yr, cw, gr, i, m, lo, top, kr, lse, inv, umax, kept);
 }
 
 // @ts-ignore: decorator
 @inline function termGradAt<T, D, Q>(z: usize, yr: usize, cw: usize, gr: usize, k: i32, m: T, lo: T, top: T, kr: T, lse: T, inv: T,
-                                     umax: T): void {
+                                     umax: T, kept: bool): void {
   const d = load<T>(at<T>(z, k)) - m;
-  const b = scoef<T, D>(cw, yr, k) * sterm<T, Q>(d, lse, inv, umax);
-  store<T>(at<T>(gr, k), kr * gradAt<T>(b, load<T>(TERMS + 16), load<T>(TERMS + 32), d == 0, lo, top));
+  let b: T;
+  let p: T;
+  if (kept) {
+    b = load<T>(at<T>(gr, k));
+    p = sexpq<T>(d) * inv;
+  } else {
+    b = scoef<T, D>(cw, yr, k) * sterm<T, Q>(d, lse, inv, umax);
+    p = load<T>(TERMS + 16);
+  }
+  store<T>(at<T>(gr, k), kr * gradAt<T>(b, p, umax, d == 0, lo, top));
 }
 
 /** Sparse without smoothing: g_k = kr·e_k·q from the exponentials in the gradient's place; the label's b_t·u_t (= b_t − p_t·b_t) last. */

@@ -4,14 +4,15 @@
 //   dl/dz_k = (w_k/C)·[(1 − y_k)·σ(z_k) − y_k·σ(−z_k)]
 // with softplus(±z) = max(±z, 0) + ln(1 + e^−|z|): each term is ln(1 + e^−|z|) + |z|·(z ≥ 0 ? 1 − y : y),
 // a sum of non-negative parts, finite and accurate for any finite z (binary/logits.ts: the same
-// logistic, one t = e^−|z| for loss and gradient). Row-major: SIMD across the classes of a row, then
-// the row's tail one element at a time; the scalar build's twin keeps the V lane sums in memory.
+// logistic, one t = e^−|z| for loss and gradient). From LANES_BELOW classes, row-major: SIMD across the
+// classes of a row, then the row's tail one element at a time; the scalar build's twin keeps the V lane
+// sums in memory. Below, rows in blocks (multilabelBlock.ts), each row's terms added in class order.
 
 import { MODE_ACCURACY, MODE_GRAD, MODE_LOSSES, MODE_WEIGHTED, RESULT_CORRECT, RESULT_COUNTED, RESULT_SUM } from "../../abi";
-import { ACC, at, combineSum, countDense, firstBadTarget, vzero } from "../../kernel/classification";
+import { ACC, LANES_BELOW, at, combineSum, countDense, firstBadTarget, vzero } from "../../kernel/classification";
 import { Off, On, lanes, setResult, vone } from "../../kernel/shared";
-import { SIGMA } from "../../math/logistic";
-import { slogistic, vlogistic } from "../binary/logits";
+import { blockLosses, blockRows, blockTerms, countRows, scaleTile, tileWeights } from "./multilabelBlock";
+import { term, vterm } from "./multilabelTerms";
 
 /** Whether the first nv classes of a row (SIMD) hold a target outside [0, 1]; Σ w_k·term_k per lane left at ACC, the gradient stored. */
 // @ts-ignore: decorator
@@ -23,39 +24,12 @@ import { slogistic, vlogistic } from "../binary/logits";
   let bad = vzero();
   for (let k = 0; k < nv; k += V) {
     const yk = v128.load(at<T>(y, k));
-    const zk = v128.load(at<T>(z, k));
     const wk = v128.load(at<T>(cw, k));
     bad = v128.or(bad, v128.not(v128.and(v128.ge<T>(yk, vzero()), v128.le<T>(yk, one))));
-    const l1p = vlogistic<T>(zk);
-    const ny = v128.sub<T>(one, yk);
-    const pos = v128.ge<T>(zk, vzero());
-    const side = v128.xor(yk, v128.and(v128.xor(ny, yk), pos));
-    vs = v128.add<T>(vs, v128.mul<T>(wk, v128.add<T>(l1p, v128.mul<T>(v128.abs<T>(zk), side))));
-    if (isInteger<G>()) {
-      const big = v128.load(SIGMA);
-      const small = v128.load(SIGMA + 16);
-      const x = v128.xor(big, small);
-      const sp = v128.xor(small, v128.and(x, pos)); // σ(z)
-      const d = v128.sub<T>(v128.mul<T>(ny, sp), v128.mul<T>(yk, v128.xor(sp, x)));
-      v128.store(at<T>(gr, k), v128.mul<T>(v128.mul<T>(vk, wk), d));
-    }
+    vs = v128.add<T>(vs, vterm<T, G>(yk, v128.load(at<T>(z, k)), wk, v128.mul<T>(vk, wk), at<T>(gr, k)));
   }
   v128.store(ACC, vs);
   return v128.any_true(bad);
-}
-
-/** One class: the weighted term, the gradient stored; vectorRow's lanes do the same operations in the same order. */
-// @ts-ignore: decorator
-@inline function term<T, G>(yk: T, zk: T, wk: T, kr: T, g: usize): T {
-  const l1p = slogistic<T>(zk);
-  const pos = zk >= 0;
-  const ny = <T>1 - yk;
-  if (isInteger<G>()) {
-    const big = load<T>(SIGMA);
-    const small = load<T>(SIGMA + 16);
-    store<T>(g, (kr * wk) * (ny * select<T>(big, small, pos) - yk * select<T>(small, big, pos)));
-  }
-  return wk * (l1p + abs<T>(zk) * select<T>(ny, yk, pos));
 }
 
 /** vectorRow's scalar twin. */
@@ -78,12 +52,28 @@ function multilabel<T, G>(rows: i32, C: i32, y: usize, p: usize, w: usize, lo: u
   const weighted = (flags & MODE_WEIGHTED) != 0;
   const accuracy = (flags & MODE_ACCURACY) != 0;
   const rb = <usize>C << alignof<T>();
-  const nv = C & ~(lanes<T>() - 1);
+  const nv = C < LANES_BELOW ? 0 : C & ~(lanes<T>() - 1);
   const invC = <T>1 / <T>C;
   let total: f64 = 0;
   setResult<f64>(RESULT_CORRECT, 0);
   setResult<f64>(RESULT_COUNTED, 0);
-  for (let r = 0; r < rows; r++) {
+  if (isInteger<G>() && g == y) { // out = target: the gradient overwrites each target as it goes, so all are checked first
+    const bad = firstBadTarget<T>(0, rows, C, y);
+    if (bad >= 0) return bad;
+  }
+  let r = 0;
+  if (ASC_FEATURE_SIMD && C < LANES_BELOW && rows >= lanes<T>()) {
+    const R = min<i32>(blockRows<T>(C), rows & ~(lanes<T>() - 1));
+    tileWeights<T>(C, R, cw, <T>scale * <T>1 * invC);
+    for (let n = R; r + lanes<T>() <= rows; r += n) {
+      n = min<i32>(R, (rows - r) & ~(lanes<T>() - 1));
+      if (accuracy) countRows<T>(r, n, C, y, p, w, weighted);
+      if (weighted) scaleTile<T>(r, n, C, w, <T>scale, invC);
+      if (blockTerms<T, G>(n * C, at<T>(y, r * C), at<T>(p, r * C), at<T>(g, r * C))) return firstBadTarget<T>(r, n, C, y);
+      total = blockLosses<T>(r, n, C, w, lo, invC, weighted, storing, total);
+    }
+  }
+  for (; r < rows; r++) {
     const yr = y + <usize>r * rb;
     const z = p + <usize>r * rb;
     const gr = g + <usize>r * rb;

@@ -12,7 +12,7 @@ import { P_A, P_B, P_SCALE, P_WSUM } from "./params";
 import { vexpq, ylogy } from "./softmaxTerms";
 
 /** Lane j: byte offset of row j's target class in a transposed buffer (sparse). */
-const TARGETS: usize = memory.data(16, 16);
+export const TARGETS: usize = memory.data(16, 16);
 
 /**
  * V rows r… in the V lanes, every label valid and not ignored: their losses left at ROW_LOSS, -1
@@ -79,7 +79,7 @@ export function softmaxLanes<T, D, S, E, G>(r: i32, C: i32, rb: usize, y: usize,
 }
 
 /** Accuracy of the V rows, in row order. */
-function countGroup<T, D>(r: i32, C: i32, rb: usize, y: usize, z: usize, yr: usize, w: usize, weighted: bool): void {
+export function countGroup<T, D>(r: i32, C: i32, rb: usize, y: usize, z: usize, yr: usize, w: usize, weighted: bool): void {
   for (let j = 0; j < lanes<T>(); j++) {
     const row = z + <usize>j * rb;
     const hit = isInteger<D>() ? argmax<T>(row, C) == argmax<T>(yr + <usize>j * rb, C)
@@ -90,7 +90,7 @@ function countGroup<T, D>(r: i32, C: i32, rb: usize, y: usize, z: usize, yr: usi
 
 /** Transpose (BUF_Z[k] holds class k of the V rows) and pass 1: the max of each row. */
 // @ts-ignore: decorator
-@inline function transposeMax<T>(z: usize, C: i32, rb: usize): v128 {
+@inline export function transposeMax<T>(z: usize, C: i32, rb: usize): v128 {
   let vm = gather<T>(z, rb);
   v128.store(BUF_Z, vm);
   for (let k = 1; k < C; k++) {
@@ -103,7 +103,7 @@ function countGroup<T, D>(r: i32, C: i32, rb: usize, y: usize, z: usize, yr: usi
 
 /** Per lane: its row's label t, z_t and w_t at ACC + 64 and ACC + 80 (lane by lane through memory: lane indices must be constants). */
 // @ts-ignore: decorator
-@inline function gatherTargets<T>(r: i32, y: usize, cw: usize): void {
+@inline export function gatherTargets<T>(r: i32, y: usize, cw: usize): void {
   for (let j = 0; j < lanes<T>(); j++) {
     const t = load<i32>(y + (<usize>(r + j) << 2));
     const off = (<usize>t << 4) + <usize>j * <usize>sizeof<T>();

@@ -1,0 +1,65 @@
+// Multi-label soft margin below LANES_BELOW classes, SIMD build: a row of C = 10 is 2.5 vectors, and
+// row-major work was bound by its scalar tail and its horizontal sum. The terms have no coupling
+// within a row but the sum, so a block of rows (a multiple of V) is one flat run of whole vectors
+// with the class weights tiled across it, each weighted term kept in BUF_E; each row then adds its
+// terms in class order, as the row kernel (and the scalar build) does below LANES_BELOW.
+// Measured at C = 10, float32 withGrad, zero copy: 0.16 → 0.26 elements/ns (row-major before).
+
+import { BUF_C, BUF_E, BUF_Z, LANES_BELOW, at, countDense, vzero } from "../../kernel/classification";
+import { lanes } from "../../kernel/shared";
+import { vnotUnit } from "../binary/domain";
+import { vterm } from "./multilabelTerms";
+
+/** Rows per block: as many whole groups of V rows as a buffer of LANES_BELOW vectors holds (≥ V below LANES_BELOW classes). */
+export function blockRows<T>(C: i32): i32 {
+  return (<i32>(LANES_BELOW * 16 / sizeof<T>()) / C) & ~(lanes<T>() - 1);
+}
+
+/** The class weights tiled over R rows at BUF_C, and kr·w_k (the gradient's factor of a row of weight 1) at BUF_Z. */
+export function tileWeights<T>(C: i32, R: i32, cw: usize, kr: T): void {
+  for (let j = 0; j < R; j++) {
+    for (let k = 0; k < C; k++) {
+      const wk = load<T>(at<T>(cw, k));
+      store<T>(at<T>(BUF_C, j * C + k), wk);
+      store<T>(at<T>(BUF_Z, j * C + k), kr * wk);
+    }
+  }
+}
+
+/** Weighted rows: kr·w_k at BUF_Z for the n rows r…, kr = scale·w_row/C as the row kernel forms it. */
+export function scaleTile<T>(r: i32, n: i32, C: i32, w: usize, scale: T, invC: T): void {
+  for (let j = 0; j < n; j++) {
+    const kr = scale * load<T>(at<T>(w, r + j)) * invC;
+    for (let k = j * C; k < (j + 1) * C; k++) store<T>(at<T>(BUF_Z, k), kr * load<T>(at<T>(BUF_C, k)));
+  }
+}
+
+/** Accuracy of the n rows r…, in row order (before the gradient may overwrite them: out may be pred). */
+export function countRows<T>(r: i32, n: i32, C: i32, y: usize, p: usize, w: usize, weighted: bool): void {
+  for (let j = r; j < r + n; j++) countDense<T>(at<T>(p, j * C), at<T>(y, j * C), C, weighted ? load<T>(at<T>(w, j)) : <T>1);
+}
+
+/** N elements (whole vectors) from y, z: the weighted terms at BUF_E, the gradient at g; whether a target is outside [0, 1]. */
+export function blockTerms<T, G>(N: i32, y: usize, z: usize, g: usize): bool {
+  const V = lanes<T>();
+  let bad = vzero();
+  for (let i = 0; i < N; i += V) {
+    const yk = v128.load(at<T>(y, i));
+    bad = v128.or(bad, vnotUnit<T>(yk));
+    const t = vterm<T, G>(yk, v128.load(at<T>(z, i)), v128.load(at<T>(BUF_C, i)), v128.load(at<T>(BUF_Z, i)), at<T>(g, i));
+    v128.store(at<T>(BUF_E, i), t);
+  }
+  return v128.any_true(bad);
+}
+
+/** The losses of the n rows r… from their terms at BUF_E, each summed in class order; stored when asked, added to total in row order. */
+export function blockLosses<T>(r: i32, n: i32, C: i32, w: usize, lo: usize, invC: T, weighted: bool, storing: bool, total: f64): f64 {
+  for (let j = 0; j < n; j++) {
+    let s: T = 0;
+    for (let k = j * C; k < (j + 1) * C; k++) s += load<T>(at<T>(BUF_E, k));
+    const l = s * invC * (weighted ? load<T>(at<T>(w, r + j)) : <T>1);
+    total += <f64>l;
+    if (storing) store<T>(at<T>(lo, r + j), l);
+  }
+  return total;
+}
