@@ -572,6 +572,9 @@ async function timeRows(
   );
 }
 
+// The sections below call the library as a user would, on the live build: the SIMD one (the rows'
+// scalar-build variant leaves the scalar build live, and confusionMatrix was once timed on it).
+use(true);
 if (!args.small && (!only || only.includes('confusionMatrix'))) await benchConfusion(timeMs);
 const [inbatchRows, inbatchDim] = args.inbatch.split('x').map(Number) as [number, number];
 if (!(Number.isSafeInteger(inbatchRows) && inbatchRows > 1 && Number.isSafeInteger(inbatchDim) && inbatchDim > 0)) {

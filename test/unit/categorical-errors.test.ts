@@ -324,11 +324,16 @@ test('without ignoreIndex no label is skipped, whatever its value; with it, any 
   }
 });
 
-// Kernels that keep values in the gradient's place before the row's targets are all checked
-// (multilabelSoftMargin's gradient, softmaxFocal's b_k) must not then read those values back as targets.
+// Kernels that write the gradient's place before the row's targets are all checked (the softmax
+// exponentials, the probability losses' gradient, multilabelSoftMargin's gradient, softmaxFocal's b_k)
+// must not then read those values back as targets.
 test.each([
   ['multilabelSoftMargin', multilabelSoftMargin],
   ['softmaxFocal', softmaxFocal],
+  ['softmaxCrossEntropy', softmaxCrossEntropy],
+  ['categoricalCrossEntropy', categoricalCrossEntropy],
+  ['klDivergence', klDivergence],
+  ['categoricalHinge', categoricalHinge],
 ] as const)('%s: out = the target itself (zero copy), a target outside [0, 1] refused at its index', (_, f) => {
   const loss = f as AnyLoss;
   for (const dtype of ['f32', 'f64'] as const) {
@@ -338,7 +343,7 @@ test.each([
         const t = alloc(rows * C, dtype);
         const p = alloc(rows * C, dtype);
         for (let i = 0; i < rows * C; i++) {
-          p.array[i] = Math.sin(i);
+          p.array[i] = 0.5 + 0.4 * Math.sin(i); // a probability too, for the losses that take one
           t.array[i] = 1 / C;
         }
         const bad = 3 * C + 7;

@@ -424,7 +424,7 @@ describe('the SIMD and scalar builds agree at every row count around a group of 
           initSync(build.bytes);
           return GROUPED.flatMap((C) =>
             GROUP_ROWS.map((rows) => {
-              const { t, z } = rowData(entry, dtype.Array, C, rows, 17 * C + rows);
+              const { t, z } = rowData(entry, dtype.Array, C, rows, 17 * C + rows, resolve(c, C));
               const w = uniform(dtype.Array, rows, [0, 2], random(rows));
               const o = { ...resolve(c, C), weights: w, reduction: 'none' };
               return {

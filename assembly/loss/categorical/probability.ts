@@ -84,6 +84,10 @@ function rowSum<T, L, G>(rows: i32, C: i32, y: usize, p: usize, w: usize, lo: us
   let sum: f64 = 0;
   setResult<f64>(RESULT_CORRECT, 0);
   setResult<f64>(RESULT_COUNTED, 0);
+  if (isInteger<G>() && g == y) { // out = target: each row's gradient overwrites its targets before they are re-read
+    const bad = firstBadTarget<T>(0, rows, C, y);
+    if (bad >= 0) return bad;
+  }
   for (let r = 0; r < rows; r++) {
     const yr = y + <usize>r * rb;
     const pr = p + <usize>r * rb;

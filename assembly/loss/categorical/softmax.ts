@@ -15,7 +15,7 @@ import {
   MODE_ACCURACY, MODE_ENTROPY, MODE_GRAD, MODE_IGNORE, MODE_LOSSES, MODE_SMOOTH, MODE_WEIGHTED,
   RESULT_CORRECT, RESULT_COUNTED, RESULT_SUM,
 } from "../../abi";
-import { LANES_BELOW, ROW_LOSS, at, laneTotal } from "../../kernel/classification";
+import { LANES_BELOW, ROW_LOSS, at, firstBadTarget, laneTotal } from "../../kernel/classification";
 import { Off, On, lanes, setParam, setResult } from "../../kernel/shared";
 import { P_A, P_B, P_SCALE, P_WSUM } from "./params";
 import { softmaxLanes } from "./softmaxLanes";
@@ -38,6 +38,10 @@ function softmaxCE<T, D, S, E, G>(rows: i32, C: i32, y: usize, p: usize, w: usiz
   const ignoring = (flags & MODE_IGNORE) != 0;
   const storing = (flags & MODE_LOSSES) != 0;
   const rb = <usize>C << alignof<T>();
+  if (isInteger<D>() && isInteger<G>() && g == y) { // out = target: the exponentials overwrite the targets, so all are checked first
+    const bad = firstBadTarget<T>(0, rows, C, y);
+    if (bad >= 0) return bad;
+  }
   let total: f64 = 0;
   let r = 0;
   if (ASC_FEATURE_SIMD) {
