@@ -1,6 +1,7 @@
 // Shared by the tests: both builds, seeded random data, comparisons.
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
+import { SimdlossError } from '../src/core/errors.js';
 
 export const BUILDS = [
   { name: 'simd', simd: true, bytes: readFileSync(new URL('../wasm/simdloss-simd.wasm', import.meta.url)) },
@@ -62,4 +63,25 @@ export function expectIdentical(actual: ArrayLike<number>, expected: ArrayLike<n
   for (let i = 0; i < expected.length; i++) {
     if (!Object.is(actual[i], expected[i])) expect.fail(`${what}[${i}] = ${actual[i]}, expected exactly ${expected[i]}`);
   }
+}
+
+/** The error of a bad call, checked: a SimdlossError naming `argument` (in .argument and the message), containing each of `contains`, with `index`. */
+export function refused(run: () => unknown, fn: string, argument: string, contains: readonly string[], index: number | undefined): void {
+  let error: unknown;
+  try {
+    run();
+  } catch (e) {
+    error = e;
+  }
+  const where = `${fn} (${argument}${index === undefined ? '' : `[${index}]`})`;
+  if (!(error instanceof SimdlossError))
+    expect.fail(`${where}: expected a SimdlossError, got ${error === undefined ? 'no error' : String(error)}`);
+  const e = error as SimdlossError;
+  expect(e.argument, `${where}: .argument of «${e.message}»`).toBe(argument);
+  expect(e.message.startsWith(`${fn}: `), `${where}: «${e.message}» names the function`).toBe(true);
+  // An unknown option or key is named as written ('reduciton'), without the opts. prefix.
+  const named = e.message.includes(argument) || e.message.includes(`'${argument.split('.').pop()}'`);
+  expect(named, `${where}: «${e.message}» names ${argument}`).toBe(true);
+  for (const text of contains) expect(e.message, `${where}: «${e.message}»`).toContain(text);
+  expect(e.index, `${where}: .index of «${e.message}»`).toBe(index);
 }

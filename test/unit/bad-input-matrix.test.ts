@@ -10,7 +10,8 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { describeRange } from '../../src/core/args.js';
 import { show } from '../../src/core/errors.js';
 import * as api from '../../src/node.js';
-import { alloc, type Dtype, init, memory, SimdlossError, type WasmArray } from '../../src/node.js';
+import { alloc, type Dtype, init, memory, type WasmArray } from '../../src/node.js';
+import { refused } from '../helpers.js';
 import { inbatchOf } from '../registry.js';
 import { type Args, C, call, DIM, type Method, methodsOf, type Right, type Subject, subjects } from '../subjects.js';
 
@@ -33,27 +34,6 @@ test('every loss-like export is in the matrix (a new export without a registry e
 });
 
 // ---- calling ----
-
-/** The error of a bad call, checked: a SimdlossError naming `argument` (in .argument and the message), containing each of `contains`, with `index`. */
-function refused(run: () => unknown, fn: string, argument: string, contains: readonly string[], index: number | undefined): void {
-  let error: unknown;
-  try {
-    run();
-  } catch (e) {
-    error = e;
-  }
-  const where = `${fn} (${argument}${index === undefined ? '' : `[${index}]`})`;
-  if (!(error instanceof SimdlossError))
-    expect.fail(`${where}: expected a SimdlossError, got ${error === undefined ? 'no error' : String(error)}`);
-  const e = error as SimdlossError;
-  expect(e.argument, `${where}: .argument of «${e.message}»`).toBe(argument);
-  expect(e.message.startsWith(`${fn}: `), `${where}: «${e.message}» names the function`).toBe(true);
-  // An unknown option or key is named as written ('reduciton'), without the opts. prefix.
-  const named = e.message.includes(argument) || e.message.includes(`'${argument.split('.').pop()}'`);
-  expect(named, `${where}: «${e.message}» names ${argument}`).toBe(true);
-  for (const text of contains) expect(e.message, where).toContain(text);
-  expect(e.index, `${where}: .index of «${e.message}»`).toBe(index);
-}
 
 const rel = (a: number, e: number) => Math.abs(a - e) / Math.max(Math.abs(e), 1e-300);
 // float64 kernels against the float64 references: measured ≤ ~1e-15 relative on these few rows;

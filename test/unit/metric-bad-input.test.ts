@@ -8,7 +8,8 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { show } from '../../src/core/errors.js';
 import * as api from '../../src/node.js';
-import { alloc, init, SimdlossError, type WasmArray } from '../../src/node.js';
+import { alloc, init, type WasmArray } from '../../src/node.js';
+import { refused } from '../helpers.js';
 import { METRIC_SUBJECTS, type MetricArgs, type MetricSubject } from '../metric-subjects.js';
 
 beforeAll(async () => {
@@ -42,26 +43,6 @@ test('every metric export is in the matrix (a new metric without a subject fails
   const curves = ['rocCurve', 'precisionRecallCurve', 'precisionRecallF1'];
   expect([...new Set(METRIC_SUBJECTS.map((s) => s.name))].sort()).toEqual([...metrics, ...curves].sort());
 });
-
-/** The error of a bad call, checked: a SimdlossError naming `argument`, containing each of `contains`, with `index`. */
-function refused(run: () => unknown, fn: string, argument: string, contains: readonly string[], index: number | undefined): void {
-  let error: unknown;
-  try {
-    run();
-  } catch (e) {
-    error = e;
-  }
-  const where = `${fn} (${argument}${index === undefined ? '' : `[${index}]`})`;
-  if (!(error instanceof SimdlossError))
-    expect.fail(`${where}: expected a SimdlossError, got ${error === undefined ? 'no error' : String(error)}`);
-  const e = error as SimdlossError;
-  expect(e.argument, `${where}: .argument of «${e.message}»`).toBe(argument);
-  expect(e.message.startsWith(`${fn}: `), `${where}: «${e.message}» names the function`).toBe(true);
-  const named = e.message.includes(argument) || e.message.includes(`'${argument.split('.').pop()}'`);
-  expect(named, `${where}: «${e.message}» names ${argument}`).toBe(true);
-  for (const text of contains) expect(e.message, `${where}: «${e.message}»`).toContain(text);
-  expect(e.index, `${where}: .index of «${e.message}»`).toBe(index);
-}
 
 let F: Float32ArrayConstructor | Float64ArrayConstructor = Float64Array;
 let G: Float32ArrayConstructor | Float64ArrayConstructor = Float32Array;
