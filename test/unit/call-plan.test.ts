@@ -66,6 +66,33 @@ describe('an options object changed between calls', () => {
     expect(refusal(() => huber(y, p, same))).toBe(HUBER_NAMES);
   });
 
+  test('the first key replaced by a misspelt one, the others the same', () => {
+    const opts: Record<string, unknown> = { reduction: undefined, delta: 1 };
+    huber(y, p, opts);
+    delete opts.reduction;
+    const rest = opts.delta;
+    delete opts.delta;
+    opts.reductoin = 'sum';
+    opts.delta = rest;
+    expect(refusal(() => huber(y, p, opts))).toBe(HUBER_NAMES);
+  });
+
+  // What a plan saves: an unchanged object is read once a call (to compare), not again to parse.
+  test('a repeated call with the same unchanged object reads each option once', () => {
+    let reads = 0;
+    const opts = {
+      get delta() {
+        reads++;
+        return 0.5;
+      },
+    };
+    expect(huber(y, p, opts)).toBeCloseTo(1 / 32, 7);
+    reads = 0;
+    expect(huber(y, p, opts)).toBeCloseTo(1 / 32, 7);
+    expect(huber(y, p, opts)).toBeCloseTo(1 / 32, 7);
+    expect(reads).toBe(2);
+  });
+
   test('a loss without options of its own refuses a misspelt key added later', () => {
     const opts: Record<string, unknown> = {};
     expect(mse(y, p, opts)).toBeCloseTo(1 / 16, 7);
@@ -194,6 +221,21 @@ describe('the classification family', () => {
     expect(refusal(() => klDivergence(logP, logits, opts))).toContain('target[0] must be in [0, 1]');
     delete opts.logTarget;
     expect(klDivergence(P, logits, opts)).toBeCloseTo(kl, 6);
+  });
+
+  test('a repeated call with the same unchanged object reads each option once', () => {
+    let reads = 0;
+    const opts = {
+      get classes() {
+        reads++;
+        return 3;
+      },
+    };
+    expect(sparseSoftmaxCrossEntropy(labels, z, opts)).toBeCloseTo(lse - 1, 6);
+    reads = 0;
+    expect(sparseSoftmaxCrossEntropy(labels, z, opts)).toBeCloseTo(lse - 1, 6);
+    expect(sparseSoftmaxCrossEntropy(labels, z, opts)).toBeCloseTo(lse - 1, 6);
+    expect(reads).toBe(2);
   });
 
   test('classes changed to one that does not divide pred, then back', () => {
