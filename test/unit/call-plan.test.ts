@@ -3,7 +3,7 @@
 // array swapped or changed in place, an option inherited from its prototype — must give what a first
 // call with that object gives. Expected values are worked out by hand from the definitions below.
 import { beforeAll, describe, expect, test } from 'vitest';
-import { alloc, huber, init, klDivergence, mse, SimdlossError, sparseSoftmaxCrossEntropy } from '../../src/node.js';
+import { alloc, huber, init, klDivergence, mse, SimdlossError, softmaxFocal, sparseSoftmaxCrossEntropy } from '../../src/node.js';
 
 beforeAll(async () => {
   await init();
@@ -230,12 +230,25 @@ describe('the classification family', () => {
         reads++;
         return 3;
       },
+      labelSmoothing: 0, // a 0 kept is no change (0 and -0 differ, 0 and 0 do not)
     };
     expect(sparseSoftmaxCrossEntropy(labels, z, opts)).toBeCloseTo(lse - 1, 6);
     reads = 0;
     expect(sparseSoftmaxCrossEntropy(labels, z, opts)).toBeCloseTo(lse - 1, 6);
     expect(sparseSoftmaxCrossEntropy(labels, z, opts)).toBeCloseTo(lse - 1, 6);
     expect(reads).toBe(2);
+  });
+
+  test('an option changed from 0 to -0 is a change (softmaxFocal with α = -0 gives gradients of the other sign of zero)', () => {
+    const signs = (a: ArrayLike<number>) => Array.from(a, (x) => (Object.is(x, -0) ? '-0' : String(x)));
+    const t = Float32Array.of(0, 1, 1, 0);
+    const q = Float32Array.of(0.2, 0.7, 0.4, 0.9);
+    const opts = { classes: 2, alpha: 0 };
+    const plus = signs(softmaxFocal.grad(t, q, opts));
+    opts.alpha = -0;
+    const minus = signs(softmaxFocal.grad(t, q, opts));
+    expect(minus).toEqual(signs(softmaxFocal.grad(t, q, { classes: 2, alpha: -0 })));
+    expect(minus).not.toEqual(plus);
   });
 
   test('classes changed to one that does not divide pred, then back', () => {
