@@ -71,16 +71,17 @@ export function uploadPanel(lib: Lib, root: HTMLElement): { state: UploadState; 
   const roc = chart(root.querySelector('#upload-roc')!, 'ROC curve', 'false positive rate', 'true positive rate', '#1f77b4');
   const pr = chart(root.querySelector('#upload-pr')!, 'precision-recall', 'recall', 'precision', '#2ca02c');
   const reliability = reliabilityDiagram(root.querySelector('#upload-reliability')!, lib.calibration, 10, 520, 220, 'rows');
-  const state: UploadState = {
-    file: '',
+  /** What the panel shows of no file (and of a file before it is read). */
+  const empty = (file: string) => ({
+    file,
     rows: 0,
     auc: NaN,
     ap: NaN,
     roc: { fpr: [], tpr: [] },
     pr: { recall: [], precision: [] },
     reliability: undefined,
-    error: '',
-  };
+  });
+  const state: UploadState = { ...empty(''), error: '' };
   const say = (summary: string, error: string) => {
     state.error = error;
     root.querySelector('#upload-summary')!.textContent = summary;
@@ -88,15 +89,7 @@ export function uploadPanel(lib: Lib, root: HTMLElement): { state: UploadState; 
   };
 
   function show(name: string, text: string): void {
-    Object.assign(state, {
-      file: name,
-      rows: 0,
-      auc: NaN,
-      ap: NaN,
-      roc: { fpr: [], tpr: [] },
-      pr: { recall: [], precision: [] },
-      reliability: undefined,
-    });
+    Object.assign(state, empty(name));
     const parsed = parseScores(text);
     if ('error' in parsed) {
       say('', `${name}: ${parsed.error}`);
