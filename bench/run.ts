@@ -395,14 +395,19 @@ for (const e of items.filter((e) => selected(e.name))) {
       `zero-copy/plain ${faster(big, 'zero-copy', BASELINE)}, (simdloss, out)/(plain JS, out) ${faster(big, 'simdloss, out', 'plain JS, out')}, ` +
       `zero-copy/simdloss ${faster(big, 'zero-copy', 'simdloss')}, zero-copy/(simdloss, out) ${faster(big, 'zero-copy', 'simdloss, out')}${small}`,
   );
-  if (e.label) {
-    // A similarity loss's gradient is megabytes: what returning a new one costs by itself.
+  const plainNs = median(e.name, big, BASELINE)!;
+  // A similarity loss's gradient is megabytes; nll's plain loop does little besides allocating its
+  // gradient (a quarter or more of its time goes to the new array): what the new array costs by itself.
+  if (e.label || 1 - median(e.name, big, 'plain JS, out')! / plainNs >= 0.25) {
     const { fresh, reused } = await newArrayFloor(big, timeMs);
     const us = (ms: number) => `${(ms * 1e3).toFixed(0)} µs`;
     const over = median(e.name, big, 'simdloss')! - median(e.name, big, 'simdloss, out')!;
+    const allocation = fresh - reused;
     console.log(
       `${e.name} new-array floor: new Float32Array + one set ${us(fresh)}, the set into a reused array ${us(reused)}: ` +
-        `the allocation ${us(fresh - reused)}; simdloss − (simdloss, out) ${us(over / 1e6)}`,
+        `the allocation ${us(allocation)}; simdloss − (simdloss, out) ${us(over / 1e6)}; ` +
+        `the allocation alone is ${Math.round((100 * allocation * 1e6) / plainNs)} % of the plain loop's ${us(plainNs / 1e6)}, ` +
+        `so a call returning a new array can be at most ~${fmt(plainNs / 1e6 / allocation)}× faster than it`,
     );
   }
 }
