@@ -48,7 +48,8 @@ export function focalLanes<T, D, S, Q, G>(r: i32, C: i32, rb: usize, y: usize, p
     dt = v128.sub<T>(byLabel<T>(r, y, BUF_Z, 4, sizeof<T>()), vm);
     wt = byLabel<T>(r, y, cw, alignof<T>(), 0);
     const at_ = v128.mul<T>(vparam(P_A), wt);
-    // Stored: e^{d_t} is pass 2's, read back (the same bits as vexpq(d_t)): one exponential less on a group's critical path.
+    // Stored: e^{d_t} is pass 2's, read back (the same bits as vexpq(d_t)): one exponential less on a group's critical
+    // path. With byLabel: sparse C = 10 withGrad, zero copy, +31% (0.308 → 0.405 elements per ns of CPU time, interleaved A/B).
     const et = stored ? byLabel<T>(r, y, BUF_E, 4, sizeof<T>()) : vexpq<T>(dt);
     bt = v128.mul<T>(at_, vtermOf<T, Q>(dt, et, lse, inv, umax));
     loss = v128.add<T>(loss, v128.mul<T>(at_, v128.load(TERMS)));
