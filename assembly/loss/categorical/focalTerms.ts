@@ -33,7 +33,13 @@ const FLOOR_64 = memory.data<f64>([-1.7976931348623157e308, -1.7976931348623157e
  */
 // @ts-ignore: decorator
 @inline export function vterm<T, Q>(d: v128, lse: v128, inv: v128, umax: v128): v128 {
-  const p = v128.mul<T>(vexpq<T>(d), inv);
+  return vtermOf<T, Q>(d, vexpq<T>(d), lse, inv, umax);
+}
+
+/** vterm with e^d given (where a pass has it already). */
+// @ts-ignore: decorator
+@inline export function vtermOf<T, Q>(d: v128, e: v128, lse: v128, inv: v128, umax: v128): v128 {
+  const p = v128.mul<T>(e, inv);
   const l = v128.sub<T>(d, lse);
   const u = v128.bitselect(umax, v128.sub<T>(vone<T>(), p), v128.eq<T>(d, vzero()));
   const pw = vpow<T, Q>(u);

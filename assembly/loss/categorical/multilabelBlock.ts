@@ -43,13 +43,24 @@ export function countRows<T>(r: i32, n: i32, C: i32, y: usize, p: usize, w: usiz
 export function blockTerms<T, G>(N: i32, y: usize, z: usize, g: usize): bool {
   const V = lanes<T>();
   let bad = vzero();
-  for (let i = 0; i < N; i += V) {
-    const yk = v128.load(at<T>(y, i));
-    bad = v128.or(bad, vnotUnit<T>(yk));
-    const t = vterm<T, G>(yk, v128.load(at<T>(z, i)), v128.load(at<T>(BUF_C, i)), v128.load(at<T>(BUF_Z, i)), at<T>(g, i));
-    v128.store(at<T>(BUF_E, i), t);
+  let i = 0;
+  // Two vectors an iteration: half the loop's own work (V8 checks the stack in every loop iteration).
+  // C = 10, float32 withGrad, zero copy: +2% (0.244 → 0.249 elements per ns of CPU time, interleaved A/B).
+  for (; i + 2 * V <= N; i += 2 * V) {
+    bad = v128.or(bad, blockTerm<T, G>(i, y, z, g));
+    bad = v128.or(bad, blockTerm<T, G>(i + V, y, z, g));
   }
+  if (i < N) bad = v128.or(bad, blockTerm<T, G>(i, y, z, g));
   return v128.any_true(bad);
+}
+
+/** The V elements from i: the weighted terms at BUF_E, the gradient at g; which targets are outside [0, 1]. */
+// @ts-ignore: decorator
+@inline function blockTerm<T, G>(i: i32, y: usize, z: usize, g: usize): v128 {
+  const yk = v128.load(at<T>(y, i));
+  const t = vterm<T, G>(yk, v128.load(at<T>(z, i)), v128.load(at<T>(BUF_C, i)), v128.load(at<T>(BUF_Z, i)), at<T>(g, i));
+  v128.store(at<T>(BUF_E, i), t);
+  return vnotUnit<T>(yk);
 }
 
 /** The losses of the n rows r… from their terms at BUF_E, each summed in class order; stored when asked, added to total in row order. */
