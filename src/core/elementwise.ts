@@ -226,6 +226,8 @@ interface Family {
   call: CallOptions;
   /** Where the loss's own options start in optionNames (after reduction, weights, out, accuracy). */
   ownOptionsAt: number;
+  /** Takes opts.accuracy (spec.accuracy, kept here: specs differ in shape, and a read of one is a polymorphic load). */
+  classifies: boolean;
   /** What the last call parsed out of its options object. */
   plan: Plan;
   /** The last opts.out found not to overlap its inputs. */
@@ -293,6 +295,7 @@ function elementwiseWiring(spec: ElementwiseSpec, grad: boolean): Wiring<Family>
     defaultCall: noOptions(defaults),
     call: noOptions(defaults),
     ownOptionsAt: spec.accuracy ? 4 : 3,
+    classifies: spec.accuracy === true,
     plan: { opts: undefined, want: 0, keys: [], read: [], reduction: MEAN, accuracy: false, params: defaults },
     apart: new Apart(),
     kernels: new KernelPair(spec.kernel),
@@ -392,20 +395,24 @@ function readOptions(
   const hit = o === plan.opts && want === plan.want && unchanged(family, plan, o);
   if (!hit) checkOptionNames(fn, o, family.optionNames);
   const c = family.call;
+  // Each option read once into a local: after many losses' option objects, each read of `o` is a
+  // megamorphic load (~4 ns, Node 20); `out` was read three times, `weights` twice.
   const reduction = o.reduction;
+  const weights = o.weights;
+  const outArg = o.out;
   c.reduction = hit ? plan.reduction : reductionOf(fn, reduction);
-  c.w = o.weights === undefined ? undefined : like(fn, 'opts.weights', o.weights, p, 'pred');
+  c.w = weights === undefined ? undefined : like(fn, 'opts.weights', weights, p, 'pred');
   // zw is read only with weights (and wasmPointer gives -1 for undefined). WasmArray weights taken
   // for ordinary ones are copied chunk by chunk: the same values, only slower, the sums rounded per
   // chunk as an ordinary array's are.
   // Stryker disable next-line ConditionalExpression: either way the same values (above)
-  c.zw = c.w === undefined ? -1 : wasmPointer(fn, 'opts.weights', o.weights);
+  c.zw = c.w === undefined ? -1 : wasmPointer(fn, 'opts.weights', weights);
   c.out = undefined;
   c.zo = -1;
-  if (o.out !== undefined) {
+  if (outArg !== undefined) {
     if (!(want & GRAD)) throw new SimdlossError(`${fn}: opts.out is for the gradient; ${family.spec.name}() returns none`, 'opts.out');
-    const out = like(fn, 'opts.out', o.out, p, 'pred');
-    const zo = wasmPointer(fn, 'opts.out', o.out);
+    const out = like(fn, 'opts.out', outArg, p, 'pred');
+    const zo = wasmPointer(fn, 'opts.out', outArg);
     if (!family.apart.holds(out, p, y, c.w)) {
       const overlapped = overlapsShifted(out, zo, p, zp)
         ? 'pred'
@@ -420,7 +427,8 @@ function readOptions(
     c.out = out;
     c.zo = zo;
   }
-  const accuracy = o.accuracy;
+  // (a loss that does not classify takes no accuracy: the name check refuses the key)
+  const accuracy = family.classifies ? o.accuracy : undefined;
   c.accuracy = hit ? plan.accuracy : accuracyOption(fn, accuracy, want === (LOSS | GRAD), family.withGradName);
   if (hit) c.params = plan.params;
   else if (family.ownOptionsAt === family.optionNames.length) c.params = family.defaults;
@@ -456,7 +464,7 @@ function ownOptions(family: Family, fn: string, want: number, o: Record<string, 
 function unchanged(family: Family, plan: Plan, o: Record<string, unknown>): boolean {
   const read = plan.read;
   // (reduction and accuracy are strings and booleans: no -0 to tell from 0)
-  if (o.reduction !== read[0] || o.accuracy !== read[1]) return false;
+  if (o.reduction !== read[0] || (family.classifies && o.accuracy !== read[1])) return false;
   const names = family.optionNames;
   for (let j = family.ownOptionsAt, k = 2; j < names.length; j++, k++) if (!sameValue(o[names[j]!], read[k])) return false;
   return sameKeys(o, plan.keys);
