@@ -391,15 +391,18 @@ function readOptions(
   zp: number,
 ): CallOptions {
   const o = optionsObject(fn, opts)!;
-  const plan = family.plan;
-  const hit = o === plan.opts && want === plan.want && unchanged(family, plan, o);
-  if (!hit) checkOptionNames(fn, o, family.optionNames);
-  const c = family.call;
-  // Each option read once into a local: after many losses' option objects, each read of `o` is a
-  // megamorphic load (~4 ns, Node 20); `out` was read three times, `weights` twice.
+  // Each option read once into a local, also for the plan's comparison: after many losses' option
+  // objects, each read of `o` is a megamorphic load (~4 ns, Node 20). (A loss that does not
+  // classify takes no accuracy: the name check refuses the key.)
   const reduction = o.reduction;
+  const accuracy = family.classifies ? o.accuracy : undefined;
   const weights = o.weights;
   const outArg = o.out;
+  const plan = family.plan;
+  const hit =
+    o === plan.opts && want === plan.want && reduction === plan.read[0] && accuracy === plan.read[1] && unchanged(family, plan, o);
+  if (!hit) checkOptionNames(fn, o, family.optionNames);
+  const c = family.call;
   c.reduction = hit ? plan.reduction : reductionOf(fn, reduction);
   c.w = weights === undefined ? undefined : like(fn, 'opts.weights', weights, p, 'pred');
   // zw is read only with weights (and wasmPointer gives -1 for undefined). WasmArray weights taken
@@ -427,8 +430,6 @@ function readOptions(
     c.out = out;
     c.zo = zo;
   }
-  // (a loss that does not classify takes no accuracy: the name check refuses the key)
-  const accuracy = family.classifies ? o.accuracy : undefined;
   c.accuracy = hit ? plan.accuracy : accuracyOption(fn, accuracy, want === (LOSS | GRAD), family.withGradName);
   if (hit) c.params = plan.params;
   else if (family.ownOptionsAt === family.optionNames.length) c.params = family.defaults;
@@ -460,11 +461,12 @@ function ownOptions(family: Family, fn: string, want: number, o: Record<string, 
   return params;
 }
 
-/** Whether every option the plan read from `o` still has its value, and `o` the same keys. */
+/**
+ * Whether every option of its own the plan read from `o` still has its value, and `o` the same keys
+ * (reduction and accuracy, strings and booleans with no -0 to tell from 0, readOptions compares).
+ */
 function unchanged(family: Family, plan: Plan, o: Record<string, unknown>): boolean {
   const read = plan.read;
-  // (reduction and accuracy are strings and booleans: no -0 to tell from 0)
-  if (o.reduction !== read[0] || (family.classifies && o.accuracy !== read[1])) return false;
   const names = family.optionNames;
   for (let j = family.ownOptionsAt, k = 2; j < names.length; j++, k++) if (!sameValue(o[names[j]!], read[k])) return false;
   return sameKeys(o, plan.keys);
