@@ -132,9 +132,10 @@ function parse(family: Family, fn: string, want: number, o: Record<string, unkno
     const value = read[1 + spec.options.length + j];
     return value === undefined ? x.default : booleanOption(fn, x.name, value);
   });
-  const plan: Plan = { opts: o, keys: keysOf(o), read, reduction, params: spec.params(values, flags) };
-  if (want !== SUMS) family.plan = plan;
-  return plan;
+  const params = spec.params(values, flags);
+  if (want === SUMS) return { opts: undefined, keys: [], read, reduction, params };
+  family.plan = { opts: o, keys: keysOf(o), read, reduction, params };
+  return family.plan;
 }
 
 /** Whether every option the plan read from `o` still has its value, and `o` the same keys. */
