@@ -408,7 +408,10 @@ function pass(family: Family, fn: string, want: number, target: unknown, pred: u
   const reduction = hit ? plan.reduction : reductionOf(fn, read.reduction);
   const accuracy = hit ? plan.accuracy : accuracyOption(fn, read.accuracy, want === (LOSS | GRAD), 'withGrad');
   if (!hit) keep(family, o, want, read, c, reduction, accuracy);
-  if (o.out !== undefined && !(want & GRAD))
+  // Read once each: after many losses' option objects, a read of `o` is a megamorphic load.
+  const weights = o.weights;
+  const out = o.out;
+  if (out !== undefined && !(want & GRAD))
     throw new SimdlossError(`${fn}: opts.out is for the gradient; ${family.spec.name}() returns none`, 'opts.out');
   const rows = p.length / C;
   // A row wider than a slot: one temporary block for a row of target, pred, gradient and class weights.
@@ -417,8 +420,8 @@ function pass(family: Family, fn: string, want: number, target: unknown, pred: u
   try {
     const x =
       wide === undefined
-        ? operands(family, fn, C, target, pred, o.weights, o.out)
-        : operands(family, fn, C, ...rederived(family, fn, C, before, [target, pred, o.weights, o.out]));
+        ? operands(family, fn, C, target, pred, weights, out)
+        : operands(family, fn, C, ...rederived(family, fn, C, before, [target, pred, weights, out]));
     return run(family, fn, want, c, reduction, accuracy, x, wide);
   } finally {
     wide?.free();

@@ -24,17 +24,19 @@ import {
   type FloatArray,
   floatArray,
   like,
+  MEAN,
   NONE,
   type NumericOption,
   numericOption,
   reductionOf,
   wasmPointer,
 } from './args.js';
-import { GRAD, LOSS, type Opts, reduced, scaleOf, wire } from './call.js';
+import { GRAD, LOSS, type Opts, reduced, SUMS, scaleOf, wire } from './call.js';
 import { SimdlossError, show } from './errors.js';
 import { KernelPair } from './kernels.js';
-import { booleanValues, optionsObject, outObject, resolveNumeric } from './options.js';
+import { booleanOption, optionsObject, outObject, resolveNumeric } from './options.js';
 import { overlapsShifted, shares } from './overlap.js';
+import { keysOf, sameKeys, sameValue } from './plan.js';
 import { chunkAt, slotAt, stageOut } from './staging.js';
 import { bytesOf } from './typed.js';
 import { chunkOf, ready, views, wasm } from './wasm.js';
@@ -61,28 +63,46 @@ export interface TernarySpec {
 interface Family {
   spec: TernarySpec;
   optionNames: readonly string[];
-  /** The kernel's parameters for the default options. */
-  defaults: readonly [number, number];
+  /** A call without opts: the default reduction and the kernel's parameters for the default options. */
+  noOptions: Readonly<Plan>;
   kernels: KernelPair;
   /** The argument code the kernel leaves at RESULT_ARGUMENT → the argument's name. */
   arguments: Readonly<Record<number, string>>;
   /** The call under way, refilled by every call (no caller's code runs during one), emptied after it. */
   batch: Batch;
+  /** What the last call parsed out of its options object. */
+  plan: Plan;
 }
+
+/** The scalar options parsed out of one options object (see plan.ts; the arrays in it are checked on every call). */
+interface Plan {
+  /** The object, undefined before the first call with options. */
+  opts: object | undefined;
+  keys: readonly string[];
+  /** The values read: reduction, then the loss's own options in optionNames order. */
+  read: readonly unknown[];
+  reduction: number;
+  params: readonly [number, number];
+}
+
+/** Where the loss's own options start in optionNames (after reduction, weights, out). */
+const OWN_OPTIONS_AT = 3;
 
 export function ternary<L>(spec: TernarySpec): L {
   const [a, b] = spec.inputs;
   const arrays = `target, ${a}, ${b}`;
+  const defaults = spec.params(
+    spec.options.map((o) => o.default),
+    spec.flags.map((f) => f.default),
+  );
   const family: Family = {
     spec,
     optionNames: ['reduction', 'weights', 'out', ...spec.options.map((o) => o.name), ...spec.flags.map((f) => f.name)],
-    defaults: spec.params(
-      spec.options.map((o) => o.default),
-      spec.flags.map((f) => f.default),
-    ),
+    noOptions: { opts: NO_OPTIONS, keys: [], read: [], reduction: MEAN, params: defaults },
     kernels: new KernelPair(spec.kernel),
     arguments: { [ARGUMENT_TARGET]: 'target', [ARGUMENT_PRED]: a, [ARGUMENT_SECOND]: b },
     batch: { fn: '', y: EMPTY, zy: -1, xs: [EMPTY, EMPTY], zx: [-1, -1], grads: [EMPTY, EMPTY], zg: [-1, -1], w: undefined, zw: -1 },
+    plan: { opts: undefined, keys: [], read: [], reduction: MEAN, params: defaults },
   };
   return wire<L, Family>({
     name: spec.name,
@@ -97,12 +117,35 @@ export function ternary<L>(spec: TernarySpec): L {
   });
 }
 
-/** A call's own options (create's go through resolveNumeric): the kernel's parameters. */
-function parse(family: Family, fn: string, o: Record<string, unknown>): readonly [number, number] {
-  const { spec } = family;
-  const values = spec.options.map((x) => numericOption(fn, x, o[x.name]));
-  const flags = booleanValues(fn, spec.flags, o, []);
-  return spec.params(values, flags);
+/**
+ * The reduction and the loss's own options of a call, each read once and checked, and the plan made
+ * from what was read (not for an accumulator's batches: each is a new object). create's options go
+ * through resolveNumeric.
+ */
+function parse(family: Family, fn: string, want: number, o: Record<string, unknown>): Plan {
+  const { spec, optionNames } = family;
+  const read: unknown[] = [o.reduction];
+  for (let j = OWN_OPTIONS_AT; j < optionNames.length; j++) read.push(o[optionNames[j]!]);
+  const reduction = reductionOf(fn, read[0]);
+  const values = spec.options.map((x, j) => numericOption(fn, x, read[1 + j]));
+  const flags = spec.flags.map((x, j) => {
+    const value = read[1 + spec.options.length + j];
+    return value === undefined ? x.default : booleanOption(fn, x.name, value);
+  });
+  const params = spec.params(values, flags);
+  if (want === SUMS) return { opts: undefined, keys: [], read, reduction, params };
+  family.plan = { opts: o, keys: keysOf(o), read, reduction, params };
+  return family.plan;
+}
+
+/** Whether every option the plan read from `o` still has its value, and `o` the same keys. */
+function unchanged(family: Family, plan: Plan, o: Record<string, unknown>): boolean {
+  const read = plan.read;
+  // (reduction is a string: no -0 to tell from 0)
+  if (o.reduction !== read[0]) return false;
+  const names = family.optionNames;
+  for (let j = OWN_OPTIONS_AT, k = 1; j < names.length; j++, k++) if (!sameValue(o[names[j]!], read[k])) return false;
+  return sameKeys(o, plan.keys);
 }
 
 /** One call under way: the arrays (wasm pointers: -1 for ordinary arrays) and the gradients. */
@@ -131,10 +174,13 @@ function pass(family: Family, fn: string, want: number, target: unknown, first: 
   const y = like(fn, 'target', target, a, na);
   const b = like(fn, nb, second, a, na);
   const o = optionsObject(fn, opts) ?? NO_OPTIONS;
-  checkOptionNames(fn, o, family.optionNames);
-  const reduction = reductionOf(fn, o.reduction);
-  const params = opts === undefined || opts === null ? family.defaults : parse(family, fn, o);
-  const w = o.weights === undefined ? undefined : like(fn, 'opts.weights', o.weights, a, na);
+  const plan = family.plan;
+  const hit = o === plan.opts && unchanged(family, plan, o);
+  if (!hit) checkOptionNames(fn, o, family.optionNames);
+  const { reduction, params } = hit ? plan : o === NO_OPTIONS ? family.noOptions : parse(family, fn, want, o);
+  const weightsArg = o.weights;
+  const outArg = o.out;
+  const w = weightsArg === undefined ? undefined : like(fn, 'opts.weights', weightsArg, a, na);
   const batch = family.batch;
   batch.fn = fn;
   batch.y = y;
@@ -144,10 +190,10 @@ function pass(family: Family, fn: string, want: number, target: unknown, first: 
   batch.zx[0] = wasmPointer(fn, na, first);
   batch.zx[1] = wasmPointer(fn, nb, second);
   batch.w = w;
-  batch.zw = w === undefined ? -1 : wasmPointer(fn, 'opts.weights', o.weights);
+  batch.zw = w === undefined ? -1 : wasmPointer(fn, 'opts.weights', weightsArg);
   try {
-    if (want & GRAD) gradients(family, batch, o.out);
-    else if (o.out !== undefined)
+    if (want & GRAD) gradients(family, batch, outArg);
+    else if (outArg !== undefined)
       throw new SimdlossError(`${fn}: opts.out is for the gradients; ${family.spec.name}() returns none`, 'opts.out');
     return run(family, batch, want, reduction, params);
   } finally {

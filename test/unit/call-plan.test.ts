@@ -3,7 +3,18 @@
 // array swapped or changed in place, an option inherited from its prototype — must give what a first
 // call with that object gives. Expected values are worked out by hand from the definitions below.
 import { beforeAll, describe, expect, test } from 'vitest';
-import { alloc, huber, init, klDivergence, mse, SimdlossError, softmaxFocal, sparseSoftmaxCrossEntropy } from '../../src/node.js';
+import {
+  alloc,
+  gaussianNLL,
+  huber,
+  init,
+  klDivergence,
+  marginRanking,
+  mse,
+  SimdlossError,
+  softmaxFocal,
+  sparseSoftmaxCrossEntropy,
+} from '../../src/node.js';
 
 beforeAll(async () => {
   await init();
@@ -282,5 +293,97 @@ describe('the classification family', () => {
     // softmax − onehot: e/(e + 2) − 1, 1/(e + 2), 1/(e + 2)
     expect(out2[0]).toBeCloseTo(Math.E / (Math.E + 2) - 1, 6);
     expect(out2[1]).toBeCloseTo(1 / (Math.E + 2), 6);
+  });
+});
+
+describe('the three-input family', () => {
+  // gaussianNLL of targets (0, 1) against means (½, ½) and variances (1, 1): ½(ln v + (y − μ)²/v) = 1/8
+  // each, plus ½ ln 2π with full. marginRanking of labels (1, −1), x1 = (0.2, 0.2), x2 = (0.5, 0.5):
+  // max(0, −y(x1 − x2) + m) = 0.3 + m and max(0, m − 0.3).
+  const t = Float32Array.of(0, 1);
+  const mean = Float32Array.of(0.5, 0.5);
+  const variance = Float32Array.of(1, 1);
+  const half = 0.5 * Math.log(2 * Math.PI);
+  const labels = Float32Array.of(1, -1);
+  const x1 = Float32Array.of(0.2, 0.2);
+  const x2 = Float32Array.of(0.5, 0.5);
+
+  test('a changed value, a key added, a key deleted, a misspelt key, then no opts', () => {
+    const opts: Record<string, unknown> = { full: false };
+    expect(gaussianNLL(t, mean, variance, opts)).toBeCloseTo(1 / 8, 6);
+    expect(gaussianNLL(t, mean, variance, opts)).toBeCloseTo(1 / 8, 6);
+    opts.full = true;
+    expect(gaussianNLL(t, mean, variance, opts)).toBeCloseTo(1 / 8 + half, 6);
+    opts.reduction = 'sum';
+    expect(gaussianNLL(t, mean, variance, opts)).toBeCloseTo(2 * (1 / 8 + half), 6);
+    delete opts.full;
+    expect(gaussianNLL(t, mean, variance, opts)).toBeCloseTo(1 / 4, 6);
+    opts.ful = true;
+    expect(refusal(() => gaussianNLL(t, mean, variance, opts))).toBe(
+      "gaussianNLL: unknown option 'ful' (this loss takes: reduction, weights, out, eps, full)",
+    );
+    expect(gaussianNLL(t, mean, variance)).toBeCloseTo(1 / 8, 6);
+  });
+
+  test('a value made invalid is refused with its first-call message', () => {
+    const opts: Record<string, unknown> = { margin: 0.5 };
+    expect(marginRanking(labels, x1, x2, opts)).toBeCloseTo(0.5, 6);
+    opts.margin = -1;
+    expect(refusal(() => marginRanking(labels, x1, x2, opts))).toBe('marginRanking: opts.margin must be a finite number ≥ 0; got -1');
+    opts.margin = 0;
+    expect(marginRanking(labels, x1, x2, opts)).toBeCloseTo(0.15, 6);
+    opts.reduction = 'avg';
+    expect(refusal(() => marginRanking(labels, x1, x2, opts))).toBe(
+      "marginRanking: opts.reduction must be 'mean', 'sum' or 'none'; got 'avg'",
+    );
+  });
+
+  test('a repeated call with the same unchanged object reads each option once', () => {
+    let reads = 0;
+    const opts = {
+      get margin() {
+        reads++;
+        return 0.5;
+      },
+    };
+    expect(marginRanking(labels, x1, x2, opts)).toBeCloseTo(0.5, 6);
+    reads = 0;
+    expect(marginRanking(labels, x1, x2, opts)).toBeCloseTo(0.5, 6);
+    expect(marginRanking(labels, x1, x2, opts)).toBeCloseTo(0.5, 6);
+    expect(reads).toBe(2);
+  });
+
+  test('options inherited from the prototype are read, and a change to the prototype is seen', () => {
+    const proto: Record<string, unknown> = { reduction: 'sum' };
+    const opts = Object.create(proto) as Record<string, unknown>;
+    opts.margin = 0;
+    expect(marginRanking(labels, x1, x2, opts)).toBeCloseTo(0.3, 6);
+    proto.reduction = 'mean';
+    expect(marginRanking(labels, x1, x2, opts)).toBeCloseTo(0.15, 6);
+    proto.margn = 1;
+    expect(refusal(() => marginRanking(labels, x1, x2, opts))).toBe(
+      "marginRanking: unknown option 'margn' (this loss takes: reduction, weights, out, margin)",
+    );
+  });
+
+  test('weights and out swapped between calls are read on every call', () => {
+    const out1 = new Float32Array(2);
+    const out2 = new Float32Array(2);
+    const opts: Record<string, unknown> = { margin: 0, weights: Float32Array.of(1, 1), out: { x1: out1 } };
+    // d/dx1 of the mean: −y/2 where the hinge is active (the first example only)
+    expect(marginRanking.withGrad(labels, x1, x2, opts).grad.x1).toBe(out1);
+    opts.out = { x1: out2 };
+    opts.weights = Float32Array.of(0, 1);
+    const { loss, grad } = marginRanking.withGrad(labels, x1, x2, opts);
+    expect(grad.x1).toBe(out2);
+    expect(loss).toBe(0);
+    expect(Array.from(out2)).toEqual([0, 0]);
+    opts.weights = Float32Array.of(1, 1);
+    marginRanking.withGrad(labels, x1, x2, opts);
+    expect(Array.from(out2)).toEqual([-0.5, 0]);
+    opts.out = { x1: x1 };
+    expect(refusal(() => marginRanking(labels, x1, x2, opts))).toBe(
+      'marginRanking: opts.out is for the gradients; marginRanking() returns none',
+    );
   });
 });
