@@ -28,6 +28,8 @@ function configOf(group: StrykerGroup, dir: string): Record<string, unknown> {
     jsonReporter: { fileName: join(dir, 'mutation.json') },
     htmlReporter: { fileName: join(dir, 'mutation.html') },
     tempDirName: `.stryker-tmp-${group.name}`,
+    // another group's sandbox, when two run side by side, is not part of the project
+    ignorePatterns: [...((base.ignorePatterns as string[] | undefined) ?? []), '/.stryker-tmp*'],
   };
 }
 
