@@ -233,6 +233,12 @@ describe('refused, with a SimdlossError naming the argument', () => {
     ['opts null', () => tfLoss(simdloss.mse, null as never), 'opts', /: opts must be an object of the loss's options; got null$/],
     ['opts a number', () => tfLoss(simdloss.mse, 7 as never), 'opts', /: opts must be an object of the loss's options; got number$/],
     ['opts an array', () => tfMetric(simdloss.mae, [] as never), 'opts', /: opts must be an object of the loss's options; got object$/],
+    [
+      'classes that do not divide yPred: the loss says so, not the label count',
+      () => tfLoss(simdloss.sparseSoftmaxCrossEntropy, { classes: 5 })(tf.tensor1d([0, 1, 2]), z),
+      'opts.classes',
+      /opts\.classes must divide the length of pred; got 5 for 12 elements/,
+    ],
     ["reduction 'none'", () => tfLoss(simdloss.mse, { reduction: 'none' } as never), 'opts.reduction', /'mean' or 'sum'/],
     ['opts.weights', () => tfLoss(simdloss.mse, { weights: new Float32Array(3) }), 'opts.weights', /third tensor/],
     ['opts.out', () => tfLoss(simdloss.mse, { out: new Float32Array(3) }), 'opts.out', /as a tensor/],
