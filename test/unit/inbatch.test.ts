@@ -396,6 +396,10 @@ describe('accumulators: the mean of the batches’ losses', () => {
       ...(e.name === 'infoNCE' ? { symmetric: false } : {}),
     });
     expect(() => acc.update(batches[0]!.a, batches[0]!.b, new Float64Array(3))).toThrow(/no weights/);
+    const [ka, kb] = e.reference.inputs;
+    expect(() => (acc.update as (...x: unknown[]) => void)(batches[0]!.a, batches[0]!.b, undefined, 1)).toThrow(
+      `${e.name}.update: takes (${ka}, ${kb}, weights?); got 4 arguments`,
+    );
     expect(() => e.loss.create({ dim, reduction: 'none' })).toThrow(SimdlossError);
     expect(() => e.loss.create({ dim, weights: new Float64Array(1) })).toThrow(/opts\.weights/);
     expect(() => e.loss.create({})).toThrow(/opts\.dim/);
@@ -424,6 +428,8 @@ describe('bad input', () => {
     refuse(() => e.loss(a, b), 'opts', /opts must be an object with opts\.dim/);
     refuse(() => e.loss(a, b, {}), 'opts.dim', /opts\.dim .* required: an integer ≥ 1; got undefined/);
     refuse(() => e.loss(a, b, { dim: 2.5 }), 'opts.dim', /got 2\.5/);
+    refuse(() => e.loss(a, b, { dim: 0 }), 'opts.dim', /an integer ≥ 1; got 0$/);
+    refuse(() => e.loss(a, b, { dim: -3 }), 'opts.dim', /an integer ≥ 1; got -3$/);
     refuse(() => e.loss(a, b, { dim: 5 }), ka, new RegExp(`${ka} has 12 elements, not a multiple of opts\\.dim = 5`));
     refuse(() => e.loss(a, b.subarray(0, 9), { dim: 3 }), kb, new RegExp(`${kb} has 9 elements but ${ka} has 12 \\(4 rows`));
     refuse(() => e.loss(a, Float64Array.from(b), { dim: 3 }), kb, /float32 and float64 cannot be mixed/);
