@@ -403,6 +403,13 @@ describe('accumulators: the mean of the batches’ losses', () => {
     expect(() => e.loss.create({ dim, reduction: 'none' })).toThrow(SimdlossError);
     expect(() => e.loss.create({ dim, weights: new Float64Array(1) })).toThrow(/opts\.weights/);
     expect(() => e.loss.create({})).toThrow(/opts\.dim/);
+    // no options at all is the same missing opts.dim as {}
+    for (const none of [undefined, null]) {
+      expect(() => e.loss.create(none as never)).toThrow(expect.objectContaining({ argument: 'opts.dim' }));
+      expect(() => e.loss.create(none as never)).toThrow(
+        `${e.name}.create: opts.dim (values per row) is required: an integer ≥ 1; got undefined`,
+      );
+    }
   });
 });
 
