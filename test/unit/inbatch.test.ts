@@ -403,6 +403,12 @@ describe('accumulators: the mean of the batches’ losses', () => {
     expect(() => e.loss.create({ dim, reduction: 'none' })).toThrow(SimdlossError);
     expect(() => e.loss.create({ dim, weights: new Float64Array(1) })).toThrow(/opts\.weights/);
     expect(() => e.loss.create({})).toThrow(/opts\.dim/);
+    expect(() => e.loss.create({ dim, weights: new Float64Array(1) })).toThrow(
+      `${e.name}.create: opts.weights is not an accumulator option (weights go with each batch: update(${ka}, ${kb}, weights))`,
+    );
+    expect(() => e.loss.create({ dim, out: {} } as never)).toThrow(
+      `${e.name}.create: opts.out is not an accumulator option (an accumulator computes no gradient)`,
+    );
     // no options at all is the same missing opts.dim as {}
     for (const none of [undefined, null]) {
       expect(() => e.loss.create(none as never)).toThrow(expect.objectContaining({ argument: 'opts.dim' }));
