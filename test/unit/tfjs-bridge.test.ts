@@ -275,6 +275,12 @@ describe('refused, with a SimdlossError naming the argument', () => {
       'yTrue',
       /yTrue must be a float32 tensor/,
     ],
+    [
+      'a scalar yPred of a row-wise loss',
+      () => tfLoss(simdloss.softmaxCrossEntropy)(tf.scalar(1), tf.scalar(1)),
+      'yPred',
+      /: yPred must have at least one axis; got a scalar$/,
+    ],
     ["reduction 'none'", () => tfLoss(simdloss.mse, { reduction: 'none' } as never), 'opts.reduction', /'mean' or 'sum'/],
     ['opts.weights', () => tfLoss(simdloss.mse, { weights: new Float32Array(3) }), 'opts.weights', /third tensor/],
     ['opts.out', () => tfLoss(simdloss.mse, { out: new Float32Array(3) }), 'opts.out', /as a tensor/],
