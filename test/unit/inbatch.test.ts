@@ -400,7 +400,19 @@ describe('accumulators: the mean of the batches’ losses', () => {
     expect(() => (acc.update as (...x: unknown[]) => void)(batches[0]!.a, batches[0]!.b, undefined, 1)).toThrow(
       `${e.name}.update: takes (${ka}, ${kb}, weights?); got 4 arguments`,
     );
-    expect(() => e.loss.create({ dim, reduction: 'none' })).toThrow(SimdlossError);
+    expect(() => e.loss.create({ dim, reduction: 'none' })).toThrow(
+      `${e.name}.create: opts.reduction must be 'mean' or 'sum': an accumulator keeps sums, not per-row losses; got 'none'`,
+    );
+    if (e.name === 'infoNCE') {
+      // a flag set at create holds for every batch, and is kept in the state
+      const opts = { dim, temperature: 0.3, symmetric: true, reduction: 'sum' } as const;
+      const symmetric = e.loss.create(opts);
+      for (const x of batches) symmetric.update(x.a, x.b);
+      const want = sum(batches.map(({ a, b }) => e.loss(a, b, opts)));
+      expect(want).not.toBeCloseTo(sum(sums), 3);
+      expect(symmetric.result()).toBeCloseTo(want, 12);
+      expect(symmetric.toJSON().options).toMatchObject({ symmetric: true });
+    }
     expect(() => e.loss.create({ dim, weights: new Float64Array(1) })).toThrow(/opts\.weights/);
     expect(() => e.loss.create({})).toThrow(/opts\.dim/);
     expect(() => e.loss.create({ dim, weights: new Float64Array(1) })).toThrow(

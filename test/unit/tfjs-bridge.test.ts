@@ -281,6 +281,12 @@ describe('refused, with a SimdlossError naming the argument', () => {
       'yPred',
       /: yPred must have at least one axis; got a scalar$/,
     ],
+    [
+      'the same size in another shape whose digits read alike ([26,5] and [2,65])',
+      () => tfLoss(simdloss.mse)(floats([26, 5]), floats([2, 65])),
+      'yTrue',
+      /yTrue \[26,5\] must have the shape of yPred \[2,65\]/,
+    ],
     ["reduction 'none'", () => tfLoss(simdloss.mse, { reduction: 'none' } as never), 'opts.reduction', /'mean' or 'sum'/],
     ['opts.weights', () => tfLoss(simdloss.mse, { weights: new Float32Array(3) }), 'opts.weights', /third tensor/],
     ['opts.out', () => tfLoss(simdloss.mse, { out: new Float32Array(3) }), 'opts.out', /as a tensor/],
