@@ -287,6 +287,7 @@ describe('refused, with a SimdlossError naming the argument', () => {
       'yTrue',
       /yTrue \[26,5\] must have the shape of yPred \[2,65\]/,
     ],
+    ['a null yPred', () => tfLoss(simdloss.mse)(z, null as never), 'yPred', /: yPred must be a TensorFlow\.js tensor; got null$/],
     ["reduction 'none'", () => tfLoss(simdloss.mse, { reduction: 'none' } as never), 'opts.reduction', /'mean' or 'sum'/],
     ['opts.weights', () => tfLoss(simdloss.mse, { weights: new Float32Array(3) }), 'opts.weights', /third tensor/],
     ['opts.out', () => tfLoss(simdloss.mse, { out: new Float32Array(3) }), 'opts.out', /as a tensor/],
