@@ -301,6 +301,30 @@ describe('refused, with a SimdlossError naming the argument', () => {
       /^tfLoss\(binaryAccuracy\): binaryAccuracy has no gradient/,
     ],
     ['a number given to tfLoss', () => tfLoss(7 as never), 'f', /^tfLoss: f must be a loss or metric exported by simdloss; got number$/],
+    [
+      'a number given to tfMetric',
+      () => tfMetric(7 as never),
+      'f',
+      /^tfMetric: f must be a loss or metric exported by simdloss; got number$/,
+    ],
+    [
+      'an int32 yPred of a metric',
+      () => tfMetric(simdloss.mae)(z, tf.cast(z, 'int32')),
+      'yPred',
+      /^tfMetric\(mae\): yPred must be a float32 tensor/,
+    ],
+    [
+      'a number given to tfWithGradAsync',
+      () => tfWithGradAsync(7 as never),
+      'f',
+      /^tfWithGradAsync: f must be a loss or metric exported by simdloss; got number$/,
+    ],
+    [
+      'a metric given to tfWithGradAsync',
+      () => tfWithGradAsync(simdloss.binaryAccuracy as never),
+      'f',
+      /^tfWithGradAsync\(binaryAccuracy\): binaryAccuracy has no gradient \(a metric\): use tfMetric\(binaryAccuracy\)$/,
+    ],
     ["reduction 'none'", () => tfLoss(simdloss.mse, { reduction: 'none' } as never), 'opts.reduction', /'mean' or 'sum'/],
     ['opts.weights', () => tfLoss(simdloss.mse, { weights: new Float32Array(3) }), 'opts.weights', /third tensor/],
     ['opts.out', () => tfLoss(simdloss.mse, { out: new Float32Array(3) }), 'opts.out', /as a tensor/],
@@ -323,6 +347,12 @@ describe('refused, with a SimdlossError naming the argument', () => {
     expect(error).toBeInstanceOf(simdloss.SimdlossError);
     expect((error as simdloss.SimdlossError).argument).toBe(argument);
     expect((error as Error).message).toMatch(message);
+  });
+
+  test('tfWithGradAsync rejects an int32 yPred, naming itself', async () => {
+    await expect(tfWithGradAsync(simdloss.mse)(z, tf.cast(z, 'int32'))).rejects.toThrow(
+      /^tfWithGradAsync\(mse\): yPred must be a float32 tensor/,
+    );
   });
 
   test("the loss's own checks still hold (an option out of range, on the first batch)", () => {
