@@ -294,6 +294,7 @@ describe('refused, with a SimdlossError naming the argument', () => {
       'yTrue',
       /: yTrue\[1\] must be a whole class index \(an int32\); got 3000000000$/,
     ],
+    ['null given to tfLoss', () => tfLoss(null as never), 'f', /^tfLoss: f must be a loss or metric exported by simdloss; got object$/],
     [
       'a metric given to tfLoss',
       () => tfLoss(simdloss.binaryAccuracy as never),
