@@ -296,6 +296,12 @@ describe('refused, with a SimdlossError naming the argument', () => {
     ],
     ['null given to tfLoss', () => tfLoss(null as never), 'f', /^tfLoss: f must be a loss or metric exported by simdloss; got object$/],
     [
+      'weights that are not a tensor',
+      () => tfLoss(simdloss.mse)(z, z, [1, 1, 1] as never),
+      'weights',
+      /: weights must be a TensorFlow\.js tensor; got object$/,
+    ],
+    [
       'a metric given to tfLoss',
       () => tfLoss(simdloss.binaryAccuracy as never),
       'f',
