@@ -302,6 +302,12 @@ describe('refused, with a SimdlossError naming the argument', () => {
       /: weights must be a TensorFlow\.js tensor; got object$/,
     ],
     [
+      'int32 weights',
+      () => tfLoss(simdloss.mse)(z, z, tf.ones([3, 4], 'int32')),
+      'weights',
+      /: weights must be a float32 tensor .* got int32$/,
+    ],
+    [
       'a metric given to tfLoss',
       () => tfLoss(simdloss.binaryAccuracy as never),
       'f',
