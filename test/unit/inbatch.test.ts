@@ -506,3 +506,16 @@ describe('differential fuzz: adversarial values (specials, edges, random bits) t
     }
   });
 });
+
+describe('scratch memory', () => {
+  test.each(entries.map((e) => [e.name, e] as const))('%s: each call gives its block back (memory does not grow over calls)', (_, e) => {
+    initSync(BUILDS[0].bytes);
+    const { a, b } = pairOf(Float64Array, 64, 64, 77);
+    // both gradients and the per-row losses staged, plus the workspace: ~100 KB a call
+    const first = e.loss.withGrad(a, b, { dim: 64, reduction: 'none' });
+    const bytes = lib.memory().buffer.byteLength;
+    for (let i = 0; i < 40; i++) e.loss.withGrad(a, b, { dim: 64, reduction: 'none' });
+    expect(lib.memory().buffer.byteLength).toBe(bytes);
+    expectIdentical(e.loss.withGrad(a, b, { dim: 64, reduction: 'none' }).loss, first.loss);
+  });
+});
