@@ -1,0 +1,18 @@
+// The metrics' refusals read whole: the hint for a plain array is added only for a plain array,
+// and an accumulator's merge names itself.
+import { expect, test } from 'vitest';
+import { binaryConfusion, confusionMatrix } from '../../src/node.js';
+
+test('a typed array of the wrong kind gets no plain-array hint', () => {
+  expect(() => confusionMatrix(Float64Array.of(0, 1), Float64Array.of(0, 1), { classes: 3 })).toThrow(
+    /^confusionMatrix: labels must be an Int32Array \(or a WasmArray of 'i32'\); got Float64Array$/,
+  );
+  expect(() => binaryConfusion(Int32Array.of(0, 1), Int32Array.of(0, 1))).toThrow(
+    /^binaryConfusion: scores must be a Float32Array or a Float64Array \(or a WasmArray of one\); got Int32Array$/,
+  );
+});
+
+test('merge names itself when given something that is not an accumulator', () => {
+  const acc = binaryConfusion.create();
+  expect(() => acc.merge({} as never)).toThrow(/^binaryConfusion\.merge: other must be an accumulator/);
+});
