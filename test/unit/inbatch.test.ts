@@ -468,6 +468,11 @@ describe('bad input', () => {
     refuse(() => e.loss(a, b, { dim: 3, out: {} }), 'opts.out', /opts\.out is for the gradients/);
     refuse(() => e.loss.grad(a, b, { dim: 3, out: { [ka]: new Float32Array(5) } }), `opts.out.${ka}`, /of 12 elements/);
     refuse(() => e.loss.grad(a, b, { dim: 3, out: { c: new Float32Array(12) } }), 'opts.out.c', /unknown key/);
+    refuse(
+      () => e.loss.grad(a, b, { dim: 3, out: { [ka]: new Float64Array(12) } }),
+      `opts.out.${ka}`,
+      new RegExp(`opts\\.out\\.${ka} must be a Float32Array of 12 elements, as ${ka}; got a Float64Array of 12$`),
+    );
     const shared = new Float32Array(12);
     refuse(() => e.loss.grad(a, b, { dim: 3, out: { [ka]: shared, [kb]: shared } }), `opts.out.${kb}`, /overlaps/);
     if (e.name === 'infoNCE') refuse(() => e.loss(a, b, { dim: 3, symmetric: 1 }), 'opts.symmetric', /true or false/);
