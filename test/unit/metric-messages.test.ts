@@ -16,6 +16,7 @@ test('merge names itself when given something that is not an accumulator', () =>
   const acc = binaryConfusion.create();
   expect(() => acc.merge({} as never)).toThrow(/^binaryConfusion\.merge: other must be an accumulator/);
   expect(() => acc.merge({} as never)).toThrow(expect.objectContaining({ argument: 'other' }));
+  expect(() => acc.merge(confusionMatrix.create({ classes: 2 }) as never)).toThrow(expect.objectContaining({ argument: 'other' }));
   expect(() => acc.merge(confusionMatrix.create({ classes: 2 }) as never)).toThrow(
     /^binaryConfusion\.merge: cannot merge an accumulator of confusionMatrix into one of binaryConfusion$/,
   );
