@@ -4,10 +4,10 @@ import { expect, test } from 'vitest';
 import { alloc, binaryConfusion, confusionMatrix } from '../../src/node.js';
 
 test('a typed array of the wrong kind gets no plain-array hint', () => {
-  expect(() => confusionMatrix(Float64Array.of(0, 1), Float64Array.of(0, 1), { classes: 3 })).toThrow(
+  expect(() => confusionMatrix(Float64Array.of(0, 1) as never, Float64Array.of(0, 1), { classes: 3 })).toThrow(
     /^confusionMatrix: labels must be an Int32Array \(or a WasmArray of 'i32'\); got Float64Array$/,
   );
-  expect(() => binaryConfusion(Int32Array.of(0, 1), Int32Array.of(0, 1))).toThrow(
+  expect(() => binaryConfusion(Int32Array.of(0, 1), Int32Array.of(0, 1) as never)).toThrow(
     /^binaryConfusion: scores must be a Float32Array or a Float64Array \(or a WasmArray of one\); got Int32Array$/,
   );
 });
