@@ -396,9 +396,38 @@ describe('accumulators: the mean of the batches’ losses', () => {
       ...(e.name === 'infoNCE' ? { symmetric: false } : {}),
     });
     expect(() => acc.update(batches[0]!.a, batches[0]!.b, new Float64Array(3))).toThrow(/no weights/);
-    expect(() => e.loss.create({ dim, reduction: 'none' })).toThrow(SimdlossError);
+    const [ka, kb] = e.reference.inputs;
+    expect(() => (acc.update as (...x: unknown[]) => void)(batches[0]!.a, batches[0]!.b, undefined, 1)).toThrow(
+      `${e.name}.update: takes (${ka}, ${kb}, weights?); got 4 arguments`,
+    );
+    expect(() => e.loss.create({ dim, reduction: 'none' })).toThrow(
+      `${e.name}.create: opts.reduction must be 'mean' or 'sum': an accumulator keeps sums, not per-row losses; got 'none'`,
+    );
+    if (e.name === 'infoNCE') {
+      // a flag set at create holds for every batch, and is kept in the state
+      const opts = { dim, temperature: 0.3, symmetric: true, reduction: 'sum' } as const;
+      const symmetric = e.loss.create(opts);
+      for (const x of batches) symmetric.update(x.a, x.b);
+      const want = sum(batches.map(({ a, b }) => e.loss(a, b, opts)));
+      expect(want).not.toBeCloseTo(sum(sums), 3);
+      expect(symmetric.result()).toBeCloseTo(want, 12);
+      expect(symmetric.toJSON().options).toMatchObject({ symmetric: true });
+    }
     expect(() => e.loss.create({ dim, weights: new Float64Array(1) })).toThrow(/opts\.weights/);
     expect(() => e.loss.create({})).toThrow(/opts\.dim/);
+    expect(() => e.loss.create({ dim, weights: new Float64Array(1) })).toThrow(
+      `${e.name}.create: opts.weights is not an accumulator option (weights go with each batch: update(${ka}, ${kb}, weights))`,
+    );
+    expect(() => e.loss.create({ dim, out: {} } as never)).toThrow(
+      `${e.name}.create: opts.out is not an accumulator option (an accumulator computes no gradient)`,
+    );
+    // no options at all is the same missing opts.dim as {}
+    for (const none of [undefined, null]) {
+      expect(() => e.loss.create(none as never)).toThrow(expect.objectContaining({ argument: 'opts.dim' }));
+      expect(() => e.loss.create(none as never)).toThrow(
+        `${e.name}.create: opts.dim (values per row) is required: an integer ≥ 1; got undefined`,
+      );
+    }
   });
 });
 
@@ -424,6 +453,8 @@ describe('bad input', () => {
     refuse(() => e.loss(a, b), 'opts', /opts must be an object with opts\.dim/);
     refuse(() => e.loss(a, b, {}), 'opts.dim', /opts\.dim .* required: an integer ≥ 1; got undefined/);
     refuse(() => e.loss(a, b, { dim: 2.5 }), 'opts.dim', /got 2\.5/);
+    refuse(() => e.loss(a, b, { dim: 0 }), 'opts.dim', /an integer ≥ 1; got 0$/);
+    refuse(() => e.loss(a, b, { dim: -3 }), 'opts.dim', /an integer ≥ 1; got -3$/);
     refuse(() => e.loss(a, b, { dim: 5 }), ka, new RegExp(`${ka} has 12 elements, not a multiple of opts\\.dim = 5`));
     refuse(() => e.loss(a, b.subarray(0, 9), { dim: 3 }), kb, new RegExp(`${kb} has 9 elements but ${ka} has 12 \\(4 rows`));
     refuse(() => e.loss(a, Float64Array.from(b), { dim: 3 }), kb, /float32 and float64 cannot be mixed/);
@@ -437,6 +468,11 @@ describe('bad input', () => {
     refuse(() => e.loss(a, b, { dim: 3, out: {} }), 'opts.out', /opts\.out is for the gradients/);
     refuse(() => e.loss.grad(a, b, { dim: 3, out: { [ka]: new Float32Array(5) } }), `opts.out.${ka}`, /of 12 elements/);
     refuse(() => e.loss.grad(a, b, { dim: 3, out: { c: new Float32Array(12) } }), 'opts.out.c', /unknown key/);
+    refuse(
+      () => e.loss.grad(a, b, { dim: 3, out: { [ka]: new Float64Array(12) } }),
+      `opts.out.${ka}`,
+      new RegExp(`opts\\.out\\.${ka} must be a Float32Array of 12 elements, as ${ka}; got a Float64Array of 12$`),
+    );
     const shared = new Float32Array(12);
     refuse(() => e.loss.grad(a, b, { dim: 3, out: { [ka]: shared, [kb]: shared } }), `opts.out.${kb}`, /overlaps/);
     if (e.name === 'infoNCE') refuse(() => e.loss(a, b, { dim: 3, symmetric: 1 }), 'opts.symmetric', /true or false/);
@@ -473,5 +509,18 @@ describe('differential fuzz: adversarial values (specials, edges, random bits) t
         }
       });
     }
+  });
+});
+
+describe('scratch memory', () => {
+  test.each(entries.map((e) => [e.name, e] as const))('%s: each call gives its block back (memory does not grow over calls)', (_, e) => {
+    initSync(BUILDS[0].bytes);
+    const { a, b } = pairOf(Float64Array, 64, 64, 77);
+    // both gradients and the per-row losses staged, plus the workspace: ~100 KB a call
+    const first = e.loss.withGrad(a, b, { dim: 64, reduction: 'none' });
+    const bytes = lib.memory().buffer.byteLength;
+    for (let i = 0; i < 40; i++) e.loss.withGrad(a, b, { dim: 64, reduction: 'none' });
+    expect(lib.memory().buffer.byteLength).toBe(bytes);
+    expectIdentical(e.loss.withGrad(a, b, { dim: 64, reduction: 'none' }).loss, first.loss);
   });
 });

@@ -150,6 +150,34 @@ describe('default entry (browsers and bundlers)', () => {
     expect(fetched).toEqual(['simdloss-simd.wasm', 'simdloss-scalar.wasm']);
   });
 
+  /** Which compile path init() took for the scalar build served with `type`, with or without compileStreaming. */
+  async function compiledBy(type: string, streaming = true): Promise<{ streamed: number; compiled: number; simd: boolean }> {
+    vi.stubGlobal('fetch', async (url: URL) => new Response(readFileSync(url), { headers: { 'content-type': type } }));
+    const compileStreaming = WebAssembly.compileStreaming;
+    const streamed = vi.spyOn(WebAssembly, 'compileStreaming');
+    const compiled = vi.spyOn(WebAssembly, 'compile');
+    if (!streaming) Object.defineProperty(WebAssembly, 'compileStreaming', { value: undefined, configurable: true, writable: true });
+    try {
+      const lib = await import('../../src/index.js');
+      const { simd } = await lib.init({ simd: false });
+      expect(lib.mse(Float32Array.of(1), Float32Array.of(4))).toBe(9);
+      return { streamed: streamed.mock.calls.length, compiled: compiled.mock.calls.length, simd };
+    } finally {
+      Object.defineProperty(WebAssembly, 'compileStreaming', { value: compileStreaming, configurable: true, writable: true });
+      vi.restoreAllMocks();
+      vi.resetModules(); // the next call loads the scalar build afresh
+    }
+  }
+
+  test('application/wasm is compiled while it streams; any other type, or no compileStreaming, from the whole bytes', async () => {
+    // (Node's compileStreaming calls WebAssembly.compile itself once it has the bytes)
+    expect(await compiledBy('application/wasm')).toMatchObject({ streamed: 1, simd: false });
+    expect(await compiledBy('application/octet-stream')).toEqual({ streamed: 0, compiled: 1, simd: false });
+    // compileStreaming refuses a response whose type is not application/wasm: the bytes are compiled instead
+    expect(await compiledBy('x-application/wasm')).toEqual({ streamed: 0, compiled: 1, simd: false });
+    expect(await compiledBy('application/wasm', false)).toEqual({ streamed: 0, compiled: 1, simd: false });
+  });
+
   test('a failed fetch rejects with the URL and status', async () => {
     vi.stubGlobal('fetch', async () => new Response('missing', { status: 404 }));
     const lib = await import('../../src/index.js');

@@ -218,6 +218,126 @@ describe('refused, with a SimdlossError naming the argument', () => {
       'yPred',
       /side by side on its last axis \(\[mean \| variance\]/,
     ],
+    [
+      'an int32 yTrue of an elementwise loss',
+      () => tfLoss(simdloss.mse)(tf.cast(z, 'int32'), z),
+      'yTrue',
+      /yTrue must be a float32 tensor/,
+    ],
+    [
+      'an int32 yPred of a row-wise loss',
+      () => tfLoss(simdloss.softmaxCrossEntropy)(z, tf.cast(z, 'int32')),
+      'yPred',
+      /yPred must be a float32 tensor .* got int32/,
+    ],
+    ['opts null', () => tfLoss(simdloss.mse, null as never), 'opts', /: opts must be an object of the loss's options; got null$/],
+    ['opts a number', () => tfLoss(simdloss.mse, 7 as never), 'opts', /: opts must be an object of the loss's options; got number$/],
+    ['opts an array', () => tfMetric(simdloss.mae, [] as never), 'opts', /: opts must be an object of the loss's options; got object$/],
+    [
+      'classes that do not divide yPred: the loss says so, not the label count',
+      () => tfLoss(simdloss.sparseSoftmaxCrossEntropy, { classes: 5 })(tf.tensor1d([0, 1, 2]), z),
+      'opts.classes',
+      /opts\.classes must divide the length of pred; got 5 for 12 elements/,
+    ],
+    [
+      'a negative dim that divides yPred',
+      () => tfLoss(simdloss.triplet, { dim: -4 })(z, floats([1, 12])),
+      'opts.dim',
+      /: yPred \[1,12\] must hold its 3 inputs side by side on its last axis \(\[anchor \| positive \| negative\], each opts\.dim = -4 wide\); got a last axis of 12$/,
+    ],
+    [
+      'an odd last axis for two inputs, behind an axis of 1',
+      () => tfLoss(simdloss.gaussianNLL)(floats([2, 1, 1]), floats([2, 1, 3])),
+      'yPred',
+      /: yPred \[2,1,3\] must hold its 2 inputs side by side on its last axis \(\[mean \| variance\], each 1\/2 of it\); got a last axis of 3$/,
+    ],
+    [
+      'an int32 yPred of an embedding loss',
+      () => tfLoss(simdloss.triplet)(z, tf.cast(floats([2, 12]), 'int32')),
+      'yPred',
+      /yPred must be a float32 tensor/,
+    ],
+    [
+      'one label too many for pairs side by side',
+      () => tfLoss(simdloss.contrastive)(tf.tensor1d([0, 1, 1, 0]), floats([3, 8])),
+      'yTrue',
+      /: yTrue \[4\] must have one label per row \(3\) for yPred \[3,8\]; got 4$/,
+    ],
+    [
+      'a target of the wrong size for two inputs side by side',
+      () => tfLoss(simdloss.gaussianNLL)(floats([3, 3]), floats([3, 4])),
+      'yTrue',
+      /: yTrue \[3,3\] must have one per element of an input \(6\) for yPred \[3,4\]; got 9$/,
+    ],
+    [
+      'an int32 yTrue of two inputs side by side',
+      () => tfLoss(simdloss.gaussianNLL)(tf.cast(floats([3, 2]), 'int32'), z),
+      'yTrue',
+      /yTrue must be a float32 tensor/,
+    ],
+    [
+      'a scalar yPred of a row-wise loss',
+      () => tfLoss(simdloss.softmaxCrossEntropy)(tf.scalar(1), tf.scalar(1)),
+      'yPred',
+      /: yPred must have at least one axis; got a scalar$/,
+    ],
+    [
+      'the same size in another shape whose digits read alike ([26,5] and [2,65])',
+      () => tfLoss(simdloss.mse)(floats([26, 5]), floats([2, 65])),
+      'yTrue',
+      /yTrue \[26,5\] must have the shape of yPred \[2,65\]/,
+    ],
+    ['a null yPred', () => tfLoss(simdloss.mse)(z, null as never), 'yPred', /: yPred must be a TensorFlow\.js tensor; got null$/],
+    [
+      'a float label beyond int32',
+      () => tfLoss(simdloss.sparseSoftmaxCrossEntropy)(tf.tensor1d([0, 3e9, 1]), z),
+      'yTrue',
+      /: yTrue\[1\] must be a whole class index \(an int32\); got 3000000000$/,
+    ],
+    ['null given to tfLoss', () => tfLoss(null as never), 'f', /^tfLoss: f must be a loss or metric exported by simdloss; got object$/],
+    [
+      'weights that are not a tensor',
+      () => tfLoss(simdloss.mse)(z, z, [1, 1, 1] as never),
+      'weights',
+      /: weights must be a TensorFlow\.js tensor; got object$/,
+    ],
+    [
+      'int32 weights',
+      () => tfLoss(simdloss.mse)(z, z, tf.ones([3, 4], 'int32')),
+      'weights',
+      /: weights must be a float32 tensor .* got int32$/,
+    ],
+    [
+      'a metric given to tfLoss',
+      () => tfLoss(simdloss.binaryAccuracy as never),
+      'f',
+      /^tfLoss\(binaryAccuracy\): binaryAccuracy has no gradient/,
+    ],
+    ['a number given to tfLoss', () => tfLoss(7 as never), 'f', /^tfLoss: f must be a loss or metric exported by simdloss; got number$/],
+    [
+      'a number given to tfMetric',
+      () => tfMetric(7 as never),
+      'f',
+      /^tfMetric: f must be a loss or metric exported by simdloss; got number$/,
+    ],
+    [
+      'an int32 yPred of a metric',
+      () => tfMetric(simdloss.mae)(z, tf.cast(z, 'int32')),
+      'yPred',
+      /^tfMetric\(mae\): yPred must be a float32 tensor/,
+    ],
+    [
+      'a number given to tfWithGradAsync',
+      () => tfWithGradAsync(7 as never),
+      'f',
+      /^tfWithGradAsync: f must be a loss or metric exported by simdloss; got number$/,
+    ],
+    [
+      'a metric given to tfWithGradAsync',
+      () => tfWithGradAsync(simdloss.binaryAccuracy as never),
+      'f',
+      /^tfWithGradAsync\(binaryAccuracy\): binaryAccuracy has no gradient \(a metric\): use tfMetric\(binaryAccuracy\)$/,
+    ],
     ["reduction 'none'", () => tfLoss(simdloss.mse, { reduction: 'none' } as never), 'opts.reduction', /'mean' or 'sum'/],
     ['opts.weights', () => tfLoss(simdloss.mse, { weights: new Float32Array(3) }), 'opts.weights', /third tensor/],
     ['opts.out', () => tfLoss(simdloss.mse, { out: new Float32Array(3) }), 'opts.out', /as a tensor/],
@@ -240,6 +360,12 @@ describe('refused, with a SimdlossError naming the argument', () => {
     expect(error).toBeInstanceOf(simdloss.SimdlossError);
     expect((error as simdloss.SimdlossError).argument).toBe(argument);
     expect((error as Error).message).toMatch(message);
+  });
+
+  test('tfWithGradAsync rejects an int32 yPred, naming itself', async () => {
+    await expect(tfWithGradAsync(simdloss.mse)(z, tf.cast(z, 'int32'))).rejects.toThrow(
+      /^tfWithGradAsync\(mse\): yPred must be a float32 tensor/,
+    );
   });
 
   test("the loss's own checks still hold (an option out of range, on the first batch)", () => {
