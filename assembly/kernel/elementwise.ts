@@ -12,7 +12,7 @@
 // classified right] is left at RESULT_SUM2.
 
 import { BLOCK, MODE_ACCURACY, MODE_GRAD, MODE_LOSSES, MODE_WEIGHTED, RESULT_ARGUMENT, RESULT_SUM, RESULT_SUM2 } from "../abi";
-import { Off, On, byteOffset, hsum, lanes, setResult, vone } from "./shared";
+import { Off, On, byteOffset, hsum, lanes, result, setResult, vone, vparam } from "./shared";
 
 /** What a loss family file provides for one loss: the formula and its derivative, vector and scalar. */
 // (AssemblyScript has no interfaces on type parameters; each loss is an @unmanaged class with these
@@ -20,6 +20,7 @@ import { Off, On, byteOffset, hsum, lanes, setResult, vone } from "./shared";
 //   setup<T>(a, b)                   writes its parameter slots (shared.ts: setParam / vparam / sparam)
 //   vloss<T>(y, p): v128             sloss<T>(y, p): T
 //   vgrad<T>(y, p): v128             sgrad<T>(y, p): T            dl/dp
+//   or vlossWith / vgradWith<T>(y, p, c0, …, c5): v128, its parameter slots 0–5 as arguments (below)
 //   checked(): bool                  false: no domain to check (the checks below compile away)
 //   vbad<T>(y, p): v128 lanes mask   sbad<T>(y, p): i32 argument code, or -1
 // A loss whose loss and gradient share costly work (exp, log) may give, instead of vgrad/sgrad,
@@ -38,7 +39,7 @@ type Dyn = u64;
 
 // Losses whose step is costly (exp, log: a fused vboth/sboth, or a `costly()` marker) run one
 // vector per iteration (their math leaves the CPU enough to overlap; unrolled, +2–3% for 46 KB).
-// Every loss but the memory-bound ones marked `specialised()` (mse, mae) runs one loop per dtype,
+// Every loss but the memory-bound ones marked `specialised()` (mse, mae, huber) runs one loop per dtype,
 // with the gradient, weights, losses and accuracy flags read at run time: a predictable branch per
 // vector. Measured (zero copy, interleaved): mse 7.6 → 5.0 el/ns with runtime flags, hence its eight
 // loops; hinge and huber −2–3%; BCE, BCE with logits, logCosh no difference beyond noise. Twelve
@@ -53,6 +54,12 @@ type Dyn = u64;
 @inline function specialised<L>(): bool {
   const op = changetype<L>(0);
   return isDefined(op.specialised);
+}
+
+// @ts-ignore: decorator
+@inline function fourSums<L>(): bool {
+  const op = changetype<L>(0);
+  return isDefined(op.fourSums);
 }
 
 /** Flag F of a loop: On / Off fixed while compiling, Dyn read from `mode`. */
@@ -96,8 +103,8 @@ export function classifier<T, L>(n: i32, y: usize, p: usize, w: usize, lo: usize
 /**
  * G: write the gradient; W: weighted; S: store per-example losses; A: count the examples classified right.
  *
- * The memory-bound losses (specialised, no domain, no accuracy) add four vectors into four sums: each
- * sum waits for its previous addition (4 cycles), so two held mse to 2 elements a cycle, 5.3 el/ns here
+ * The shortest memory-bound steps (`fourSums()`: mse, mae) add four vectors into four sums: each sum
+ * waits for its previous addition (4 cycles), so two held mse to 2 elements a cycle, 5.3 el/ns here
  * where gcc's four reach 7.5; with four, 7.0. The others keep two (quantile took 8% longer with four).
  * A costly step has work enough for the CPU to overlap: one vector per iteration, one copy less.
  */
@@ -109,72 +116,123 @@ function loop<T, L, G, W, S, A>(n: i32, y: usize, p: usize, w: usize, lo: usize,
   const W_ = flag<W>(mode, MODE_WEIGHTED);
   const S_ = flag<S>(mode, MODE_LOSSES);
   const A_ = flag<A>(mode, MODE_ACCURACY);
-  let total: f64 = 0;
-  let right: f64 = 0;
-  let i = 0;
-  if (ASC_FEATURE_SIMD) {
-    const V = lanes<T>();
-    const nv = n & ~(V - 1);
-    const vk = v128.splat<T>(<T>scale);
-    while (i < nv) {
-      const start = i;
-      const end = min(i + BLOCK, nv);
-      let acc0 = v128.splat<T>(<T>0), acc1 = acc0, acc2 = acc0, acc3 = acc0;
-      let bad = acc0, hits = acc0;
-      if (specialised<L>() && !op.checked() && !A_) for (; i + 4 * V <= end; i += 4 * V) {
-        acc0 = v128.add<T>(acc0, vstep<T, L, G>(op, byteOffset<T>(i), y, p, w, lo, g, vk, G_, W_, S_));
-        acc1 = v128.add<T>(acc1, vstep<T, L, G>(op, byteOffset<T>(i + V), y, p, w, lo, g, vk, G_, W_, S_));
-        acc2 = v128.add<T>(acc2, vstep<T, L, G>(op, byteOffset<T>(i + 2 * V), y, p, w, lo, g, vk, G_, W_, S_));
-        acc3 = v128.add<T>(acc3, vstep<T, L, G>(op, byteOffset<T>(i + 3 * V), y, p, w, lo, g, vk, G_, W_, S_));
-      }
-      if (!costly<L>()) for (; i + 2 * V <= end; i += 2 * V) {
-        acc0 = v128.add<T>(acc0, vstep<T, L, G>(op, byteOffset<T>(i), y, p, w, lo, g, vk, G_, W_, S_));
-        acc1 = v128.add<T>(acc1, vstep<T, L, G>(op, byteOffset<T>(i + V), y, p, w, lo, g, vk, G_, W_, S_));
-        if (op.checked()) bad = v128.or(bad, vbad2<T, L>(op, i, y, p));
-        if (isInteger<A>()) if (A_) hits = v128.add<T>(hits, vright2<T, L>(op, i, y, p, w, W_));
-      }
-      for (; i < end; i += V) {
-        acc0 = v128.add<T>(acc0, vstep<T, L, G>(op, byteOffset<T>(i), y, p, w, lo, g, vk, G_, W_, S_));
-        if (op.checked()) bad = v128.or(bad, vbad<T, L>(op, byteOffset<T>(i), y, p));
-        if (isInteger<A>()) if (A_) hits = v128.add<T>(hits, vright<T, L>(op, byteOffset<T>(i), y, p, w, W_));
-      }
-      if (op.checked() && v128.any_true(bad)) return firstBad<T, L>(op, start, end, y, p);
-      total += hsum<T>(v128.add<T>(v128.add<T>(acc0, acc1), v128.add<T>(acc2, acc3)));
-      if (isInteger<A>()) if (A_) right += hsum<T>(hits);
-    }
-  } else {
-    // The scalar build: the same shape, four elements at a time into four accumulators (one
-    // float64 running sum made every element wait for the previous addition).
-    const n4 = n & ~3;
-    const k = <T>scale;
-    while (i < n4) {
-      const start = i;
-      const end = min(i + BLOCK, n4);
-      let s0 = <T>0, s1 = <T>0, s2 = <T>0, s3 = <T>0;
-      let hits = <T>0;
-      let bad = false;
-      for (; i < end; i += 4) {
-        s0 += sstep<T, L, G>(op, byteOffset<T>(i), y, p, w, lo, g, k, G_, W_, S_);
-        s1 += sstep<T, L, G>(op, byteOffset<T>(i + 1), y, p, w, lo, g, k, G_, W_, S_);
-        s2 += sstep<T, L, G>(op, byteOffset<T>(i + 2), y, p, w, lo, g, k, G_, W_, S_);
-        s3 += sstep<T, L, G>(op, byteOffset<T>(i + 3), y, p, w, lo, g, k, G_, W_, S_);
-        if (op.checked()) {
-          bad = bad || sbad<T, L>(op, i, y, p) || sbad<T, L>(op, i + 1, y, p) || sbad<T, L>(op, i + 2, y, p) || sbad<T, L>(op, i + 3, y, p);
-        }
-        if (isInteger<A>()) if (A_) {
-          hits += (sright<T, L>(op, byteOffset<T>(i), y, p, w, W_) + sright<T, L>(op, byteOffset<T>(i + 1), y, p, w, W_))
-                + (sright<T, L>(op, byteOffset<T>(i + 2), y, p, w, W_) + sright<T, L>(op, byteOffset<T>(i + 3), y, p, w, W_));
-        }
-      }
-      if (op.checked() && bad) return firstBad<T, L>(op, start, end, y, p);
-      total += (<f64>s0 + <f64>s1) + (<f64>s2 + <f64>s3);
-      if (isInteger<A>()) if (A_) right += <f64>hits;
-    }
-  }
+  let bad: i32;
+  if (ASC_FEATURE_SIMD) bad = vectorBlocks<T, L, G, A>(op, n, y, p, w, lo, g, scale, G_, W_, S_, A_);
+  else bad = scalarBlocks<T, L, G, A>(op, n, y, p, w, lo, g, scale, G_, W_, S_, A_);
+  if (bad >= 0) return bad;
+  let total = result<f64>(RESULT_SUM);
+  let right = isInteger<A>() && A_ ? result<f64>(RESULT_SUM2) : 0;
+  let i = ASC_FEATURE_SIMD ? n & ~(lanes<T>() - 1) : n & ~3;
   for (; i < n; i++) {
     if (op.checked() && sbad<T, L>(op, i, y, p)) return firstBad<T, L>(op, i, n, y, p);
     total += <f64>sstep<T, L, G>(op, byteOffset<T>(i), y, p, w, lo, g, <T>scale, G_, W_, S_);
     if (isInteger<A>()) if (A_) right += <f64>sright<T, L>(op, byteOffset<T>(i), y, p, w, W_);
+  }
+  setResult<f64>(RESULT_SUM, total);
+  if (isInteger<A>()) if (A_) setResult<f64>(RESULT_SUM2, right);
+  return -1;
+}
+
+/**
+ * loop()'s blocks of whole vectors, up to the last whole vector: -1, or the index of the first element
+ * outside the domain. Σ over them at RESULT_SUM (and the examples classified right at RESULT_SUM2).
+ */
+// @ts-ignore: decorator
+@inline function vectorBlocks<T, L, G, A>(op: L, n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize,
+                                          scale: f64, G_: bool, W_: bool, S_: bool, A_: bool): i32 {
+  let total: f64 = 0;
+  let right: f64 = 0;
+  let i = 0;
+  const V = lanes<T>();
+  const nv = n & ~(V - 1);
+  const vk = v128.splat<T>(<T>scale);
+  // A loss that reads its parameters as arguments (vlossWith / vgradWith) gets them loaded once, here:
+  // V8 keeps these locals in registers, where it reloads vparam() for every vector (the gradient's
+  // stores might change it). huber: 7 loads a vector fewer; with its own loops, 10.4 → 5.5
+  // instructions an element (gcc's: 6.4).
+  const held = isDefined(op.vlossWith);
+  const c0 = held ? vparam(0) : vk, c1 = held ? vparam(1) : vk, c2 = held ? vparam(2) : vk;
+  const c3 = held ? vparam(3) : vk, c4 = held ? vparam(4) : vk, c5 = held ? vparam(5) : vk;
+  while (i < nv) {
+    const start = i;
+    const end = min(i + BLOCK, nv);
+    let acc0 = v128.splat<T>(<T>0), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+    let bad = acc0, hits = acc0;
+    // Pointers walked through the block, every access at a constant offset from one of them: V8
+    // folds the offset into the instruction, where base + index cost a `lea` of its own per access
+    // (mse's loop: 3.2 → 2.4 instructions an element; gcc's 2.6).
+    const at = byteOffset<T>(i);
+    let py = y + at, pp = p + at, pw = w + at, plo = lo + at, pg = g + at;
+    if (fourSums<L>() && !op.checked() && !A_) {
+      const steps = <u32>(end - i) / <u32>(4 * V);
+      for (let stop = py + (<usize>steps << 6); py < stop; ) {
+        acc0 = v128.add<T>(acc0, vstep<T, L, G>(op, 0, py, pp, pw, plo, pg, vk, c0, c1, c2, c3, c4, c5, G_, W_, S_));
+        acc1 = v128.add<T>(acc1, vstep<T, L, G>(op, 16, py, pp, pw, plo, pg, vk, c0, c1, c2, c3, c4, c5, G_, W_, S_));
+        acc2 = v128.add<T>(acc2, vstep<T, L, G>(op, 32, py, pp, pw, plo, pg, vk, c0, c1, c2, c3, c4, c5, G_, W_, S_));
+        acc3 = v128.add<T>(acc3, vstep<T, L, G>(op, 48, py, pp, pw, plo, pg, vk, c0, c1, c2, c3, c4, c5, G_, W_, S_));
+        py += 64; pp += 64; pw += 64; plo += 64; pg += 64;
+      }
+      i += steps * 4 * V;
+    }
+    if (!costly<L>()) {
+      const steps = <u32>(end - i) / <u32>(2 * V);
+      for (let stop = py + (<usize>steps << 5); py < stop; ) {
+        acc0 = v128.add<T>(acc0, vstep<T, L, G>(op, 0, py, pp, pw, plo, pg, vk, c0, c1, c2, c3, c4, c5, G_, W_, S_));
+        acc1 = v128.add<T>(acc1, vstep<T, L, G>(op, 16, py, pp, pw, plo, pg, vk, c0, c1, c2, c3, c4, c5, G_, W_, S_));
+        if (op.checked()) bad = v128.or(bad, v128.or(vbad<T, L>(op, 0, py, pp), vbad<T, L>(op, 16, py, pp)));
+        if (isInteger<A>()) if (A_) hits = v128.add<T>(hits, vright2<T, L>(op, py, pp, pw, W_));
+        py += 32; pp += 32; pw += 32; plo += 32; pg += 32;
+      }
+      i += steps * 2 * V;
+    }
+    for (; i < end; i += V) {
+      acc0 = v128.add<T>(acc0, vstep<T, L, G>(op, 0, py, pp, pw, plo, pg, vk, c0, c1, c2, c3, c4, c5, G_, W_, S_));
+      if (op.checked()) bad = v128.or(bad, vbad<T, L>(op, 0, py, pp));
+      if (isInteger<A>()) if (A_) hits = v128.add<T>(hits, vright<T, L>(op, 0, py, pp, pw, W_));
+      py += 16; pp += 16; pw += 16; plo += 16; pg += 16;
+    }
+    if (op.checked() && v128.any_true(bad)) return firstBad<T, L>(op, start, end, y, p);
+    total += hsum<T>(v128.add<T>(v128.add<T>(acc0, acc1), v128.add<T>(acc2, acc3)));
+    if (isInteger<A>()) if (A_) right += hsum<T>(hits);
+  }
+  setResult<f64>(RESULT_SUM, total);
+  if (isInteger<A>()) if (A_) setResult<f64>(RESULT_SUM2, right);
+  return -1;
+}
+
+/** vectorBlocks' twin in the scalar build, up to the last whole four elements. */
+// @ts-ignore: decorator
+@inline function scalarBlocks<T, L, G, A>(op: L, n: i32, y: usize, p: usize, w: usize, lo: usize, g: usize,
+                                          scale: f64, G_: bool, W_: bool, S_: bool, A_: bool): i32 {
+  let total: f64 = 0;
+  let right: f64 = 0;
+  let i = 0;
+  // The scalar build: the same shape, four elements at a time into four accumulators (one
+  // float64 running sum made every element wait for the previous addition).
+  const n4 = n & ~3;
+  const k = <T>scale;
+  while (i < n4) {
+    const start = i;
+    const end = min(i + BLOCK, n4);
+    let s0 = <T>0, s1 = <T>0, s2 = <T>0, s3 = <T>0;
+    let hits = <T>0;
+    let bad = false;
+    for (; i < end; i += 4) {
+      s0 += sstep<T, L, G>(op, byteOffset<T>(i), y, p, w, lo, g, k, G_, W_, S_);
+      s1 += sstep<T, L, G>(op, byteOffset<T>(i + 1), y, p, w, lo, g, k, G_, W_, S_);
+      s2 += sstep<T, L, G>(op, byteOffset<T>(i + 2), y, p, w, lo, g, k, G_, W_, S_);
+      s3 += sstep<T, L, G>(op, byteOffset<T>(i + 3), y, p, w, lo, g, k, G_, W_, S_);
+      if (op.checked()) {
+        bad = bad || sbad<T, L>(op, i, y, p) || sbad<T, L>(op, i + 1, y, p) || sbad<T, L>(op, i + 2, y, p) || sbad<T, L>(op, i + 3, y, p);
+      }
+      if (isInteger<A>()) if (A_) {
+        hits += (sright<T, L>(op, byteOffset<T>(i), y, p, w, W_) + sright<T, L>(op, byteOffset<T>(i + 1), y, p, w, W_))
+              + (sright<T, L>(op, byteOffset<T>(i + 2), y, p, w, W_) + sright<T, L>(op, byteOffset<T>(i + 3), y, p, w, W_));
+      }
+    }
+    if (op.checked() && bad) return firstBad<T, L>(op, start, end, y, p);
+    total += (<f64>s0 + <f64>s1) + (<f64>s2 + <f64>s3);
+    if (isInteger<A>()) if (A_) right += <f64>hits;
   }
   setResult<f64>(RESULT_SUM, total);
   if (isInteger<A>()) if (A_) setResult<f64>(RESULT_SUM2, right);
@@ -195,15 +253,15 @@ function loop<T, L, G, W, S, A>(n: i32, y: usize, p: usize, w: usize, lo: usize,
   return W_ ? hit * load<T>(w + off) : hit;
 }
 
-/** vright of the two vectors from element i on, added lane by lane. */
+/** vright of the two vectors at y and p, added lane by lane. */
 // @ts-ignore: decorator
-@inline function vright2<T, L>(op: L, i: i32, y: usize, p: usize, w: usize, W_: bool): v128 {
-  return v128.add<T>(vright<T, L>(op, byteOffset<T>(i), y, p, w, W_), vright<T, L>(op, byteOffset<T>(i + lanes<T>()), y, p, w, W_));
+@inline function vright2<T, L>(op: L, y: usize, p: usize, w: usize, W_: bool): v128 {
+  return v128.add<T>(vright<T, L>(op, 0, y, p, w, W_), vright<T, L>(op, 16, y, p, w, W_));
 }
 
 // @ts-ignore: decorator
-@inline function vstep<T, L, G>(op: L, off: usize, y: usize, p: usize, w: usize, lo: usize, g: usize,
-                                vk: v128, G_: bool, W_: bool, S_: bool): v128 {
+@inline function vstep<T, L, G>(op: L, off: usize, y: usize, p: usize, w: usize, lo: usize, g: usize, vk: v128,
+                                c0: v128, c1: v128, c2: v128, c3: v128, c4: v128, c5: v128, G_: bool, W_: bool, S_: bool): v128 {
   const yv = v128.load(y + off);
   const pv = v128.load(p + off);
   let l: v128;
@@ -219,6 +277,9 @@ function loop<T, L, G, W, S, A>(n: i32, y: usize, p: usize, w: usize, lo: usize,
     if (W_) l = v128.mul<T>(l, wv);
     if (S_) v128.store(lo + off, l);
     return l;
+  } else if (isDefined(op.vlossWith)) {
+    l = op.vlossWith<T>(yv, pv, c0, c1, c2, c3, c4, c5);
+    if (G_) d = op.vgradWith<T>(yv, pv, c0, c1, c2, c3, c4, c5);
   } else {
     l = op.vloss<T>(yv, pv);
     if (G_) d = op.vgrad<T>(yv, pv);
@@ -237,12 +298,6 @@ function loop<T, L, G, W, S, A>(n: i32, y: usize, p: usize, w: usize, lo: usize,
 // @ts-ignore: decorator
 @inline function vbad<T, L>(op: L, off: usize, y: usize, p: usize): v128 {
   return op.vbad<T>(v128.load(y + off), v128.load(p + off));
-}
-
-/** vbad of the two vectors from element i on. */
-// @ts-ignore: decorator
-@inline function vbad2<T, L>(op: L, i: i32, y: usize, p: usize): v128 {
-  return v128.or(vbad<T, L>(op, byteOffset<T>(i), y, p), vbad<T, L>(op, byteOffset<T>(i + lanes<T>()), y, p));
 }
 
 /** vstep's scalar twin: the same operations in the same order, so each element is bit-identical. */

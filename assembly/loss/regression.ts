@@ -5,7 +5,7 @@
 // than with select, which V8 lowers to a branch for floats.
 
 import { elementwise } from "../kernel/elementwise";
-import { AnyReal, AnyRealNoParams, On, Off, setParam, sparam, vone, vparam } from "../kernel/shared";
+import { AnyReal, AnyRealNoParams, On, Off, setParam, sparam, vabs, vone, vparam } from "../kernel/shared";
 import { slog1p, vlog1p } from "../math";
 import { high64, logCosh64, logCosh64x2, low64, narrow32x4, tanh64, tanh64x2 } from "../math/hyperbolic";
 
@@ -13,6 +13,8 @@ import { high64, logCosh64, logCosh64x2, low64, narrow32x4, tanh64, tanh64x2 } f
 @unmanaged class Mse extends AnyRealNoParams {
   // @ts-ignore: decorator
   @inline specialised(): bool { return true; } // memory-bound: each mode its own loop (kernel/elementwise.ts)
+  // @ts-ignore: decorator
+  @inline fourSums(): bool { return true; } // a step this short waits on its sum (kernel/elementwise.ts)
   // @ts-ignore: decorator
   @inline vloss<T>(y: v128, p: v128): v128 {
     const r = v128.sub<T>(p, y);
@@ -34,16 +36,24 @@ import { high64, logCosh64, logCosh64x2, low64, narrow32x4, tanh64, tanh64x2 } f
   // @ts-ignore: decorator
   @inline specialised(): bool { return true; } // memory-bound: each mode its own loop (kernel/elementwise.ts)
   // @ts-ignore: decorator
+  @inline fourSums(): bool { return true; } // a step this short waits on its sum (kernel/elementwise.ts)
+  // @ts-ignore: decorator
   @inline vloss<T>(y: v128, p: v128): v128 {
-    return v128.abs<T>(v128.sub<T>(p, y));
+    return vabs<T>(v128.sub<T>(p, y));
   }
   // @ts-ignore: decorator
   @inline vgrad<T>(y: v128, p: v128): v128 {
     const r = v128.sub<T>(p, y);
     const zero = v128.splat<T>(0);
+    const nan = v128.and(v128.ne<T>(r, r), r);
+    if (sizeof<T>() == 4) {
+      // The masks as integers (−1 or 0): their difference, converted, is the sign, 0 at ±0 and NaN:
+      // the values of the form below in four instructions where it takes six (f64x2 has no convert).
+      const sign = v128.sub<i32>(v128.lt<T>(r, zero), v128.gt<T>(r, zero));
+      return v128.add<T>(f32x4.convert_i32x4_s(sign), nan);
+    }
     const one = vone<T>();
-    const sign = v128.sub<T>(v128.and(v128.gt<T>(r, zero), one), v128.and(v128.lt<T>(r, zero), one));
-    return v128.add<T>(sign, v128.and(v128.ne<T>(r, r), r));
+    return v128.add<T>(v128.sub<T>(v128.and(v128.gt<T>(r, zero), one), v128.and(v128.lt<T>(r, zero), one)), nan);
   }
   // @ts-ignore: decorator
   @inline sloss<T>(y: T, p: T): T { return abs<T>(p - y); }
@@ -62,6 +72,8 @@ import { high64, logCosh64, logCosh64x2, low64, narrow32x4, tanh64, tanh64x2 } f
 const DELTA = 0, MINUS_DELTA = 1, HALF_B = 2, B_DELTA = 3, HALF_B_DELTA2 = 4, B = 5;
 @unmanaged class Huber extends AnyReal {
   // @ts-ignore: decorator
+  @inline specialised(): bool { return true; } // memory-bound: each mode its own loop (kernel/elementwise.ts)
+  // @ts-ignore: decorator
   @inline setup<T>(a: f64, b: f64): void {
     setParam<T>(DELTA, a);
     setParam<T>(MINUS_DELTA, -a);
@@ -70,20 +82,21 @@ const DELTA = 0, MINUS_DELTA = 1, HALF_B = 2, B_DELTA = 3, HALF_B_DELTA2 = 4, B 
     setParam<T>(HALF_B_DELTA2, 0.5 * b * a * a);
     setParam<T>(B, b);
   }
+  // Its six parameters as arguments, held in registers by the loop (kernel/elementwise.ts).
   // @ts-ignore: decorator
-  @inline vloss<T>(y: v128, p: v128): v128 {
+  @inline vlossWith<T>(y: v128, p: v128, delta: v128, minusDelta: v128, halfB: v128, bDelta: v128, halfBDelta2: v128, b: v128): v128 {
     const r = v128.sub<T>(p, y);
-    const m = v128.abs<T>(r);
-    const quadratic = v128.mul<T>(v128.mul<T>(vparam(HALF_B), r), r);
-    const linear = v128.sub<T>(v128.mul<T>(vparam(B_DELTA), m), vparam(HALF_B_DELTA2));
-    return v128.bitselect(quadratic, linear, v128.le<T>(m, vparam(DELTA)));
+    const m = vabs<T>(r);
+    const quadratic = v128.mul<T>(v128.mul<T>(halfB, r), r);
+    const linear = v128.sub<T>(v128.mul<T>(bDelta, m), halfBDelta2);
+    return v128.bitselect(quadratic, linear, v128.le<T>(m, delta));
   }
   // @ts-ignore: decorator
-  @inline vgrad<T>(y: v128, p: v128): v128 {
+  @inline vgradWith<T>(y: v128, p: v128, delta: v128, minusDelta: v128, halfB: v128, bDelta: v128, halfBDelta2: v128, b: v128): v128 {
     // pmax/pmin (one instruction each), not max/min (V8 expands their NaN and ±0 rules into ~8):
     // with r first, a NaN r passes through both.
     const r = v128.sub<T>(p, y);
-    return v128.mul<T>(vparam(B), v128.pmin<T>(v128.pmax<T>(r, vparam(MINUS_DELTA)), vparam(DELTA)));
+    return v128.mul<T>(b, v128.pmin<T>(v128.pmax<T>(r, minusDelta), delta));
   }
   // @ts-ignore: decorator
   @inline sloss<T>(y: T, p: T): T {
