@@ -398,7 +398,7 @@ for (const e of items.filter((e) => selected(e.name))) {
   const plainNs = median(e.name, big, BASELINE)!;
   // A similarity loss's gradient is megabytes; nll's plain loop does little besides allocating its
   // gradient (a quarter or more of its time goes to the new array): what the new array costs by itself.
-  if (e.label || 1 - median(e.name, big, 'plain JS, out')! / plainNs >= 0.25) {
+  if (e.label || (big >= 1e4 && 1 - median(e.name, big, 'plain JS, out')! / plainNs >= 0.25)) {
     const { fresh, reused } = await newArrayFloor(big, timeMs);
     const us = (ms: number) => `${(ms * 1e3).toFixed(0)} µs`;
     const over = median(e.name, big, 'simdloss')! - median(e.name, big, 'simdloss, out')!;
