@@ -162,7 +162,7 @@ export const GROUPS: readonly StrykerGroup[] = [
   {
     name: 'ternary',
     mutate: ['src/core/ternary.ts', 'src/loss/ternary.ts'],
-    tests: ['test/unit/ternary.test.ts', ...REGISTRY],
+    tests: ['test/unit/ternary.test.ts', 'test/unit/call-plan.test.ts', ...REGISTRY],
   },
   {
     name: 'plan',
@@ -178,6 +178,7 @@ export const GROUPS: readonly StrykerGroup[] = [
     name: 'elementwise',
     mutate: ['src/core/elementwise.ts'],
     tests: [
+      'test/unit/call-plan.test.ts',
       'test/unit/elementwise-errors.test.ts',
       'test/unit/driver-messages.test.ts',
       'test/unit/driver-overlap.test.ts',
@@ -192,6 +193,7 @@ export const GROUPS: readonly StrykerGroup[] = [
     name: 'classification',
     mutate: ['src/core/classification.ts'],
     tests: [
+      'test/unit/call-plan.test.ts',
       'test/unit/categorical-errors.test.ts',
       'test/unit/accuracy.test.ts',
       'test/unit/focal.test.ts',
