@@ -8,6 +8,21 @@ export const BUILDS = [
   { name: 'scalar', simd: false, bytes: readFileSync(new URL('../wasm/simdloss-scalar.wasm', import.meta.url)) },
 ] as const;
 
+/**
+ * A switch between the two builds for a test that runs both on one library instance: `to(build)`
+ * initialises `initSync` with that build's module only when it is not the live one (compiling each
+ * module once), and checks that the build reports the SIMD it has.
+ */
+export function buildSwitch(initSync: (module: WebAssembly.Module) => { simd: boolean }): (build: 'simd' | 'scalar') => void {
+  const modules = { simd: new WebAssembly.Module(BUILDS[0].bytes), scalar: new WebAssembly.Module(BUILDS[1].bytes) };
+  let live: 'simd' | 'scalar' | undefined;
+  return (build) => {
+    if (live === build) return;
+    expect(initSync(modules[build]).simd).toBe(build === 'simd');
+    live = build;
+  };
+}
+
 export const DTYPES = [
   { name: 'f32', Array: Float32Array, round: Math.fround },
   { name: 'f64', Array: Float64Array, round: (x: number) => x },

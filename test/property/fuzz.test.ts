@@ -14,20 +14,13 @@ import {
   refusesEveryNonFinite,
   refusesSome,
 } from '../fuzz/engine.js';
-import { BUILDS } from '../helpers.js';
+import { buildSwitch } from '../helpers.js';
 import { random } from '../random.js';
 import { registryOf } from '../registry.js';
 
-const modules: Record<Build, WebAssembly.Module> = {
-  simd: new WebAssembly.Module(BUILDS[0].bytes),
-  scalar: new WebAssembly.Module(BUILDS[1].bytes),
-};
-let live: Build | undefined;
+const switchTo = buildSwitch(lib.initSync);
 const use = (build: Build) => {
-  if (live !== build) {
-    expect(lib.initSync(modules[build]).simd).toBe(build === 'simd');
-    live = build;
-  }
+  switchTo(build);
   return { registry: registryOf(lib) };
 };
 const SEED = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));

@@ -4,19 +4,12 @@
 import { expect, test } from 'vitest';
 import * as lib from '../../src/node.js';
 import { type Build, fuzzMetricBatch, fuzzMetrics, METRICS, makeMetricCase, PATTERNS } from '../fuzz/metrics.js';
-import { BUILDS } from '../helpers.js';
+import { buildSwitch } from '../helpers.js';
 import { random } from '../random.js';
 
-const modules: Record<Build, WebAssembly.Module> = {
-  simd: new WebAssembly.Module(BUILDS[0].bytes),
-  scalar: new WebAssembly.Module(BUILDS[1].bytes),
-};
-let live: Build | undefined;
+const switchTo = buildSwitch(lib.initSync);
 const use = (build: Build) => {
-  if (live !== build) {
-    expect(lib.initSync(modules[build]).simd).toBe(build === 'simd');
-    live = build;
-  }
+  switchTo(build);
   return lib;
 };
 const SEED = Number(process.env.FUZZ_SEED ?? 20261205);
