@@ -25,7 +25,7 @@ import { KernelPair } from './kernels.js';
 import type { WasmArray } from './memory.js';
 import { accuracyOption, booleanOption, optionsObject, resolveNumeric } from './options.js';
 import { Apart, overlapsShifted, shiftedOut } from './overlap.js';
-import { keysOf, sameKeys, sameValue } from './plan.js';
+import { keysOf, sameOptions } from './plan.js';
 import { copyIn, copyOut, slotAt } from './staging.js';
 import type { AccumulatorBase, AccumulatorState } from './stream.js';
 import { chunkOf, ready, views, wasm } from './wasm.js';
@@ -399,8 +399,13 @@ function readOptions(
   const weights = o.weights;
   const outArg = o.out;
   const plan = family.plan;
+  // (reduction and accuracy are strings and booleans: no -0 to tell from 0)
   const hit =
-    o === plan.opts && want === plan.want && reduction === plan.read[0] && accuracy === plan.read[1] && unchanged(family, plan, o);
+    o === plan.opts &&
+    want === plan.want &&
+    reduction === plan.read[0] &&
+    accuracy === plan.read[1] &&
+    sameOptions(o, family.optionNames, family.ownOptionsAt, plan.read, 2, plan.keys);
   if (!hit) checkOptionNames(fn, o, family.optionNames);
   const c = family.call;
   c.reduction = hit ? plan.reduction : reductionOf(fn, reduction);
@@ -459,17 +464,6 @@ function ownOptions(family: Family, fn: string, want: number, o: Record<string, 
   const c = family.call;
   if (want !== SUMS) family.plan = { opts: o, want, keys: keysOf(o), read, reduction: c.reduction, accuracy: c.accuracy, params };
   return params;
-}
-
-/**
- * Whether every option of its own the plan read from `o` still has its value, and `o` the same keys
- * (reduction and accuracy, strings and booleans with no -0 to tell from 0, readOptions compares).
- */
-function unchanged(family: Family, plan: Plan, o: Record<string, unknown>): boolean {
-  const read = plan.read;
-  const names = family.optionNames;
-  for (let j = family.ownOptionsAt, k = 2; j < names.length; j++, k++) if (!sameValue(o[names[j]!], read[k])) return false;
-  return sameKeys(o, plan.keys);
 }
 
 function newArray(f32: boolean, n: number): FloatArray {

@@ -28,3 +28,19 @@ export function sameKeys(o: object, keys: readonly string[]): boolean {
 export function sameValue(a: unknown, b: unknown): boolean {
   return a === b && (a !== 0 || 1 / (a as number) === 1 / (b as number));
 }
+
+/**
+ * Whether `o` still holds what a plan read of the loss's own options — o[names[j]] equal to
+ * read[at + j − from] for each j from `from` on — and gives the plan's keys.
+ */
+export function sameOptions(
+  o: Record<string, unknown>,
+  names: readonly string[],
+  from: number,
+  read: readonly unknown[],
+  at: number,
+  keys: readonly string[],
+): boolean {
+  for (let j = from, k = at; j < names.length; j++, k++) if (!sameValue(o[names[j]!], read[k])) return false;
+  return sameKeys(o, keys);
+}

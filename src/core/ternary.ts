@@ -36,7 +36,7 @@ import { SimdlossError, show } from './errors.js';
 import { KernelPair } from './kernels.js';
 import { booleanOption, optionsObject, outObject, resolveNumeric } from './options.js';
 import { overlapsShifted, shares } from './overlap.js';
-import { keysOf, sameKeys, sameValue } from './plan.js';
+import { keysOf, sameOptions } from './plan.js';
 import { chunkAt, slotAt, stageOut } from './staging.js';
 import { bytesOf } from './typed.js';
 import { chunkOf, ready, views, wasm } from './wasm.js';
@@ -138,16 +138,6 @@ function parse(family: Family, fn: string, want: number, o: Record<string, unkno
   return family.plan;
 }
 
-/** Whether every option the plan read from `o` still has its value, and `o` the same keys. */
-function unchanged(family: Family, plan: Plan, o: Record<string, unknown>): boolean {
-  const read = plan.read;
-  // (reduction is a string: no -0 to tell from 0)
-  if (o.reduction !== read[0]) return false;
-  const names = family.optionNames;
-  for (let j = OWN_OPTIONS_AT, k = 1; j < names.length; j++, k++) if (!sameValue(o[names[j]!], read[k])) return false;
-  return sameKeys(o, plan.keys);
-}
-
 /** One call under way: the arrays (wasm pointers: -1 for ordinary arrays) and the gradients. */
 interface Batch {
   fn: string;
@@ -175,7 +165,9 @@ function pass(family: Family, fn: string, want: number, target: unknown, first: 
   const b = like(fn, nb, second, a, na);
   const o = optionsObject(fn, opts) ?? NO_OPTIONS;
   const plan = family.plan;
-  const hit = o === plan.opts && unchanged(family, plan, o);
+  // (reduction is a string: no -0 to tell from 0)
+  const hit =
+    o === plan.opts && o.reduction === plan.read[0] && sameOptions(o, family.optionNames, OWN_OPTIONS_AT, plan.read, 1, plan.keys);
   if (!hit) checkOptionNames(fn, o, family.optionNames);
   const { reduction, params } = hit ? plan : o === NO_OPTIONS ? family.noOptions : parse(family, fn, want, o);
   const weightsArg = o.weights;
