@@ -16,6 +16,8 @@ import {
   R_SUM,
   SLOT,
   SLOT_BYTES,
+  SLOT_INPUTS,
+  SLOTS,
 } from './abi.js';
 import {
   checkOptionNames,
@@ -251,41 +253,64 @@ function wholeRows(r: Rows, rowCopies: boolean): number {
 
 /**
  * Rows wider than a slot, each in segments of a slot: a pass adding the segments' sums, then one
- * taking the row's loss and writing each segment's gradient (the target alone staged again, unless
- * the gradient reads pred).
+ * taking the row's loss and writing each segment's gradient. The sums pass stages the target's
+ * first segments into slots of their own (RESIDENT), where the gradient pass finds them: only the
+ * segments beyond those, and pred where the gradient reads it, are staged again.
  */
 function wideRows(r: Rows): number {
-  const { dim, rows, y, p, w, g, losses } = r;
-  const bytes = bytesOf(p);
-  const segment = SLOT_BYTES / bytes; // a multiple of BLOCK: the sums come out as over the whole row
+  const { dim, rows, y, p, w, losses } = r;
+  const segment = SLOT_BYTES / bytesOf(p); // a multiple of BLOCK: the sums come out as over the whole row
   const [p0, p1, p2] = r.params;
   const lo = slotAt(SLOT.losses);
-  const readsPred = r.family.spec.gradReadsPred;
   let total = 0;
   for (let i = 0; i < rows; i++) {
     const e = i * dim;
     for (let s = 0; s < dim; s += segment) {
       const n = Math.min(segment, dim - s);
-      const ay = segmentAt(y, r.zy, SLOT.target, e + s, n);
+      const ay = segmentAt(y, r.zy, targetSlot(s / segment), e + s, n);
       const ap = segmentAt(p, r.zp, SLOT.pred, e + s, n);
       const bad = r.kernel(1, n, ay, ap, 0, lo, 0, r.scale, p0, p1, p2, MODE_SEGMENT_SUMS | (s === 0 ? MODE_SEGMENT_FIRST : 0));
       if (bad >= 0) throw refused(r, e + s + bad);
     }
     const aw = w === undefined ? 0 : chunkAt(w, r.zw, SLOT.weights, i, 1);
-    const mode = r.mode | MODE_SEGMENT_GRAD;
-    if (g === undefined) r.kernel(1, 0, 0, 0, aw, lo, 0, r.scale, p0, p1, p2, mode);
-    for (let s = 0; g !== undefined && s < dim; s += segment) {
-      const n = Math.min(segment, dim - s);
-      const ay = segmentAt(y, r.zy, SLOT.target, e + s, n);
-      const ap = readsPred ? segmentAt(p, r.zp, SLOT.pred, e + s, n) : 0;
-      const ag = r.zg >= 0 ? r.zg + (e + s) * bytes : slotAt(SLOT.grad);
-      r.kernel(1, n, ay, ap, aw, lo, ag, r.scale, p0, p1, p2, mode);
-      if (r.zg < 0) copyOut(g, ag, e + s, n);
-    }
+    if (r.g === undefined) r.kernel(1, 0, 0, 0, aw, lo, 0, r.scale, p0, p1, p2, r.mode | MODE_SEGMENT_GRAD);
+    else wideGradient(r, e, aw);
     total += wasm.f64[wasm.result + R_SUM]!;
     if (losses !== undefined) stageOut(losses, SLOT.losses, i, 1);
   }
   return total;
+}
+
+// The slots the similarity family leaves free: a wide row's first target segments stay there, so
+// that a mask of 256 × 256 float32 is copied in once, not twice (the second copy was 4 MB a call at
+// 16 such rows).
+// (Slots 5–11: the other families' extra inputs, unused by a similarity call.)
+const RESIDENT: readonly number[] = Array.from({ length: SLOTS - SLOT_INPUTS }, (_, j) => SLOT_INPUTS + j);
+const targetSlot = (k: number): number => (k < RESIDENT.length ? RESIDENT[k]! : SLOT.target);
+
+/**
+ * The gradient of the row at e, its loss taken from the sums pass, segment by segment from the last:
+ * the last segment beyond RESIDENT is still in the target slot, and each one before it overwrites a
+ * segment already done.
+ */
+function wideGradient(r: Rows, e: number, aw: number): void {
+  const { dim, y, p } = r;
+  const g = r.g!;
+  const bytes = bytesOf(p);
+  const segment = SLOT_BYTES / bytes;
+  const [p0, p1, p2] = r.params;
+  const readsPred = r.family.spec.gradReadsPred;
+  const last = Math.ceil(dim / segment) - 1;
+  for (let k = last; k >= 0; k--) {
+    const s = k * segment;
+    const n = Math.min(segment, dim - s);
+    const staged = r.zy >= 0 || k < RESIDENT.length || k === last;
+    const ay = staged ? (r.zy >= 0 ? r.zy + (e + s) * bytes : slotAt(targetSlot(k))) : copyIn(y, slotAt(SLOT.target), e + s, n);
+    const ap = readsPred ? segmentAt(p, r.zp, SLOT.pred, e + s, n) : 0;
+    const ag = r.zg >= 0 ? r.zg + (e + s) * bytes : slotAt(SLOT.grad);
+    r.kernel(1, n, ay, ap, aw, slotAt(SLOT.losses), ag, r.scale, p0, p1, p2, r.mode | MODE_SEGMENT_GRAD);
+    if (r.zg < 0) copyOut(g, ag, e + s, n);
+  }
 }
 
 /** Elements [i, i + n) of an argument: in place, or copied into its slot. */
