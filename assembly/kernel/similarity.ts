@@ -2,7 +2,7 @@
 // target and pred, a row's loss a function of three sums over it, and the gradient with respect to
 // pred an affine function of each element: dl/dpᵢ = c₀ + c₁·yᵢ + c₂·pᵢ, the c's from the sums.
 // So each row takes two passes: its sums, then (after the loss and the c's, in float64 scalars)
-// its gradient.
+// its gradient; a short row's sums are taken before the previous row's gradient (see similarity()).
 //
 // Kernel ABI (every similarity export has exactly this signature):
 //   (rows, dim, target, pred, weights, losses, grad: byte offsets, gradScale, p0, p1, p2: loss parameters, mode) → i32
@@ -55,23 +55,45 @@ export function similarity<T, L>(rows: i32, dim: i32, y: usize, p: usize, w: usi
     return sums<T, L>(op, dim, y, p);
   }
   const rowBytes = byteOffset<T>(dim);
+  const summed = !(mode & MODE_SEGMENT_GRAD);
+  // A short row's sums are taken before the previous row's gradient is written: the loss's chain of
+  // square roots and divisions then runs beside them rather than holding up the gradient loop.
+  // (cosineSimilarity at 1000 × 128, zero copy: 126 → 112 µs of CPU a call.) A row longer than a
+  // block keeps the old order: the chain is a small part of it, and the next row's sums would come
+  // between the two reads of its target.
+  const ahead = dim <= BLOCK;
+  if (summed && rows > 0) {
+    resetSums();
+    const bad = sums<T, L>(op, dim, y, p);
+    if (bad >= 0) return bad;
+  }
   let total: f64 = 0;
   for (let r = 0; r < rows; r++) {
     const off = <usize>r * rowBytes;
-    if (!(mode & MODE_SEGMENT_GRAD)) {
-      resetSums();
-      const bad = sums<T, L>(op, dim, y + off, p + off);
-      if (bad >= 0) return r * dim + bad;
-    }
     const l = op.finish(load<f64>(ROW), load<f64>(ROW, 8), load<f64>(ROW, 16), p0, p1, p2);
     const wr: f64 = mode & MODE_WEIGHTED ? <f64>load<T>(w + byteOffset<T>(r)) : 1;
     const wl = l * wr;
     if (mode & MODE_LOSSES) store<T>(lo + byteOffset<T>(r), <T>wl);
     total += wl;
+    if (ahead && summed && r + 1 < rows) {
+      const bad = nextRow<T, L>(op, dim, y + off + rowBytes, p + off + rowBytes);
+      if (bad >= 0) return (r + 1) * dim + bad;
+    }
     if (mode & MODE_GRAD) gradient<T, L>(op, dim, y + off, p + off, g + off, scale * wr);
+    if (!ahead && summed && r + 1 < rows) {
+      const bad = nextRow<T, L>(op, dim, y + off + rowBytes, p + off + rowBytes);
+      if (bad >= 0) return (r + 1) * dim + bad;
+    }
   }
   setResult<f64>(RESULT_SUM, total);
   return -1;
+}
+
+/** The sums of the row at y, p, from 0 (finish() has read the previous row's); -1 or the first element refused. */
+// @ts-ignore: decorator
+@inline function nextRow<T, L>(op: L, dim: i32, y: usize, p: usize): i32 {
+  resetSums();
+  return sums<T, L>(op, dim, y, p);
 }
 
 // @ts-ignore: decorator

@@ -333,7 +333,8 @@ describe('bad input', () => {
       const loss = entry.loss as AnyLoss;
       const bad = entry.checked;
       for (const dtype of DTYPES) {
-        for (const dim of [3, 8, 9000]) {
+        // 3, 8: rows summed ahead of the previous row's gradient; 2000: after it (a row that fits a slot, longer than a block); 9000: wide
+        for (const dim of [3, 8, 2000, 9000]) {
           const rows = 3;
           const { y, p } = data(entry.reference, dtype.Array, rows, dim, 7);
           if (bad === undefined) {

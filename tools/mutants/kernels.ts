@@ -1227,6 +1227,40 @@ export const mutants: Mutant[] = [
     why: "a wide row's sums start from the previous row's",
   },
   {
+    id: 'similarity-ahead-index',
+    file: 'assembly/kernel/similarity.ts',
+    find: '    if (ahead && summed && r + 1 < rows) {\n      const bad = nextRow<T, L>(op, dim, y + off + rowBytes, p + off + rowBytes);\n      if (bad >= 0) return (r + 1) * dim + bad;',
+    replace:
+      '    if (ahead && summed && r + 1 < rows) {\n      const bad = nextRow<T, L>(op, dim, y + off + rowBytes, p + off + rowBytes);\n      if (bad >= 0) return r * dim + bad;',
+    tests: SIMILARITY,
+    why: "a short row's refused element, found while the row before it was finished, named a row too early",
+  },
+  {
+    id: 'similarity-ahead-same-row',
+    file: 'assembly/kernel/similarity.ts',
+    find: '    if (ahead && summed && r + 1 < rows) {\n      const bad = nextRow<T, L>(op, dim, y + off + rowBytes, p + off + rowBytes);',
+    replace: '    if (ahead && summed && r + 1 < rows) {\n      const bad = nextRow<T, L>(op, dim, y + off, p + off + rowBytes);',
+    tests: SIMILARITY,
+    why: "the next short row's sums taken over the target row just finished",
+  },
+  {
+    id: 'similarity-after-index',
+    file: 'assembly/kernel/similarity.ts',
+    find: '    if (!ahead && summed && r + 1 < rows) {\n      const bad = nextRow<T, L>(op, dim, y + off + rowBytes, p + off + rowBytes);\n      if (bad >= 0) return (r + 1) * dim + bad;',
+    replace:
+      '    if (!ahead && summed && r + 1 < rows) {\n      const bad = nextRow<T, L>(op, dim, y + off + rowBytes, p + off + rowBytes);\n      if (bad >= 0) return r * dim + bad;',
+    tests: SIMILARITY,
+    why: "a long row's refused element (rows of more than BLOCK values that fit a slot) named a row too early",
+  },
+  {
+    id: 'similarity-first-row-unchecked',
+    file: 'assembly/kernel/similarity.ts',
+    find: '    const bad = sums<T, L>(op, dim, y, p);\n    if (bad >= 0) return bad;\n',
+    replace: '    sums<T, L>(op, dim, y, p);\n',
+    tests: SIMILARITY,
+    why: "the first row's refused element ignored",
+  },
+  {
     id: 'similarity-eight-lanes-order',
     file: 'assembly/kernel/similarity.ts',
     find: 'return (<f64>(s0 + s4) + <f64>(s1 + s5)) + (<f64>(s2 + s6) + <f64>(s3 + s7));',
