@@ -1117,6 +1117,42 @@ export const mutants: Mutant[] = [
     why: "the gradient's tail of a row (all of it below V classes) left as it was",
     filter: 'nll',
   },
+  {
+    id: 'nll-flat-nan-second-vector-unseen',
+    file: 'assembly/loss/categorical/nll.ts',
+    find: 'any = v128.or(any, v128.or(v128.ne<T>(a, a), v128.ne<T>(b, b)));',
+    replace: 'any = v128.or(any, v128.ne<T>(a, a));',
+    tests: [...CATEGORICAL, 'test/unit/focal.test.ts'],
+    why: "the run's NaN scan blind to the second vector of each step: a NaN there takes the flat pass, and its row comes out finite",
+    filter: 'nll',
+  },
+  {
+    id: 'nll-flat-nan-tail-unseen',
+    file: 'assembly/loss/categorical/nll.ts',
+    find: 'if (v != v) return true;',
+    replace: 'if (v < v) return true;',
+    tests: [...CATEGORICAL, 'test/unit/focal.test.ts'],
+    why: "the run's NaN scan blind to its scalar tail (all of the run in the scalar build)",
+    filter: 'nll',
+  },
+  {
+    id: 'nll-flat-grad-not-cleared',
+    file: 'assembly/loss/categorical/nll.ts',
+    find: 'memory.fill(g, 0, <usize>n << alignof<T>());',
+    replace: '',
+    tests: [...CATEGORICAL, 'test/unit/focal.test.ts', 'test/unit/driver-staging.test.ts'],
+    why: "the flat pass's gradient left as it was but at the labels (stale values from the scratch area or the caller's out)",
+    filter: 'nll',
+  },
+  {
+    id: 'nll-flat-cleared-before-read',
+    file: 'assembly/loss/categorical/nll.ts',
+    find: 'const apart = g != p;',
+    replace: 'const apart = true;',
+    tests: [...CATEGORICAL, 'test/unit/focal.test.ts'],
+    why: 'out = pred: the gradient cleared before the rows read their label values, every loss 0',
+    filter: 'nll',
+  },
 
   // ---------------------------------------------------------------- assembly/loss/embedding
   {
