@@ -158,7 +158,7 @@ for (const build of BUILDS) {
         const rows = 7;
         const labels = Int32Array.from({ length: rows }, (_, r) => (r * 2) % C);
         for (let i = 0; i <= rows * C; i++) {
-          const x = dtype.Array.from({ length: rows * C }, (_, j) => -0.25 * (1 + (j % 5)));
+          const x = dtype.Array.from(Array.from({ length: rows * C }, (_, j) => -0.25 * (1 + (j % 5))));
           if (i < rows * C) x[i] = Number.NaN;
           const { loss, grad } = (nll as AnyLoss).withGrad(labels, x, { classes: C, reduction: 'none' });
           for (let r = 0; r < rows; r++) {
@@ -175,7 +175,7 @@ for (const build of BUILDS) {
         const C = 5;
         const rows = 9;
         const labels = Int32Array.from({ length: rows }, (_, r) => (r * 3) % C);
-        const x = alloc(rows * C, dtype.name as never);
+        const x = alloc(rows * C, dtype.name);
         x.array.set(Array.from({ length: rows * C }, (_, j) => -0.5 * (1 + (j % 7))));
         const want = labels.reduce((s, t, r) => s - (x.array[r * C + t] as number), 0) / rows;
         const { loss, grad } = (nll as AnyLoss).withGrad(labels, x, { classes: C, out: x });
