@@ -149,6 +149,42 @@ for (const build of BUILDS) {
         expectIdentical(grad.subarray(7, 9), [0, 0], 'NaN row, other classes');
         expectIdentical(grad.subarray(9, 12), [-1, 0, 0], '−∞ at the label');
       });
+
+      // A run without NaN takes one flat pass (the label's value per row); one NaN anywhere sends the
+      // run to the row-by-row pass. 7 rows of 3 cover float32's two-vector steps, a single vector and a
+      // scalar tail (float64: pairs and a tail), so a NaN at each index must reach exactly its row.
+      test(`nll ${dtype.name}: a NaN at each index of a run makes its row NaN and no other, through every step of the scan`, () => {
+        const C = 3;
+        const rows = 7;
+        const labels = Int32Array.from({ length: rows }, (_, r) => (r * 2) % C);
+        for (let i = 0; i <= rows * C; i++) {
+          const x = dtype.Array.from(Array.from({ length: rows * C }, (_, j) => -0.25 * (1 + (j % 5))));
+          if (i < rows * C) x[i] = Number.NaN;
+          const { loss, grad } = (nll as AnyLoss).withGrad(labels, x, { classes: C, reduction: 'none' });
+          for (let r = 0; r < rows; r++) {
+            const t = r * C + labels[r]!;
+            const hit = Math.floor(i / C) === r;
+            expect(loss[r], `NaN at ${i}, row ${r}`).toBe(hit ? Number.NaN : -x[t]!);
+            for (let k = r * C; k < (r + 1) * C; k++) expect(grad[k], `NaN at ${i}, grad ${k}`).toBe(k === t ? (hit ? Number.NaN : -1) : 0);
+          }
+        }
+      });
+
+      // out = pred in wasm memory: each row's label value is read before the gradient overwrites the run.
+      test(`nll ${dtype.name}: zero copy in place, the loss read before the gradient overwrites the log-probabilities`, () => {
+        const C = 5;
+        const rows = 9;
+        const labels = Int32Array.from({ length: rows }, (_, r) => (r * 3) % C);
+        const x = alloc(rows * C, dtype.name);
+        x.array.set(Array.from({ length: rows * C }, (_, j) => -0.5 * (1 + (j % 7))));
+        const want = labels.reduce((s, t, r) => s - (x.array[r * C + t] as number), 0) / rows;
+        const { loss, grad } = (nll as AnyLoss).withGrad(labels, x, { classes: C, out: x });
+        expect(loss).toBeCloseTo(want, 6);
+        expect(grad).toBe(x.array);
+        for (let k = 0; k < rows * C; k++)
+          expect(x.array[k]).toBe(k === Math.floor(k / C) * C + labels[Math.floor(k / C)]! ? dtype.round(-1 / rows) : 0);
+        x.free();
+      });
     }
   });
 }
