@@ -81,6 +81,18 @@ describe('growth', () => {
     expect(alloc(16).ptr).toBe(a.ptr); // the hole is still there
   });
 
+  test('a block freed at the start of a grown page is joined with the free rest of that page', () => {
+    const top = memory().buffer.byteLength;
+    alloc(floats(top - wasm.heapStart)); // the whole free block: nothing is free now
+    const first = alloc(16); // memory grows by a page; the block takes its first 64 bytes
+    expect(first.ptr).toBe(top);
+    expect(memory().buffer.byteLength).toBe(top + PAGE);
+    first.free(); // the page is one free block again
+    const page = alloc(floats(PAGE)); // fits only if the two were joined
+    expect(page.ptr).toBe(top);
+    expect(memory().buffer.byteLength).toBe(top + PAGE);
+  });
+
   test('memory that cannot grow is refused, naming the size it would need', () => {
     const bytes = 2 ** 32; // 4 GiB: beyond what wasm32 memory can hold
     let error: unknown;
