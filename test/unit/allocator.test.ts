@@ -93,6 +93,19 @@ describe('growth', () => {
     expect(memory().buffer.byteLength).toBe(top + PAGE);
   });
 
+  test('growth by exactly the block leaves nothing free behind it to split a later free block', () => {
+    const top = memory().buffer.byteLength;
+    alloc(floats(top - wasm.heapStart));
+    const exact = alloc(floats(PAGE)); // memory grows by exactly this page: nothing of it is left free
+    expect(exact.ptr).toBe(top);
+    const small = alloc(16); // grows again: the next page, its rest free
+    expect(small.ptr).toBe(top + PAGE);
+    expect(memory().buffer.byteLength).toBe(top + 2 * PAGE);
+    small.free(); // joined with its page's free rest: the page is one free block again
+    expect(alloc(floats(PAGE)).ptr).toBe(top + PAGE);
+    expect(memory().buffer.byteLength).toBe(top + 2 * PAGE);
+  });
+
   test('memory that cannot grow is refused, naming the size it would need', () => {
     const bytes = 2 ** 32; // 4 GiB: beyond what wasm32 memory can hold
     let error: unknown;
