@@ -3,7 +3,7 @@
 // tolerance), on both builds; create() options are checked.
 import { beforeAll, describe, expect, test } from 'vitest';
 import * as lib from '../../src/node.js';
-import { initSync, SimdlossError, triplet } from '../../src/node.js';
+import { contrastive, cosineEmbedding, initSync, SimdlossError, triplet } from '../../src/node.js';
 import { type EmbeddingEntry, embeddingOf } from '../registry.js';
 
 const embeddingRegistry = embeddingOf(lib);
@@ -73,6 +73,31 @@ for (const build of BUILDS) {
       const a = triplet.create({ dim: 4 });
       expect(a.options).toEqual({ reduction: 'mean', margin: 1, dim: 4, squared: false, swap: false });
       expect(() => a.merge(triplet.create({ dim: 4, swap: true }))).toThrow(SimdlossError);
+    });
+
+    test('update() given one argument too many names the arguments it takes, the label first where there is one', () => {
+      const five = Array.from({ length: 5 }, () => new Float64Array(2)) as unknown as [never, never, never];
+      const refusal = (run: () => unknown) => {
+        try {
+          run();
+        } catch (e) {
+          if (!(e instanceof SimdlossError)) throw e;
+          return [e.message, e.argument];
+        }
+        return expect.fail('no error thrown');
+      };
+      expect(refusal(() => triplet.create({ dim: 2 }).update(...five))).toEqual([
+        'triplet.update: takes (anchor, positive, negative, weights?); got 5 arguments',
+        'arguments',
+      ]);
+      expect(refusal(() => contrastive.create({ dim: 2 }).update(...five))).toEqual([
+        'contrastive.update: takes (label, a, b, weights?); got 5 arguments',
+        'arguments',
+      ]);
+      expect(refusal(() => cosineEmbedding.create({ dim: 2 }).update(...five))).toEqual([
+        'cosineEmbedding.update: takes (label, a, b, weights?); got 5 arguments',
+        'arguments',
+      ]);
     });
   });
 }
