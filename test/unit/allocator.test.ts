@@ -42,6 +42,15 @@ describe('alloc on a new instance', () => {
     expect(joined.ptr).toBe(a.ptr);
     expect(c.ptr).toBe(a.ptr + 128);
   });
+
+  test('a freed block is joined only with the free blocks it touches', () => {
+    const [a, b, c] = [alloc(16), alloc(16), alloc(16)];
+    a.free();
+    c.free(); // joined with the free rest after it, not with a's block: b lies between them
+    const next = alloc(32); // 128 bytes: more than a's 64, so it goes after b
+    expect(next.ptr).toBe(c.ptr);
+    expect(b.ptr).toBe(a.ptr + 64);
+  });
 });
 
 describe('growth', () => {

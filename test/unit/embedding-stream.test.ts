@@ -22,6 +22,17 @@ function data(entry: EmbeddingEntry, C: Ctor, rows: number, seed: number) {
   return { args: [...(label ? [label] : []), ...xs], w };
 }
 
+/** The message and argument of the SimdlossError `run` throws. */
+function refusal(run: () => unknown): [string, string | undefined] {
+  try {
+    run();
+  } catch (e) {
+    if (!(e instanceof SimdlossError)) throw e;
+    return [e.message, e.argument];
+  }
+  return expect.fail('no error thrown');
+}
+
 /** Rows [from, to) of each argument. */
 const slice = (args: (Float32Array | Float64Array)[], w: Float32Array | Float64Array, from: number, to: number, rows: number) => [
   ...args.map((a) => a.subarray((from * a.length) / rows, (to * a.length) / rows)),
@@ -75,17 +86,15 @@ for (const build of BUILDS) {
       expect(() => a.merge(triplet.create({ dim: 4, swap: true }))).toThrow(SimdlossError);
     });
 
+    test('create() with no options, or null, is the missing opts.dim of create({})', () => {
+      const want = ['triplet.create: opts.dim (values per row) is required: an integer ≥ 1; got undefined', 'opts.dim'];
+      expect(refusal(() => triplet.create({} as never))).toEqual(want);
+      expect(refusal(() => triplet.create(undefined as never))).toEqual(want);
+      expect(refusal(() => triplet.create(null as never))).toEqual(want);
+    });
+
     test('update() given one argument too many names the arguments it takes, the label first where there is one', () => {
       const five = Array.from({ length: 5 }, () => new Float64Array(2)) as unknown as [never, never, never];
-      const refusal = (run: () => unknown) => {
-        try {
-          run();
-        } catch (e) {
-          if (!(e instanceof SimdlossError)) throw e;
-          return [e.message, e.argument];
-        }
-        return expect.fail('no error thrown');
-      };
       expect(refusal(() => triplet.create({ dim: 2 }).update(...five))).toEqual([
         'triplet.update: takes (anchor, positive, negative, weights?); got 5 arguments',
         'arguments',
