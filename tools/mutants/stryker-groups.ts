@@ -91,6 +91,7 @@ export const GROUPS: readonly StrykerGroup[] = [
     mutate: ['src/core/memory.ts'],
     tests: [
       'test/unit/allocator.test.ts',
+      'test/unit/wasm-pointer.test.ts',
       'test/unit/memory.test.ts',
       'test/unit/overlap.test.ts',
       'test/unit/driver-overlap.test.ts',
