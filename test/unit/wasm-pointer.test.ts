@@ -1,7 +1,7 @@
 // wasmPointer and rederive, the two questions the call paths ask of every argument: where in wasm
 // memory does it live (-1: nowhere, copy it), and what is it now that memory has grown. A WasmArray
 // or a view it handed out gives its offset; a freed one, or one of an instance a later init()
-// replaced, is refused by name, even where no earlier check read it.
+// replaced, is refused by name, even where no earlier check read it; so is its `.array`.
 import { beforeEach, describe, expect, test } from 'vitest';
 import { rederive, wasmPointer } from '../../src/core/memory.js';
 import { alloc, initSync, memory, SimdlossError } from '../../src/node.js';
@@ -49,6 +49,17 @@ describe('wasmPointer', () => {
     initSync(BUILDS[0].bytes);
     expect(refusal(() => wasmPointer('f', 'x', a))).toEqual([FREED, 'x']);
     expect(refusal(() => wasmPointer('f', 'x', view))).toEqual([FREED, 'x']);
+  });
+});
+
+describe('WasmArray.array', () => {
+  test('of a freed WasmArray, or of one a later init() replaced, is refused with its whole message', () => {
+    const freed = alloc(8);
+    freed.free();
+    expect(refusal(() => freed.array)).toEqual(['WasmArray: used after free()', 'WasmArray']);
+    const replaced = alloc(8);
+    initSync(BUILDS[0].bytes);
+    expect(refusal(() => replaced.array)).toEqual(['WasmArray: it belongs to an instance that a later init() replaced', 'WasmArray']);
   });
 });
 
