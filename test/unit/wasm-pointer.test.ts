@@ -4,7 +4,7 @@
 // replaced, is refused by name, even where no earlier check read it; so is its `.array`.
 import { beforeEach, describe, expect, test } from 'vitest';
 import { rederive, wasmPointer } from '../../src/core/memory.js';
-import { alloc, initSync, memory, SimdlossError } from '../../src/node.js';
+import { alloc, initSync, memory, mse, SimdlossError } from '../../src/node.js';
 import { BUILDS } from '../helpers.js';
 
 beforeEach(() => {
@@ -60,6 +60,27 @@ describe('WasmArray.array', () => {
     const replaced = alloc(8);
     initSync(BUILDS[0].bytes);
     expect(refusal(() => replaced.array)).toEqual(['WasmArray: it belongs to an instance that a later init() replaced', 'WasmArray']);
+  });
+});
+
+describe('a WasmArray passed to a loss', () => {
+  test('of a replaced instance is refused by the argument it was given as', () => {
+    const pred = alloc(4);
+    initSync(BUILDS[0].bytes);
+    expect(refusal(() => mse(new Float32Array(4), pred))).toEqual([
+      'mse: pred is a WasmArray of an instance that a later init() replaced',
+      'pred',
+    ]);
+  });
+
+  test('keeps its view, the same object, until memory grows: calls and reads make no new one', () => {
+    const a = alloc(8);
+    const view = a.array;
+    expect(a.array).toBe(view);
+    expect(mse(a, a)).toBe(0);
+    expect(a.array).toBe(view);
+    memory().grow(1);
+    expect(a.array === view).toBe(false); // detached by growth: derived again
   });
 });
 
