@@ -53,6 +53,17 @@ describe('alloc on a new instance', () => {
   });
 });
 
+describe('a WasmArray of a replaced instance', () => {
+  test('freed after init() gives nothing back to the new instance’s free list', () => {
+    const old = alloc(16);
+    initSync(BUILDS[0].bytes);
+    const held = alloc(16); // the new instance's first block: the same offset as old's
+    expect(held.ptr).toBe(old.ptr);
+    old.free();
+    expect(alloc(16).ptr).toBe(held.ptr + 64);
+  });
+});
+
 describe('alloc arguments', () => {
   test('n = 0 is an empty array; a negative n or an unknown dtype is refused by name', () => {
     const empty = alloc(0, 'f64');
