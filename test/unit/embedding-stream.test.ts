@@ -93,6 +93,25 @@ for (const build of BUILDS) {
       expect(refusal(() => triplet.create(null as never))).toEqual(want);
     });
 
+    test('create() refuses weights and out, naming the arguments update() takes, and reduction none', () => {
+      expect(refusal(() => triplet.create({ dim: 4, weights: new Float32Array(1) } as never))).toEqual([
+        'triplet.create: opts.weights is not an accumulator option (weights go with each batch: update(anchor, positive, negative, weights))',
+        'opts.weights',
+      ]);
+      expect(refusal(() => contrastive.create({ dim: 4, weights: new Float32Array(1) } as never))).toEqual([
+        'contrastive.create: opts.weights is not an accumulator option (weights go with each batch: update(label, a, b, weights))',
+        'opts.weights',
+      ]);
+      expect(refusal(() => triplet.create({ dim: 4, out: {} } as never))).toEqual([
+        'triplet.create: opts.out is not an accumulator option (an accumulator computes no gradient)',
+        'opts.out',
+      ]);
+      expect(refusal(() => triplet.create({ dim: 4, reduction: 'none' } as never))).toEqual([
+        "triplet.create: opts.reduction must be 'mean' or 'sum': an accumulator keeps sums, not per-example losses; got 'none'",
+        'opts.reduction',
+      ]);
+    });
+
     test('update() given one argument too many names the arguments it takes, the label first where there is one', () => {
       const five = Array.from({ length: 5 }, () => new Float64Array(2)) as unknown as [never, never, never];
       expect(refusal(() => triplet.create({ dim: 2 }).update(...five))).toEqual([
