@@ -65,7 +65,7 @@ export function embedding<L>(spec: EmbeddingSpec): L {
     name: spec.name,
     options: spec.options,
     arrays: 3,
-    updateArguments: (spec.label !== undefined ? 'label, ' : '') + spec.inputs.join(', '),
+    updateArguments: updateArguments(spec),
     grad: true,
     pass,
     family,
@@ -75,6 +75,11 @@ export function embedding<L>(spec: EmbeddingSpec): L {
 }
 
 const NEEDS_DIM = 'opts.dim, the values per row';
+
+/** What an accumulator's update() takes before its weights: the label, if any, then the inputs. */
+function updateArguments(spec: EmbeddingSpec): string {
+  return (spec.label !== undefined ? 'label, ' : '') + spec.inputs.join(', ');
+}
 
 function parse(family: Family, fn: string, o: Record<string, unknown>): RowOptions {
   const dim = o.dim;
@@ -95,10 +100,11 @@ function resolve(family: Family, fn: string, opts: unknown): Resolved {
   checkOptionNames(
     fn,
     named,
+    // Stryker disable next-line MethodExpression,StringLiteral: named has weights and out taken out already
     family.optionNames.filter((x) => x !== 'weights' && x !== 'out'),
   );
   const c = parse(family, fn, o);
-  refuseCallOptions(fn, o, ['weights', 'out'], 'target, pred');
+  refuseCallOptions(fn, o, ['weights', 'out'], updateArguments(spec));
   const resolved: Resolved = { reduction: accumulatorReduction(fn, o.reduction, 'example') };
   spec.options.forEach((x, j) => {
     resolved[x.name] = c.values[j]!;
@@ -170,6 +176,8 @@ function pass(family: Family, fn: string, want: number, x0: unknown, x1: unknown
     label,
     zl: hasLabel ? wasmPointer(fn, 'label', x0) : -1,
     w,
+    // WasmArray weights taken for ordinary ones are staged (the same values); rowsOf refused a freed one by this name already.
+    // Stryker disable next-line EqualityOperator,UnaryOperator,StringLiteral: zw is read only with weights (reasons above)
     zw: w === undefined ? -1 : wasmPointer(fn, 'opts.weights', o.weights),
     dim,
     n,

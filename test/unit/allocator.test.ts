@@ -42,6 +42,44 @@ describe('alloc on a new instance', () => {
     expect(joined.ptr).toBe(a.ptr);
     expect(c.ptr).toBe(a.ptr + 128);
   });
+
+  test('a freed block is joined only with the free blocks it touches', () => {
+    const [a, b, c] = [alloc(16), alloc(16), alloc(16)];
+    a.free();
+    c.free(); // joined with the free rest after it, not with a's block: b lies between them
+    const next = alloc(32); // 128 bytes: more than a's 64, so it goes after b
+    expect(next.ptr).toBe(c.ptr);
+    expect(b.ptr).toBe(a.ptr + 64);
+  });
+});
+
+describe('a WasmArray of a replaced instance', () => {
+  test('freed after init() gives nothing back to the new instance’s free list', () => {
+    const old = alloc(16);
+    initSync(BUILDS[0].bytes);
+    const held = alloc(16); // the new instance's first block: the same offset as old's
+    expect(held.ptr).toBe(old.ptr);
+    old.free();
+    expect(alloc(16).ptr).toBe(held.ptr + 64);
+  });
+});
+
+describe('alloc arguments', () => {
+  test('n = 0 is an empty array; a negative n or an unknown dtype is refused by name', () => {
+    const empty = alloc(0, 'f64');
+    expect([empty.length, empty.array.length]).toEqual([0, 0]);
+    const refused = (run: () => unknown) => {
+      try {
+        run();
+      } catch (e) {
+        if (!(e instanceof SimdlossError)) throw e;
+        return [e.message, e.argument];
+      }
+      return expect.fail('no error thrown');
+    };
+    expect(refused(() => alloc(-1))).toEqual(['alloc: n must be an integer ≥ 0; got -1', 'n']);
+    expect(refused(() => alloc(4, 'f16' as 'f32'))).toEqual(["alloc: dtype must be 'f32', 'f64' or 'i32'; got 'f16'", 'dtype']);
+  });
 });
 
 describe('growth', () => {
@@ -79,6 +117,31 @@ describe('growth', () => {
     const big = alloc(floats(1024)); // grows: placed at the old end of memory
     expect(big.ptr).toBe(top);
     expect(alloc(16).ptr).toBe(a.ptr); // the hole is still there
+  });
+
+  test('a block freed at the start of a grown page is joined with the free rest of that page', () => {
+    const top = memory().buffer.byteLength;
+    alloc(floats(top - wasm.heapStart)); // the whole free block: nothing is free now
+    const first = alloc(16); // memory grows by a page; the block takes its first 64 bytes
+    expect(first.ptr).toBe(top);
+    expect(memory().buffer.byteLength).toBe(top + PAGE);
+    first.free(); // the page is one free block again
+    const page = alloc(floats(PAGE)); // fits only if the two were joined
+    expect(page.ptr).toBe(top);
+    expect(memory().buffer.byteLength).toBe(top + PAGE);
+  });
+
+  test('growth by exactly the block leaves nothing free behind it to split a later free block', () => {
+    const top = memory().buffer.byteLength;
+    alloc(floats(top - wasm.heapStart));
+    const exact = alloc(floats(PAGE)); // memory grows by exactly this page: nothing of it is left free
+    expect(exact.ptr).toBe(top);
+    const small = alloc(16); // grows again: the next page, its rest free
+    expect(small.ptr).toBe(top + PAGE);
+    expect(memory().buffer.byteLength).toBe(top + 2 * PAGE);
+    small.free(); // joined with its page's free rest: the page is one free block again
+    expect(alloc(floats(PAGE)).ptr).toBe(top + PAGE);
+    expect(memory().buffer.byteLength).toBe(top + 2 * PAGE);
   });
 
   test('memory that cannot grow is refused, naming the size it would need', () => {

@@ -3,7 +3,7 @@
 // tolerance), on both builds; create() options are checked.
 import { beforeAll, describe, expect, test } from 'vitest';
 import * as lib from '../../src/node.js';
-import { initSync, SimdlossError, triplet } from '../../src/node.js';
+import { contrastive, cosineEmbedding, initSync, SimdlossError, triplet } from '../../src/node.js';
 import { type EmbeddingEntry, embeddingOf } from '../registry.js';
 
 const embeddingRegistry = embeddingOf(lib);
@@ -20,6 +20,17 @@ function data(entry: EmbeddingEntry, C: Ctor, rows: number, seed: number) {
   for (let r = 0; label && r < rows; r++) label[r] = entry.labels === 'sign' ? (rand() < 0.5 ? -1 : 1) : rand() < 0.5 ? 0 : 1;
   const w = uniform(C, rows, [0, 2], rand);
   return { args: [...(label ? [label] : []), ...xs], w };
+}
+
+/** The message and argument of the SimdlossError `run` throws. */
+function refusal(run: () => unknown): [string, string | undefined] {
+  try {
+    run();
+  } catch (e) {
+    if (!(e instanceof SimdlossError)) throw e;
+    return [e.message, e.argument];
+  }
+  return expect.fail('no error thrown');
 }
 
 /** Rows [from, to) of each argument. */
@@ -73,6 +84,48 @@ for (const build of BUILDS) {
       const a = triplet.create({ dim: 4 });
       expect(a.options).toEqual({ reduction: 'mean', margin: 1, dim: 4, squared: false, swap: false });
       expect(() => a.merge(triplet.create({ dim: 4, swap: true }))).toThrow(SimdlossError);
+    });
+
+    test('create() with no options, or null, is the missing opts.dim of create({})', () => {
+      const want = ['triplet.create: opts.dim (values per row) is required: an integer ≥ 1; got undefined', 'opts.dim'];
+      expect(refusal(() => triplet.create({} as never))).toEqual(want);
+      expect(refusal(() => triplet.create(undefined as never))).toEqual(want);
+      expect(refusal(() => triplet.create(null as never))).toEqual(want);
+    });
+
+    test('create() refuses weights and out, naming the arguments update() takes, and reduction none', () => {
+      expect(refusal(() => triplet.create({ dim: 4, weights: new Float32Array(1) } as never))).toEqual([
+        'triplet.create: opts.weights is not an accumulator option (weights go with each batch: update(anchor, positive, negative, weights))',
+        'opts.weights',
+      ]);
+      expect(refusal(() => contrastive.create({ dim: 4, weights: new Float32Array(1) } as never))).toEqual([
+        'contrastive.create: opts.weights is not an accumulator option (weights go with each batch: update(label, a, b, weights))',
+        'opts.weights',
+      ]);
+      expect(refusal(() => triplet.create({ dim: 4, out: {} } as never))).toEqual([
+        'triplet.create: opts.out is not an accumulator option (an accumulator computes no gradient)',
+        'opts.out',
+      ]);
+      expect(refusal(() => triplet.create({ dim: 4, reduction: 'none' } as never))).toEqual([
+        "triplet.create: opts.reduction must be 'mean' or 'sum': an accumulator keeps sums, not per-example losses; got 'none'",
+        'opts.reduction',
+      ]);
+    });
+
+    test('update() given one argument too many names the arguments it takes, the label first where there is one', () => {
+      const five = Array.from({ length: 5 }, () => new Float64Array(2)) as unknown as [never, never, never];
+      expect(refusal(() => triplet.create({ dim: 2 }).update(...five))).toEqual([
+        'triplet.update: takes (anchor, positive, negative, weights?); got 5 arguments',
+        'arguments',
+      ]);
+      expect(refusal(() => contrastive.create({ dim: 2 }).update(...five))).toEqual([
+        'contrastive.update: takes (label, a, b, weights?); got 5 arguments',
+        'arguments',
+      ]);
+      expect(refusal(() => cosineEmbedding.create({ dim: 2 }).update(...five))).toEqual([
+        'cosineEmbedding.update: takes (label, a, b, weights?); got 5 arguments',
+        'arguments',
+      ]);
     });
   });
 }

@@ -83,13 +83,15 @@ export const GROUPS: readonly StrykerGroup[] = [
   {
     name: 'embedding',
     mutate: ['src/core/embedding.ts', 'src/loss/embedding.ts'],
-    tests: ['test/unit/embedding.test.ts', 'test/unit/embedding-stream.test.ts', ...REGISTRY],
+    // the tfjs bridge reads the spec's shape (is the first tensor a label?), which no other test does
+    tests: ['test/unit/embedding.test.ts', 'test/unit/embedding-stream.test.ts', ...REGISTRY, 'test/unit/tfjs-bridge.test.ts'],
   },
   {
     name: 'memory',
     mutate: ['src/core/memory.ts'],
     tests: [
       'test/unit/allocator.test.ts',
+      'test/unit/wasm-pointer.test.ts',
       'test/unit/memory.test.ts',
       'test/unit/overlap.test.ts',
       'test/unit/driver-overlap.test.ts',
