@@ -80,6 +80,17 @@ export function expectIdentical(actual: ArrayLike<number>, expected: ArrayLike<n
   }
 }
 
+/** The message and argument of the SimdlossError `run` throws (any other error is rethrown). */
+export function refusal(run: () => unknown): [string, string | undefined] {
+  try {
+    run();
+  } catch (e) {
+    if (!(e instanceof SimdlossError)) throw e;
+    return [e.message, e.argument];
+  }
+  return expect.fail('no error thrown');
+}
+
 /** The error of a bad call, checked: a SimdlossError naming `argument` (in .argument and the message), containing each of `contains`, with `index`. */
 export function refused(run: () => unknown, fn: string, argument: string, contains: readonly string[], index: number | undefined): void {
   let error: unknown;

@@ -5,7 +5,7 @@
 import { beforeEach, describe, expect, test } from 'vitest';
 import { wasm } from '../../src/core/wasm.js';
 import { alloc, initSync, memory, SimdlossError } from '../../src/node.js';
-import { BUILDS } from '../helpers.js';
+import { BUILDS, refusal } from '../helpers.js';
 
 const PAGE = 65536;
 /** f32 elements in `bytes` (a multiple of the allocator's 64-byte blocks). */
@@ -68,17 +68,8 @@ describe('alloc arguments', () => {
   test('n = 0 is an empty array; a negative n or an unknown dtype is refused by name', () => {
     const empty = alloc(0, 'f64');
     expect([empty.length, empty.array.length]).toEqual([0, 0]);
-    const refused = (run: () => unknown) => {
-      try {
-        run();
-      } catch (e) {
-        if (!(e instanceof SimdlossError)) throw e;
-        return [e.message, e.argument];
-      }
-      return expect.fail('no error thrown');
-    };
-    expect(refused(() => alloc(-1))).toEqual(['alloc: n must be an integer ≥ 0; got -1', 'n']);
-    expect(refused(() => alloc(4, 'f16' as 'f32'))).toEqual(["alloc: dtype must be 'f32', 'f64' or 'i32'; got 'f16'", 'dtype']);
+    expect(refusal(() => alloc(-1))).toEqual(['alloc: n must be an integer ≥ 0; got -1', 'n']);
+    expect(refusal(() => alloc(4, 'f16' as 'f32'))).toEqual(["alloc: dtype must be 'f32', 'f64' or 'i32'; got 'f16'", 'dtype']);
   });
 });
 

@@ -8,7 +8,7 @@ import { type EmbeddingEntry, embeddingOf } from '../registry.js';
 
 const embeddingRegistry = embeddingOf(lib);
 
-import { BUILDS, DTYPES, random, uniform } from '../helpers.js';
+import { BUILDS, DTYPES, random, refusal, uniform } from '../helpers.js';
 
 type Ctor = Float32ArrayConstructor | Float64ArrayConstructor;
 const DIM = 5;
@@ -20,17 +20,6 @@ function data(entry: EmbeddingEntry, C: Ctor, rows: number, seed: number) {
   for (let r = 0; label && r < rows; r++) label[r] = entry.labels === 'sign' ? (rand() < 0.5 ? -1 : 1) : rand() < 0.5 ? 0 : 1;
   const w = uniform(C, rows, [0, 2], rand);
   return { args: [...(label ? [label] : []), ...xs], w };
-}
-
-/** The message and argument of the SimdlossError `run` throws. */
-function refusal(run: () => unknown): [string, string | undefined] {
-  try {
-    run();
-  } catch (e) {
-    if (!(e instanceof SimdlossError)) throw e;
-    return [e.message, e.argument];
-  }
-  return expect.fail('no error thrown');
 }
 
 /** Rows [from, to) of each argument. */

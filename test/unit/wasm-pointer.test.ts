@@ -4,23 +4,12 @@
 // replaced, is refused by name, even where no earlier check read it; so is its `.array`.
 import { beforeEach, describe, expect, test } from 'vitest';
 import { rederive, wasmPointer } from '../../src/core/memory.js';
-import { alloc, initSync, memory, mse, SimdlossError } from '../../src/node.js';
-import { BUILDS } from '../helpers.js';
+import { alloc, initSync, memory, mse } from '../../src/node.js';
+import { BUILDS, refusal } from '../helpers.js';
 
 beforeEach(() => {
   initSync(BUILDS[0].bytes);
 });
-
-/** The message and argument of the SimdlossError `run` throws. */
-function refusal(run: () => unknown): [string, string | undefined] {
-  try {
-    run();
-  } catch (e) {
-    if (!(e instanceof SimdlossError)) throw e;
-    return [e.message, e.argument];
-  }
-  return expect.fail('no error thrown');
-}
 
 const FREED = 'f: x is a view of a WasmArray that was freed or belongs to a replaced instance';
 
