@@ -15,8 +15,12 @@ import {
   huber,
   init,
   klDivergence,
+  mape,
   marginRanking,
+  msle,
   multiMargin,
+  poissonNLL,
+  quantile,
   SimdlossError,
   smoothL1,
   softmaxCrossEntropy,
@@ -82,6 +86,10 @@ const RANGES: [string, unknown, Call, string, number, boolean, number, boolean][
   ['gaussianNLL', gaussianNLL, three(gaussianNLL, y), 'eps', 0, true, 0.5, true],
   ['marginRanking', marginRanking, three(marginRanking, Float32Array.of(1, -1)), 'margin', 0, false, Infinity, false],
   ['multiMargin', multiMargin, row(multiMargin, labels), 'margin', 0, false, Infinity, false],
+  ['quantile', quantile, pair(quantile), 'q', 0, true, 1, true],
+  ['mape', mape, pair(mape), 'eps', 0, true, 0.5, true],
+  ['msle', msle, pair(msle), 'eps', 0, true, 0.5, true],
+  ['poissonNLL', poissonNLL, pair(poissonNLL), 'eps', 0, true, 0.5, true],
 ];
 
 describe.each(RANGES)('%s opts.%s', (name, loss, call, option, min, minOpen, max, maxOpen) => {
