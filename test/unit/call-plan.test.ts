@@ -5,6 +5,7 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import {
   alloc,
+  binaryCrossEntropyWithLogits,
   gaussianNLL,
   huber,
   init,
@@ -151,6 +152,19 @@ describe('an options object changed between calls', () => {
     const opts = { classes: 3, accuracy: true };
     expect(sparseSoftmaxCrossEntropy.withGrad(labels, z, opts).accuracy).toBe(1);
     expect(refusal(() => sparseSoftmaxCrossEntropy(labels, z, opts))).toBe('sparseSoftmaxCrossEntropy: opts.accuracy is for withGrad');
+  });
+
+  test('the second option of a loss set to undefined, its key kept, is its default again', () => {
+    // A logit ln 3 against target 1: softplus(−z) = ln(4/3), softplus(z) = ln 4. Smoothing α gives
+    // ỹ = 1 − α/2 and ỹ·ln(4/3) + (1 − ỹ)·ln 4: ln(4/3) = 0.2877 for α = 0, 0.5623 for α = ½.
+    const target = Float32Array.of(1);
+    const logit = Float32Array.of(Math.log(3));
+    const opts: Record<string, unknown> = { posWeight: 1, labelSmoothing: 0.5 };
+    const smoothed = 0.75 * Math.log(4 / 3) + 0.25 * Math.log(4);
+    expect(binaryCrossEntropyWithLogits(target, logit, opts)).toBeCloseTo(smoothed, 5);
+    expect(binaryCrossEntropyWithLogits(target, logit, opts)).toBeCloseTo(smoothed, 5);
+    opts.labelSmoothing = undefined;
+    expect(binaryCrossEntropyWithLogits(target, logit, opts)).toBeCloseTo(Math.log(4 / 3), 5);
   });
 
   test('a frozen object gives the same on every call', () => {
@@ -323,6 +337,14 @@ describe('the three-input family', () => {
       "gaussianNLL: unknown option 'ful' (this loss takes: reduction, weights, out, eps, full)",
     );
     expect(gaussianNLL(t, mean, variance)).toBeCloseTo(1 / 8, 6);
+  });
+
+  test('the second option set to undefined, its key kept, is its default again', () => {
+    const opts: Record<string, unknown> = { eps: 1e-6, full: true };
+    expect(gaussianNLL(t, mean, variance, opts)).toBeCloseTo(1 / 8 + half, 6);
+    expect(gaussianNLL(t, mean, variance, opts)).toBeCloseTo(1 / 8 + half, 6);
+    opts.full = undefined;
+    expect(gaussianNLL(t, mean, variance, opts)).toBeCloseTo(1 / 8, 6);
   });
 
   test('a value made invalid is refused with its first-call message', () => {
