@@ -50,8 +50,9 @@ export function wire<F, S>(w: Wiring<S>): F {
   const two = w.arrays === 2;
   // Named by a computed key rather than by redefining `name`, which put the function's properties
   // in dictionary mode: every read of `mse.withGrad` then took ~6 ns instead of ~1 (Node 20).
-  // Stryker disable all: a mutant here wraps the arrow functions in its switch, where they lose their
-  // names and the first, unmutated test run fails; driver-wiring and call-plan kill each by hand.
+  // Stryker disable all: a mutant here puts the arrow functions inside its switch, where they lose
+  // their names and Stryker's first, unmutated test run fails. Planted by hand, each of these
+  // mutants is killed by driver-wiring, call-plan or ternary.
   const f = two
     ? { [name]: (a: unknown, b: unknown, opts?: Opts) => pass(family, name, LOSS, a, b, opts) }[name]!
     : { [name]: (a: unknown, b: unknown, c: unknown, opts?: Opts) => pass(family, name, LOSS, a, b, opts, c) }[name]!;
