@@ -235,7 +235,7 @@ export function classification(spec: ClassificationSpec): unknown {
     name: spec.name,
     options: spec.options,
     arrays: 2,
-    updateArguments: 'target, pred',
+    updateArguments: `${family.targetName}, pred`,
     grad,
     pass,
     family,

@@ -746,6 +746,15 @@ describe.each(
     }
   });
 
+  test('update: one argument past the weights is refused, naming the arguments it takes', () => {
+    dtype();
+    const acc = s.loss.create(s.base);
+    const weights = new F(ROWS).fill(1);
+    const fn = `${s.name}.update`;
+    const message = `${fn}: takes (${s.args.join(', ')}, weights?); got ${s.args.length + 2} arguments`;
+    refused(() => acc.update(...valid, weights, valid[0]), fn, 'arguments', [message], undefined);
+  });
+
   test('allowed: opts.out may be the prediction itself (in place), and gives the reference gradient', () => {
     dtype();
     if (!s.grad) return;
