@@ -400,7 +400,7 @@ for (const e of items.filter((e) => selected(e.name))) {
   // plain loop's own new-array time, in this run: a separate micro-measure of `new` + `set` meets
   // other page faults and collections than a call does (docs/benchmarks.md, the floor measured).
   if (e.label || (big >= 1e4 && 1 - median(e.name, big, 'plain JS, out')! / plainNs >= 0.25)) {
-    const us = (ns: number) => `${(ns / 1e3).toFixed(0)} µs`;
+    const us = (ns: number) => `${(ns / 1e3).toFixed(ns < 1e5 ? 1 : 0)} µs`;
     const floor = plainNs - median(e.name, big, 'plain JS, out')!;
     const over = median(e.name, big, 'simdloss')! - median(e.name, big, 'simdloss, out')!;
     const zero = median(e.name, big, 'zero-copy')!;
@@ -409,7 +409,34 @@ for (const e of items.filter((e) => selected(e.name))) {
         `the floor is ${Math.round((100 * floor) / plainNs)} % of the plain loop's ${us(plainNs)}, so a call returning a new array ` +
         `can be at most ~${fmt(plainNs / floor)}× faster than it (~${fmt(plainNs / (zero + floor))}× with zero copy's time added)`,
     );
+    // Into `out`, the least any call does is write the gradient: `fill(0)` over it, timed here.
+    const plainOut = median(e.name, big, 'plain JS, out')!;
+    const fill = fillNs(big);
+    console.log(
+      `${e.name} gradient-write floor: out.fill(0) over its ${fmtN(big)} values ${us(fill)}, ${Math.round((100 * fill) / plainOut)} % of ` +
+        `the plain loop into out (${us(plainOut)}), so a call into out can be at most ~${fmt(plainOut / fill)}× faster than it`,
+    );
   }
+}
+
+/** Wall ns of `fill(0)` over a reused float32 array of n values: the least of 21 samples of ≥ 2 ms each (a floor: the least is its estimate). */
+function fillNs(n: number): number {
+  const a = new Float32Array(n);
+  // the first tens of ms of fills run slower (1.7–6× at 1e5 values in a fresh process): warm up first
+  for (const end = performance.now() + 100; performance.now() < end; ) a.fill(0);
+  let reps = 1;
+  for (let t = 0; t < 2e6; reps *= 2) {
+    const t0 = performance.now();
+    for (let i = 0; i < reps; i++) a.fill(0);
+    t = (performance.now() - t0) * 1e6;
+  }
+  const times: number[] = [];
+  for (let s = 0; s < 21; s++) {
+    const t0 = performance.now();
+    for (let i = 0; i < reps; i++) a.fill(0);
+    times.push(((performance.now() - t0) * 1e6) / reps);
+  }
+  return Math.min(...times);
 }
 
 // Embedding losses: the same variants at one batch of embedRows × embedDim, float32, default options;

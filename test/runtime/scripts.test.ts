@@ -48,9 +48,16 @@ test(
       expect(out).toMatch(new RegExp(`^${loss} summary: \\d+×\\d+ speed simdloss/plain [\\d.]+, zero-copy/plain [\\d.]+`, 'm'));
       expect(out).toMatch(
         new RegExp(
-          `^${loss} new-array floor: plain JS − \\(plain JS, out\\) -?\\d+ µs, simdloss − \\(simdloss, out\\) -?\\d+ µs; ` +
-            `the floor is -?\\d+ % of the plain loop's \\d+ µs, so a call returning a new array ` +
+          `^${loss} new-array floor: plain JS − \\(plain JS, out\\) -?[\\d.]+ µs, simdloss − \\(simdloss, out\\) -?[\\d.]+ µs; ` +
+            `the floor is -?\\d+ % of the plain loop's [\\d.]+ µs, so a call returning a new array ` +
             `can be at most ~(?:[\\d.e+-]+|-?Infinity)× faster than it \\(~(?:[\\d.e+-]+|-?Infinity)× with zero copy's time added\\)$`,
+          'm',
+        ),
+      );
+      expect(out).toMatch(
+        new RegExp(
+          `^${loss} gradient-write floor: out.fill\\(0\\) over its [\\d.e]+ values [\\d.]+ µs, \\d+ % of the plain loop into out ` +
+            `\\([\\d.]+ µs\\), so a call into out can be at most ~(?:[\\d.e+-]+|Infinity)× faster than it$`,
           'm',
         ),
       );
