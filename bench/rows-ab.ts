@@ -2,7 +2,8 @@
  * Row-wise losses of two (or more) builds side by side in one process, each a dist/ directory:
  * withGrad, float32, 'mean', N elements as bench/run.ts draws them (logits from the registry's
  * domain, labels or one-hot rows), in three variants — ordinary arrays returning a new gradient,
- * ordinary arrays into a reused `out`, zero copy — and the plain loop of bench/plain.ts (its own copy).
+ * ordinary arrays into a reused `out`, zero copy — and the plain loop of bench/plain.ts (its own copy, with a new and
+ * with a reused gradient array).
  * Times are CPU time (`process.cpuUsage`, which leaves out the waiting of a loaded machine), samples
  * interleaved between the builds so that both see the same load; medians in elements per ns.
  * Give the same build twice (a copy of the directory) to read the noise between identical code.
@@ -69,7 +70,11 @@ function cases(lib: Lib, withPlain: boolean): Timed[] {
       timed.push({ name: `${label} simdloss`, elements: n, call: ownCall(f, y, p, opts) });
       timed.push({ name: `${label} out`, elements: n, call: ownCall(f, y, p, out) });
       timed.push({ name: `${label} zero copy`, elements: n, call: ownCall(f, wy, wp, zero) });
-      if (withPlain) timed.push({ name: `${label} plain JS`, elements: n, call: ownCall(ownCopy(plain[name] as PlainLoss), y, p, opts) });
+      if (withPlain) {
+        timed.push({ name: `${label} plain JS`, elements: n, call: ownCall(ownCopy(plain[name] as PlainLoss), y, p, opts) });
+        const reused = new Float32Array(n);
+        timed.push({ name: `${label} plain JS, out`, elements: n, call: ownCall(ownCopy(plain[name] as PlainLoss), y, p, opts, reused) });
+      }
     }
   }
   return timed;

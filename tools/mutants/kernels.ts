@@ -913,6 +913,22 @@ export const mutants: Mutant[] = [
     why: 'SIMD build below 32 classes, float32: the bits compared as signed integers, so that negative targets (and a NaN with its sign bit) pass',
   },
   {
+    id: 'multilabel-triple-corrections-crossed',
+    file: 'assembly/loss/categorical/multilabelTerms.ts',
+    find: 'const lc = logPlus32x4(uc, cc);',
+    replace: 'const lc = logPlus32x4(uc, cb);',
+    tests: MARGINS,
+    why: "float32 triples: the third vector's logarithm corrected by the second's rounding (an ulp or so: the builds part)",
+  },
+  {
+    id: 'multilabel-block-triple-third-over-second',
+    file: 'assembly/loss/categorical/multilabelBlock.ts',
+    find: 'at<f32>(g, l), at<f32>(BUF_E, l));',
+    replace: 'at<f32>(g, l), at<f32>(BUF_E, j));',
+    tests: MARGINS,
+    why: "SIMD build below 32 classes, float32: a triple's third terms stored over its second's (rows' sums wrong, gradient right)",
+  },
+  {
     id: 'multilabel-sigma-correction-sign',
     file: 'assembly/loss/categorical/multilabelTerms.ts',
     find: 'return f32x4.sub(r, f32x4.mul(r, c));',
@@ -931,8 +947,8 @@ export const mutants: Mutant[] = [
   {
     id: 'multilabel-pair-corrections-crossed',
     file: 'assembly/loss/categorical/multilabelTerms.ts',
-    find: 'const la = logPlus32x4(ua, ca);',
-    replace: 'const la = logPlus32x4(ua, cb);',
+    find: 'const la = logPlus32x4(ua, ca);\n  const lb = logPlus32x4(ub, cb);\n  v128.store(second,',
+    replace: 'const la = logPlus32x4(ua, cb);\n  const lb = logPlus32x4(ub, cb);\n  v128.store(second,',
     tests: MARGINS,
     why: "float32 pairs: the first vector's logarithm corrected by the second's rounding (an ulp or so: the builds part)",
   },
