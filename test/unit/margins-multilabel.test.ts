@@ -209,6 +209,36 @@ for (const build of BUILDS) {
       });
     }
 
+    for (const dtype of DTYPES) {
+      const A = dtype.Array as Float64ArrayConstructor;
+      test(`${dtype.name}: multilabelSoftMargin refuses a target outside [0, 1] anywhere in a block of rows, and takes −0 as 0`, () => {
+        // 12 rows of 10 classes and 40 rows of 3: one block of the SIMD build's layout below 32 classes, whole vectors.
+        for (const C of [10, 3]) {
+          const n = 120;
+          const z = uniform(A, n, [-4, 4], random(C));
+          const y = uniform(A, n, [0, 1], random(C + 1));
+          const above = 1 + (dtype.name === 'f32' ? 2 ** -23 : 2 ** -52);
+          for (const bad of [-0.5, 1.5, Number.NaN, -Infinity, Infinity, -1e-30, above]) {
+            for (const i of [0, 37, n - 1]) {
+              const t = A.from(y);
+              t[i] = bad;
+              expect(() => multilabelSoftMargin.withGrad(t, z, { classes: C }), `${bad} at ${i}`).toThrow(
+                `multilabelSoftMargin.withGrad: target[${i}] must be in [0, 1]`,
+              );
+            }
+          }
+          const zeros = A.from(y);
+          const negative = A.from(y);
+          for (const i of [0, 37, n - 1]) {
+            zeros[i] = 0;
+            negative[i] = -0;
+          }
+          const o = { classes: C, reduction: 'none' } as const;
+          expectIdentical(multilabelSoftMargin(negative, z, o), multilabelSoftMargin(zeros, z, o), `−0 targets, C = ${C}`);
+        }
+      });
+    }
+
     test('NaN in a row: that row NaN, the others untouched; one class: 0 whatever the row', () => {
       const z = Float32Array.of(NaN, 0, 1, 0.5, 0.2, 0.1);
       const none = multiMargin(Int32Array.of(1, 0), z, { classes: 3, reduction: 'none' });

@@ -13,7 +13,8 @@
 // 0.15 → 0.19 elements/ns against recomputing always.
 //
 // Below LANES_BELOW classes the SIMD build takes V rows at a time in the lanes layout (focalLanes.ts),
-// each row's classes in order as focalRow.ts takes them there.
+// each row's classes in order as focalRow.ts takes them there; sparse targets without smoothing two
+// such groups at a time where both are plain (focalPairs.ts), the same operations per lane.
 //
 // Compile-time switches (On / Off): D dense targets (else labels); S smoothing of sparse targets;
 // Q γ = 2 (u² by one multiply); G the gradient.
@@ -22,6 +23,7 @@ import { MODE_ACCURACY, MODE_GRAD, MODE_IGNORE, MODE_LOSSES, MODE_WEIGHTED, RESU
 import { LANES_BELOW, ROW_LOSS, at } from "../../kernel/classification";
 import { Off, On, lanes, setParam, setResult } from "../../kernel/shared";
 import { focalLanes } from "./focalLanes";
+import { PAIR_LOSS, focalPair } from "./focalPairs";
 import { focalRow } from "./focalRow";
 import { P_A, P_B, P_GAMMA, P_SCALE } from "./params";
 
@@ -42,7 +44,12 @@ function focal<T, D, S, Q, G>(rows: i32, C: i32, y: usize, p: usize, w: usize, l
   let r = 0;
   if (ASC_FEATURE_SIMD && C < LANES_BELOW) {
     for (; r + lanes<T>() <= rows; r += lanes<T>()) {
-      if (isInteger<D>() || plainLabels<T>(r, C, y, ignoring, ignore)) {
+      if (!isInteger<D>() && !isInteger<S>() && r + 2 * lanes<T>() <= rows && plainLabels<T>(r, C, y, ignoring, ignore)
+          && plainLabels<T>(r + lanes<T>(), C, y, ignoring, ignore)) {
+        focalPair<T, Q, G>(r, C, rb, y, p, w, g, cw, weighted, accuracy);
+        for (let j = 0; j < 2 * lanes<T>(); j++) total = addLoss<T>(r + j, load<T>(at<T>(PAIR_LOSS, j)), lo, storing, total);
+        r += lanes<T>();
+      } else if (isInteger<D>() || plainLabels<T>(r, C, y, ignoring, ignore)) {
         const bad = focalLanes<T, D, S, Q, G>(r, C, rb, y, p, w, g, cw, weighted, accuracy);
         if (bad >= 0) return bad;
         for (let j = 0; j < lanes<T>(); j++) total = addLoss<T>(r + j, load<T>(at<T>(ROW_LOSS, j)), lo, storing, total);

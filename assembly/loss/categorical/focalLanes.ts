@@ -88,7 +88,7 @@ export function focalLanes<T, D, S, Q, G>(r: i32, C: i32, rb: usize, y: usize, p
  * their lanes, not stored lane by lane and reloaded whole: that reload waits for the stores.
  */
 // @ts-ignore: decorator
-@inline function byLabel<T>(r: i32, y: usize, base: usize, shift: usize, step: usize): v128 {
+@inline export function byLabel<T>(r: i32, y: usize, base: usize, shift: usize, step: usize): v128 {
   const yr = y + (<usize>r << 2);
   let v = v128.load_splat<T>(base + (<usize>load<i32>(yr) << shift));
   v = v128.load_lane<T>(base + (<usize>load<i32>(yr, 4) << shift) + step, v, 1);
@@ -101,7 +101,7 @@ export function focalLanes<T, D, S, Q, G>(r: i32, C: i32, rb: usize, y: usize, p
 
 /** Lane j of v to row j's label element. */
 // @ts-ignore: decorator
-@inline function scatterLabels<T>(r: i32, y: usize, gr: usize, rb: usize, v: v128): void {
+@inline export function scatterLabels<T>(r: i32, y: usize, gr: usize, rb: usize, v: v128): void {
   v128.store(ACC + 96, v);
   for (let j = 0; j < lanes<T>(); j++) {
     const t = load<i32>(y + (<usize>(r + j) << 2));

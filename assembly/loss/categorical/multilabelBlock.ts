@@ -8,7 +8,7 @@
 import { BUF_C, BUF_E, BUF_Z, LANES_BELOW, at, countDense, gather, vzero } from "../../kernel/classification";
 import { lanes, vone } from "../../kernel/shared";
 import { vnotUnit } from "../binary/domain";
-import { vterm, vterms } from "./multilabelTerms";
+import { vterm, vterms, vterms3 } from "./multilabelTerms";
 
 /** Rows per block: as many whole groups of V rows as a buffer of LANES_BELOW vectors holds (≥ V below LANES_BELOW classes). */
 export function blockRows<T>(C: i32): i32 {
@@ -42,18 +42,33 @@ export function countRows<T>(r: i32, n: i32, C: i32, y: usize, p: usize, w: usiz
 /** N elements (whole vectors) from y, z: the weighted terms at BUF_E, the gradient at g; whether a target is outside [0, 1]. */
 export function blockTerms<T, G>(N: i32, y: usize, z: usize, g: usize): bool {
   const V = lanes<T>();
-  let bad = vzero();
+  let seen = vzero();
   let i = 0;
   // Two vectors an iteration: half the loop's own work (V8 checks the stack in every loop iteration).
   // C = 10, float32 withGrad, zero copy: +2% (0.244 → 0.249 elements per ns of CPU time, interleaved A/B).
-  for (; i + 2 * V <= N; i += 2 * V) bad = v128.or(bad, blockPair<T, G>(i, y, z, g));
-  if (i < N) bad = v128.or(bad, blockTerm<T, G>(i, y, z, g));
-  return v128.any_true(bad);
+  // Float32 three first (vterms3: +8.6%), then a pair, then one.
+  if (sizeof<T>() == 4) for (; i + 3 * V <= N; i += 3 * V) seen = blockTriple<G>(i, y, z, g, seen);
+  for (; i + 2 * V <= N; i += 2 * V) seen = blockPair<T, G>(i, y, z, g, seen);
+  if (i < N) seen = blockTerm<T, G>(i, y, z, g, seen);
+  return sizeof<T>() == 4 ? v128.any_true(i32x4.gt_u(seen, vone<f32>())) : v128.any_true(seen);
 }
 
-/** The 2V elements from i (vterms: two vectors' steps in turn): terms at BUF_E, gradient at g; which targets are outside [0, 1]. */
+/**
+ * The targets seen so far with y: float32, the lanes' largest bits of y + 0 as unsigned integers, above bits(1) exactly
+ * where vnotUnit is true for some y (−0 + 0 = +0; negatives, NaN and everything above 1 lie beyond): one max_u a vector
+ * where vnotUnit's unsigned compare is several x64 instructions. Float64, the lanes where vnotUnit was true.
+ * C = 10, float32 withGrad, zero copy: 0.296 → 0.303 elements per ns of CPU time (+2.7%; 15 interleaved samples,
+ * loaded machine; two copies of the same build: 0%).
+ */
 // @ts-ignore: decorator
-@inline function blockPair<T, G>(i: i32, y: usize, z: usize, g: usize): v128 {
+@inline function seenWith<T>(seen: v128, y: v128): v128 {
+  if (sizeof<T>() == 4) return i32x4.max_u(seen, f32x4.add(y, v128.splat<f32>(0)));
+  return v128.or(seen, vnotUnit<T>(y));
+}
+
+/** The 2V elements from i (vterms: two vectors' steps in turn): terms at BUF_E, gradient at g; the targets seen with theirs. */
+// @ts-ignore: decorator
+@inline function blockPair<T, G>(i: i32, y: usize, z: usize, g: usize, seen: v128): v128 {
   const j = i + lanes<T>();
   const ya = v128.load(at<T>(y, i));
   const yb = v128.load(at<T>(y, j));
@@ -62,16 +77,34 @@ export function blockTerms<T, G>(N: i32, y: usize, z: usize, g: usize): bool {
   const a = vterms<T, G>(ya, za, v128.load(at<T>(BUF_C, i)), v128.load(at<T>(BUF_Z, i)), at<T>(g, i),
                          yb, zb, v128.load(at<T>(BUF_C, j)), v128.load(at<T>(BUF_Z, j)), at<T>(g, j), at<T>(BUF_E, j));
   v128.store(at<T>(BUF_E, i), a);
-  return v128.or(vnotUnit<T>(ya), vnotUnit<T>(yb));
+  return seenWith<T>(seenWith<T>(seen, ya), yb);
 }
 
-/** The V elements from i: the weighted terms at BUF_E, the gradient at g; which targets are outside [0, 1]. */
+/** The 3V float32 elements from i (vterms3: three vectors' steps in turn): terms at BUF_E, gradient at g; the targets seen with theirs. */
 // @ts-ignore: decorator
-@inline function blockTerm<T, G>(i: i32, y: usize, z: usize, g: usize): v128 {
+@inline function blockTriple<G>(i: i32, y: usize, z: usize, g: usize, seen: v128): v128 {
+  const j = i + 4;
+  const l = i + 8;
+  const ya = v128.load(at<f32>(y, i));
+  const yb = v128.load(at<f32>(y, j));
+  const yc = v128.load(at<f32>(y, l));
+  const za = v128.load(at<f32>(z, i));
+  const zb = v128.load(at<f32>(z, j));
+  const zc = v128.load(at<f32>(z, l));
+  const a = vterms3<G>(ya, za, v128.load(at<f32>(BUF_C, i)), v128.load(at<f32>(BUF_Z, i)), at<f32>(g, i),
+                       yb, zb, v128.load(at<f32>(BUF_C, j)), v128.load(at<f32>(BUF_Z, j)), at<f32>(g, j), at<f32>(BUF_E, j),
+                       yc, zc, v128.load(at<f32>(BUF_C, l)), v128.load(at<f32>(BUF_Z, l)), at<f32>(g, l), at<f32>(BUF_E, l));
+  v128.store(at<f32>(BUF_E, i), a);
+  return seenWith<f32>(seenWith<f32>(seenWith<f32>(seen, ya), yb), yc);
+}
+
+/** The V elements from i: the weighted terms at BUF_E, the gradient at g; the targets seen with theirs. */
+// @ts-ignore: decorator
+@inline function blockTerm<T, G>(i: i32, y: usize, z: usize, g: usize, seen: v128): v128 {
   const yk = v128.load(at<T>(y, i));
   const t = vterm<T, G>(yk, v128.load(at<T>(z, i)), v128.load(at<T>(BUF_C, i)), v128.load(at<T>(BUF_Z, i)), at<T>(g, i));
   v128.store(at<T>(BUF_E, i), t);
-  return vnotUnit<T>(yk);
+  return seenWith<T>(seen, yk);
 }
 
 /**

@@ -67,6 +67,38 @@ import { slogistic, vlogistic } from "../binary/logits";
   return vfinish<T, G>(ya, za, wa, kwa, ga, bigA, f32x4.mul(ta, bigA), la);
 }
 
+/**
+ * Three vectors, float32, vterms' way (each lane vterm's operations in vterm's order): a's term returned, b's stored at
+ * `second`, c's at `third`. A third chain beside the two still fills the core's wait: C = 10 withGrad, zero copy,
+ * elements per ns of CPU time 0.310 → 0.337 (+8.6%), into out 0.266 → 0.289 (21 interleaved samples, loaded machine).
+ */
+// @ts-ignore: decorator
+@inline export function vterms3<G>(ya: v128, za: v128, wa: v128, kwa: v128, ga: usize, yb: v128, zb: v128, wb: v128, kwb: v128,
+                                   gb: usize, second: usize, yc: v128, zc: v128, wc: v128, kwc: v128, gc: usize, third: usize): v128 {
+  const one = k(ONE_32);
+  const ta = expNonPositive32x4(v128.or(za, k(SIGN_32)));
+  const tb = expNonPositive32x4(v128.or(zb, k(SIGN_32)));
+  const tc = expNonPositive32x4(v128.or(zc, k(SIGN_32)));
+  const ua = f32x4.add(one, ta);
+  const ub = f32x4.add(one, tb);
+  const uc = f32x4.add(one, tc);
+  const ra = f32x4.div(one, ua);
+  const rb = f32x4.div(one, ub);
+  const rc = f32x4.div(one, uc);
+  const ca = lostOver32(ta, ua, ra);
+  const cb = lostOver32(tb, ub, rb);
+  const cc = lostOver32(tc, uc, rc);
+  const bigA = sigmaBig32(ra, ca);
+  const bigB = sigmaBig32(rb, cb);
+  const bigC = sigmaBig32(rc, cc);
+  const la = logPlus32x4(ua, ca);
+  const lb = logPlus32x4(ub, cb);
+  const lc = logPlus32x4(uc, cc);
+  v128.store(third, vfinish<f32, G>(yc, zc, wc, kwc, gc, bigC, f32x4.mul(tc, bigC), lc));
+  v128.store(second, vfinish<f32, G>(yb, zb, wb, kwb, gb, bigB, f32x4.mul(tb, bigB), lb));
+  return vfinish<f32, G>(ya, za, wa, kwa, ga, bigA, f32x4.mul(ta, bigA), la);
+}
+
 /** What u = 1 + t lost to rounding, over u: (t − (u − 1))·(1/u). */
 // @ts-ignore: decorator
 @inline function lostOver32(t: v128, u: v128, r: v128): v128 {

@@ -88,14 +88,14 @@ export function countGroup<T, D>(r: i32, C: i32, rb: usize, y: usize, z: usize, 
   }
 }
 
-/** Transpose (BUF_Z[k] holds class k of the V rows) and pass 1: the max of each row. */
+/** Transpose (buf[k], BUF_Z unless given, holds class k of the V rows) and pass 1: the max of each row. */
 // @ts-ignore: decorator
-@inline export function transposeMax<T>(z: usize, C: i32, rb: usize): v128 {
+@inline export function transposeMax<T>(z: usize, C: i32, rb: usize, buf: usize = BUF_Z): v128 {
   let vm = gather<T>(z, rb);
-  v128.store(BUF_Z, vm);
+  v128.store(buf, vm);
   for (let k = 1; k < C; k++) {
     const v = gather<T>(at<T>(z, k), rb);
-    v128.store(BUF_Z + (<usize>k << 4), v);
+    v128.store(buf + (<usize>k << 4), v);
     vm = v128.pmax<T>(vm, v);
   }
   return vm;
