@@ -1,115 +1,152 @@
 /**
- * Two or more builds (a dist/ directory each) side by side in one process, timed on large arrays:
- * withGrad, float32, mean, at N = 1e4 and 1e5 elements, returning a new gradient, into a reused
- * `out`, and zero copy (WasmArray), for losses every build has. It answers "did this change slow
- * the large calls down?" for a change aimed at small ones. Times are CPU time per call
- * (`process.cpuUsage`, which a loaded machine's waiting leaves out), medians of samples
- * interleaved between the builds, the order of the builds reversed every other sample, so that
- * every build sees the same load.
+ * Losses of two (or more) builds side by side in one process, each a dist/ directory: withGrad,
+ * float32, 'mean', N elements as bench/run.ts draws them (values from the registry's domain; for a
+ * row-wise loss, labels or one-hot rows of C classes), in three variants — ordinary arrays returning
+ * a new gradient, ordinary arrays into a reused `out`, zero copy — and the plain loop of
+ * bench/plain.ts (its own copy, with a new and with a reused gradient array). A loss a build does
+ * not have is left out of its column, so an older build can be timed against this one: did a change
+ * move the kernels' speed, or only the small calls it aimed at?
+ * Times are CPU time (`process.cpuUsage`, which leaves out the waiting of a loaded machine), samples
+ * interleaved between the builds so that both see the same load; medians in elements per ns.
+ * Give the same build twice (a copy of the directory) to read the noise between identical code.
  *
- *   npx tsx bench/builds.ts --builds <old dist>,dist [--samples 15] [--sizes 1e4,1e5] [--losses mse,huber]
+ *   npx tsx bench/builds.ts --builds dist,/tmp/dist-before [--losses mse,multilabelSoftMargin]
+ *     [--classes 10] [--n 1e4,1e5] [--samples 15] [--ms 150]
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { random, uniform } from '../test/random.js';
+import { type ElementwiseEntry, type RowwiseEntry, registryOf } from '../test/registry.js';
+import { ownCall, ownCopy } from './own-copy.js';
+import { plain } from './plain.js';
 
 const { values: args } = parseArgs({
   options: {
     builds: { type: 'string', default: 'dist' },
+    losses: { type: 'string', default: 'multilabelSoftMargin,sparseSoftmaxFocal' },
+    classes: { type: 'string', default: '10' },
+    n: { type: 'string', default: '1e5' },
     samples: { type: 'string', default: '15' },
-    sizes: { type: 'string', default: '1e4,1e5' },
-    losses: {
-      type: 'string',
-      default: 'mse,mae,huber,smoothL1,logCosh,binaryCrossEntropyWithLogits,hinge,sparseSoftmaxCrossEntropy,softmaxCrossEntropy',
-    },
+    ms: { type: 'string', default: '150' },
   },
 });
 
 type Lib = typeof import('../src/node.js');
-type AnyFn = (...a: unknown[]) => unknown;
+type WithGrad = (y: unknown, p: unknown, o: Record<string, unknown>) => unknown;
+
 interface Timed {
-  readonly name: string;
-  readonly call: () => unknown;
+  name: string;
+  elements: number;
+  call: () => unknown;
 }
 
-/** The softmax losses take rows of this many classes; the rest are elementwise. */
-const CLASSES = 10;
-const SPARSE = new Set(['sparseSoftmaxCrossEntropy']);
-const ROWS = new Set(['softmaxCrossEntropy', ...SPARSE]);
-
-/** Deterministic values in [lo, hi): the same arrays for every build. */
-function filled(n: number, lo: number, hi: number): Float32Array {
-  const a = new Float32Array(n);
-  for (let i = 0; i < n; i++) a[i] = lo + ((i * 0.618034) % 1) * (hi - lo);
-  return a;
+/** Values from the entry's domains; labels where the entry draws them. */
+function elementData(e: ElementwiseEntry, n: number, rand: () => number): { y: Float32Array; p: Float32Array } {
+  const y = uniform(Float32Array, n, e.domain.target, rand);
+  const p = uniform(Float32Array, n, e.domain.pred, rand);
+  if (e.labels)
+    for (let i = 0; i < n; i++) if (rand() < e.labels.share) y[i] = e.labels.values[Math.floor(rand() * e.labels.values.length)]!;
+  return { y, p };
 }
 
-/** The first argument of a loss: labels, a one-hot target, or values beside the prediction. */
-function targetOf(name: string, n: number): Float32Array | Int32Array {
-  const rows = n / CLASSES;
-  if (SPARSE.has(name)) return Int32Array.from({ length: rows }, (_, r) => (r * 7) % CLASSES);
-  if (ROWS.has(name)) return Float32Array.from({ length: n }, (_, i) => (i % CLASSES === (Math.floor(i / CLASSES) * 7) % CLASSES ? 1 : 0));
-  if (name === 'binaryCrossEntropyWithLogits') return Float32Array.from({ length: n }, (_, i) => i & 1);
-  if (name === 'hinge') return Float32Array.from({ length: n }, (_, i) => ((i & 1) === 0 ? -1 : 1));
-  return filled(n, -2, 2);
+/** Logits from the entry's domain; a label per row, or one-hot rows. */
+function rowData(e: RowwiseEntry, n: number, C: number, rand: () => number): { y: Float32Array | Int32Array; p: Float32Array } {
+  const p = uniform(Float32Array, n, e.domain.pred, rand);
+  const labels = Int32Array.from({ length: n / C }, () => Math.floor(rand() * C));
+  if (e.target === 'labels') return { y: labels, p };
+  const y = new Float32Array(n);
+  labels.forEach((t, r) => {
+    y[r * C + t] = 1;
+  });
+  return { y, p };
 }
 
-function cases(lib: Lib, sizes: readonly number[], losses: readonly string[]): Timed[] {
+/** The timed calls of one build (and, for the first, the plain loop). */
+function cases(lib: Lib, withPlain: boolean): Timed[] {
   const timed: Timed[] = [];
-  for (const name of losses) {
-    const f = (lib as unknown as Record<string, { withGrad: AnyFn }>)[name];
-    if (f === undefined) throw new Error(`a build has no ${name}`);
-    for (const n of sizes) {
-      const opts = ROWS.has(name) ? { classes: CLASSES } : {};
-      const target = targetOf(name, n);
-      const pred = filled(n, -3, 3);
-      const out = new Float32Array(n);
-      const wasmTarget = target instanceof Int32Array ? lib.alloc(target.length, 'i32') : lib.alloc(n);
-      wasmTarget.array.set(target);
-      const wasmPred = lib.alloc(n);
-      wasmPred.array.set(pred);
-      const wasmOut = lib.alloc(n);
-      const withOut = { ...opts, out };
-      const zeroCopy = { ...opts, out: wasmOut };
-      timed.push({ name: `${name} N=${n}`, call: () => f.withGrad(target, pred, opts) });
-      timed.push({ name: `${name} N=${n}, out`, call: () => f.withGrad(target, pred, withOut) });
-      timed.push({ name: `${name} N=${n}, zero copy`, call: () => f.withGrad(wasmTarget, wasmPred, zeroCopy) });
+  for (const name of args.losses.split(',')) {
+    const entry = registry.find((e) => e.name === name);
+    if (entry === undefined) throw new Error(`${name}: not a loss of the registry`);
+    const loss = (lib as unknown as Record<string, { withGrad: WithGrad } | undefined>)[name];
+    if (loss === undefined) continue; // not in this build
+    if (entry.kind !== 'rowwise' && entry.kind !== 'elementwise') throw new Error(`${name}: not an elementwise or row-wise loss`);
+    const defaults = Object.fromEntries(entry.options.map((o) => [o.name, o.default]));
+    const classes = entry.kind === 'rowwise' ? args.classes.split(',').map(Number) : [1];
+    for (const [C, size] of classes.flatMap((C) => args.n.split(',').map((n) => [C, Number(n)] as const))) {
+      const n = Math.max(C, Math.round(size / C) * C);
+      const rand = random(0x5eed ^ n ^ C);
+      const { y, p } = entry.kind === 'rowwise' ? rowData(entry, n, C, rand) : elementData(entry, n, rand);
+      const wy = lib.alloc(y.length, y instanceof Int32Array ? 'i32' : 'f32');
+      const wp = lib.alloc(n, 'f32');
+      wy.array.set(y);
+      wp.array.set(p);
+      const f = loss.withGrad;
+      const opts = entry.kind === 'rowwise' ? { ...defaults, classes: C } : defaults;
+      const out = { ...opts, out: new Float32Array(n) };
+      const zero = { ...opts, out: lib.alloc(n, 'f32') };
+      const label = `${name}${entry.kind === 'rowwise' ? ` C=${C}` : ''} N=${n}`;
+      timed.push({ name: `${label} simdloss`, elements: n, call: ownCall(f, y, p, opts) });
+      timed.push({ name: `${label} out`, elements: n, call: ownCall(f, y, p, out) });
+      timed.push({ name: `${label} zero copy`, elements: n, call: ownCall(f, wy, wp, zero) });
+      const loop = plain[name];
+      if (withPlain && loop !== undefined) {
+        timed.push({ name: `${label} plain JS`, elements: n, call: ownCall(ownCopy(loop), y, p, opts) });
+        const reused = new Float32Array(n);
+        timed.push({ name: `${label} plain JS, out`, elements: n, call: ownCall(ownCopy(loop), y, p, opts, reused) });
+      }
     }
   }
   return timed;
 }
 
-/** CPU µs per call: enough calls for ~20 ms of work. */
-function sample(call: () => unknown, calls: number): number {
+/** Elements per ns of CPU time over about `ms` milliseconds of calls. */
+function sample(t: Timed, calls: number): number {
   const t0 = process.cpuUsage();
-  for (let i = 0; i < calls; i++) call();
-  const t = process.cpuUsage(t0);
-  return (t.user + t.system) / calls;
+  for (let i = 0; i < calls; i++) t.call();
+  const d = process.cpuUsage(t0);
+  return (t.elements * calls) / ((d.user + d.system) * 1e3);
+}
+
+/** How many calls take about `ms` ms. */
+function callsFor(t: Timed, ms: number): number {
+  const t0 = performance.now();
+  let k = 0;
+  while (performance.now() - t0 < ms / 4) {
+    t.call();
+    k++;
+  }
+  return Math.max(1, k * 4);
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+/** Median absolute deviation over the median, in %. */
+const spread = (xs: number[]) => {
+  const m = median(xs);
+  return (100 * median(xs.map((x) => Math.abs(x - m)))) / m;
+};
 
+// The data and options come from this tree's registry; each build gives only its functions.
+const registry = registryOf(await import('../src/node.js'));
 const dirs = args.builds.split(',');
-const sizes = args.sizes.split(',').map(Number);
-const losses = args.losses.split(',');
 const builds: Timed[][] = [];
-for (const dir of dirs) {
+for (const [j, dir] of dirs.entries()) {
   const lib = (await import(pathToFileURL(resolve(dir, 'node.js')).href)) as Lib;
   await lib.init();
-  builds.push(cases(lib, sizes, losses));
+  builds.push(cases(lib, j === 0));
 }
 const samples = Number(args.samples);
 console.log(
-  `CPU µs per call, median of ${samples} interleaved samples; load average ${(await import('node:os')).loadavg()[0]!.toFixed(1)}`,
+  `elements/ns of CPU time, median (MAD %) of ${samples} interleaved samples; load average ${(await import('node:os')).loadavg()[0]}`,
 );
-console.log(['case', ...dirs, ...dirs.slice(1).map((d) => `${d} ÷ ${dirs[0]}`)].join(' | '));
-for (let c = 0; c < builds[0]!.length; c++) {
-  const calls = Math.max(5, Math.round(20_000 / Math.max(1, sample(builds[0]![c]!.call, 5))));
-  const times: number[][] = dirs.map(() => []);
+console.log(['case', ...dirs].join(' | '));
+for (const name of new Set(builds.flatMap((b) => b.map((t) => t.name)))) {
+  const row = builds.map((b) => b.find((t) => t.name === name));
+  const calls = callsFor(row.find((t) => t !== undefined)!, Number(args.ms));
+  const got: number[][] = row.map(() => []);
+  for (const t of row) if (t) sample(t, calls); // warm-up
   for (let s = 0; s < samples; s++) {
-    const order = s % 2 === 0 ? dirs.map((_, i) => i) : dirs.map((_, i) => dirs.length - 1 - i);
-    for (const b of order) times[b]!.push(sample(builds[b]![c]!.call, calls));
+    for (const [b, t] of row.entries()) if (t) got[b]!.push(sample(t, calls));
   }
-  const med = times.map(median);
-  console.log([builds[0]![c]!.name, ...med.map((m) => m.toFixed(1)), ...med.slice(1).map((m) => (m / med[0]!).toFixed(3))].join(' | '));
+  console.log([name, ...got.map((g) => (g.length ? `${median(g).toFixed(4)} (${spread(g).toFixed(1)}%)` : '—'))].join(' | '));
 }
