@@ -73,7 +73,13 @@ export const GROUPS: readonly StrykerGroup[] = [
   {
     name: 'similarity',
     mutate: ['src/core/similarity.ts', 'src/loss/similarity.ts'],
-    tests: ['test/unit/similarity.test.ts', ...REGISTRY],
+    tests: [
+      'test/unit/similarity.test.ts',
+      'test/unit/similarity-messages.test.ts',
+      'test/unit/similarity-calls.test.ts',
+      'test/unit/similarity-staging.test.ts',
+      ...REGISTRY,
+    ],
   },
   {
     name: 'inbatch',
