@@ -159,12 +159,13 @@ describe('an options object changed between calls', () => {
     const labels = Float32Array.of(1, 0);
     const logits = Float32Array.of(2, -2);
     const opts = { accuracy: true };
-    expect(binaryCrossEntropyWithLogits.withGrad(labels, logits, opts).accuracy).toBe(1);
-    expect(refusal(() => binaryCrossEntropyWithLogits(labels, logits, opts))).toBe(
+    const bce: any = binaryCrossEntropyWithLogits; // the object changes between calls, which the overloads cannot follow
+    expect(bce.withGrad(labels, logits, opts).accuracy).toBe(1);
+    expect(refusal(() => bce(labels, logits, opts))).toBe(
       'binaryCrossEntropyWithLogits: opts.accuracy is for binaryCrossEntropyWithLogits.withGrad',
     );
     opts.accuracy = false;
-    expect(binaryCrossEntropyWithLogits.withGrad(labels, logits, opts).accuracy).toBeUndefined();
+    expect(bce.withGrad(labels, logits, opts).accuracy).toBeUndefined();
   });
 
   test('the second option of a loss set to undefined, its key kept, is its default again', () => {
