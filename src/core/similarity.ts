@@ -101,6 +101,7 @@ function resolve(family: Family, fn: string, opts: unknown): Resolved {
   checkOptionNames(
     fn,
     o,
+    // Stryker disable next-line MethodExpression,StringLiteral: refuseCallOptions refused weights and out just before: the same names
     family.optionNames.filter((x) => x !== 'weights' && x !== 'out'),
   );
   const reduction = accumulatorReduction(fn, o.reduction, 'row');
@@ -155,6 +156,7 @@ function pass(family: Family, fn: string, want: number, target: unknown, pred: u
     p,
     zp: wasmPointer(fn, 'pred', pred),
     w,
+    // Stryker disable next-line UnaryOperator,StringLiteral: zw is read only with weights; weightsOf refused a freed one by this name
     zw: w === undefined ? -1 : wasmPointer(fn, 'opts.weights', o.weights),
     g: undefined,
     zg: -1,
@@ -193,13 +195,15 @@ function gradientOf(r: Rows, out: unknown): void {
     return;
   }
   const g = like(fn, 'opts.out', out, p, 'pred');
+  // Stryker disable next-line StringLiteral: like() has refused a freed WasmArray out by this name first
   const zg = wasmPointer(fn, 'opts.out', out);
   const w = r.w;
   const overlapped = overlapsShifted(g, zg, p, r.zp)
     ? 'pred'
     : overlapsShifted(g, zg, r.y, r.zy)
       ? 'target'
-      : w !== undefined && (w.length === g.length ? overlapsShifted(g, zg, w, r.zw) : shares(g, zg, w, r.zw, false))
+      : // Stryker disable next-line BooleanLiteral: weights and out of different lengths never start and end at the same bytes
+        w !== undefined && (w.length === g.length ? overlapsShifted(g, zg, w, r.zw) : shares(g, zg, w, r.zw, false))
         ? 'opts.weights'
         : undefined;
   if (overlapped !== undefined) throw shiftedOut(fn, overlapped);
@@ -245,6 +249,7 @@ function wholeRows(r: Rows, rowCopies: boolean): number {
     const aw = w === undefined ? 0 : chunkAt(w, r.zw, SLOT.weights, i, m);
     const bad = r.kernel(m, dim, ay, ap, aw, lo, ag, r.scale, p0, p1, p2, r.mode);
     if (bad >= 0) throw refused(r, e + bad);
+    // Stryker disable next-line ArithmeticOperator: R_SUM is 0
     total += wasm.f64[wasm.result + R_SUM]!;
     if (g !== undefined && r.zg < 0) stageOut(g, SLOT.grad, e, m * dim);
     if (losses !== undefined) stageOut(losses, SLOT.losses, i, m);
@@ -277,6 +282,7 @@ function wideRows(r: Rows): number {
     const aw = w === undefined ? 0 : chunkAt(w, r.zw, SLOT.weights, i, 1);
     if (r.g === undefined) r.kernel(1, 0, 0, 0, aw, lo, 0, r.scale, p0, p1, p2, r.mode | MODE_SEGMENT_GRAD);
     else wideGradient(r, e, aw);
+    // Stryker disable next-line ArithmeticOperator: R_SUM is 0
     total += wasm.f64[wasm.result + R_SUM]!;
     if (losses !== undefined) stageOut(losses, SLOT.losses, i, 1);
   }
@@ -311,6 +317,7 @@ function wideGradient(r: Rows, e: number, aw: number): void {
     const ap = readsPred ? segmentAt(p, r.zp, SLOT.pred, e + s, n) : 0;
     const ag = r.zg >= 0 ? r.zg + (e + s) * bytes : slotAt(SLOT.grad);
     r.kernel(1, n, ay, ap, aw, slotAt(SLOT.losses), ag, r.scale, p0, p1, p2, r.mode | MODE_SEGMENT_GRAD);
+    // Stryker disable next-line ConditionalExpression: with out in wasm memory, ag is out's own segment: copied onto itself
     if (r.zg < 0) copyOut(g, ag, e + s, n);
   }
 }

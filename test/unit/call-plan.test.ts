@@ -154,6 +154,20 @@ describe('an options object changed between calls', () => {
     expect(refusal(() => sparseSoftmaxCrossEntropy(labels, z, opts))).toBe('sparseSoftmaxCrossEntropy: opts.accuracy is for withGrad');
   });
 
+  test('accuracy of an elementwise loss: refused without a gradient, then switched off, on the object of an earlier withGrad', () => {
+    // logits 2 and −2 for labels 1 and 0: both classified right
+    const labels = Float32Array.of(1, 0);
+    const logits = Float32Array.of(2, -2);
+    const opts = { accuracy: true };
+    const bce: any = binaryCrossEntropyWithLogits; // the object changes between calls, which the overloads cannot follow
+    expect(bce.withGrad(labels, logits, opts).accuracy).toBe(1);
+    expect(refusal(() => bce(labels, logits, opts))).toBe(
+      'binaryCrossEntropyWithLogits: opts.accuracy is for binaryCrossEntropyWithLogits.withGrad',
+    );
+    opts.accuracy = false;
+    expect(bce.withGrad(labels, logits, opts).accuracy).toBeUndefined();
+  });
+
   test('the second option of a loss set to undefined, its key kept, is its default again', () => {
     // A logit ln 3 against target 1: softplus(−z) = ln(4/3), softplus(z) = ln 4. Smoothing α gives
     // ỹ = 1 − α/2 and ỹ·ln(4/3) + (1 − ỹ)·ln 4: ln(4/3) = 0.2877 for α = 0, 0.5623 for α = ½.

@@ -11,6 +11,7 @@ import {
   categoricalCrossEntropy,
   contrastive,
   cosineEmbedding,
+  dice,
   gaussianNLL,
   huber,
   init,
@@ -26,6 +27,7 @@ import {
   softmaxCrossEntropy,
   sparseSoftmaxCrossEntropy,
   triplet,
+  tversky,
 } from '../../src/node.js';
 
 beforeAll(async () => {
@@ -55,6 +57,10 @@ const rows =
   (f: unknown, first: Float32Array): Call =>
   (opts) =>
     (f as AnyFn)(first, p, Float32Array.of(0.5, 0.5), { dim: 2, ...opts });
+const masks =
+  (f: unknown): Call =>
+  (opts) =>
+    (f as AnyFn)(y, p, { dim: 2, ...opts });
 
 /** [name, loss, a valid call with opts, option, min, min excluded, max (Infinity: none), max excluded], as documented. */
 const RANGES: [string, unknown, Call, string, number, boolean, number, boolean][] = [
@@ -90,6 +96,10 @@ const RANGES: [string, unknown, Call, string, number, boolean, number, boolean][
   ['mape', mape, pair(mape), 'eps', 0, true, 0.5, true],
   ['msle', msle, pair(msle), 'eps', 0, true, 0.5, true],
   ['poissonNLL', poissonNLL, pair(poissonNLL), 'eps', 0, true, 0.5, true],
+  ['dice', dice, masks(dice), 'smooth', 0, true, Infinity, false],
+  ['tversky', tversky, masks(tversky), 'alpha', 0, false, Infinity, false],
+  ['tversky', tversky, masks(tversky), 'beta', 0, false, Infinity, false],
+  ['tversky', tversky, masks(tversky), 'smooth', 0, true, Infinity, false],
 ];
 
 describe.each(RANGES)('%s opts.%s', (name, loss, call, option, min, minOpen, max, maxOpen) => {

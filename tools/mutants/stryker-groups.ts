@@ -73,7 +73,14 @@ export const GROUPS: readonly StrykerGroup[] = [
   {
     name: 'similarity',
     mutate: ['src/core/similarity.ts', 'src/loss/similarity.ts'],
-    tests: ['test/unit/similarity.test.ts', ...REGISTRY],
+    // the quick files first: a mutant of the call path stops at its first failure
+    tests: [
+      'test/unit/similarity-messages.test.ts',
+      'test/unit/similarity-calls.test.ts',
+      'test/unit/similarity-staging.test.ts',
+      'test/unit/similarity.test.ts',
+      ...REGISTRY,
+    ],
   },
   {
     name: 'inbatch',
@@ -187,6 +194,7 @@ export const GROUPS: readonly StrykerGroup[] = [
     mutate: ['src/core/elementwise.ts'],
     tests: [
       'test/unit/call-plan.test.ts',
+      'test/unit/elementwise-calls.test.ts',
       'test/unit/elementwise-errors.test.ts',
       'test/unit/driver-messages.test.ts',
       'test/unit/driver-overlap.test.ts',
