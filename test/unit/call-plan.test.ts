@@ -199,6 +199,55 @@ describe('an options object changed between calls', () => {
   });
 });
 
+describe('the elementwise family: accuracy and the call the plan was made for', () => {
+  // Logits (ln 3, ln 3) against targets (1, 0): softplus(−z) = ln(4/3) for the first, softplus(z) =
+  // ln 4 for the second; the first is classified right (z > 0 and target 1), the second not.
+  const target = Float32Array.of(1, 0);
+  const logits = Float32Array.of(Math.log(3), Math.log(3));
+  const mean = (Math.log(4 / 3) + Math.log(4)) / 2;
+
+  test('accuracy asked of the loss alone, with the object of an earlier withGrad, is refused', () => {
+    const opts = { posWeight: 1, accuracy: true };
+    const first = binaryCrossEntropyWithLogits.withGrad(target, logits, opts);
+    expect(first.accuracy).toBe(0.5);
+    expect(first.loss).toBeCloseTo(mean, 6);
+    expect(refusal(() => binaryCrossEntropyWithLogits(target, logits, opts))).toBe(
+      'binaryCrossEntropyWithLogits: opts.accuracy is for binaryCrossEntropyWithLogits.withGrad',
+    );
+    expect(refusal(() => binaryCrossEntropyWithLogits.grad(target, logits, opts))).toBe(
+      'binaryCrossEntropyWithLogits.grad: opts.accuracy is for binaryCrossEntropyWithLogits.withGrad',
+    );
+  });
+
+  test('accuracy switched from false to true on the same object, and back', () => {
+    const opts = { posWeight: 1, accuracy: false };
+    expect('accuracy' in binaryCrossEntropyWithLogits.withGrad(target, logits, opts)).toBe(false);
+    expect('accuracy' in binaryCrossEntropyWithLogits.withGrad(target, logits, opts)).toBe(false);
+    opts.accuracy = true;
+    expect(binaryCrossEntropyWithLogits.withGrad(target, logits, opts).accuracy).toBe(0.5);
+    expect(binaryCrossEntropyWithLogits.withGrad(target, logits, opts).accuracy).toBe(0.5);
+    opts.accuracy = false;
+    expect('accuracy' in binaryCrossEntropyWithLogits.withGrad(target, logits, opts)).toBe(false);
+  });
+
+  test('a loss that does not classify never reads an accuracy its options class defines', () => {
+    // A getter on a class's prototype is not enumerable: the name check does not see it, and mse,
+    // which takes no accuracy, must not read it either.
+    let reads = 0;
+    class TrainingOptions {
+      reduction = 'sum' as const;
+      get accuracy() {
+        reads++;
+        return true;
+      }
+    }
+    const result = mse.withGrad(y, p, new TrainingOptions());
+    expect(result.loss).toBeCloseTo(1 / 8, 7);
+    expect('accuracy' in result).toBe(false);
+    expect(reads).toBe(0);
+  });
+});
+
 describe('the classification family', () => {
   // One row of logits (1, 0, 0), label 0: L = ln(e + 2) − 1. With smoothing α the target is
   // (1 − α)·onehot + α/3: L_α = (1 − α)(ln(e + 2) − 1) + (α/3)(3 ln(e + 2) − 1).
