@@ -296,6 +296,7 @@ function elementwiseWiring(spec: ElementwiseSpec, grad: boolean): Wiring<Family>
     call: noOptions(defaults),
     ownOptionsAt: spec.accuracy ? 4 : 3,
     classifies: spec.accuracy === true,
+    // Stryker disable next-line ArrayDeclaration,BooleanLiteral: a plan whose opts is undefined never matches an options object
     plan: { opts: undefined, want: 0, keys: [], read: [], reduction: MEAN, accuracy: false, params: defaults },
     apart: new Apart(),
     kernels: new KernelPair(spec.kernel),
@@ -413,14 +414,17 @@ function readOptions(
   // zw is read only with weights (and wasmPointer gives -1 for undefined). WasmArray weights taken
   // for ordinary ones are copied chunk by chunk: the same values, only slower, the sums rounded per
   // chunk as an ordinary array's are.
-  // Stryker disable next-line ConditionalExpression: either way the same values (above)
+  // Stryker disable next-line ConditionalExpression,UnaryOperator,StringLiteral: either way the same values (above); like() refused a freed WasmArray by this name first
   c.zw = c.w === undefined ? -1 : wasmPointer(fn, 'opts.weights', weights);
   c.out = undefined;
+  // Stryker disable next-line UnaryOperator: without out, zo is read only as the pointer of a gradient the call does not compute
   c.zo = -1;
   if (outArg !== undefined) {
     if (!(want & GRAD)) throw new SimdlossError(`${fn}: opts.out is for the gradient; ${family.spec.name}() returns none`, 'opts.out');
     const out = like(fn, 'opts.out', outArg, p, 'pred');
+    // Stryker disable next-line StringLiteral: like() refused a freed WasmArray by this name first
     const zo = wasmPointer(fn, 'opts.out', outArg);
+    // Stryker disable next-line ConditionalExpression: checking the overlap again gives the answer remembered, only slower
     if (!family.apart.holds(out, p, y, c.w)) {
       const overlapped = overlapsShifted(out, zo, p, zp)
         ? 'pred'
@@ -462,6 +466,7 @@ function ownOptions(family: Family, fn: string, want: number, o: Record<string, 
   }
   const params = family.spec.params(values, on);
   const c = family.call;
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: a plan missing or made from a batch's new object only parses again
   if (want !== SUMS) family.plan = { opts: o, want, keys: keysOf(o), read, reduction: c.reduction, accuracy: c.accuracy, params };
   return params;
 }

@@ -98,10 +98,13 @@ export function ternary<L>(spec: TernarySpec): L {
   const family: Family = {
     spec,
     optionNames: ['reduction', 'weights', 'out', ...spec.options.map((o) => o.name), ...spec.flags.map((f) => f.name)],
+    // Stryker disable next-line ArrayDeclaration: only the reduction and params of noOptions are read
     noOptions: { opts: NO_OPTIONS, keys: [], read: [], reduction: MEAN, params: defaults },
     kernels: new KernelPair(spec.kernel),
     arguments: { [ARGUMENT_TARGET]: 'target', [ARGUMENT_PRED]: a, [ARGUMENT_SECOND]: b },
+    // Stryker disable next-line StringLiteral,UnaryOperator: every call writes each field before reading it
     batch: { fn: '', y: EMPTY, zy: -1, xs: [EMPTY, EMPTY], zx: [-1, -1], grads: [EMPTY, EMPTY], zg: [-1, -1], w: undefined, zw: -1 },
+    // Stryker disable next-line ArrayDeclaration: a plan whose opts is undefined never matches an options object
     plan: { opts: undefined, keys: [], read: [], reduction: MEAN, params: defaults },
   };
   return wire<L, Family>({
@@ -133,6 +136,7 @@ function parse(family: Family, fn: string, want: number, o: Record<string, unkno
     return value === undefined ? x.default : booleanOption(fn, x.name, value);
   });
   const params = spec.params(values, flags);
+  // Stryker disable next-line ConditionalExpression,EqualityOperator,ArrayDeclaration: a plan missing or made from a batch's new object only parses again
   if (want === SUMS) return { opts: undefined, keys: [], read, reduction, params };
   family.plan = { opts: o, keys: keysOf(o), read, reduction, params };
   return family.plan;
@@ -182,6 +186,7 @@ function pass(family: Family, fn: string, want: number, target: unknown, first: 
   batch.zx[0] = wasmPointer(fn, na, first);
   batch.zx[1] = wasmPointer(fn, nb, second);
   batch.w = w;
+  // Stryker disable next-line UnaryOperator,StringLiteral: zw is read only with weights; like() refused a freed WasmArray by this name first
   batch.zw = w === undefined ? -1 : wasmPointer(fn, 'opts.weights', weightsArg);
   try {
     if (want & GRAD) gradients(family, batch, outArg);
@@ -271,6 +276,7 @@ function run(family: Family, b: Batch, want: number, reduction: number, params: 
       mode,
     );
     if (bad >= 0) throw outOfDomain(family, b, i + bad);
+    // Stryker disable next-line ArithmeticOperator: R_SUM is 0
     total += wasm.f64[wasm.result + R_SUM]!;
     if (grad) for (let j = 0; j < 2; j++) if (zg[j]! < 0) stageOut(grads[j]!, GRAD_SLOTS[j]!, i, m);
     if (losses !== undefined) stageOut(losses, SLOT.losses, i, m);

@@ -3,6 +3,7 @@
 // update script (update.ts) compute the same thing.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { SLOT_BYTES } from '../../src/core/abi.js';
 import * as lib from '../../src/node.js';
 import { binaryAccuracy, initSync } from '../../src/node.js';
 import { type Audit, loadAudit } from '../audit.js';
@@ -367,6 +368,48 @@ function counting(digest: Digests): void {
   }
 }
 
+/** Past three float64 slots: a call chunked through the slots adds its sums in another grouping. */
+const ZERO_COPY = (3 * SLOT_BYTES) / 8 + 5;
+
+/**
+ * Calls with every array in wasm memory, longer than a slot: one kernel call each, whose float64
+ * sums differ in their last bits from those of the same call staged through the slots a chunk at a
+ * time (an ordinary array's), so taking the copy path for WasmArrays is a change of numbers.
+ */
+function zeroCopy(digest: Digests): void {
+  for (const [dtype, Ctor] of DTYPES) {
+    const rand = random(6000 + dtype.length);
+    const held: lib.WasmArray<'f32' | 'f64'>[] = [];
+    const wasmOf = (range: readonly [number, number]) => {
+      const a = lib.alloc(ZERO_COPY, dtype as 'f32' | 'f64');
+      a.array.set(uniform(Ctor, ZERO_COPY, range, rand));
+      held.push(a);
+      return a as never;
+    };
+    const y = wasmOf([-2, 2]);
+    const p = wasmOf([-2, 2]);
+    const w = wasmOf([0, 2]);
+    const v = wasmOf([0.5, 2.5]);
+    const o1 = wasmOf([0, 1]);
+    const o2 = wasmOf([0, 1]);
+    const at = (call: string, value: unknown) => split(digest, `zero copy ${call} ${dtype}`, value, true);
+    at('mse withGrad weighted out', lib.mse.withGrad(y, p, { weights: w, out: o1 }).loss);
+    at('mse withGrad out', lib.mse.withGrad(y, p, { out: o1 }).loss);
+    at('mse weighted', lib.mse(y, p, { weights: w }));
+    at('mse', lib.mse(y, p));
+    at('mse of target and variance', lib.mse(y, v));
+    at('mse of weights and pred', lib.mse(w, p));
+    // after a gradient into new arrays: the loss alone must not take that call's copy path
+    lib.gaussianNLL.grad(y, p, v);
+    at('gaussianNLL weighted', lib.gaussianNLL(y, p, v, { weights: w }));
+    at('gaussianNLL', lib.gaussianNLL(y, p, v));
+    at('gaussianNLL of variance and target', lib.gaussianNLL(v, y, v));
+    at('gaussianNLL of weights', lib.gaussianNLL(w, p, v));
+    at('gaussianNLL withGrad weighted out', lib.gaussianNLL.withGrad(y, p, v, { weights: w, out: { mean: o1, variance: o2 } }).loss);
+    for (const a of held) a.free();
+  }
+}
+
 /** Every loss and metric of the registry, and binaryAccuracy (a metric outside it), in one build. */
 export function lossDigest(bytes: Uint8Array): Digests {
   initSync(bytes);
@@ -388,6 +431,7 @@ export function lossDigest(bytes: Uint8Array): Digests {
     true,
   );
   counting(digest);
+  zeroCopy(digest);
   return digest;
 }
 

@@ -154,20 +154,6 @@ describe('an options object changed between calls', () => {
     expect(refusal(() => sparseSoftmaxCrossEntropy(labels, z, opts))).toBe('sparseSoftmaxCrossEntropy: opts.accuracy is for withGrad');
   });
 
-  test('accuracy of an elementwise loss: refused without a gradient, then switched off, on the object of an earlier withGrad', () => {
-    // logits 2 and −2 for labels 1 and 0: both classified right
-    const labels = Float32Array.of(1, 0);
-    const logits = Float32Array.of(2, -2);
-    const opts = { accuracy: true };
-    const bce: any = binaryCrossEntropyWithLogits; // the object changes between calls, which the overloads cannot follow
-    expect(bce.withGrad(labels, logits, opts).accuracy).toBe(1);
-    expect(refusal(() => bce(labels, logits, opts))).toBe(
-      'binaryCrossEntropyWithLogits: opts.accuracy is for binaryCrossEntropyWithLogits.withGrad',
-    );
-    opts.accuracy = false;
-    expect(bce.withGrad(labels, logits, opts).accuracy).toBeUndefined();
-  });
-
   test('the second option of a loss set to undefined, its key kept, is its default again', () => {
     // A logit ln 3 against target 1: softplus(−z) = ln(4/3), softplus(z) = ln 4. Smoothing α gives
     // ỹ = 1 − α/2 and ỹ·ln(4/3) + (1 − ỹ)·ln 4: ln(4/3) = 0.2877 for α = 0, 0.5623 for α = ½.
@@ -210,6 +196,57 @@ describe('an options object changed between calls', () => {
     expect(refusal(() => huber.withGrad(wy, wp, opts))).toBe('huber.withGrad: opts.out is a WasmArray used after free()');
     wy.free();
     wp.free();
+  });
+});
+
+describe('the elementwise family: accuracy and the call the plan was made for', () => {
+  // Logits (ln 3, ln 3) against targets (1, 0): softplus(−z) = ln(4/3) for the first, softplus(z) =
+  // ln 4 for the second; the first is classified right (z > 0 and target 1), the second not.
+  const target = Float32Array.of(1, 0);
+  const logits = Float32Array.of(Math.log(3), Math.log(3));
+  const mean = (Math.log(4 / 3) + Math.log(4)) / 2;
+  // opts.accuracy is a boolean variable here, not the literal true the accuracy overload wants
+  const accuracyOf = (result: object) => (result as { accuracy?: number }).accuracy;
+
+  test('accuracy asked of the loss alone, with the object of an earlier withGrad, is refused', () => {
+    const opts = { posWeight: 1, accuracy: true };
+    const first = binaryCrossEntropyWithLogits.withGrad(target, logits, opts);
+    expect(accuracyOf(first)).toBe(0.5);
+    expect(first.loss).toBeCloseTo(mean, 6);
+    expect(refusal(() => binaryCrossEntropyWithLogits(target, logits, opts))).toBe(
+      'binaryCrossEntropyWithLogits: opts.accuracy is for binaryCrossEntropyWithLogits.withGrad',
+    );
+    expect(refusal(() => binaryCrossEntropyWithLogits.grad(target, logits, opts))).toBe(
+      'binaryCrossEntropyWithLogits.grad: opts.accuracy is for binaryCrossEntropyWithLogits.withGrad',
+    );
+  });
+
+  test('accuracy switched from false to true on the same object, and back', () => {
+    const opts = { posWeight: 1, accuracy: false };
+    expect('accuracy' in binaryCrossEntropyWithLogits.withGrad(target, logits, opts)).toBe(false);
+    expect('accuracy' in binaryCrossEntropyWithLogits.withGrad(target, logits, opts)).toBe(false);
+    opts.accuracy = true;
+    expect(accuracyOf(binaryCrossEntropyWithLogits.withGrad(target, logits, opts))).toBe(0.5);
+    expect(accuracyOf(binaryCrossEntropyWithLogits.withGrad(target, logits, opts))).toBe(0.5);
+    opts.accuracy = false;
+    expect('accuracy' in binaryCrossEntropyWithLogits.withGrad(target, logits, opts)).toBe(false);
+  });
+
+  test('a loss that does not classify never reads an accuracy its options class defines', () => {
+    // A getter on a class's prototype is not enumerable: the name check does not see it, and mse,
+    // which takes no accuracy, must not read it either.
+    let reads = 0;
+    class TrainingOptions {
+      reduction = 'sum' as const;
+      get accuracy() {
+        reads++;
+        return true;
+      }
+    }
+    const result = mse.withGrad(y, p, new TrainingOptions());
+    expect(result.loss).toBeCloseTo(1 / 8, 7);
+    expect('accuracy' in result).toBe(false);
+    expect(reads).toBe(0);
   });
 });
 

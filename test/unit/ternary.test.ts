@@ -409,7 +409,11 @@ describe.each(registry.map((e) => [e.name, e] as const))('%s: bad input', (_, en
       }
     }
     const shared = new Float64Array(n);
-    expect(thrown(() => loss.grad(y, a, b, { out: { [na]: shared, [nb]: shared } })).argument).toBe(`opts.out.${nb}`);
+    const sharing = thrown(() => loss.grad(y, a, b, { out: { [na]: shared, [nb]: shared } }));
+    expect(sharing.argument).toBe(`opts.out.${nb}`);
+    expect(sharing.message).toBe(
+      `${entry.name}.grad: opts.out.${nb} overlaps opts.out.${na} (an output may be an input itself, not a shifted view of one or another output)`,
+    );
     expect(thrown(() => loss.grad(y, a, b, { out: new Float64Array(n) })).argument).toBe('opts.out');
     expect(thrown(() => loss.grad(y, a, b, { out: { pred: new Float64Array(n) } })).argument).toBe('opts.out.pred');
     expect(thrown(() => loss.grad(y, a, b, { out: { [na]: new Float32Array(n) } })).argument).toBe(`opts.out.${na}`);

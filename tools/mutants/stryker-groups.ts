@@ -171,7 +171,7 @@ export const GROUPS: readonly StrykerGroup[] = [
   {
     name: 'ternary',
     mutate: ['src/core/ternary.ts', 'src/loss/ternary.ts'],
-    tests: ['test/unit/ternary.test.ts', 'test/unit/call-plan.test.ts', ...REGISTRY],
+    tests: ['test/unit/ternary.test.ts', 'test/unit/ternary-staging.test.ts', 'test/unit/call-plan.test.ts', ...REGISTRY],
   },
   {
     name: 'plan',
