@@ -16,8 +16,9 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { random, uniform } from '../test/random.js';
-import { type ElementwiseEntry, type RowwiseEntry, registryOf } from '../test/registry.js';
+import { random } from '../test/random.js';
+import { registryOf } from '../test/registry.js';
+import { elementData, rowData } from './data.js';
 import { ownCall, ownCopy } from './own-copy.js';
 import { plain } from './plain.js';
 
@@ -39,27 +40,6 @@ interface Timed {
   name: string;
   elements: number;
   call: () => unknown;
-}
-
-/** Values from the entry's domains; labels where the entry draws them. */
-function elementData(e: ElementwiseEntry, n: number, rand: () => number): { y: Float32Array; p: Float32Array } {
-  const y = uniform(Float32Array, n, e.domain.target, rand);
-  const p = uniform(Float32Array, n, e.domain.pred, rand);
-  if (e.labels)
-    for (let i = 0; i < n; i++) if (rand() < e.labels.share) y[i] = e.labels.values[Math.floor(rand() * e.labels.values.length)]!;
-  return { y, p };
-}
-
-/** Logits from the entry's domain; a label per row, or one-hot rows. */
-function rowData(e: RowwiseEntry, n: number, C: number, rand: () => number): { y: Float32Array | Int32Array; p: Float32Array } {
-  const p = uniform(Float32Array, n, e.domain.pred, rand);
-  const labels = Int32Array.from({ length: n / C }, () => Math.floor(rand() * C));
-  if (e.target === 'labels') return { y: labels, p };
-  const y = new Float32Array(n);
-  labels.forEach((t, r) => {
-    y[r * C + t] = 1;
-  });
-  return { y, p };
 }
 
 /** The timed calls of one build (and, for the first, the plain loop). */

@@ -44,6 +44,7 @@ import {
   ternaryOf,
 } from '../test/registry.js';
 import { benchConfusion } from './confusion.js';
+import { elementData, rowData } from './data.js';
 import { benchInbatch } from './inbatch.js';
 import { benchMath } from './math.js';
 import { measure, medianOf, type Prepared, ROUNDS, sawNaN } from './measure.js';
@@ -275,13 +276,7 @@ const items: Item[] = [
       return handWritten ? ownCopy(handWritten) : (referenceLoop(e.reference, Float32Array) as PlainLoss);
     }),
     referenceBaseline: plain[e.name] === undefined,
-    data(n: number, rand: () => number) {
-      const y = uniform(Float32Array, n, e.domain.target, rand);
-      const p = uniform(Float32Array, n, e.domain.pred, rand);
-      if (e.labels)
-        for (let i = 0; i < n; i++) if (rand() < e.labels.share) y[i] = e.labels.values[Math.floor(rand() * e.labels.values.length)]!;
-      return { y, p };
-    },
+    data: (n: number, rand: () => number) => elementData(e, n, rand),
   })),
   // Row-wise losses: logits from the entry's domain; labels, or one-hot rows.
   ...rowwiseRegistry
@@ -294,16 +289,7 @@ const items: Item[] = [
         plain: plain[e.name]!,
         baselines: baselinesOf(() => ownCopy(plain[e.name]!)),
         sizes: rowSizes.map((n) => Math.max(C, Math.round(n / C) * C)),
-        data(n: number, rand: () => number) {
-          const p = uniform(Float32Array, n, e.domain.pred, rand);
-          const labels = Int32Array.from({ length: n / C }, () => Math.floor(rand() * C));
-          if (e.target === 'labels') return { y: labels, p };
-          const y = new Float32Array(n);
-          labels.forEach((t, r) => {
-            y[r * C + t] = 1;
-          });
-          return { y, p };
-        },
+        data: (n: number, rand: () => number) => rowData(e, n, C, rand),
       })),
     ),
   // Similarity losses: masks of 0/1 against probabilities (dice, tversky), or rows from the domain.

@@ -2,6 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import { SimdlossError } from '../src/core/errors.js';
+import { initSync } from '../src/core/init.js';
+import { alloc, type TypedArrayOf, type WasmArray } from '../src/core/memory.js';
+import { adopt, wasm } from '../src/core/wasm.js';
 
 export const BUILDS = [
   { name: 'simd', simd: true, bytes: readFileSync(new URL('../wasm/simdloss-simd.wasm', import.meta.url)) },
@@ -110,4 +113,40 @@ export function refused(run: () => unknown, fn: string, argument: string, contai
   expect(named, `${where}: «${e.message}» names ${argument}`).toBe(true);
   for (const text of contains) expect(e.message, `${where}: «${e.message}»`).toContain(text);
   expect(e.index, `${where}: .index of «${e.message}»`).toBe(index);
+}
+
+/**
+ * Adopts an instance of the SIMD build whose exports named by `counted` count their calls in the
+ * object returned: a test zeroes and reads its `calls` around the call it measures.
+ */
+export function countedCalls(counted: (name: string) => boolean): { calls: number } {
+  const counter = { calls: 0 };
+  initSync(BUILDS[0].bytes);
+  const exports: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(wasm.exports!)) {
+    const f = v as (...a: number[]) => number;
+    exports[k] = counted(k)
+      ? (...a: number[]) => {
+          counter.calls++;
+          return f(...a);
+        }
+      : v;
+  }
+  adopt({ exports } as unknown as WebAssembly.Instance);
+  return counter;
+}
+
+/** Where a test puts an array argument: an ordinary typed array, or a WasmArray in wasm memory. */
+export type Where = 'ordinary' | 'wasm';
+
+/**
+ * `values` as an ordinary array (a copy), or copied into a new WasmArray of their dtype, pushed on
+ * `held` for the caller to free.
+ */
+export function placed<D extends 'f32' | 'f64'>(values: TypedArrayOf<D>, at: Where, held: WasmArray[]): TypedArrayOf<D> | WasmArray<D> {
+  if (at === 'ordinary') return values.slice() as TypedArrayOf<D>;
+  const a = alloc(values.length, (values instanceof Float32Array ? 'f32' : 'f64') as D);
+  a.array.set(values);
+  held.push(a as WasmArray);
+  return a;
 }

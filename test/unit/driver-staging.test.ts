@@ -7,6 +7,7 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { SLOT_BYTES, SLOTS } from '../../src/core/abi.js';
 import { alloc, init, mse, type WasmArray } from '../../src/node.js';
+import { placed, type Where } from '../helpers.js';
 
 beforeAll(async () => {
   await init();
@@ -45,8 +46,6 @@ function unchanged(actual: Float64Array, want: Float64Array, what: string): void
   }
 }
 
-type Where = 'wasm' | 'ordinary';
-
 /**
  * Runs `call` on target, pred and weights, each a WasmArray (allocated in that order, so the first
  * lies where an overrun of the scratch area lands) or an ordinary copy, and a WasmArray for the
@@ -56,14 +55,8 @@ function withArrays(
   where: { target: Where; pred: Where; weights: Where },
   call: (y: Arg, p: Arg, w: Arg, out: WasmArray<'f64'>) => void,
 ): void {
-  const held: WasmArray<'f64'>[] = [];
-  const place = (values: Float64Array, at: Where): Arg => {
-    if (at === 'ordinary') return values.slice();
-    const a = alloc(N, 'f64');
-    a.array.set(values);
-    held.push(a);
-    return a;
-  };
+  const held: WasmArray[] = [];
+  const place = (values: Float64Array, at: Where): Arg => placed<'f64'>(values, at, held);
   try {
     const y = place(target, where.target);
     const p = place(pred, where.pred);

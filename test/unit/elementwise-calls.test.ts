@@ -4,29 +4,17 @@
 // input, a new gradient, per-example losses). Counted on an instance whose mse kernels are wrapped.
 import { beforeAll, describe, expect, test } from 'vitest';
 import { SLOT_BYTES } from '../../src/core/abi.js';
-import { adopt, wasm } from '../../src/core/wasm.js';
-import { alloc, initSync, mse, type WasmArray } from '../../src/node.js';
-import { BUILDS, DTYPES } from '../helpers.js';
+import { alloc, mse, type WasmArray } from '../../src/node.js';
+import { countedCalls, DTYPES } from '../helpers.js';
 
 type AnyLoss = any; // the arrays are placed at run time, each call well typed
 type Dtype = (typeof DTYPES)[number];
 type Where = 'ordinary' | 'wasm';
 
-let calls = 0;
+let counter: { calls: number };
 
 beforeAll(() => {
-  initSync(BUILDS[0].bytes);
-  const counted: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(wasm.exports!)) {
-    counted[k] =
-      k === 'mse_f32' || k === 'mse_f64'
-        ? (...a: number[]) => {
-            calls++;
-            return (v as (...a: number[]) => number)(...a);
-          }
-        : v;
-  }
-  adopt({ exports: counted } as unknown as WebAssembly.Instance);
+  counter = countedCalls((k) => k === 'mse_f32' || k === 'mse_f64');
 });
 
 interface Case {
@@ -55,11 +43,11 @@ function count(dtype: Dtype, c: Case): number {
     const weights = c.weights === 'none' ? undefined : place(2, c.weights);
     const out = c.gradient === 'ordinary' || c.gradient === 'wasm' ? place(0, c.gradient) : undefined;
     const opts = { reduction: c.reduction, weights, out };
-    calls = 0;
+    counter.calls = 0;
     const loss: AnyLoss = mse;
     if (c.gradient === 'none') loss(y, p, opts);
     else loss.withGrad(y, p, opts);
-    return calls;
+    return counter.calls;
   } finally {
     for (const a of held) a.free();
   }

@@ -6,9 +6,8 @@
 // gradient. Counted on an instance whose kernel exports are wrapped.
 import { beforeAll, describe, expect, test } from 'vitest';
 import { SLOT_BYTES } from '../../src/core/abi.js';
-import { adopt, wasm } from '../../src/core/wasm.js';
-import { alloc, cosineSimilarity, dice, initSync, tversky, type WasmArray } from '../../src/node.js';
-import { BUILDS, DTYPES } from '../helpers.js';
+import { alloc, cosineSimilarity, dice, tversky, type WasmArray } from '../../src/node.js';
+import { countedCalls, DTYPES } from '../helpers.js';
 
 type AnyLoss = any; // each loss has its own option type; every call passes the right ones
 type Dtype = (typeof DTYPES)[number];
@@ -19,21 +18,10 @@ const LOSSES: [string, AnyLoss][] = [
   ['tversky', tversky],
   ['cosineSimilarity', cosineSimilarity],
 ];
-let calls = 0;
+let counter: { calls: number };
 
 beforeAll(() => {
-  initSync(BUILDS[0].bytes);
-  const counted: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(wasm.exports!)) {
-    const kernel = LOSSES.some(([name]) => k === `${name}_f32` || k === `${name}_f64`);
-    counted[k] = kernel
-      ? (...a: number[]) => {
-          calls++;
-          return (v as (...a: number[]) => number)(...a);
-        }
-      : v;
-  }
-  adopt({ exports: counted } as unknown as WebAssembly.Instance);
+  counter = countedCalls((k) => LOSSES.some(([name]) => k === `${name}_f32` || k === `${name}_f64`));
 });
 
 interface Case {
@@ -64,10 +52,10 @@ function count(loss: AnyLoss, dtype: Dtype, c: Case): number {
     const weights = c.weights === 'none' ? undefined : place(c.rows, 2, c.weights);
     const out = c.gradient === 'ordinary' || c.gradient === 'wasm' ? place(n, 0, c.gradient) : undefined;
     const opts = { dim: c.dim, reduction: c.reduction, weights, out };
-    calls = 0;
+    counter.calls = 0;
     if (c.gradient === 'none') loss(y, p, opts);
     else loss.withGrad(y, p, opts);
-    return calls;
+    return counter.calls;
   } finally {
     for (const a of held) a.free();
   }

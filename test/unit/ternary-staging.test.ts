@@ -7,6 +7,7 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { SLOT_BYTES, SLOTS } from '../../src/core/abi.js';
 import { alloc, gaussianNLL, init, type WasmArray } from '../../src/node.js';
+import { placed, type Where } from '../helpers.js';
 
 beforeAll(async () => {
   await init();
@@ -44,7 +45,6 @@ function eachClose(actual: ArrayLike<number>, want: (i: number) => number, what:
   for (let i = 0; i < N; i++) close(actual[i]!, want(i), `${what}[${i}]`);
 }
 
-type Where = 'wasm' | 'ordinary';
 type Arg = Float64Array | WasmArray<'f64'>;
 const ARGS = ['target', 'mean', 'variance', 'weights'] as const;
 const VALUES = { target, mean, variance, weights };
@@ -55,14 +55,8 @@ const VALUES = { target, mean, variance, weights };
  * gradients; then checks that every WasmArray input still holds its values.
  */
 function withArrays(ordinary: string | undefined, call: (a: Record<string, Arg>, out: { mean: Arg; variance: Arg }) => void): void {
-  const held: WasmArray<'f64'>[] = [];
-  const place = (values: Float64Array, at: Where): Arg => {
-    if (at === 'ordinary') return values.slice();
-    const a = alloc(N, 'f64');
-    a.array.set(values);
-    held.push(a);
-    return a;
-  };
+  const held: WasmArray[] = [];
+  const place = (values: Float64Array, at: Where): Arg => placed<'f64'>(values, at, held);
   try {
     const args: Record<string, Arg> = {};
     for (const name of ARGS) args[name] = place(VALUES[name], name === ordinary ? 'ordinary' : 'wasm');
