@@ -1,7 +1,8 @@
 // The metrics' refusals read whole: the hint for a plain array is added only for a plain array,
-// and an accumulator's merge names itself.
+// an accumulator's merge names itself, a restored state's inconsistency is named, and an integer
+// option's range ends where the contract says.
 import { expect, test } from 'vitest';
-import { alloc, binaryConfusion, confusionMatrix } from '../../src/node.js';
+import { alloc, binaryConfusion, calibration, confusionMatrix } from '../../src/node.js';
 
 test('a typed array of the wrong kind gets no plain-array hint', () => {
   expect(() => confusionMatrix(Float64Array.of(0, 1) as never, Float64Array.of(0, 1), { classes: 3 })).toThrow(
@@ -27,4 +28,29 @@ test('a target that is not an array, or a freed WasmArray, is named target', () 
   const freed = alloc(2, 'f64');
   freed.free();
   expect(() => binaryConfusion(freed, Float64Array.of(0.2, 0.9))).toThrow(expect.objectContaining({ argument: 'target' }));
+});
+
+test('a merge of other options names other', () => {
+  const acc = binaryConfusion.create({ threshold: 0.25 });
+  expect(() => acc.merge(binaryConfusion.create({ threshold: 0.75 }))).toThrow(expect.objectContaining({ argument: 'other' }));
+});
+
+test('a state of no examples whose compensations are not all 0 is refused whole', () => {
+  const state = binaryConfusion.create().toJSON();
+  const compensations = state.compensations.map((_, i) => (i === 2 ? 0.5 : 0));
+  const restore = () => binaryConfusion.fromJSON({ ...state, compensations });
+  expect(restore).toThrow(/^binaryConfusion\.fromJSON: state\.count is 0 but the sums are not: the state is inconsistent$/);
+  expect(restore).toThrow(expect.objectContaining({ argument: 'state.count' }));
+});
+
+test('calibration takes up to 65536 bins; past that the message names the range, without "(required)"', () => {
+  // p·B = 16384 and 49152: one example in each of two bins, each |accuracy − confidence| = 0.75
+  const r = calibration(Int32Array.of(1, 0), Float64Array.of(0.25, 0.75), { bins: 65536 });
+  expect(r.bins.count.length).toBe(65536);
+  expect([r.bins.count[16384], r.bins.confidence[16384], r.bins.accuracy[16384]]).toEqual([1, 0.25, 1]);
+  expect([r.bins.count[49152], r.bins.confidence[49152], r.bins.accuracy[49152]]).toEqual([1, 0.75, 0]);
+  expect([r.ece, r.mce]).toEqual([0.75, 0.75]);
+  expect(() => calibration(Int32Array.of(1), Float64Array.of(0.5), { bins: 65537 })).toThrow(
+    /^calibration: opts\.bins must be an integer in \[1, 65536\]; got 65537$/,
+  );
 });

@@ -50,6 +50,7 @@ export const GROUPS: readonly StrykerGroup[] = [
       'test/unit/calibration.test.ts',
       'test/unit/confusion.test.ts',
       'test/unit/metric-bad-input.test.ts',
+      'test/unit/metric-messages.test.ts',
       'test/unit/tally-stream.test.ts',
       'test/property/confusion.test.ts',
       ...METRIC_PROPERTIES,
@@ -85,7 +86,7 @@ export const GROUPS: readonly StrykerGroup[] = [
   {
     name: 'inbatch',
     mutate: ['src/core/inbatch.ts', 'src/loss/inbatch.ts'],
-    tests: ['test/unit/inbatch.test.ts', ...REGISTRY],
+    tests: ['test/unit/inbatch.test.ts', 'test/unit/inbatch-workspace.test.ts', ...REGISTRY],
   },
   {
     name: 'embedding',
