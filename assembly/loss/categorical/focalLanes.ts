@@ -123,13 +123,20 @@ export function focalLanes<T, D, S, Q, G>(r: i32, C: i32, rb: usize, y: usize, p
     n0 = v128.add<T>(n0, v128.and(one, top));
     if (stored) v128.store(BUF_E + (<usize>k << 4), e);
   }
+  groupScalars<T>(lo, n0, LROW);
+}
+
+/** A group's log-sum-exp, 1/s and u at the max at `to`, + 16, + 32, from n₀ and Σ below the max. */
+// @ts-ignore: decorator
+@inline export function groupScalars<T>(lo: v128, n0: v128, to: usize): void {
+  const one = vone<T>();
   const s = v128.add<T>(n0, lo);
   const inv = v128.div<T>(one, s);
   const unique = v128.eq<T>(n0, one); // nearly always, in every lane: one log, not two
   const l1p = vlog1p<T>(lo);
-  v128.store(LROW, i32x4.all_true(unique) ? l1p : v128.bitselect(l1p, vlog<T>(s), unique));
-  v128.store(LROW + 16, inv);
-  v128.store(LROW + 32, v128.mul<T>(v128.add<T>(v128.sub<T>(n0, one), lo), inv));
+  v128.store(to, i32x4.all_true(unique) ? l1p : v128.bitselect(l1p, vlog<T>(s), unique));
+  v128.store(to + 16, inv);
+  v128.store(to + 32, v128.mul<T>(v128.add<T>(v128.sub<T>(n0, one), lo), inv));
 }
 
 /**

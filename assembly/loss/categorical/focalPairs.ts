@@ -8,8 +8,7 @@
 
 import { BUF_E, BUF_Z, LANES_BELOW, at, scatter, vzero } from "../../kernel/classification";
 import { Off, lanes, vone, vparam } from "../../kernel/shared";
-import { vlog, vlog1p } from "../../math";
-import { byLabel, scatterLabels } from "./focalLanes";
+import { byLabel, groupScalars, scatterLabels } from "./focalLanes";
 import { TERMS, vtermOf } from "./focalTerms";
 import { P_A, P_SCALE } from "./params";
 import { countGroup, transposeMax } from "./softmaxLanes";
@@ -100,17 +99,4 @@ export function focalPair<T, Q, G>(r: i32, C: i32, rb: usize, y: usize, p: usize
   }
   groupScalars<T>(loa, n0a, SCALARS);
   groupScalars<T>(lob, n0b, SCALARS + 48);
-}
-
-/** A group's log-sum-exp, 1/s and u at the max from Σ below the max and n₀, as focalLanes.ts forms them. */
-// @ts-ignore: decorator
-@inline function groupScalars<T>(lo: v128, n0: v128, to: usize): void {
-  const one = vone<T>();
-  const s = v128.add<T>(n0, lo);
-  const inv = v128.div<T>(one, s);
-  const unique = v128.eq<T>(n0, one);
-  const l1p = vlog1p<T>(lo);
-  v128.store(to, i32x4.all_true(unique) ? l1p : v128.bitselect(l1p, vlog<T>(s), unique));
-  v128.store(to + 16, inv);
-  v128.store(to + 32, v128.mul<T>(v128.add<T>(v128.sub<T>(n0, one), lo), inv));
 }
