@@ -387,7 +387,8 @@ for (const e of items.filter((e) => selected(e.name))) {
   // other page faults and collections than a call does (docs/benchmarks.md, the floor measured).
   if (e.label || (big >= 1e4 && 1 - median(e.name, big, 'plain JS, out')! / plainNs >= 0.25)) {
     const us = (ns: number) => `${(ns / 1e3).toFixed(ns < 1e5 ? 1 : 0)} µs`;
-    const floor = plainNs - median(e.name, big, 'plain JS, out')!;
+    const plainOut = median(e.name, big, 'plain JS, out')!;
+    const floor = plainNs - plainOut;
     const over = median(e.name, big, 'simdloss')! - median(e.name, big, 'simdloss, out')!;
     const zero = median(e.name, big, 'zero-copy')!;
     console.log(
@@ -396,7 +397,6 @@ for (const e of items.filter((e) => selected(e.name))) {
         `can be at most ~${fmt(plainNs / floor)}× faster than it (~${fmt(plainNs / (zero + floor))}× with zero copy's time added)`,
     );
     // Into `out`, the least any call does is write the gradient: `fill(0)` over it, timed here.
-    const plainOut = median(e.name, big, 'plain JS, out')!;
     const fill = fillNs(big);
     console.log(
       `${e.name} gradient-write floor: out.fill(0) over its ${fmtN(big)} values ${us(fill)}, ${Math.round((100 * fill) / plainOut)} % of ` +
