@@ -1,8 +1,20 @@
-// `npx tsx tools/mutants/stryker-events.ts <events dir> <out.json>`: a Stryker JSON report (the part
-// stryker-score.ts and apply-stryker.ts read) from the event recorder's per-mutant records, for a
-// run that was stopped before Stryker wrote its own report at the end. Mutants the plan holds but
-// the run never got to are listed as Pending (no column of the score); sources are read from the
-// working tree, so run it on the checkout the run was made from.
+// `npx tsx tools/mutants/stryker-events.ts <events dir> <out.json> [--incremental <rev>]`: a Stryker
+// JSON report from the event recorder's per-mutant records, for a run that was stopped before
+// Stryker wrote its own report at the end.
+//
+// Without --incremental: the part stryker-score.ts and apply-stryker.ts read. Mutants the plan holds
+// but the run never got to are listed as Pending (no column of the score); sources are read from
+// the working tree, so run it on the checkout the run was made from.
+//
+// With --incremental <rev> (the commit the run was made on): an incremental file for the group's
+// next run to start from (`reports/stryker/<group>/incremental.json`), so a stopped run resumes
+// instead of starting over. The sources are the files as they were at <rev>, and Stryker's own
+// diff against the current checkout drops the results of every mutant whose code changed since.
+// A killed mutant is reused only while the test that killed it still covers it; a survivor is
+// left out, to be tested again (the tests may have changed since); a mutant the type checker
+// rejected or that timed out keeps its result (neither depends on which tests cover it, so each
+// is recorded as covered by every test of the run, which is what lets Stryker reuse it).
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
@@ -10,15 +22,29 @@ interface Mutant {
   id: string;
   fileName: string;
   status?: string;
+  killedBy?: string[];
+  coveredBy?: string[];
+}
+interface DryRunTest {
+  id: string;
+  name: string;
+  fileName: string;
 }
 
-const [dir, out] = process.argv.slice(2);
-if (dir === undefined || out === undefined) {
-  console.error('usage: tsx tools/mutants/stryker-events.ts <events dir> <out.json>');
+const args = process.argv.slice(2);
+const at = args.indexOf('--incremental');
+const rev = at >= 0 ? args.splice(at, 2)[1] : undefined;
+const [dir, out] = args;
+if (dir === undefined || out === undefined || (at >= 0 && rev === undefined)) {
+  console.error('usage: tsx tools/mutants/stryker-events.ts <events dir> <out.json> [--incremental <rev>]');
   process.exit(2);
 }
 const root = new URL('../..', import.meta.url).pathname;
 const read = (name: string) => JSON.parse(readFileSync(join(dir, name), 'utf8'));
+const sourceOf = (file: string) =>
+  rev === undefined
+    ? readFileSync(join(root, file), 'utf8')
+    : execFileSync('git', ['show', `${rev}:${file}`], { cwd: root, encoding: 'utf8' });
 const names = readdirSync(dir).sort();
 const tested = new Map<string, Mutant>();
 for (const name of names.filter((n) => n.endsWith('-onMutantTested.json'))) {
@@ -27,11 +53,28 @@ for (const name of names.filter((n) => n.endsWith('-onMutantTested.json'))) {
 }
 const plan = names.find((n) => n.endsWith('-onMutationTestingPlanReady.json'));
 const planned: Mutant[] = plan === undefined ? [] : (read(plan) as { mutantPlans: { mutant: Mutant }[] }).mutantPlans.map((p) => p.mutant);
+const dryRun = names.find((n) => n.endsWith('-onDryRunCompleted.json'));
+const tests: DryRunTest[] = dryRun === undefined ? [] : (read(dryRun) as { result: { tests: DryRunTest[] } }).result.tests;
+
+const mutants =
+  rev === undefined
+    ? [...tested.values(), ...planned.filter((p) => !tested.has(p.id)).map((p) => ({ ...p, status: 'Pending' }))]
+    : [...tested.values()]
+        .filter((m) => m.status === 'Killed' || m.status === 'CompileError' || m.status === 'Timeout')
+        .map((m) => (m.status === 'Killed' ? m : { ...m, coveredBy: tests.map((t) => t.id) }));
 const files: Record<string, { language: string; source: string; mutants: object[] }> = {};
-for (const m of [...tested.values(), ...planned.filter((p) => !tested.has(p.id)).map((p) => ({ ...p, status: 'Pending' }))]) {
+for (const m of mutants) {
   const file = relative(root, m.fileName);
-  files[file] ??= { language: 'typescript', source: readFileSync(join(root, file), 'utf8'), mutants: [] };
+  files[file] ??= { language: 'typescript', source: sourceOf(file), mutants: [] };
   files[file].mutants.push({ ...m, fileName: undefined });
 }
-writeFileSync(out, `${JSON.stringify({ schemaVersion: '2', thresholds: { high: 90, low: 80 }, files }, null, 1)}\n`);
-console.log(`${tested.size} tested of ${Math.max(planned.length, tested.size)} planned`);
+const testFiles: Record<string, { tests: { id: string; name: string }[] }> = {};
+if (rev !== undefined)
+  for (const t of tests) (testFiles[relative(root, t.fileName)] ??= { tests: [] }).tests.push({ id: t.id, name: t.name });
+writeFileSync(
+  out,
+  `${JSON.stringify({ schemaVersion: '2', thresholds: { high: 90, low: 80 }, files, ...(rev === undefined ? {} : { testFiles }) }, null, 1)}\n`,
+);
+console.log(
+  `${tested.size} tested of ${Math.max(planned.length, tested.size)} planned${rev === undefined ? '' : `; ${mutants.length} kept for the next run`}`,
+);

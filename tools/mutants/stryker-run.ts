@@ -9,6 +9,9 @@
 //   npm run mutate -- metric ranking    those groups
 //   npm run mutate -- --list            the groups, their files and tests
 //   npm run mutate -- --score           only the score over the reports already there
+//   npm run mutate -- embedding --mutate src/core/embedding.ts:191-281
+//                                       one group, on part of its files (Stryker's file:from-to
+//                                       ranges): the rest of a run that stopped with no events kept
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,12 +19,14 @@ import { GROUPS, type StrykerGroup } from './stryker-groups.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 const args = process.argv.slice(2);
+const at = args.indexOf('--mutate');
+const only = at >= 0 ? args.splice(at, 2)[1]?.split(',') : undefined;
 
 function configOf(group: StrykerGroup, dir: string): Record<string, unknown> {
   const { $schema: _, ...base } = JSON.parse(readFileSync(join(root, 'stryker.config.json'), 'utf8')) as Record<string, unknown>;
   return {
     ...base,
-    mutate: group.mutate,
+    mutate: only ?? group.mutate,
     incrementalFile: join(dir, 'incremental.json'),
     reporters: [...new Set([...(base.reporters as string[]), 'event-recorder'])],
     eventReporter: { baseDir: join(dir, 'events') },
@@ -38,7 +43,7 @@ function run(group: StrykerGroup): number {
   mkdirSync(join(root, dir), { recursive: true });
   const config = join(dir, 'config.json');
   writeFileSync(join(root, config), `${JSON.stringify(configOf(group, dir), null, 2)}\n`);
-  console.log(`\n== ${group.name}: ${group.mutate.join(' ')}\n   against ${group.tests.join(' ')}`);
+  console.log(`\n== ${group.name}: ${(only ?? group.mutate).join(' ')}\n   against ${group.tests.join(' ')}`);
   const started = Date.now();
   const r = spawnSync('npx', ['stryker', 'run', config], {
     cwd: root,
@@ -66,6 +71,10 @@ if (args.includes('--list')) {
     process.exit(2);
   }
   const chosen = args.length === 0 ? GROUPS : GROUPS.filter((g) => args.includes(g.name));
+  if (only !== undefined && (chosen.length !== 1 || only.length === 0)) {
+    console.error('--mutate takes one group and a comma-separated list of files or file:from-to ranges');
+    process.exit(2);
+  }
   let failed = 0;
   for (const g of chosen) if (run(g) !== 0) failed++;
   process.exitCode = failed > 0 ? 1 : score();
