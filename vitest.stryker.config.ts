@@ -65,5 +65,6 @@ export default defineConfig({
     env: { FC_SEED: '20261201', FUZZ_SEED: '20261201', FC_RUNS: '100' },
     reporters: ['default'],
     sequence: { sequencer: QuickFirst },
+    setupFiles: ['test/setup/fail-fast.ts'],
   },
 });

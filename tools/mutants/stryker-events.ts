@@ -3,17 +3,20 @@
 // Stryker wrote its own report at the end.
 //
 // Without --incremental: the part stryker-score.ts and apply-stryker.ts read. Mutants the plan holds
-// but the run never got to are listed as Pending (no column of the score); sources are read from
-// the working tree, so run it on the checkout the run was made from.
+// but the run never got to are listed as Pending (no column of the score), those it took from an
+// incremental file with their result; sources are read from the working tree, so run it on the
+// checkout the run was made from.
 //
 // With --incremental <rev> (the commit the run was made on): an incremental file for the group's
 // next run to start from (`reports/stryker/<group>/incremental.json`), so a stopped run resumes
 // instead of starting over. The sources are the files as they were at <rev>, and Stryker's own
 // diff against the current checkout drops the results of every mutant whose code changed since.
-// A killed mutant is reused only while the test that killed it still covers it; a survivor is
-// left out, to be tested again (the tests may have changed since); a mutant the type checker
-// rejected or that timed out keeps its result (neither depends on which tests cover it, so each
-// is recorded as covered by every test of the run, which is what lets Stryker reuse it).
+// A killed mutant is reused only while the test that killed it still covers it; a mutant the type
+// checker rejected keeps its result (it does not depend on which tests cover it, so it is recorded
+// as covered by every test of the run, which is what lets Stryker reuse it). Survivors and
+// timeouts are left out, to be tested again: the tests may have changed since, and a run on a
+// loaded machine can time out without the mutant being at fault. Results the run itself reused
+// from an earlier incremental file (its plan's early results) are kept as well.
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -52,15 +55,21 @@ for (const name of names.filter((n) => n.endsWith('-onMutantTested.json'))) {
   tested.set(m.id, m);
 }
 const plan = names.find((n) => n.endsWith('-onMutationTestingPlanReady.json'));
-const planned: Mutant[] = plan === undefined ? [] : (read(plan) as { mutantPlans: { mutant: Mutant }[] }).mutantPlans.map((p) => p.mutant);
+const plans = plan === undefined ? [] : (read(plan) as { mutantPlans: { plan: string; mutant: Mutant }[] }).mutantPlans;
+const planned = plans.map((p) => p.mutant);
+const early = plans.filter((p) => p.plan === 'EarlyResult' && !tested.has(p.mutant.id)).map((p) => p.mutant);
 const dryRun = names.find((n) => n.endsWith('-onDryRunCompleted.json'));
 const tests: DryRunTest[] = dryRun === undefined ? [] : (read(dryRun) as { result: { tests: DryRunTest[] } }).result.tests;
 
 const mutants =
   rev === undefined
-    ? [...tested.values(), ...planned.filter((p) => !tested.has(p.id)).map((p) => ({ ...p, status: 'Pending' }))]
-    : [...tested.values()]
-        .filter((m) => m.status === 'Killed' || m.status === 'CompileError' || m.status === 'Timeout')
+    ? [
+        ...tested.values(),
+        ...early,
+        ...planned.filter((p) => !tested.has(p.id) && !early.includes(p)).map((p) => ({ ...p, status: 'Pending' })),
+      ]
+    : [...tested.values(), ...early]
+        .filter((m) => m.status === 'Killed' || m.status === 'CompileError')
         .map((m) => (m.status === 'Killed' ? m : { ...m, coveredBy: tests.map((t) => t.id) }));
 const files: Record<string, { language: string; source: string; mutants: object[] }> = {};
 for (const m of mutants) {
@@ -69,8 +78,11 @@ for (const m of mutants) {
   files[file].mutants.push({ ...m, fileName: undefined });
 }
 const testFiles: Record<string, { tests: { id: string; name: string }[] }> = {};
-if (rev !== undefined)
-  for (const t of tests) (testFiles[relative(root, t.fileName)] ??= { tests: [] }).tests.push({ id: t.id, name: t.name });
+for (const t of rev === undefined ? [] : tests) {
+  const file = relative(root, t.fileName);
+  testFiles[file] ??= { tests: [] };
+  testFiles[file].tests.push({ id: t.id, name: t.name });
+}
 writeFileSync(
   out,
   `${JSON.stringify({ schemaVersion: '2', thresholds: { high: 90, low: 80 }, files, ...(rev === undefined ? {} : { testFiles }) }, null, 1)}\n`,
