@@ -33,8 +33,9 @@ function configOf(group: StrykerGroup, dir: string): Record<string, unknown> {
     jsonReporter: { fileName: join(dir, 'mutation.json') },
     htmlReporter: { fileName: join(dir, 'mutation.html') },
     tempDirName: `.stryker-tmp-${group.name}`,
-    // another group's sandbox, when two run side by side, is not part of the project
-    ignorePatterns: [...((base.ignorePatterns as string[] | undefined) ?? []), '/.stryker-tmp*'],
+    // another group's sandbox and reports, when two run side by side, are not part of the project (a
+    // file that the other run removes while this one copies the tree stops it)
+    ignorePatterns: [...((base.ignorePatterns as string[] | undefined) ?? []), '/.stryker-tmp*', '/reports'],
   };
 }
 
