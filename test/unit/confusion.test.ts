@@ -402,6 +402,8 @@ describe('bad input: a SimdlossError naming argument, index, range and value; th
     refused(() => binaryConfusion(Float64Array.of(0, 1), Float32Array.of(0, 0)), 'target', undefined, 'cannot be mixed');
     refused(() => binaryConfusion(Int32Array.of(0), Float32Array.of(0, 0)), 'target', undefined, '1 elements');
     refused(() => precisionRecallF1(new Float64Array(5)), 'matrix', undefined, 'C² elements', 'got 5');
+    // 0 elements is C = 0 squared: still no class to score
+    refused(() => precisionRecallF1(new Float64Array(0)), 'matrix', undefined, 'C² elements', 'got 0');
     refused(() => precisionRecallF1([1, 2, 3, -1]), 'matrix', 3, 'matrix[3]', 'got -1');
     refused(() => precisionRecallF1([0, Number.NaN, 0, 0]), 'matrix', 1, 'got NaN');
     refused(() => precisionRecallF1('m' as never), 'matrix', undefined, 'Float64Array');

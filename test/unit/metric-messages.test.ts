@@ -2,7 +2,7 @@
 // an accumulator's merge names itself, a restored state's inconsistency is named, and an integer
 // option's range ends where the contract says.
 import { expect, test } from 'vitest';
-import { alloc, binaryConfusion, calibration, confusionMatrix } from '../../src/node.js';
+import { alloc, binaryConfusion, calibration, confusionMatrix, precisionRecallF1 } from '../../src/node.js';
 
 test('a typed array of the wrong kind gets no plain-array hint', () => {
   expect(() => confusionMatrix(Float64Array.of(0, 1) as never, Float64Array.of(0, 1), { classes: 3 })).toThrow(
@@ -53,4 +53,27 @@ test('calibration takes up to 65536 bins; past that the message names the range,
   expect(() => calibration(Int32Array.of(1), Float64Array.of(0.5), { bins: 65537 })).toThrow(
     /^calibration: opts\.bins must be an integer in \[1, 65536\]; got 65537$/,
   );
+});
+
+test("a restored state's refused cell names the cell and says which rule it breaks", () => {
+  const state = binaryConfusion.create().update(Int32Array.of(1, 0), Float64Array.of(0.9, 0.2)).toJSON();
+  const sums = state.sums.map((s, i) => (i === 1 ? -1 : s));
+  expect(() => binaryConfusion.fromJSON({ ...state, sums })).toThrow(
+    /^binaryConfusion\.fromJSON: state\.sums\[1\] is not a valid sum \(a number ≥ 0\); got -1$/,
+  );
+  const compensations = state.compensations.map((c, i) => (i === 3 ? Infinity : c));
+  expect(() => binaryConfusion.fromJSON({ ...state, compensations })).toThrow(
+    /^binaryConfusion\.fromJSON: state\.compensations\[3\] is not a valid compensation \(a finite number\); got Infinity$/,
+  );
+});
+
+test('a matrix of counts has 1 to 4096 classes, each cell a number', () => {
+  expect(() => precisionRecallF1(new Float64Array(0))).toThrow(
+    /^precisionRecallF1: matrix must have C² elements for a class count C in \[1, 4096\]; got 0$/,
+  );
+  // zero counts score 0 everywhere (zero_division = 0); only the class count is at stake here
+  expect(precisionRecallF1(new Float64Array(4096 * 4096)).f1.length).toBe(4096);
+  expect(() => precisionRecallF1(new Float64Array(4097 * 4097))).toThrow(/C in \[1, 4096\]; got 16785409$/);
+  expect(() => precisionRecallF1(['1', 0, 0, 0] as never)).toThrow(/^precisionRecallF1: matrix\[0\] must be a finite count ≥ 0; got '1'$/);
+  expect(() => precisionRecallF1(['1', 0, 0, 0] as never)).toThrow(expect.objectContaining({ argument: 'matrix', index: 0 }));
 });
