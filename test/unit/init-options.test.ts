@@ -111,3 +111,16 @@ test('the running build asked for while another is loading: the one asked for la
   expect(await Promise.all([scalar, simd])).toEqual([{ simd: false }, { simd: true }]);
   expect(wasm.simd).toBe(true);
 });
+
+test('a build whose memory cannot grow to hold the scratch area is refused, and the running build stays', async () => {
+  expect(await init({ simd: false })).toEqual({ simd: false });
+  // A new instance starts with 4 pages, fewer than its static data and the scratch area take: it must grow.
+  const grow = vi.spyOn(WebAssembly.Memory.prototype, 'grow').mockImplementation(() => {
+    throw new RangeError('WebAssembly.Memory.grow(): Maximum memory size exceeded');
+  });
+  expect(thrown(() => initSync(BUILDS[0].bytes))).toEqual({ message: 'simdloss: could not reserve the scratch area', argument: undefined });
+  expect(grow).toHaveBeenCalled();
+  grow.mockRestore();
+  expect(wasm.simd).toBe(false);
+  expect(mse(Float64Array.of(0), Float64Array.of(2))).toBe(4);
+});
