@@ -137,6 +137,7 @@ export const GROUPS: readonly StrykerGroup[] = [
     ],
     tests: [
       'test/unit/init-options.test.ts',
+      'test/unit/staging-limit.test.ts',
       'test/unit/abi.test.ts',
       'test/unit/faults.test.ts',
       'test/unit/loading.test.ts',
