@@ -147,6 +147,7 @@ export const GROUPS: readonly StrykerGroup[] = [
       'test/unit/driver-staging.test.ts',
       'test/unit/driver-wiring.test.ts',
       'test/unit/overlap.test.ts',
+      'test/unit/overlap-remembered.test.ts',
       'test/unit/elementwise-errors.test.ts',
       'test/unit/categorical-errors.test.ts',
       'test/unit/regression-options.test.ts',
