@@ -1,6 +1,7 @@
 // init's and initSync's refusals, whole messages and argument names, and what a refused call
 // leaves behind: the build that was running keeps running.
 import { afterEach, expect, test, vi } from 'vitest';
+import { initWith, type Source } from '../../src/core/init.js';
 import { wasm } from '../../src/core/wasm.js';
 import { init, initSync, mse, SimdlossError } from '../../src/node.js';
 import { BUILDS } from '../helpers.js';
@@ -123,4 +124,17 @@ test('a build whose memory cannot grow to hold the scratch area is refused, and 
   grow.mockRestore();
   expect(wasm.simd).toBe(false);
   expect(mse(Float64Array.of(0), Float64Array.of(2))).toBe(4);
+});
+
+test('a load that failed is tried again by the next init() for that build', async () => {
+  expect(await init({ simd: false })).toEqual({ simd: false });
+  let loads = 0;
+  const source: Source = async (simd) => {
+    loads++;
+    if (loads === 1) throw new Error('the network is down');
+    return BUILDS.find((b) => b.simd === simd)!.bytes;
+  };
+  await expect(initWith({ simd: true }, source)).rejects.toThrow('the network is down');
+  expect(await initWith({ simd: true }, source)).toEqual({ simd: true });
+  expect(loads).toBe(2);
 });
