@@ -141,6 +141,7 @@ export const GROUPS: readonly StrykerGroup[] = [
       'test/unit/abi.test.ts',
       'test/unit/faults.test.ts',
       'test/unit/loading.test.ts',
+      'test/unit/node-wasm-files.test.ts',
       'test/unit/driver-messages.test.ts',
       'test/unit/driver-overlap.test.ts',
       'test/unit/driver-reductions.test.ts',
