@@ -98,7 +98,9 @@ export class Apart {
     return out === this.out && p === this.p && y === this.y && w === this.w;
   }
 
+  // Stryker disable next-line BlockStatement: never remembering only checks again, the same verdict
   remember(out: FloatArray, p: FloatArray, y: FloatArray | Int32Array, w: FloatArray | undefined): void {
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: the same verdicts; only which arrays are held until the next call
     if (p.length > APART_MAX) return;
     this.out = out;
     this.p = p;

@@ -31,6 +31,7 @@ interface Exports {
 export const wasm = {
   exports: undefined as Exports | undefined,
   memory: undefined as unknown as WebAssembly.Memory,
+  // Stryker disable next-line BooleanLiteral: adopt() writes it before anything reads it
   simd: false,
   /** Changes at every (re)initialisation, so that WasmArrays of an older instance are refused. */
   generation: 0,
