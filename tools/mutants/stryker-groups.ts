@@ -149,6 +149,7 @@ export const GROUPS: readonly StrykerGroup[] = [
       'test/unit/driver-wiring.test.ts',
       'test/unit/overlap.test.ts',
       'test/unit/overlap-remembered.test.ts',
+      'test/unit/overlap-shares.test.ts',
       'test/unit/elementwise-errors.test.ts',
       'test/unit/categorical-errors.test.ts',
       'test/unit/regression-options.test.ts',
