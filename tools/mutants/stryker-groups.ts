@@ -150,6 +150,7 @@ export const GROUPS: readonly StrykerGroup[] = [
       'test/unit/overlap.test.ts',
       'test/unit/overlap-remembered.test.ts',
       'test/unit/overlap-shares.test.ts',
+      'test/unit/similarity-messages.test.ts',
       'test/unit/elementwise-errors.test.ts',
       'test/unit/categorical-errors.test.ts',
       'test/unit/regression-options.test.ts',
