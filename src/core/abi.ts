@@ -42,6 +42,7 @@ export const RESULT_ARGUMENT = 16;
 export const RESULT_CORRECT = 24;
 export const RESULT_COUNTED = 32;
 // The same, as indices into Float64Array / Int32Array views from the block's start.
+// Stryker disable next-line ArithmeticOperator: RESULT_SUM is 0, so / 8 and * 8 give the same index
 export const R_SUM = RESULT_SUM / 8;
 export const R_SUM2 = RESULT_SUM2 / 8;
 export const R_CORRECT = RESULT_CORRECT / 8;

@@ -44,13 +44,12 @@ function shifted(pa: number, pb: number, bytes: number): boolean {
 
 /**
  * Byte offset of an ordinary array that is a view over wasm memory (`new Float32Array(memory().buffer, …)`),
- * else -1: such a view can overlap a WasmArray. It starts above the scratch area, so byteOffset 0 (every
- * array made with `new`) rules it out without reading `.buffer`. (Missed before: a shifted view as opts.out
- * of a WasmArray pred gave a silently wrong gradient at the chunk edges.)
+ * else -1: such a view can overlap a WasmArray, even from byte 0 when it is long enough to reach one.
+ * (Missed before: a shifted view as opts.out of a WasmArray pred gave a silently wrong gradient at the
+ * chunk edges.)
  */
 export function overWasm(a: FloatArray): number {
-  const offset = byteOffsetOf(a);
-  return offset !== 0 && a.buffer === wasm.buffer ? offset : -1;
+  return a.buffer === wasm.buffer ? byteOffsetOf(a) : -1;
 }
 
 /** Whether two arrays share memory; `allowSame`: the very same elements (same start and length) are fine. */
@@ -99,7 +98,9 @@ export class Apart {
     return out === this.out && p === this.p && y === this.y && w === this.w;
   }
 
+  // Stryker disable next-line BlockStatement: never remembering only checks again, the same verdict
   remember(out: FloatArray, p: FloatArray, y: FloatArray | Int32Array, w: FloatArray | undefined): void {
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: the same verdicts; only which arrays are held until the next call
     if (p.length > APART_MAX) return;
     this.out = out;
     this.p = p;

@@ -41,6 +41,7 @@ export function copyOut(a: FloatArray, from: number, i: number, m: number): void
 
 // The view of wasm memory copyOut used last: a training loop copies the same slot and length out
 // on every call, and a new subarray costs an allocation each time.
+// Stryker disable next-line UnaryOperator: `from` is read only after `base` matched, which the first call sets
 const last = { base: undefined as FloatArray | undefined, from: -1, view: undefined as FloatArray | undefined };
 
 /** m elements of `base` (a view of all of wasm memory) from byte offset `from`. */

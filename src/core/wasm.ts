@@ -31,6 +31,7 @@ interface Exports {
 export const wasm = {
   exports: undefined as Exports | undefined,
   memory: undefined as unknown as WebAssembly.Memory,
+  // Stryker disable next-line BooleanLiteral: adopt() writes it before anything reads it
   simd: false,
   /** Changes at every (re)initialisation, so that WasmArrays of an older instance are refused. */
   generation: 0,
@@ -82,10 +83,14 @@ export function ready(): typeof wasm {
 
 /** Grows memory so that it holds at least `bytes`; false if the engine refuses. */
 export function reserve(bytes: number): boolean {
-  const have = wasm.memory.buffer.byteLength;
+  return grown(wasm.memory, bytes);
+}
+
+function grown(memory: WebAssembly.Memory, bytes: number): boolean {
+  const have = memory.buffer.byteLength;
   if (bytes <= have) return true;
   try {
-    wasm.memory.grow(Math.ceil((bytes - have) / 65536));
+    memory.grow(Math.ceil((bytes - have) / 65536));
     return true;
   } catch {
     return false;
@@ -97,17 +102,20 @@ export function adopt(instance: WebAssembly.Instance): void {
   if (typeof exports.heapBase !== 'function' || !(exports.memory instanceof WebAssembly.Memory)) {
     throw new SimdlossError('simdloss: this WebAssembly module is not a simdloss build');
   }
+  // Half a page off the page grid: copying from a slot into a page-aligned array (how large typed
+  // arrays are allocated) with both at the same offset mod 4096 ran at 1.8 B/ns instead of 28
+  // (4K aliasing, measured with TypedArray.prototype.set on Node 20).
+  const scratch = align(exports.heapBase(), 4096) + 2048;
+  const heapStart = scratch + SLOTS * SLOT_BYTES;
+  // Reserved before the instance is taken: a refused build leaves the running one as it was.
+  if (!grown(exports.memory, heapStart)) throw new SimdlossError('simdloss: could not reserve the scratch area');
   wasm.exports = exports;
   wasm.memory = exports.memory;
   wasm.simd = exports.SIMD.value === 1;
   wasm.generation++;
-  // Half a page off the page grid: copying from a slot into a page-aligned array (how large typed
-  // arrays are allocated) with both at the same offset mod 4096 ran at 1.8 B/ns instead of 28
-  // (4K aliasing, measured with TypedArray.prototype.set on Node 20).
-  wasm.scratch = align(exports.heapBase(), 4096) + 2048;
-  wasm.heapStart = wasm.scratch + SLOTS * SLOT_BYTES;
+  wasm.scratch = scratch;
+  wasm.heapStart = heapStart;
   wasm.result = (exports.RESULT.value as number) / 8;
-  if (!reserve(wasm.heapStart)) throw new SimdlossError('simdloss: could not reserve the scratch area');
   wasm.u8 = new Uint8Array(0);
   views();
 }

@@ -57,6 +57,25 @@ test('an ordinary view over wasm memory, shifted against a WasmArray gradient, i
   });
 });
 
+test('an ordinary view over wasm memory from byte 0, long enough to reach a WasmArray pred, is refused as opts.out', () => {
+  const pred = alloc(N);
+  using([pred], () => {
+    expect(pred.ptr).toBeLessThan(4 * N);
+    const out = new Float32Array(memory().buffer, 0, N);
+    let error: unknown;
+    try {
+      mse.grad(new Float32Array(N), pred, { out });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(SimdlossError);
+    expect((error as SimdlossError).message).toBe(
+      'mse.grad: opts.out overlaps pred at a different offset (it may be pred itself, not a shifted view)',
+    );
+    expect((error as SimdlossError).argument).toBe('opts.out');
+  });
+});
+
 describe('classification', () => {
   test('a WasmArray gradient from large ordinary logits, targets and row weights', () => {
     const rows = N / 2;

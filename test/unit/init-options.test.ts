@@ -1,6 +1,7 @@
 // init's and initSync's refusals, whole messages and argument names, and what a refused call
 // leaves behind: the build that was running keeps running.
 import { afterEach, expect, test, vi } from 'vitest';
+import { initWith, type Source } from '../../src/core/init.js';
 import { wasm } from '../../src/core/wasm.js';
 import { init, initSync, mse, SimdlossError } from '../../src/node.js';
 import { BUILDS } from '../helpers.js';
@@ -110,4 +111,30 @@ test('the running build asked for while another is loading: the one asked for la
   const simd = init({ simd: true });
   expect(await Promise.all([scalar, simd])).toEqual([{ simd: false }, { simd: true }]);
   expect(wasm.simd).toBe(true);
+});
+
+test('a build whose memory cannot grow to hold the scratch area is refused, and the running build stays', async () => {
+  expect(await init({ simd: false })).toEqual({ simd: false });
+  // A new instance starts with 4 pages, fewer than its static data and the scratch area take: it must grow.
+  const grow = vi.spyOn(WebAssembly.Memory.prototype, 'grow').mockImplementation(() => {
+    throw new RangeError('WebAssembly.Memory.grow(): Maximum memory size exceeded');
+  });
+  expect(thrown(() => initSync(BUILDS[0].bytes))).toEqual({ message: 'simdloss: could not reserve the scratch area', argument: undefined });
+  expect(grow).toHaveBeenCalled();
+  grow.mockRestore();
+  expect(wasm.simd).toBe(false);
+  expect(mse(Float64Array.of(0), Float64Array.of(2))).toBe(4);
+});
+
+test('a load that failed is tried again by the next init() for that build', async () => {
+  expect(await init({ simd: false })).toEqual({ simd: false });
+  let loads = 0;
+  const source: Source = async (simd) => {
+    loads++;
+    if (loads === 1) throw new Error('the network is down');
+    return BUILDS.find((b) => b.simd === simd)!.bytes;
+  };
+  await expect(initWith({ simd: true }, source)).rejects.toThrow('the network is down');
+  expect(await initWith({ simd: true }, source)).toEqual({ simd: true });
+  expect(loads).toBe(2);
 });

@@ -69,3 +69,14 @@ test('neither place has the file: a SimdlossError names the file, both places an
       'a bundle needs the .wasm files of simdloss/wasm/ copied beside it, or import simdloss/inline instead',
   );
 });
+
+test('the SIMD build missing from wasm/ is read from beside the entry file by its own name', async () => {
+  const inPackage = `${root}wasm/simdloss-simd.wasm`;
+  const beside = `${root}src/simdloss-simd.wasm`;
+  const lib = await import('../../src/node.js');
+  fsRoute.route = (p) => (p === inPackage ? failure('ENOENT', p) : p === beside ? inPackage : p);
+  fsRoute.paths = [];
+  expect(await lib.init({ simd: true })).toEqual({ simd: true });
+  expect(fsRoute.paths).toEqual([inPackage, beside]);
+  expect(lib.mse(Float64Array.of(1), Float64Array.of(4))).toBe(9);
+});
