@@ -290,7 +290,7 @@ function parse(family: Family, fn: string, o: Record<string, unknown>): ClassOpt
 function resolve(family: Family, fn: string, opts: unknown): Resolved {
   const { spec } = family;
   const o = optionsObject(fn, opts, NEEDS_CLASSES)!;
-  refuseCallOptions(fn, o, ['weights', 'out', 'accuracy'], 'target, pred');
+  refuseCallOptions(fn, o, ['weights', 'out', 'accuracy'], `${family.targetName}, pred`);
   checkOptionNames(
     fn,
     o,
