@@ -56,7 +56,7 @@ describe.each(LOSSES)('%s', (name, loss, sparse, takes) => {
     expect(refusal(() => loss.create({ classes: 0x40000000 }))).toEqual([`${name}.create: ${past}`, 'opts.classes']);
   });
 
-  test('an accumulator refuses weights, out and accuracy, and names the options it takes', () => {
+  test('an accumulator refuses weights, out, accuracy and per-row losses, and names the options it takes', () => {
     const batch = sparse ? 'labels, pred' : 'target, pred';
     expect(refusal(() => loss.create({ classes: 3, weights: new Float32Array(2) }))).toEqual([
       `${name}.create: opts.weights is not an accumulator option (weights go with each batch: update(${batch}, weights))`,
@@ -71,6 +71,10 @@ describe.each(LOSSES)('%s', (name, loss, sparse, takes) => {
         `opts.${key}`,
       ]);
     }
+    expect(refusal(() => loss.create({ classes: 3, reduction: 'none' }))).toEqual([
+      `${name}.create: opts.reduction must be 'mean' or 'sum': an accumulator keeps sums, not per-row losses; got 'none'`,
+      'opts.reduction',
+    ]);
     expect(refusal(() => loss.create({ classes: 3, clases: 3 }))).toEqual([
       `${name}.create: unknown option 'clases' (this loss takes: ${takes})`,
       'opts.clases',
