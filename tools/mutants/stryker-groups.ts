@@ -211,6 +211,8 @@ export const GROUPS: readonly StrykerGroup[] = [
     mutate: ['src/core/classification.ts'],
     tests: [
       'test/unit/classification-messages.test.ts',
+      'test/unit/classification-calls.test.ts',
+      'test/unit/wide-row-growth.test.ts',
       'test/unit/call-plan.test.ts',
       'test/unit/categorical-errors.test.ts',
       'test/unit/accuracy.test.ts',
