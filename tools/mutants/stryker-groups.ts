@@ -212,6 +212,7 @@ export const GROUPS: readonly StrykerGroup[] = [
     tests: [
       'test/unit/classification-messages.test.ts',
       'test/unit/classification-calls.test.ts',
+      'test/unit/classification-staging.test.ts',
       'test/unit/wide-row-growth.test.ts',
       'test/unit/call-plan.test.ts',
       'test/unit/categorical-errors.test.ts',
