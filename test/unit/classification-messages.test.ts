@@ -1,7 +1,7 @@
 // What a row-wise loss or metric refuses, message and argument whole: classes at its largest, the
 // options a metric or an accumulator does not take (named as the loss names its arguments), an
-// option that only a per-class option may give as an array, and options its class defines that the
-// loss does not take.
+// option that only a per-class option may give as an array, options its class defines that the loss
+// does not take, and an opts.out over an input at another offset.
 import { beforeAll, describe, expect, test } from 'vitest';
 import {
   categoricalAccuracy,
@@ -137,4 +137,35 @@ test('fromLogits and logTarget are only the options of the losses that take them
   // log-sum-exp(p) − Σ t·p with Σ t = 1: softmaxCrossEntropy reads targets as probabilities, not logs
   const lse = Math.log(Math.exp(0.5) + 2 * Math.exp(0.25));
   expect(softmaxCrossEntropy(t, p, new Options())).toBeCloseTo(lse - (0.25 * 0.5 + 0.5 * 0.25 + 0.25 * 0.25), 12);
+});
+
+describe.each([
+  ['softmaxCrossEntropy', softmaxCrossEntropy, false],
+  ['sparseSoftmaxCrossEntropy', sparseSoftmaxCrossEntropy, true],
+] as [string, AnyLoss, boolean][])('%s', (name, loss, sparse) => {
+  test('an opts.out over an input at another offset is refused, naming the input', () => {
+    const over = (input: string) => [
+      `${name}.grad: opts.out overlaps ${input} at a different offset (it may be pred itself, not a shifted view)`,
+      'opts.out',
+    ];
+    const buffer = new Float32Array(7);
+    const y = (rows: number) => (sparse ? new Int32Array(rows) : new Float32Array(rows * 3).fill(1 / 3));
+    const p = new Float32Array(6).fill(0.5);
+    expect(refusal(() => loss.grad(y(2), buffer.subarray(0, 6), { classes: 3, out: buffer.subarray(1) }))).toEqual(over('pred'));
+    if (!sparse)
+      expect(refusal(() => loss.grad(buffer.subarray(1), p, { classes: 3, out: buffer.subarray(0, 6) }))).toEqual(over('target'));
+    // one class: weights as long as out, shifted by one
+    expect(
+      refusal(() =>
+        loss.grad(sparse ? new Int32Array(6) : new Float32Array(6).fill(1), p, {
+          classes: 1,
+          weights: buffer.subarray(1),
+          out: buffer.subarray(0, 6),
+        }),
+      ),
+    ).toEqual(over('opts.weights'));
+    // three classes: weights (one per row) inside out, at out's own start
+    const rows = new Float32Array(6);
+    expect(refusal(() => loss.grad(y(2), p, { classes: 3, weights: rows.subarray(0, 2), out: rows }))).toEqual(over('opts.weights'));
+  });
 });
