@@ -107,15 +107,14 @@ test('only the per-class option (focal α) may be an array of one value per clas
   const t = Float32Array.of(0, 1, 0);
   const z = Float32Array.of(0.5, 2, -1);
   for (const gamma of [[2, 2, 2], Float32Array.of(2, 2, 2)]) {
-    expect(refusal(() => softmaxFocal(t, z, { classes: 3, gamma }))).toEqual([
+    expect(refusal(() => (softmaxFocal as AnyLoss)(t, z, { classes: 3, gamma }))).toEqual([
       `softmaxFocal: opts.gamma must be a finite number ≥ 0; got ${gamma.constructor.name}`,
       'opts.gamma',
     ]);
   }
-  expect(refusal(() => categoricalCrossEntropy(t, Float32Array.of(0.25, 0.5, 0.25), { classes: 3, eps: [0.1, 0.1, 0.1] }))).toEqual([
-    'categoricalCrossEntropy: opts.eps must be a finite number in (0, 0.5); got Array',
-    'opts.eps',
-  ]);
+  expect(
+    refusal(() => (categoricalCrossEntropy as AnyLoss)(t, Float32Array.of(0.25, 0.5, 0.25), { classes: 3, eps: [0.1, 0.1, 0.1] })),
+  ).toEqual(['categoricalCrossEntropy: opts.eps must be a finite number in (0, 0.5); got Array', 'opts.eps']);
 });
 
 test('fromLogits and logTarget are only the options of the losses that take them, even where an options class defines them', () => {

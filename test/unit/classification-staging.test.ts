@@ -14,46 +14,55 @@ beforeAll(async () => {
   await init();
 });
 
-const C = 8;
-/** Twice the scratch area in float64 rows of C: from any slot, all of it would run past the area. */
-const ROWS = (2 * SLOTS * SLOT_BYTES) / (8 * C);
+/** Rows of `classes` float64 logits, a label per row, the dense targets (one-hot, with a quarter of the mass spread evenly) and a weight per row. */
+function data(rows: number, classes: number) {
+  const pred = Float64Array.from({ length: rows * classes }, (_, i) => ((i * 104729) % 997) / 300 - 1.5);
+  const labels = Int32Array.from({ length: rows }, (_, r) => (r * 7) % classes);
+  const target = Float64Array.from(
+    { length: rows * classes },
+    (_, i) => (i % classes === labels[Math.floor(i / classes)] ? 0.75 : 0) + 0.25 / classes,
+  );
+  const weights = Float64Array.from({ length: rows }, (_, r) => 0.5 + (r % 5) / 4);
+  return { rows, classes, pred, labels, target, weights };
+}
 
-const pred = Float64Array.from({ length: ROWS * C }, (_, i) => ((i * 104729) % 997) / 300 - 1.5);
-const labels = Int32Array.from({ length: ROWS }, (_, r) => (r * 7) % C);
-// dense targets: the labels' one-hot rows, each with a quarter of its mass spread evenly
-const target = Float64Array.from({ length: ROWS * C }, (_, i) => (i % C === labels[Math.floor(i / C)] ? 0.75 : 0) + 0.25 / C);
-const weights = Float64Array.from({ length: ROWS }, (_, r) => 0.5 + (r % 5) / 4);
+type Data = ReturnType<typeof data>;
 
 /**
  * In float64, for sparse labels or dense targets: each row's loss lse(z) − Σ yₖzₖ (Σ y = 1) times its
  * weight ('none'), their mean over Σ w, and the gradient w·(softmax(z) − y) / Σ w.
  */
-function reference(sparse: boolean): { weighted: Float64Array; grad: Float64Array; loss: number } {
-  const weighted = new Float64Array(ROWS);
-  const grad = new Float64Array(ROWS * C);
+function reference(sparse: boolean, d: Data): { weighted: Float64Array; grad: Float64Array; loss: number } {
+  const { rows, classes, pred, labels, target, weights } = d;
+  const weighted = new Float64Array(rows);
+  const grad = new Float64Array(rows * classes);
   let total = 0;
   let weightTotal = 0;
-  for (let r = 0; r < ROWS; r++) {
-    const z = pred.subarray(r * C, (r + 1) * C);
-    const max = Math.max(...z);
+  for (let r = 0; r < rows; r++) {
+    const z = pred.subarray(r * classes, (r + 1) * classes);
+    let max = -Infinity;
+    for (const v of z) max = Math.max(max, v);
     let s = 0;
     for (const v of z) s += Math.exp(v - max);
     const lse = max + Math.log(s);
     let l = lse;
-    for (let k = 0; k < C; k++) {
-      const y = sparse ? (k === labels[r] ? 1 : 0) : target[r * C + k]!;
+    for (let k = 0; k < classes; k++) {
+      const y = sparse ? (k === labels[r] ? 1 : 0) : target[r * classes + k]!;
       l -= y * z[k]!;
-      grad[r * C + k] = Math.exp(z[k]! - lse) - y;
+      grad[r * classes + k] = Math.exp(z[k]! - lse) - y;
     }
     weighted[r] = weights[r]! * l;
     total += weights[r]! * l;
     weightTotal += weights[r]!;
   }
-  for (let i = 0; i < grad.length; i++) grad[i] = (grad[i]! * weights[Math.floor(i / C)]!) / weightTotal;
+  for (let i = 0; i < grad.length; i++) grad[i] = (grad[i]! * weights[Math.floor(i / classes)]!) / weightTotal;
   return { weighted, grad, loss: total / weightTotal };
 }
 
-const REFERENCES = { dense: reference(false), sparse: reference(true) };
+const C = 8;
+/** Twice the scratch area in float64 rows of C: from any slot, all of it would run past the area. */
+const WIDE_AREA = data((2 * SLOTS * SLOT_BYTES) / (8 * C), C);
+const REFERENCES = { dense: reference(false, WIDE_AREA), sparse: reference(true, WIDE_AREA) };
 
 function expectNear(got: ArrayLike<number>, want: ArrayLike<number>, what: string): void {
   expect(got.length, what).toBe(want.length);
@@ -66,16 +75,17 @@ type Arg = 'target' | 'pred' | 'weights';
 type Output = 'none' | 'new' | Where;
 
 /** One call with `ordinary` the only ordinary input; checks its results against the reference and every WasmArray input unchanged. */
-function check(sparse: boolean, ordinary: Arg | 'none', output: Output, reduction: 'mean' | 'none'): void {
-  const want = sparse ? REFERENCES.sparse : REFERENCES.dense;
+function check(sparse: boolean, ordinary: Arg | 'none' | 'all', output: Output, reduction: 'mean' | 'none', d = WIDE_AREA): void {
+  const want = d === WIDE_AREA ? REFERENCES[sparse ? 'sparse' : 'dense'] : reference(sparse, d);
+  const { rows, classes, pred, labels, target, weights } = d;
   const held: WasmArray[] = [];
-  const at = (a: Arg): Where => (a === ordinary ? 'ordinary' : 'wasm');
+  const at = (a: Arg): Where => (a === ordinary || ordinary === 'all' ? 'ordinary' : 'wasm');
   try {
-    let y: Int32Array | Float64Array | WasmArray;
+    let y: unknown;
     if (!sparse) y = placed(target, at('target'), held);
     else if (at('target') === 'ordinary') y = labels.slice();
     else {
-      const l = alloc(ROWS, 'i32');
+      const l = alloc(rows, 'i32');
       l.array.set(labels);
       held.push(l as WasmArray);
       y = l;
@@ -83,9 +93,9 @@ function check(sparse: boolean, ordinary: Arg | 'none', output: Output, reductio
     const p = placed(pred, at('pred'), held);
     const w = placed(weights, at('weights'), held);
     const inputs = held.slice();
-    const out = output === 'ordinary' || output === 'wasm' ? placed(new Float64Array(ROWS * C), output, held) : undefined;
+    const out = output === 'ordinary' || output === 'wasm' ? placed(new Float64Array(rows * classes), output, held) : undefined;
     const loss: AnyLoss = sparse ? sparseSoftmaxCrossEntropy : softmaxCrossEntropy;
-    const opts = { classes: C, weights: w, out, reduction };
+    const opts = { classes, weights: w, out, reduction };
     if (output === 'none') {
       const got = loss(y, p, opts);
       if (reduction === 'none') expectNear(got, want.weighted, 'losses');
@@ -99,7 +109,7 @@ function check(sparse: boolean, ordinary: Arg | 'none', output: Output, reductio
       expectNear(got.grad, reduction === 'none' ? want.grad.map((g) => g * total) : want.grad, 'grad');
     }
     for (const a of inputs) {
-      const source = a.dtype === 'i32' ? labels : a.length === ROWS ? weights : a.array === p.array ? pred : target;
+      const source = a.dtype === 'i32' ? labels : a.length === rows ? weights : a.array === (p as WasmArray).array ? pred : target;
       expect(Array.from(a.array), `the ${a.dtype} WasmArray of ${a.length} is unchanged`).toEqual(Array.from(source));
     }
   } finally {
@@ -127,5 +137,31 @@ describe.each([
   });
   test('WasmArray inputs and gradient', () => {
     check(sparse, 'none', 'wasm', 'mean');
+  });
+});
+
+// Rows nine and a half slots wide go through a temporary block, one row at a time: target, pred,
+// gradient and class-weight rows staged inside it, never in the scratch slots (where they would run
+// over the next slots, and past the scratch area), nor below it. Every array of the tests above is freed, so
+// the block comes right after a WasmArray allocated first, which must come out unchanged.
+describe.each([
+  ['softmaxCrossEntropy', false],
+  ['sparseSoftmaxCrossEntropy', true],
+] as const)('%s, float64, rows nine and a half slots wide', (_, sparse) => {
+  const wide = data(3, Math.ceil((9.5 * SLOT_BYTES) / 8));
+  test.each([
+    ['mean', 'new'],
+    ['none', 'new'],
+    ['mean', 'none'],
+  ] as const)('ordinary arrays, reduction %s, gradient %s, a WasmArray just below the block', (reduction, output) => {
+    const below = alloc(2 * wide.classes + 8, 'f64');
+    const values = Float64Array.from({ length: below.length }, (_, i) => i / 7);
+    below.array.set(values);
+    try {
+      check(sparse, 'all', output, reduction, wide);
+      expect(Array.from(below.array)).toEqual(Array.from(values));
+    } finally {
+      below.free();
+    }
   });
 });
