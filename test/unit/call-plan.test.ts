@@ -348,6 +348,16 @@ describe('the classification family', () => {
     );
   });
 
+  test('per-class values (focal α) changed in place are checked on every call', () => {
+    const alpha = [0.25, 0.25];
+    const opts = { classes: 2, alpha };
+    const t = Float32Array.of(0, 1);
+    const q = Float32Array.of(0.2, 0.7);
+    expect(softmaxFocal(t, q, opts)).toBeGreaterThan(0);
+    alpha[1] = -1;
+    expect(refusal(() => softmaxFocal(t, q, opts))).toBe('softmaxFocal: opts.alpha[1] must be a finite number ≥ 0; got -1');
+  });
+
   test('out swapped, and the gradient written to the new one', () => {
     const out1 = new Float32Array(3);
     const out2 = new Float32Array(3);

@@ -217,6 +217,10 @@ export const GROUPS: readonly StrykerGroup[] = [
     name: 'classification',
     mutate: ['src/core/classification.ts'],
     tests: [
+      'test/unit/classification-messages.test.ts',
+      'test/unit/classification-calls.test.ts',
+      'test/unit/classification-staging.test.ts',
+      'test/unit/wide-row-growth.test.ts',
       'test/unit/call-plan.test.ts',
       'test/unit/categorical-errors.test.ts',
       'test/unit/accuracy.test.ts',
@@ -224,6 +228,8 @@ export const GROUPS: readonly StrykerGroup[] = [
       'test/unit/kl-log-target.test.ts',
       'test/unit/margins-multilabel.test.ts',
       'test/unit/driver-reductions.test.ts',
+      // the metrics' missing gradient companions
+      'test/unit/driver-wiring.test.ts',
       ...REGISTRY,
     ],
   },
