@@ -27,6 +27,11 @@ interface Mutant {
   status?: string;
   killedBy?: string[];
   coveredBy?: string[];
+  location?: { start: Position; end: Position };
+}
+interface Position {
+  line: number;
+  column: number;
 }
 interface DryRunTest {
   id: string;
@@ -44,6 +49,15 @@ if (dir === undefined || out === undefined || (at >= 0 && rev === undefined)) {
 }
 const root = new URL('../..', import.meta.url).pathname;
 const read = (name: string) => JSON.parse(readFileSync(join(dir, name), 'utf8'));
+const fromOne = (l: Mutant['location']) =>
+  l === undefined
+    ? l
+    : { start: { line: l.start.line + 1, column: l.start.column + 1 }, end: { line: l.end.line + 1, column: l.end.column + 1 } };
+// a file of the checkout the run was made in, as a path in this one (the run may have been in another worktree)
+const inRepo = (path: string) => {
+  const own = relative(root, path);
+  return own.startsWith('..') ? path.slice(Math.max(path.lastIndexOf('/src/'), path.lastIndexOf('/test/')) + 1) : own;
+};
 const sourceOf = (file: string) =>
   rev === undefined
     ? readFileSync(join(root, file), 'utf8')
@@ -56,8 +70,9 @@ for (const name of names.filter((n) => n.endsWith('-onMutantTested.json'))) {
 }
 const plan = names.find((n) => n.endsWith('-onMutationTestingPlanReady.json'));
 const plans = plan === undefined ? [] : (read(plan) as { mutantPlans: { plan: string; mutant: Mutant }[] }).mutantPlans;
-const planned = plans.map((p) => p.mutant);
-const early = plans.filter((p) => p.plan === 'EarlyResult' && !tested.has(p.mutant.id)).map((p) => p.mutant);
+// the plan holds Stryker's own locations, lines and columns from 0; the report's count from 1
+const planned = plans.map((p) => ({ ...p.mutant, location: fromOne(p.mutant.location) }));
+const early = planned.filter((m, i) => plans[i]!.plan === 'EarlyResult' && !tested.has(m.id));
 const dryRun = names.find((n) => n.endsWith('-onDryRunCompleted.json'));
 const tests: DryRunTest[] = dryRun === undefined ? [] : (read(dryRun) as { result: { tests: DryRunTest[] } }).result.tests;
 
@@ -73,13 +88,13 @@ const mutants =
         .map((m) => (m.status === 'Killed' ? m : { ...m, coveredBy: tests.map((t) => t.id) }));
 const files: Record<string, { language: string; source: string; mutants: object[] }> = {};
 for (const m of mutants) {
-  const file = relative(root, m.fileName);
+  const file = inRepo(m.fileName);
   files[file] ??= { language: 'typescript', source: sourceOf(file), mutants: [] };
   files[file].mutants.push({ ...m, fileName: undefined });
 }
 const testFiles: Record<string, { tests: { id: string; name: string }[] }> = {};
 for (const t of rev === undefined ? [] : tests) {
-  const file = relative(root, t.fileName);
+  const file = inRepo(t.fileName);
   testFiles[file] ??= { tests: [] };
   testFiles[file].tests.push({ id: t.id, name: t.name });
 }
