@@ -86,7 +86,7 @@ export const GROUPS: readonly StrykerGroup[] = [
   {
     name: 'inbatch',
     mutate: ['src/core/inbatch.ts', 'src/loss/inbatch.ts'],
-    tests: ['test/unit/inbatch.test.ts', 'test/unit/inbatch-workspace.test.ts', ...REGISTRY],
+    tests: ['test/unit/inbatch.test.ts', 'test/unit/inbatch-workspace.test.ts', 'test/unit/inbatch-growth.test.ts', ...REGISTRY],
   },
   {
     name: 'embedding',
