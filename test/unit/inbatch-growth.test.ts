@@ -3,6 +3,7 @@
 // after the growth, so that what it returns is the live memory, not a detached view.
 import { beforeAll, expect, test } from 'vitest';
 import { alloc, infoNCE, init, memory } from '../../src/node.js';
+import { refusal } from '../helpers.js';
 
 beforeAll(async () => {
   await init();
@@ -36,4 +37,26 @@ test('infoNCE into WasmArray gradients returns them live when the call itself gr
     for (const f of filler) f.free();
   }
   for (const x of [a, b, ga, gb]) x.free();
+});
+
+test('a plain view of wasm memory as a gradient, detached when the call grows memory: refused by its name', () => {
+  const n = 64;
+  const dim = 32;
+  const a = Float32Array.from({ length: n * dim }, (_, i) => Math.sin(i));
+  const b = Float32Array.from({ length: n * dim }, (_, i) => Math.cos(3 * i));
+  for (const name of ['anchors', 'positives'] as const) {
+    const g = alloc(n * dim, 'f32');
+    const filler: ReturnType<typeof alloc>[] = [];
+    const before = memory().buffer.byteLength;
+    while (memory().buffer.byteLength === before) filler.push(alloc(4096));
+    const view = new Float32Array(memory().buffer, g.ptr, n * dim);
+    const [message, argument] = refusal(() => infoNCE.withGrad(a, b, { dim, out: { [name]: view } }));
+    expect(argument).toBe(`opts.out.${name}`);
+    expect(message).toBe(
+      `infoNCE.withGrad: opts.out.${name} is a view of wasm memory that this call detached: memory grew for the batch's workspace; ` +
+        'pass the WasmArray itself (or its .array), or an ordinary array',
+    );
+    for (const f of filler) f.free();
+    g.free();
+  }
 });
