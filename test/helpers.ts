@@ -150,3 +150,17 @@ export function placed<D extends 'f32' | 'f64'>(values: TypedArrayOf<D>, at: Whe
   held.push(a as WasmArray);
   return a;
 }
+
+const ARRAYS = { f32: Float32Array, f64: Float64Array, i32: Int32Array };
+
+/**
+ * `length` elements of `value` of `dtype`: an ordinary array, or a new WasmArray pushed on `held`
+ * for the caller to free.
+ */
+export function filledAt(length: number, value: number, at: Where, dtype: 'f32' | 'f64' | 'i32', held: WasmArray[]): unknown {
+  if (at === 'ordinary') return new ARRAYS[dtype](length).fill(value);
+  const a = alloc(length, dtype);
+  a.array.fill(value);
+  held.push(a as WasmArray);
+  return a;
+}

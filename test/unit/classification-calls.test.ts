@@ -5,8 +5,8 @@
 // instance whose softmax cross-entropy kernels are wrapped.
 import { beforeAll, describe, expect, test } from 'vitest';
 import { SLOT_BYTES } from '../../src/core/abi.js';
-import { alloc, softmaxCrossEntropy, sparseSoftmaxCrossEntropy, type WasmArray } from '../../src/node.js';
-import { countedCalls, DTYPES, type Where } from '../helpers.js';
+import { softmaxCrossEntropy, sparseSoftmaxCrossEntropy, type WasmArray } from '../../src/node.js';
+import { countedCalls, DTYPES, filledAt, type Where } from '../helpers.js';
 
 type AnyLoss = any; // the arrays are placed at run time, each call well typed
 type Dtype = (typeof DTYPES)[number];
@@ -32,19 +32,11 @@ interface Case {
 function count(sparse: boolean, dtype: Dtype, c: Case): number {
   const held: WasmArray[] = [];
   const n = c.rows * c.classes;
-  const ARRAYS = { f32: Float32Array, f64: Float64Array, i32: Int32Array };
-  const place = (length: number, value: number, at: Where, kind: 'f32' | 'f64' | 'i32') => {
-    if (at === 'ordinary') return new ARRAYS[kind](length).fill(value);
-    const a = alloc(length, kind);
-    a.array.fill(value);
-    held.push(a as WasmArray);
-    return a;
-  };
   try {
-    const y = sparse ? place(c.rows, 1, c.target, 'i32') : place(n, 1 / c.classes, c.target, dtype.name);
-    const p = place(n, 0.25, c.pred, dtype.name);
-    const weights = c.weights === 'none' ? undefined : place(c.rows, 2, c.weights, dtype.name);
-    const out = c.gradient === 'ordinary' || c.gradient === 'wasm' ? place(n, 0, c.gradient, dtype.name) : undefined;
+    const y = sparse ? filledAt(c.rows, 1, c.target, 'i32', held) : filledAt(n, 1 / c.classes, c.target, dtype.name, held);
+    const p = filledAt(n, 0.25, c.pred, dtype.name, held);
+    const weights = c.weights === 'none' ? undefined : filledAt(c.rows, 2, c.weights, dtype.name, held);
+    const out = c.gradient === 'ordinary' || c.gradient === 'wasm' ? filledAt(n, 0, c.gradient, dtype.name, held) : undefined;
     const opts = { classes: c.classes, reduction: c.reduction, weights, out };
     const loss: AnyLoss = sparse ? sparseSoftmaxCrossEntropy : softmaxCrossEntropy;
     counter.calls = 0;

@@ -4,8 +4,8 @@
 // input, a new gradient, per-example losses). Counted on an instance whose mse kernels are wrapped.
 import { beforeAll, describe, expect, test } from 'vitest';
 import { SLOT_BYTES } from '../../src/core/abi.js';
-import { alloc, mse, type WasmArray } from '../../src/node.js';
-import { countedCalls, DTYPES } from '../helpers.js';
+import { mse, type WasmArray } from '../../src/node.js';
+import { countedCalls, DTYPES, filledAt } from '../helpers.js';
 
 type AnyLoss = any; // the arrays are placed at run time, each call well typed
 type Dtype = (typeof DTYPES)[number];
@@ -30,18 +30,11 @@ interface Case {
 /** The kernel calls of one call with its arrays placed as `c` says. */
 function count(dtype: Dtype, c: Case): number {
   const held: WasmArray[] = [];
-  const place = (value: number, at: Where) => {
-    if (at === 'ordinary') return new dtype.Array(c.n).fill(value);
-    const a = alloc(c.n, dtype.name);
-    a.array.fill(value);
-    held.push(a as WasmArray);
-    return a;
-  };
   try {
-    const y = place(0.5, c.target);
-    const p = place(0.25, c.pred);
-    const weights = c.weights === 'none' ? undefined : place(2, c.weights);
-    const out = c.gradient === 'ordinary' || c.gradient === 'wasm' ? place(0, c.gradient) : undefined;
+    const y = filledAt(c.n, 0.5, c.target, dtype.name, held);
+    const p = filledAt(c.n, 0.25, c.pred, dtype.name, held);
+    const weights = c.weights === 'none' ? undefined : filledAt(c.n, 2, c.weights, dtype.name, held);
+    const out = c.gradient === 'ordinary' || c.gradient === 'wasm' ? filledAt(c.n, 0, c.gradient, dtype.name, held) : undefined;
     const opts = { reduction: c.reduction, weights, out };
     counter.calls = 0;
     const loss: AnyLoss = mse;

@@ -6,8 +6,8 @@
 // gradient. Counted on an instance whose kernel exports are wrapped.
 import { beforeAll, describe, expect, test } from 'vitest';
 import { SLOT_BYTES } from '../../src/core/abi.js';
-import { alloc, cosineSimilarity, dice, tversky, type WasmArray } from '../../src/node.js';
-import { countedCalls, DTYPES } from '../helpers.js';
+import { cosineSimilarity, dice, tversky, type WasmArray } from '../../src/node.js';
+import { countedCalls, DTYPES, filledAt } from '../helpers.js';
 
 type AnyLoss = any; // each loss has its own option type; every call passes the right ones
 type Dtype = (typeof DTYPES)[number];
@@ -38,19 +38,12 @@ interface Case {
 /** The kernel calls of one call with its arrays placed as `c` says. */
 function count(loss: AnyLoss, dtype: Dtype, c: Case): number {
   const held: WasmArray[] = [];
-  const place = (n: number, value: number, at: Where) => {
-    if (at === 'ordinary') return new dtype.Array(n).fill(value);
-    const a = alloc(n, dtype.name);
-    a.array.fill(value);
-    held.push(a as WasmArray);
-    return a;
-  };
   try {
     const n = c.dim * c.rows;
-    const y = place(n, 0.5, c.target);
-    const p = place(n, 0.25, c.pred);
-    const weights = c.weights === 'none' ? undefined : place(c.rows, 2, c.weights);
-    const out = c.gradient === 'ordinary' || c.gradient === 'wasm' ? place(n, 0, c.gradient) : undefined;
+    const y = filledAt(n, 0.5, c.target, dtype.name, held);
+    const p = filledAt(n, 0.25, c.pred, dtype.name, held);
+    const weights = c.weights === 'none' ? undefined : filledAt(c.rows, 2, c.weights, dtype.name, held);
+    const out = c.gradient === 'ordinary' || c.gradient === 'wasm' ? filledAt(n, 0, c.gradient, dtype.name, held) : undefined;
     const opts = { dim: c.dim, reduction: c.reduction, weights, out };
     counter.calls = 0;
     if (c.gradient === 'none') loss(y, p, opts);
