@@ -18,8 +18,8 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 import base from './vitest.config.js';
 
 /**
- * With STRYKER_TESTS (a group of tools/mutants/stryker-groups.ts), its files in the order listed:
- * the cache-based order below put a group's own test file after
+ * With STRYKER_TESTS (a group of tools/mutants/stryker-groups.ts), its files in the order listed,
+ * after the file that failed last: the cache-based order below put a group's own test file after
  * ~800 tests of the registry-wide files, which every mutant then ran before it was killed (12 s each).
  * A mutant's run stops at its first failing test, so the file that failed last (it likely kills
  * the next mutant of the same code too) goes first, then the quickest: vitest's own order runs the
@@ -32,9 +32,10 @@ class QuickFirst extends BaseSequencer {
     const last = (f: TestSpecification) => this.ctx.cache.getFileTestResults(`${f.project.name}:${relative(root, f.moduleId)}`);
     const listed = process.env.STRYKER_TESTS?.split(',');
     const rank = (f: TestSpecification) => {
-      // a group's own list is in the order most likely to kill: its own test file first
-      if (listed !== undefined) return listed.indexOf(relative(root, f.moduleId));
       const r = last(f);
+      // a group's own list is in the order most likely to kill, its own test file first; the file
+      // that killed the last mutant goes before it
+      if (listed !== undefined) return r?.failed ? -1 : listed.indexOf(relative(root, f.moduleId));
       return r === undefined ? -1 : r.failed ? -2 : r.duration;
     };
     return [...files].sort((a, b) => rank(a) - rank(b));
