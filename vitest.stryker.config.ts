@@ -14,29 +14,36 @@
 //   STRYKER_TESTS=test/unit/stream.test.ts,test/unit/stream-merge.test.ts npx stryker run --mutate src/core/stream.ts
 import { relative } from 'node:path';
 import { configDefaults, defineConfig } from 'vitest/config';
-import { BaseSequencer, type TestSpecification } from 'vitest/node';
+import { BaseSequencer, type Reporter, type TestSpecification } from 'vitest/node';
 import base from './vitest.config.js';
 
+/** The test file of the last failing test: Stryker runs mutant after mutant in one vitest process. */
+let lastFailed: string | undefined;
+
+/** Records the file of each failing test (vitest's own cache marks every file a cancelled run did not finish as failed). */
+const failures: Reporter = {
+  onTestCaseResult(test) {
+    if (test.result().state === 'failed') lastFailed = test.module.moduleId;
+  },
+};
+
 /**
- * With STRYKER_TESTS (a group of tools/mutants/stryker-groups.ts), its files in the order listed,
- * after the file that failed last: the cache-based order below put a group's own test file after
- * ~800 tests of the registry-wide files, which every mutant then ran before it was killed (12 s each).
- * A mutant's run stops at its first failing test, so the file that failed last (it likely kills
- * the next mutant of the same code too) goes first, then the quickest: vitest's own order runs the
+ * A mutant's run stops at its first failing test, so the file that failed last goes first: it
+ * likely kills the next mutant of the same code too. Then, with STRYKER_TESTS (a group of
+ * tools/mutants/stryker-groups.ts), its files in the order listed: the cache-based order below put
+ * a group's own test file after ~800 tests of the registry-wide files, which every mutant then ran
+ * before it was killed (12 s each). Without it, the quickest first: vitest's own order runs the
  * longest first, which spent the 13 s of faults.test.ts before the quick error tests got to kill
  * a mutant.
  */
 class QuickFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const root = this.ctx.config.root;
-    const last = (f: TestSpecification) => this.ctx.cache.getFileTestResults(`${f.project.name}:${relative(root, f.moduleId)}`);
     const listed = process.env.STRYKER_TESTS?.split(',');
     const rank = (f: TestSpecification) => {
-      const r = last(f);
-      // a group's own list is in the order most likely to kill, its own test file first; the file
-      // that killed the last mutant goes before it
-      if (listed !== undefined) return r?.failed ? -1 : listed.indexOf(relative(root, f.moduleId));
-      return r === undefined ? -1 : r.failed ? -2 : r.duration;
+      if (f.moduleId === lastFailed) return -2;
+      if (listed !== undefined) return listed.indexOf(relative(root, f.moduleId));
+      return this.ctx.cache.getFileTestResults(`${f.project.name}:${relative(root, f.moduleId)}`)?.duration ?? -1;
     };
     return [...files].sort((a, b) => rank(a) - rank(b));
   }
@@ -64,7 +71,7 @@ export default defineConfig({
     ],
     // fewer property runs than CI's 1000: each mutant reruns every test that reaches it
     env: { FC_SEED: '20261201', FUZZ_SEED: '20261201', FC_RUNS: '100' },
-    reporters: ['default'],
+    reporters: ['default', failures],
     sequence: { sequencer: QuickFirst },
     setupFiles: ['test/setup/fail-fast.ts'],
   },
