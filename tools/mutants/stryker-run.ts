@@ -12,6 +12,10 @@
 //   npm run mutate -- embedding --mutate src/core/embedding.ts:191-281
 //                                       one group, on part of its files (Stryker's file:from-to
 //                                       ranges): the rest of a run that stopped with no events kept
+//   npm run mutate -- core --mutate src/core/overlap.ts --without test/unit/faults.test.ts
+//                                       without some of the group's test files: a survivor reruns
+//                                       every test that covers it, and one slow file can be most of
+//                                       that; the survivors are then planted against the files left out
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,6 +25,8 @@ const root = new URL('../..', import.meta.url).pathname;
 const args = process.argv.slice(2);
 const at = args.indexOf('--mutate');
 const only = at >= 0 ? args.splice(at, 2)[1]?.split(',') : undefined;
+const skip = args.indexOf('--without');
+const without = skip >= 0 ? (args.splice(skip, 2)[1]?.split(',') ?? []) : [];
 
 function configOf(group: StrykerGroup, dir: string): Record<string, unknown> {
   const { $schema: _, ...base } = JSON.parse(readFileSync(join(root, 'stryker.config.json'), 'utf8')) as Record<string, unknown>;
@@ -44,12 +50,18 @@ function run(group: StrykerGroup): number {
   mkdirSync(join(root, dir), { recursive: true });
   const config = join(dir, 'config.json');
   writeFileSync(join(root, config), `${JSON.stringify(configOf(group, dir), null, 2)}\n`);
-  console.log(`\n== ${group.name}: ${(only ?? group.mutate).join(' ')}\n   against ${group.tests.join(' ')}`);
+  const tests = group.tests.filter((t) => !without.includes(t));
+  const strays = without.filter((t) => !group.tests.includes(t));
+  if (strays.length > 0) {
+    console.error(`--without: not among ${group.name}'s tests: ${strays.join(', ')}`);
+    return 2;
+  }
+  console.log(`\n== ${group.name}: ${(only ?? group.mutate).join(' ')}\n   against ${tests.join(' ')}`);
   const started = Date.now();
   const r = spawnSync('npx', ['stryker', 'run', config], {
     cwd: root,
     stdio: 'inherit',
-    env: { ...process.env, STRYKER_TESTS: group.tests.join(',') },
+    env: { ...process.env, STRYKER_TESTS: tests.join(',') },
   });
   console.log(`== ${group.name}: exit ${r.status}, ${((Date.now() - started) / 60_000).toFixed(1)} min`);
   return r.status ?? 1;
