@@ -5,8 +5,8 @@
 // validated when restored.
 import { beforeAll, describe, expect, test } from 'vitest';
 import { staging } from '../../src/core/wasm.js';
-import { VERSION } from '../../src/version.js';
 import { binaryConfusion, calibration, confusionMatrix, initSync, SimdlossError } from '../../src/node.js';
+import { VERSION } from '../../src/version.js';
 import { BUILDS, random, uniform } from '../helpers.js';
 
 beforeAll(() => initSync(BUILDS[0].bytes));
@@ -143,7 +143,7 @@ describe.each(METRICS)('$name', (m) => {
   });
 });
 
-test('a cell keeps what its float64 sum rounds away in its compensation, in the kernel\'s step', () => {
+test("a cell keeps what its float64 sum rounds away in its compensation, in the kernel's step", () => {
   // 0.5 + 2⁵³ rounds to 2⁵³: the compensation holds the 0.5
   const acc = binaryConfusion.create().update(Int32Array.of(1, 1), Float64Array.of(1, 1), Float64Array.of(0.5, 2 ** 53));
   expect(acc.toJSON().sums[0]).toBe(2 ** 53);
@@ -158,7 +158,14 @@ describe('a merge adds each cell of the other state with the compensated step', 
     const compensations = [0, 0, 0, 0];
     sums[cell] = sum;
     compensations[cell] = compensation;
-    return binaryConfusion.fromJSON({ simdloss: VERSION, metric: 'binaryConfusion', options: { threshold: 0.5 }, sums, compensations, count: 1 });
+    return binaryConfusion.fromJSON({
+      simdloss: VERSION,
+      metric: 'binaryConfusion',
+      options: { threshold: 0.5 },
+      sums,
+      compensations,
+      count: 1,
+    });
   };
   const expectCell = (acc: ReturnType<typeof state>, cell: number, sum: number | string, compensation: number) => {
     const { sums, compensations } = acc.toJSON();
@@ -174,13 +181,13 @@ describe('a merge adds each cell of the other state with the compensated step', 
     expect(Object.values(acc.result())[cell]).toBe(2 ** 53 + 2);
   });
 
-  test.each(cells)('cell %i: the other state\'s sum the larger addend', (cell) => {
+  test.each(cells)("cell %i: the other state's sum the larger addend", (cell) => {
     // 1.5 + 2⁵⁴ rounds to 2⁵⁴, and the compensation is 2⁵⁴ − 2⁵⁴ + 1.5 = 1.5; taken the other way
     // round, 1.5 − 2⁵⁴ rounds to −(2⁵⁴ − 2) and the compensation would be 2
     expectCell(state(cell, 1.5, 0).merge(state(cell, 2 ** 54, 0)), cell, 2 ** 54, 1.5);
   });
 
-  test.each(cells)('cell %i: the other state\'s compensation is added too', (cell) => {
+  test.each(cells)("cell %i: the other state's compensation is added too", (cell) => {
     // 2⁵³ + 2⁵³ = 2⁵⁴ exactly; then its compensation 1: 2⁵⁴ + 1 rounds to 2⁵⁴, the 1 joins this one's 1
     expectCell(state(cell, 2 ** 53, 1).merge(state(cell, 2 ** 53, 1)), cell, 2 ** 54, 2);
   });
