@@ -2,7 +2,7 @@
 // bound of the exact metric, merged in any order to the same bits, through JSON and back.
 import { beforeAll, describe, expect, test } from 'vitest';
 import { averagePrecision, initSync, rocAuc, SimdlossError } from '../../src/node.js';
-import { BUILDS, DTYPES, expectIdentical, expectNear, random } from '../helpers.js';
+import { BUILDS, DTYPES, expectIdentical, expectNear, random, refusal } from '../helpers.js';
 import { averagePrecisionRef, binOf, rocAucRef } from '../reference/ranking.js';
 
 const METRICS = [
@@ -218,6 +218,10 @@ describe('create() and update() refuse bad input and change nothing', () => {
       /^averagePrecision.update: weights\[0\] must be a finite number ≥ 0; got -2$/,
     );
     expect(() => acc.update(y, s.subarray(1))).toThrow(/target has 9000 elements but scores has 8999/);
+    expect(refusal(() => acc.update(y, s, new A(8999)))).toEqual([
+      'averagePrecision.update: weights has 8999 elements but scores has 9000',
+      'weights',
+    ]);
     expect(acc.toJSON()).toEqual(before);
     // One class absent: result() says so (an empty accumulator too).
     expect(() => rocAuc.create().result()).toThrow(/^rocAuc: target has no positive example/);
