@@ -1,7 +1,7 @@
 // The ranking metrics' accumulators: exactly the metric of the binned scores, within their stated
 // bound of the exact metric, merged in any order to the same bits, through JSON and back.
 import { beforeAll, describe, expect, test } from 'vitest';
-import { averagePrecision, initSync, rocAuc, SimdlossError } from '../../src/node.js';
+import { alloc, averagePrecision, initSync, memory, rocAuc, SimdlossError } from '../../src/node.js';
 import { BUILDS, DTYPES, expectIdentical, expectNear, random, refusal } from '../helpers.js';
 import { averagePrecisionRef, binOf, rocAucRef } from '../reference/ranking.js';
 
@@ -178,6 +178,27 @@ describe('JSON', () => {
     expect(() => rocAuc.fromJSON('{')).toThrow(/state is a string but not JSON/);
     expect(() => rocAuc.fromJSON(3 as never)).toThrow(/state must be an object/);
   });
+});
+
+test('a plain view of wasm memory as weights, detached by the growth update() itself causes: refused by name', () => {
+  const n = 8;
+  const w = alloc(n, 'f32');
+  const filler: ReturnType<typeof alloc>[] = [];
+  const before = memory().buffer.byteLength;
+  while (memory().buffer.byteLength === before) filler.push(alloc(4096));
+  const grownTo = memory().buffer.byteLength;
+  const view = new Float32Array(memory().buffer, w.ptr, n).fill(1);
+  // 2²⁰ bins want a block of 16 MiB, more than the free list holds: update() grows memory
+  const acc = rocAuc.create({ bins: 2 ** 20 });
+  const y = Float32Array.of(1, 0, 1, 0, 1, 0, 1, 0);
+  const s = Float32Array.from(y, (_, i) => i / 8);
+  expect(refusal(() => acc.update(y, s, view))).toEqual([
+    'rocAuc.update: weights has 0 elements but scores has 8 (a detached view: memory grew; take WasmArray.array again)',
+    'weights',
+  ]);
+  expect(memory().buffer.byteLength, 'update() grew memory').toBeGreaterThan(grownTo);
+  for (const f of filler) f.free();
+  w.free();
 });
 
 describe('create() and update() refuse bad input and change nothing', () => {
