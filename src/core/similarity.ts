@@ -101,7 +101,6 @@ function resolve(family: Family, fn: string, opts: unknown): Resolved {
   checkOptionNames(
     fn,
     o,
-    // Stryker disable next-line MethodExpression,StringLiteral: refuseCallOptions refused weights and out just before: the same names
     family.optionNames.filter((x) => x !== 'weights' && x !== 'out'),
   );
   const reduction = accumulatorReduction(fn, o.reduction, 'row');

@@ -65,6 +65,12 @@ describe.each(LOSSES)('%s', (name, loss) => {
       `${name}.create: opts.reduction must be 'mean' or 'sum': an accumulator keeps sums, not per-row losses; got 'none'`,
       'opts.reduction',
     ]);
+    // the list an accumulator takes: the call's options less weights and out
+    const own = { dice: ', smooth', tversky: ', alpha, beta, smooth', cosineSimilarity: '' }[name];
+    expect(refusal(() => loss.create({ dim: 3, foo: 1 }))).toEqual([
+      `${name}.create: unknown option 'foo' (this loss takes: dim, reduction${own})`,
+      'opts.foo',
+    ]);
     const y = new Float32Array(3);
     expect(refusal(() => loss.create({ dim: 3 }).update(y, y, new Float32Array(1), y))).toEqual([
       `${name}.update: takes (target, pred, weights?); got 4 arguments`,
