@@ -125,12 +125,19 @@ describe('merges: any split, any order, the same bits as one update', () => {
     const twice = rocAuc.create().update(y, s).update(y, s);
     expect(acc.merge(acc).toJSON()).toEqual(twice.toJSON());
   });
-  test('refused: another metric, other options, not an accumulator', () => {
-    expect(() => rocAuc.create().merge(averagePrecision.create())).toThrow(
-      /cannot merge an accumulator of averagePrecision into one of rocAuc/,
-    );
-    expect(() => rocAuc.create().merge(rocAuc.create({ bins: 10 }))).toThrow(/different options/);
-    expect(() => rocAuc.create().merge({} as never)).toThrow(/other must be an accumulator/);
+  test('refused: another metric, other options, not an accumulator (whole messages, named other)', () => {
+    expect(refusal(() => rocAuc.create().merge(averagePrecision.create()))).toEqual([
+      'rocAuc.merge: cannot merge an accumulator of averagePrecision into one of rocAuc',
+      'other',
+    ]);
+    expect(refusal(() => rocAuc.create().merge(rocAuc.create({ bins: 10 })))).toEqual([
+      'rocAuc.merge: cannot merge accumulators with different options: {"bins":4096,"range":[0,1]} here, {"bins":10,"range":[0,1]} in other',
+      'other',
+    ]);
+    expect(refusal(() => rocAuc.create().merge({} as never))).toEqual([
+      'rocAuc.merge: other must be an accumulator (from create() or fromJSON()); got Object',
+      'other',
+    ]);
   });
 });
 
@@ -199,6 +206,17 @@ test('a plain view of wasm memory as weights, detached by the growth update() it
   expect(memory().buffer.byteLength, 'update() grew memory').toBeGreaterThan(grownTo);
   for (const f of filler) f.free();
   w.free();
+});
+
+test('update() gives its block back: repeated updates of 2²⁰ bins (a 16 MiB block) grow memory once at most', () => {
+  const acc = averagePrecision.create({ bins: 2 ** 20 });
+  const y = Float64Array.of(1, 0, 1);
+  const s = Float64Array.of(0.75, 0.25, 0.5);
+  acc.update(y, s);
+  const bytes = memory().buffer.byteLength;
+  for (let k = 0; k < 4; k++) acc.update(y, s);
+  expect(memory().buffer.byteLength).toBe(bytes);
+  expect(acc.count).toBe(15);
 });
 
 describe('create() and update() refuse bad input and change nothing', () => {
