@@ -23,7 +23,7 @@ import type { F32, F64 } from './elementwise.js';
 import { SimdlossError, show } from './errors.js';
 import { KernelPair } from './kernels.js';
 import { alloc, rederive } from './memory.js';
-import { accumulatorReduction, booleanOption, optionsObject, outObject, type Resolved, refuseCallOptions } from './options.js';
+import { accumulatorReduction, booleanOption, NEEDS_DIM, optionsObject, outObject, type Resolved, refuseCallOptions } from './options.js';
 import { shares } from './overlap.js';
 import { copyIn, copyOut } from './staging.js';
 import type { AccumulatorBase, AccumulatorState, Sums } from './stream.js';
@@ -77,8 +77,6 @@ export function inbatch<L>(spec: InbatchSpec): L {
     resolve: (fn, opts) => resolve(family, fn, opts),
   });
 }
-
-const NEEDS_DIM = 'opts.dim, the values per row';
 
 function parse(family: Family, fn: string, o: Record<string, unknown>): Parsed {
   const dim = o.dim;

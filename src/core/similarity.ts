@@ -36,7 +36,7 @@ import type { F32, F64 } from './elementwise.js';
 import { SimdlossError, show } from './errors.js';
 import { KernelPair } from './kernels.js';
 import { WasmArray } from './memory.js';
-import { accumulatorReduction, optionsObject, type Resolved, refuseCallOptions } from './options.js';
+import { accumulatorReduction, NEEDS_DIM, optionsObject, type Resolved, refuseCallOptions } from './options.js';
 import { overlapsShifted, shares, shiftedOut } from './overlap.js';
 import { chunkAt, copyIn, copyOut, slotAt, stageOut } from './staging.js';
 import type { AccumulatorBase, AccumulatorState } from './stream.js';
@@ -82,8 +82,6 @@ export function similarity<L>(spec: SimilaritySpec): L {
     resolve: (fn, opts) => resolve(family, fn, opts),
   });
 }
-
-const NEEDS_DIM = 'opts.dim (values per row)';
 
 /** The options a call and create share: dim, then the loss's own. */
 function parse(family: Family, fn: string, o: Record<string, unknown>): { dim: number; values: number[] } {
