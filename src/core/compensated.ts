@@ -8,7 +8,7 @@ export function addCompensated(s: Float64Array, i: number, x: number): void {
   const sum = s[i]!;
   const t = sum + x;
   // Once the sum is infinite or NaN the compensation means nothing; keeping it finite keeps sum + c = sum.
-  // Stryker disable next-line EqualityOperator: at |sum| = |x| both branches give the same compensation, 0
+  // (At |sum| = |x| both branches give the same compensation, 0: `>` for `>=` is an equivalent mutant.)
   if (Number.isFinite(t)) s[i + 1]! += Math.abs(sum) >= Math.abs(x) ? sum - t + x : x - t + sum;
   s[i] = t;
 }
