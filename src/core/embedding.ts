@@ -19,7 +19,7 @@ import {
 import { GRAD, LOSS, type Opts, reduced, SUMS, scaleOf, wire } from './call.js';
 import { SimdlossError, show } from './errors.js';
 import { KernelPair } from './kernels.js';
-import { accumulatorReduction, booleanOption, optionsObject, outObject, type Resolved, refuseCallOptions } from './options.js';
+import { accumulatorReduction, booleanOption, NEEDS_DIM, optionsObject, outObject, type Resolved, refuseCallOptions } from './options.js';
 import { shares } from './overlap.js';
 import { chunkAt, slotAt, stageOut } from './staging.js';
 import { bytesOf } from './typed.js';
@@ -73,8 +73,6 @@ export function embedding<L>(spec: EmbeddingSpec): L {
     resolve: (fn, opts) => resolve(family, fn, opts),
   });
 }
-
-const NEEDS_DIM = 'opts.dim, the values per row';
 
 /** What an accumulator's update() takes before its weights: the label, if any, then the inputs. */
 function updateArguments(spec: EmbeddingSpec): string {

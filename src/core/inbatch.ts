@@ -23,7 +23,7 @@ import type { F32, F64 } from './elementwise.js';
 import { SimdlossError, show } from './errors.js';
 import { KernelPair } from './kernels.js';
 import { alloc, rederive } from './memory.js';
-import { accumulatorReduction, booleanOption, optionsObject, outObject, type Resolved, refuseCallOptions } from './options.js';
+import { accumulatorReduction, booleanOption, NEEDS_DIM, optionsObject, outObject, type Resolved, refuseCallOptions } from './options.js';
 import { shares } from './overlap.js';
 import { copyIn, copyOut } from './staging.js';
 import type { AccumulatorBase, AccumulatorState, Sums } from './stream.js';
@@ -78,8 +78,6 @@ export function inbatch<L>(spec: InbatchSpec): L {
   });
 }
 
-const NEEDS_DIM = 'opts.dim, the values per row';
-
 function parse(family: Family, fn: string, o: Record<string, unknown>): Parsed {
   const dim = o.dim;
   if (!(typeof dim === 'number' && Number.isSafeInteger(dim) && dim >= 1)) {
@@ -130,6 +128,8 @@ interface Batch {
   /** The gradients opts.out gives (undefined: new arrays) and their pointers. */
   outs: [FloatArray | undefined, FloatArray | undefined];
   zo: [number, number];
+  /** The arguments as given: the two inputs, then opts.out's two (undefined where not given), each read once. */
+  given: [unknown, unknown, unknown, unknown];
   n: number;
   dim: number;
 }
@@ -158,7 +158,7 @@ function pass(family: Family, fn: string, want: number, first: unknown, second: 
   const size = family.workspace.of(f32)(b.n, c.dim) + staged.filter(Boolean).length * (inputBytes + 16) + (keep ? rows * bytes + 16 : 0);
   const block = alloc(Math.ceil(size / 8), 'f64');
   try {
-    if (wasm.buffer !== before) rederived(family, fn, b, first, second, o.out, before);
+    if (wasm.buffer !== before) rederived(family, fn, b, before);
     return run(family, want, reduction, c, b, block.ptr, staged, keep, rows);
   } finally {
     block.free();
@@ -189,6 +189,7 @@ function batchOf(family: Family, fn: string, want: number, dim: number, first: u
     zx: [wasmPointer(fn, na, first), wasmPointer(fn, nb, second)],
     outs: [undefined, undefined],
     zo: [-1, -1],
+    given: [first, second, undefined, undefined],
     n: a.length / dim,
     dim,
   };
@@ -214,6 +215,7 @@ function outputs(family: Family, b: Batch, outArg: unknown): void {
     }
     b.outs[j] = g;
     b.zo[j] = wasmPointer(b.fn, what, o);
+    b.given[2 + j] = o;
   }
   if (b.outs[0] !== undefined && b.outs[1] !== undefined && shares(b.outs[1], b.zo[1], b.outs[0], b.zo[0], false)) {
     throw new SimdlossError(
@@ -224,16 +226,14 @@ function outputs(family: Family, b: Batch, outArg: unknown): void {
 }
 
 /**
- * After alloc grew memory: the WasmArrays' views are taken again; a view of wasm memory that is
- * not a WasmArray's died with the growth, which is said plainly.
+ * After alloc grew memory: the gradients' WasmArrays' views are taken again; a view of wasm memory
+ * that is not a WasmArray's died with the growth, which is said plainly.
  */
-function rederived(family: Family, fn: string, b: Batch, first: unknown, second: unknown, out: unknown, before: ArrayBuffer): void {
+function rederived(family: Family, fn: string, b: Batch, before: ArrayBuffer): void {
   const { inputs } = family.spec;
-  const o = (out ?? {}) as Record<string, unknown>;
-  const args = [first, second, o[inputs[0]], o[inputs[1]]];
   const names = [inputs[0], inputs[1], `opts.out.${inputs[0]}`, `opts.out.${inputs[1]}`];
-  args.forEach((x, j) => {
-    if (x === undefined || (j >= 2 && b.outs[j - 2] === undefined)) return;
+  b.given.forEach((x, j) => {
+    if (x === undefined) return;
     const again = floatArray(fn, names[j]!, rederive(x));
     if (again.buffer === before) {
       throw new SimdlossError(
@@ -242,8 +242,9 @@ function rederived(family: Family, fn: string, b: Batch, first: unknown, second:
         names[j],
       );
     }
-    if (j < 2) b.xs[j] = again;
-    else b.outs[j - 2] = again;
+    // an input in wasm memory is read through its pointer (its old view only tells the dtype), an
+    // ordinary one does not move; a gradient's view is what the call returns
+    if (j >= 2) b.outs[j - 2] = again;
   });
 }
 

@@ -10,6 +10,9 @@ import type { Json } from './stream.js';
 /** Options resolved for an accumulator: every option with its default filled in, as JSON. */
 export type Resolved = { reduction: 'mean' | 'sum'; [key: string]: Json };
 
+/** What the options of a loss with rows must hold, as its messages say it. */
+export const NEEDS_DIM = 'opts.dim (values per row)';
+
 /** `opts` as an object; `required`: what the message says it must hold (undefined: opts may be left out). */
 export function optionsObject(fn: string, opts: unknown, required?: string): Record<string, unknown> | undefined {
   if (opts === undefined || opts === null) {

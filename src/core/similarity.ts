@@ -36,7 +36,7 @@ import type { F32, F64 } from './elementwise.js';
 import { SimdlossError, show } from './errors.js';
 import { KernelPair } from './kernels.js';
 import { WasmArray } from './memory.js';
-import { accumulatorReduction, optionsObject, type Resolved, refuseCallOptions } from './options.js';
+import { accumulatorReduction, NEEDS_DIM, optionsObject, type Resolved, refuseCallOptions } from './options.js';
 import { overlapsShifted, shares, shiftedOut } from './overlap.js';
 import { chunkAt, copyIn, copyOut, slotAt, stageOut } from './staging.js';
 import type { AccumulatorBase, AccumulatorState } from './stream.js';
@@ -83,8 +83,6 @@ export function similarity<L>(spec: SimilaritySpec): L {
   });
 }
 
-const NEEDS_DIM = 'opts.dim (values per row)';
-
 /** The options a call and create share: dim, then the loss's own. */
 function parse(family: Family, fn: string, o: Record<string, unknown>): { dim: number; values: number[] } {
   const dim = o.dim;
@@ -101,7 +99,6 @@ function resolve(family: Family, fn: string, opts: unknown): Resolved {
   checkOptionNames(
     fn,
     o,
-    // Stryker disable next-line MethodExpression,StringLiteral: refuseCallOptions refused weights and out just before: the same names
     family.optionNames.filter((x) => x !== 'weights' && x !== 'out'),
   );
   const reduction = accumulatorReduction(fn, o.reduction, 'row');

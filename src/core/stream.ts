@@ -9,6 +9,7 @@
  */
 
 import { VERSION } from '../version.js';
+import { addCompensated } from './compensated.js';
 import { SimdlossError, show } from './errors.js';
 
 /** What one batch contributes: Σ wᵢlᵢ, the mean's denominator (Σ wᵢ, or 1 per example unweighted), examples seen. */
@@ -91,16 +92,6 @@ export interface StreamSpec {
 
 const STATE_KEYS = ['simdloss', 'loss', 'options', 'sum', 'sumCompensation', 'weightSum', 'weightSumCompensation', 'count'];
 
-/** Neumaier's compensated addition of x into [sum, compensation] at index i of `s`. */
-function add(s: Float64Array, i: number, x: number): void {
-  const sum = s[i]!;
-  const t = sum + x;
-  // Once the sum is infinite or NaN the compensation means nothing; keeping it finite keeps sum + c = sum.
-  // Stryker disable next-line EqualityOperator: at |sum| = |x| both branches give the same compensation, 0
-  if (Number.isFinite(t)) s[i + 1]! += Math.abs(sum) >= Math.abs(x) ? sum - t + x : x - t + sum;
-  s[i] = t;
-}
-
 export class Accumulator implements AccumulatorBase {
   readonly lossName: string;
   readonly options: { readonly [key: string]: Json };
@@ -133,8 +124,8 @@ export class Accumulator implements AccumulatorBase {
       // The batch runs the one-shot code, which names weights opts.weights; here they are an argument.
       throw renamed(e, 'opts.weights', 'weights');
     }
-    add(this.s, 0, sums.sum);
-    add(this.s, 2, sums.weight);
+    addCompensated(this.s, 0, sums.sum);
+    addCompensated(this.s, 2, sums.weight);
     this.n += sums.count;
     return this;
   }
@@ -151,10 +142,10 @@ export class Accumulator implements AccumulatorBase {
       throw new SimdlossError(`${fn}: cannot merge accumulators with different options: ${this.key} here, ${other.key} in other`, 'other');
     }
     const [s0, c0, w0, d0] = other.s; // read first: other may be this
-    add(this.s, 0, s0!);
-    add(this.s, 0, c0!);
-    add(this.s, 2, w0!);
-    add(this.s, 2, d0!);
+    addCompensated(this.s, 0, s0!);
+    addCompensated(this.s, 0, c0!);
+    addCompensated(this.s, 2, w0!);
+    addCompensated(this.s, 2, d0!);
     this.n += other.n;
     return this;
   }

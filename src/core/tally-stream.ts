@@ -6,9 +6,10 @@
  */
 
 import { VERSION } from '../version.js';
+import { addCompensated } from './compensated.js';
 import { SimdlossError, show } from './errors.js';
 import { canonical, type Json, stateObject } from './stream.js';
-import { addPair, type Table, values } from './tally.js';
+import { type Table, values } from './tally.js';
 
 /** How one counting metric streams. */
 export interface TallySpec<R> {
@@ -97,8 +98,8 @@ export class TallyAccumulator<A extends unknown[], R> {
     const theirs = other.table.slice(); // other may be this
     // Stryker disable next-line ArithmeticOperator: the pairs past the table's end are writes a Float64Array ignores
     for (let i = 0; i < theirs.length / 2; i++) {
-      addPair(this.table, i, theirs[2 * i]!);
-      addPair(this.table, i, theirs[2 * i + 1]!);
+      addCompensated(this.table, 2 * i, theirs[2 * i]!);
+      addCompensated(this.table, 2 * i, theirs[2 * i + 1]!);
     }
     this.n += other.n;
     return this;

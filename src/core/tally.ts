@@ -23,14 +23,6 @@ import { chunkOf, ready, wasm } from './wasm.js';
 /** A table: Neumaier pairs, [sum₀, compensation₀, sum₁, compensation₁, …]. */
 export type Table = Float64Array;
 
-/** Neumaier's compensated addition of x into pair i of a table (stream.ts's step). */
-export function addPair(s: Table, i: number, x: number): void {
-  const sum = s[2 * i]!;
-  const t = sum + x;
-  if (Number.isFinite(t)) s[2 * i + 1]! += Math.abs(sum) >= Math.abs(x) ? sum - t + x : x - t + sum;
-  s[2 * i] = t;
-}
-
 /** Each cell's value: sum + compensation. */
 export function values(s: Table): Float64Array {
   const out = new Float64Array(s.length / 2);

@@ -138,3 +138,23 @@ test('a load that failed is tried again by the next init() for that build', asyn
   expect(await initWith({ simd: true }, source)).toEqual({ simd: true });
   expect(loads).toBe(2);
 });
+
+test('a load that finishes while another build is loading leaves that load pending: a third init() shares it', async () => {
+  expect(await init({ simd: false })).toEqual({ simd: false });
+  const waiting: Array<() => void> = [];
+  let loads = 0;
+  const source: Source = (simd) => {
+    loads++;
+    return new Promise((resolve) => waiting.push(() => resolve(BUILDS.find((b) => b.simd === simd)!.bytes)));
+  };
+  const simd = initWith({ simd: true }, source);
+  const scalar = initWith({ simd: false }, source);
+  waiting[0]!();
+  expect(await simd).toEqual({ simd: true });
+  const again = initWith({ simd: false }, source);
+  expect(again).toBe(scalar);
+  waiting[1]!();
+  expect(await again).toEqual({ simd: false });
+  expect(loads).toBe(2);
+  expect(wasm.simd).toBe(false);
+});

@@ -1,8 +1,8 @@
 // The ranking metrics' accumulators: exactly the metric of the binned scores, within their stated
 // bound of the exact metric, merged in any order to the same bits, through JSON and back.
 import { beforeAll, describe, expect, test } from 'vitest';
-import { averagePrecision, initSync, rocAuc, SimdlossError } from '../../src/node.js';
-import { BUILDS, DTYPES, expectIdentical, expectNear, random } from '../helpers.js';
+import { alloc, averagePrecision, initSync, memory, rocAuc, SimdlossError } from '../../src/node.js';
+import { BUILDS, DTYPES, expectIdentical, expectNear, random, refusal } from '../helpers.js';
 import { averagePrecisionRef, binOf, rocAucRef } from '../reference/ranking.js';
 
 const METRICS = [
@@ -125,12 +125,19 @@ describe('merges: any split, any order, the same bits as one update', () => {
     const twice = rocAuc.create().update(y, s).update(y, s);
     expect(acc.merge(acc).toJSON()).toEqual(twice.toJSON());
   });
-  test('refused: another metric, other options, not an accumulator', () => {
-    expect(() => rocAuc.create().merge(averagePrecision.create())).toThrow(
-      /cannot merge an accumulator of averagePrecision into one of rocAuc/,
-    );
-    expect(() => rocAuc.create().merge(rocAuc.create({ bins: 10 }))).toThrow(/different options/);
-    expect(() => rocAuc.create().merge({} as never)).toThrow(/other must be an accumulator/);
+  test('refused: another metric, other options, not an accumulator (whole messages, named other)', () => {
+    expect(refusal(() => rocAuc.create().merge(averagePrecision.create()))).toEqual([
+      'rocAuc.merge: cannot merge an accumulator of averagePrecision into one of rocAuc',
+      'other',
+    ]);
+    expect(refusal(() => rocAuc.create().merge(rocAuc.create({ bins: 10 })))).toEqual([
+      'rocAuc.merge: cannot merge accumulators with different options: {"bins":4096,"range":[0,1]} here, {"bins":10,"range":[0,1]} in other',
+      'other',
+    ]);
+    expect(refusal(() => rocAuc.create().merge({} as never))).toEqual([
+      'rocAuc.merge: other must be an accumulator (from create() or fromJSON()); got Object',
+      'other',
+    ]);
   });
 });
 
@@ -180,6 +187,38 @@ describe('JSON', () => {
   });
 });
 
+test('a plain view of wasm memory as weights, detached by the growth update() itself causes: refused by name', () => {
+  const n = 8;
+  const w = alloc(n, 'f32');
+  const filler: ReturnType<typeof alloc>[] = [];
+  const before = memory().buffer.byteLength;
+  while (memory().buffer.byteLength === before) filler.push(alloc(4096));
+  const grownTo = memory().buffer.byteLength;
+  const view = new Float32Array(memory().buffer, w.ptr, n).fill(1);
+  // 2²⁰ bins want a block of 16 MiB, more than the free list holds: update() grows memory
+  const acc = rocAuc.create({ bins: 2 ** 20 });
+  const y = Float32Array.of(1, 0, 1, 0, 1, 0, 1, 0);
+  const s = Float32Array.from(y, (_, i) => i / 8);
+  expect(refusal(() => acc.update(y, s, view))).toEqual([
+    'rocAuc.update: weights has 0 elements but scores has 8 (a detached view: memory grew; take WasmArray.array again)',
+    'weights',
+  ]);
+  expect(memory().buffer.byteLength, 'update() grew memory').toBeGreaterThan(grownTo);
+  for (const f of filler) f.free();
+  w.free();
+});
+
+test('update() gives its block back: repeated updates of 2²⁰ bins (a 16 MiB block) grow memory once at most', () => {
+  const acc = averagePrecision.create({ bins: 2 ** 20 });
+  const y = Float64Array.of(1, 0, 1);
+  const s = Float64Array.of(0.75, 0.25, 0.5);
+  acc.update(y, s);
+  const bytes = memory().buffer.byteLength;
+  for (let k = 0; k < 4; k++) acc.update(y, s);
+  expect(memory().buffer.byteLength).toBe(bytes);
+  expect(acc.count).toBe(15);
+});
+
 describe('create() and update() refuse bad input and change nothing', () => {
   test('options', () => {
     for (const [opts, message, argument] of [
@@ -218,6 +257,10 @@ describe('create() and update() refuse bad input and change nothing', () => {
       /^averagePrecision.update: weights\[0\] must be a finite number ≥ 0; got -2$/,
     );
     expect(() => acc.update(y, s.subarray(1))).toThrow(/target has 9000 elements but scores has 8999/);
+    expect(refusal(() => acc.update(y, s, new A(8999)))).toEqual([
+      'averagePrecision.update: weights has 8999 elements but scores has 9000',
+      'weights',
+    ]);
     expect(acc.toJSON()).toEqual(before);
     // One class absent: result() says so (an empty accumulator too).
     expect(() => rocAuc.create().result()).toThrow(/^rocAuc: target has no positive example/);

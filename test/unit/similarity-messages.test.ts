@@ -28,6 +28,14 @@ describe.each(LOSSES)('%s', (name, loss) => {
     expect(refusal(() => loss.create({ dim: 0x40000000 }))).toEqual([`${name}.create: ${past}`, 'opts.dim']);
   });
 
+  test('opts is required (it holds dim): left out or null, refused', () => {
+    const y = new Float32Array(3);
+    const must = 'opts must be an object with opts.dim (values per row)';
+    expect(refusal(() => loss(y, y))).toEqual([`${name}: ${must}; got undefined`, 'opts']);
+    expect(refusal(() => loss(y, y, null))).toEqual([`${name}: ${must}; got null`, 'opts']);
+    expect(refusal(() => loss.create(null))).toEqual([`${name}.create: ${must}; got null`, 'opts']);
+  });
+
   test('target and out are measured against pred, by name', () => {
     const p = new Float32Array(6);
     expect(refusal(() => loss(new Float32Array(4), p, { dim: 3 }))).toEqual([`${name}: target has 4 elements but pred has 6`, 'target']);
@@ -64,6 +72,12 @@ describe.each(LOSSES)('%s', (name, loss) => {
     expect(refusal(() => loss.create({ dim: 3, reduction: 'none' }))).toEqual([
       `${name}.create: opts.reduction must be 'mean' or 'sum': an accumulator keeps sums, not per-row losses; got 'none'`,
       'opts.reduction',
+    ]);
+    // the list an accumulator takes: the call's options less weights and out
+    const own = { dice: ', smooth', tversky: ', alpha, beta, smooth', cosineSimilarity: '' }[name];
+    expect(refusal(() => loss.create({ dim: 3, foo: 1 }))).toEqual([
+      `${name}.create: unknown option 'foo' (this loss takes: dim, reduction${own})`,
+      'opts.foo',
     ]);
     const y = new Float32Array(3);
     expect(refusal(() => loss.create({ dim: 3 }).update(y, y, new Float32Array(1), y))).toEqual([

@@ -6,6 +6,7 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { staging } from '../../src/core/wasm.js';
 import { binaryConfusion, calibration, confusionMatrix, initSync, SimdlossError } from '../../src/node.js';
+import { VERSION } from '../../src/version.js';
 import { BUILDS, random, uniform } from '../helpers.js';
 
 beforeAll(() => initSync(BUILDS[0].bytes));
@@ -142,13 +143,61 @@ describe.each(METRICS)('$name', (m) => {
   });
 });
 
-test('a cell keeps what its float64 sum rounds away in its compensation, whichever addend is larger', () => {
-  // 0.5 + 2⁵³ rounds to 2⁵³: the compensation holds the 0.5, in the kernel's step and in a merge's
+test("a cell keeps what its float64 sum rounds away in its compensation, in the kernel's step", () => {
+  // 0.5 + 2⁵³ rounds to 2⁵³: the compensation holds the 0.5
   const acc = binaryConfusion.create().update(Int32Array.of(1, 1), Float64Array.of(1, 1), Float64Array.of(0.5, 2 ** 53));
   expect(acc.toJSON().sums[0]).toBe(2 ** 53);
   expect(acc.toJSON().compensations[0]).toBe(0.5);
-  const other = binaryConfusion.create().update(Int32Array.of(1), Float64Array.of(1), Float64Array.of(0.5));
-  expect(acc.merge(other).result().tp).toBe(2 ** 53 + 1);
+});
+
+describe('a merge adds each cell of the other state with the compensated step', () => {
+  // Worked by hand in float64 (ulp 2 on [2⁵³, 2⁵⁴), 4 on [2⁵⁴, 2⁵⁵); ties round to even). Each case
+  // puts its numbers in one cell, in turn each of the four, and wants every other cell left at 0.
+  const state = (cell: number, sum: number, compensation: number) => {
+    const sums = [0, 0, 0, 0];
+    const compensations = [0, 0, 0, 0];
+    sums[cell] = sum;
+    compensations[cell] = compensation;
+    return binaryConfusion.fromJSON({
+      simdloss: VERSION,
+      metric: 'binaryConfusion',
+      options: { threshold: 0.5 },
+      sums,
+      compensations,
+      count: 1,
+    });
+  };
+  const expectCell = (acc: ReturnType<typeof state>, cell: number, sum: number | string, compensation: number) => {
+    const { sums, compensations } = acc.toJSON();
+    expect(sums).toEqual(sums.map((_, i) => (i === cell ? sum : 0)));
+    expect(compensations).toEqual(compensations.map((_, i) => (i === cell ? compensation : 0)));
+  };
+  const cells = [0, 1, 2, 3];
+
+  test.each(cells)('cell %i: the sum the larger addend; what the sum rounds away is kept', (cell) => {
+    // 2⁵³ + 1 rounds to 2⁵³: the compensation gains the 1 and the cell's value is 2⁵³ + 2, exact
+    const acc = state(cell, 2 ** 53, 1).merge(state(cell, 1, 0));
+    expectCell(acc, cell, 2 ** 53, 2);
+    expect(Object.values(acc.result())[cell]).toBe(2 ** 53 + 2);
+  });
+
+  test.each(cells)("cell %i: the other state's sum the larger addend", (cell) => {
+    // 1.5 + 2⁵⁴ rounds to 2⁵⁴, and the compensation is 2⁵⁴ − 2⁵⁴ + 1.5 = 1.5; taken the other way
+    // round, 1.5 − 2⁵⁴ rounds to −(2⁵⁴ − 2) and the compensation would be 2
+    expectCell(state(cell, 1.5, 0).merge(state(cell, 2 ** 54, 0)), cell, 2 ** 54, 1.5);
+  });
+
+  test.each(cells)("cell %i: the other state's compensation is added too", (cell) => {
+    // 2⁵³ + 2⁵³ = 2⁵⁴ exactly; then its compensation 1: 2⁵⁴ + 1 rounds to 2⁵⁴, the 1 joins this one's 1
+    expectCell(state(cell, 2 ** 53, 1).merge(state(cell, 2 ** 53, 1)), cell, 2 ** 54, 2);
+  });
+
+  test.each(cells)('cell %i: a sum that overflows is Infinity, its compensation left as it was', (cell) => {
+    // the step's terms would be ∞ − ∞: the compensation stays finite and the value ∞, not NaN
+    const acc = state(cell, 1.7e308, 0.5).merge(state(cell, 1.7e308, 0));
+    expectCell(acc, cell, 'Infinity', 0.5); // the state's JSON spells a non-finite sum out
+    expect(Object.values(acc.result())[cell]).toBe(Infinity);
+  });
 });
 
 test('weighted sums that overflow survive the JSON trip as Infinity', () => {

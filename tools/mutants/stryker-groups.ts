@@ -110,12 +110,14 @@ export const GROUPS: readonly StrykerGroup[] = [
   },
   {
     name: 'stream',
-    mutate: ['src/core/stream.ts'],
+    mutate: ['src/core/stream.ts', 'src/core/compensated.ts'],
     tests: [
       'test/unit/stream.test.ts',
       'test/unit/stream-merge.test.ts',
       'test/unit/accumulator-state.test.ts',
       'test/unit/embedding-stream.test.ts',
+      // the compensated step's branches and overflow, cell by cell
+      'test/unit/tally-stream.test.ts',
     ],
   },
   {
