@@ -3,6 +3,7 @@
 // address in wasm memory. Each call succeeds and gives the gradient worked out by hand.
 import { beforeAll, describe, expect, test } from 'vitest';
 import { alloc, init, memory, mse, SimdlossError, softmaxCrossEntropy, triplet, type WasmArray } from '../../src/node.js';
+import { refusal } from '../helpers.js';
 
 beforeAll(async () => {
   await init();
@@ -73,6 +74,18 @@ test('an ordinary view over wasm memory from byte 0, long enough to reach a Wasm
       'mse.grad: opts.out overlaps pred at a different offset (it may be pred itself, not a shifted view)',
     );
     expect((error as SimdlossError).argument).toBe('opts.out');
+  });
+});
+
+test('the other way round: a WasmArray opts.out inside an ordinary view over wasm memory from byte 0, given as pred, is refused', () => {
+  const out = alloc(N);
+  using([out], () => {
+    expect(out.ptr).toBeLessThan(4 * N);
+    const pred = new Float32Array(memory().buffer, 0, N);
+    expect(refusal(() => mse.grad(new Float32Array(N), pred, { out }))).toEqual([
+      'mse.grad: opts.out overlaps pred at a different offset (it may be pred itself, not a shifted view)',
+      'opts.out',
+    ]);
   });
 });
 

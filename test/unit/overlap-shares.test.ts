@@ -79,3 +79,28 @@ test('an ordinary gradient longer than a WasmArray input’s offset, beside Wasm
     for (const a of inputs) a.free();
   }
 });
+
+test('an ordinary view over wasm memory from byte 0, long enough to reach a WasmArray gradient, on either side', () => {
+  // its byte offset is 0, a real offset: the view and the WasmArray overlap
+  const n = 1 << 20;
+  const out = alloc(n);
+  try {
+    expect(out.ptr).toBeLessThan(4 * n);
+    const view = new Float32Array(memory().buffer, 0, n);
+    const zeros = () => new Float32Array(n);
+    expect(refusal(() => triplet.grad(view, zeros(), zeros(), { dim: 2, out: { positive: out } }))).toEqual([
+      message('opts.out.positive', 'anchor'),
+      'opts.out.positive',
+    ]);
+    expect(refusal(() => triplet.grad(zeros(), zeros(), zeros(), { dim: 2, out: { anchor: view, positive: out } }))).toEqual([
+      message('opts.out.positive', 'opts.out.anchor'),
+      'opts.out.positive',
+    ]);
+    expect(refusal(() => triplet.grad(zeros(), zeros(), zeros(), { dim: 2, out: { anchor: out, positive: view } }))).toEqual([
+      message('opts.out.positive', 'opts.out.anchor'),
+      'opts.out.positive',
+    ]);
+  } finally {
+    out.free();
+  }
+});
