@@ -2,6 +2,7 @@
 // bound of the exact metric, merged in any order to the same bits, through JSON and back.
 import { beforeAll, describe, expect, test } from 'vitest';
 import { alloc, averagePrecision, initSync, memory, rocAuc, SimdlossError } from '../../src/node.js';
+import { VERSION } from '../../src/version.js';
 import { BUILDS, DTYPES, expectIdentical, expectNear, random, refusal } from '../helpers.js';
 import { averagePrecisionRef, binOf, rocAucRef } from '../reference/ranking.js';
 
@@ -155,6 +156,21 @@ describe('JSON', () => {
       acc.reset().update(y, s, w);
     }
   });
+  test('a bin weighs its sum plus its compensation', () => {
+    // bins 2: negatives of weight 1 + 1 in bin 0 and 1 in bin 1, a positive of 0.5 + 0.5 in bin 1:
+    // AUC = (N₀·P₁ + ½·N₁·P₁) / (P·N) = (2 + ½) / 3
+    const state = {
+      simdloss: VERSION,
+      loss: 'rocAuc',
+      options: { bins: 2, range: [0, 1] },
+      count: 4,
+      positive: [0, 0.5],
+      negative: [1, 1],
+      positiveCompensation: [0, 0.5],
+      negativeCompensation: [1, 0],
+    };
+    expectNear(rocAuc.fromJSON(state).result(), 2.5 / 3, 1e-15, 'rocAuc');
+  });
   test('bad states', () => {
     const good = rocAuc.create({ bins: 2 }).update(Float64Array.of(1, 0), Float64Array.of(0.9, 0.1)).toJSON();
     const bad = (change: object, message: RegExp, argument: string) => {
@@ -168,7 +184,11 @@ describe('JSON', () => {
       expect((error as Error).message).toMatch(message);
       expect((error as SimdlossError).argument).toBe(argument);
     };
-    bad({ loss: 'averagePrecision' }, /state.loss must be 'rocAuc'/, 'state.loss');
+    bad(
+      { loss: 'averagePrecision' },
+      /^rocAuc.fromJSON: state.loss must be 'rocAuc' \(restore a state with the metric that wrote it\); got 'averagePrecision'$/,
+      'state.loss',
+    );
     bad({ simdloss: '9.0.0' }, /state.simdloss is '9.0.0', which this simdloss .* does not read/, 'state.simdloss');
     bad({ count: -1 }, /state.count must be an integer ≥ 0/, 'state.count');
     bad({ count: 0 }, /state.count is 0 but the bins are not empty/, 'state.count');
