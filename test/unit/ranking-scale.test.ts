@@ -36,6 +36,15 @@ for (const build of BUILDS) {
         }
       }
     });
+    test('positives weighing 2^-1000 each, negatives 2^900: P·N in range, so no class is rescaled out of it', () => {
+      // one power of two per class changes no ROC ratio: the unweighted bits (the negatives kept out of
+      // the accumulators' first bin, so that no sum but the negatives' own gives their magnitude)
+      const { y, s } = data(600, 11);
+      const t = Float64Array.from(s, (v) => 0.5 + v / 2);
+      const weights = Float64Array.from(y, (v) => (v === 1 ? 2 ** -1000 : 2 ** 900));
+      expect(rocAuc(y, t, { weights })).toBe(rocAuc(y, t));
+      expect(rocAuc.create({ bins: 64 }).update(y, t, weights).result()).toBe(rocAuc.create({ bins: 64 }).update(y, t).result());
+    });
     test('weights spread over 1e-300 … 1e300: within the references', () => {
       const n = 3000;
       const { y, s } = data(n, 7);
