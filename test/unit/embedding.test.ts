@@ -671,7 +671,7 @@ describe('bad input: a SimdlossError naming the argument, index, expected range 
     expectError(
       () => call(entry, 'grad', d, { dim: 3, out: new Float32Array(12) }),
       'opts.out',
-      /opts.out must be an object \{ .* \} of arrays/,
+      new RegExp(`opts.out must be an object \\{ ${entry.inputs.join(', ')} \\} of arrays \\(each optional\\); got Float32Array$`),
     );
     expectError(
       () => call(entry, 'grad', d, { dim: 3, out: { c: new Float32Array(12) } }),
