@@ -93,6 +93,25 @@ test('a module that is not a simdloss build is refused, and the running build st
     argument: undefined,
   });
   expect(mse(Float64Array.of(0), Float64Array.of(2))).toBe(4);
+  // a memory but no heapBase, and a heapBase function but no memory: each refused as well
+  const memoryOnly = new WebAssembly.Module(
+    new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 5, 3, 1, 0, 1, 7, 10, 1, 6, 109, 101, 109, 111, 114, 121, 2, 0]),
+  );
+  expect(WebAssembly.Module.exports(memoryOnly)).toEqual([{ name: 'memory', kind: 'memory' }]);
+  const heapBaseOnly = new WebAssembly.Module(
+    new Uint8Array([
+      0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 127, 3, 2, 1, 0, 7, 12, 1, 8, 104, 101, 97, 112, 66, 97, 115, 101, 0, 0, 10, 6, 1, 4,
+      0, 65, 0, 11,
+    ]),
+  );
+  expect(WebAssembly.Module.exports(heapBaseOnly)).toEqual([{ name: 'heapBase', kind: 'function' }]);
+  for (const m of [memoryOnly, heapBaseOnly]) {
+    expect(thrown(() => initSync(m))).toEqual({
+      message: 'simdloss: this WebAssembly module is not a simdloss build',
+      argument: undefined,
+    });
+  }
+  expect(mse(Float64Array.of(0), Float64Array.of(2))).toBe(4);
 });
 
 test('two init calls for different builds at once: each resolves to its own, the last one stays', async () => {
