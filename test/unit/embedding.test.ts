@@ -8,7 +8,7 @@ import { type EmbeddingEntry, registryOf } from '../registry.js';
 
 const registry = registryOf(lib);
 
-import { BUILDS, DTYPES, expectIdentical, random, uniform } from '../helpers.js';
+import { BUILDS, DTYPES, expectIdentical, random, refusal, uniform } from '../helpers.js';
 import { embeddingReferences, type Opts, type RowResult } from '../reference/embedding.js';
 
 type AnyLoss = any; // pair and triplet losses have different signatures; each call passes the right arguments
@@ -700,6 +700,35 @@ describe('bad input: a SimdlossError naming the argument, index, expected range 
     for (const input of entry.inputs) expectIdentical(again.grad[input], right.grad[input], input);
   });
   const run2 = (entry: EmbeddingEntry, d: Data, opts: object) => () => call(entry, 'loss', d, opts);
+
+  test.each([
+    ['contrastive', contrastive],
+    ['cosineEmbedding', cosineEmbedding],
+  ] as const)('%s: a gradient written over the label or the weights, even the very same array (dim 1), is refused', (name, f) => {
+    // rows of one value: the label and the weights are as long as a gradient, yet neither is an input it may replace
+    const label = Float32Array.of(1, 0, 1, 0);
+    const weights = Float32Array.of(1, 2, 1, 2);
+    const a = Float32Array.of(0.1, 0.35, 0.6, 0.85);
+    const b = Float32Array.of(1, 0.8, 0.6, 0.4);
+    const overlap = (what: string, other: string) =>
+      `${name}.grad: ${what} overlaps ${other} (an output may be its own input, not a shifted view or another argument)`;
+    for (const [out, what, other] of [
+      [{ a: label }, 'opts.out.a', 'label'],
+      [{ b: label }, 'opts.out.b', 'label'],
+      [{ a: weights }, 'opts.out.a', 'opts.weights'],
+      [{ b: weights }, 'opts.out.b', 'opts.weights'],
+    ] as const) {
+      expect(refusal(() => (f as AnyLoss).grad(label, a, b, { dim: 1, weights, out }))).toEqual([overlap(what, other), what]);
+    }
+    // nor may both gradients be the very same array
+    const g = new Float32Array(4);
+    expect(refusal(() => (f as AnyLoss).grad(label, a, b, { dim: 1, out: { a: g, b: g } }))).toEqual([
+      overlap('opts.out.b', 'opts.out.a'),
+      'opts.out.b',
+    ]);
+    expect(Array.from(label)).toEqual([1, 0, 1, 0]);
+    expect(Array.from(weights)).toEqual([1, 2, 1, 2]);
+  });
 });
 
 test('public types: one overload per dtype, a gradient per input', () => {

@@ -202,6 +202,18 @@ describe('JSON', () => {
     bad({ options: { bins: 0, range: [0, 1] } }, /state.options.bins must be an integer in \[1, 1048576\]; got 0/, 'state.options.bins');
     bad({ options: { bins: 2, range: [0, 1], x: 1 } }, /unknown option 'x'/, 'state.options.x');
     bad({ extra: 1 }, /unknown field state.extra/, 'state.extra');
+    for (const options of [null, [1, 2], 3]) {
+      const shown = options === null ? 'null' : Array.isArray(options) ? 'Array' : '3';
+      expect(refusal(() => rocAuc.fromJSON({ ...good, options } as never))).toEqual([
+        `rocAuc.fromJSON: state.options must be an object of bins and range; got ${shown}`,
+        'state.options',
+      ]);
+    }
+    // weights are an unknown option of a state, not a call's option refused for accumulators
+    expect(refusal(() => rocAuc.fromJSON({ ...good, options: { bins: 2, range: [0, 1], weights: 1 } } as never))).toEqual([
+      "rocAuc.fromJSON: unknown option 'weights' (this loss takes: bins, range)",
+      'state.options.weights',
+    ]);
     expect(() => rocAuc.fromJSON('{')).toThrow(/state is a string but not JSON/);
     expect(() => rocAuc.fromJSON(3 as never)).toThrow(/state must be an object/);
   });
