@@ -108,9 +108,9 @@ export function describeRange(spec: NumericOption): string {
   return `in ${spec.minOpen ? '(' : '['}${spec.min}, ${max}${spec.maxOpen ? ')' : ']'}`;
 }
 
-/** Rejects option names a loss does not know: a misspelt option must not be silently ignored. */
-export function checkOptionNames(fn: string, opts: object, allowed: readonly string[]): void {
-  for (const key in opts) if (!isAmong(key, allowed)) throw unknownOption(fn, key, allowed);
+/** Rejects option names a loss does not know: a misspelt option must not be silently ignored. `where`: what the error's argument calls the options (a state's are `state.options`). */
+export function checkOptionNames(fn: string, opts: object, allowed: readonly string[], where = 'opts'): void {
+  for (const key in opts) if (!isAmong(key, allowed)) throw unknownOption(fn, key, allowed, where);
 }
 
 // A loop rather than Array.prototype.includes: inlined with the rest, it spares a builtin call per key
@@ -120,8 +120,8 @@ function isAmong(key: string, names: readonly string[]): boolean {
   return false;
 }
 
-function unknownOption(fn: string, key: string, allowed: readonly string[]): SimdlossError {
-  return new SimdlossError(`${fn}: unknown option '${key}' (this loss takes: ${allowed.join(', ')})`, `opts.${key}`);
+function unknownOption(fn: string, key: string, allowed: readonly string[], where: string): SimdlossError {
+  return new SimdlossError(`${fn}: unknown option '${key}' (this loss takes: ${allowed.join(', ')})`, `${where}.${key}`);
 }
 
 /** Whether a buffer was detached (memory.grow replaced it, or it was transferred); an empty one is not. */

@@ -283,13 +283,7 @@ export function resolveBins(fn: string, opts: unknown, where = 'opts'): { bins: 
       'opts.weights',
     );
   }
-  try {
-    checkOptionNames(fn, o, ['bins', 'range']);
-  } catch (e) {
-    throw where === 'opts'
-      ? e
-      : new SimdlossError((e as Error).message.replace('opts.', `${where}.`), `${where}.${(e as SimdlossError).argument!.slice(5)}`);
-  }
+  checkOptionNames(fn, o, ['bins', 'range'], where);
   const bins = o.bins === undefined ? 4096 : o.bins; // null is a value, refused, not the default
   if (typeof bins !== 'number' || !Number.isInteger(bins) || bins < 1 || bins > MAX_BINS) {
     throw new SimdlossError(`${fn}: ${where}.bins must be an integer in [1, ${MAX_BINS}]; got ${show(bins)}`, `${where}.bins`);
