@@ -258,6 +258,20 @@ for (const build of BUILDS) {
           }
         });
 
+        test(`${entry.name} ${dtype.name}: one input a WasmArray, the others ordinary, into WasmArray gradients: chunks of a slot`, () => {
+          // 100 rows of 128 values are more than a slot holds: the ordinary inputs are copied a slot's worth at a time
+          const [rows, dim] = [100, 128];
+          const d = data(entry, C, rows, dim, 7);
+          const plain = call(entry, 'withGrad', d, { dim });
+          const first = alloc(rows * dim, dtype.name);
+          first.array.set(d.xs[0]!);
+          const outs = Object.fromEntries(entry.inputs.map((name) => [name, alloc(rows * dim, dtype.name)]));
+          const mixed = call(entry, 'withGrad', { label: d.label, xs: [first, ...d.xs.slice(1)] }, { dim, out: outs });
+          expect(mixed.loss).toBe(plain.loss);
+          for (const name of entry.inputs) expectIdentical(mixed.grad[name], plain.grad[name], name);
+          [first, ...Object.values(outs)].forEach((a) => void a.free());
+        });
+
         test(`${entry.name} ${dtype.name}: rows wider than a staging slot: refused for ordinary arrays, fine as WasmArrays`, () => {
           const dim = 32768 / dtype.Array.BYTES_PER_ELEMENT + 1;
           const rows = 3;
