@@ -284,7 +284,11 @@ for (const build of BUILDS) {
           }
           expect(error).toBeInstanceOf(SimdlossError);
           expect((error as SimdlossError).argument).toBe('opts.dim');
-          expect((error as SimdlossError).message).toMatch(/wider than a staging slot .* as WasmArrays \(alloc\)/);
+          const per = 32768 / dtype.Array.BYTES_PER_ELEMENT;
+          expect((error as SimdlossError).message).toBe(
+            `${entry.name}.withGrad: opts.dim = ${dim} is wider than a staging slot (${per} ${dtype.name === 'f32' ? 'float32' : 'float64'} values per row at most) ` +
+              `for ordinary arrays; pass ${entry.inputs.join(', ')} and opts.out as WasmArrays (alloc) for wider rows`,
+          );
           const place = (x: Float32Array | Float64Array) => {
             const a = alloc(x.length, dtype.name);
             a.array.set(x);

@@ -259,6 +259,13 @@ describe('create() and update() refuse bad input and change nothing', () => {
       [{ bins: 2 ** 21 }, /opts.bins must be an integer/, 'opts.bins'],
       [{ range: [1, 0] }, /opts.range must be \[lo, hi\], finite numbers with lo < hi; got \[1, 0\]/, 'opts.range'],
       [{ range: [0, Infinity] }, /opts.range must be/, 'opts.range'],
+      // a width that overflows, and one so narrow that bins per unit of score overflow
+      [
+        { range: [-1.7e308, 1.7e308] },
+        /opts.range must be \[lo, hi\], finite numbers with lo < hi; got \[-1.7e\+308, 1.7e\+308\]$/,
+        'opts.range',
+      ],
+      [{ range: [0, 1e-310] }, /opts.range must be \[lo, hi\], finite numbers with lo < hi; got \[0, 1e-310\]$/, 'opts.range'],
       [{ range: [0, 1, 2] }, /opts.range must be/, 'opts.range'],
       [{ range: 1 }, /opts.range must be .*; got 1$/, 'opts.range'],
       [{ weights: Float64Array.of(1) }, /opts.weights is not an accumulator option/, 'opts.weights'],
@@ -274,6 +281,8 @@ describe('create() and update() refuse bad input and change nothing', () => {
       expect((error as SimdlossError).argument).toBe(argument);
     }
     expect(rocAuc.create().options).toEqual({ bins: 4096, range: [0, 1] });
+    // wide, with many bins: bins · width would overflow, bins / width does not
+    expect(rocAuc.create({ range: [0, 1e305] }).options).toEqual({ bins: 4096, range: [0, 1e305] });
   });
   test.each(DTYPES)('a refused batch (%s) leaves the state as it was', ({ Array: A }) => {
     const { y, s } = data(A, 9000, 4, 'none');
