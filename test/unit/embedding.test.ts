@@ -8,7 +8,7 @@ import { type EmbeddingEntry, registryOf } from '../registry.js';
 
 const registry = registryOf(lib);
 
-import { BUILDS, DTYPES, expectIdentical, random, refusal, uniform } from '../helpers.js';
+import { BUILDS, DTYPES, expectIdentical, expectNear, random, refusal, uniform } from '../helpers.js';
 import { embeddingReferences, type Opts, type RowResult } from '../reference/embedding.js';
 
 type AnyLoss = any; // pair and triplet losses have different signatures; each call passes the right arguments
@@ -270,6 +270,31 @@ for (const build of BUILDS) {
           expect(mixed.loss).toBe(plain.loss);
           for (const name of entry.inputs) expectIdentical(mixed.grad[name], plain.grad[name], name);
           [first, ...Object.values(outs)].forEach((a) => void a.free());
+        });
+
+        test(`${entry.name} ${dtype.name}: WasmArray inputs and gradients, an ordinary label, weights or per-row losses of more rows than a slot holds`, () => {
+          // 10 000 rows of 2: the label, the weights and the losses of 'none' go through slots of 8192 or 4096 values
+          const [rows, dim] = [10_000, 2];
+          const d = data(entry, C, rows, dim, 5);
+          const w = uniform(C, rows, [0, 3], random(6));
+          const wx = d.xs.map((x) => {
+            const a = alloc(x.length, dtype.name);
+            a.array.set(x);
+            return a;
+          });
+          const outs = Object.fromEntries(entry.inputs.map((name) => [name, alloc(rows * dim, dtype.name)]));
+          for (const opts of [
+            { dim, weights: w },
+            { dim, reduction: 'none' as const },
+          ]) {
+            const plain = call(entry, 'withGrad', d, opts);
+            const staged = call(entry, 'withGrad', { label: d.label, xs: wx }, { ...opts, out: outs });
+            // the rows are summed in other chunks: float64 sums of n terms in two orders, within 2n·2⁻⁵³ of each other
+            if (opts.reduction === 'none') expectIdentical(staged.loss, plain.loss, 'none');
+            else expectNear(staged.loss as number, plain.loss as number, 2 * rows * 2 ** -53, 'loss');
+            for (const name of entry.inputs) expectIdentical(staged.grad[name], plain.grad[name], name);
+          }
+          [...wx, ...Object.values(outs)].forEach((a) => void a.free());
         });
 
         test(`${entry.name} ${dtype.name}: rows wider than a staging slot: refused for ordinary arrays, fine as WasmArrays`, () => {
