@@ -273,8 +273,9 @@ for (const build of BUILDS) {
         });
 
         test(`${entry.name} ${dtype.name}: WasmArray inputs and gradients, an ordinary label, weights or per-row losses of more rows than a slot holds`, () => {
-          // 10 000 rows of 2: the label, the weights and the losses of 'none' go through slots of 8192 or 4096 values
-          const [rows, dim] = [10_000, 2];
+          // 100 000 rows of 2: the label, the weights and the losses of 'none' go through slots of 8192 or
+          // 4096 values (all of them at once would run past the scratch area into the arrays above it)
+          const [rows, dim] = [100_000, 2];
           const d = data(entry, C, rows, dim, 5);
           const w = uniform(C, rows, [0, 3], random(6));
           const wx = d.xs.map((x) => {
