@@ -194,6 +194,7 @@ describe('JSON', () => {
     bad({ count: 0 }, /state.count is 0 but the bins are not empty/, 'state.count');
     bad({ positive: [1] }, /state.positive must be an array of 2 numbers/, 'state.positive');
     bad({ negative: [0, -1] }, /state.negative\[1\] must be a finite number ≥ 0; got -1/, 'state.negative');
+    bad({ positive: [-1, 0] }, /state.positive\[0\] must be a finite number ≥ 0; got -1/, 'state.positive');
     bad(
       { positiveCompensation: [0, 'x'] },
       /state.positiveCompensation\[1\] must be a finite number; got 'x'/,
