@@ -162,7 +162,7 @@ describe('JSON', () => {
     const state = {
       simdloss: VERSION,
       loss: 'rocAuc',
-      options: { bins: 2, range: [0, 1] },
+      options: { bins: 2, range: [0, 1] as [number, number] },
       count: 4,
       positive: [0, 0.5],
       negative: [1, 1],
