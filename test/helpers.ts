@@ -151,6 +151,16 @@ export function placed<D extends 'f32' | 'f64'>(values: TypedArrayOf<D>, at: Whe
   return a;
 }
 
+/** Where a call-count test puts each array of a call, and what it asks for (its sizes are the test's own). */
+export interface Placement {
+  target: Where;
+  pred: Where;
+  weights: 'none' | Where;
+  /** Where the gradient goes, or 'none': the loss alone. */
+  gradient: 'none' | 'new' | Where;
+  reduction: 'mean' | 'sum' | 'none';
+}
+
 const ARRAYS = { f32: Float32Array, f64: Float64Array, i32: Int32Array };
 
 /**

@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { SLOT_BYTES } from '../../src/core/abi.js';
 import { softmaxCrossEntropy, sparseSoftmaxCrossEntropy, type WasmArray } from '../../src/node.js';
-import { countedCalls, DTYPES, filledAt, type Where } from '../helpers.js';
+import { countedCalls, DTYPES, filledAt, type Placement } from '../helpers.js';
 
 type AnyLoss = any; // the arrays are placed at run time, each call well typed
 type Dtype = (typeof DTYPES)[number];
@@ -17,15 +17,9 @@ beforeAll(() => {
   counter = countedCalls((k) => /^(sparseSoftmaxCrossEntropy|softmaxCrossEntropy)_f(32|64)$/.test(k));
 });
 
-interface Case {
+interface Case extends Placement {
   rows: number;
   classes: number;
-  target: Where;
-  pred: Where;
-  weights: 'none' | Where;
-  /** Where the gradient goes, or 'none': the loss alone. */
-  gradient: 'none' | 'new' | Where;
-  reduction: 'mean' | 'sum' | 'none';
 }
 
 /** The kernel calls of one call of `loss` with its arrays placed as `c` says. */

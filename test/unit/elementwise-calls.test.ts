@@ -5,11 +5,10 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { SLOT_BYTES } from '../../src/core/abi.js';
 import { mse, type WasmArray } from '../../src/node.js';
-import { countedCalls, DTYPES, filledAt } from '../helpers.js';
+import { countedCalls, DTYPES, filledAt, type Placement } from '../helpers.js';
 
 type AnyLoss = any; // the arrays are placed at run time, each call well typed
 type Dtype = (typeof DTYPES)[number];
-type Where = 'ordinary' | 'wasm';
 
 let counter: { calls: number };
 
@@ -17,14 +16,8 @@ beforeAll(() => {
   counter = countedCalls((k) => k === 'mse_f32' || k === 'mse_f64');
 });
 
-interface Case {
+interface Case extends Placement {
   n: number;
-  target: Where;
-  pred: Where;
-  weights: 'none' | Where;
-  /** Where the gradient goes, or 'none': the loss alone. */
-  gradient: 'none' | 'new' | Where;
-  reduction: 'mean' | 'sum' | 'none';
 }
 
 /** The kernel calls of one call with its arrays placed as `c` says. */

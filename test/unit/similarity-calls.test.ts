@@ -7,11 +7,10 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { SLOT_BYTES } from '../../src/core/abi.js';
 import { cosineSimilarity, dice, tversky, type WasmArray } from '../../src/node.js';
-import { countedCalls, DTYPES, filledAt } from '../helpers.js';
+import { countedCalls, DTYPES, filledAt, type Placement } from '../helpers.js';
 
 type AnyLoss = any; // each loss has its own option type; every call passes the right ones
 type Dtype = (typeof DTYPES)[number];
-type Where = 'ordinary' | 'wasm';
 
 const LOSSES: [string, AnyLoss][] = [
   ['dice', dice],
@@ -24,15 +23,9 @@ beforeAll(() => {
   counter = countedCalls((k) => LOSSES.some(([name]) => k === `${name}_f32` || k === `${name}_f64`));
 });
 
-interface Case {
+interface Case extends Placement {
   dim: number;
   rows: number;
-  target: Where;
-  pred: Where;
-  weights: 'none' | Where;
-  /** Where the gradient goes, or 'none': the loss alone. */
-  gradient: 'none' | 'new' | Where;
-  reduction: 'mean' | 'sum' | 'none';
 }
 
 /** The kernel calls of one call with its arrays placed as `c` says. */
