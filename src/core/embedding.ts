@@ -227,7 +227,8 @@ function chunkFor(family: Family, b: Batch, losses: FloatArray | undefined): num
     }
     return chunkOf(fit);
   }
-  const perRowCopies = b.zl < 0 || (b.w !== undefined && b.zw < 0) || losses !== undefined;
+  // a loss without a label (triplet) has no label to copy: its zl of -1 says nothing
+  const perRowCopies = (b.label !== undefined && b.zl < 0) || (b.w !== undefined && b.zw < 0) || losses !== undefined;
   return perRowCopies ? chunkOf(SLOT_BYTES / bytes) : Math.max(b.n, 1);
 }
 
