@@ -92,7 +92,13 @@ export const GROUPS: readonly StrykerGroup[] = [
     name: 'embedding',
     mutate: ['src/core/embedding.ts', 'src/loss/embedding.ts'],
     // the tfjs bridge reads the spec's shape (is the first tensor a label?), which no other test does
-    tests: ['test/unit/embedding-calls.test.ts', 'test/unit/embedding.test.ts', 'test/unit/embedding-stream.test.ts', ...REGISTRY, 'test/unit/tfjs-bridge.test.ts'],
+    tests: [
+      'test/unit/embedding-calls.test.ts',
+      'test/unit/embedding.test.ts',
+      'test/unit/embedding-stream.test.ts',
+      ...REGISTRY,
+      'test/unit/tfjs-bridge.test.ts',
+    ],
   },
   {
     name: 'memory',
