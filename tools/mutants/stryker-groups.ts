@@ -47,6 +47,7 @@ export const GROUPS: readonly StrykerGroup[] = [
     name: 'metric',
     mutate: ['src/metric/*.ts', 'src/core/tally.ts', 'src/core/tally-stream.ts'],
     tests: [
+      'test/unit/metric-names.test.ts',
       'test/unit/calibration.test.ts',
       'test/unit/confusion.test.ts',
       'test/unit/metric-bad-input.test.ts',
@@ -61,6 +62,7 @@ export const GROUPS: readonly StrykerGroup[] = [
     name: 'ranking',
     mutate: ['src/core/ranking.ts', 'src/core/ranking-bins.ts', 'src/core/ranking-metric.ts', 'src/loss/ranking.ts'],
     tests: [
+      'test/unit/metric-names.test.ts',
       'test/unit/ranking.test.ts',
       'test/unit/ranking-bins.test.ts',
       'test/unit/ranking-scale.test.ts',
