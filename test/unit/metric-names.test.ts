@@ -25,3 +25,8 @@ test.each([
   expect(f.options).toEqual([]);
   expect(Object.isFrozen(f.options)).toBe(true);
 });
+
+test.each(metrics)('%s.create names itself in a refusal', (name, f) => {
+  const create = (f as unknown as { create(o: object): unknown }).create;
+  expect(() => create({ nope: 1 })).toThrow(new RegExp(`^${name}\\.create: `));
+});
