@@ -63,14 +63,14 @@ export function operands(fn: string, target: unknown, scores: unknown, weights: 
   const s = floatArray(fn, 'scores', scores);
   const t = binaryTargetOf(fn, target, s, 'scores');
   const w = weights === undefined ? undefined : like(fn, weightsName, weights, s, 'scores');
-  const zt = wasmPointer(fn, 'target', target);
+  // labels (Int32Array) are read as scores a chunk at a time, never in place: their zt is not read
   return {
     target: t,
     scores: s,
     weights: w,
-    zt: t instanceof Int32Array ? -1 : zt,
+    zt: wasmPointer(fn, 'target', target),
     zs: wasmPointer(fn, 'scores', scores),
-    zw: w === undefined ? -1 : wasmPointer(fn, weightsName, weights),
+    zw: wasmPointer(fn, weightsName, weights),
   };
 }
 
