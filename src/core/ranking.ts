@@ -141,16 +141,14 @@ export function rank(fn: string, target: unknown, scores: unknown, opts: unknown
   const weights = weightsOf(fn, opts);
   let run = sortAndSweep(fn, target, scores, weights, curve);
   if (weights !== undefined) {
-    const w = like(fn, 'opts.weights', rederive(weights), floatArray(fn, 'scores', rederive(scores)), 'scores');
-    const k = rescaling(run.totals, w);
-    if (k !== 0)
-      run = sortAndSweep(
-        fn,
-        target,
-        scores,
-        w.map((v) => timesPowerOfTwo(v, k)),
-        curve,
-      );
+    let w = like(fn, 'opts.weights', rederive(weights), floatArray(fn, 'scores', rederive(scores)), 'scores');
+    // at most twice: a class's sum that overflowed is first brought back into range, then P·N
+    for (let pass = 0; pass < 2; pass++) {
+      const k = rescaling(run.totals, w);
+      if (k === 0) break;
+      w = w.map((v) => timesPowerOfTwo(v, k));
+      run = sortAndSweep(fn, target, scores, w, curve);
+    }
   }
   bothClasses(fn, run.totals);
   return run;
@@ -202,11 +200,13 @@ export function rescaling(t: Totals, w?: ArrayLike<number>): number {
     const k = -Math.round((Math.log2(p) + Math.log2(n)) / 2);
     return Math.min(k, 1000 - Math.ceil(Math.log2(Math.max(p, n)))); // the larger sum stays finite
   }
-  // A sum overflowed: bring the largest weight, times the number of examples, below 1.
+  // A sum overflowed: bring the largest weight, times the number of examples, just below 2^1022, so
+  // that every sum is finite and the lightest weights move down as few bits as can be (below 1, a
+  // class of 2^-1000 beside one of 2^1020 came out as zero weight, refused as absent).
   if (w === undefined) return 0;
   let max = 0;
   for (let i = 0; i < w.length; i++) max = Math.max(max, w[i]!);
-  return -Math.ceil(Math.log2(max)) - Math.ceil(Math.log2(w.length + 1));
+  return 1022 - Math.ceil(Math.log2(max)) - Math.ceil(Math.log2(w.length + 1));
 }
 
 /** x·2^k, exact unless it leaves float64's range (2^k alone may not be a float64). */
@@ -243,8 +243,8 @@ export function bothClasses(fn: string, t: Totals): void {
 /** The area under the ROC curve from a sweep's totals (a tie between a positive and a negative counts half). */
 export function areaOf(t: Totals): number {
   // Unweighted, area2 and 2PN are integers (exact in float64 up to 2^53), so the area is correctly rounded.
-  const pairs = 2 * t.positive * t.negative;
-  return Number.isFinite(pairs) ? t.area2 / pairs : t.area2 / t.positive / t.negative / 2;
+  // 2·P·N is finite: weights that would overflow it are rescaled first (rescaling).
+  return t.area2 / (2 * t.positive * t.negative);
 }
 
 /** Average precision from a sweep's totals: Σ (Rₙ − Rₙ₋₁)·Pₙ = Σ tp·precision / P. */

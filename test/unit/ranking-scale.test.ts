@@ -45,6 +45,25 @@ for (const build of BUILDS) {
       expect(rocAuc(y, t, { weights })).toBe(rocAuc(y, t));
       expect(rocAuc.create({ bins: 64 }).update(y, t, weights).result()).toBe(rocAuc.create({ bins: 64 }).update(y, t).result());
     });
+    test('a class whose weights sum past float64 (2^1020 each): the unweighted bits', () => {
+      // 600 examples, over 200 of each class: each class's sum overflows, so the weights are first
+      // brought down to sums below 2^1022, then to √(P·N) near 1; one power of two for every example
+      // (ROC area and average precision), or one per class (the ROC area alone: its ratios are per class)
+      const { y, s } = data(600, 12);
+      const every = new Float64Array(600).fill(2 ** 1020);
+      expect(rocAuc(y, s, { weights: every })).toBe(rocAuc(y, s));
+      expect(averagePrecision(y, s, { weights: every })).toBe(averagePrecision(y, s));
+      expectIdentical(rocCurve(y, s, { weights: every }).fpr, rocCurve(y, s).fpr);
+      expectIdentical(precisionRecallCurve(y, s, { weights: every }).recall, precisionRecallCurve(y, s).recall);
+      for (const [positive, negative] of [
+        [2 ** 1020, 2 ** -1000],
+        [2 ** -1000, 2 ** 1020],
+        [2 ** 1020, 1],
+      ]) {
+        const weights = Float64Array.from(y, (v) => (v === 1 ? positive : negative));
+        expect(rocAuc(y, s, { weights }), `${positive} ${negative}`).toBe(rocAuc(y, s));
+      }
+    });
     test('weights spread over 1e-300 … 1e300: within the references', () => {
       const n = 3000;
       const { y, s } = data(n, 7);

@@ -68,6 +68,9 @@ export const GROUPS: readonly StrykerGroup[] = [
       'test/unit/ranking-scale.test.ts',
       'test/unit/ranking-targets.test.ts',
       'test/unit/ties.test.ts',
+      // the one-shot metrics' refusals of bad options are among the metrics' own
+      'test/unit/metric-bad-input.test.ts',
+      'test/unit/metric-messages.test.ts',
       'test/property/ranking.test.ts',
       ...METRIC_PROPERTIES,
       'test/unit/golden.test.ts',
