@@ -13,7 +13,6 @@ import {
   MODE_LOSSES,
   MODE_SMOOTH,
   MODE_WEIGHTED,
-  R_ARGUMENT_I32,
   R_CORRECT,
   R_COUNTED,
   R_SUM,
@@ -738,21 +737,21 @@ function lossPass(
   }
 }
 
-/** The error for the value a kernel refused in the chunk of rows from `i`: a label or target (argument code 0), else pred. */
+/**
+ * The error for the value a kernel refused in the chunk of rows from `i`: always a label or a target,
+ * as no row-wise kernel refuses a pred (each takes any number, clamping probabilities before a log).
+ */
 function refused(r: Rows, bad: number, i: number): SimdlossError {
   const { fn, x } = r;
   const C = r.call.C;
-  if (wasm.i32[rowResult() * 2 + R_ARGUMENT_I32]! === 0) {
-    if (r.family.labels) {
-      const at = i + bad;
-      const ignoring = r.options.ignore !== undefined ? ` or ignoreIndex ${r.options.ignore}` : '';
-      return new SimdlossError(`${fn}: labels[${at}] must be an integer in [0, ${C - 1}]${ignoring}; got ${show(x.y[at])}`, 'labels', at);
-    }
-    const at = i * C + bad;
-    const range = r.options.logTarget ? 'be a log-probability in [-Infinity, 0] (logTarget)' : 'be in [0, 1]';
-    return new SimdlossError(`${fn}: target[${at}] must ${range}; got ${show(x.y[at])}`, 'target', at);
+  if (r.family.labels) {
+    const at = i + bad;
+    const ignoring = r.options.ignore !== undefined ? ` or ignoreIndex ${r.options.ignore}` : '';
+    return new SimdlossError(`${fn}: labels[${at}] must be an integer in [0, ${C - 1}]${ignoring}; got ${show(x.y[at])}`, 'labels', at);
   }
-  return new SimdlossError(`${fn}: pred[${i * C + bad}] is out of the domain`, 'pred', i * C + bad);
+  const at = i * C + bad;
+  const range = r.options.logTarget ? 'be a log-probability in [-Infinity, 0] (logTarget)' : 'be in [0, 1]';
+  return new SimdlossError(`${fn}: target[${at}] must ${range}; got ${show(x.y[at])}`, 'target', at);
 }
 
 /** The result block's index in `wasm.f64`. */

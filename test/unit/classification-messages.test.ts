@@ -4,6 +4,7 @@
 // does not take, and an opts.out over an input at another offset.
 import { beforeAll, describe, expect, test } from 'vitest';
 import {
+  alloc,
   categoricalAccuracy,
   categoricalCrossEntropy,
   categoricalHinge,
@@ -115,6 +116,34 @@ test('only the per-class option (focal α) may be an array of one value per clas
   expect(
     refusal(() => (categoricalCrossEntropy as AnyLoss)(t, Float32Array.of(0.25, 0.5, 0.25), { classes: 3, eps: [0.1, 0.1, 0.1] })),
   ).toEqual(['categoricalCrossEntropy: opts.eps must be a finite number in (0, 0.5); got Array', 'opts.eps']);
+});
+
+test('labels of another typed array: refused without a hint that fits only floats or plain arrays', () => {
+  const z = Float32Array.of(0.5, 2, -1, 0, 1, 2);
+  const must = "sparseSoftmaxCrossEntropy: labels must be an Int32Array (or a WasmArray of 'i32'); got";
+  expect(refusal(() => (sparseSoftmaxCrossEntropy as AnyLoss)(Uint8Array.of(0, 1), z, { classes: 3 }))).toEqual([
+    `${must} Uint8Array`,
+    'labels',
+  ]);
+  expect(refusal(() => (sparseSoftmaxCrossEntropy as AnyLoss)(Float32Array.of(0, 1), z, { classes: 3 }))).toEqual([
+    `${must} Float32Array (class indices: Int32Array.from(labels))`,
+    'labels',
+  ]);
+});
+
+test('class weights or a per-class option of the wrong kind, or freed, named whole', () => {
+  const t = Float32Array.of(0, 1, 0);
+  const z = Float32Array.of(0.5, 2, -1);
+  const freed = alloc(3, 'f32');
+  freed.free();
+  expect(refusal(() => (softmaxCrossEntropy as AnyLoss)(t, z, { classes: 3, classWeights: freed }))).toEqual([
+    'softmaxCrossEntropy: opts.classWeights is a WasmArray used after free()',
+    'opts.classWeights',
+  ]);
+  expect(refusal(() => (softmaxFocal as AnyLoss)(t, z, { classes: 3, alpha: Int32Array.of(1, 1, 1) }))).toEqual([
+    'softmaxFocal: opts.alpha must be a number or an array of numbers (one per class); got Int32Array',
+    'opts.alpha',
+  ]);
 });
 
 test('fromLogits and logTarget are only the options of the losses that take them, even where an options class defines them', () => {

@@ -140,6 +140,40 @@ describe.each([
   });
 });
 
+// The per-row arrays (weights, the per-row losses) are a value a row: twice the scratch area of them
+// takes rows of 2 classes, 98 304 rows in float64. A weight sum or a losses stream that took them all
+// into its slot at once would run past the area over the WasmArrays; so would per-row losses the call
+// did not ask for (mean), or class weights written for a call of no rows but that many classes.
+describe.each([
+  ['softmaxCrossEntropy', false],
+  ['sparseSoftmaxCrossEntropy', true],
+] as const)('%s, float64, per-row arrays of twice the scratch area', (_, sparse) => {
+  const rows = (2 * SLOTS * SLOT_BYTES) / 8;
+  const perRow = data(rows, 2);
+  test('weights the only ordinary input', () => {
+    check(sparse, 'weights', 'wasm', 'mean', perRow);
+  });
+  test('WasmArray inputs and gradient, reduction mean', () => {
+    check(sparse, 'none', 'wasm', 'mean', perRow);
+  });
+  test('WasmArray inputs and gradient, reduction none', () => {
+    check(sparse, 'none', 'wasm', 'none', perRow);
+  });
+  test('no rows of as many classes: a WasmArray allocated before is unchanged', () => {
+    const before = alloc(2 * rows, 'f64');
+    const values = Float64Array.from({ length: before.length }, (_, i) => i / 7);
+    before.array.set(values);
+    try {
+      const loss: AnyLoss = sparse ? sparseSoftmaxCrossEntropy : softmaxCrossEntropy;
+      const y = sparse ? new Int32Array(0) : new Float64Array(0);
+      expect(loss(y, new Float64Array(0), { classes: rows, reduction: 'sum' })).toBe(0);
+      expect(Array.from(before.array)).toEqual(Array.from(values));
+    } finally {
+      before.free();
+    }
+  });
+});
+
 // Rows nine and a half slots wide go through a temporary block, one row at a time: target, pred,
 // gradient and class-weight rows staged inside it, never in the scratch slots (where they would run
 // over the next slots, and past the scratch area), nor below it. Every array of the tests above is freed, so

@@ -55,11 +55,12 @@ for (const build of BUILDS) {
       expect(averagePrecision(y, s, { weights: every })).toBe(averagePrecision(y, s));
       expectIdentical(rocCurve(y, s, { weights: every }).fpr, rocCurve(y, s).fpr);
       expectIdentical(precisionRecallCurve(y, s, { weights: every }).recall, precisionRecallCurve(y, s).recall);
-      for (const [positive, negative] of [
+      const perClass: [number, number][] = [
         [2 ** 1020, 2 ** -1000],
         [2 ** -1000, 2 ** 1020],
         [2 ** 1020, 1],
-      ]) {
+      ];
+      for (const [positive, negative] of perClass) {
         const weights = Float64Array.from(y, (v) => (v === 1 ? positive : negative));
         expect(rocAuc(y, s, { weights }), `${positive} ${negative}`).toBe(rocAuc(y, s));
       }
