@@ -94,6 +94,19 @@ describe('classification (softmaxCrossEntropy)', () => {
     zeros(softmaxCrossEntropy.grad(target, logits, { classes: 2, weights: zero }), 4);
   });
 
+  test('the weighted fraction classified right (argmax of the logits = argmax of the target), and 0 over no weight', () => {
+    // rows: logits (1, 0) for class 0: right; (0, 2) for class 1: right; (3, 0) for class 1: wrong.
+    // Weights 1, 2, 3 → 3 / 6; unweighted 2 / 3; all weights 0, or no rows → 0
+    const t = Float64Array.of(1, 0, 0, 1, 0, 1);
+    const z = Float64Array.of(1, 0, 0, 2, 3, 0);
+    const accuracyOf = (y: Float64Array, p: Float64Array, w?: Float64Array) =>
+      (softmaxCrossEntropy.withGrad(y, p, { classes: 2, weights: w, accuracy: true }) as Out).accuracy;
+    expect(accuracyOf(t, z, Float64Array.of(1, 2, 3))).toBe(0.5);
+    expect(accuracyOf(t, z)).toBe(2 / 3);
+    expect(accuracyOf(t, z, new Float64Array(3))).toBe(0);
+    expect(accuracyOf(new Float64Array(0), new Float64Array(0))).toBe(0);
+  });
+
   test('no rows: 0', () => {
     const none = new Float64Array(0);
     expect(softmaxCrossEntropy(none, none, { classes: 2 })).toBe(0);
