@@ -48,6 +48,7 @@ export const GROUPS: readonly StrykerGroup[] = [
     mutate: ['src/metric/*.ts', 'src/core/tally.ts', 'src/core/tally-stream.ts'],
     tests: [
       'test/unit/metric-names.test.ts',
+      'test/unit/metric-calls.test.ts',
       'test/unit/calibration.test.ts',
       'test/unit/confusion.test.ts',
       'test/unit/metric-bad-input.test.ts',
