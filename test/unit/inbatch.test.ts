@@ -386,6 +386,11 @@ describe('accumulators: the mean of the batches’ losses', () => {
     acc.merge(restored);
     expect(acc.result()).toBeCloseTo(sum(means) / 3, 14);
     expect(acc.count).toBe(e.reference.rows(10));
+    // an empty batch adds nothing: no mean of its own to count (weight 0), and no rows
+    const before = acc.result();
+    acc.update(new Float64Array(0), new Float64Array(0));
+    expect(acc.result()).toBe(before);
+    expect(acc.count).toBe(e.reference.rows(10));
     const total = e.loss.create({ dim, temperature: 0.3, reduction: 'sum' });
     for (const x of batches) total.update(x.a, x.b);
     expect(total.result()).toBeCloseTo(sum(sums), 12);

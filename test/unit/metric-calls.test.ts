@@ -4,7 +4,7 @@
 // instance whose binaryConfusion kernels are wrapped.
 import { beforeAll, describe, expect, test } from 'vitest';
 import { SLOT_BYTES } from '../../src/core/abi.js';
-import { alloc, binaryConfusion, type WasmArray } from '../../src/node.js';
+import { alloc, binaryConfusion, confusionMatrix, type WasmArray } from '../../src/node.js';
 import { countedCalls, DTYPES, filledAt, type Where } from '../helpers.js';
 
 let counter: { calls: number };
@@ -50,6 +50,37 @@ describe.each(DTYPES)('$name', (dtype) => {
   ] as [string, Case, number][])('%s', (_, c, calls) => {
     expect(count(dtype, c)).toBe(calls);
   });
+});
+
+test.each(DTYPES)('$name: a WasmArray beside ordinary arrays is read a chunk at a time at its own offset', (dtype) => {
+  // an ordinary target takes the call through a slot's worth of examples at a time; the WasmArray
+  // scores must then be read from each chunk's first example, not from the array's first
+  const n = 3 * (SLOT_BYTES / dtype.Array.BYTES_PER_ELEMENT) + 5;
+  const target = dtype.Array.from({ length: n }, (_, i) => (i % 3 === 0 ? 1 : 0));
+  const scores = dtype.Array.from({ length: n }, (_, i) => ((i * 7919) % 1000) / 1000);
+  const wasm = alloc(n, dtype.name);
+  wasm.array.set(scores);
+  try {
+    expect(binaryConfusion(target, wasm as never)).toEqual(binaryConfusion(target, scores));
+  } finally {
+    wasm.free();
+  }
+});
+
+test.each(DTYPES)('$name: rows of scores in wasm memory beside ordinary labels, read at their own offset', (dtype) => {
+  // a slot's worth of int32 labels and 5 more: two chunks; three scores an example, so the
+  // WasmArray's second chunk starts three values an example further on
+  const C = 3;
+  const n = SLOT_BYTES / 4 + 5;
+  const labels = Int32Array.from({ length: n }, (_, i) => i % C);
+  const scores = dtype.Array.from({ length: n * C }, (_, i) => ((i * 7919) % 1000) / 1000);
+  const wasm = alloc(n * C, dtype.name);
+  wasm.array.set(scores);
+  try {
+    expect(confusionMatrix(labels, wasm as never, { classes: C })).toEqual(confusionMatrix(labels, scores, { classes: C }));
+  } finally {
+    wasm.free();
+  }
 });
 
 test("the table's block is given back after the call: the next allocation takes its place", () => {

@@ -3,6 +3,7 @@
 // option's range ends where the contract says.
 import { expect, test } from 'vitest';
 import { alloc, binaryConfusion, calibration, confusionMatrix, precisionRecallF1 } from '../../src/node.js';
+import { refusal } from '../helpers.js';
 
 test('a typed array of the wrong kind gets no plain-array hint', () => {
   expect(() => confusionMatrix(Float64Array.of(0, 1) as never, Float64Array.of(0, 1), { classes: 3 })).toThrow(
@@ -76,4 +77,20 @@ test('a matrix of counts has 1 to 4096 classes, each cell a number', () => {
   expect(() => precisionRecallF1(new Float64Array(4097 * 4097))).toThrow(/C in \[1, 4096\]; got 16785409$/);
   expect(() => precisionRecallF1(['1', 0, 0, 0] as never)).toThrow(/^precisionRecallF1: matrix\[0\] must be a finite count ≥ 0; got '1'$/);
   expect(() => precisionRecallF1(['1', 0, 0, 0] as never)).toThrow(expect.objectContaining({ argument: 'matrix', index: 0 }));
+});
+
+test('calibration names probs, whole, where the target or the weights do not match them', () => {
+  const probs = Float64Array.of(0.5, 0.5);
+  expect(refusal(() => calibration(Float64Array.of(1, 0, 1), probs))).toEqual([
+    'calibration: target has 3 elements but probs has 2',
+    'target',
+  ]);
+  expect(refusal(() => calibration(Float32Array.of(1, 0), probs))).toEqual([
+    'calibration: target is a Float32Array but probs is a Float64Array: float32 and float64 cannot be mixed',
+    'target',
+  ]);
+  expect(refusal(() => calibration(Float64Array.of(1, 0), probs, { weights: Float32Array.of(1, 1) }))).toEqual([
+    'calibration: opts.weights is a Float32Array but probs is a Float64Array: float32 and float64 cannot be mixed',
+    'opts.weights',
+  ]);
 });
