@@ -94,3 +94,23 @@ test('calibration names probs, whole, where the target or the weights do not mat
     'opts.weights',
   ]);
 });
+
+test('confusionMatrix names pred, whole: freed, of the wrong length, or of another dtype than the weights', () => {
+  const labels = Int32Array.of(0, 1);
+  const freed = alloc(4, 'f64');
+  freed.free();
+  expect(refusal(() => confusionMatrix(labels, freed as never, { classes: 2 }))).toEqual([
+    'confusionMatrix: pred is a WasmArray used after free()',
+    'pred',
+  ]);
+  expect(refusal(() => confusionMatrix(labels, Int32Array.of(0, 1, 1), { classes: 2 }))).toEqual([
+    'confusionMatrix: pred has 3 elements but labels has 2: expected 2 predicted labels',
+    'pred',
+  ]);
+  expect(
+    refusal(() => confusionMatrix(labels, Float64Array.of(0.5, 0.5, 0.5, 0.5), { classes: 2, weights: Float32Array.of(1, 1) })),
+  ).toEqual([
+    'confusionMatrix: opts.weights is a Float32Array but pred is a Float64Array: float32 and float64 cannot be mixed',
+    'opts.weights',
+  ]);
+});
