@@ -114,3 +114,15 @@ test('confusionMatrix names pred, whole: freed, of the wrong length, or of anoth
     'opts.weights',
   ]);
 });
+
+test('binaryConfusion names scores, whole, where the target or the weights do not match them', () => {
+  const scores = Float64Array.of(0.5, 0.5);
+  expect(refusal(() => binaryConfusion(Float64Array.of(1, 0, 1), scores))).toEqual([
+    'binaryConfusion: target has 3 elements but scores has 2',
+    'target',
+  ]);
+  expect(refusal(() => binaryConfusion(Float64Array.of(1, 0), scores, { weights: Float32Array.of(1, 1) }))).toEqual([
+    'binaryConfusion: opts.weights is a Float32Array but scores is a Float64Array: float32 and float64 cannot be mixed',
+    'opts.weights',
+  ]);
+});
