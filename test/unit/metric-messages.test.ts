@@ -2,7 +2,7 @@
 // an accumulator's merge names itself, a restored state's inconsistency is named, and an integer
 // option's range ends where the contract says.
 import { expect, test } from 'vitest';
-import { alloc, binaryConfusion, calibration, confusionMatrix, precisionRecallF1 } from '../../src/node.js';
+import { alloc, binaryConfusion, calibration, confusionMatrix, precisionRecallF1, rocAuc } from '../../src/node.js';
 import { refusal } from '../helpers.js';
 
 test('a typed array of the wrong kind gets no plain-array hint', () => {
@@ -125,4 +125,41 @@ test('binaryConfusion names scores, whole, where the target or the weights do no
     'binaryConfusion: opts.weights is a Float32Array but scores is a Float64Array: float32 and float64 cannot be mixed',
     'opts.weights',
   ]);
+});
+
+test('a view of a freed WasmArray, in any argument of a metric, is refused by that argument’s name', () => {
+  // the view is an ordinary typed array to every check but the one that looks its WasmArray up
+  const freedView = (values: ArrayLike<number>, dtype: 'f64' | 'i32') => {
+    const a = alloc(values.length, dtype);
+    a.array.set(values);
+    const view = a.array;
+    a.free();
+    return view as never;
+  };
+  const f = (...v: number[]) => Float64Array.from(v);
+  const i = (...v: number[]) => Int32Array.from(v);
+  const cases: [string, string, () => unknown][] = [
+    ['calibration', 'target', () => calibration(freedView([1, 0], 'f64'), f(0.5, 0.5))],
+    ['calibration', 'probs', () => calibration(f(1, 0), freedView([0.5, 0.5], 'f64'))],
+    ['calibration', 'opts.weights', () => calibration(f(1, 0), f(0.5, 0.5), { weights: freedView([1, 1], 'f64') })],
+    ['confusionMatrix', 'labels', () => confusionMatrix(freedView([0, 1], 'i32'), i(0, 1), { classes: 2 })],
+    ['confusionMatrix', 'pred', () => confusionMatrix(i(0, 1), freedView([0, 1], 'i32'), { classes: 2 })],
+    [
+      'confusionMatrix',
+      'opts.weights',
+      () => confusionMatrix(i(0, 1), f(0.5, 0.5, 0.5, 0.5), { classes: 2, weights: freedView([1, 1], 'f64') }),
+    ],
+    ['binaryConfusion', 'target', () => binaryConfusion(freedView([1, 0], 'f64'), f(0.5, 0.5))],
+    ['binaryConfusion', 'scores', () => binaryConfusion(f(1, 0), freedView([0.5, 0.5], 'f64'))],
+    ['binaryConfusion', 'opts.weights', () => binaryConfusion(f(1, 0), f(0.5, 0.5), { weights: freedView([1, 1], 'f64') })],
+    ['rocAuc', 'target', () => rocAuc(freedView([1, 0], 'f64'), f(0.75, 0.25))],
+    ['rocAuc', 'scores', () => rocAuc(f(1, 0), freedView([0.75, 0.25], 'f64'))],
+    ['rocAuc', 'opts.weights', () => rocAuc(f(1, 0), f(0.75, 0.25), { weights: freedView([1, 1], 'f64') })],
+  ];
+  for (const [fn, name, call] of cases) {
+    expect(refusal(call), `${fn} ${name}`).toEqual([
+      `${fn}: ${name} is a view of a WasmArray that was freed or belongs to a replaced instance`,
+      name,
+    ]);
+  }
 });
