@@ -56,8 +56,8 @@ test.each(DTYPES)('$name: a WasmArray beside ordinary arrays is read a chunk at 
   // an ordinary target takes the call through a slot's worth of examples at a time; the WasmArray
   // scores must then be read from each chunk's first example, not from the array's first
   const n = 3 * (SLOT_BYTES / dtype.Array.BYTES_PER_ELEMENT) + 5;
-  const target = dtype.Array.from({ length: n }, (_, i) => (i % 3 === 0 ? 1 : 0));
-  const scores = dtype.Array.from({ length: n }, (_, i) => ((i * 7919) % 1000) / 1000);
+  const target = new dtype.Array(Float64Array.from({ length: n }, (_, i) => (i % 3 === 0 ? 1 : 0)));
+  const scores = new dtype.Array(Float64Array.from({ length: n }, (_, i) => ((i * 7919) % 1000) / 1000));
   const wasm = alloc(n, dtype.name);
   wasm.array.set(scores);
   try {
@@ -73,7 +73,7 @@ test.each(DTYPES)('$name: rows of scores in wasm memory beside ordinary labels, 
   const C = 3;
   const n = SLOT_BYTES / 4 + 5;
   const labels = Int32Array.from({ length: n }, (_, i) => i % C);
-  const scores = dtype.Array.from({ length: n * C }, (_, i) => ((i * 7919) % 1000) / 1000);
+  const scores = new dtype.Array(Float64Array.from({ length: n * C }, (_, i) => ((i * 7919) % 1000) / 1000));
   const wasm = alloc(n * C, dtype.name);
   wasm.array.set(scores);
   try {
