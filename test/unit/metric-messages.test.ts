@@ -79,22 +79,6 @@ test('a matrix of counts has 1 to 4096 classes, each cell a number', () => {
   expect(() => precisionRecallF1(['1', 0, 0, 0] as never)).toThrow(expect.objectContaining({ argument: 'matrix', index: 0 }));
 });
 
-test('calibration names probs, whole, where the target or the weights do not match them', () => {
-  const probs = Float64Array.of(0.5, 0.5);
-  expect(refusal(() => calibration(Float64Array.of(1, 0, 1), probs))).toEqual([
-    'calibration: target has 3 elements but probs has 2',
-    'target',
-  ]);
-  expect(refusal(() => calibration(Float32Array.of(1, 0), probs))).toEqual([
-    'calibration: target is a Float32Array but probs is a Float64Array: float32 and float64 cannot be mixed',
-    'target',
-  ]);
-  expect(refusal(() => calibration(Float64Array.of(1, 0), probs, { weights: Float32Array.of(1, 1) }))).toEqual([
-    'calibration: opts.weights is a Float32Array but probs is a Float64Array: float32 and float64 cannot be mixed',
-    'opts.weights',
-  ]);
-});
-
 test('confusionMatrix names pred, whole: freed, of the wrong length, or of another dtype than the weights', () => {
   const labels = Int32Array.of(0, 1);
   const freed = alloc(4, 'f64');
@@ -115,14 +99,17 @@ test('confusionMatrix names pred, whole: freed, of the wrong length, or of anoth
   ]);
 });
 
-test('binaryConfusion names scores, whole, where the target or the weights do not match them', () => {
+test.each([
+  ['calibration', 'probs', calibration],
+  ['binaryConfusion', 'scores', binaryConfusion],
+] as const)('%s names %s, whole, where the target or the weights do not match them', (fn, name, metric) => {
+  const call = metric as (target: unknown, scores: unknown, opts?: object) => unknown;
   const scores = Float64Array.of(0.5, 0.5);
-  expect(refusal(() => binaryConfusion(Float64Array.of(1, 0, 1), scores))).toEqual([
-    'binaryConfusion: target has 3 elements but scores has 2',
-    'target',
-  ]);
-  expect(refusal(() => binaryConfusion(Float64Array.of(1, 0), scores, { weights: Float32Array.of(1, 1) }))).toEqual([
-    'binaryConfusion: opts.weights is a Float32Array but scores is a Float64Array: float32 and float64 cannot be mixed',
+  const mixed = (what: string) => `${fn}: ${what} is a Float32Array but ${name} is a Float64Array: float32 and float64 cannot be mixed`;
+  expect(refusal(() => call(Float64Array.of(1, 0, 1), scores))).toEqual([`${fn}: target has 3 elements but ${name} has 2`, 'target']);
+  expect(refusal(() => call(Float32Array.of(1, 0), scores))).toEqual([mixed('target'), 'target']);
+  expect(refusal(() => call(Float64Array.of(1, 0), scores, { weights: Float32Array.of(1, 1) }))).toEqual([
+    mixed('opts.weights'),
     'opts.weights',
   ]);
 });
