@@ -739,7 +739,7 @@ function lossPass(
 
 /**
  * The error for the value a kernel refused in the chunk of rows from `i`: always a label or a target,
- * as no row-wise kernel refuses a pred (each takes any number, clamping probabilities before a log).
+ * as no row-wise kernel refuses a pred (none leaves another argument code than the target's).
  */
 function refused(r: Rows, bad: number, i: number): SimdlossError {
   const { fn, x } = r;

@@ -188,8 +188,9 @@ function sortAndSweep(fn: string, target: unknown, scores: unknown, weights: unk
  * The ROC area sums products of weights (Σ fp·(2·TP + tp), up to 2·P·N): weights near 1e150 overflow
  * it to Infinity, subnormal ones underflow P·N to 0 (the AUC came out NaN). Scaling every weight by
  * one power of two changes no ratio and rounds nothing (within float64's range), so such sums are
- * taken again with weights scaled to bring √(P·N) to 1. Returns that power's exponent, 0 when the
- * sums are in range (always for float32 weights: P·N stays within 2^±320).
+ * taken again with weights scaled to bring √(P·N) to 1 — or, where a class's sum overflowed, to
+ * bring every sum just below 2^1022 first (the caller then asks again). Returns that power's
+ * exponent, 0 when the sums are in range (always for float32 weights: P·N stays within 2^±320).
  */
 export function rescaling(t: Totals, w?: ArrayLike<number>): number {
   const { positive: p, negative: n } = t;
