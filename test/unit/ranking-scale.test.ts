@@ -46,9 +46,10 @@ for (const build of BUILDS) {
       expect(rocAuc.create({ bins: 64 }).update(y, t, weights).result()).toBe(rocAuc.create({ bins: 64 }).update(y, t).result());
     });
     test('a class whose weights sum past float64 (2^1020 each): the unweighted bits', () => {
-      // 600 examples, over 200 of each class: each class's sum overflows, so the weights are first
-      // brought down to sums below 2^1022, then to √(P·N) near 1; one power of two for every example
-      // (ROC area and average precision), or one per class (the ROC area alone: its ratios are per class)
+      // 600 examples, hundreds of each class (16 weights of 2^1020 already overflow): each class's sum
+      // overflows, so the weights are first brought down to sums below 2^1022, then to √(P·N) near 1;
+      // one power of two for every example (ROC area and average precision), or one per class (the
+      // ROC area alone: its ratios are per class)
       const { y, s } = data(600, 12);
       const every = new Float64Array(600).fill(2 ** 1020);
       expect(rocAuc(y, s, { weights: every })).toBe(rocAuc(y, s));
