@@ -151,14 +151,41 @@ export function placed<D extends 'f32' | 'f64'>(values: TypedArrayOf<D>, at: Whe
   return a;
 }
 
-/** Where a call-count test puts each array of a call, and what it asks for (its sizes are the test's own). */
-export interface Placement {
-  target: Where;
-  pred: Where;
+/** What a call-count test asks of a call besides where its inputs are: weights, the gradient, the reduction. */
+export interface CallShape {
   weights: 'none' | Where;
   /** Where the gradient goes, or 'none': the loss alone. */
   gradient: 'none' | 'new' | Where;
   reduction: 'mean' | 'sum' | 'none';
+}
+
+/** Where a call-count test puts each array of a call, and what it asks for (its sizes are the test's own). */
+export interface Placement extends CallShape {
+  target: Where;
+  pred: Where;
+}
+
+/** A call-count case over rows: its placement and `rows` rows of `dim` values. */
+export type RowCase<P extends CallShape> = P & { dim: number; rows: number };
+
+/**
+ * The kernel-call cases every family of rows shares, `all` placing its inputs and gradient in wasm
+ * memory: one call over WasmArrays alone (the loss alone, WasmArray weights, rows wider than a
+ * slot), none for no rows, one per `segment` values (a slot's worth) where only the per-row losses
+ * or ordinary weights pass through a slot; 3·segment + 5 rows of 2 values.
+ */
+export function wasmAloneCases<P extends CallShape>(all: P, segment: number): [string, RowCase<P>, number][] {
+  const narrow = { dim: 2, rows: 3 * segment + 5 };
+  const perValue = Math.ceil(narrow.rows / segment);
+  return [
+    ['WasmArrays alone', { ...all, ...narrow }, 1],
+    ['WasmArrays alone, the loss alone', { ...all, ...narrow, gradient: 'none', reduction: 'sum' }, 1],
+    ['WasmArrays alone, WasmArray weights', { ...all, ...narrow, weights: 'wasm' }, 1],
+    ['WasmArrays alone, no rows', { ...all, dim: 2, rows: 0 }, 0],
+    ['WasmArrays alone, rows wider than a slot', { ...all, dim: 2 * segment + 1, rows: 3 }, 1],
+    ['WasmArrays alone, per-row losses through a slot', { ...all, ...narrow, reduction: 'none' }, perValue],
+    ['WasmArrays alone but ordinary weights', { ...all, ...narrow, weights: 'ordinary' }, perValue],
+  ];
 }
 
 const ARRAYS = { f32: Float32Array, f64: Float64Array, i32: Int32Array };

@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { SLOT_BYTES } from '../../src/core/abi.js';
 import { contrastive, cosineEmbedding, triplet, type WasmArray } from '../../src/node.js';
-import { countedCalls, DTYPES, filledAt, type Where } from '../helpers.js';
+import { type CallShape, countedCalls, DTYPES, filledAt, type RowCase, type Where, wasmAloneCases } from '../helpers.js';
 
 type AnyLoss = any; // pair and triplet losses have different signatures; each call passes the right arguments
 type Dtype = (typeof DTYPES)[number];
@@ -24,16 +24,7 @@ beforeAll(() => {
 });
 
 /** Where each array of a call goes (the label only where the loss has one), and what it asks for. */
-interface Case {
-  label: Where;
-  inputs: Where;
-  weights: 'none' | Where;
-  /** Where the gradients go, or 'none': the loss alone. */
-  gradient: 'none' | 'new' | Where;
-  reduction: 'mean' | 'sum' | 'none';
-  dim: number;
-  rows: number;
-}
+type Case = RowCase<CallShape & { label: Where; inputs: Where }>;
 
 /** The kernel calls of one call with its arrays placed as `c` says. */
 function count(loss: AnyLoss, inputs: number, hasLabel: boolean, dtype: Dtype, c: Case): number {
@@ -75,13 +66,7 @@ function cases(segment: number, hasLabel: boolean): [string, Case, number][] {
     ['an ordinary label and inputs', { ...all, ...narrow, label: 'ordinary', inputs: 'ordinary' }, perRow],
   ];
   return [
-    ['WasmArrays alone', { ...all, ...narrow }, 1],
-    ['WasmArrays alone, the loss alone', { ...all, ...narrow, gradient: 'none', reduction: 'sum' }, 1],
-    ['WasmArrays alone, WasmArray weights', { ...all, ...narrow, weights: 'wasm' }, 1],
-    ['WasmArrays alone, no rows', { ...all, dim: 2, rows: 0 }, 0],
-    ['WasmArrays alone, rows wider than a slot', { ...all, dim: 2 * segment + 1, rows: 3 }, 1],
-    ['WasmArrays alone, per-row losses through a slot', { ...all, ...narrow, reduction: 'none' }, perValue],
-    ['WasmArrays alone but ordinary weights', { ...all, ...narrow, weights: 'ordinary' }, perValue],
+    ...wasmAloneCases(all, segment),
     ['ordinary inputs', { ...all, ...narrow, inputs: 'ordinary', gradient: 'none' }, perRow],
     ['new gradients', { ...all, ...narrow, gradient: 'new' }, perRow],
     ['ordinary gradients', { ...all, ...narrow, gradient: 'ordinary', weights: 'ordinary' }, perRow],

@@ -7,7 +7,7 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { SLOT_BYTES } from '../../src/core/abi.js';
 import { cosineSimilarity, dice, tversky, type WasmArray } from '../../src/node.js';
-import { countedCalls, DTYPES, filledAt, type Placement } from '../helpers.js';
+import { countedCalls, DTYPES, filledAt, type Placement, type RowCase, wasmAloneCases } from '../helpers.js';
 
 type AnyLoss = any; // each loss has its own option type; every call passes the right ones
 type Dtype = (typeof DTYPES)[number];
@@ -23,10 +23,7 @@ beforeAll(() => {
   counter = countedCalls((k) => LOSSES.some(([name]) => k === `${name}_f32` || k === `${name}_f64`));
 });
 
-interface Case extends Placement {
-  dim: number;
-  rows: number;
-}
+type Case = RowCase<Placement>;
 
 /** The kernel calls of one call with its arrays placed as `c` says. */
 function count(loss: AnyLoss, dtype: Dtype, c: Case): number {
@@ -54,16 +51,9 @@ function cases(segment: number): [string, Case, number][] {
   // narrow rows of 2: a slot holds `segment` losses or weights, segment / 2 rows of target or pred
   const rows = 3 * segment + 5;
   const narrow = { dim: 2, rows };
-  const perValue = Math.ceil(rows / segment);
   const perRow = Math.ceil(rows / (segment / 2));
   return [
-    ['WasmArrays alone', { ...all, ...narrow }, 1],
-    ['WasmArrays alone, the loss alone', { ...all, ...narrow, gradient: 'none', reduction: 'sum' }, 1],
-    ['WasmArrays alone, WasmArray weights', { ...all, ...narrow, weights: 'wasm' }, 1],
-    ['WasmArrays alone, no rows', { ...all, dim: 2, rows: 0 }, 0],
-    ['WasmArrays alone, rows wider than a slot', { ...all, dim: 2 * segment + 1, rows: 3 }, 1],
-    ['WasmArrays alone, per-row losses through a slot', { ...all, ...narrow, reduction: 'none' }, perValue],
-    ['WasmArrays alone but ordinary weights', { ...all, ...narrow, weights: 'ordinary' }, perValue],
+    ...wasmAloneCases(all, segment),
     ['an ordinary target', { ...all, ...narrow, target: 'ordinary' }, perRow],
     ['an ordinary pred', { ...all, ...narrow, pred: 'ordinary', gradient: 'none' }, perRow],
     ['a new gradient', { ...all, ...narrow, gradient: 'new' }, perRow],
